@@ -1,0 +1,79 @@
+"""Every path tokenbudget reads or writes, in one place.
+
+User directories come from platformdirs. Setting ``TOKENBUDGET_HOME`` puts all of them under
+one root instead (tests, portable installs). Nothing here creates a directory at import time;
+callers that write use ``ensure_dir``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "tokenbudget"
+HOME_ENV = "TOKENBUDGET_HOME"
+
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+def resources_dir() -> Path:
+    """Return the directory of bundled runtime assets.
+
+    In an installed wheel the assets live inside the package (``tokenbudget/resources``); in a
+    source checkout or an editable install they are at the top of the repository.
+    """
+    inside = _PACKAGE_DIR / "resources"
+    if inside.is_dir():
+        return inside
+    return _PACKAGE_DIR.parent / "resources"
+
+
+def _override_root() -> Path | None:
+    root = os.environ.get(HOME_ENV)
+    return Path(root).expanduser() if root else None
+
+
+def config_dir() -> Path:
+    """Directory of user settings and price overrides."""
+    root = _override_root()
+    if root is not None:
+        return root / "config"
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME, appauthor=False)
+
+
+def data_dir() -> Path:
+    """Directory of the ledger database and updated price snapshots."""
+    root = _override_root()
+    if root is not None:
+        return root / "data"
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def cache_dir() -> Path:
+    """Directory of disposable caches."""
+    root = _override_root()
+    if root is not None:
+        return root / "cache"
+    from platformdirs import user_cache_path
+
+    return user_cache_path(APP_NAME, appauthor=False)
+
+
+def price_overrides_file() -> Path:
+    """The user's price overrides and custom models (LiteLLM schema, JSON)."""
+    return config_dir() / "prices.json"
+
+
+def price_snapshot_dir() -> Path:
+    """Where ``prices update`` keeps the current and previous downloaded snapshots."""
+    return data_dir() / "prices"
+
+
+def ensure_dir(path: Path) -> Path:
+    """Create ``path`` (and parents) if needed and return it."""
+    path.mkdir(parents=True, exist_ok=True)
+    return path
