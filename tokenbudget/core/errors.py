@@ -11,6 +11,7 @@ message that can be shown to a user as it is, on one line. The command line maps
     │   └── InputFileError          a file that is missing or unreadable
     ├── ResourceError               a bundled file is missing or fails its sha256 pin
     ├── CatalogError                a price catalogue or override file is malformed
+    ├── SettingsError               the settings file is malformed (it is never overwritten)
     └── PriceUpdateError            ``prices update`` could not fetch or validate a snapshot
 """
 
@@ -56,6 +57,10 @@ class ResourceError(TokenbudgetError):
 
 class CatalogError(TokenbudgetError):
     """A price catalogue, override file or custom model is malformed."""
+
+
+class SettingsError(TokenbudgetError):
+    """The settings file cannot be read or parsed; it is left untouched."""
 
 
 class PriceUpdateError(TokenbudgetError):

@@ -1,0 +1,7 @@
+"""``python -m tokenbudget``."""
+
+import sys
+
+from tokenbudget.app import main
+
+sys.exit(main())

@@ -1,0 +1,211 @@
+"""Estimated counts for models whose tokenizer is not public.
+
+An estimator counts the text with a bundled exact vocabulary (the *base*) and scales the
+count by measured ratios for the kind of text: English prose, code, or CJK. The text is
+classified line by line, so a prompt that mixes an English question with a code block and a
+Chinese paragraph gets each part scaled by its own ratio. Estimates are never labelled exact.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from enum import Enum
+
+from tokenbudget.core.errors import UnknownModelError
+
+
+class TextKind(Enum):
+    """The kinds of text estimators distinguish."""
+
+    PROSE = "prose"
+    CODE = "code"
+    CJK = "cjk"
+
+
+_CJK = re.compile(
+    r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]"
+)
+_CODE_SYMBOLS = re.compile(r"[{}\[\]();=<>+*/\\|&^%$#@!~_`:]")
+_CODE_START = re.compile(
+    r"\s*(def |class |import |from \S+ import|return\b|if \(|for \(|while \(|function\b|const |"
+    r"let |var |#include|package |public |private |fn |func |//|/\*|\*/|@\w+|<\w+[ >/])"
+)
+_FENCE = re.compile(r"\s*(```|~~~)")
+
+
+def classify_line(line: str, in_fence: bool = False) -> TextKind:
+    """Classify one line of text.
+
+    A line is CJK when at least a fifth of its non-space characters are CJK; code when it is
+    inside a fenced block, starts like code, or is dense in code punctuation; prose otherwise.
+    """
+    visible = len(line) - sum(1 for c in line if c.isspace())
+    if visible == 0:
+        return TextKind.CODE if in_fence else TextKind.PROSE
+    cjk = len(_CJK.findall(line))
+    if cjk * 5 >= visible:
+        return TextKind.CJK
+    if in_fence or _CODE_START.match(line):
+        return TextKind.CODE
+    if len(_CODE_SYMBOLS.findall(line)) * 8 >= visible:
+        return TextKind.CODE
+    indent = len(line) - len(line.lstrip(" \t"))
+    if indent >= 4 and visible < 100:
+        return TextKind.CODE
+    return TextKind.PROSE
+
+
+_CJK_RUN = re.compile(_CJK.pattern + "+")
+
+
+def split_by_kind(text: str) -> dict[TextKind, str]:
+    """Gather the parts of ``text`` by kind, for counting each kind.
+
+    Runs of CJK characters go to CJK wherever they stand (a Chinese comment in code, a
+    Chinese phrase in an English sentence); the rest of each line goes to code or prose.
+    """
+    parts: dict[TextKind, list[str]] = {kind: [] for kind in TextKind}
+    in_fence = False
+    for line in text.splitlines(keepends=True):
+        if _FENCE.match(line):
+            parts[TextKind.CODE].append(line)
+            in_fence = not in_fence
+            continue
+        rest = line
+        if _CJK.search(line):
+            parts[TextKind.CJK].extend(_CJK_RUN.findall(line))
+            rest = _CJK_RUN.sub("", line)
+        parts[classify_line(rest, in_fence)].append(rest)
+    return {kind: "".join(lines) for kind, lines in parts.items()}
+
+
+@dataclass(frozen=True)
+class Estimator:
+    """A calibrated (or plainly proportional) estimate on top of an exact base vocabulary.
+
+    Attributes:
+        id: Estimator id, e.g. ``claude``.
+        base: Id of the bundled vocabulary that is counted.
+        prose, code, cjk: Ratio of the target model's tokens to the base's, by kind of text.
+        calibrated: False when the ratios are 1.0 by assumption rather than measurement.
+        description: One line for tooltips and ``--json`` output.
+    """
+
+    id: str
+    base: str
+    prose: Decimal
+    code: Decimal
+    cjk: Decimal
+    calibrated: bool
+    description: str
+
+    @property
+    def uniform(self) -> bool:
+        """True when every kind of text has the same ratio (no classification needed)."""
+        return self.prose == self.code == self.cjk
+
+    def ratio(self, kind: TextKind) -> Decimal:
+        """The ratio for one kind of text."""
+        return {TextKind.PROSE: self.prose, TextKind.CODE: self.code, TextKind.CJK: self.cjk}[kind]
+
+    def estimate(self, text: str, count: Callable[[str], int]) -> int:
+        """Estimated tokens of ``text``, given ``count`` (the base vocabulary's counter)."""
+        if not text:
+            return 0
+        if self.uniform:
+            scaled = count(text) * self.prose
+        else:
+            scaled = sum(
+                (count(part) * self.ratio(kind) for kind, part in split_by_kind(text).items()),
+                Decimal(0),
+            )
+        return int(scaled.to_integral_value(rounding=ROUND_HALF_UP))
+
+    @property
+    def method(self) -> str:
+        """How the estimate is made, for a tooltip."""
+        return self.description
+
+
+def _d(text: str | int) -> Decimal:
+    return Decimal(text)
+
+
+ESTIMATORS: dict[str, Estimator] = {
+    est.id: est
+    for est in (
+        Estimator(
+            "claude",
+            "o200k_base",
+            _d("1.06"),
+            _d("1.24"),
+            _d("1.35"),
+            True,
+            "estimate: o200k count x measured Claude ratio (Claude 3 to Opus 4.6: "
+            "prose 1.06, code 1.24, Chinese 1.35); Anthropic publishes no tokenizer",
+        ),
+        Estimator(
+            "claude-4.7",
+            "o200k_base",
+            _d("1.48"),
+            _d("1.53"),
+            _d("1.45"),
+            True,
+            "estimate: o200k count x measured Claude ratio (Opus 4.7 and later: "
+            "prose 1.48, code 1.53, Chinese 1.45); Anthropic publishes no tokenizer",
+        ),
+        Estimator(
+            "gemma3-proxy",
+            "gemma3",
+            _d(1),
+            _d(1),
+            _d(1),
+            False,
+            "estimate: Gemma 3 vocabulary count; Google has not published this model's "
+            "tokenizer, the Gemma 3 vocabulary is the closest public one",
+        ),
+        Estimator(
+            "qwen3.5-proxy",
+            "qwen3.5",
+            _d(1),
+            _d(1),
+            _d(1),
+            False,
+            "estimate: Qwen 3.5/3.6 vocabulary count; this newer Qwen's tokenizer is not bundled",
+        ),
+        Estimator(
+            "tekken-proxy",
+            "mistral-tekken",
+            _d(1),
+            _d(1),
+            _d(1),
+            False,
+            "estimate: Mistral Tekken vocabulary count; "
+            "this model's exact tokenizer is not bundled",
+        ),
+        Estimator(
+            "o200k-proxy",
+            "o200k_base",
+            _d(1),
+            _d(1),
+            _d(1),
+            False,
+            "estimate: o200k count, not calibrated; no public tokenizer for this model is bundled",
+        ),
+    )
+}
+
+
+def get_estimator(estimator_id: str) -> Estimator:
+    """The estimator ``estimator_id``.
+
+    Raises:
+        UnknownModelError: for an unknown id.
+    """
+    try:
+        return ESTIMATORS[estimator_id]
+    except KeyError:
+        raise UnknownModelError("estimator", estimator_id, sorted(ESTIMATORS)) from None

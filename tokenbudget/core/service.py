@@ -1,0 +1,297 @@
+"""The facade that the command line and the GUI both call.
+
+It owns the tokenizer registry, the catalogue and the settings, and turns "this text, these
+models" into a ``CountReport``. Each text is counted once per tokenizer (or estimator), however
+many models share it; changing the shown models re-prices cached counts (``TextCounts``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tokenbudget.core import estimate, paths
+from tokenbudget.core.catalog import Catalog, ModelInfo, load_catalog
+from tokenbudget.core.costing import Usage, request_cost
+from tokenbudget.core.errors import SettingsError, UserInputError
+from tokenbudget.core.money import Money, check_currency
+from tokenbudget.core.settings import Settings
+from tokenbudget.core.tokenizers import TokenizerRegistry
+
+if TYPE_CHECKING:
+    from tokenbudget.core.price_update import UpdateReport
+
+
+@dataclass(frozen=True)
+class ModelEstimate:
+    """One row of a count: a model (or a bare tokenizer) and what the text costs there.
+
+    Costs are None when the model is unpriced, and for bare tokenizers.
+    """
+
+    model: str | None
+    provider: str | None
+    tokenizer: str
+    tokens: int
+    exact: bool
+    method: str
+    context_window: int | None
+    input_cost: Money | None
+    output_cost: Money | None
+    price_band: str | None = None
+    price_source: str | None = None
+    price_checked: date | None = None
+
+    @property
+    def total_cost(self) -> Money | None:
+        """Input plus output cost, or None when unpriced."""
+        if self.input_cost is None or self.output_cost is None:
+            return None
+        return self.input_cost + self.output_cost
+
+    def context_share(self, output_tokens: int = 0) -> Decimal | None:
+        """Share of the context window the prompt (plus expected output) takes, 1 = full."""
+        if not self.context_window:
+            return None
+        return Decimal(self.tokens + output_tokens) / Decimal(self.context_window)
+
+
+@dataclass(frozen=True)
+class CountReport:
+    """The result of counting one text against several models."""
+
+    chars: int
+    output_tokens: int
+    cached_tokens: int
+    results: tuple[ModelEstimate, ...]
+
+
+class TextCounts:
+    """Counts of one text, computed once per tokenizer or estimator and then reused."""
+
+    def __init__(self, text: str, registry: TokenizerRegistry) -> None:
+        self.text = text
+        self._registry = registry
+        self._memo: dict[tuple[str, str], int] = {}
+        self._exact: dict[str, int] = {}
+        self._estimated: dict[str, int] = {}
+
+    def _count(self, tokenizer_id: str, part: str) -> int:
+        key = (tokenizer_id, part)
+        if key not in self._memo:
+            self._memo[key] = self._registry.get(tokenizer_id).count(part)
+        return self._memo[key]
+
+    def exact(self, tokenizer_id: str) -> int:
+        """Exact count with a bundled vocabulary."""
+        if tokenizer_id not in self._exact:
+            self._exact[tokenizer_id] = self._count(tokenizer_id, self.text)
+        return self._exact[tokenizer_id]
+
+    def estimated(self, estimator_id: str) -> int:
+        """Estimated count with an estimator."""
+        if estimator_id not in self._estimated:
+            est = estimate.get_estimator(estimator_id)
+            self._estimated[estimator_id] = est.estimate(
+                self.text, lambda part: self._count(est.base, part)
+            )
+        return self._estimated[estimator_id]
+
+
+def exact_method(registry: TokenizerRegistry, tokenizer_id: str) -> str:
+    """A one-line description of an exact count."""
+    spec = registry.spec(tokenizer_id)
+    library = "tokenizers" if spec.loader == "hf" else "tiktoken"
+    return f"exact: bundled {tokenizer_id} vocabulary ({library})"
+
+
+class Service:
+    """Everything the user interfaces need, without any UI."""
+
+    def __init__(
+        self,
+        registry: TokenizerRegistry | None = None,
+        *,
+        settings: Settings | None = None,
+        catalog: Catalog | None = None,
+    ) -> None:
+        self.registry = registry or TokenizerRegistry.bundled()
+        self.settings_warning: str | None = None
+        if settings is None:
+            try:
+                settings = Settings.load(paths.config_dir() / "settings.json")
+            except SettingsError as exc:
+                self.settings_warning = str(exc)
+                settings = Settings(paths.config_dir() / "settings.json")
+        self.settings = settings
+        self._catalog = catalog
+
+    @property
+    def catalog(self) -> Catalog:
+        """The model catalogue, loaded on first use."""
+        if self._catalog is None:
+            self._catalog = load_catalog(
+                paths.resources_dir() / "prices",
+                updated_dir=paths.price_snapshot_dir(),
+                overrides_file=paths.price_overrides_file(),
+                tokenizer_ids=self.registry.ids(),
+            )
+        return self._catalog
+
+    def resolve_models(self, names: Sequence[str]) -> list[ModelInfo]:
+        """Models for the given names, or the default set when none are given.
+
+        Raises:
+            UnknownModelError: for a name not in the catalogue (with suggestions).
+        """
+        if not names:
+            return self.catalog.defaults(date.today())
+        seen: dict[str, ModelInfo] = {}
+        for name in names:
+            model = self.catalog.get(name)
+            seen.setdefault(model.id, model)
+        return list(seen.values())
+
+    def estimate(
+        self,
+        counts: TextCounts,
+        model: ModelInfo,
+        *,
+        output_tokens: int = 0,
+        cached_tokens: int = 0,
+        currency: str | None = None,
+    ) -> ModelEstimate:
+        """Price one model for an already-counted text."""
+        counting = model.counting
+        if counting.estimator is None:
+            tokens = counts.exact(counting.tokenizer)
+            method = exact_method(self.registry, counting.tokenizer)
+        else:
+            tokens = counts.estimated(counting.estimator)
+            method = estimate.get_estimator(counting.estimator).method
+        input_cost = output_cost = None
+        pricing = model.pricing
+        band = None
+        if pricing is not None:
+            usage = Usage(tokens, output_tokens, min(cached_tokens, tokens))
+            cost = request_cost(pricing, usage)
+            band = cost.band
+            input_cost = Money(cost.input, cost.currency)
+            output_cost = Money(cost.output, cost.currency)
+            target = currency or self.settings.display_currency
+            rates = self.settings.exchange_rates()
+            # A currency asked for explicitly must be honoured (or fail with how to set the
+            # rate); the display-currency setting falls back to the price's own currency.
+            if target != cost.currency and (currency or rates.can_convert(cost.currency, target)):
+                input_cost = rates.convert(input_cost, target)
+                output_cost = rates.convert(output_cost, target)
+        return ModelEstimate(
+            model=model.id,
+            provider=model.provider_name,
+            tokenizer=counting.key,
+            tokens=tokens,
+            exact=counting.exact,
+            method=method,
+            context_window=model.context_window,
+            input_cost=input_cost,
+            output_cost=output_cost,
+            price_band=band,
+            price_source=pricing.source if pricing else None,
+            price_checked=pricing.checked if pricing else None,
+        )
+
+    def count(
+        self,
+        text: str,
+        models: Sequence[str] = (),
+        tokenizers: Sequence[str] = (),
+        *,
+        output_tokens: int = 0,
+        cached_tokens: int = 0,
+        currency: str | None = None,
+    ) -> CountReport:
+        """Count ``text`` for models and/or bare tokenizers and price each model.
+
+        With neither models nor tokenizers, the default model set is used.
+
+        Raises:
+            UnknownModelError: for an unknown model or tokenizer (with suggestions).
+            UserInputError: for negative token numbers or an unknown currency.
+        """
+        if output_tokens < 0 or cached_tokens < 0:
+            raise UserInputError("output and cached tokens must be whole numbers >= 0")
+        if currency is not None:
+            currency = check_currency(currency)
+        for tokenizer_id in tokenizers:
+            self.registry.spec(tokenizer_id)  # validate before any work
+        chosen = self.resolve_models(models) if models or not tokenizers else []
+        counts = TextCounts(text, self.registry)
+        results = [
+            self.estimate(
+                counts,
+                m,
+                output_tokens=output_tokens,
+                cached_tokens=cached_tokens,
+                currency=currency,
+            )
+            for m in chosen
+        ]
+        for tokenizer_id in dict.fromkeys(tokenizers):
+            results.append(
+                ModelEstimate(
+                    model=None,
+                    provider=None,
+                    tokenizer=tokenizer_id,
+                    tokens=counts.exact(tokenizer_id),
+                    exact=True,
+                    method=exact_method(self.registry, tokenizer_id),
+                    context_window=None,
+                    input_cost=None,
+                    output_cost=None,
+                )
+            )
+        return CountReport(len(text), output_tokens, cached_tokens, tuple(results))
+
+    def models(self, provider: str | None = None) -> list[ModelInfo]:
+        """The catalogue, optionally for one provider (key or display name, any case)."""
+        every = self.catalog.all()
+        if provider is None:
+            return every
+        wanted = provider.lower()
+        chosen = [m for m in every if wanted in (m.provider.lower(), m.provider_name.lower())]
+        if not chosen:
+            names = ", ".join(self.catalog.providers())
+            raise UserInputError(f"unknown provider '{provider}' (known: {names})")
+        return chosen
+
+    def update_prices(self, source: str | None, *, today: date) -> UpdateReport:
+        """Refresh the price snapshot from LiteLLM's JSON (the only network use, on request).
+
+        Raises:
+            PriceUpdateError: when it cannot fetch or validate; nothing is changed then.
+        """
+        import json
+
+        from tokenbudget.core.price_update import update_prices
+
+        snap_dir = paths.price_snapshot_dir()
+        current_path = snap_dir / "litellm_snapshot.json"
+        if not current_path.is_file():
+            current_path = paths.resources_dir() / "prices" / "litellm_snapshot.json"
+        current = json.loads(current_path.read_text(encoding="utf-8"))
+        report = update_prices(source, snap_dir, current, today=today)
+        self._catalog = None
+        return report
+
+    @staticmethod
+    def data_paths() -> dict[str, Path]:
+        """Where the app keeps its files (for ``--help`` and diagnostics)."""
+        return {
+            "config": paths.config_dir(),
+            "data": paths.data_dir(),
+            "resources": paths.resources_dir(),
+        }

@@ -1,0 +1,332 @@
+"""Exact tokenizers from bundled vocabularies, loaded lazily, once, thread-safely.
+
+The vocabularies ship in ``resources/tokenizers`` and are listed in its ``manifest.json`` with
+their sha256, source and licence. Nothing is ever downloaded: a missing or altered file is a
+``ResourceError``.
+
+Counting rule: text is counted as ordinary text. Text that looks like a special token
+(``<|endoftext|>``, ``<|im_start|>``, ``<｜begin▁of▁sentence｜>``) never raises and is split like
+any other text; tiktoken vocabularies use ``encode_ordinary`` and Hugging Face vocabularies set
+``encode_special_tokens``. Empty text counts 0.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import lzma
+import threading
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from tokenbudget.core.chunking import safe_cuts, split_at
+from tokenbudget.core.errors import ResourceError, UnknownModelError
+from tokenbudget.core.paths import resources_dir
+
+#: Texts longer than this are cut at safe boundaries and encoded as batches, which lets the
+#: tokenizer libraries use every core; shorter texts are encoded in one call.
+PARALLEL_THRESHOLD = 256 * 1024
+_PIECE = 128 * 1024
+#: Pieces per batch: bounds the memory that encoded pieces hold at once (a 50 MB text would
+#: otherwise keep every token id, and for Hugging Face every token string, alive together).
+_GROUP = 8
+
+
+def _groups(text: str) -> Iterator[list[str]]:
+    pieces = split_at(text, safe_cuts(text, _PIECE))
+    for start in range(0, len(pieces), _GROUP):
+        yield pieces[start : start + _GROUP]
+
+
+class Tokenizer(Protocol):
+    """Something that turns text into token ids, exactly as a model's vocabulary does."""
+
+    @property
+    def id(self) -> str:
+        """The canonical tokenizer id, e.g. ``o200k_base``."""
+        ...
+
+    def count(self, text: str) -> int:
+        """Number of tokens in ``text``."""
+        ...
+
+    def encode(self, text: str) -> list[int]:
+        """Token ids of ``text``."""
+        ...
+
+    def decode_pieces(self, ids: Sequence[int]) -> list[bytes]:
+        """The bytes each token id stands for (for showing a text split into tokens)."""
+        ...
+
+
+@dataclass(frozen=True)
+class VocabularySpec:
+    """One entry of the tokenizer manifest."""
+
+    id: str
+    loader: str
+    file: str
+    compression: str
+    sha256: str
+    content_sha256: str
+    pattern: str | None
+    normalize: str | None
+    models: str
+    source: str
+    origin: str
+    licence: str
+    licence_file: str
+    notes: str = ""
+
+    @classmethod
+    def from_json(cls, obj: dict[str, Any]) -> VocabularySpec:
+        """Build from a manifest entry, ignoring keys this version does not know."""
+        names = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in obj.items() if k in names})
+
+
+def read_manifest(directory: Path) -> list[VocabularySpec]:
+    """Read ``manifest.json`` in ``directory``.
+
+    Raises:
+        ResourceError: if the manifest is missing or malformed.
+    """
+    path = directory / "manifest.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return [VocabularySpec.from_json(entry) for entry in data["tokenizers"]]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ResourceError(f"tokenizer manifest {path} is missing or malformed: {exc}") from exc
+
+
+def read_verified(path: Path, spec: VocabularySpec) -> bytes:
+    """Read and decompress a vocabulary file, checking both pinned sha256 values.
+
+    Raises:
+        ResourceError: if the file is missing, unreadable or does not match its pins.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ResourceError(f"vocabulary {spec.id} cannot be read: {exc}") from exc
+    if hashlib.sha256(raw).hexdigest() != spec.sha256:
+        raise ResourceError(f"vocabulary {spec.id} ({path.name}) does not match its sha256 pin")
+    if spec.compression == "gzip":
+        content = gzip.decompress(raw)
+    elif spec.compression == "xz":
+        content = lzma.decompress(raw)
+    elif spec.compression == "none":
+        content = raw
+    else:
+        raise ResourceError(f"vocabulary {spec.id}: unknown compression {spec.compression}")
+    if hashlib.sha256(content).hexdigest() != spec.content_sha256:
+        raise ResourceError(f"vocabulary {spec.id} content does not match its sha256 pin")
+    return content
+
+
+def _parse_tiktoken_ranks(content: bytes) -> dict[bytes, int]:
+    import base64
+
+    ranks: dict[bytes, int] = {}
+    for line in content.splitlines():
+        if line:
+            token, rank = line.split()
+            ranks[base64.b64decode(token)] = int(rank)
+    return ranks
+
+
+def _parse_tekken_ranks(content: bytes) -> tuple[dict[bytes, int], str]:
+    """Ranks and pattern of a Mistral Tekken JSON, truncated as mistral_common truncates it.
+
+    Tekken reserves the first ``default_num_special_tokens`` ids for control tokens, so the
+    usable byte-level vocabulary is the first ``default_vocab_size - num_special`` ranks.
+    """
+    import base64
+
+    data = json.loads(content)
+    config = data["config"]
+    size = int(config["default_vocab_size"]) - int(config["default_num_special_tokens"])
+    ranks = {
+        base64.b64decode(entry["token_bytes"]): int(entry["rank"]) for entry in data["vocab"][:size]
+    }
+    return ranks, str(config["pattern"])
+
+
+class TiktokenVocabulary:
+    """An exact tokenizer over a tiktoken ``Encoding`` (OpenAI, Qwen, Mistral Tekken)."""
+
+    def __init__(self, spec: VocabularySpec, content: bytes) -> None:
+        import tiktoken
+
+        if spec.loader == "tekken":
+            ranks, pattern = _parse_tekken_ranks(content)
+        else:
+            ranks = _parse_tiktoken_ranks(content)
+            if not spec.pattern:
+                raise ResourceError(f"vocabulary {spec.id} has no pre-tokenizer pattern")
+            pattern = spec.pattern
+        self._id = spec.id
+        self._nfc = spec.normalize == "NFC"
+        self._encoding = tiktoken.Encoding(
+            f"tokenbudget-{spec.id}", pat_str=pattern, mergeable_ranks=ranks, special_tokens={}
+        )
+
+    @property
+    def id(self) -> str:
+        """The canonical tokenizer id."""
+        return self._id
+
+    def _prepare(self, text: str) -> str:
+        return unicodedata.normalize("NFC", text) if self._nfc else text
+
+    def count(self, text: str) -> int:
+        """Number of tokens in ``text`` counted as ordinary text."""
+        if not text:
+            return 0
+        text = self._prepare(text)
+        if len(text) < PARALLEL_THRESHOLD:
+            return len(self._encoding.encode_ordinary(text))
+        return sum(
+            len(ids)
+            for group in _groups(text)
+            for ids in self._encoding.encode_ordinary_batch(group)
+        )
+
+    def count_pieces(self, pieces: Sequence[str]) -> list[int]:
+        """Counts of several texts at once (a batch uses every core)."""
+        prepared = [self._prepare(p) for p in pieces]
+        return [len(ids) for ids in self._encoding.encode_ordinary_batch(prepared)]
+
+    def encode(self, text: str) -> list[int]:
+        """Token ids of ``text`` as ordinary text."""
+        return self._encoding.encode_ordinary(self._prepare(text))
+
+    def decode_pieces(self, ids: Sequence[int]) -> list[bytes]:
+        """The bytes of each token."""
+        return [self._encoding.decode_single_token_bytes(i) for i in ids]
+
+
+class HuggingFaceVocabulary:
+    """An exact tokenizer over a Hugging Face ``tokenizer.json`` (DeepSeek, Gemma 3).
+
+    Tokens flagged special in the file are never produced from user text; other added tokens
+    (DeepSeek's ``<think>``, Gemma's ``<unusedN>``) match as the published tokenizer matches
+    them.
+    """
+
+    def __init__(self, spec: VocabularySpec, content: bytes) -> None:
+        from tokenizers import Tokenizer as HFTokenizer
+
+        self._id = spec.id
+        self._tok = HFTokenizer.from_str(content.decode("utf-8"))
+        self._tok.encode_special_tokens = True
+        self._nfc = spec.normalize == "NFC"
+        self._chunkable = spec.id in _CHUNKABLE_HF
+
+    @property
+    def id(self) -> str:
+        """The canonical tokenizer id."""
+        return self._id
+
+    def count(self, text: str) -> int:
+        """Number of tokens in ``text`` counted as ordinary text."""
+        if not text:
+            return 0
+        if self._nfc:
+            text = unicodedata.normalize("NFC", text)
+        if self._chunkable and len(text) >= PARALLEL_THRESHOLD:
+            return sum(
+                len(enc.ids)
+                for group in _groups(text)
+                for enc in self._tok.encode_batch(group, add_special_tokens=False)
+            )
+        return len(self._tok.encode(text, add_special_tokens=False).ids)
+
+    def encode(self, text: str) -> list[int]:
+        """Token ids of ``text``."""
+        ids: list[int] = self._tok.encode(text, add_special_tokens=False).ids
+        return ids
+
+    def decode_pieces(self, ids: Sequence[int]) -> list[bytes]:
+        """The text of each token (as UTF-8 bytes of the vocabulary's surface form)."""
+        return [(self._tok.decode([i]) or "").encode("utf-8") for i in ids]
+
+
+#: Hugging Face vocabularies that may be counted in pieces cut by ``safe_cuts``. DeepSeek's
+#: pre-tokenizer always splits there. Gemma's has no pre-tokenizer split, but every run of line
+#: breaks is an added token (so BPE never runs across one) and no token in its vocabulary holds
+#: a line break followed by anything but white space. Property tests check both.
+_CHUNKABLE_HF = frozenset({"deepseek-v3", "gemma3"})
+
+_LOADERS: dict[str, Callable[[VocabularySpec, bytes], Tokenizer]] = {
+    "tiktoken": TiktokenVocabulary,
+    "tekken": TiktokenVocabulary,
+    "hf": HuggingFaceVocabulary,
+}
+
+
+class TokenizerRegistry:
+    """Lazily loads each bundled vocabulary once, on first use, from any thread.
+
+    Loading different vocabularies in parallel is allowed; two threads asking for the same one
+    wait for a single load.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self._dir = directory
+        self._specs = {spec.id: spec for spec in read_manifest(directory)}
+        self._loaded: dict[str, Tokenizer] = {}
+        self._locks = {name: threading.Lock() for name in self._specs}
+
+    @classmethod
+    def bundled(cls) -> TokenizerRegistry:
+        """The registry of the vocabularies shipped with the app."""
+        return cls(resources_dir() / "tokenizers")
+
+    def ids(self) -> list[str]:
+        """Ids of every bundled vocabulary, in manifest order."""
+        return list(self._specs)
+
+    def spec(self, tokenizer_id: str) -> VocabularySpec:
+        """Manifest entry of ``tokenizer_id``.
+
+        Raises:
+            UnknownModelError: for an id that is not bundled.
+        """
+        try:
+            return self._specs[tokenizer_id]
+        except KeyError:
+            from difflib import get_close_matches
+
+            close = get_close_matches(tokenizer_id, self._specs, n=3, cutoff=0.4)
+            raise UnknownModelError("tokenizer", tokenizer_id, close) from None
+
+    def is_loaded(self, tokenizer_id: str) -> bool:
+        """True once ``tokenizer_id`` has been loaded."""
+        return tokenizer_id in self._loaded
+
+    def get(self, tokenizer_id: str) -> Tokenizer:
+        """The tokenizer ``tokenizer_id``, loading it on first use.
+
+        Raises:
+            UnknownModelError: for an id that is not bundled.
+            ResourceError: if its file is missing or fails its pin.
+        """
+        loaded = self._loaded.get(tokenizer_id)
+        if loaded is not None:
+            return loaded
+        spec = self.spec(tokenizer_id)
+        with self._locks[tokenizer_id]:
+            loaded = self._loaded.get(tokenizer_id)
+            if loaded is None:
+                content = read_verified(self._dir / spec.file, spec)
+                loaded = _LOADERS[spec.loader](spec, content)
+                self._loaded[tokenizer_id] = loaded
+        return loaded
+
+    def __iter__(self) -> Iterator[VocabularySpec]:
+        return iter(self._specs.values())
