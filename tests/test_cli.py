@@ -104,25 +104,15 @@ def test_same_vocabulary_is_counted_once(tmp_path: Path, monkeypatch: pytest.Mon
     from tokenbudget.core import tokenizers
 
     calls: list[str] = []
-    real = tokenizers.TiktokenVocabulary.count
+    real = tokenizers.TokenizerRegistry.count
 
-    def spy(self: tokenizers.TiktokenVocabulary, text: str) -> int:
-        calls.append(self.id)
-        return real(self, text)
+    def spy(self: tokenizers.TokenizerRegistry, tokenizer_id: str, text: str) -> int:
+        calls.append(tokenizer_id)
+        return real(self, tokenizer_id, text)
 
-    monkeypatch.setattr(tokenizers.TiktokenVocabulary, "count", spy)
-    count_json(
-        "-m",
-        "gpt-5.5",
-        "-m",
-        "gpt-5.4-mini",
-        "-m",
-        "gpt-4o",
-        "-t",
-        "o200k_base",
-        text="hi there",
-        tmp_path=tmp_path,
-    )
+    monkeypatch.setattr(tokenizers.TokenizerRegistry, "count", spy)
+    models = ("-m", "gpt-5.5", "-m", "gpt-5.4-mini", "-m", "gpt-4o", "-t", "o200k_base")
+    count_json(*models, text="hi there", tmp_path=tmp_path)
     assert calls == ["o200k_base"]
 
 

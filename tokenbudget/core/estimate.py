@@ -8,6 +8,7 @@ Chinese paragraph gets each part scaled by its own ratio. Estimates are never la
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,15 +26,23 @@ class TextKind(Enum):
     CJK = "cjk"
 
 
-_CJK = re.compile(
-    r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]"
-)
-_CODE_SYMBOLS = re.compile(r"[{}\[\]();=<>+*/\\|&^%$#@!~_`:]")
-_CODE_START = re.compile(
-    r"\s*(def |class |import |from \S+ import|return\b|if \(|for \(|while \(|function\b|const |"
-    r"let |var |#include|package |public |private |fn |func |//|/\*|\*/|@\w+|<\w+[ >/])"
-)
-_FENCE = re.compile(r"\s*(```|~~~)")
+_CJK_CLASS = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]"
+
+
+@functools.cache
+def _patterns() -> dict[str, re.Pattern[str]]:
+    """Compiled on first use: a count with no estimated model never pays for them."""
+    return {
+        "cjk": re.compile(_CJK_CLASS),
+        "cjk_run": re.compile(_CJK_CLASS + "+"),
+        "symbols": re.compile(r"[{}\[\]();=<>+*/\\|&^%$#@!~_`:]"),
+        "code_start": re.compile(
+            r"\s*(def |class |import |from \S+ import|return\b|if \(|for \(|while \(|function\b|"
+            r"const |let |var |#include|package |public |private |fn |func |//|/\*|\*/|@\w+|"
+            r"<\w+[ >/])"
+        ),
+        "fence": re.compile(r"\s*(```|~~~)"),
+    }
 
 
 def classify_line(line: str, in_fence: bool = False) -> TextKind:
@@ -42,23 +51,21 @@ def classify_line(line: str, in_fence: bool = False) -> TextKind:
     A line is CJK when at least a fifth of its non-space characters are CJK; code when it is
     inside a fenced block, starts like code, or is dense in code punctuation; prose otherwise.
     """
+    pat = _patterns()
     visible = len(line) - sum(1 for c in line if c.isspace())
     if visible == 0:
         return TextKind.CODE if in_fence else TextKind.PROSE
-    cjk = len(_CJK.findall(line))
+    cjk = len(pat["cjk"].findall(line))
     if cjk * 5 >= visible:
         return TextKind.CJK
-    if in_fence or _CODE_START.match(line):
+    if in_fence or pat["code_start"].match(line):
         return TextKind.CODE
-    if len(_CODE_SYMBOLS.findall(line)) * 8 >= visible:
+    if len(pat["symbols"].findall(line)) * 8 >= visible:
         return TextKind.CODE
     indent = len(line) - len(line.lstrip(" \t"))
     if indent >= 4 and visible < 100:
         return TextKind.CODE
     return TextKind.PROSE
-
-
-_CJK_RUN = re.compile(_CJK.pattern + "+")
 
 
 def split_by_kind(text: str) -> dict[TextKind, str]:
@@ -67,17 +74,18 @@ def split_by_kind(text: str) -> dict[TextKind, str]:
     Runs of CJK characters go to CJK wherever they stand (a Chinese comment in code, a
     Chinese phrase in an English sentence); the rest of each line goes to code or prose.
     """
+    pat = _patterns()
     parts: dict[TextKind, list[str]] = {kind: [] for kind in TextKind}
     in_fence = False
     for line in text.splitlines(keepends=True):
-        if _FENCE.match(line):
+        if pat["fence"].match(line):
             parts[TextKind.CODE].append(line)
             in_fence = not in_fence
             continue
         rest = line
-        if _CJK.search(line):
-            parts[TextKind.CJK].extend(_CJK_RUN.findall(line))
-            rest = _CJK_RUN.sub("", line)
+        if pat["cjk"].search(line):
+            parts[TextKind.CJK].extend(pat["cjk_run"].findall(line))
+            rest = pat["cjk_run"].sub("", line)
         parts[classify_line(rest, in_fence)].append(rest)
     return {kind: "".join(lines) for kind, lines in parts.items()}
 

@@ -83,7 +83,7 @@ class TextCounts:
     def _count(self, tokenizer_id: str, part: str) -> int:
         key = (tokenizer_id, part)
         if key not in self._memo:
-            self._memo[key] = self._registry.get(tokenizer_id).count(part)
+            self._memo[key] = self._registry.count(tokenizer_id, part)
         return self._memo[key]
 
     def exact(self, tokenizer_id: str) -> int:

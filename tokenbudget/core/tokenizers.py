@@ -12,20 +12,24 @@ any other text; tiktoken vocabularies use ``encode_ordinary`` and Hugging Face v
 
 from __future__ import annotations
 
+import binascii
+import gc
 import gzip
 import hashlib
 import json
 import lzma
 import threading
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from tokenbudget.core import vocabcache
 from tokenbudget.core.chunking import safe_cuts, split_at
 from tokenbudget.core.errors import ResourceError, UnknownModelError
-from tokenbudget.core.paths import resources_dir
+from tokenbudget.core.paths import cache_dir, resources_dir
+from tokenbudget.core.subvocab import QUICK_LIMIT, ParsedVocabulary, count_short, index_long_tokens
 
 #: Texts longer than this are cut at safe boundaries and encoded as batches, which lets the
 #: tokenizer libraries use every core; shorter texts are encoded in one call.
@@ -129,14 +133,13 @@ def read_verified(path: Path, spec: VocabularySpec) -> bytes:
 
 
 def _parse_tiktoken_ranks(content: bytes) -> dict[bytes, int]:
-    import base64
+    """Parse tiktoken's text format (``base64-token rank`` per line).
 
-    ranks: dict[bytes, int] = {}
-    for line in content.splitlines():
-        if line:
-            token, rank = line.split()
-            ranks[base64.b64decode(token)] = int(rank)
-    return ranks
+    ``map`` over C functions instead of a Python loop: this is on the cold-start path of
+    every count, and takes 0.15 s instead of 0.3 s for o200k.
+    """
+    fields = content.split()
+    return dict(zip(map(binascii.a2b_base64, fields[0::2]), map(int, fields[1::2]), strict=True))
 
 
 def _parse_tekken_ranks(content: bytes) -> tuple[dict[bytes, int], str]:
@@ -145,13 +148,12 @@ def _parse_tekken_ranks(content: bytes) -> tuple[dict[bytes, int], str]:
     Tekken reserves the first ``default_num_special_tokens`` ids for control tokens, so the
     usable byte-level vocabulary is the first ``default_vocab_size - num_special`` ranks.
     """
-    import base64
-
     data = json.loads(content)
     config = data["config"]
     size = int(config["default_vocab_size"]) - int(config["default_num_special_tokens"])
     ranks = {
-        base64.b64decode(entry["token_bytes"]): int(entry["rank"]) for entry in data["vocab"][:size]
+        binascii.a2b_base64(entry["token_bytes"]): int(entry["rank"])
+        for entry in data["vocab"][:size]
     }
     return ranks, str(config["pattern"])
 
@@ -159,20 +161,16 @@ def _parse_tekken_ranks(content: bytes) -> tuple[dict[bytes, int], str]:
 class TiktokenVocabulary:
     """An exact tokenizer over a tiktoken ``Encoding`` (OpenAI, Qwen, Mistral Tekken)."""
 
-    def __init__(self, spec: VocabularySpec, content: bytes) -> None:
+    def __init__(self, spec: VocabularySpec, vocab: ParsedVocabulary) -> None:
         import tiktoken
 
-        if spec.loader == "tekken":
-            ranks, pattern = _parse_tekken_ranks(content)
-        else:
-            ranks = _parse_tiktoken_ranks(content)
-            if not spec.pattern:
-                raise ResourceError(f"vocabulary {spec.id} has no pre-tokenizer pattern")
-            pattern = spec.pattern
         self._id = spec.id
         self._nfc = spec.normalize == "NFC"
         self._encoding = tiktoken.Encoding(
-            f"tokenbudget-{spec.id}", pat_str=pattern, mergeable_ranks=ranks, special_tokens={}
+            f"tokenbudget-{spec.id}",
+            pat_str=vocab.pattern,
+            mergeable_ranks=vocab.ranks,
+            special_tokens={},
         )
 
     @property
@@ -262,11 +260,20 @@ class HuggingFaceVocabulary:
 #: a line break followed by anything but white space. Property tests check both.
 _CHUNKABLE_HF = frozenset({"deepseek-v3", "gemma3"})
 
-_LOADERS: dict[str, Callable[[VocabularySpec, bytes], Tokenizer]] = {
-    "tiktoken": TiktokenVocabulary,
-    "tekken": TiktokenVocabulary,
-    "hf": HuggingFaceVocabulary,
-}
+
+def parse_vocabulary(spec: VocabularySpec, content: bytes) -> ParsedVocabulary:
+    """Ranks and pre-tokenizer pattern of a tiktoken-family vocabulary file.
+
+    Raises:
+        ResourceError: if the manifest gives no pattern for a plain tiktoken file.
+    """
+    if spec.loader == "tekken":
+        ranks, pattern = _parse_tekken_ranks(content)
+    elif spec.pattern:
+        ranks, pattern = _parse_tiktoken_ranks(content), spec.pattern
+    else:
+        raise ResourceError(f"vocabulary {spec.id} has no pre-tokenizer pattern")
+    return ParsedVocabulary(ranks, pattern, index_long_tokens(ranks))
 
 
 class TokenizerRegistry:
@@ -276,16 +283,21 @@ class TokenizerRegistry:
     wait for a single load.
     """
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, cache_dir: Path | None = None) -> None:
         self._dir = directory
+        self._cache_dir = cache_dir
         self._specs = {spec.id: spec for spec in read_manifest(directory)}
         self._loaded: dict[str, Tokenizer] = {}
+        self._parsed: dict[str, ParsedVocabulary] = {}
+        # Bytes each vocabulary may still count on the quick path: once several short texts
+        # add up to more than a full build would cost, the full build is the cheaper way.
+        self._quick_budget = dict.fromkeys(self._specs, QUICK_LIMIT)
         self._locks = {name: threading.Lock() for name in self._specs}
 
     @classmethod
     def bundled(cls) -> TokenizerRegistry:
-        """The registry of the vocabularies shipped with the app."""
-        return cls(resources_dir() / "tokenizers")
+        """The registry of the vocabularies shipped with the app (with the user's cache)."""
+        return cls(resources_dir() / "tokenizers", cache_dir())
 
     def ids(self) -> list[str]:
         """Ids of every bundled vocabulary, in manifest order."""
@@ -309,6 +321,27 @@ class TokenizerRegistry:
         """True once ``tokenizer_id`` has been loaded."""
         return tokenizer_id in self._loaded
 
+    def count(self, tokenizer_id: str, text: str) -> int:
+        """Exact count of ``text`` with ``tokenizer_id``, loading only what it needs.
+
+        A short text for a tiktoken-family vocabulary that is not loaded yet is counted with
+        a sub-vocabulary (see ``subvocab``): same result, a fraction of the start-up cost.
+        """
+        loaded = self._loaded.get(tokenizer_id)
+        if loaded is not None:
+            return loaded.count(text)
+        spec = self.spec(tokenizer_id)
+        if spec.loader != "hf" and len(text) <= self._quick_budget[tokenizer_id]:
+            size = len(text.encode("utf-8"))
+            with self._locks[tokenizer_id]:
+                quick = size <= self._quick_budget[tokenizer_id]
+                if quick:
+                    self._quick_budget[tokenizer_id] -= size
+                    vocab = self._vocabulary(spec)
+            if quick:
+                return count_short(vocab, text, nfc=spec.normalize == "NFC")
+        return self.get(tokenizer_id).count(text)
+
     def get(self, tokenizer_id: str) -> Tokenizer:
         """The tokenizer ``tokenizer_id``, loading it on first use.
 
@@ -323,10 +356,40 @@ class TokenizerRegistry:
         with self._locks[tokenizer_id]:
             loaded = self._loaded.get(tokenizer_id)
             if loaded is None:
-                content = read_verified(self._dir / spec.file, spec)
-                loaded = _LOADERS[spec.loader](spec, content)
+                # Building a vocabulary allocates hundreds of thousands of objects that all
+                # live on; letting the cyclic GC scan them repeatedly meanwhile costs ~0.1 s.
+                was_enabled = gc.isenabled()
+                gc.disable()
+                try:
+                    loaded = self._load(spec)
+                finally:
+                    if was_enabled:
+                        gc.enable()
                 self._loaded[tokenizer_id] = loaded
         return loaded
+
+    def _load(self, spec: VocabularySpec) -> Tokenizer:
+        if spec.loader == "hf":
+            return HuggingFaceVocabulary(spec, read_verified(self._dir / spec.file, spec))
+        if spec.loader not in ("tiktoken", "tekken"):
+            raise ResourceError(f"vocabulary {spec.id}: unknown loader {spec.loader}")
+        return TiktokenVocabulary(spec, self._vocabulary(spec))
+
+    def _vocabulary(self, spec: VocabularySpec) -> ParsedVocabulary:
+        """The parsed vocabulary, from memory, the user's cache, or the bundled file."""
+        vocab = self._parsed.get(spec.id)
+        if vocab is not None:
+            return vocab
+        path = None
+        if self._cache_dir is not None:
+            path = vocabcache.cache_file(self._cache_dir, spec.id, spec.content_sha256)
+            vocab = vocabcache.load(path)
+        if vocab is None:
+            vocab = parse_vocabulary(spec, read_verified(self._dir / spec.file, spec))
+            if path is not None:
+                vocabcache.store(path, vocab)
+        self._parsed[spec.id] = vocab
+        return vocab
 
     def __iter__(self) -> Iterator[VocabularySpec]:
         return iter(self._specs.values())
