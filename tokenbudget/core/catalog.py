@@ -24,20 +24,8 @@ from typing import Any
 
 from tokenbudget.core import estimate
 from tokenbudget.core.errors import CatalogError, UnknownModelError
+from tokenbudget.core.litellm_format import PROVIDERS as PROVIDER_NAMES
 from tokenbudget.core.money import CURRENCIES
-
-PROVIDER_NAMES: Mapping[str, str] = {
-    "openai": "OpenAI",
-    "anthropic": "Anthropic",
-    "gemini": "Google",
-    "deepseek": "DeepSeek",
-    "dashscope": "Alibaba Qwen",
-    "zai": "Zhipu GLM",
-    "moonshot": "Moonshot Kimi",
-    "minimax": "MiniMax",
-    "mistral": "Mistral",
-    "xai": "xAI",
-}
 
 #: Shown when no model is chosen: the everyday models of each provider, Western and Chinese.
 #: Models past their deprecation date drop out of the set by themselves.
