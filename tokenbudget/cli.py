@@ -49,6 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
         "where a tokenizer is public, marked estimates elsewhere.",
     )
     parser.add_argument("--version", action="version", version=f"tokenbudget {__version__}")
+    parser.add_argument(
+        "--no-recover",
+        action="store_true",
+        help="refuse to start when the ledger database is unreadable, instead of moving it "
+        "aside and starting a new one",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     count = sub.add_parser("count", help="count tokens and cost of a prompt across models")
@@ -94,6 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     rate_set.add_argument("--date", help="the date the rate is for (default: today)")
     currency = sub.add_parser("currency", help="show or set the display currency")
     currency.add_argument("code", nargs="?")
+    from tokenbudget import cli_ledger
+
+    _LEDGER_COMMANDS.update(cli_ledger.add_commands(sub, _Parser))
     return parser
 
 
@@ -116,7 +125,8 @@ def _read_input(name: str) -> str:
     return read_text_file(Path(name))
 
 
-def _table(rows: list[list[str]], right: set[int], out: TextIO) -> None:
+def table(rows: list[list[str]], right: set[int], out: TextIO) -> None:
+    """Write ``rows`` (the first is the header) as aligned columns; ``right`` aligns right."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for n, row in enumerate(rows):
         cells = [
@@ -187,7 +197,7 @@ def _cmd_count(args: argparse.Namespace, out: TextIO) -> int:
             ]
         )
     out.write(f"{report.chars:,} characters; expected output {report.output_tokens:,} tokens\n\n")
-    _table(rows, {2, 4, 5, 6, 7}, out)
+    table(rows, {2, 4, 5, 6, 7}, out)
     if any(not r.exact for r in report.results):
         out.write("\n~ estimate: no public tokenizer for that model (see --json for the method)\n")
     if any(r.input_cost and r.input_cost.converted for r in report.results):
@@ -254,7 +264,7 @@ def _cmd_models(args: argparse.Namespace, out: TextIO) -> int:
                 p.checked.isoformat() if p and p.checked else "",
             ]
         )
-    _table(rows, {3, 5, 6, 7}, out)
+    table(rows, {3, 5, 6, 7}, out)
     out.write(
         "\nPrices per million tokens. * higher rates for long prompts or tiers (see --json).\n"
     )
@@ -280,7 +290,7 @@ def _cmd_tokenizers(args: argparse.Namespace, out: TextIO) -> int:
     rows = [["Id", "Models", "Licence", "Source"]] + [
         [s.id, s.models, s.licence, s.source] for s in specs
     ]
-    _table(rows, set(), out)
+    table(rows, set(), out)
     return EXIT_OK
 
 
@@ -350,6 +360,8 @@ def _cmd_currency(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+_LEDGER_COMMANDS: dict[str, Any] = {}
+
 _COMMANDS = {
     "count": _cmd_count,
     "models": _cmd_models,
@@ -370,7 +382,9 @@ def run(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = Non
         if args.command is None:
             parser.print_help(out)
             return EXIT_OK
-        return _COMMANDS[args.command](args, out)
+        args.err = err
+        handler = _COMMANDS.get(args.command) or _LEDGER_COMMANDS[args.command]
+        return int(handler(args, out))
     except UsageError as exc:
         err.write(f"tokenbudget: {exc}\n")
         return EXIT_USAGE

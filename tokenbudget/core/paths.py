@@ -68,6 +68,11 @@ def price_overrides_file() -> Path:
     return config_dir() / "prices.json"
 
 
+def ledger_file() -> Path:
+    """The SQLite ledger of plans and spend."""
+    return data_dir() / "ledger.sqlite3"
+
+
 def price_snapshot_dir() -> Path:
     """Where ``prices update`` keeps the current and previous downloaded snapshots."""
     return data_dir() / "prices"

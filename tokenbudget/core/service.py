@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,12 +18,29 @@ from tokenbudget.core import estimate, paths
 from tokenbudget.core.catalog import Catalog, ModelInfo, load_catalog
 from tokenbudget.core.costing import Usage, request_cost
 from tokenbudget.core.errors import SettingsError, UserInputError
-from tokenbudget.core.money import Money, check_currency
+from tokenbudget.core.money import Money, check_currency, to_micros
+from tokenbudget.core.recording import kept_prompt_text, price
 from tokenbudget.core.settings import Settings
 from tokenbudget.core.tokenizers import TokenizerRegistry
 
 if TYPE_CHECKING:
+    from tokenbudget.core.entries import Entry, NewEntry
+    from tokenbudget.core.importers.base import Importer, Problem
+    from tokenbudget.core.ledger import Ledger
+    from tokenbudget.core.plans import Plan, PlanStatus
     from tokenbudget.core.price_update import UpdateReport
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What one import did."""
+
+    importer: str
+    records: int
+    files_read: int
+    bytes_read: int
+    unpriced: int
+    problems: tuple[Problem, ...]
 
 
 @dataclass(frozen=True)
@@ -129,6 +146,9 @@ class Service:
                 settings = Settings(paths.config_dir() / "settings.json")
         self.settings = settings
         self._catalog = catalog
+        self._ledger: Ledger | None = None
+        #: False to refuse a corrupt ledger instead of moving it aside (``--no-recover``).
+        self.recover_ledger = True
 
     @property
     def catalog(self) -> Catalog:
@@ -286,6 +306,123 @@ class Service:
         report = update_prices(source, snap_dir, current, today=today)
         self._catalog = None
         return report
+
+    # -- the ledger ----------------------------------------------------------------------
+
+    @property
+    def ledger(self) -> Ledger:
+        """The ledger database, opened on first use.
+
+        Raises:
+            LedgerCorruptError: when the database is not usable and recovery is off.
+        """
+        if self._ledger is None:
+            from tokenbudget.core.ledger import Ledger
+
+            self._ledger = Ledger.open(paths.ledger_file(), recover=self.recover_ledger)
+        return self._ledger
+
+    def close(self) -> None:
+        """Close the ledger if it was opened."""
+        if self._ledger is not None:
+            self._ledger.close()
+            self._ledger = None
+
+    def record_estimate(
+        self,
+        text: str,
+        model: str,
+        *,
+        output_tokens: int,
+        now: datetime,
+        plan_id: int | None = None,
+        note: str | None = None,
+    ) -> Entry:
+        """Record what sending ``text`` to ``model`` costs, as an ``estimate`` entry."""
+        from tokenbudget.core.entries import SOURCE_ESTIMATE, NewEntry, TokenCounts
+
+        info = self.catalog.get(model)
+        counts = TextCounts(text, self.registry)
+        row = self.estimate(counts, info, output_tokens=output_tokens)
+        return self.record(
+            NewEntry(
+                at=now,
+                provider=info.provider,
+                model=info.id,
+                tokens=TokenCounts(input_tokens=row.tokens, output_tokens=output_tokens),
+                cost_micros=None,
+                currency=None,
+                source=SOURCE_ESTIMATE,
+                note=note,
+                prompt_text=kept_prompt_text(text, str(self.settings.get("prompt_text"))),
+                plan_id=plan_id,
+            )
+        )
+
+    def record(self, entry: NewEntry, *, cost: Money | None = None) -> Entry:
+        """Price ``entry`` from the catalogue (unless ``cost`` is given) and store it."""
+        from dataclasses import replace
+
+        if cost is not None:
+            entry = replace(entry, cost_micros=to_micros(cost.amount), currency=cost.currency)
+        elif entry.cost_micros is None:
+            micros, currency = price(self.catalog, entry.model, entry.tokens)
+            entry = replace(entry, cost_micros=micros, currency=currency)
+        return self.ledger.add_entry(entry)
+
+    def import_usage(
+        self, importer: str | Importer, roots: Sequence[Path] = (), *, now: datetime
+    ) -> ImportReport:
+        """Import new usage from a coding tool's logs (incremental and idempotent).
+
+        Everything found is written in one transaction together with the importer's state,
+        so an import that fails leaves nothing half-done behind. Records are priced from the
+        catalogue as of now, unless the file states a cost itself (our own CSV export).
+        """
+        import os
+
+        from tokenbudget.core.importers import get_importer
+
+        if isinstance(importer, str):
+            importer = get_importer(importer)
+        if not roots:
+            roots = importer.default_roots(os.environ, Path.home())
+        ledger = self.ledger
+        result = importer.scan(roots, ledger.import_state(importer.name))
+        unpriced = 0
+        entries = []
+        for usage in result.records:
+            micros: int | None = usage.cost_micros
+            currency = usage.currency
+            if micros is None:
+                micros, currency = price(self.catalog, usage.model, usage.tokens)
+            unpriced += micros is None
+            entries.append(usage.to_entry(micros, currency))
+        ledger.add_entries(entries, state=(importer.name, result.state), now=now, want_ids=False)
+        return ImportReport(
+            importer.name,
+            len(entries),
+            result.files_read,
+            result.bytes_read,
+            unpriced,
+            tuple(result.problems),
+        )
+
+    def add_plan(self, plan: Plan, *, now: datetime) -> Plan:
+        """Store a new plan; a prepaid balance with no start date starts now."""
+        from dataclasses import replace
+
+        from tokenbudget.core.plans import PlanKind
+
+        if plan.kind is PlanKind.PREPAID and plan.start is None:
+            plan = replace(plan, start=now)
+        return self.ledger.add_plan(plan, now=now)
+
+    def status(self, now: datetime) -> list[PlanStatus]:
+        """Status of every active plan at ``now``."""
+        from tokenbudget.core.budget import all_status
+
+        return all_status(self.ledger, now, self.settings.exchange_rates())
 
     @staticmethod
     def data_paths() -> dict[str, Path]:

@@ -1,0 +1,116 @@
+"""Plan status from the ledger: SQL aggregation feeding the pure maths in ``plans``.
+
+A month of a heavy user's entries is tens of thousands of rows, and status must take
+milliseconds. So:
+
+* whole UTC days that lie inside the period and before every rolling window come from
+  ``daily_totals`` (kept exact by triggers), one ``UsagePoint`` per day dated at its start;
+* the rest (the partial first day, and everything from the day the earliest window starts
+  up to ``now``) is summed from the entries themselves into *segments* cut at every boundary
+  the maths looks at: the period start and the start of each window. Within a segment every
+  entry is on the same side of every boundary, so period and window totals are exact; each
+  segment becomes one point dated at its oldest entry, which is what a window's reset time
+  depends on.
+
+Costs in another currency than the plan's are converted with the user's rates and marked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from tokenbudget.core.ledger import DAY_US, Ledger, from_us, plan_clause, plan_clauses, to_us
+from tokenbudget.core.money import ExchangeRates, Money, from_micros, to_micros
+from tokenbudget.core.plans import Plan, PlanStatus, UsagePoint, current_period, plan_status
+
+_SUMS = (
+    "COUNT(*), SUM(requests), SUM(input_tokens), SUM(cache_read_tokens), "
+    "SUM(cache_write_5m_tokens + cache_write_1h_tokens), SUM(output_tokens), SUM(cost_micros)"
+)
+_ROLLUP_SUMS = (
+    "SUM(entries), SUM(requests), SUM(input_tokens), SUM(cache_read_tokens), "
+    "SUM(cache_write_tokens), SUM(output_tokens), SUM(cost_micros)"
+)
+
+
+def _point(
+    plan: Plan, rates: ExchangeRates, at_us: int, currency: str | None, sums: Sequence[Any]
+) -> UsagePoint:
+    entries, requests, inp, read, write, out, cost = (int(v or 0) for v in sums)
+    cost_micros: int | None = None
+    converted = False
+    if currency:
+        if currency == plan.currency:
+            cost_micros = cost
+        elif rates.can_convert(currency, plan.currency):
+            money = rates.convert(Money(from_micros(cost), currency), plan.currency)
+            cost_micros, converted = to_micros(money.amount), True
+    return UsagePoint(
+        at=from_us(at_us),
+        tokens=inp + read + write + out,
+        input_tokens=inp,
+        cache_read_tokens=read,
+        cache_write_tokens=write,
+        output_tokens=out,
+        requests=requests,
+        cost_micros=cost_micros,
+        converted=converted,
+        entries=entries,
+    )
+
+
+def plan_points(
+    ledger: Ledger, plan: Plan, now: datetime, rates: ExchangeRates
+) -> list[UsagePoint]:
+    """The plan's usage up to ``now``, summed by day and segment, in few points."""
+    period = current_period(plan, now)
+    now_us = to_us(now)
+    start_us = to_us(period.start)
+    window_starts = [now_us - w.hours * 3_600_000_000 for w in plan.windows]
+    # Whole days [first_day, last_day) come from the rollup: after the period starts and
+    # before the earliest window (and today) begins.
+    first_day = -(-start_us // DAY_US)
+    last_day = min([now_us, *window_starts]) // DAY_US
+    points: list[UsagePoint] = []
+    raw_ranges: list[tuple[int, int]] = []
+    horizon = min([start_us - 1, *window_starts])
+    if first_day < last_day:
+        clause, params = plan_clause(plan, rollup=True)
+        rows = ledger.execute(
+            f"SELECT day, currency, {_ROLLUP_SUMS} FROM daily_totals "
+            f"WHERE day >= ? AND day < ? AND {clause} GROUP BY day, currency",
+            [first_day, last_day, *params],
+        )
+        for row in rows:
+            if row[2]:
+                points.append(_point(plan, rates, row[0] * DAY_US, row[1] or None, row[2:]))
+        raw_ranges = [(horizon, first_day * DAY_US - 1), (last_day * DAY_US - 1, now_us)]
+    else:
+        raw_ranges = [(horizon, now_us)]
+    boundaries = [start_us - 1, *window_starts]
+    segment = " + ".join(f"(at_us > {int(b)})" for b in boundaries)
+    for low, high in raw_ranges:
+        if high <= low:
+            continue
+        # Assigned and matching rows are summed apart (each through its own index) and may
+        # both fall in one segment: they stay separate points, the maths adds them up.
+        for clause, params in plan_clauses(plan):
+            rows = ledger.execute(
+                f"SELECT {segment} AS seg, currency, MIN(at_us), {_SUMS} FROM entries "
+                f"WHERE at_us > ? AND at_us <= ? AND {clause} GROUP BY seg, currency",
+                [low, high, *params],
+            )
+            points.extend(_point(plan, rates, row[2], row[1], row[3:]) for row in rows)
+    return points
+
+
+def status(ledger: Ledger, plan: Plan, now: datetime, rates: ExchangeRates) -> PlanStatus:
+    """The plan's status at ``now``."""
+    return plan_status(plan, plan_points(ledger, plan, now, rates), now)
+
+
+def all_status(ledger: Ledger, now: datetime, rates: ExchangeRates) -> list[PlanStatus]:
+    """Status of every active plan."""
+    return [status(ledger, plan, now, rates) for plan in ledger.plans(active_only=True)]

@@ -1,0 +1,125 @@
+"""Spend entries: one request's tokens and cost, as recorded in the ledger.
+
+Token fields are disjoint parts of the request, so nothing is counted twice:
+``input_tokens`` is prompt input billed at the plain input rate (not cached, not written to
+the cache), ``cache_read_tokens`` were read from the provider's cache, ``cache_write_5m_tokens``
+and ``cache_write_1h_tokens`` were written to it, and ``output_tokens`` includes reasoning.
+
+Cost is computed from the catalogue when the entry is recorded and stored with it (integer
+micro-units plus an ISO currency code), so a later price change never rewrites history.
+``cost_micros`` is None for an unpriced model: unknown, not free.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from tokenbudget.core.costing import Usage
+from tokenbudget.core.errors import UserInputError
+
+#: Where an entry came from; importers use their own names (``claude-code``, ``codex`` ...).
+SOURCE_ESTIMATE = "estimate"
+SOURCE_MANUAL = "manual"
+
+
+@dataclass(frozen=True)
+class TokenCounts:
+    """The token parts of one request (all whole numbers >= 0)."""
+
+    input_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_5m_tokens: int = 0
+    cache_write_1h_tokens: int = 0
+    output_tokens: int = 0
+
+    def __post_init__(self) -> None:
+        for name in (
+            "input_tokens",
+            "cache_read_tokens",
+            "cache_write_5m_tokens",
+            "cache_write_1h_tokens",
+            "output_tokens",
+        ):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise UserInputError(f"{name.replace('_', ' ')} must be a whole number >= 0")
+
+    @property
+    def prompt_tokens(self) -> int:
+        """Every token of the prompt, cached or not."""
+        return (
+            self.input_tokens
+            + self.cache_read_tokens
+            + self.cache_write_5m_tokens
+            + self.cache_write_1h_tokens
+        )
+
+    @property
+    def total_tokens(self) -> int:
+        """Prompt plus output."""
+        return self.prompt_tokens + self.output_tokens
+
+    def usage(self) -> Usage:
+        """The same request in the shape the cost maths takes."""
+        return Usage(
+            input_tokens=self.prompt_tokens,
+            output_tokens=self.output_tokens,
+            cached_tokens=self.cache_read_tokens,
+            cache_write_5m=self.cache_write_5m_tokens,
+            cache_write_1h=self.cache_write_1h_tokens,
+        )
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    """An entry about to be recorded (no id yet).
+
+    Attributes:
+        at: When the request was made, timezone-aware (stored as UTC).
+        provider: Provider key (``anthropic``, ``openai`` ...).
+        model: Model id as the source named it.
+        tokens: The token parts.
+        cost_micros: Cost in micro-units of ``currency``; None when unpriced.
+        currency: ISO code of the cost, or None when unpriced.
+        source: ``estimate``, ``manual`` or an importer's name.
+        source_ref: Unique per source when set; re-importing the same reference updates the
+            entry instead of adding a second one.
+        note: Free text.
+        prompt_text: Prompt text kept according to the privacy setting (none, preview, full).
+        plan_id: Explicit plan assignment; None means "every plan that matches".
+        requests: How many requests the entry stands for (request caps count these).
+    """
+
+    at: datetime
+    provider: str
+    model: str
+    tokens: TokenCounts
+    cost_micros: int | None
+    currency: str | None
+    source: str
+    source_ref: str | None = None
+    note: str | None = None
+    prompt_text: str | None = None
+    plan_id: int | None = None
+    requests: int = 1
+
+    def __post_init__(self) -> None:
+        if self.at.tzinfo is None:
+            raise ValueError("entry times must be timezone-aware")
+        if (self.cost_micros is None) != (self.currency is None):
+            raise ValueError("cost and currency go together")
+
+
+@dataclass(frozen=True)
+class Entry(NewEntry):
+    """A recorded entry."""
+
+    id: int = field(default=0, kw_only=True)
+
+
+def utc(at: datetime) -> datetime:
+    """``at`` converted to UTC (naive times are refused)."""
+    if at.tzinfo is None:
+        raise ValueError("naive datetime")
+    return at.astimezone(UTC)

@@ -1,0 +1,235 @@
+"""Turning what a user typed into a ``Plan``, with one clear message per bad field.
+
+The command line and the plan dialog both use this, so a value is accepted or refused the
+same way everywhere. All fields are strings as typed; empty means "not set".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from tokenbudget.core.errors import UserInputError
+from tokenbudget.core.money import CURRENCIES, parse_decimal, to_micros
+from tokenbudget.core.plans import DEFAULT_THRESHOLDS, Plan, PlanKind, WindowCap
+
+FIELDS = (
+    "name",
+    "kind",
+    "currency",
+    "amount",
+    "providers",
+    "models",
+    "reset_day",
+    "timezone",
+    "monthly_tokens",
+    "windows",
+    "thresholds",
+    "low_balance",
+    "start",
+)
+
+_WINDOW = re.compile(r"^\s*(\d+)\s*([hd])\s*:(.*)$", re.IGNORECASE)
+
+
+class PlanInputError(UserInputError):
+    """One or more fields are invalid.
+
+    Attributes:
+        errors: Field name to message, for showing next to each field.
+    """
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__("; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in self.errors.items()))
+
+
+def _positive_int(text: str, what: str) -> int:
+    try:
+        value = int(text.replace(",", "").replace("_", "").strip())
+    except ValueError:
+        raise ValueError(f"{what} must be a whole number") from None
+    if value <= 0:
+        raise ValueError(f"{what} must be greater than 0")
+    return value
+
+
+def _money(text: str, what: str, *, allow_zero: bool = False) -> int:
+    try:
+        value = parse_decimal(text, what)
+    except UserInputError as exc:
+        raise ValueError(str(exc)) from None
+    if value < 0 or (value == 0 and not allow_zero):
+        raise ValueError(f"{what} must be {'0 or more' if allow_zero else 'greater than 0'}")
+    return to_micros(value)
+
+
+def parse_windows(text: str) -> tuple[WindowCap, ...]:
+    """Parse ``5h:tokens=1000000,requests=200; 7d:requests=900``.
+
+    Raises:
+        ValueError: with a message saying what is wrong.
+    """
+    windows: list[WindowCap] = []
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        match = _WINDOW.match(part)
+        if not match:
+            raise ValueError(f"'{part}' is not like 5h:tokens=N,requests=M or 7d:requests=M")
+        hours = int(match.group(1)) * (24 if match.group(2).lower() == "d" else 1)
+        if hours <= 0:
+            raise ValueError("a window must be at least 1 hour long")
+        caps: dict[str, int] = {}
+        for item in filter(None, (i.strip() for i in match.group(3).split(","))):
+            key, _, value = item.partition("=")
+            key = key.strip().lower()
+            if key not in ("tokens", "requests"):
+                raise ValueError(f"'{key}' in '{part}': a window caps tokens or requests")
+            caps[key] = _positive_int(
+                value, f"{key} cap of the {match.group(1)}{match.group(2)} window"
+            )
+        if not caps:
+            raise ValueError(f"'{part}' caps nothing: add tokens=N or requests=M")
+        windows.append(WindowCap(hours, caps.get("tokens"), caps.get("requests")))
+    return tuple(windows)
+
+
+def format_windows(windows: tuple[WindowCap, ...]) -> str:
+    """The text form ``parse_windows`` reads."""
+    parts = []
+    for w in windows:
+        span = f"{w.hours // 24}d" if w.hours % 24 == 0 else f"{w.hours}h"
+        caps = [f"tokens={w.max_tokens}"] if w.max_tokens else []
+        caps += [f"requests={w.max_requests}"] if w.max_requests else []
+        parts.append(f"{span}:{','.join(caps)}")
+    return "; ".join(parts)
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in text.split(",") if p.strip())
+
+
+def _name_value(text: str) -> str:
+    if not text:
+        raise ValueError("a plan needs a name")
+    if len(text) > 80:
+        raise ValueError("keep the name under 80 characters")
+    return text
+
+
+def _kind_value(text: str) -> PlanKind:
+    try:
+        return PlanKind(text.lower())
+    except ValueError:
+        raise ValueError("kind is budget, subscription or prepaid") from None
+
+
+def _currency_value(text: str) -> str:
+    if text.upper() not in CURRENCIES:
+        raise ValueError(f"unknown currency '{text}' (known: {', '.join(sorted(CURRENCIES))})")
+    return text.upper()
+
+
+def _reset_value(text: str) -> int:
+    day = _positive_int(text, "reset day")
+    if day > 31:
+        raise ValueError("reset day is a day of the month, 1 to 31")
+    return day
+
+
+def _zone_value(text: str) -> str:
+    try:
+        ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone '{text}' (use a name like Asia/Shanghai)") from None
+    return text
+
+
+def _thresholds_value(text: str) -> tuple[int, ...]:
+    values = tuple(sorted({_positive_int(t, "threshold") for t in _split(text)}))
+    if not values:
+        raise ValueError("give at least one threshold, e.g. 50,80,100")
+    if values[-1] > 1000:
+        raise ValueError("thresholds are percentages (e.g. 80)")
+    return values
+
+
+def _start_value(text: str) -> datetime | None:
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError("start is a date or time like 2026-11-01 or 2026-11-01T09:00") from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def parse_plan(fields: Mapping[str, str], *, base: Plan | None = None) -> Plan:
+    """Build a plan from typed fields; with ``base``, only the given fields change.
+
+    Raises:
+        PlanInputError: listing every invalid field with its message.
+    """
+    errors: dict[str, str] = {}
+    given = {k: v.strip() for k, v in fields.items() if v is not None}
+    unknown = set(given) - set(FIELDS)
+    if unknown:
+        raise PlanInputError({k: "unknown field" for k in sorted(unknown)})
+
+    def field(name: str, parse, default):  # type: ignore[no-untyped-def]
+        if name not in given:
+            return default
+        try:
+            return parse(given[name])
+        except (ValueError, KeyError) as exc:
+            errors[name] = str(exc).strip("'\"")
+            return default
+
+    plan = base or Plan(name="", kind=PlanKind.BUDGET, currency="USD", amount_micros=0)
+    plan = replace(
+        plan,
+        name=field("name", _name_value, plan.name),
+        kind=field("kind", _kind_value, plan.kind),
+        currency=field("currency", _currency_value, plan.currency),
+        amount_micros=field("amount", lambda t: _money(t, "amount"), plan.amount_micros),
+        providers=field("providers", lambda t: tuple(p.lower() for p in _split(t)), plan.providers),
+        models=field("models", _split, plan.models),
+        reset_day=field("reset_day", _reset_value, plan.reset_day),
+        timezone=field("timezone", _zone_value, plan.timezone),
+        monthly_token_cap=field(
+            "monthly_tokens",
+            lambda t: _positive_int(t, "monthly token cap") if t else None,
+            plan.monthly_token_cap,
+        ),
+        windows=field("windows", parse_windows, plan.windows),
+        thresholds=field("thresholds", _thresholds_value, plan.thresholds or DEFAULT_THRESHOLDS),
+        low_balance_micros=field(
+            "low_balance",
+            lambda t: _money(t, "low balance", allow_zero=True) if t else None,
+            plan.low_balance_micros,
+        ),
+        start=field("start", _start_value, plan.start),
+    )
+    if "name" not in errors and not plan.name:
+        errors["name"] = "a plan needs a name"
+    if "amount" not in errors and plan.amount_micros <= 0:
+        errors["amount"] = {
+            PlanKind.BUDGET: "set the monthly budget",
+            PlanKind.SUBSCRIPTION: "set the monthly fee",
+            PlanKind.PREPAID: "set the balance you topped up",
+        }[plan.kind]
+    if plan.kind is not PlanKind.SUBSCRIPTION:
+        for key, present in (("monthly_tokens", plan.monthly_token_cap), ("windows", plan.windows)):
+            if present and key not in errors:
+                errors[key] = "token and request caps belong to subscriptions"
+    if (
+        plan.kind is not PlanKind.PREPAID
+        and plan.low_balance_micros is not None
+        and "low_balance" not in errors
+    ):
+        errors["low_balance"] = "a low-balance warning belongs to prepaid plans"
+    if errors:
+        raise PlanInputError(errors)
+    return plan

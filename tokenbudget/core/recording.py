@@ -1,0 +1,49 @@
+"""Pricing entries at the time they are recorded, and what prompt text to keep.
+
+Models in usage logs are named the way each tool names them (``claude-sonnet-4-5-20250929``,
+``anthropic/claude-opus-4-7``, ``claude-sonnet-4@20250514``); ``find_model`` maps them onto the
+catalogue. A model it cannot place is recorded unpriced, never as free.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tokenbudget.core.catalog import Catalog, ModelInfo
+from tokenbudget.core.costing import request_cost
+from tokenbudget.core.entries import TokenCounts
+from tokenbudget.core.money import to_micros
+
+PROMPT_TEXT_MODES = ("none", "preview", "full")
+PREVIEW_CHARS = 200
+
+_DATE_SUFFIX = re.compile(r"(?:[-@](?:\d{8}|\d{4}-\d{2}-\d{2}))$")
+
+
+def find_model(catalog: Catalog, name: str) -> ModelInfo | None:
+    """The catalogue model a log's model name stands for, or None."""
+    candidates = [name, name.rsplit("/", 1)[-1]]
+    candidates += [_DATE_SUFFIX.sub("", c) for c in candidates]
+    for candidate in candidates:
+        if candidate and candidate in catalog:
+            return catalog.get(candidate)
+    return None
+
+
+def price(catalog: Catalog, model: str, tokens: TokenCounts) -> tuple[int | None, str | None]:
+    """Cost of a request in micro-units and its currency, or ``(None, None)`` if unpriced."""
+    info = find_model(catalog, model)
+    if info is None or info.pricing is None:
+        return None, None
+    cost = request_cost(info.pricing, tokens.usage())
+    return to_micros(cost.total), cost.currency
+
+
+def kept_prompt_text(text: str, mode: str) -> str | None:
+    """The part of a prompt to store with an entry under the privacy setting ``mode``."""
+    if mode == "full":
+        return text
+    if mode == "preview":
+        flat = " ".join(text.split())
+        return flat if len(flat) <= PREVIEW_CHARS else flat[: PREVIEW_CHARS - 1] + "…"
+    return None
