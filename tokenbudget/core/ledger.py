@@ -165,12 +165,10 @@ _TOKEN_COLUMNS = (
 )
 
 
-def _total(table: str) -> str:
-    return " + ".join(f"{table}.{column}" for column in _TOKEN_COLUMNS)
-
-
-#: Re-recording a (source, source_ref) replaces the stored row when the new one holds at least
-#: as many tokens: the final row of a streamed response, the last update of a chat message.
+#: Re-recording a (source, source_ref) follows ``importers.base.prefer_new``: Claude Code keeps
+#: the row with the most output (the final chunk of a streamed response, whatever order the
+#: rows come in; a tie keeps the stored row); for every other source the newest record wins
+#: (Gemini rewrites a message as it completes; Codex and CSV references name identical content).
 _UPSERT = (
     f"INSERT INTO entries ({_ENTRY_COLUMNS}) VALUES ({', '.join('?' * 16)}) "
     "ON CONFLICT (source, source_ref) WHERE source_ref IS NOT NULL DO UPDATE SET "
@@ -178,7 +176,7 @@ _UPSERT = (
     + ", ".join(f"{c} = excluded.{c}" for c in _TOKEN_COLUMNS)
     + ", cost_micros = excluded.cost_micros, currency = excluded.currency, "
     "note = COALESCE(excluded.note, entries.note), requests = excluded.requests "
-    f"WHERE ({_total('excluded')}) >= ({_total('entries')})"
+    "WHERE excluded.source != 'claude-code' OR excluded.output_tokens > entries.output_tokens"
 )
 
 
@@ -487,8 +485,8 @@ class Ledger:
         """Record many entries (and optionally an importer's state) in one transaction.
 
         An entry whose ``(source, source_ref)`` is already recorded replaces the stored one
-        when it holds at least as many tokens (a streamed response's final row, an updated
-        chat message), and is otherwise ignored: importing twice adds nothing.
+        by the rule of ``importers.base.prefer_new`` (see ``_UPSERT``): importing twice adds
+        nothing.
 
         Returns:
             The ids of the stored rows, in order (empty when ``want_ids`` is False, which

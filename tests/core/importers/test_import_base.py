@@ -1,0 +1,213 @@
+"""The shared machinery: line streaming, values, state handling and the importer registry."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tokenbudget.core.entries import NewEntry, TokenCounts
+from tokenbudget.core.errors import UserInputError
+from tokenbudget.core.importers import IMPORTERS, ImportedUsage, get_importer, prefer_new
+from tokenbudget.core.importers.base import (
+    MAX_PROBLEMS_PER_FILE,
+    FileCursor,
+    LineStream,
+    count,
+    guess_provider,
+    parse_time,
+    uuid7_millis,
+)
+from tokenbudget.core.importers.claude_code import ClaudeCodeImporter
+
+
+def lines(
+    data: bytes, cursor: FileCursor | None = None, **kw: int
+) -> tuple[list[bytes], LineStream]:
+    stream = LineStream(
+        io.BytesIO(data), cursor or FileCursor(), lambda head: b"keep" in head, **kw
+    )
+    return list(stream), stream
+
+
+def test_only_complete_lines_are_consumed() -> None:
+    got, stream = lines(b"a\nbb\r\nccc")
+    assert got == [b"a\n", b"bb\r\n"]
+    assert (stream.offset, stream.line) == (6, 2)
+    got, stream = lines(b"a\nbb\r\nccc\n", FileCursor(6, 2))
+    assert got == [b"ccc\n"] and (stream.offset, stream.line) == (10, 3)
+
+
+def test_huge_lines_are_judged_by_their_head() -> None:
+    data = b"x" * 50 + b"\n" + b"keep" + b"y" * 40 + b"\n" + b"z\n"
+    got, stream = lines(data, huge=16)
+    assert got == [b"keep" + b"y" * 40 + b"\n", b"z\n"]  # the 51-byte line of x was dropped
+    assert (stream.offset, stream.line) == (len(data), 3)
+
+
+def test_a_kept_line_over_the_cap_is_dropped_and_reported() -> None:
+    data = b"keep" + b"y" * 100 + b"\n" + b"z\n"
+    got, stream = lines(data, huge=16, cap=64)
+    assert got == [b"z\n"]
+    assert stream.oversized == [1]
+    assert stream.line == 2
+
+
+def test_an_unfinished_huge_line_is_not_consumed() -> None:
+    got, stream = lines(b"a\n" + b"x" * 100, huge=16)
+    assert got == [b"a\n"] and (stream.offset, stream.line) == (2, 1)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2025-10-02T09:14:03.512Z", datetime(2025, 10, 2, 9, 14, 3, 512000, tzinfo=UTC)),
+        ("2025-10-02T17:14:03+08:00", datetime(2025, 10, 2, 9, 14, 3, tzinfo=UTC)),
+        ("2025-10-02 09:14:03", datetime(2025, 10, 2, 9, 14, 3, tzinfo=UTC)),
+        ("2025-10-18T14:57:28.974123456Z", datetime(2025, 10, 18, 14, 57, 28, 974123, tzinfo=UTC)),
+        (1759396443, datetime(2025, 10, 2, 9, 14, 3, tzinfo=UTC)),
+        ("1759396443.5", datetime(2025, 10, 2, 9, 14, 3, 500000, tzinfo=UTC)),
+        (1759396443000, datetime(2025, 10, 2, 9, 14, 3, tzinfo=UTC)),
+        ("", None),
+        ("nan", None),
+        ("tomorrow", None),
+        (True, None),
+        (None, None),
+        (10**30, None),
+    ],
+)
+def test_parse_time(value: object, expected: datetime | None) -> None:
+    assert parse_time(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("model", "provider"),
+    [
+        ("claude-sonnet-4-5-20250929", "anthropic"),
+        ("gpt-5-codex", "openai"),
+        ("o3", "openai"),
+        ("gemini-2.5-pro", "gemini"),
+        ("GLM-4.6", "zai"),
+        ("qwen3-coder-plus", "dashscope"),
+        ("kimi-k2-turbo-preview", "moonshot"),
+        ("deepseek-chat", "deepseek"),
+        ("openrouter/anthropic/claude-opus-4.1", "anthropic"),
+        ("my-finetune", None),
+    ],
+)
+def test_guess_provider(model: str, provider: str | None) -> None:
+    assert guess_provider(model) == provider
+    assert guess_provider(model, "x") == (provider or "x")
+
+
+def test_uuid7_millis() -> None:
+    assert uuid7_millis("0199a958-24a6-752e-b651-3270269e0d37") == 0x0199A95824A6
+    assert uuid7_millis("0199A958-24A6-752E-B651-3270269E0D37") == 0x0199A95824A6
+    assert uuid7_millis("f28c1fb1-7c23-4392-a953-f48fa09f76b5") is None  # version 4
+    assert uuid7_millis("turn-1") is None
+    assert uuid7_millis(None) is None
+
+
+def test_count() -> None:
+    assert count({"a": 3}, "a") == 3
+    assert count({"a": None}, "a") == 0
+    assert count({}, "a") == 0
+    assert count({"a": 4.0}, "a") == 4
+    for bad in (-1, 1.5, "3", True):
+        with pytest.raises(ValueError, match="'a'"):
+            count({"a": bad}, "a")
+
+
+def test_imported_usage_checks_and_becomes_an_entry() -> None:
+    tokens = TokenCounts(input_tokens=1, output_tokens=2)
+    with pytest.raises(ValueError, match="timezone"):
+        ImportedUsage(datetime(2025, 1, 1), "openai", "gpt-5", tokens, "codex", "s:3")
+    with pytest.raises(ValueError, match="together"):
+        ImportedUsage(
+            datetime(2025, 1, 1, tzinfo=UTC), "openai", "gpt-5", tokens, "csv", "r", cost_micros=1
+        )
+    at = datetime(2025, 1, 1, 8, tzinfo=timezone(timedelta(hours=8)))
+    record = ImportedUsage(at, "openai", "gpt-5", tokens, "codex", "s:3", note="n", requests=2)
+    assert record.to_entry(1500, "USD") == NewEntry(
+        at=at,
+        provider="openai",
+        model="gpt-5",
+        tokens=tokens,
+        cost_micros=1500,
+        currency="USD",
+        source="codex",
+        source_ref="s:3",
+        note="n",
+        requests=2,
+    )
+
+
+def test_prefer_new_per_source() -> None:
+    small, large = TokenCounts(output_tokens=1), TokenCounts(output_tokens=9)
+    assert prefer_new("claude-code", small, large)
+    assert not prefer_new("claude-code", large, small)
+    assert not prefer_new("claude-code", large, large)
+    for source in ("codex", "gemini-cli", "csv"):
+        assert prefer_new(source, large, small)
+
+
+def test_registry() -> None:
+    assert [i.name for i in IMPORTERS] == ["claude-code", "codex", "gemini-cli", "csv"]
+    assert get_importer("codex") is IMPORTERS[1]
+    with pytest.raises(UserInputError, match="known: claude-code, codex, gemini-cli, csv"):
+        get_importer("cursor")
+
+
+def test_unusable_state_reads_everything_again(tmp_path: Path) -> None:
+    path = tmp_path / "s.jsonl"
+    path.write_text("{}\n")
+    for state in ({"version": 99, "files": {}}, {"files": []}, {"version": 1}):
+        result = ClaudeCodeImporter().scan([path], state)
+        assert result.files_read == 1
+        assert [p.message for p in result.problems] == ["unreadable; every file is read again"]
+    # a damaged entry for one file is just ignored
+    good = ClaudeCodeImporter().scan([path], {}).state
+    good["files"][str(path.resolve())]["head"] = 7
+    path.write_text("{}\n{}\n")
+    assert ClaudeCodeImporter().scan([path], good).state["files"][str(path.resolve())]["line"] == 2
+
+
+def test_problems_are_capped_per_file(tmp_path: Path) -> None:
+    path = tmp_path / "s.jsonl"
+    path.write_text("oops\n" * (MAX_PROBLEMS_PER_FILE + 7))
+    problems = ClaudeCodeImporter().scan([path], {}).problems
+    assert len(problems) == MAX_PROBLEMS_PER_FILE + 1
+    assert problems[-1].line is None and problems[-1].message == "7 more problems not listed"
+
+
+def test_unreadable_file_is_a_problem_and_keeps_its_state(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "s.jsonl"
+    path.write_text("{}\n")
+    state = ClaudeCodeImporter().scan([path], {}).state
+    path.write_text("{}\n{}\n")
+    real_open = Path.open
+
+    def refuse(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refuse)
+    result = ClaudeCodeImporter().scan([path], state)
+    assert [(p.line, p.message) for p in result.problems] == [
+        (None, "cannot read: Permission denied")
+    ]
+    assert result.state == state
+
+
+def test_missing_roots_are_fine(tmp_path: Path) -> None:
+    for importer in IMPORTERS:
+        result = importer.scan([tmp_path / "nothing-here"], {})
+        assert result.records == [] and result.problems == [] and result.files_read == 0
+        json.dumps(result.state)

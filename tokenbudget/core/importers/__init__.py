@@ -1,0 +1,60 @@
+"""Importers: other tools' usage logs -> ``ImportedUsage`` records for the ledger.
+
+Each importer reads one tool's files (``claude-code``, ``codex``, ``gemini-cli``) or CSV
+(``csv``), streams them in flat memory, reports malformed input as ``Problem``s and returns
+an incremental state for the next run. See ``base`` for the shared contract.
+"""
+
+from __future__ import annotations
+
+from tokenbudget.core.errors import UserInputError
+from tokenbudget.core.importers.base import (
+    ImportedUsage,
+    Importer,
+    ImportResult,
+    Problem,
+    prefer_new,
+)
+from tokenbudget.core.importers.claude_code import ClaudeCodeImporter
+from tokenbudget.core.importers.codex import CodexImporter
+from tokenbudget.core.importers.csvfiles import CsvImporter, read_csv, read_generic_csv, write_csv
+from tokenbudget.core.importers.gemini_cli import GeminiCliImporter
+
+IMPORTERS: list[Importer] = [
+    ClaudeCodeImporter(),
+    CodexImporter(),
+    GeminiCliImporter(),
+    CsvImporter(),
+]
+"""One instance of each importer (they keep no state between scans)."""
+
+
+def get_importer(name: str) -> Importer:
+    """The importer whose records carry the source ``name``.
+
+    Raises:
+        UserInputError: for an unknown name.
+    """
+    for importer in IMPORTERS:
+        if importer.name == name:
+            return importer
+    known = ", ".join(importer.name for importer in IMPORTERS)
+    raise UserInputError(f"unknown importer '{name}' (known: {known})")
+
+
+__all__ = [
+    "IMPORTERS",
+    "ClaudeCodeImporter",
+    "CodexImporter",
+    "CsvImporter",
+    "GeminiCliImporter",
+    "ImportResult",
+    "ImportedUsage",
+    "Importer",
+    "Problem",
+    "get_importer",
+    "prefer_new",
+    "read_csv",
+    "read_generic_csv",
+    "write_csv",
+]

@@ -1,0 +1,414 @@
+"""CSV: our own export (written and read back exactly) and other tools' CSV with a mapping.
+
+Our export has the columns ``EXPORT_COLUMNS``: one row per ledger entry, times in UTC
+(ISO 8601 with ``Z``), the cost as an exact decimal with six places (empty when unpriced).
+Reading it back keeps each row's original ``source`` and ``source_ref`` and its cost, so
+importing an export twice, or into the ledger it came from, updates instead of duplicating.
+A row without a ``source_ref`` (a manual entry, say) gets one derived from its content, so
+re-importing the same file is still idempotent. The ``id`` column is informational: ids
+belong to one ledger.
+
+Any other CSV is read with a mapping ``{our field: their column}`` over ``GENERIC_FIELDS``;
+``time`` is required and takes ISO 8601 (naive means UTC) or unix seconds (milliseconds from
+10^11 up). A missing provider is the default given, else guessed from the model name; a
+missing model is the default given. Such rows get the source ``csv`` and, unless a column is
+mapped to ``source_ref``, a reference derived from the row's content (identical rows are
+numbered, so they stay distinct).
+
+Files are expected in UTF-8 (a BOM is fine). Bad rows are problems with their line number.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, BinaryIO, Final, Protocol, TextIO
+
+from tokenbudget.core.entries import TokenCounts
+from tokenbudget.core.errors import UserInputError
+from tokenbudget.core.importers.base import (
+    SOURCE_CSV,
+    FileCursor,
+    ImportedUsage,
+    ImportResult,
+    Problem,
+    ProblemLog,
+    discover,
+    guess_provider,
+    parse_time,
+    scan_files,
+)
+from tokenbudget.core.money import check_currency, from_micros, parse_decimal, to_micros
+
+EXPORT_COLUMNS: Final = (
+    "id",
+    "time_utc",
+    "provider",
+    "model",
+    "input_tokens",
+    "cache_read_tokens",
+    "cache_write_5m_tokens",
+    "cache_write_1h_tokens",
+    "output_tokens",
+    "requests",
+    "cost",
+    "currency",
+    "source",
+    "source_ref",
+    "note",
+)
+_REQUIRED: Final = ("time_utc", "provider", "model", "input_tokens", "output_tokens")
+_TOKEN_FIELDS: Final = (
+    "input_tokens",
+    "cache_read_tokens",
+    "cache_write_5m_tokens",
+    "cache_write_1h_tokens",
+    "output_tokens",
+)
+GENERIC_FIELDS: Final = (
+    "time",
+    "provider",
+    "model",
+    *_TOKEN_FIELDS,
+    "requests",
+    "note",
+    "source_ref",
+)
+
+
+class ExportableEntry(Protocol):
+    """What ``write_csv`` reads from an entry (``entries.Entry`` has all of it)."""
+
+    @property
+    def id(self) -> int: ...  # noqa: D102
+    @property
+    def at(self) -> datetime: ...  # noqa: D102
+    @property
+    def provider(self) -> str: ...  # noqa: D102
+    @property
+    def model(self) -> str: ...  # noqa: D102
+    @property
+    def tokens(self) -> TokenCounts: ...  # noqa: D102
+    @property
+    def requests(self) -> int: ...  # noqa: D102
+    @property
+    def cost_micros(self) -> int | None: ...  # noqa: D102
+    @property
+    def currency(self) -> str | None: ...  # noqa: D102
+    @property
+    def source(self) -> str: ...  # noqa: D102
+    @property
+    def source_ref(self) -> str | None: ...  # noqa: D102
+    @property
+    def note(self) -> str | None: ...  # noqa: D102
+
+
+def format_time(at: datetime) -> str:
+    """``at`` in UTC as ISO 8601 with ``Z`` (microseconds only when there are some)."""
+    return at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def write_csv(entries: Iterable[ExportableEntry], file: TextIO) -> int:
+    """Write ``entries`` in our export format; return how many rows were written.
+
+    Open ``file`` with ``newline=""`` (the csv module writes CRLF line ends itself) and UTF-8.
+    """
+    writer = csv.writer(file)
+    writer.writerow(EXPORT_COLUMNS)
+    rows = 0
+    for entry in entries:
+        tokens = entry.tokens
+        cost = "" if entry.cost_micros is None else f"{from_micros(entry.cost_micros):.6f}"
+        writer.writerow(
+            [
+                entry.id,
+                format_time(entry.at),
+                entry.provider,
+                entry.model,
+                tokens.input_tokens,
+                tokens.cache_read_tokens,
+                tokens.cache_write_5m_tokens,
+                tokens.cache_write_1h_tokens,
+                tokens.output_tokens,
+                entry.requests,
+                cost,
+                entry.currency or "",
+                entry.source,
+                entry.source_ref or "",
+                entry.note or "",
+            ]
+        )
+        rows += 1
+    return rows
+
+
+def read_csv(file: TextIO, name: str = "<csv>") -> tuple[list[ImportedUsage], list[Problem]]:
+    """Read our own export back; ``name`` labels problems."""
+    problems: list[Problem] = []
+    log = ProblemLog(name, problems)
+    records = _read_export(file, log)
+    log.close()
+    return records, problems
+
+
+def read_generic_csv(
+    file: TextIO,
+    mapping: Mapping[str, str],
+    *,
+    default_provider: str | None = None,
+    default_model: str | None = None,
+    name: str = "<csv>",
+) -> tuple[list[ImportedUsage], list[Problem]]:
+    """Read another tool's CSV through ``mapping`` (``{our field: their column}``).
+
+    Raises:
+        UserInputError: if the mapping names an unknown field or lacks ``time``.
+    """
+    check_mapping(mapping)
+    problems: list[Problem] = []
+    log = ProblemLog(name, problems)
+    records = _read_generic(file, mapping, default_provider, default_model, log)
+    log.close()
+    return records, problems
+
+
+def check_mapping(mapping: Mapping[str, str]) -> None:
+    """Refuse a mapping that names unknown fields or has no ``time`` column.
+
+    Raises:
+        UserInputError: naming the problem.
+    """
+    unknown = sorted(set(mapping) - set(GENERIC_FIELDS))
+    if unknown:
+        known = ", ".join(GENERIC_FIELDS)
+        raise UserInputError(f"unknown CSV field {', '.join(unknown)} (known: {known})")
+    if not mapping.get("time"):
+        raise UserInputError("the CSV mapping needs a column for 'time'")
+
+
+class CsvImporter:
+    """Imports CSV files: our export by default, another layout when given a mapping."""
+
+    name = SOURCE_CSV
+
+    def __init__(
+        self,
+        mapping: Mapping[str, str] | None = None,
+        *,
+        default_provider: str | None = None,
+        default_model: str | None = None,
+    ) -> None:
+        if mapping is not None:
+            check_mapping(mapping)
+        self.mapping = dict(mapping) if mapping is not None else None
+        self.default_provider = default_provider
+        self.default_model = default_model
+
+    def default_roots(self, env: Mapping[str, str], home: Path) -> list[Path]:
+        """None: CSV files are chosen by the user."""
+        return []
+
+    def scan(self, roots: Sequence[Path], state: Mapping[str, Any]) -> ImportResult:
+        """Read every new or changed ``*.csv`` under ``roots`` (each file whole)."""
+        found: dict[tuple[str, str], ImportedUsage] = {}
+
+        def read(
+            path: Path, fh: BinaryIO, cursor: FileCursor, log: ProblemLog
+        ) -> tuple[int, int, dict[str, Any]]:
+            text = io.TextIOWrapper(fh, encoding="utf-8-sig", newline="")
+            try:
+                if self.mapping is None:
+                    records = _read_export(text, log)
+                else:
+                    records = _read_generic(
+                        text, self.mapping, self.default_provider, self.default_model, log
+                    )
+            except UnicodeDecodeError:
+                log.add(None, "not UTF-8 text")
+                records = []
+            finally:
+                text.detach()
+            for record in records:
+                found[(record.source, record.source_ref)] = record
+            return fh.seek(0, io.SEEK_END), 0, {}
+
+        paths = discover(roots, ("**/*.csv",))
+        problems, new_state, files, nbytes = scan_files(
+            paths, roots, state, read, appendable=lambda _: False
+        )
+        records = sorted(found.values(), key=lambda r: (r.at, r.source_ref))
+        return ImportResult(records, problems, new_state, files, nbytes)
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def _rows(file: TextIO, log: ProblemLog) -> Iterator[tuple[int, list[str]]]:
+    """Each record with the line it starts on (quoted fields may span lines)."""
+    reader = csv.reader(file)
+    start = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            log.add(start, f"unreadable CSV: {err}")
+            return
+        yield start, row
+        start = reader.line_num + 1
+
+
+def _read_export(file: TextIO, log: ProblemLog) -> list[ImportedUsage]:
+    rows = _rows(file, log)
+    header = next(rows, None)
+    if header is None:
+        return []
+    columns = {name.strip(): index for index, name in enumerate(header[1])}
+    missing = [name for name in _REQUIRED if name not in columns]
+    if missing:
+        log.add(1, f"not a tokenbudget export (no column {', '.join(missing)}); use a mapping")
+        return []
+    refs = _RefMaker()
+    records = []
+    for line, row in rows:
+        if not any(cell.strip() for cell in row):
+            continue
+        try:
+            records.append(_export_row(row, columns, refs))
+        except (ValueError, UserInputError) as err:
+            log.add(line, str(err))
+    return records
+
+
+def _export_row(row: list[str], columns: dict[str, int], refs: _RefMaker) -> ImportedUsage:
+    def cell(name: str) -> str:
+        index = columns.get(name)
+        return row[index].strip() if index is not None and index < len(row) else ""
+
+    at = parse_time(cell("time_utc"))
+    if at is None:
+        raise ValueError(f"time_utc '{cell('time_utc')}' is not an ISO 8601 time")
+    if not cell("provider") or not cell("model"):
+        raise ValueError("provider and model are required")
+    cost, currency = cell("cost"), cell("currency")
+    cost_micros = to_micros(parse_decimal(cost, "cost")) if cost else None
+    if (cost_micros is None) != (not currency):
+        raise ValueError("cost and currency go together")
+    values = [cell(name) for name in EXPORT_COLUMNS[1:]]
+    source = cell("source") or SOURCE_CSV
+    return ImportedUsage(
+        at=at,
+        provider=cell("provider"),
+        model=cell("model"),
+        tokens=_tokens(cell),
+        source=source,
+        source_ref=cell("source_ref") or refs.make(values),
+        note=_raw(row, columns, "note") or None,
+        requests=_whole(cell("requests"), "requests", default=1),
+        cost_micros=cost_micros,
+        currency=check_currency(currency) if currency else None,
+    )
+
+
+def _raw(row: list[str], columns: dict[str, int], name: str) -> str:
+    """A cell as written (notes keep their spaces)."""
+    index = columns.get(name)
+    return row[index] if index is not None and index < len(row) else ""
+
+
+def _read_generic(
+    file: TextIO,
+    mapping: Mapping[str, str],
+    default_provider: str | None,
+    default_model: str | None,
+    log: ProblemLog,
+) -> list[ImportedUsage]:
+    rows = _rows(file, log)
+    header = next(rows, None)
+    if header is None:
+        return []
+    columns = {name.strip(): index for index, name in enumerate(header[1])}
+    missing = [theirs for theirs in mapping.values() if theirs not in columns]
+    if missing:
+        log.add(1, f"no column {', '.join(repr(m) for m in missing)} in the header")
+        return []
+    refs = _RefMaker()
+    records = []
+    for line, row in rows:
+        if not any(cell.strip() for cell in row):
+            continue
+
+        def cell(field: str, row: list[str] = row) -> str:
+            theirs = mapping.get(field)
+            index = columns[theirs] if theirs else None
+            return row[index].strip() if index is not None and index < len(row) else ""
+
+        try:
+            at = parse_time(cell("time"))
+            if at is None:
+                raise ValueError(f"time '{cell('time')}' is neither ISO 8601 nor unix seconds")
+            model = cell("model") or default_model
+            if not model:
+                raise ValueError("no model (and no default model)")
+            provider = cell("provider") or default_provider or guess_provider(model)
+            if not provider:
+                raise ValueError(f"no provider for model '{model}' (and no default provider)")
+            values = [cell(field) for field in GENERIC_FIELDS]
+            records.append(
+                ImportedUsage(
+                    at=at,
+                    provider=provider,
+                    model=model,
+                    tokens=_tokens(cell),
+                    source=SOURCE_CSV,
+                    source_ref=cell("source_ref") or refs.make(values),
+                    note=cell("note") or None,
+                    requests=_whole(cell("requests"), "requests", default=1),
+                )
+            )
+        except (ValueError, UserInputError) as err:
+            log.add(line, str(err))
+    return records
+
+
+def _tokens(cell: Callable[[str], str]) -> TokenCounts:
+    return TokenCounts(**{name: _whole(cell(name), name) for name in _TOKEN_FIELDS})
+
+
+def _whole(text: str, name: str, default: int = 0) -> int:
+    """A whole number >= 0 from a cell; thousands separators are allowed, empty is ``default``."""
+    if not text:
+        return default
+    cleaned = text.replace(",", "").replace("_", "")
+    try:
+        value = int(cleaned)
+    except ValueError:
+        try:
+            number = float(cleaned)
+        except ValueError:
+            raise ValueError(f"{name} '{text}' is not a whole number") from None
+        if not number.is_integer():
+            raise ValueError(f"{name} '{text}' is not a whole number") from None
+        value = int(number)
+    if value < 0:
+        raise ValueError(f"{name} '{text}' is negative")
+    return value
+
+
+class _RefMaker:
+    """Content-derived references; a repeated row gets ``#2``, ``#3`` ..."""
+
+    def __init__(self) -> None:
+        self._seen: Counter[str] = Counter()
+
+    def make(self, values: Sequence[str]) -> str:
+        digest = hashlib.sha256("\x1f".join(values).encode()).hexdigest()[:20]
+        self._seen[digest] += 1
+        n = self._seen[digest]
+        return f"row:{digest}" if n == 1 else f"row:{digest}#{n}"
