@@ -118,7 +118,7 @@ def summary(times: list[float]) -> str:
     return f"median {statistics.median(times):.1f} ms (min {min(times):.1f}, max {max(times):.1f}, n={len(times)})"
 
 
-def claude_logs(root: Path, megabytes: int) -> int:
+def claude_logs(root: Path, megabytes: int, tool_every: int = 10) -> int:
     """Realistic Claude Code project logs: user rows, streamed assistant rows, big tool output."""
     rng = random.Random(7)
     project = root / "projects" / "-home-dev-app"
@@ -145,7 +145,7 @@ def claude_logs(root: Path, megabytes: int) -> int:
                     },
                 }
                 handle.write(json.dumps(user) + "\n")
-                if turn % 10 == 0:  # a large tool result row without usage
+                if tool_every and turn % tool_every == 0:  # a large tool result row without usage
                     big = {
                         "type": "user",
                         "timestamp": ts,
@@ -192,6 +192,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--entries", type=int, default=1_000_000)
     parser.add_argument("--import-mb", type=int, default=100)
+    parser.add_argument(
+        "--tool-every",
+        type=int,
+        default=10,
+        help="a big tool-output row every N turns (0: none, a log dense with usage)",
+    )
     parser.add_argument("--keep", type=Path, help="reuse/keep the seeded database in this folder")
     args = parser.parse_args()
 
@@ -242,9 +248,9 @@ def main() -> None:
     print("history totals (filtered):  " + summary(timed(lambda: ledger.totals(flt), 5)))
 
     if args.import_mb:
-        logs = work / "claude"
+        logs = work / f"claude-{args.tool_every}"
         if not logs.exists():
-            size = claude_logs(logs, args.import_mb)
+            size = claude_logs(logs, args.import_mb, args.tool_every)
         else:
             size = sum(p.stat().st_size for p in logs.rglob("*.jsonl"))
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -222,3 +222,42 @@ def test_corrupt_ledger_is_moved_aside_or_refused() -> None:
 def test_import_reports_missing_paths() -> None:
     code, _, err = run("import", "claude-code", "/nonexistent/dir")
     assert code == 2 and "no such file or folder" in err
+
+
+@pytest.mark.parametrize(
+    ("mode", "kept"),
+    [("none", None), ("preview", "preview"), ("full", "full")],
+)
+def test_recording_an_estimate_keeps_prompt_text_as_the_privacy_setting_says(
+    tmp_path: Path, mode: str, kept: str | None
+) -> None:
+    text = "Explain this function:\n" + "x " * 300
+    prompt = tmp_path / "p.txt"
+    prompt.write_text(text, encoding="utf-8")
+    ok("privacy", mode)
+    out = ok(
+        "count", str(prompt), "-m", "gpt-5.5", "-o", "500", "--record", "--note", "from the CLI"
+    )
+    assert "Recorded entry 1: gpt-5.5" in out
+    (row,) = json.loads(ok("history", "--json"))
+    assert row["source"] == "estimate"
+    assert row["output_tokens"] == 500
+    assert row["note"] == "from the CLI"
+    from tokenbudget.core.ledger import Ledger
+
+    with Ledger.open(paths.ledger_file()) as ledger:
+        stored = ledger.entry(1).prompt_text
+    if kept == "full":
+        assert stored == text
+    elif kept == "preview":
+        # white space folded, the first 199 characters, an ellipsis: 200 in all
+        assert stored == " ".join(text.split())[:199] + "…"
+    else:
+        assert stored is None
+
+
+def test_record_needs_exactly_one_model(tmp_path: Path) -> None:
+    prompt = tmp_path / "p.txt"
+    prompt.write_text("hi", encoding="utf-8")
+    code, _, err = run("count", str(prompt), "--record")
+    assert code == 2 and "exactly one --model" in err

@@ -74,6 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     count.add_argument("--currency", help="show costs in this currency (needs an exchange rate)")
     count.add_argument("--json", action="store_true", help="print one JSON object")
+    count.add_argument(
+        "--record",
+        action="store_true",
+        help="record the estimate as spend (needs exactly one --model)",
+    )
+    count.add_argument("--plan", help="with --record: count it toward this plan only")
+    count.add_argument("--note", help="with --record: a note for the entry")
 
     models = sub.add_parser("models", help="list the model catalogue with prices")
     models.add_argument("--provider", help="only this provider (e.g. openai, DeepSeek)")
@@ -100,6 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
     rate_set.add_argument("--date", help="the date the rate is for (default: today)")
     currency = sub.add_parser("currency", help="show or set the display currency")
     currency.add_argument("code", nargs="?")
+    privacy = sub.add_parser(
+        "privacy", help="how much prompt text a recorded estimate keeps: none, preview or full"
+    )
+    privacy.add_argument("mode", nargs="?", choices=("none", "preview", "full"))
     from tokenbudget import cli_ledger
 
     _LEDGER_COMMANDS.update(cli_ledger.add_commands(sub, _Parser))
@@ -143,6 +154,8 @@ def _cmd_count(args: argparse.Namespace, out: TextIO) -> int:
 
     text = _read_input(args.file)
     service = Service()
+    if args.record:
+        return _record_estimate(service, text, args, out)
     report = service.count(
         text,
         args.model,
@@ -202,6 +215,33 @@ def _cmd_count(args: argparse.Namespace, out: TextIO) -> int:
         out.write("\n~ estimate: no public tokenizer for that model (see --json for the method)\n")
     if any(r.input_cost and r.input_cost.converted for r in report.results):
         out.write("~$ converted with your exchange rate (tokenbudget rates list)\n")
+    return EXIT_OK
+
+
+def _record_estimate(service: Any, text: str, args: argparse.Namespace, out: TextIO) -> int:
+    from datetime import UTC, datetime
+
+    if len(args.model) != 1 or args.tokenizer:
+        raise UsageError("--record needs exactly one --model (and no --tokenizer)")
+    service.recover_ledger = not args.no_recover
+    plan_id = service.ledger.find_plan(args.plan).id if args.plan else None
+    entry = service.record_estimate(
+        text,
+        args.model[0],
+        output_tokens=args.output_tokens,
+        now=datetime.now(UTC),
+        plan_id=plan_id,
+        note=args.note,
+    )
+    cost = (
+        "unpriced"
+        if entry.cost_micros is None
+        else Money(Decimal(entry.cost_micros) / 1_000_000, str(entry.currency)).format()
+    )
+    out.write(
+        f"Recorded entry {entry.id}: {entry.model}, {entry.tokens.input_tokens:,} input + "
+        f"{entry.tokens.output_tokens:,} output tokens, {cost}\n"
+    )
     return EXIT_OK
 
 
@@ -348,6 +388,18 @@ def _cmd_rates(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _cmd_privacy(args: argparse.Namespace, out: TextIO) -> int:
+    from tokenbudget.core import paths
+    from tokenbudget.core.settings import Settings
+
+    settings = Settings.load(paths.config_dir() / "settings.json")
+    if args.mode:
+        settings.set("prompt_text", args.mode)
+        settings.save()
+    out.write(f"Recorded estimates keep: {settings.get('prompt_text')} of the prompt text\n")
+    return EXIT_OK
+
+
 def _cmd_currency(args: argparse.Namespace, out: TextIO) -> int:
     from tokenbudget.core import paths
     from tokenbudget.core.settings import Settings
@@ -369,6 +421,7 @@ _COMMANDS = {
     "prices": _cmd_prices,
     "rates": _cmd_rates,
     "currency": _cmd_currency,
+    "privacy": _cmd_privacy,
 }
 
 

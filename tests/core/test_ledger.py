@@ -351,7 +351,9 @@ def test_sigkill_mid_stream_loses_nothing_committed(tmp_path: Path) -> None:
 def test_other_sources_take_the_newest_record(ledger: Ledger) -> None:
     """Gemini CLI rewrites a message as it completes: the latest record is the truth."""
     first = entry(source="gemini-cli", source_ref="chat:m1", tokens=TokenCounts(500, 0, 0, 0, 90))
-    corrected = entry(source="gemini-cli", source_ref="chat:m1", tokens=TokenCounts(480, 0, 0, 0, 60))
+    corrected = entry(
+        source="gemini-cli", source_ref="chat:m1", tokens=TokenCounts(480, 0, 0, 0, 60)
+    )
     (a,) = ledger.add_entries([first])
     (b,) = ledger.add_entries([corrected])
     assert a == b

@@ -32,7 +32,11 @@ def find_model(catalog: Catalog, name: str) -> ModelInfo | None:
 
 def price(catalog: Catalog, model: str, tokens: TokenCounts) -> tuple[int | None, str | None]:
     """Cost of a request in micro-units and its currency, or ``(None, None)`` if unpriced."""
-    info = find_model(catalog, model)
+    return price_model(find_model(catalog, model), tokens)
+
+
+def price_model(info: ModelInfo | None, tokens: TokenCounts) -> tuple[int | None, str | None]:
+    """Cost of a request to a known model, or ``(None, None)`` if unknown or unpriced."""
     if info is None or info.pricing is None:
         return None, None
     cost = request_cost(info.pricing, tokens.usage())

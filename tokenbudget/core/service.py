@@ -7,7 +7,7 @@ many models share it; changing the shown models re-prices cached counts (``TextC
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -19,7 +19,7 @@ from tokenbudget.core.catalog import Catalog, ModelInfo, load_catalog
 from tokenbudget.core.costing import Usage, request_cost
 from tokenbudget.core.errors import SettingsError, UserInputError
 from tokenbudget.core.money import Money, check_currency, to_micros
-from tokenbudget.core.recording import kept_prompt_text, price
+from tokenbudget.core.recording import find_model, kept_prompt_text, price, price_model
 from tokenbudget.core.settings import Settings
 from tokenbudget.core.tokenizers import TokenizerRegistry
 
@@ -390,18 +390,25 @@ class Service:
         ledger = self.ledger
         result = importer.scan(roots, ledger.import_state(importer.name))
         unpriced = 0
-        entries = []
-        for usage in result.records:
-            micros: int | None = usage.cost_micros
-            currency = usage.currency
-            if micros is None:
-                micros, currency = price(self.catalog, usage.model, usage.tokens)
-            unpriced += micros is None
-            entries.append(usage.to_entry(micros, currency))
-        ledger.add_entries(entries, state=(importer.name, result.state), now=now, want_ids=False)
+        models: dict[str, ModelInfo | None] = {}
+
+        def priced() -> Iterator[NewEntry]:
+            # A generator, so the entries stream into the ledger instead of being copied.
+            nonlocal unpriced
+            for usage in result.records:
+                micros: int | None = usage.cost_micros
+                currency = usage.currency
+                if micros is None:
+                    if usage.model not in models:
+                        models[usage.model] = find_model(self.catalog, usage.model)
+                    micros, currency = price_model(models[usage.model], usage.tokens)
+                unpriced += micros is None
+                yield usage.to_entry(micros, currency)
+
+        ledger.add_entries(priced(), state=(importer.name, result.state), now=now, want_ids=False)
         return ImportReport(
             importer.name,
-            len(entries),
+            len(result.records),
             result.files_read,
             result.bytes_read,
             unpriced,

@@ -78,6 +78,9 @@ class ClaudeCodeImporter:
     def scan(self, roots: Sequence[Path], state: Mapping[str, Any]) -> ImportResult:
         """Read new assistant rows under ``roots``; one record per response."""
         best: dict[str, ImportedUsage] = {}
+        # Streaming writes several rows per response and only the one with the most output
+        # is kept; a row that cannot beat the stored one is not turned into a record.
+        best_output: dict[str, int] = {}
 
         def read(
             path: Path, fh: BinaryIO, cursor: FileCursor, log: ProblemLog
@@ -89,7 +92,11 @@ class ClaudeCodeImporter:
                         log.add(stream.line, "not a JSON object (truncated or damaged line)")
                     continue
                 try:
-                    record = usage_of(json.loads(raw))
+                    row = json.loads(raw)
+                    key, output = _quick_key(row)
+                    if key is not None and output <= best_output.get(key, -1):
+                        continue
+                    record = usage_of(row)
                 except ValueError as err:  # JSONDecodeError and UnicodeDecodeError included
                     log.add(stream.line, describe(err))
                     continue
@@ -97,6 +104,7 @@ class ClaudeCodeImporter:
                     old = best.get(record.source_ref)
                     if old is None or record.tokens.output_tokens > old.tokens.output_tokens:
                         best[record.source_ref] = record
+                        best_output[record.source_ref] = record.tokens.output_tokens
             for line in stream.oversized:
                 log.add(line, "line too long to read; skipped")
             return stream.offset, stream.line, {}
@@ -107,6 +115,19 @@ class ClaudeCodeImporter:
         )
         records = sorted(best.values(), key=lambda r: (r.at, r.source_ref))
         return ImportResult(records, problems, new_state, files, nbytes)
+
+
+def _quick_key(row: object) -> tuple[str | None, int]:
+    """The dedupe key and output tokens of an assistant row, cheaply; (None, 0) if unsure."""
+    try:
+        message = row["message"]  # type: ignore[index]
+        output = message["usage"]["output_tokens"]
+        key = _key(row, message)  # type: ignore[arg-type]
+    except (KeyError, TypeError, ValueError):
+        return None, 0
+    if isinstance(output, bool) or not isinstance(output, int) or output < 0:
+        return None, 0  # let usage_of read it properly, and report what is wrong
+    return key, output
 
 
 def _keep_huge(head: bytes) -> bool:
