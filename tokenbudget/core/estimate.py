@@ -4,18 +4,27 @@ An estimator counts the text with a bundled exact vocabulary (the *base*) and sc
 count by measured ratios for the kind of text: English prose, code, or CJK. The text is
 classified line by line, so a prompt that mixes an English question with a code block and a
 Chinese paragraph gets each part scaled by its own ratio. Estimates are never labelled exact.
+
+The parts of each kind are counted chunk by chunk (``incremental.chunk``, cut where no token
+crosses): the estimate is ``round(sum over chunks and kinds of count(part) * ratio)``. That is
+what lets an editor update an estimate after a keystroke by re-counting one chunk, with the very
+number the command line prints for the same text.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from tokenbudget.core.errors import UnknownModelError
+
+if TYPE_CHECKING:
+    from tokenbudget.core.incremental import ChunkRule
 
 
 class TextKind(Enum):
@@ -52,7 +61,7 @@ def classify_line(line: str, in_fence: bool = False) -> TextKind:
     inside a fenced block, starts like code, or is dense in code punctuation; prose otherwise.
     """
     pat = _patterns()
-    visible = len(line) - sum(1 for c in line if c.isspace())
+    visible = sum(map(len, line.split()))  # characters that are not white space
     if visible == 0:
         return TextKind.CODE if in_fence else TextKind.PROSE
     cjk = len(pat["cjk"].findall(line))
@@ -68,15 +77,18 @@ def classify_line(line: str, in_fence: bool = False) -> TextKind:
     return TextKind.PROSE
 
 
-def split_by_kind(text: str) -> dict[TextKind, str]:
+def split_by_kind(text: str, in_fence: bool = False) -> dict[TextKind, str]:
     """Gather the parts of ``text`` by kind, for counting each kind.
 
     Runs of CJK characters go to CJK wherever they stand (a Chinese comment in code, a
     Chinese phrase in an English sentence); the rest of each line goes to code or prose.
+
+    Args:
+        text: The text, or one chunk of it.
+        in_fence: True when ``text`` starts inside a fenced code block.
     """
     pat = _patterns()
     parts: dict[TextKind, list[str]] = {kind: [] for kind in TextKind}
-    in_fence = False
     for line in text.splitlines(keepends=True):
         if pat["fence"].match(line):
             parts[TextKind.CODE].append(line)
@@ -88,6 +100,38 @@ def split_by_kind(text: str) -> dict[TextKind, str]:
             rest = pat["cjk_run"].sub("", line)
         parts[classify_line(rest, in_fence)].append(rest)
     return {kind: "".join(lines) for kind, lines in parts.items()}
+
+
+def fence_flips(text: str) -> bool:
+    """True when ``text`` has an odd number of fence lines (it toggles the fence state)."""
+    if "```" not in text and "~~~" not in text:
+        return False
+    fence = _patterns()["fence"]
+    return sum(1 for line in text.splitlines(keepends=True) if fence.match(line)) % 2 == 1
+
+
+def kind_counts(
+    text: str, count: Callable[[str], int], rule: ChunkRule | None = None
+) -> dict[TextKind, int]:
+    """Tokens of each kind of text, counted chunk by chunk with ``count``.
+
+    Each chunk of ``incremental.chunk(text, rule)`` is split with ``split_by_kind`` (the fence
+    state carried from the chunks before it) and each non-empty part is counted on its own.
+    """
+    from tokenbudget.core.incremental import DEFAULT_RULE, chunk
+
+    totals = dict.fromkeys(TextKind, 0)
+    in_fence = False
+    for piece in chunk(text, rule or DEFAULT_RULE):
+        for kind, part in split_by_kind(piece, in_fence).items():
+            if part:
+                totals[kind] += count(part)
+        in_fence ^= fence_flips(piece)
+    return totals
+
+
+def _rounded(value: Decimal) -> int:
+    return int(value.to_integral_value(rounding=ROUND_HALF_UP))
 
 
 @dataclass(frozen=True)
@@ -124,13 +168,16 @@ class Estimator:
         if not text:
             return 0
         if self.uniform:
-            scaled = count(text) * self.prose
-        else:
-            scaled = sum(
-                (count(part) * self.ratio(kind) for kind, part in split_by_kind(text).items()),
-                Decimal(0),
-            )
-        return int(scaled.to_integral_value(rounding=ROUND_HALF_UP))
+            return self.from_count(count(text))
+        return self.from_kind_counts(kind_counts(text, count))
+
+    def from_count(self, tokens: int) -> int:
+        """The estimate for ``tokens`` base tokens (for a uniform estimator)."""
+        return _rounded(tokens * self.prose)
+
+    def from_kind_counts(self, counts: Mapping[TextKind, int]) -> int:
+        """The estimate for base tokens by kind of text (see ``kind_counts``)."""
+        return _rounded(sum((n * self.ratio(kind) for kind, n in counts.items()), Decimal(0)))
 
     @property
     def method(self) -> str:

@@ -26,6 +26,7 @@ from tokenbudget.core.tokenizers import TokenizerRegistry
 if TYPE_CHECKING:
     from tokenbudget.core.entries import Entry, NewEntry
     from tokenbudget.core.importers.base import Importer, Problem
+    from tokenbudget.core.incremental import IncrementalCounter
     from tokenbudget.core.ledger import Ledger
     from tokenbudget.core.plans import Plan, PlanStatus
     from tokenbudget.core.price_update import UpdateReport
@@ -88,11 +89,22 @@ class CountReport:
 
 
 class TextCounts:
-    """Counts of one text, computed once per tokenizer or estimator and then reused."""
+    """Counts of one text, computed once per tokenizer or estimator and then reused.
 
-    def __init__(self, text: str, registry: TokenizerRegistry) -> None:
+    With an ``IncrementalCounter`` (an editor's), counts go through its chunk cache, so a text
+    that differs a little from one counted before costs only the chunks that changed; the
+    numbers are the same either way.
+    """
+
+    def __init__(
+        self,
+        text: str,
+        registry: TokenizerRegistry,
+        counter: IncrementalCounter | None = None,
+    ) -> None:
         self.text = text
         self._registry = registry
+        self._counter = counter
         self._memo: dict[tuple[str, str], int] = {}
         self._exact: dict[str, int] = {}
         self._estimated: dict[str, int] = {}
@@ -106,16 +118,22 @@ class TextCounts:
     def exact(self, tokenizer_id: str) -> int:
         """Exact count with a bundled vocabulary."""
         if tokenizer_id not in self._exact:
-            self._exact[tokenizer_id] = self._count(tokenizer_id, self.text)
+            if self._counter is not None:
+                self._exact[tokenizer_id] = self._counter.count(tokenizer_id, self.text)
+            else:
+                self._exact[tokenizer_id] = self._count(tokenizer_id, self.text)
         return self._exact[tokenizer_id]
 
     def estimated(self, estimator_id: str) -> int:
         """Estimated count with an estimator."""
         if estimator_id not in self._estimated:
             est = estimate.get_estimator(estimator_id)
-            self._estimated[estimator_id] = est.estimate(
-                self.text, lambda part: self._count(est.base, part)
-            )
+            if self._counter is not None:
+                self._estimated[estimator_id] = self._counter.estimate(estimator_id, self.text)
+            else:
+                self._estimated[estimator_id] = est.estimate(
+                    self.text, lambda part: self._count(est.base, part)
+                )
         return self._estimated[estimator_id]
 
 
@@ -189,10 +207,37 @@ class Service:
         counting = model.counting
         if counting.estimator is None:
             tokens = counts.exact(counting.tokenizer)
-            method = exact_method(self.registry, counting.tokenizer)
         else:
             tokens = counts.estimated(counting.estimator)
-            method = estimate.get_estimator(counting.estimator).method
+        return self.price_tokens(
+            model,
+            tokens,
+            output_tokens=output_tokens,
+            cached_tokens=cached_tokens,
+            currency=currency,
+        )
+
+    def counting_method(self, model: ModelInfo) -> str:
+        """How ``model``'s tokens are counted, in one line."""
+        counting = model.counting
+        if counting.estimator is None:
+            return exact_method(self.registry, counting.tokenizer)
+        return estimate.get_estimator(counting.estimator).method
+
+    def price_tokens(
+        self,
+        model: ModelInfo,
+        tokens: int,
+        *,
+        output_tokens: int = 0,
+        cached_tokens: int = 0,
+        currency: str | None = None,
+    ) -> ModelEstimate:
+        """Price ``tokens`` prompt tokens (and expected output) for ``model``, no counting.
+
+        The window re-prices its cached counts with this when the shown models, the expected
+        output or the currency change.
+        """
         input_cost = output_cost = None
         pricing = model.pricing
         band = None
@@ -212,10 +257,10 @@ class Service:
         return ModelEstimate(
             model=model.id,
             provider=model.provider_name,
-            tokenizer=counting.key,
+            tokenizer=model.counting.key,
             tokens=tokens,
-            exact=counting.exact,
-            method=method,
+            exact=model.counting.exact,
+            method=self.counting_method(model),
             context_window=model.context_window,
             input_cost=input_cost,
             output_cost=output_cost,
