@@ -1,21 +1,42 @@
 """Composition root: decide between the window and the command line.
 
-``tokenbudget`` with a command runs the command line (which never imports Qt). With no
-arguments it opens the window once the GUI exists; until then it prints the command help.
+``tokenbudget`` with a command runs the command line, which never imports Qt. With no
+arguments it opens the window (or brings the running one forward).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
 
+def _has_display() -> bool:
+    if sys.platform != "linux":
+        return True
+    return bool(
+        os.environ.get("DISPLAY")
+        or os.environ.get("WAYLAND_DISPLAY")
+        or os.environ.get("QT_QPA_PLATFORM")
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``tokenbudget`` script."""
-    from tokenbudget import cli
-
     args = list(sys.argv[1:] if argv is None else argv)
-    return cli.run(args)
+    if args:
+        from tokenbudget import cli
+
+        return cli.run(args)
+    if not _has_display():
+        sys.stderr.write(
+            "tokenbudget: no display to open the window on; the command line works without "
+            "one (tokenbudget --help)\n"
+        )
+        return 1
+    from tokenbudget.gui.app import run
+
+    return run(sys.argv[:1])
 
 
 if __name__ == "__main__":  # pragma: no cover

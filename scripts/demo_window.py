@@ -1,0 +1,38 @@
+"""Open the estimate window with a prompt from a file, for screenshots.
+
+    TOKENBUDGET_HOME=/tmp/demo python scripts/demo_window.py PROMPT.txt [--output N]
+
+Used with ../shared/tools/screenshot.sh to make the README's screenshots.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from tokenbudget.core.service import Service
+from tokenbudget.gui.main_window import MainWindow
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("prompt", type=Path)
+    parser.add_argument("--output", type=int, default=800)
+    parser.add_argument("--select", default="gpt-5.5")
+    args = parser.parse_args()
+    app = QApplication(sys.argv[:1])
+    window = MainWindow(Service())
+    window.output_tokens.setValue(args.output)
+    window.editor.setPlainText(args.prompt.read_text(encoding="utf-8"))
+    window.resize(1240, 720)
+    window.show()
+    QTimer.singleShot(1500, lambda: window.select_model(args.select))
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

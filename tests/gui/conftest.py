@@ -1,0 +1,60 @@
+"""GUI tests run on Qt's offscreen platform, with no D-Bus session.
+
+Both variables must be set before anything imports Qt, so they are set here, at import time
+of this conftest, which pytest loads before the test modules of this directory.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("DBUS_SESSION_BUS_ADDRESS", "disabled:")
+
+import sys
+
+import pytest
+
+
+def _none_refcount_broken() -> bool:
+    """True when calling a void Qt method drops a reference to None.
+
+    PySide6 6.12.0 on Python 3.11 does this (None is immortal only from Python 3.12 on, so
+    later Pythons hide it): after a few thousand calls None is freed and the interpreter
+    aborts with "none_dealloc: deallocating None".
+    """
+    from PySide6.QtCore import QObject
+
+    probe = QObject()
+    before = sys.getrefcount(None)
+    for _ in range(50):
+        probe.setObjectName("probe")
+    return sys.getrefcount(None) < before - 25
+
+
+_BROKEN = _none_refcount_broken()
+
+#: What the offscreen platform says when a test shows a window: limits of the platform
+#: plugin, not faults of the app (``qt_log_level_fail = WARNING`` would fail on them).
+OFFSCREEN_NOISE = r"^This plugin does not support (propagateSizeHints|raise)\(\)"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Ignore the offscreen platform's own warnings in the GUI tests."""
+    here = os.path.dirname(__file__)
+    for item in items:
+        if str(item.path).startswith(here) and item.get_closest_marker("qt_log_ignore") is None:
+            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
+
+
+@pytest.fixture(autouse=True)
+def _usable_qt_bindings() -> None:
+    if _BROKEN:
+        import PySide6
+
+        pytest.fail(
+            f"PySide6 {PySide6.__version__} on Python {sys.version.split()[0]} drops a "
+            "reference to None on every void call, and the interpreter soon aborts "
+            "(none_dealloc). Install another PySide6 (6.11.3 works) or use Python >= 3.12.",
+            pytrace=False,
+        )

@@ -1,0 +1,74 @@
+"""Starting the window: one instance, a painted window first, vocabularies loaded behind it."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from tokenbudget.core.service import Service
+from tokenbudget.gui.counting import executor
+from tokenbudget.gui.main_window import MainWindow
+from tokenbudget.gui.single_instance import InstanceServer, send_to_running
+
+#: Set to a file path to have the app write the wall time of its first paint there and quit
+#: (the start-up benchmark).
+FIRST_PAINT_ENV = "TOKENBUDGET_FIRST_PAINT_FILE"
+
+
+def preload(service: Service, window: MainWindow) -> None:
+    """Load the shown models' vocabularies in the background, most used first."""
+    order: list[str] = []
+    for model in window.shown_models():
+        base = model.counting.tokenizer
+        if base not in order:
+            order.append(base)
+    pool = executor()  # Python threads only: see gui.counting on PySide6 and threads
+    for tokenizer_id in order:
+        pool.submit(service.registry.get, tokenizer_id)
+
+
+def run(argv: Sequence[str], *, message: str = "activate") -> int:
+    """Run the window (or hand ``message`` to the one already running)."""
+    app = QApplication.instance() or QApplication(list(argv))
+    assert isinstance(app, QApplication)
+    app.setApplicationName("tokenbudget")
+    app.setOrganizationName("tokenbudget")
+    app.setQuitOnLastWindowClosed(True)
+    if send_to_running(message):
+        return 0
+    server = InstanceServer()
+    server.listen()
+    service = Service()
+    window = MainWindow(service)
+
+    def handle(line: str) -> None:
+        window.show()
+        window.raise_()
+        window.activateWindow()
+
+    server.message.connect(handle)
+    report = os.environ.get(FIRST_PAINT_ENV)
+    if report:
+
+        def painted(at: float) -> None:
+            with open(report, "w", encoding="utf-8") as handle_:
+                handle_.write(f"{at}\n")
+            QTimer.singleShot(0, app.quit)
+
+        window.first_painted.connect(painted)
+    window.show()
+    QTimer.singleShot(0, lambda: preload(service, window))
+    if service.settings_warning:
+        window.statusBar().showMessage(service.settings_warning, 10000)
+    code = app.exec()
+    server.close()
+    service.close()
+    return int(code)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(run(sys.argv))

@@ -1,0 +1,225 @@
+"""The record dialog and the settings dialog of the estimate window."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tokenbudget.core.catalog import ModelInfo
+from tokenbudget.core.errors import UserInputError
+from tokenbudget.core.money import CURRENCIES, ExchangeRate, check_currency, parse_decimal
+from tokenbudget.core.plans import Plan
+
+
+@dataclass(frozen=True)
+class RecordChoice:
+    """What the user chose to record."""
+
+    model_id: str
+    plan_id: int | None
+    output_tokens: int
+    note: str | None
+
+
+class RecordDialog(QDialog):
+    """Record the current estimate as spend: model, plan, expected output, note."""
+
+    def __init__(
+        self,
+        models: list[ModelInfo],
+        plans: list[Plan],
+        *,
+        selected: str | None,
+        output_tokens: int,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Record spend"))
+        self.model_box = QComboBox()
+        for model in models:
+            self.model_box.addItem(f"{model.id} ({model.provider_name})", model.id)
+        if selected is not None:
+            self.model_box.setCurrentIndex(max(0, self.model_box.findData(selected)))
+        self.plan_box = QComboBox()
+        self.plan_box.addItem(self.tr("Every plan that covers this model"), None)
+        for plan in plans:
+            self.plan_box.addItem(plan.name, plan.id)
+        self.output = QSpinBox()
+        self.output.setRange(0, 10_000_000)
+        self.output.setGroupSeparatorShown(True)
+        self.output.setValue(output_tokens)
+        self.note = QLineEdit()
+        self.note.setPlaceholderText(self.tr("Optional"))
+        form = QFormLayout()
+        form.addRow(self.tr("Model"), self.model_box)
+        form.addRow(self.tr("Count toward"), self.plan_box)
+        form.addRow(self.tr("Expected output tokens"), self.output)
+        form.addRow(self.tr("Note"), self.note)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Record"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def choice(self) -> RecordChoice:
+        """The values entered."""
+        note = self.note.text().strip()
+        return RecordChoice(
+            model_id=str(self.model_box.currentData()),
+            plan_id=self.plan_box.currentData(),
+            output_tokens=self.output.value(),
+            note=note or None,
+        )
+
+
+@dataclass(frozen=True)
+class SettingsValues:
+    """Everything the settings dialog edits."""
+
+    display_currency: str
+    rates: tuple[ExchangeRate, ...]
+    prompt_text: str
+    font_size: int
+
+
+class SettingsDialog(QDialog):
+    """Display currency and exchange rates, prompt-text privacy, and the font size."""
+
+    PRIVACY = (
+        ("none", "Keep no prompt text"),
+        ("preview", "Keep a short preview (200 characters)"),
+        ("full", "Keep the full prompt text"),
+    )
+
+    def __init__(self, values: SettingsValues, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Settings"))
+        self.currency = QComboBox()
+        self.currency.addItems(sorted(CURRENCIES))
+        self.currency.setCurrentText(values.display_currency)
+        self.rates = QTableWidget(0, 3)
+        self.rates.setHorizontalHeaderLabels(
+            [self.tr("Currency"), self.tr("Units per 1 USD"), self.tr("As of")]
+        )
+        self.rates.horizontalHeader().setStretchLastSection(True)
+        self.rates.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        for rate in values.rates:
+            self._add_rate_row(rate.currency, str(rate.per_usd), rate.as_of)
+        add = QPushButton(self.tr("Add rate"))
+        add.clicked.connect(lambda: self._add_rate_row("CNY", "", date.today()))
+        remove = QPushButton(self.tr("Remove rate"))
+        remove.clicked.connect(self._remove_rate_row)
+        rate_buttons = QHBoxLayout()
+        rate_buttons.addWidget(add)
+        rate_buttons.addWidget(remove)
+        rate_buttons.addStretch()
+        self.privacy = QButtonGroup(self)
+        privacy_box = QVBoxLayout()
+        for mode, label in self.PRIVACY:
+            button = QRadioButton(self.tr(label))
+            button.setProperty("mode", mode)
+            button.setChecked(mode == values.prompt_text)
+            self.privacy.addButton(button)
+            privacy_box.addWidget(button)
+        self.font_size = QSpinBox()
+        self.font_size.setRange(0, 48)
+        self.font_size.setSpecialValueText(self.tr("System default"))
+        self.font_size.setValue(values.font_size)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020")
+        self.error.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(self.tr("Show costs in"), self.currency)
+        form.addRow(self.tr("Exchange rates"), self.rates)
+        form.addRow("", rate_buttons)
+        form.addRow(self.tr("Recorded prompts"), privacy_box)
+        form.addRow(self.tr("Editor font size"), self.font_size)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self._values = values
+
+    def _add_rate_row(self, currency: str, per_usd: str, as_of: date) -> None:
+        row = self.rates.rowCount()
+        self.rates.insertRow(row)
+        self.rates.setItem(row, 0, QTableWidgetItem(currency))
+        self.rates.setItem(row, 1, QTableWidgetItem(per_usd))
+        editor = QDateEdit(QDate(as_of.year, as_of.month, as_of.day))
+        editor.setCalendarPopup(True)
+        editor.setDisplayFormat("yyyy-MM-dd")
+        self.rates.setCellWidget(row, 2, editor)
+
+    def _remove_rate_row(self) -> None:
+        rows = sorted({i.row() for i in self.rates.selectedIndexes()}, reverse=True)
+        for row in rows or [self.rates.rowCount() - 1]:
+            if row >= 0:
+                self.rates.removeRow(row)
+
+    def _read_rates(self) -> tuple[ExchangeRate, ...]:
+        rates = []
+        for row in range(self.rates.rowCount()):
+            code_item, value_item = self.rates.item(row, 0), self.rates.item(row, 1)
+            code = check_currency(code_item.text() if code_item else "")
+            if code == "USD":
+                raise UserInputError(self.tr("USD needs no rate: rates are units per 1 USD"))
+            value = parse_decimal(value_item.text() if value_item else "", f"rate for {code}")
+            if value <= 0:
+                raise UserInputError(
+                    self.tr("the rate for {code} must be above 0").format(code=code)
+                )
+            editor = self.rates.cellWidget(row, 2)
+            qdate = editor.date() if isinstance(editor, QDateEdit) else QDate.currentDate()
+            rates.append(ExchangeRate(code, value, date(qdate.year(), qdate.month(), qdate.day())))
+        return tuple(rates)
+
+    def _accept(self) -> None:
+        try:
+            self._values = SettingsValues(
+                display_currency=self.currency.currentText(),
+                rates=self._read_rates(),
+                prompt_text=self._privacy_mode(),
+                font_size=self.font_size.value(),
+            )
+        except UserInputError as exc:
+            self.error.setText(str(exc))
+            return
+        self.accept()
+
+    def _privacy_mode(self) -> str:
+        checked = self.privacy.checkedButton()
+        return str(checked.property("mode")) if checked is not None else "preview"
+
+    def values(self) -> SettingsValues:
+        """The accepted values."""
+        return self._values

@@ -1,0 +1,264 @@
+"""The estimate table: one row per shown model, a thin adapter over core ``ModelEstimate`` rows.
+
+Sorting uses ``SORT_ROLE`` (numbers, never formatted strings). A row whose count is not in yet
+(its tokenizer still loading) shows "loading" and sorts last. The cheapest priced row gets
+``CHEAPEST_ROLE`` and a highlight colour.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QLocale,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor
+
+from tokenbudget.core.catalog import ModelInfo
+from tokenbudget.core.money import Money
+from tokenbudget.core.service import ModelEstimate
+from tokenbudget.gui.formatting import format_int, format_money
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+CONTEXT_ROLE = Qt.ItemDataRole.UserRole + 2  # share of the context window, as a float 0..n
+CHEAPEST_ROLE = Qt.ItemDataRole.UserRole + 3
+MODEL_ID_ROLE = Qt.ItemDataRole.UserRole + 4
+
+_CHEAPEST = QColor(214, 245, 221)
+_MISSING = float("inf")
+Index = QModelIndex | QPersistentModelIndex
+
+
+class Column(IntEnum):
+    """The table's columns."""
+
+    PROVIDER = 0
+    MODEL = 1
+    TOKENS = 2
+    CONTEXT = 3
+    INPUT = 4
+    OUTPUT = 5
+    TOTAL = 6
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("EstimateModel", text)
+
+
+HEADERS = {
+    Column.PROVIDER: "Provider",
+    Column.MODEL: "Model",
+    Column.TOKENS: "Tokens",
+    Column.CONTEXT: "Context",
+    Column.INPUT: "Input",
+    Column.OUTPUT: "Output",
+    Column.TOTAL: "Total",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One model and, once counted, its estimate."""
+
+    model: ModelInfo
+    estimate: ModelEstimate | None = None
+    output_tokens: int = 0
+
+
+#: Amounts in different currencies cannot be compared without a rate: sorting keeps each
+#: currency together, the most common one first.
+_CURRENCY_OFFSET = 1e15
+
+
+def _amount(money: Money | None, currencies: dict[str, int]) -> float:
+    # Sorting only: the exact amounts are shown through format_money.
+    if money is None:
+        return _MISSING
+    return currencies.get(money.currency, len(currencies)) * _CURRENCY_OFFSET + float(money.amount)
+
+
+class EstimateModel(QAbstractTableModel):
+    """Rows of ``Row``; replace them with ``set_rows``."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Row] = []
+        self._currencies: dict[str, int] = {}
+        self._cheapest: str | None = None
+        self.locale = QLocale()
+
+    # -- updates -------------------------------------------------------------------------
+
+    def set_rows(self, rows: list[Row]) -> None:
+        """Show ``rows``; keeps the row set when only the numbers changed (no reset)."""
+        same_models = [r.model.id for r in rows] == [r.model.id for r in self._rows]
+        self._cheapest = self._find_cheapest(rows)
+        self._currencies = currency_ranks(rows)
+        if same_models:
+            self._rows = rows
+            if rows:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(Column) - 1))
+            return
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    @staticmethod
+    def _find_cheapest(rows: list[Row]) -> str | None:
+        currency = rows_currency(rows)
+        priced = [
+            (r.estimate.total_cost.amount, r.model.id)
+            for r in rows
+            if r.estimate is not None
+            and r.estimate.total_cost is not None
+            and r.estimate.total_cost.currency == currency
+        ]
+        if len(priced) < 2:
+            return None
+        priced.sort()
+        (low, model_id), (second, _) = priced[0], priced[1]
+        return model_id if low < second else None  # a tie has no cheapest
+
+    def mixed_currencies(self) -> list[str]:
+        """The currencies of the totals shown, when there is more than one."""
+        return list(self._currencies) if len(self._currencies) > 1 else []
+
+    def rows(self) -> list[Row]:
+        """The rows shown, in model order."""
+        return list(self._rows)
+
+    # -- QAbstractTableModel ----------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        """Number of shown models."""
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        """Number of columns."""
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """Column titles."""
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return _tr(HEADERS[Column(section)])
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.TextAlignmentRole and section >= Column.TOKENS:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Cell contents by role; sorting reads ``SORT_ROLE``."""
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = Column(index.column())
+        est = row.estimate
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == SORT_ROLE:
+            return self._sort_key(row, column)
+        if role == MODEL_ID_ROLE:
+            return row.model.id
+        if role == CHEAPEST_ROLE:
+            return row.model.id == self._cheapest
+        if role == Qt.ItemDataRole.BackgroundRole and row.model.id == self._cheapest:
+            return QBrush(_CHEAPEST)
+        if role == CONTEXT_ROLE and est is not None:
+            share = est.context_share(row.output_tokens)
+            return None if share is None else float(share)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column >= Column.TOKENS:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
+        if role == Qt.ItemDataRole.ForegroundRole and est is None:
+            return QBrush(QColor(128, 128, 128))
+        return None
+
+    def _display(self, row: Row, column: Column) -> str:
+        est = row.estimate
+        if column == Column.PROVIDER:
+            return row.model.provider_name
+        if column == Column.MODEL:
+            return row.model.id
+        if est is None:
+            return _tr("loading…") if column == Column.TOKENS else ""
+        if column == Column.TOKENS:
+            count = format_int(self.locale, est.tokens)
+            return count if est.exact else "~" + count
+        if column == Column.CONTEXT:
+            share = est.context_share(row.output_tokens)
+            return "" if share is None else f"{share * 100:.1f}%"
+        money = {Column.INPUT: est.input_cost, Column.OUTPUT: est.output_cost}.get(
+            column, est.total_cost
+        )
+        if money is None:
+            return _tr("unpriced") if column == Column.TOTAL else ""
+        return format_money(self.locale, money)
+
+    def _sort_key(self, row: Row, column: Column) -> Any:
+        est = row.estimate
+        if column == Column.PROVIDER:
+            return row.model.provider_name.lower()
+        if column == Column.MODEL:
+            return row.model.id.lower()
+        if est is None:
+            return _MISSING
+        if column == Column.TOKENS:
+            return est.tokens
+        if column == Column.CONTEXT:
+            share = est.context_share(row.output_tokens)
+            return _MISSING if share is None else float(share)
+        money = {Column.INPUT: est.input_cost, Column.OUTPUT: est.output_cost}.get(
+            column, est.total_cost
+        )
+        return _amount(money, self._currencies)
+
+    def _tooltip(self, row: Row, column: Column) -> str | None:
+        est = row.estimate
+        if est is None:
+            return _tr("The tokenizer for this model is still loading.")
+        if column == Column.TOKENS:
+            return est.method
+        if column in (Column.INPUT, Column.OUTPUT, Column.TOTAL):
+            if est.input_cost is None:
+                return _tr("No price is known for this model; it is not free.")
+            checked = est.price_checked.isoformat() if est.price_checked else "?"
+            tip = _tr("Price from {source}, checked {date}.").format(
+                source=est.price_source or "?", date=checked
+            )
+            if est.price_band and est.price_band != "base":
+                tip += " " + _tr("Long-prompt price band: {band}.").format(band=est.price_band)
+            if est.input_cost.converted:
+                tip += " " + _tr("Converted with your exchange rate.")
+            return tip
+        if column == Column.CONTEXT and row.model.context_window:
+            return _tr("{window} tokens context window").format(
+                window=format_int(self.locale, row.model.context_window)
+            )
+        return None
+
+
+def currency_ranks(rows: list[Row]) -> dict[str, int]:
+    """Each total's currency ranked by how many rows use it (0: the most common)."""
+    counts: dict[str, int] = {}
+    for r in rows:
+        if r.estimate is not None and r.estimate.total_cost is not None:
+            currency = r.estimate.total_cost.currency
+            counts[currency] = counts.get(currency, 0) + 1
+    ordered = sorted(counts, key=lambda c: (-counts[c], c))
+    return {currency: rank for rank, currency in enumerate(ordered)}
+
+
+def rows_currency(rows: list[Row]) -> str | None:
+    """The currency most rows' totals are in (the cheapest is compared within it)."""
+    ranks = currency_ranks(rows)
+    return min(ranks, key=lambda c: ranks[c]) if ranks else None

@@ -1,0 +1,475 @@
+"""The estimate window: a prompt on the left, what it costs on every shown model on the right."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QFontDatabase, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tokenbudget.core import paths
+from tokenbudget.core.catalog import ModelInfo
+from tokenbudget.core.errors import TokenbudgetError
+from tokenbudget.core.incremental import IncrementalCounter
+from tokenbudget.core.service import Service
+from tokenbudget.gui.counting import CountCoordinator, OutputSetting, Runner
+from tokenbudget.gui.dialogs import RecordDialog, SettingsDialog, SettingsValues
+from tokenbudget.gui.estimate_model import MODEL_ID_ROLE, SORT_ROLE, Column, EstimateModel
+from tokenbudget.gui.formatting import format_int
+from tokenbudget.gui.widgets import ContextBarDelegate, PromptEditor
+
+
+class _FirstPaint(QObject):
+    """Reports the first paint of the window (start-up benchmark)."""
+
+    painted = Signal()
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._done = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """Emit once on the first paint event."""
+        if not self._done and event.type() == QEvent.Type.Paint:
+            self._done = True
+            self.painted.emit()
+        return False
+
+
+class MainWindow(QMainWindow):
+    """The estimate view.
+
+    Signals:
+        recorded(int): an estimate was recorded as an entry (its id).
+        first_painted(float): the window painted for the first time (``time.time()``).
+    """
+
+    recorded = Signal(int)
+    first_painted = Signal(float)
+
+    def __init__(
+        self,
+        service: Service,
+        *,
+        runner: Runner | None = None,
+        delay_ms: int = 150,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.setWindowTitle(self.tr("tokenbudget: what will this prompt cost?"))
+        # Counts go through a chunk cache: a keystroke re-counts only the chunk it changed.
+        self.counter = IncrementalCounter(service.registry)
+        self.coordinator = CountCoordinator(
+            service,
+            runner=runner,
+            delay_ms=delay_ms,
+            counter=lambda _service, key, text: self.counter.count_key(key, text),
+            parent=self,
+        )
+        self.editor = PromptEditor()
+        self.model = EstimateModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(Column.TOTAL, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setItemDelegateForColumn(Column.CONTEXT, ContextBarDelegate(self.table))
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(Column.MODEL, QHeaderView.ResizeMode.Stretch)
+        self._build_controls()
+        self._build_layout()
+        self._build_actions()
+        self._build_status_bar()
+        self._connect()
+        self._apply_font_size(int(self.service.settings.get("font_size") or 0))
+        self._shown = self._initial_models()
+        self._output_changed()  # the spin box's starting value applies from the first count
+        self.coordinator.set_models(self._shown)
+        self._restore_geometry()
+        self._paint_probe = _FirstPaint(self)
+        self._paint_probe.painted.connect(lambda: self.first_painted.emit(time.time()))
+        self.installEventFilter(self._paint_probe)
+
+    # -- construction ----------------------------------------------------------------
+
+    def _build_controls(self) -> None:
+        self.output_mode = QComboBox()
+        self.output_mode.addItem(self.tr("output tokens"), "tokens")
+        self.output_mode.addItem(self.tr("× input"), "multiple")
+        self.output_tokens = QSpinBox()
+        self.output_tokens.setRange(0, 10_000_000)
+        self.output_tokens.setGroupSeparatorShown(True)
+        self.output_tokens.setValue(int(self.service.settings.get("output_tokens") or 500))
+        self.output_multiple = QDoubleSpinBox()
+        self.output_multiple.setRange(0.0, 100.0)
+        self.output_multiple.setDecimals(2)
+        self.output_multiple.setSingleStep(0.25)
+        self.output_multiple.setValue(1.0)
+        self.output_multiple.hide()
+        self.cached = QSpinBox()
+        self.cached.setRange(0, 10_000_000)
+        self.cached.setGroupSeparatorShown(True)
+        self.cached.setToolTip(
+            self.tr(
+                "Prompt tokens you expect the provider to read from its cache (a shared prefix)."
+            )
+        )
+
+    def _build_layout(self) -> None:
+        controls = QHBoxLayout()
+        controls.addWidget(QLabel(self.tr("Expected output:")))
+        controls.addWidget(self.output_tokens)
+        controls.addWidget(self.output_multiple)
+        controls.addWidget(self.output_mode)
+        controls.addSpacing(16)
+        controls.addWidget(QLabel(self.tr("Cached prefix:")))
+        controls.addWidget(self.cached)
+        controls.addStretch()
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addLayout(controls)
+        right_layout.addWidget(self.table)
+        self.currency_note = QLabel()
+        self.currency_note.setWordWrap(True)
+        self.currency_note.setStyleSheet("color: #666")
+        self.currency_note.hide()
+        right_layout.addWidget(self.currency_note)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.editor)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 5)
+        self.splitter.setStretchFactor(1, 6)
+        self.setCentralWidget(self.splitter)
+        self.resize(1240, 720)
+        self.splitter.setSizes([520, 720])
+
+    def _build_actions(self) -> None:
+        def action(
+            text: str, shortcut: QKeySequence | QKeySequence.StandardKey | str | None, slot: object
+        ) -> QAction:
+            act = QAction(text, self)
+            if shortcut is not None:
+                act.setShortcut(QKeySequence(shortcut))
+            act.triggered.connect(slot)
+            return act
+
+        self.open_action = action(self.tr("&Open…"), QKeySequence.StandardKey.Open, self.open_file)
+        self.record_action = action(self.tr("&Record spend…"), "Ctrl+R", self.record)
+        self.models_action = action(self.tr("Choose &models…"), "Ctrl+M", self.choose_models)
+        self.tokens_action = action(self.tr("&Token view…"), "Ctrl+T", self.show_tokens)
+        self.settings_action = action(self.tr("&Settings…"), "Ctrl+,", self.edit_settings)
+        self.quit_action = action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
+        menu = self.menuBar()
+        file_menu = menu.addMenu(self.tr("&File"))
+        file_menu.addActions([self.open_action, self.record_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        view = menu.addMenu(self.tr("&View"))
+        view.addActions([self.models_action, self.tokens_action, self.settings_action])
+        toolbar = self.addToolBar(self.tr("Main"))
+        toolbar.setObjectName("main-toolbar")
+        toolbar.setMovable(False)
+        toolbar.addActions(
+            [self.open_action, self.models_action, self.tokens_action, self.record_action]
+        )
+
+    def _build_status_bar(self) -> None:
+        self.stats_label = QLabel()
+        self.selected_label = QLabel()
+        self.statusBar().addPermanentWidget(self.stats_label)
+        self.statusBar().addPermanentWidget(self.selected_label)
+
+    def _connect(self) -> None:
+        self.editor.textChanged.connect(self._text_changed)
+        self.editor.refused.connect(self._show_refusal)
+        self.editor.file_loaded.connect(
+            lambda path: self.statusBar().showMessage(
+                self.tr("Loaded {path}").format(path=path), 5000
+            )
+        )
+        self.coordinator.updated.connect(self._refresh)
+        self.coordinator.failed.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
+        self.output_mode.currentIndexChanged.connect(self._output_changed)
+        self.output_tokens.valueChanged.connect(self._output_changed)
+        self.output_multiple.valueChanged.connect(self._output_changed)
+        self.cached.valueChanged.connect(self._output_changed)
+        self.table.selectionModel().selectionChanged.connect(self._update_status)
+
+    # -- models shown ------------------------------------------------------------------
+
+    def _initial_models(self) -> list[ModelInfo]:
+        saved = self.service.settings.get("shown_models") or []
+        catalog = self.service.catalog
+        models = [catalog.get(m) for m in saved if m in catalog]
+        return models or catalog.defaults(datetime.now(UTC).date())
+
+    def shown_models(self) -> list[ModelInfo]:
+        """The models in the table."""
+        return list(self._shown)
+
+    def set_shown_models(self, models: list[ModelInfo], *, save: bool = True) -> None:
+        """Show these models (re-prices known counts; counts only new vocabularies)."""
+        self._shown = list(models)
+        self.coordinator.set_models(self._shown)
+        if save:
+            self._save_setting("shown_models", [m.id for m in models])
+
+    # -- reactions -----------------------------------------------------------------------
+
+    def _text_changed(self) -> None:
+        self.coordinator.set_text(self.editor.toPlainText())
+
+    def _output_changed(self) -> None:
+        multiple = self.output_mode.currentData() == "multiple"
+        self.output_tokens.setVisible(not multiple)
+        self.output_multiple.setVisible(multiple)
+        setting = (
+            OutputSetting(multiple=Decimal(f"{self.output_multiple.value():.2f}"))
+            if multiple
+            else OutputSetting(tokens=self.output_tokens.value())
+        )
+        self.coordinator.set_output(setting, self.cached.value())
+
+    def _refresh(self) -> None:
+        selected = self.selected_model_id()
+        self.model.set_rows(self.coordinator.rows())
+        mixed = self.model.mixed_currencies()
+        self.currency_note.setVisible(bool(mixed))
+        if mixed:
+            self.currency_note.setText(
+                self.tr(
+                    "Prices are in {currencies}; amounts in different currencies are sorted "
+                    "apart. Set exchange rates in Settings to compare them in one currency."
+                ).format(currencies=", ".join(mixed))
+            )
+        if selected is not None:
+            self.select_model(selected)
+        self._update_status()
+
+    def _update_status(self) -> None:
+        locale = self.model.locale
+        stats = self.coordinator.stats
+        self.stats_label.setText(
+            self.tr("{chars} characters · {words} words · {lines} lines").format(
+                chars=format_int(locale, stats.chars),
+                words=format_int(locale, stats.words),
+                lines=format_int(locale, stats.lines),
+            )
+        )
+        model_id = self.selected_model_id()
+        model = next((m for m in self._shown if m.id == model_id), None)
+        if model is None:
+            self.selected_label.setText("")
+            return
+        count = self.coordinator.count_for(model)
+        tokens = self.tr("loading…") if count is None else format_int(locale, count)
+        prefix = "" if model.counting.exact or count is None else "~"
+        self.selected_label.setText(
+            self.tr("{model}: {tokens} tokens").format(model=model.id, tokens=prefix + tokens)
+        )
+
+    def _show_refusal(self, message: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        self.statusBar().showMessage(message, 10000)
+        QMessageBox.warning(self, self.tr("Not a text file"), message)
+
+    # -- selection ---------------------------------------------------------------------
+
+    def selected_model_id(self) -> str | None:
+        """The model of the selected row, if any."""
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].data(MODEL_ID_ROLE) if rows else None
+
+    def select_model(self, model_id: str) -> None:
+        """Select the row of ``model_id`` (keeps the selection across updates)."""
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            if index.data(MODEL_ID_ROLE) == model_id:
+                if self.selected_model_id() != model_id:
+                    self.table.selectRow(row)
+                return
+
+    # -- actions -------------------------------------------------------------------------
+
+    def open_file(self) -> None:
+        """Open a text file into the editor."""
+        name, _ = QFileDialog.getOpenFileName(self, self.tr("Open a prompt"))
+        if name:
+            self.editor.load_file(Path(name))
+
+    def record(self) -> int | None:
+        """Record the current estimate as spend; returns the new entry's id."""
+        dialog = self._record_dialog()
+        if dialog.exec() != RecordDialog.DialogCode.Accepted:
+            return None
+        return self.record_choice(dialog)
+
+    def _record_dialog(self) -> RecordDialog:
+        selected = self.selected_model_id() or (self._shown[0].id if self._shown else None)
+        model = next((m for m in self._shown if m.id == selected), None)
+        output = self.coordinator.output_for(model) if model is not None else 0
+        try:
+            plans = self.service.ledger.plans(active_only=True)
+        except TokenbudgetError as exc:
+            self.statusBar().showMessage(str(exc), 10000)
+            plans = []
+        return RecordDialog(
+            self._shown, plans, selected=selected, output_tokens=output, parent=self
+        )
+
+    def record_choice(self, dialog: RecordDialog) -> int | None:
+        """Record what ``dialog`` holds (split out so tests can drive it)."""
+        choice = dialog.choice()
+        try:
+            entry = self.service.record_estimate(
+                self.editor.toPlainText(),
+                choice.model_id,
+                output_tokens=choice.output_tokens,
+                now=datetime.now(UTC),
+                plan_id=choice.plan_id,
+                note=choice.note,
+            )
+        except TokenbudgetError as exc:
+            self.statusBar().showMessage(self.tr("Not recorded: {why}").format(why=exc), 10000)
+            return None
+        self.statusBar().showMessage(
+            self.tr("Recorded {model}: {tokens} tokens").format(
+                model=entry.model, tokens=format_int(self.model.locale, entry.tokens.total_tokens)
+            ),
+            6000,
+        )
+        self.recorded.emit(entry.id)
+        return entry.id
+
+    def choose_models(self) -> None:
+        """Pick the shown models and favourites."""
+        from tokenbudget.gui.model_picker import ModelPickerDialog
+
+        favourites = list(self.service.settings.get("favourite_models") or [])
+        dialog = ModelPickerDialog(
+            self.service.catalog.all(), [m.id for m in self._shown], favourites, parent=self
+        )
+        if dialog.exec() != ModelPickerDialog.DialogCode.Accepted:
+            return
+        catalog = self.service.catalog
+        self.set_shown_models([catalog.get(m) for m in dialog.shown_ids()])
+        self._save_setting("favourite_models", list(dialog.favourite_ids()))
+
+    def show_tokens(self) -> None:
+        """Show the prompt split into tokens for the selected model's vocabulary."""
+        from tokenbudget.gui.token_view import TokenViewDialog
+
+        model = next((m for m in self._shown if m.id == self.selected_model_id()), None)
+        tokenizer = model.counting.tokenizer if model is not None else "o200k_base"
+        dialog = TokenViewDialog(
+            self.service.registry, self.editor.toPlainText(), tokenizer, parent=self
+        )
+        dialog.show()
+
+    def settings_values(self) -> SettingsValues:
+        """The settings the dialog edits, as stored."""
+        settings = self.service.settings
+        return SettingsValues(
+            display_currency=settings.display_currency,
+            rates=tuple(settings.exchange_rates().rates.values()),
+            prompt_text=str(settings.get("prompt_text")),
+            font_size=int(settings.get("font_size") or 0),
+        )
+
+    def edit_settings(self) -> None:
+        """Open the settings dialog and apply what it returns."""
+        dialog = SettingsDialog(self.settings_values(), parent=self)
+        if dialog.exec() == SettingsDialog.DialogCode.Accepted:
+            self.apply_settings(dialog.values())
+
+    def apply_settings(self, values: SettingsValues) -> None:
+        """Store and apply settings (currency and rates re-price at once)."""
+        settings = self.service.settings
+        settings.set("display_currency", values.display_currency)
+        settings.set("exchange_rates", {})
+        for rate in values.rates:
+            settings.set_exchange_rate(rate)
+        settings.set("prompt_text", values.prompt_text)
+        settings.set("font_size", values.font_size)
+        self._save_settings()
+        self._apply_font_size(values.font_size)
+        self.coordinator.set_currency(None)
+
+    def _apply_font_size(self, size: int) -> None:
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont)
+        fixed = QFont(font)
+        if size > 0:
+            fixed.setPointSize(size)
+        self.editor.setFont(fixed)
+
+    def _save_setting(self, key: str, value: object) -> None:
+        self.service.settings.set(key, value)
+        self._save_settings()
+
+    def _save_settings(self) -> None:
+        try:
+            self.service.settings.save()
+        except TokenbudgetError as exc:
+            self.statusBar().showMessage(str(exc), 10000)
+
+    # -- window state ------------------------------------------------------------------
+
+    @staticmethod
+    def window_state_file() -> Path:
+        """Where geometry and splitter positions are kept."""
+        return paths.config_dir() / "window.ini"
+
+    def _qsettings(self) -> QSettings:
+        return QSettings(str(self.window_state_file()), QSettings.Format.IniFormat)
+
+    def _restore_geometry(self) -> None:
+        state = self._qsettings()
+        for key, restore in (
+            ("geometry", self.restoreGeometry),
+            ("splitter", self.splitter.restoreState),
+            ("table", self.table.horizontalHeader().restoreState),
+        ):
+            value = state.value(key)
+            if isinstance(value, QByteArray):
+                restore(value)
+
+    def save_window_state(self) -> None:
+        """Remember geometry, splitter and column layout."""
+        state = self._qsettings()
+        state.setValue("geometry", self.saveGeometry())
+        state.setValue("splitter", self.splitter.saveState())
+        state.setValue("table", self.table.horizontalHeader().saveState())
+        state.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        """Save the window state before closing."""
+        self.save_window_state()
+        super().closeEvent(event)

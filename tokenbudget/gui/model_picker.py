@@ -1,0 +1,519 @@
+"""Choose the models of the estimate table, and mark favourites.
+
+A tree grouped by provider, over a ``QStandardItemModel`` behind a ``QSortFilterProxyModel``:
+
+- the search box filters as you type: every word must occur in the model id, its aliases or
+  the provider's key, English name or translated name (case-insensitive); a provider that
+  matches shows all of its models;
+- the check box of a model says whether it is shown; a provider's check box is tri-state and
+  sets all of its models that the search leaves visible;
+- the star column marks favourites (click, or Space). Within a provider, favourites come
+  first, then the models that were shown when the dialog opened, then the rest, each in
+  catalogue order; checking a box never moves a row.
+
+Nothing here writes settings: the caller reads ``shown_ids()`` and ``favourite_ids()`` after
+the dialog is accepted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+from enum import IntEnum
+
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractItemModel,
+    QCoreApplication,
+    QDate,
+    QEvent,
+    QLocale,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRegularExpression,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tokenbudget.core import estimate
+from tokenbudget.core.catalog import Catalog, ModelInfo
+from tokenbudget.core.money import CURRENCIES, Money
+from tokenbudget.gui.formatting import format_int, format_money
+
+#: The model id, on the first column of a model row.
+MODEL_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+#: What the search matches, on the first column of every row.
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
+#: Sort key of a row within its parent (see ``ModelPickerDialog._sort_key``).
+SORT_ROLE = Qt.ItemDataRole.UserRole + 3
+#: True or False on the star column of a model row.
+FAVOURITE_ROLE = Qt.ItemDataRole.UserRole + 4
+#: The provider's display name, on the first column of a provider row.
+PROVIDER_ROLE = Qt.ItemDataRole.UserRole + 5
+
+STAR, NO_STAR = "★", "☆"
+_STAR_COLOUR = "#d69e00"
+_PER_MILLION = 1_000_000
+_BAND = 1 << 24  # sort keys: band (favourite, shown at opening, other) * _BAND + position
+
+# Provider names are data from the core; these marks let lupdate collect them, and
+# ``provider_label`` translates them at run time in the context "Providers".
+_PROVIDER_NAMES = (
+    QT_TRANSLATE_NOOP("Providers", "OpenAI"),
+    QT_TRANSLATE_NOOP("Providers", "Anthropic"),
+    QT_TRANSLATE_NOOP("Providers", "Google"),
+    QT_TRANSLATE_NOOP("Providers", "DeepSeek"),
+    QT_TRANSLATE_NOOP("Providers", "Alibaba Qwen"),
+    QT_TRANSLATE_NOOP("Providers", "Zhipu GLM"),
+    QT_TRANSLATE_NOOP("Providers", "Moonshot Kimi"),
+    QT_TRANSLATE_NOOP("Providers", "MiniMax"),
+    QT_TRANSLATE_NOOP("Providers", "Mistral"),
+    QT_TRANSLATE_NOOP("Providers", "xAI"),
+)
+
+
+def provider_label(model: ModelInfo) -> str:
+    """The provider's display name in the user's language."""
+    return QCoreApplication.translate("Providers", model.provider_name)
+
+
+def price_places(amount: Decimal, minimum: int) -> int:
+    """Decimals to show a list price with: as many as it has, at least ``minimum``, at most 6.
+
+    So $0.075 reads as such, not as $0.0750 or $0.08.
+    """
+    exponent = amount.normalize().as_tuple().exponent
+    decimals = -exponent if isinstance(exponent, int) else 0
+    return min(max(minimum, decimals), 6)
+
+
+def search_pattern(text: str) -> QRegularExpression:
+    """A case-insensitive pattern that matches when every word of ``text`` occurs."""
+    words = text.split()
+    pattern = "".join(f"(?=.*{QRegularExpression.escape(word)})" for word in words)
+    return QRegularExpression(pattern, QRegularExpression.PatternOption.CaseInsensitiveOption)
+
+
+class Column(IntEnum):
+    """Columns of the tree."""
+
+    MODEL = 0
+    FAVOURITE = 1
+    COUNTING = 2
+    CONTEXT = 3
+    INPUT = 4
+    OUTPUT = 5
+
+
+class StarDelegate(QStyledItemDelegate):
+    """Toggles a favourite on a click or on Space, on cells that hold ``FAVOURITE_ROLE``."""
+
+    def editorEvent(  # noqa: N802 (Qt override)
+        self,
+        event: QEvent,
+        model: QAbstractItemModel,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> bool:
+        """Flip ``FAVOURITE_ROLE`` on a left click inside the cell or on Space."""
+        current = index.data(FAVOURITE_ROLE)
+        if current is not None:
+            clicked = (
+                isinstance(event, QMouseEvent)
+                and event.type() == QEvent.Type.MouseButtonRelease
+                and event.button() == Qt.MouseButton.LeftButton
+                and option.rect.contains(event.position().toPoint())
+            )
+            pressed = (
+                isinstance(event, QKeyEvent)
+                and event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Space, Qt.Key.Key_Select)
+            )
+            if clicked or pressed:
+                return model.setData(index, not current, FAVOURITE_ROLE)
+        return super().editorEvent(event, model, option, index)
+
+
+class ModelPickerDialog(QDialog):
+    """Choose which models the estimate table shows, and which are favourites.
+
+    Args:
+        models: The catalogue's models, in catalogue order (the order of the results).
+        shown_ids: Ids of the models shown now (unknown ids are dropped).
+        favourite_ids: Ids of the favourite models.
+        default_ids: What the "Restore Defaults" button selects; the catalogue's default set
+            (as of today) when None.
+        parent: The parent widget.
+    """
+
+    def __init__(
+        self,
+        models: Sequence[ModelInfo],
+        shown_ids: Iterable[str],
+        favourite_ids: Iterable[str] = (),
+        *,
+        default_ids: Iterable[str] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Choose models"))
+        self._models = list(models)
+        self._positions = {m.id: position for position, m in enumerate(self._models)}
+        if default_ids is None:
+            default_ids = [m.id for m in Catalog(self._models).defaults(date.today())]
+        self._defaults = frozenset(default_ids)
+        self._locale = QLocale()
+        self._checks: dict[str, QStandardItem] = {}
+        self._stars: dict[str, QStandardItem] = {}
+        self._groups: dict[str, QStandardItem] = {}
+        self._updating = False
+
+        self.source = QStandardItemModel(0, len(Column), self)
+        self._set_headers()
+        self._opened_with = set(shown_ids)
+        self._fill(self._opened_with, set(favourite_ids))
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.source)
+        self.proxy.setRecursiveFilteringEnabled(True)
+        self.proxy.setAutoAcceptChildRows(True)
+        self.proxy.setFilterKeyColumn(Column.MODEL)
+        self.proxy.setFilterRole(SEARCH_ROLE)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.sort(Column.MODEL)
+        self._build_widgets()
+        self.source.itemChanged.connect(self._on_item_changed)
+        self._expand_chosen()
+        self._update_summary()
+
+    # Public API -----------------------------------------------------------------------------
+
+    def shown_ids(self) -> list[str]:
+        """Ids of the checked models, in catalogue order."""
+        checked = Qt.CheckState.Checked
+        return [m.id for m in self._models if self._checks[m.id].checkState() == checked]
+
+    def favourite_ids(self) -> list[str]:
+        """Ids of the favourite models, in catalogue order."""
+        return [m.id for m in self._models if self._stars[m.id].data(FAVOURITE_ROLE)]
+
+    def set_search(self, text: str) -> None:
+        """Filter the tree (what typing in the search box does)."""
+        self.search.setText(text)
+
+    def set_shown(self, model_ids: Iterable[str]) -> None:
+        """Check exactly the models in ``model_ids``."""
+        wanted = set(model_ids)
+        self._updating = True
+        try:
+            for model_id, item in self._checks.items():
+                item.setCheckState(
+                    Qt.CheckState.Checked if model_id in wanted else Qt.CheckState.Unchecked
+                )
+            for group in self._groups.values():
+                self._refresh_group(group)
+        finally:
+            self._updating = False
+        self._update_summary()
+
+    def restore_defaults(self) -> None:
+        """Check the default model set."""
+        self.set_shown(self._defaults)
+
+    def select_none(self) -> None:
+        """Uncheck every model (hidden by the search or not)."""
+        self.set_shown(())
+
+    def index_of(self, model_id: str, column: Column = Column.MODEL) -> QModelIndex:
+        """The proxy (view) index of a model's cell; invalid when the search hides it."""
+        item = self._checks[model_id]
+        source = item.index().siblingAtColumn(column)
+        return self.proxy.mapFromSource(source)
+
+    # Building -------------------------------------------------------------------------------
+
+    def _set_headers(self) -> None:
+        labels = {
+            Column.MODEL: (self.tr("Model"), self.tr("Checked models are shown in the table")),
+            Column.FAVOURITE: (STAR, self.tr("Favourite: listed first; click to toggle")),
+            Column.COUNTING: (self.tr("Counting"), self.tr("Exact vocabulary or an estimate")),
+            Column.CONTEXT: (self.tr("Context"), self.tr("Context window in tokens")),
+            Column.INPUT: (self.tr("Input / 1M"), self.tr("Price per million input tokens")),
+            Column.OUTPUT: (self.tr("Output / 1M"), self.tr("Price per million output tokens")),
+        }
+        for column, (text, tip) in labels.items():
+            self.source.setHeaderData(column, Qt.Orientation.Horizontal, text)
+            self.source.setHeaderData(
+                column, Qt.Orientation.Horizontal, tip, Qt.ItemDataRole.ToolTipRole
+            )
+
+    def _fill(self, shown: set[str], favourites: set[str]) -> None:
+        root = self.source.invisibleRootItem()
+        for position, model in enumerate(self._models):
+            group = self._groups.get(model.provider)
+            if group is None:
+                group = self._group_item(model, position)
+                self._groups[model.provider] = group
+                root.appendRow([group] + [self._plain("") for _ in range(len(Column) - 1)])
+            group.appendRow(
+                self._model_row(model, position, model.id in shown, model.id in favourites)
+            )
+        for group in self._groups.values():
+            self._refresh_group(group)
+
+    def _group_item(self, model: ModelInfo, position: int) -> QStandardItem:
+        label = provider_label(model)
+        item = QStandardItem(label)
+        item.setData(label, PROVIDER_ROLE)
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setData(f"{model.provider} {model.provider_name} {label}", SEARCH_ROLE)
+        item.setData(position, SORT_ROLE)
+        font = item.font()
+        font.setBold(True)
+        item.setFont(font)
+        return item
+
+    @staticmethod
+    def _plain(text: str, tip: str = "", *, right: bool = False) -> QStandardItem:
+        item = QStandardItem(text)
+        item.setFlags(
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+        if tip:
+            item.setToolTip(tip)
+        if right:
+            item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return item
+
+    def _model_row(
+        self, model: ModelInfo, position: int, shown: bool, favourite: bool
+    ) -> list[QStandardItem]:
+        check = self._plain(model.id, ", ".join(model.aliases))
+        check.setFlags(check.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        check.setCheckState(Qt.CheckState.Checked if shown else Qt.CheckState.Unchecked)
+        check.setData(model.id, MODEL_ID_ROLE)
+        check.setData(
+            " ".join(
+                (
+                    model.id,
+                    *model.aliases,
+                    model.provider,
+                    model.provider_name,
+                    provider_label(model),
+                )
+            ),
+            SEARCH_ROLE,
+        )
+        check.setData(self._sort_key(model.id, favourite), SORT_ROLE)
+        star = self._plain("", self.tr("Favourite: listed first; click to toggle"))
+        star.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._show_star(star, favourite)
+        self._checks[model.id] = check
+        self._stars[model.id] = star
+        return [
+            check,
+            star,
+            self._counting_item(model),
+            self._context_item(model),
+            self._price_item(model, output=False),
+            self._price_item(model, output=True),
+        ]
+
+    def _sort_key(self, model_id: str, favourite: bool) -> int:
+        band = 0 if favourite else 1 if model_id in self._opened_with else 2
+        return band * _BAND + self._positions[model_id]
+
+    @staticmethod
+    def _show_star(item: QStandardItem, favourite: bool) -> None:
+        item.setData(favourite, FAVOURITE_ROLE)
+        item.setText(STAR if favourite else NO_STAR)
+        item.setForeground(QColor(_STAR_COLOUR) if favourite else QColor(Qt.GlobalColor.gray))
+
+    def _counting_item(self, model: ModelInfo) -> QStandardItem:
+        counting = model.counting
+        if counting.estimator is None:
+            tip = self.tr("Exact: the bundled {id} vocabulary").format(id=counting.tokenizer)
+            return self._plain(self.tr("Exact"), tip)
+        method = estimate.get_estimator(counting.estimator).method
+        return self._plain(self.tr("Estimate"), method)
+
+    def _context_item(self, model: ModelInfo) -> QStandardItem:
+        if model.context_window is None:
+            return self._plain("—", self.tr("Context window not published"), right=True)
+        return self._plain(format_int(self._locale, model.context_window), right=True)
+
+    def _price_item(self, model: ModelInfo, *, output: bool) -> QStandardItem:
+        pricing = model.pricing
+        if pricing is None:
+            return self._plain("—", self.tr("No published price (not free)"), right=True)
+        rate = (pricing.base.output if output else pricing.base.input) * _PER_MILLION
+        places = price_places(rate, CURRENCIES.get(pricing.currency, 2))
+        text = format_money(self._locale, Money(rate, pricing.currency), places)
+        notes = [self.tr("Source: {source}").format(source=pricing.source or "—")]
+        if pricing.checked is not None:
+            checked = QDate(pricing.checked.year, pricing.checked.month, pricing.checked.day)
+            notes.append(
+                self.tr("Checked: {date}").format(
+                    date=self._locale.toString(checked, QLocale.FormatType.ShortFormat)
+                )
+            )
+        if pricing.tiers or pricing.long_context:
+            text += "+"
+            notes.append(self.tr("Base price; longer prompts are billed at higher rates"))
+        return self._plain(text, "\n".join(notes), right=True)
+
+    def _build_widgets(self) -> None:
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Search models or providers"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._on_search)
+        self.search.installEventFilter(self)
+
+        self.tree = QTreeView()
+        self.tree.setModel(self.proxy)
+        self.tree.setItemDelegateForColumn(Column.FAVOURITE, StarDelegate(self.tree))
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setAllColumnsShowFocus(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(Column.MODEL, QHeaderView.ResizeMode.Stretch)
+
+        self.summary = QLabel()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok
+            | QDialogButtonBox.StandardButton.Cancel
+            | QDialogButtonBox.StandardButton.RestoreDefaults
+        )
+        defaults = self.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults)
+        defaults.setToolTip(self.tr("Show the default set of models"))
+        defaults.clicked.connect(self.restore_defaults)
+        self.none_button = self.buttons.addButton(
+            self.tr("Select &none"), QDialogButtonBox.ButtonRole.ResetRole
+        )
+        self.none_button.clicked.connect(self.select_none)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.search)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.buttons)
+        self.resize(880, 600)
+
+    # Reactions ------------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        """Down in the search box moves on to the tree."""
+        if (
+            watched is self.search
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Down
+        ):
+            self.tree.setFocus()
+            if not self.tree.currentIndex().isValid():
+                self.tree.setCurrentIndex(self.proxy.index(0, 0))
+            return True
+        return super().eventFilter(watched, event)
+
+    def _on_search(self, text: str) -> None:
+        self.proxy.setFilterRegularExpression(search_pattern(text))
+        if text.strip():
+            self.tree.expandAll()
+        else:
+            self._expand_chosen()
+
+    def _expand_chosen(self) -> None:
+        """Expand the providers with a shown or favourite model; collapse the others."""
+        for group in self._groups.values():
+            index = self.proxy.mapFromSource(group.index())
+            chosen = any(
+                group.child(row, Column.MODEL).checkState() != Qt.CheckState.Unchecked
+                or group.child(row, Column.FAVOURITE).data(FAVOURITE_ROLE)
+                for row in range(group.rowCount())
+            )
+            self.tree.setExpanded(index, chosen)
+
+    def _on_item_changed(self, item: QStandardItem) -> None:
+        if self._updating:
+            return
+        self._updating = True
+        try:
+            if item.column() == Column.FAVOURITE and item.data(FAVOURITE_ROLE) is not None:
+                self._favourite_changed(item)
+            elif item.column() == Column.MODEL and item.hasChildren():
+                self._group_toggled(item)
+            elif item.column() == Column.MODEL and item.parent() is not None:
+                self._refresh_group(item.parent())
+        finally:
+            self._updating = False
+        self._update_summary()
+
+    def _favourite_changed(self, star: QStandardItem) -> None:
+        favourite = bool(star.data(FAVOURITE_ROLE))
+        self._show_star(star, favourite)
+        check = star.parent().child(star.row(), Column.MODEL)
+        check.setData(self._sort_key(str(check.data(MODEL_ID_ROLE)), favourite), SORT_ROLE)
+        self.tree.scrollTo(self.proxy.mapFromSource(star.index()))
+
+    def _group_toggled(self, group: QStandardItem) -> None:
+        state = group.checkState()
+        if state != Qt.CheckState.PartiallyChecked:
+            for row in range(group.rowCount()):
+                child = group.child(row, Column.MODEL)
+                if self.proxy.mapFromSource(child.index()).isValid():  # visible in the search
+                    child.setCheckState(state)
+        self._refresh_group(group)
+
+    def _refresh_group(self, group: QStandardItem) -> None:
+        """Set a provider's check state and label from its models."""
+        states = [group.child(row, Column.MODEL).checkState() for row in range(group.rowCount())]
+        checked = states.count(Qt.CheckState.Checked)
+        if checked == len(states):
+            group.setCheckState(Qt.CheckState.Checked)
+        elif checked == 0:
+            group.setCheckState(Qt.CheckState.Unchecked)
+        else:
+            group.setCheckState(Qt.CheckState.PartiallyChecked)
+        group.setText(
+            self.tr("{provider} ({shown}/{total})").format(
+                provider=group.data(PROVIDER_ROLE),
+                shown=format_int(self._locale, checked),
+                total=format_int(self._locale, len(states)),
+            )
+        )
+
+    def _update_summary(self) -> None:
+        shown = len(self.shown_ids())
+        self.summary.setText(
+            self.tr("Shown: {shown} of {total} models · Favourites: {favourites}").format(
+                shown=format_int(self._locale, shown),
+                total=format_int(self._locale, len(self._models)),
+                favourites=format_int(self._locale, len(self.favourite_ids())),
+            )
+        )
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(shown > 0)
+        ok.setToolTip("" if shown else self.tr("Choose at least one model"))
