@@ -111,9 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
         "privacy", help="how much prompt text a recorded estimate keeps: none, preview or full"
     )
     privacy.add_argument("mode", nargs="?", choices=("none", "preview", "full"))
-    from tokenbudget import cli_ledger
+    from tokenbudget import cli_ledger_args
 
-    _LEDGER_COMMANDS.update(cli_ledger.add_commands(sub, _Parser))
+    _LEDGER_COMMANDS.update(cli_ledger_args.add_commands(sub, _Parser))
     return parser
 
 
