@@ -88,6 +88,9 @@ class _PastRegionError(Exception):
     """The next cut depends on text past the scanned region."""
 
 
+_BATCH = 4096
+
+
 class _Region:
     """Candidate and natural cuts of ``text[start:end]``, where ``start`` is 0 or a cut."""
 
@@ -102,10 +105,16 @@ class _Region:
         segments = _SAFE_CUT.split(text[start:end])[:-1]
         sizes = list(map(add, map(len, segments), repeat(1)))
         pos: list[int] = list(accumulate(sizes, initial=start))[1:]
-        hashes = map(zlib.crc32, map(_UTF8, segments))
-        limits = map(mul, sizes, repeat((1 << 32) // rule.target))
         self.pos = pos
-        self.natural: list[int] = list(compress(pos, map(lt, hashes, limits)))
+        self.natural: list[int] = []
+        factor = (1 << 32) // rule.target
+        # In batches: each C-level pass holds the GIL, and a window counting 10 MB must
+        # not keep its UI thread waiting; the results are the same as in one pass.
+        for i in range(0, len(segments), _BATCH):
+            part = segments[i : i + _BATCH]
+            hashes = map(zlib.crc32, map(_UTF8, part))
+            limits = map(mul, sizes[i : i + _BATCH], repeat(factor))
+            self.natural.extend(compress(pos[i : i + _BATCH], map(lt, hashes, limits)))
 
     def next_cut(self, last: int) -> int | None:
         """The cut after ``last``, or None when the rest of the text is the last chunk.
