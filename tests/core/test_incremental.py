@@ -449,3 +449,18 @@ def test_text_counts_with_a_counter_equal_text_counts_without(
         assert fast.exact(tid) == plain.exact(tid)
     for eid in ("claude", "claude-4.7", "o200k-proxy"):
         assert fast.estimated(eid) == plain.estimated(eid)
+
+
+def test_split_in_blocks_equals_one_split() -> None:
+    import random
+
+    from tokenbudget.core import incremental
+
+    rng = random.Random(3)
+    pieces = ["abc", "\n", "\n\n", "/x", " y", "中文", "\nz", "\n/", "\t"]
+    for size in (0, 10, 300_000, 700_000):
+        text = "".join(rng.choice(pieces) for _ in range(size // 2))
+        assert incremental.split_safe(text) == incremental._SAFE_CUT.split(text)
+    # Block edges that fall inside runs of line breaks move past them.
+    text = "a" * (incremental._SPLIT_BLOCK - 1) + "\n" * 5 + "b" * 10 + "\nc" * 1000
+    assert incremental.split_safe(text) == incremental._SAFE_CUT.split(text)

@@ -89,6 +89,33 @@ class _PastRegionError(Exception):
 
 
 _BATCH = 4096
+_SPLIT_BLOCK = 256 * 1024
+
+
+def split_safe(text: str) -> list[str]:
+    """``_SAFE_CUT.split(text)``, a block at a time.
+
+    One regex pass over 10 MB holds the GIL for most of a second; in blocks, other threads
+    (the window's UI thread) get it back between them. A block ends only after a character
+    that is not a line break, so no match (a line break and the character after it) spans two
+    blocks; the last piece of a block continues in the first piece of the next.
+    """
+    if len(text) <= _SPLIT_BLOCK:
+        return _SAFE_CUT.split(text)
+    pieces: list[str] = []
+    carry = ""
+    start = 0
+    while start < len(text):
+        end = min(start + _SPLIT_BLOCK, len(text))
+        while end < len(text) and text[end - 1] == "\n":
+            end += 1
+        parts = _SAFE_CUT.split(text[start:end])
+        parts[0] = carry + parts[0]
+        pieces.extend(parts[:-1])
+        carry = parts[-1]
+        start = end
+    pieces.append(carry)
+    return pieces
 
 
 class _Region:
@@ -102,7 +129,7 @@ class _Region:
         # Every step is a C-level iterator: no Python code runs per line. The last segment
         # runs to the end of the region and is not a candidate's.
         # (Splitting drops each candidate's line break: add it back to the sizes.)
-        segments = _SAFE_CUT.split(text[start:end])[:-1]
+        segments = split_safe(text[start:end])[:-1]
         sizes = list(map(add, map(len, segments), repeat(1)))
         pos: list[int] = list(accumulate(sizes, initial=start))[1:]
         self.pos = pos
