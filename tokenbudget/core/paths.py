@@ -1,8 +1,8 @@
 """Every path tokenbudget reads or writes, in one place.
 
 User directories come from platformdirs. Setting ``TOKENBUDGET_HOME`` puts all of them under
-one root instead (tests, portable installs). Nothing here creates a directory at import time;
-callers that write use ``ensure_dir``.
+one root instead (tests, portable installs). Nothing here creates a directory: the code that
+writes a file creates its directory then.
 """
 
 from __future__ import annotations
@@ -76,9 +76,3 @@ def ledger_file() -> Path:
 def price_snapshot_dir() -> Path:
     """Where ``prices update`` keeps the current and previous downloaded snapshots."""
     return data_dir() / "prices"
-
-
-def ensure_dir(path: Path) -> Path:
-    """Create ``path`` (and parents) if needed and return it."""
-    path.mkdir(parents=True, exist_ok=True)
-    return path

@@ -475,12 +475,3 @@ class Service:
         from tokenbudget.core.budget import all_status
 
         return all_status(self.ledger, now, self.settings.exchange_rates())
-
-    @staticmethod
-    def data_paths() -> dict[str, Path]:
-        """Where the app keeps its files (for ``--help`` and diagnostics)."""
-        return {
-            "config": paths.config_dir(),
-            "data": paths.data_dir(),
-            "resources": paths.resources_dir(),
-        }

@@ -264,12 +264,24 @@ def _rows(file: TextIO, log: ProblemLog) -> Iterator[tuple[int, list[str]]]:
         start = reader.line_num + 1
 
 
-def _read_export(file: TextIO, log: ProblemLog) -> list[ImportedUsage]:
+def _table(
+    file: TextIO, log: ProblemLog
+) -> tuple[Iterator[tuple[int, list[str]]], dict[str, int]] | None:
+    """The header's column positions and the non-blank rows after it; None if empty."""
     rows = _rows(file, log)
     header = next(rows, None)
     if header is None:
-        return []
+        return None
     columns = {name.strip(): index for index, name in enumerate(header[1])}
+    filled = ((line, row) for line, row in rows if any(cell.strip() for cell in row))
+    return filled, columns
+
+
+def _read_export(file: TextIO, log: ProblemLog) -> list[ImportedUsage]:
+    table = _table(file, log)
+    if table is None:
+        return []
+    rows, columns = table
     missing = [name for name in _REQUIRED if name not in columns]
     if missing:
         log.add(1, f"not a tokenbudget export (no column {', '.join(missing)}); use a mapping")
@@ -277,8 +289,6 @@ def _read_export(file: TextIO, log: ProblemLog) -> list[ImportedUsage]:
     refs = _RefMaker()
     records = []
     for line, row in rows:
-        if not any(cell.strip() for cell in row):
-            continue
         try:
             records.append(_export_row(row, columns, refs))
         except (ValueError, UserInputError) as err:
@@ -329,11 +339,10 @@ def _read_generic(
     default_model: str | None,
     log: ProblemLog,
 ) -> list[ImportedUsage]:
-    rows = _rows(file, log)
-    header = next(rows, None)
-    if header is None:
+    table = _table(file, log)
+    if table is None:
         return []
-    columns = {name.strip(): index for index, name in enumerate(header[1])}
+    rows, columns = table
     missing = [theirs for theirs in mapping.values() if theirs not in columns]
     if missing:
         log.add(1, f"no column {', '.join(repr(m) for m in missing)} in the header")
@@ -341,8 +350,6 @@ def _read_generic(
     refs = _RefMaker()
     records = []
     for line, row in rows:
-        if not any(cell.strip() for cell in row):
-            continue
 
         def cell(field: str, row: list[str] = row) -> str:
             theirs = mapping.get(field)
