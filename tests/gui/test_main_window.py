@@ -14,7 +14,12 @@ from pytestqt.qtbot import QtBot
 
 from tokenbudget.core.service import Service
 from tokenbudget.core.tokenizers import TokenizerRegistry
-from tokenbudget.gui.counting import CountCoordinator, OutputSetting, inline_runner
+from tokenbudget.gui.counting import (
+    CountCoordinator,
+    OutputSetting,
+    ThreadBackend,
+    inline_runner,
+)
 from tokenbudget.gui.estimate_model import (
     CHEAPEST_ROLE,
     MODEL_ID_ROLE,
@@ -133,13 +138,15 @@ def test_stale_results_are_dropped(qtbot: QtBot) -> None:
 def test_changing_models_reprices_without_recounting(qtbot: QtBot, window: MainWindow) -> None:
     type_and_settle(qtbot, window, "Re-pricing must not re-tokenise. " * 20)
     calls: list[str] = []
-    original = window.coordinator._counter
+    backend = window.coordinator.backend
+    assert isinstance(backend, ThreadBackend)
+    original = backend.counter
 
     def spy(service: Service, key: str, text: str) -> int:
         calls.append(key)
         return original(service, key, text)
 
-    window.coordinator._counter = spy
+    backend.counter = spy
     catalog = window.service.catalog
     window.set_shown_models(
         [catalog.get("gpt-5.5"), catalog.get("gpt-4o"), catalog.get("claude-sonnet-4-6")],
@@ -342,7 +349,7 @@ def test_word_counts_in_slices_match_split() -> None:
     from hypothesis import given
     from hypothesis import strategies as st
 
-    from tokenbudget.gui.counting import count_words
+    from tokenbudget.core.textstats import count_words
 
     @given(st.text(alphabet="ab 中\n\t", max_size=300), st.integers(min_value=1, max_value=40))
     def check(text: str, step: int) -> None:
@@ -368,3 +375,34 @@ def test_no_row_is_cheapest_when_the_lowest_total_is_tied(qtbot: QtBot, window: 
     type_and_settle(qtbot, window, "")
     flags = [window.model.index(r, 0).data(CHEAPEST_ROLE) for r in range(window.model.rowCount())]
     assert not any(flags)
+
+
+def test_the_app_counts_in_a_child_process(qtbot: QtBot, registry: TokenizerRegistry) -> None:
+    service = Service(registry)
+    win = MainWindow(service, delay_ms=0)  # no runner: the real counting process
+    qtbot.addWidget(win)
+    try:
+        win.set_shown_models([service.catalog.get(m) for m in MODELS], save=False)
+        text = "Counted elsewhere, shown here. 在另一个进程里计数。\n" * 500
+        win.editor.setPlainText(text)
+        win.coordinator.flush()
+        # The first count starts the child and loads its vocabularies.
+        qtbot.waitUntil(lambda: win.coordinator.idle, timeout=60_000)
+        assert cell(win, "gpt-5.5", Column.TOKENS, SORT_ROLE) == registry.get("o200k_base").count(
+            text
+        )
+        assert cell(win, "qwen-plus", Column.TOKENS, SORT_ROLE) == registry.get("qwen2").count(text)
+        qtbot.waitUntil(lambda: win.coordinator.idle, timeout=30_000)
+        assert win.coordinator.stats.chars == len(text)
+        # A keystroke: the previous counts stay shown (marked) until the new ones arrive.
+        cursor = win.editor.textCursor()
+        cursor.setPosition(100)
+        cursor.insertText("x")
+        win.coordinator.flush()
+        assert cell(win, "gpt-5.5", Column.TOKENS, SORT_ROLE) is not None
+        qtbot.waitUntil(lambda: win.coordinator.idle, timeout=30_000)
+        assert cell(win, "gpt-5.5", Column.TOKENS, SORT_ROLE) == registry.get("o200k_base").count(
+            win.editor.toPlainText()
+        )
+    finally:
+        win.coordinator.close()

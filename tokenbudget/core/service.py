@@ -382,19 +382,25 @@ class Service:
         now: datetime,
         plan_id: int | None = None,
         note: str | None = None,
+        input_tokens: int | None = None,
     ) -> Entry:
-        """Record what sending ``text`` to ``model`` costs, as an ``estimate`` entry."""
+        """Record what sending ``text`` to ``model`` costs, as an ``estimate`` entry.
+
+        ``input_tokens``, when the caller has already counted ``text`` for ``model`` (the
+        window has), is used as is; otherwise the text is counted here.
+        """
         from tokenbudget.core.entries import SOURCE_ESTIMATE, NewEntry, TokenCounts
 
         info = self.catalog.get(model)
-        counts = TextCounts(text, self.registry)
-        row = self.estimate(counts, info, output_tokens=output_tokens)
+        if input_tokens is None:
+            counts = TextCounts(text, self.registry)
+            input_tokens = self.estimate(counts, info, output_tokens=output_tokens).tokens
         return self.record(
             NewEntry(
                 at=now,
                 provider=info.provider,
                 model=info.id,
-                tokens=TokenCounts(input_tokens=row.tokens, output_tokens=output_tokens),
+                tokens=TokenCounts(input_tokens=input_tokens, output_tokens=output_tokens),
                 cost_micros=None,
                 currency=None,
                 source=SOURCE_ESTIMATE,

@@ -10,7 +10,6 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from tokenbudget.core.service import Service
-from tokenbudget.gui.counting import executor
 from tokenbudget.gui.main_window import MainWindow
 from tokenbudget.gui.single_instance import InstanceServer, send_to_running
 
@@ -19,16 +18,14 @@ from tokenbudget.gui.single_instance import InstanceServer, send_to_running
 FIRST_PAINT_ENV = "TOKENBUDGET_FIRST_PAINT_FILE"
 
 
-def preload(service: Service, window: MainWindow) -> None:
+def preload(window: MainWindow) -> None:
     """Load the shown models' vocabularies in the background, most used first."""
     order: list[str] = []
     for model in window.shown_models():
         base = model.counting.tokenizer
         if base not in order:
             order.append(base)
-    pool = executor()  # Python threads only: see gui.counting on PySide6 and threads
-    for tokenizer_id in order:
-        pool.submit(service.registry.get, tokenizer_id)
+    window.coordinator.preload(order)
 
 
 def run(argv: Sequence[str], *, message: str = "activate") -> int:
@@ -61,10 +58,11 @@ def run(argv: Sequence[str], *, message: str = "activate") -> int:
 
         window.first_painted.connect(painted)
     window.show()
-    QTimer.singleShot(0, lambda: preload(service, window))
+    QTimer.singleShot(0, lambda: preload(window))
     if service.settings_warning:
         window.statusBar().showMessage(service.settings_warning, 10000)
     code = app.exec()
+    window.coordinator.close()
     server.close()
     service.close()
     return int(code)

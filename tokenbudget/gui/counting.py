@@ -1,19 +1,23 @@
 """Live counting off the UI thread.
 
 Typing restarts a single-shot timer (the debounce; 0 in tests). When it fires, the text gets a
-new job id and one job per *counting key* (a vocabulary or an estimator: many models share
-one) is handed to the runner. Jobs are pure functions of their inputs; they report through a
-signal, and the UI thread drops any result whose job id is not the latest. Changing the shown
-models, the expected output or the currency re-prices the counts already known and only
-counts keys that are new.
+new job id and one request per *counting key* (a vocabulary or an estimator: many models share
+one) goes to the backend. The UI thread drops any result whose job id is not the latest.
+Changing the shown models, the expected output or the currency re-prices the counts already
+known and only counts keys that are new.
 
-Tests inject an inline runner; the app uses Python threads (``ThreadPoolExecutor``).
+Backends:
 
-Worker threads never call into Qt: results go into a plain ``queue.SimpleQueue`` and the UI
-thread drains it on a short timer while jobs are pending. Jobs stay pure Python and
-testable without an event loop, and no binding quirk of calling Qt from other threads can
-reach them (PySide6 6.12.0 on Python 3.11 aborted here within 20,000 pool jobs; that release
-is excluded in pyproject.toml).
+* ``ProcessBackend`` (the app): a child process counts (``core.countworker``). The window's
+  interpreter never shares its lock with a tokenizer, so a 10 MB count cannot stall it, and the
+  vocabularies live in the child.
+* ``ThreadBackend`` (tests, and anything that wants counting in-process): pure-Python jobs
+  handed to a runner: inline in tests, the one worker thread otherwise.
+
+Either way results arrive in a plain ``queue.SimpleQueue`` that the UI thread drains on a short
+timer while requests are outstanding: no worker ever calls into Qt (PySide6 6.12.0 on Python
+3.11 aborted when pool threads did, within 20,000 jobs; that release is excluded in
+pyproject.toml).
 """
 
 from __future__ import annotations
@@ -24,14 +28,16 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from tokenbudget.core import estimate
 from tokenbudget.core.catalog import ModelInfo
+from tokenbudget.core.countworker import CountProcess, Message
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.service import Service
+from tokenbudget.core.textstats import TextStats, text_stats
 from tokenbudget.gui.estimate_model import Row
 
 Runner = Callable[[Callable[[], None]], None]
@@ -73,15 +79,6 @@ def inline_runner(job: Callable[[], None]) -> None:
 
 
 @dataclass(frozen=True)
-class TextStats:
-    """Characters, words and lines of the prompt."""
-
-    chars: int
-    words: int
-    lines: int
-
-
-@dataclass(frozen=True)
 class OutputSetting:
     """Expected output: a fixed number of tokens, or a multiple of each model's input."""
 
@@ -103,25 +100,80 @@ def count_key(service: Service, key: str, text: str) -> int:
     return service.registry.count(key, text)
 
 
-def count_words(text: str, step: int = 64 * 1024) -> int:
-    """Whitespace-separated words, counted a slice at a time.
+class Backend(Protocol):
+    """Where counting happens. Every key (and a stats request) gets exactly one reply."""
 
-    One ``split()`` of 10 MB holds the GIL for about 0.2 s, freezing the window; slices keep
-    every hold short. A word cut by a slice edge is counted once.
-    """
-    words = 0
-    for start in range(0, len(text), step):
-        piece = text[start : start + step]
-        words += len(piece.split())
-        if start and piece[:1] and not piece[0].isspace() and not text[start - 1].isspace():
-            words -= 1
-    return words
+    def submit(self, job: int, text: str, keys: list[str], stats: bool) -> None:
+        """Count ``text`` for each key; measure it too when ``stats``."""
+
+    def preload(self, tokenizer_ids: list[str]) -> None:
+        """Load these vocabularies ahead of need, in this order."""
+
+    def close(self) -> None:
+        """Release what the backend holds."""
 
 
-def text_stats(text: str) -> TextStats:
-    """Characters, words and lines (a trailing line without a break counts)."""
-    lines = text.count("\n") + (1 if text and not text.endswith("\n") else 0)
-    return TextStats(len(text), count_words(text), lines)
+class ThreadBackend:
+    """Counts with ``counter`` in jobs handed to ``runner`` (in this process)."""
+
+    def __init__(
+        self,
+        service: Service,
+        deliver: Callable[[Message], None],
+        runner: Runner,
+        counter: Callable[[Service, str, str], int] = count_key,
+    ) -> None:
+        self.service = service
+        self.deliver = deliver
+        self.runner = runner
+        self.counter = counter
+
+    def submit(self, job: int, text: str, keys: list[str], stats: bool) -> None:
+        """Hand one job per key (and one for the stats) to the runner."""
+        deliver = self.deliver
+        if stats:
+            self.runner(lambda: deliver(("stats", job, None, text_stats(text))))
+        for key in keys:
+
+            def work(key: str = key) -> None:
+                try:
+                    deliver(("count", job, key, self.counter(self.service, key, text)))
+                except (TokenbudgetError, OSError, ValueError) as exc:
+                    deliver(("failed", job, key, str(exc)))
+
+            self.runner(work)
+
+    def preload(self, tokenizer_ids: list[str]) -> None:
+        """Load the vocabularies on the runner."""
+        registry = self.service.registry
+        for tokenizer_id in tokenizer_ids:
+
+            def load(tokenizer_id: str = tokenizer_id) -> None:
+                registry.get(tokenizer_id)
+
+            self.runner(load)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+class ProcessBackend:
+    """Counts in a child process (see ``core.countworker``)."""
+
+    def __init__(self, deliver: Callable[[Message], None]) -> None:
+        self.process = CountProcess(deliver)
+
+    def submit(self, job: int, text: str, keys: list[str], stats: bool) -> None:
+        """Send the request to the child."""
+        self.process.count(job, text, keys, stats)
+
+    def preload(self, tokenizer_ids: list[str]) -> None:
+        """Have the child load these vocabularies while it is idle."""
+        self.process.load(tokenizer_ids)
+
+    def close(self) -> None:
+        """Stop the child."""
+        self.process.close()
 
 
 class CountCoordinator(QObject):
@@ -142,25 +194,45 @@ class CountCoordinator(QObject):
         runner: Runner | None = None,
         delay_ms: int = 150,
         counter: Callable[[Service, str, str], int] = count_key,
+        in_process: bool = False,
         parent: QObject | None = None,
     ) -> None:
+        """A coordinator counting in a child process, or with ``runner`` when one is given.
+
+        Args:
+            service: Prices and the catalogue.
+            runner: Counts in this process, each job handed to it (tests pass an inline one).
+            delay_ms: The debounce.
+            counter: Counts one key in this process (with ``runner`` or ``in_process``).
+            in_process: Count on the worker thread instead of in a child process.
+            parent: The Qt parent.
+        """
         super().__init__(parent)
         self._service = service
-        self._runner = runner or pool_runner()
-        self._counter = counter
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(delay_ms)
         self._timer.timeout.connect(self._start_job)
         # Results from worker threads; drained on the UI thread (see the module docstring).
-        self._results: queue.SimpleQueue[tuple[str, int, Any, Any]] = queue.SimpleQueue()
+        self._results: queue.SimpleQueue[Message] = queue.SimpleQueue()
+        self.backend: ThreadBackend | ProcessBackend
+        if runner is not None or in_process:
+            self.backend = ThreadBackend(
+                service, self._results.put, runner or pool_runner(), counter
+            )
+        else:
+            self.backend = ProcessBackend(self._results.put)
         self._outstanding = 0
         self._poll = QTimer(self)
         self._poll.setInterval(10)
         self._poll.timeout.connect(self.drain)
         self._text = ""
+        self._source: str | Callable[[], str] = ""
         self._job = 0
         self._counts: dict[str, int] = {}
+        # The previous text's counts, shown (marked as updating) until the new ones arrive:
+        # typing in a long text never blanks the table.
+        self._previous: dict[str, int] = {}
         self._pending: set[str] = set()
         self._models: list[ModelInfo] = []
         self._output = OutputSetting()
@@ -174,9 +246,13 @@ class CountCoordinator(QObject):
         """The debounce delay (0 in tests)."""
         self._timer.setInterval(delay_ms)
 
-    def set_text(self, text: str) -> None:
-        """A new prompt text: count it after the debounce."""
-        self._text = text
+    def set_text(self, text: str | Callable[[], str]) -> None:
+        """A new prompt text: count it after the debounce.
+
+        ``text`` may be a function giving the text: it is then read only when the debounce
+        ends, not on every keystroke.
+        """
+        self._source = text
         self._timer.start()
 
     def set_models(self, models: list[ModelInfo]) -> None:
@@ -212,46 +288,45 @@ class CountCoordinator(QObject):
         return not self._timer.isActive() and not self._pending and self._outstanding == 0
 
     @property
+    def dirty(self) -> bool:
+        """True when the text has changed since the counts were started (debounce running)."""
+        return self._timer.isActive()
+
+    @property
     def job_id(self) -> int:
         """The id of the latest counting job."""
         return self._job
 
     def _start_job(self) -> None:
+        source = self._source
+        self._text = source if isinstance(source, str) else source()
         self._job += 1
+        self._previous = {**self._previous, **self._counts}
         self._counts = {}
-        self._pending = set()
-        self._submit(self._job, self._text, {m.counting.key for m in self._models}, stats=True)
-        self.updated.emit()
+        self._pending = {m.counting.key for m in self._models}
+        self.updated.emit()  # repaint before the text is sent: sending competes for the GIL
+        self._submit(self._job, self._text, set(self._pending), stats=True)
 
     def _submit(self, job: int, text: str, keys: set[str], *, stats: bool = False) -> None:
-        results = self._results
-        service = self._service
-        counter = self._counter
-        if stats:
-
-            def measure() -> None:
-                results.put(("stats", job, None, text_stats(text)))
-
-            self._dispatch(measure)
         # Estimators need their base vocabulary: count exact keys first so shared work is
         # done once and rows fill in cheapest-first.
-        for key in sorted(keys, key=lambda k: (k in estimate.ESTIMATORS, k)):
-            self._pending.add(key)
-
-            def work(key: str = key) -> None:
-                try:
-                    results.put(("count", job, key, counter(service, key, text)))
-                except (TokenbudgetError, OSError, ValueError) as exc:
-                    results.put(("failed", job, key, str(exc)))
-
-            self._dispatch(work)
-        self.drain()
-
-    def _dispatch(self, job: Callable[[], None]) -> None:
-        self._outstanding += 1
-        self._runner(job)
+        ordered = sorted(keys, key=lambda k: (k in estimate.ESTIMATORS, k))
+        self._pending.update(ordered)
+        self._outstanding += len(ordered) + int(stats)
         if not self._poll.isActive():
             self._poll.start()
+        self.backend.submit(job, text, ordered, stats)
+        self.drain()
+
+    def preload(self, tokenizer_ids: list[str]) -> None:
+        """Load vocabularies ahead of need (most used first)."""
+        self.backend.preload(tokenizer_ids)
+
+    def close(self) -> None:
+        """Stop counting (the app is quitting)."""
+        self._timer.stop()
+        self._poll.stop()
+        self.backend.close()
 
     def drain(self) -> None:
         """Apply every result the workers have delivered (UI thread)."""
@@ -266,8 +341,11 @@ class CountCoordinator(QObject):
                 changed |= self._on_counted(job, key, value)
             elif kind == "stats":
                 changed |= self._on_measured(job, value)
-            else:
+            elif kind == "failed":
                 self._on_failed(job, key, value)
+            elif job == self._job and key is not None:  # skipped, yet current: count again
+                self._pending.discard(key)
+                self._submit(job, self._text, {key})
         if self._outstanding <= 0:
             self._outstanding = 0
             self._poll.stop()
@@ -301,29 +379,34 @@ class CountCoordinator(QObject):
         return self._counts.get(model.counting.key)
 
     def rows(self) -> list[Row]:
-        """A row per shown model, priced from the known counts."""
+        """A row per shown model, priced from the known counts.
+
+        A model still being counted shows the previous text's count, marked ``updating``.
+        """
         rows = []
         for model in self._models:
-            tokens = self._counts.get(model.counting.key)
+            key = model.counting.key
+            tokens = self._counts.get(key)
+            updating = tokens is None
+            if tokens is None:
+                tokens = self._previous.get(key)
             if tokens is None:
                 rows.append(Row(model))
                 continue
+            output = self._output.for_input(tokens)
             try:
                 est = self._service.price_tokens(
                     model,
                     tokens,
-                    output_tokens=self._output.for_input(tokens),
+                    output_tokens=output,
                     cached_tokens=self._cached_tokens,
                     currency=self._currency,
                 )
             except TokenbudgetError:
                 est = self._service.price_tokens(
-                    model,
-                    tokens,
-                    output_tokens=self._output.for_input(tokens),
-                    cached_tokens=self._cached_tokens,
+                    model, tokens, output_tokens=output, cached_tokens=self._cached_tokens
                 )
-            rows.append(Row(model, est, self._output.for_input(tokens)))
+            rows.append(Row(model, est, output, updating=updating))
         return rows
 
     def output_for(self, model: ModelInfo) -> int:

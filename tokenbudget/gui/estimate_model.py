@@ -70,6 +70,8 @@ class Row:
     model: ModelInfo
     estimate: ModelEstimate | None = None
     output_tokens: int = 0
+    #: The estimate is the previous text's; the current one is being counted.
+    updating: bool = False
 
 
 #: Amounts in different currencies cannot be compared without a rate: sorting keeps each
@@ -99,12 +101,21 @@ class EstimateModel(QAbstractTableModel):
     def set_rows(self, rows: list[Row]) -> None:
         """Show ``rows``; keeps the row set when only the numbers changed (no reset)."""
         same_models = [r.model.id for r in rows] == [r.model.id for r in self._rows]
+        cheapest = self._cheapest
         self._cheapest = self._find_cheapest(rows)
         self._currencies = currency_ranks(rows)
         if same_models:
-            self._rows = rows
-            if rows:
-                self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(Column) - 1))
+            # Only the rows that changed: each repainted cell calls back into Python.
+            old, self._rows = self._rows, rows
+            marked = {cheapest, self._cheapest}
+            changed = [
+                i
+                for i, (a, b) in enumerate(zip(old, rows, strict=True))
+                if a != b or (cheapest != self._cheapest and b.model.id in marked)
+            ]
+            if changed:  # one signal: each makes the sorting proxy sort again
+                last = len(Column) - 1
+                self.dataChanged.emit(self.index(changed[0], 0), self.index(changed[-1], last))
             return
         self.beginResetModel()
         self._rows = rows
@@ -179,7 +190,7 @@ class EstimateModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, column)
-        if role == Qt.ItemDataRole.ForegroundRole and est is None:
+        if role == Qt.ItemDataRole.ForegroundRole and (est is None or row.updating):
             return QBrush(QColor(128, 128, 128))
         return None
 
@@ -227,6 +238,8 @@ class EstimateModel(QAbstractTableModel):
         if est is None:
             return _tr("The tokenizer for this model is still loading.")
         if column == Column.TOKENS:
+            if row.updating:
+                return _tr("Counting the changed text; this is the count before the change.")
             return est.method
         if column in (Column.INPUT, Column.OUTPUT, Column.TOTAL):
             if est.input_cost is None:

@@ -32,9 +32,10 @@ from tokenbudget.core.incremental import IncrementalCounter
 from tokenbudget.core.service import Service
 from tokenbudget.gui.counting import CountCoordinator, OutputSetting, Runner
 from tokenbudget.gui.dialogs import RecordDialog, SettingsDialog, SettingsValues
+from tokenbudget.gui.editor import PromptEditor
 from tokenbudget.gui.estimate_model import MODEL_ID_ROLE, SORT_ROLE, Column, EstimateModel
 from tokenbudget.gui.formatting import format_int
-from tokenbudget.gui.widgets import ContextBarDelegate, PromptEditor
+from tokenbudget.gui.widgets import ContextBarDelegate
 
 
 class _FirstPaint(QObject):
@@ -100,8 +101,12 @@ class MainWindow(QMainWindow):
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Widths are fitted when rows first get numbers (``_fit_columns``), not on every
+        # change: ResizeToContents measured every cell again on each update, thousands of
+        # calls into Python per keystroke.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.MODEL, QHeaderView.ResizeMode.Stretch)
+        self._fitted: frozenset[str] = frozenset()
         self._build_controls()
         self._build_layout()
         self._build_actions()
@@ -244,7 +249,7 @@ class MainWindow(QMainWindow):
     # -- reactions -----------------------------------------------------------------------
 
     def _text_changed(self) -> None:
-        self.coordinator.set_text(self.editor.toPlainText())
+        self.coordinator.set_text(self.editor.text)
 
     def _output_changed(self) -> None:
         multiple = self.output_mode.currentData() == "multiple"
@@ -259,7 +264,12 @@ class MainWindow(QMainWindow):
 
     def _refresh(self) -> None:
         selected = self.selected_model_id()
-        self.model.set_rows(self.coordinator.rows())
+        rows = self.coordinator.rows()
+        self.model.set_rows(rows)
+        counted = frozenset(r.model.id for r in rows if r.estimate is not None)
+        if counted - self._fitted:
+            self._fit_columns()
+            self._fitted = counted
         mixed = self.model.mixed_currencies()
         self.currency_note.setVisible(bool(mixed))
         if mixed:
@@ -272,6 +282,12 @@ class MainWindow(QMainWindow):
         if selected is not None:
             self.select_model(selected)
         self._update_status()
+
+    def _fit_columns(self) -> None:
+        """Size the columns to their contents (when rows first show numbers)."""
+        for column in Column:
+            if column != Column.MODEL:
+                self.table.resizeColumnToContents(column)
 
     def _update_status(self) -> None:
         locale = self.model.locale
@@ -288,7 +304,8 @@ class MainWindow(QMainWindow):
         if model is None:
             self.selected_label.setText("")
             return
-        count = self.coordinator.count_for(model)
+        row = next((r for r in self.model.rows() if r.model.id == model_id), None)
+        count = row.estimate.tokens if row is not None and row.estimate is not None else None
         tokens = self.tr("loading…") if count is None else format_int(locale, count)
         prefix = "" if model.counting.exact or count is None else "~"
         self.selected_label.setText(
@@ -348,14 +365,21 @@ class MainWindow(QMainWindow):
     def record_choice(self, dialog: RecordDialog) -> int | None:
         """Record what ``dialog`` holds (split out so tests can drive it)."""
         choice = dialog.choice()
+        model = next((m for m in self._shown if m.id == choice.model_id), None)
+        known = (
+            self.coordinator.count_for(model)
+            if model is not None and not self.coordinator.dirty
+            else None
+        )
         try:
             entry = self.service.record_estimate(
-                self.editor.toPlainText(),
+                self.editor.text(),
                 choice.model_id,
                 output_tokens=choice.output_tokens,
                 now=datetime.now(UTC),
                 plan_id=choice.plan_id,
                 note=choice.note,
+                input_tokens=known,
             )
         except TokenbudgetError as exc:
             self.statusBar().showMessage(self.tr("Not recorded: {why}").format(why=exc), 10000)
@@ -389,9 +413,7 @@ class MainWindow(QMainWindow):
 
         model = next((m for m in self._shown if m.id == self.selected_model_id()), None)
         tokenizer = model.counting.tokenizer if model is not None else "o200k_base"
-        dialog = TokenViewDialog(
-            self.service.registry, self.editor.toPlainText(), tokenizer, parent=self
-        )
+        dialog = TokenViewDialog(self.service.registry, self.editor.text(), tokenizer, parent=self)
         dialog.show()
 
     def settings_values(self) -> SettingsValues:
