@@ -42,6 +42,14 @@ def varied_text(size: int, seed: int = 5) -> str:
     return "\n".join(lines)[:size]
 
 
+def pss_mb(pid: int | str = "self") -> float:
+    """Proportional set size: pages shared by the two processes are counted once."""
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def rss_mb(pid: int | str = "self") -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -81,9 +89,11 @@ def in_process() -> None:
     from PySide6.QtWidgets import QApplication
 
     from tokenbudget.core.service import Service
+    from tokenbudget.gui.app import tune_allocator
     from tokenbudget.gui.main_window import MainWindow
 
     app = QApplication(sys.argv[:1])
+    tune_allocator()  # as the app does
     service = Service()
     window = MainWindow(service)
     window.show()
@@ -124,6 +134,8 @@ def in_process() -> None:
         print(
             f"  window process {ui:.0f} MB + counting process {counting:.0f} MB = {ui + counting:.0f} MB RSS"
         )
+        shared = pss_mb() + pss_mb(child.pid)
+        print(f"  ({shared:.0f} MB PSS: pages the two processes share counted once)")
     else:
         print(f"  {ui:.0f} MB RSS (one process)")
 

@@ -154,9 +154,9 @@ def as_edit(previous: str | None, message: Message) -> Message:
     _, job, text, keys, stats = message
     start = common_prefix(previous, text)
     tail = common_suffix(previous, text, min(len(previous), len(text)) - start)
+    if len(text) - tail - start > len(text) // 2:
+        return message  # mostly new: send it whole (and copy nothing here)
     middle = text[start : len(text) - tail]
-    if len(middle) > len(text) // 2:
-        return message
     return ("edit", job, start, len(previous) - tail, middle, keys, stats)
 
 

@@ -18,6 +18,26 @@ from tokenbudget.gui.single_instance import InstanceServer, send_to_running
 FIRST_PAINT_ENV = "TOKENBUDGET_FIRST_PAINT_FILE"
 
 
+def tune_allocator() -> None:
+    """Keep freed large blocks for reuse instead of returning them to the OS (glibc).
+
+    A 10 MB prompt is a 20 MB string; with glibc's defaults each new one is fresh memory
+    whose pages fault in one by one: about 20 ms of the window's time per copy, where a
+    reused block takes 3 ms. Freed memory is still returned above 128 MB.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return
+    m_trim_threshold, m_mmap_threshold = -1, -3
+    libc.mallopt(m_mmap_threshold, 64 << 20)
+    libc.mallopt(m_trim_threshold, 128 << 20)
+
+
 def preload(window: MainWindow) -> None:
     """Load the shown models' vocabularies in the background, most used first."""
     order: list[str] = []
@@ -37,6 +57,7 @@ def run(argv: Sequence[str], *, message: str = "activate") -> int:
     app.setQuitOnLastWindowClosed(True)
     if send_to_running(message):
         return 0
+    tune_allocator()
     server = InstanceServer()
     server.listen()
     service = Service()

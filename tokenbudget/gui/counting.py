@@ -213,6 +213,10 @@ class CountCoordinator(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(delay_ms)
         self._timer.timeout.connect(self._start_job)
+        self._send_timer = QTimer(self)
+        self._send_timer.setSingleShot(True)
+        self._send_timer.setInterval(0)
+        self._send_timer.timeout.connect(self._send_job)
         # Results from worker threads; drained on the UI thread (see the module docstring).
         self._results: queue.SimpleQueue[Message] = queue.SimpleQueue()
         self.backend: ThreadBackend | ProcessBackend
@@ -259,7 +263,9 @@ class CountCoordinator(QObject):
         """The shown models: re-price known counts, count only new keys."""
         self._models = list(models)
         missing = {m.counting.key for m in models} - set(self._counts) - self._pending
-        if missing and not self._timer.isActive():
+        if self._send_timer.isActive():
+            self._pending |= missing  # sent with the text on the next turn
+        elif missing and not self._timer.isActive():
             self._submit(self._job, self._text, missing)
         self.updated.emit()
 
@@ -279,18 +285,26 @@ class CountCoordinator(QObject):
         if self._timer.isActive():
             self._timer.stop()
             self._start_job()
+        if self._send_timer.isActive():
+            self._send_timer.stop()
+            self._send_job()
 
     # -- jobs ------------------------------------------------------------------------
 
     @property
     def idle(self) -> bool:
         """True when nothing is waiting: no debounce, no job running, no result undrained."""
-        return not self._timer.isActive() and not self._pending and self._outstanding == 0
+        return (
+            not self._timer.isActive()
+            and not self._send_timer.isActive()
+            and not self._pending
+            and self._outstanding == 0
+        )
 
     @property
     def dirty(self) -> bool:
         """True when the text has changed since the counts were started (debounce running)."""
-        return self._timer.isActive()
+        return self._timer.isActive() or self._send_timer.isActive()
 
     @property
     def job_id(self) -> int:
@@ -298,13 +312,19 @@ class CountCoordinator(QObject):
         return self._job
 
     def _start_job(self) -> None:
-        source = self._source
-        self._text = source if isinstance(source, str) else source()
         self._job += 1
         self._previous = {**self._previous, **self._counts}
         self._counts = {}
         self._pending = {m.counting.key for m in self._models}
-        self.updated.emit()  # repaint before the text is sent: sending competes for the GIL
+        self.updated.emit()
+        # The text is read and sent on the next turn of the event loop, after the table has
+        # repainted: reading 10 MB takes ~25 ms and sending competes for the GIL, and neither
+        # should add to the repaint's time in one block.
+        self._send_timer.start()
+
+    def _send_job(self) -> None:
+        source = self._source
+        self._text = source if isinstance(source, str) else source()
         self._submit(self._job, self._text, set(self._pending), stats=True)
 
     def _submit(self, job: int, text: str, keys: set[str], *, stats: bool = False) -> None:
@@ -325,6 +345,7 @@ class CountCoordinator(QObject):
     def close(self) -> None:
         """Stop counting (the app is quitting)."""
         self._timer.stop()
+        self._send_timer.stop()
         self._poll.stop()
         self.backend.close()
 
