@@ -137,6 +137,13 @@ class EstimateModel(QAbstractTableModel):
         (low, model_id), (second, _) = priced[0], priced[1]
         return model_id if low < second else None  # a tie has no cheapest
 
+    def text_lengths(self) -> tuple[int, ...]:
+        """The longest shown text of each column (the view refits its columns on a change)."""
+        return tuple(
+            max((len(self._display(row, column)) for row in self._rows), default=0)
+            for column in Column
+        )
+
     def mixed_currencies(self) -> list[str]:
         """The currencies of the totals shown, when there is more than one."""
         return list(self._currencies) if len(self._currencies) > 1 else []

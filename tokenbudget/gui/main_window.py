@@ -101,12 +101,12 @@ class MainWindow(QMainWindow):
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(False)
         header = self.table.horizontalHeader()
-        # Widths are fitted when rows first get numbers (``_fit_columns``), not on every
-        # change: ResizeToContents measured every cell again on each update, thousands of
-        # calls into Python per keystroke.
+        # Widths are fitted when the longest text of a column changes (``_fit_columns``), not
+        # on every change: ResizeToContents measured every cell again on each update,
+        # thousands of calls into Python per keystroke.
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.MODEL, QHeaderView.ResizeMode.Stretch)
-        self._fitted: frozenset[str] = frozenset()
+        self._fitted: tuple[int, ...] = ()
         self._build_controls()
         self._build_layout()
         self._build_actions()
@@ -266,10 +266,10 @@ class MainWindow(QMainWindow):
         selected = self.selected_model_id()
         rows = self.coordinator.rows()
         self.model.set_rows(rows)
-        counted = frozenset(r.model.id for r in rows if r.estimate is not None)
-        if counted - self._fitted:
+        lengths = self.model.text_lengths()
+        if lengths != self._fitted:
             self._fit_columns()
-            self._fitted = counted
+            self._fitted = lengths
         mixed = self.model.mixed_currencies()
         self.currency_note.setVisible(bool(mixed))
         if mixed:
@@ -284,7 +284,7 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def _fit_columns(self) -> None:
-        """Size the columns to their contents (when rows first show numbers)."""
+        """Size the columns to their contents."""
         for column in Column:
             if column != Column.MODEL:
                 self.table.resizeColumnToContents(column)
