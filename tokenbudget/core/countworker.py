@@ -11,6 +11,9 @@ The parent (``CountProcess``) sends requests and gets one reply per requested ke
 Messages are pickled tuples, each framed by an 8-byte length, over the child's standard input
 and output (both ends are this module; nothing else reads or writes them):
 
+A ``job`` is a pair ``(channel, number)``: several views share one child, each on its own
+channel, and a request is stale only when a newer one came on the same channel.
+
 * to the child: ``("load", [tokenizer ids])``, ``("count", job, text, [keys], stats)``,
   ``("quit",)``; and ``("edit", job, start, end, middle, [keys], stats)``, a count of the
   previous request's text with ``text[start:end]`` replaced by ``middle`` (a keystroke in a
@@ -41,6 +44,7 @@ from tokenbudget.core.incremental import IncrementalCounter
 from tokenbudget.core.textstats import TextStats, count_words
 
 Message = tuple[Any, ...]
+Job = tuple[int, int]
 Deliver = Callable[[Message], None]
 
 _HEADER = struct.Struct(">Q")
@@ -148,7 +152,10 @@ def common_suffix(a: str, b: str, limit: int) -> int:
 
 
 def as_edit(previous: str | None, message: Message) -> Message:
-    """A ``count`` request as an ``edit`` of ``previous``, when that is smaller."""
+    """A ``count`` request as an ``edit`` of ``previous`` (its channel's last text).
+
+    The request is returned as it is when the edit would not be smaller.
+    """
     if previous is None or message[0] != "count" or len(message[2]) <= PART:
         return message
     _, job, text, keys, stats = message
@@ -170,9 +177,9 @@ class _Inbox:
         self.cond = threading.Condition()
         self.counts: deque[Message] = deque()
         self.loads: deque[str] = deque()
-        self.latest = 0
+        self.latest: dict[int, int] = {}  # the newest job number on each channel
         self.closed = False
-        self.text = ""  # the text of the last count request (edits apply to it)
+        self.text: dict[int, str] = {}  # each channel's last text (its edits apply to it)
 
     def read_from(self, stream: IO[bytes]) -> None:
         while True:
@@ -187,16 +194,18 @@ class _Inbox:
                     return
                 if message[0] == "edit":
                     _, job, start, end, middle, keys, stats = message
+                    last = self.text.get(job[0], "")
                     message = (
                         "count",
                         job,
-                        self.text[:start] + middle + self.text[end:],
+                        last[:start] + middle + last[end:],
                         keys,
                         stats,
                     )
                 if message[0] == "count":
-                    self.text = message[2]
-                    self.latest = max(self.latest, int(message[1]))
+                    channel, number = message[1]
+                    self.text[channel] = message[2]
+                    self.latest[channel] = max(self.latest.get(channel, 0), number)
                     self.counts.append(message)
                 elif message[0] == "load":
                     self.loads.extend(str(t) for t in message[1])
@@ -213,10 +222,10 @@ class _Inbox:
                 return ("load", self.loads.popleft())
             return None
 
-    def stale(self, job: int) -> bool:
-        """True when a newer text has been sent since ``job``."""
+    def stale(self, job: Job) -> bool:
+        """True when a newer text has been sent on ``job``'s channel."""
         with self.cond:
-            return job < self.latest
+            return job[1] < self.latest.get(job[0], 0)
 
 
 class _ChunkStats:
@@ -320,12 +329,12 @@ class CountProcess:
         self._command = list(command or [sys.executable, "-m", "tokenbudget.core.countworker"])
         self._env = {**os.environ, **(env or {})}
         self._lock = threading.Lock()
-        self._outstanding: set[tuple[int, str | None]] = set()
+        self._outstanding: set[tuple[Job, str | None]] = set()
         self._outbox: deque[Message | None] = deque()
         self._wake = threading.Condition()
         self._proc: subprocess.Popen[bytes] | None = None
         self._reader: threading.Thread | None = None
-        self._sent: str | None = None  # the text of the last count request sent
+        self._sent: dict[int, str] = {}  # each channel's last text sent
         self._writer = threading.Thread(target=self._write_loop, daemon=True, name="count-out")
         self._writer.start()
         self.starts = 0
@@ -336,7 +345,7 @@ class CountProcess:
         """Load these vocabularies in the child, in this order, when it has nothing to count."""
         self._post(("load", list(tokenizer_ids)))
 
-    def count(self, job: int, text: str, keys: Sequence[str], stats: bool) -> None:
+    def count(self, job: Job, text: str, keys: Sequence[str], stats: bool) -> None:
         """Count ``text`` for each key (and measure it when ``stats``)."""
         self._post(("count", job, text, list(keys), stats))
 
@@ -370,7 +379,7 @@ class CountProcess:
             self._send(message)
 
     def _send(self, message: Message) -> None:
-        expected: set[tuple[int, str | None]] = set()
+        expected: set[tuple[Job, str | None]] = set()
         if message[0] == "count":
             _, job, _, keys, stats = message
             expected = {(job, k) for k in keys} | ({(job, None)} if stats else set())
@@ -379,11 +388,13 @@ class CountProcess:
         try:
             proc = self._running()
             assert proc.stdin is not None
-            write_message(proc.stdin, as_edit(self._sent, message), pause=SEND_PAUSE)
-            if message[0] == "count":
-                self._sent = message[2]
+            channel = message[1][0] if message[0] == "count" else None
+            previous = self._sent.get(channel) if channel is not None else None
+            write_message(proc.stdin, as_edit(previous, message), pause=SEND_PAUSE)
+            if channel is not None:
+                self._sent[channel] = message[2]
         except (OSError, ValueError) as why:
-            self._sent = None
+            self._sent = {}
             self._lost(expected, f"the counting process could not be reached ({why})")
 
     def _running(self) -> subprocess.Popen[bytes]:
@@ -392,7 +403,7 @@ class CountProcess:
             return proc
         if self._reader is not None:
             self._reader.join()
-        self._sent = None  # a new child knows no text yet
+        self._sent = {}  # a new child knows no text yet
         proc = subprocess.Popen(
             self._command,
             stdin=subprocess.PIPE,
@@ -408,7 +419,7 @@ class CountProcess:
         self._reader.start()
         return proc
 
-    def _lost(self, expected: set[tuple[int, str | None]], why: str) -> None:
+    def _lost(self, expected: set[tuple[Job, str | None]], why: str) -> None:
         proc = self._proc
         if proc is not None:
             proc.kill()
@@ -446,7 +457,7 @@ class CountProcess:
             if reply is None:
                 break
             with self._lock:
-                self._outstanding.discard((reply[1], reply[2]))
+                self._outstanding.discard((tuple(reply[1]), reply[2]))
             self._deliver(reply)
         code = proc.wait()
         proc.stdout.close()
@@ -458,7 +469,7 @@ class CountProcess:
             self._outstanding.clear()
         self._fail(left, f"the counting process stopped (exit code {code})")
 
-    def _fail(self, pairs: set[tuple[int, str | None]], why: str) -> None:
+    def _fail(self, pairs: set[tuple[Job, str | None]], why: str) -> None:
         for job, key in sorted(pairs, key=lambda p: (p[0], p[1] or "")):
             self._deliver(("failed", job, key, why) if key else ("skipped", job, None, None))
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import queue
 import sys
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -157,23 +158,81 @@ class ThreadBackend:
         """Nothing to release."""
 
 
-class ProcessBackend:
-    """Counts in a child process (see ``core.countworker``)."""
+class CountHub:
+    """One counting child process shared by every view that counts (window, tray popup).
 
-    def __init__(self, deliver: Callable[[Message], None]) -> None:
-        self.process = CountProcess(deliver)
+    Each view gets a channel; replies are routed back to the view's own queue by channel,
+    and the child judges staleness per channel. The child stops when the last view leaves.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._routes: dict[int, Callable[[Message], None]] = {}
+        self._next = 0
+        self.process: CountProcess | None = None
+
+    def join(self, deliver: Callable[[Message], None]) -> int:
+        """A new channel whose replies go to ``deliver`` (job numbers instead of pairs)."""
+        with self._lock:
+            self._next += 1
+            self._routes[self._next] = deliver
+            if self.process is None:
+                self.process = CountProcess(self._route)
+            return self._next
+
+    def leave(self, channel: int) -> None:
+        """Forget a channel; stop the child when none is left."""
+        with self._lock:
+            self._routes.pop(channel, None)
+            process = self.process if not self._routes else None
+            if process is not None:
+                self.process = None
+        if process is not None:
+            process.close()
+
+    def _route(self, reply: Message) -> None:
+        kind, (channel, number), *rest = reply
+        with self._lock:
+            deliver = self._routes.get(channel)
+        if deliver is not None:
+            deliver((kind, number, *rest))
+
+
+_HUB: CountHub | None = None
+
+
+def shared_hub() -> CountHub:
+    """The app's one counting hub (made on first use)."""
+    global _HUB  # noqa: PLW0603 - one child process for the app
+    if _HUB is None:
+        _HUB = CountHub()
+    return _HUB
+
+
+class ProcessBackend:
+    """Counts in the shared child process (see ``core.countworker``), on a channel of its own."""
+
+    def __init__(self, deliver: Callable[[Message], None], hub: CountHub | None = None) -> None:
+        self.hub = hub or shared_hub()
+        self.channel = self.hub.join(deliver)
+
+    @property
+    def process(self) -> CountProcess:
+        """The child process's parent end."""
+        assert self.hub.process is not None
+        return self.hub.process
 
     def submit(self, job: int, text: str, keys: list[str], stats: bool) -> None:
         """Send the request to the child."""
-        self.process.count(job, text, keys, stats)
+        self.process.count((self.channel, job), text, keys, stats)
 
     def preload(self, tokenizer_ids: list[str]) -> None:
         """Have the child load these vocabularies while it is idle."""
         self.process.load(tokenizer_ids)
 
     def close(self) -> None:
-        """Stop the child."""
-        self.process.close()
+        """Leave the hub (the child stops with the last view)."""
+        self.hub.leave(self.channel)
 
 
 class CountCoordinator(QObject):
