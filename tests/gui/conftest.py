@@ -36,7 +36,11 @@ _BROKEN = _none_refcount_broken()
 
 #: What the offscreen platform says when a test shows a window: limits of the platform
 #: plugin, not faults of the app (``qt_log_level_fail = WARNING`` would fail on them).
-OFFSCREEN_NOISE = r"^This plugin does not support (propagateSizeHints|raise)\(\)"
+OFFSCREEN_NOISE = (
+    r"^This plugin does not support (propagateSizeHints\(\)|raise\(\)|grabbing the (keyboard|mouse))",
+    # A tray icon shown where there is no tray (the offscreen platform has none).
+    r"^QObject::connect: No such signal QPlatformNativeInterface::systemTrayWindowChanged",
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -44,7 +48,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     here = os.path.dirname(__file__)
     for item in items:
         if str(item.path).startswith(here) and item.get_closest_marker("qt_log_ignore") is None:
-            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
+            item.add_marker(pytest.mark.qt_log_ignore(*OFFSCREEN_NOISE))
 
 
 @pytest.fixture(autouse=True)

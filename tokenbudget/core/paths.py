@@ -76,3 +76,21 @@ def ledger_file() -> Path:
 def price_snapshot_dir() -> Path:
     """Where ``prices update`` keeps the current and previous downloaded snapshots."""
     return data_dir() / "prices"
+
+
+def autostart_file() -> Path:
+    """The XDG autostart entry that starts tokenbudget at login (Linux desktops).
+
+    ``$XDG_CONFIG_HOME/autostart/tokenbudget.desktop`` (``~/.config`` by default); under
+    ``TOKENBUDGET_HOME``, ``autostart/`` there, so tests never touch the real one.
+    """
+    root = _override_root()
+    if root is not None:
+        return root / "autostart" / "tokenbudget.desktop"
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "autostart" / "tokenbudget.desktop"
+
+
+def icons_dir() -> Path:
+    """The bundled icons (SVG and PNG sizes; see ``resources/icons/manifest.json``)."""
+    return resources_dir() / "icons"

@@ -24,6 +24,7 @@ from tokenbudget.core.settings import Settings
 from tokenbudget.core.tokenizers import TokenizerRegistry
 
 if TYPE_CHECKING:
+    from tokenbudget.core.alerts import Alert
     from tokenbudget.core.entries import Entry, NewEntry
     from tokenbudget.core.importers.base import Importer, Problem
     from tokenbudget.core.incremental import IncrementalCounter
@@ -481,3 +482,15 @@ class Service:
         from tokenbudget.core.budget import all_status
 
         return all_status(self.ledger, now, self.settings.exchange_rates())
+
+    def due_alerts(self, statuses: Sequence[PlanStatus]) -> list[Alert]:
+        """Thresholds passed and not yet notified in their period (see ``core.alerts``)."""
+        from tokenbudget.core.alerts import due_alerts
+
+        return due_alerts(statuses, self.ledger.alert_sent)
+
+    def mark_alerts_sent(self, alerts: Sequence[Alert], now: datetime) -> None:
+        """Remember that ``alerts`` were shown (every threshold each one passed)."""
+        for alert in alerts:
+            for threshold in alert.passed:
+                self.ledger.mark_alert_sent(alert.plan_id, alert.period_start, threshold, now)

@@ -54,3 +54,10 @@ def format_money(locale: QLocale, money: Money, places: int | None = None) -> st
     symbol = SYMBOLS.get(money.currency)
     body = f"{symbol}{text}" if symbol else f"{text} {money.currency}"
     return ("~" if money.converted else "") + body
+
+
+def format_money_micros(micros: int, currency: str, locale: QLocale | None = None) -> str:
+    """Stored micro-units of ``currency``, formatted as ``format_money`` does."""
+    from tokenbudget.core.money import from_micros
+
+    return format_money(locale or QLocale(), Money(from_micros(micros), currency))

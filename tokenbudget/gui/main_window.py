@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QFontDatabase, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
+    QApplication,
     QComboBox,
     QDoubleSpinBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMainWindow,
     QSpinBox,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -33,9 +32,9 @@ from tokenbudget.core.service import Service
 from tokenbudget.gui.counting import CountCoordinator, OutputSetting, Runner
 from tokenbudget.gui.dialogs import RecordDialog, SettingsDialog, SettingsValues
 from tokenbudget.gui.editor import PromptEditor
-from tokenbudget.gui.estimate_model import MODEL_ID_ROLE, SORT_ROLE, Column, EstimateModel
+from tokenbudget.gui.estimate_model import MODEL_ID_ROLE, EstimateModel
+from tokenbudget.gui.estimate_widgets import EstimateTable, Recorder
 from tokenbudget.gui.formatting import format_int
-from tokenbudget.gui.widgets import ContextBarDelegate
 
 
 class _FirstPaint(QObject):
@@ -65,6 +64,8 @@ class MainWindow(QMainWindow):
 
     recorded = Signal(int)
     first_painted = Signal(float)
+    budgets_requested = Signal()
+    history_requested = Signal()
 
     def __init__(
         self,
@@ -88,25 +89,9 @@ class MainWindow(QMainWindow):
         )
         self.editor = PromptEditor()
         self.model = EstimateModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(Column.TOTAL, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setItemDelegateForColumn(Column.CONTEXT, ContextBarDelegate(self.table))
-        self.table.verticalHeader().hide()
-        self.table.setAlternatingRowColors(False)
-        header = self.table.horizontalHeader()
-        # Widths are fitted when the longest text of a column changes (``_fit_columns``), not
-        # on every change: ResizeToContents measured every cell again on each update,
-        # thousands of calls into Python per keystroke.
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(Column.MODEL, QHeaderView.ResizeMode.Stretch)
-        self._fitted: tuple[int, ...] = ()
+        self.table = EstimateTable(self.model)
+        self.recorder = Recorder(self, service, self.coordinator)
+        self.proxy = self.table.proxy
         self._build_controls()
         self._build_layout()
         self._build_actions()
@@ -117,6 +102,8 @@ class MainWindow(QMainWindow):
         self._output_changed()  # the spin box's starting value applies from the first count
         self.coordinator.set_models(self._shown)
         self._restore_geometry()
+        #: Set by the app when it has a tray: returns True to hide on close instead.
+        self.keep_in_tray: Callable[[], bool] | None = None
         self._paint_probe = _FirstPaint(self)
         self._paint_probe.painted.connect(lambda: self.first_painted.emit(time.time()))
         self.installEventFilter(self._paint_probe)
@@ -190,7 +177,9 @@ class MainWindow(QMainWindow):
         self.models_action = action(self.tr("Choose &models…"), "Ctrl+M", self.choose_models)
         self.tokens_action = action(self.tr("&Token view…"), "Ctrl+T", self.show_tokens)
         self.settings_action = action(self.tr("&Settings…"), "Ctrl+,", self.edit_settings)
-        self.quit_action = action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
+        self.quit_action = action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.quit)
+        self.budgets_action = action(self.tr("&Budgets"), "Ctrl+B", self.budgets_requested.emit)
+        self.history_action = action(self.tr("&History"), "Ctrl+H", self.history_requested.emit)
         menu = self.menuBar()
         file_menu = menu.addMenu(self.tr("&File"))
         file_menu.addActions([self.open_action, self.record_action])
@@ -198,6 +187,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.quit_action)
         view = menu.addMenu(self.tr("&View"))
         view.addActions([self.models_action, self.tokens_action, self.settings_action])
+        go = menu.addMenu(self.tr("&Go"))
+        go.addActions([self.budgets_action, self.history_action])
         toolbar = self.addToolBar(self.tr("Main"))
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
@@ -266,10 +257,7 @@ class MainWindow(QMainWindow):
         selected = self.selected_model_id()
         rows = self.coordinator.rows()
         self.model.set_rows(rows)
-        lengths = self.model.text_lengths()
-        if lengths != self._fitted:
-            self._fit_columns()
-            self._fitted = lengths
+        self.table.fit_columns(self.model.text_lengths())
         mixed = self.model.mixed_currencies()
         self.currency_note.setVisible(bool(mixed))
         if mixed:
@@ -282,12 +270,6 @@ class MainWindow(QMainWindow):
         if selected is not None:
             self.select_model(selected)
         self._update_status()
-
-    def _fit_columns(self) -> None:
-        """Size the columns to their contents."""
-        for column in Column:
-            if column != Column.MODEL:
-                self.table.resizeColumnToContents(column)
 
     def _update_status(self) -> None:
         locale = self.model.locale
@@ -350,46 +332,14 @@ class MainWindow(QMainWindow):
         return self.record_choice(dialog)
 
     def _record_dialog(self) -> RecordDialog:
-        selected = self.selected_model_id() or (self._shown[0].id if self._shown else None)
-        model = next((m for m in self._shown if m.id == selected), None)
-        output = self.coordinator.output_for(model) if model is not None else 0
-        try:
-            plans = self.service.ledger.plans(active_only=True)
-        except TokenbudgetError as exc:
-            self.statusBar().showMessage(str(exc), 10000)
-            plans = []
-        return RecordDialog(
-            self._shown, plans, selected=selected, output_tokens=output, parent=self
-        )
+        return self.recorder.dialog(self._shown, self.selected_model_id())
 
     def record_choice(self, dialog: RecordDialog) -> int | None:
         """Record what ``dialog`` holds (split out so tests can drive it)."""
-        choice = dialog.choice()
-        model = next((m for m in self._shown if m.id == choice.model_id), None)
-        known = (
-            self.coordinator.count_for(model)
-            if model is not None and not self.coordinator.dirty
-            else None
-        )
-        try:
-            entry = self.service.record_estimate(
-                self.editor.text(),
-                choice.model_id,
-                output_tokens=choice.output_tokens,
-                now=datetime.now(UTC),
-                plan_id=choice.plan_id,
-                note=choice.note,
-                input_tokens=known,
-            )
-        except TokenbudgetError as exc:
-            self.statusBar().showMessage(self.tr("Not recorded: {why}").format(why=exc), 10000)
+        entry, message = self.recorder.record(dialog, self._shown, self.editor.text())
+        self.statusBar().showMessage(message, 6000 if entry is not None else 10000)
+        if entry is None:
             return None
-        self.statusBar().showMessage(
-            self.tr("Recorded {model}: {tokens} tokens").format(
-                model=entry.model, tokens=format_int(self.model.locale, entry.tokens.total_tokens)
-            ),
-            6000,
-        )
         self.recorded.emit(entry.id)
         return entry.id
 
@@ -491,7 +441,16 @@ class MainWindow(QMainWindow):
         state.setValue("table", self.table.horizontalHeader().saveState())
         state.sync()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        """Save the window state before closing."""
+    def quit(self) -> None:
+        """Quit the app (not just close the window, which may keep it in the tray)."""
         self.save_window_state()
+        QApplication.quit()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        """Save the window state; hide to the tray instead when the app keeps one."""
+        self.save_window_state()
+        if self.keep_in_tray is not None and self.keep_in_tray():
+            event.ignore()
+            self.hide()
+            return
         super().closeEvent(event)

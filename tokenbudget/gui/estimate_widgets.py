@@ -1,0 +1,102 @@
+"""Pieces of the estimate view that the window and the tray's quick popup share."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from tokenbudget.core.catalog import ModelInfo
+from tokenbudget.core.entries import Entry
+from tokenbudget.core.errors import TokenbudgetError
+from tokenbudget.core.service import Service
+from tokenbudget.gui.counting import CountCoordinator
+from tokenbudget.gui.dialogs import RecordDialog
+from tokenbudget.gui.estimate_model import SORT_ROLE, Column, EstimateModel
+from tokenbudget.gui.widgets import ContextBarDelegate
+
+
+class EstimateTable(QTableView):
+    """The table of models and costs, sorted numerically, cheapest first."""
+
+    def __init__(self, model: EstimateModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.setModel(self.proxy)
+        self.setSortingEnabled(True)
+        self.sortByColumn(Column.TOTAL, Qt.SortOrder.AscendingOrder)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setItemDelegateForColumn(Column.CONTEXT, ContextBarDelegate(self))
+        self.verticalHeader().hide()
+        header = self.horizontalHeader()
+        # Widths are fitted when the longest text of a column changes (``fit_columns``), not
+        # on every change: ResizeToContents measured every cell again on each update,
+        # thousands of calls into Python per keystroke.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(Column.MODEL, QHeaderView.ResizeMode.Stretch)
+        self._lengths: tuple[int, ...] = ()
+
+    def fit_columns(self, lengths: tuple[int, ...]) -> None:
+        """Size the columns to their contents when the longest texts changed."""
+        if lengths == self._lengths:
+            return
+        self._lengths = lengths
+        for column in Column:
+            if column != Column.MODEL and not self.isColumnHidden(column):
+                self.resizeColumnToContents(column)
+
+
+class Recorder:
+    """Records the estimate a view shows as spend (the window's and the popup's "Record")."""
+
+    def __init__(self, parent: QWidget, service: Service, coordinator: CountCoordinator) -> None:
+        self.parent = parent
+        self.service = service
+        self.coordinator = coordinator
+
+    def dialog(self, models: list[ModelInfo], selected: str | None) -> RecordDialog:
+        """The record dialog, set to ``selected`` (or the first model)."""
+        selected = selected or (models[0].id if models else None)
+        model = next((m for m in models if m.id == selected), None)
+        output = self.coordinator.output_for(model) if model is not None else 0
+        try:
+            plans = self.service.ledger.plans(active_only=True)
+        except TokenbudgetError:
+            plans = []
+        return RecordDialog(
+            models, plans, selected=selected, output_tokens=output, parent=self.parent
+        )
+
+    def record(
+        self, dialog: RecordDialog, models: list[ModelInfo], text: str
+    ) -> tuple[Entry | None, str]:
+        """Record what ``dialog`` holds; the count shown is used when it is current.
+
+        Returns the new entry (None if refused) and a message for the status bar.
+        """
+        choice = dialog.choice()
+        model = next((m for m in models if m.id == choice.model_id), None)
+        coordinator = self.coordinator
+        known = (
+            coordinator.count_for(model) if model is not None and not coordinator.dirty else None
+        )
+        tr = self.parent.tr
+        try:
+            entry = self.service.record_estimate(
+                text,
+                choice.model_id,
+                output_tokens=choice.output_tokens,
+                now=datetime.now(UTC),
+                plan_id=choice.plan_id,
+                note=choice.note,
+                input_tokens=known,
+            )
+        except TokenbudgetError as exc:
+            return None, tr("Not recorded: {why}").format(why=exc)
+        return entry, tr("Recorded {model}: {tokens} tokens").format(
+            model=entry.model, tokens=f"{entry.tokens.total_tokens:,}"
+        )
