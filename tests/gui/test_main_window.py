@@ -406,3 +406,18 @@ def test_the_app_counts_in_a_child_process(qtbot: QtBot, registry: TokenizerRegi
         )
     finally:
         win.coordinator.close()
+
+
+def test_start_at_login_writes_and_removes_the_autostart_entry(window: MainWindow) -> None:
+    from dataclasses import replace
+
+    from tokenbudget.core import autostart
+
+    values = window.settings_values()
+    assert values.start_at_login is False
+    window.apply_settings(replace(values, start_at_login=True))
+    assert autostart.is_enabled()
+    assert autostart.command_of(autostart.paths.autostart_file())[-1] == "--tray"
+    assert window.settings_values().start_at_login is True
+    window.apply_settings(replace(values, start_at_login=False))
+    assert not autostart.is_enabled()

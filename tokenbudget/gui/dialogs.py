@@ -9,6 +9,7 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -105,6 +106,7 @@ class SettingsValues:
     rates: tuple[ExchangeRate, ...]
     prompt_text: str
     font_size: int
+    start_at_login: bool = False
 
 
 class SettingsDialog(QDialog):
@@ -159,6 +161,9 @@ class SettingsDialog(QDialog):
         form.addRow("", rate_buttons)
         form.addRow(self.tr("Recorded prompts"), privacy_box)
         form.addRow(self.tr("Editor font size"), self.font_size)
+        self.start_at_login = QCheckBox(self.tr("Start tokenbudget in the tray when I log in"))
+        self.start_at_login.setChecked(values.start_at_login)
+        form.addRow(self.tr("Login"), self.start_at_login)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -210,6 +215,7 @@ class SettingsDialog(QDialog):
                 rates=self._read_rates(),
                 prompt_text=self._privacy_mode(),
                 font_size=self.font_size.value(),
+                start_at_login=self.start_at_login.isChecked(),
             )
         except UserInputError as exc:
             self.error.setText(str(exc))

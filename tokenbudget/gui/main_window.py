@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tokenbudget.core import paths
+from tokenbudget.core import autostart, paths
 from tokenbudget.core.catalog import ModelInfo
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.incremental import IncrementalCounter
@@ -374,6 +374,7 @@ class MainWindow(QMainWindow):
             rates=tuple(settings.exchange_rates().rates.values()),
             prompt_text=str(settings.get("prompt_text")),
             font_size=int(settings.get("font_size") or 0),
+            start_at_login=autostart.is_enabled(),
         )
 
     def edit_settings(self) -> None:
@@ -394,6 +395,14 @@ class MainWindow(QMainWindow):
         self._save_settings()
         self._apply_font_size(values.font_size)
         self.coordinator.set_currency(None)
+        if values.start_at_login != autostart.is_enabled():
+            try:
+                if values.start_at_login:
+                    autostart.enable()
+                else:
+                    autostart.disable()
+            except autostart.AutostartError as exc:
+                self.statusBar().showMessage(str(exc), 10000)
 
     def _apply_font_size(self, size: int) -> None:
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont)
