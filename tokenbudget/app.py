@@ -1,7 +1,9 @@
 """Composition root: decide between the window and the command line.
 
 ``tokenbudget`` with a command runs the command line, which never imports Qt. With no
-arguments it opens the window (or brings the running one forward).
+arguments it opens the window (or brings the running one forward); ``--quick`` opens the
+tray's quick-estimate popup (of the running instance, if any), ``--tray`` starts in the tray
+(the login autostart).
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ def _has_display() -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``tokenbudget`` script."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if args:
+    gui_flags = {"--quick": "quick", "--tray": "activate"}
+    if args and not (len(args) == 1 and args[0] in gui_flags):
         from tokenbudget import cli
 
         return cli.run(args)
@@ -36,7 +39,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     from tokenbudget.gui.app import run
 
-    return run(sys.argv[:1])
+    flag = args[0] if args else ""
+    return run(sys.argv[:1], message=gui_flags.get(flag, "activate"), in_tray=flag == "--tray")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,7 +11,9 @@ from PySide6.QtWidgets import QApplication
 
 from tokenbudget.core.service import Service
 from tokenbudget.gui.main_window import MainWindow
+from tokenbudget.gui.shell import Shell
 from tokenbudget.gui.single_instance import InstanceServer, send_to_running
+from tokenbudget.gui.tray import app_icon
 
 #: Set to a file path to have the app write the wall time of its first paint there and quit
 #: (the start-up benchmark).
@@ -48,27 +50,27 @@ def preload(window: MainWindow) -> None:
     window.coordinator.preload(order)
 
 
-def run(argv: Sequence[str], *, message: str = "activate") -> int:
-    """Run the window (or hand ``message`` to the one already running)."""
+def run(argv: Sequence[str], *, message: str = "activate", in_tray: bool = False) -> int:
+    """Run the app (or hand ``message`` to the one already running).
+
+    ``in_tray`` starts with the window hidden (the login autostart); ``message`` is also what
+    this start does itself when no instance runs (``quick`` opens the popup).
+    """
     app = QApplication.instance() or QApplication(list(argv))
     assert isinstance(app, QApplication)
     app.setApplicationName("tokenbudget")
     app.setOrganizationName("tokenbudget")
-    app.setQuitOnLastWindowClosed(True)
+    app.setDesktopFileName("tokenbudget")
     if send_to_running(message):
         return 0
     tune_allocator()
     server = InstanceServer()
     server.listen()
     service = Service()
-    window = MainWindow(service)
-
-    def handle(line: str) -> None:
-        window.show()
-        window.raise_()
-        window.activateWindow()
-
-    server.message.connect(handle)
+    shell = Shell(service)
+    window = shell.window
+    app.setWindowIcon(app_icon())
+    server.message.connect(shell.handle)
     report = os.environ.get(FIRST_PAINT_ENV)
     if report:
 
@@ -78,12 +80,14 @@ def run(argv: Sequence[str], *, message: str = "activate") -> int:
             QTimer.singleShot(0, app.quit)
 
         window.first_painted.connect(painted)
-    window.show()
+    shell.start(in_tray=in_tray and not report)
+    if message != "activate":
+        QTimer.singleShot(0, lambda: shell.handle(message))
     QTimer.singleShot(0, lambda: preload(window))
     if service.settings_warning:
         window.statusBar().showMessage(service.settings_warning, 10000)
     code = app.exec()
-    window.coordinator.close()
+    shell.close()
     server.close()
     service.close()
     return int(code)

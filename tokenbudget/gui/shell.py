@@ -1,0 +1,255 @@
+"""The running app: the window, the tray, the quick popup, the budgets and history views.
+
+Created once by ``gui.app.run``; a second ``tokenbudget`` start hands its message
+(``activate``, ``quick``, ``budgets``, ``history``) to ``handle``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QObject, QRect, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow, QSystemTrayIcon, QWidget
+
+from tokenbudget.core.errors import TokenbudgetError
+from tokenbudget.core.service import Service
+from tokenbudget.gui.counting import Runner
+from tokenbudget.gui.main_window import MainWindow
+from tokenbudget.gui.quick_popup import QuickPopup
+from tokenbudget.gui.tray import Tray, alert_text, app_icon
+
+#: How often the tray's status and alerts are checked without anything happening.
+STATUS_INTERVAL_MS = 60_000
+
+
+class Shell(QObject):
+    """Owns the app's windows and its tray; every way in (menu, tray, second start) ends here.
+
+    Args:
+        service: The facade.
+        tray_available: Whether the desktop has a system tray (None: ask Qt).
+        runner: Counting runner for tests (None: the counting process).
+        now: Clock (tests).
+    """
+
+    def __init__(
+        self,
+        service: Service,
+        *,
+        tray_available: bool | None = None,
+        runner: Runner | None = None,
+        delay_ms: int = 150,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.now = now
+        self._runner = runner
+        self._delay = delay_ms
+        self.window = MainWindow(service, runner=runner, delay_ms=delay_ms)
+        self.window.setWindowIcon(app_icon())
+        self._popup: QuickPopup | None = None
+        self._views: dict[str, QMainWindow] = {}
+        if tray_available is None:
+            tray_available = QSystemTrayIcon.isSystemTrayAvailable()
+        self.tray: Tray | None = None
+        if tray_available:
+            self.tray = Tray(self, paused=bool(service.settings.get("alerts_paused")))
+            self._connect_tray(self.tray)
+            self.window.keep_in_tray = self._hide_to_tray
+        self.window.recorded.connect(self.refresh_status)
+        self.window.budgets_requested.connect(self.show_budgets)
+        self.window.history_requested.connect(self.show_history)
+        self._timer = QTimer(self)
+        self._timer.setInterval(STATUS_INTERVAL_MS)
+        self._timer.timeout.connect(self.refresh_status)
+        self.last_alerts: list[str] = []
+
+    def _connect_tray(self, tray: Tray) -> None:
+        tray.quick_requested.connect(self.show_quick)
+        tray.open_requested.connect(self.show_window)
+        tray.budgets_requested.connect(self.show_budgets)
+        tray.history_requested.connect(self.show_history)
+        tray.quit_requested.connect(self.quit)
+        tray.pause_toggled.connect(self._pause)
+
+    # -- start and stop ----------------------------------------------------------------
+
+    def start(self, *, in_tray: bool = False) -> None:
+        """Show the tray icon and (unless starting in the tray) the window."""
+        if self.tray is not None:
+            self.tray.show()
+        if not in_tray or self.tray is None:
+            self.window.show()
+        if self.tray is None:
+            QApplication.instance().setQuitOnLastWindowClosed(True)  # type: ignore[union-attr]
+            self.window.statusBar().showMessage(
+                self.tr(
+                    "This desktop has no system tray, so tokenbudget runs as a window: "
+                    "closing it quits. Alerts show here."
+                ),
+                20_000,
+            )
+        else:
+            QApplication.instance().setQuitOnLastWindowClosed(False)  # type: ignore[union-attr]
+        self._timer.start()
+        QTimer.singleShot(0, self.refresh_status)
+
+    def quit(self) -> None:
+        """End the app."""
+        self.window.save_window_state()
+        QApplication.quit()
+
+    def close(self) -> None:
+        """Release what the shell holds (the app is quitting)."""
+        self._timer.stop()
+        if self.tray is not None:
+            self.tray.hide()
+        if self._popup is not None:
+            self._popup.close_counting()
+        self.window.coordinator.close()
+
+    # -- second starts -----------------------------------------------------------------
+
+    def handle(self, message: str) -> None:
+        """A message from a second ``tokenbudget`` start."""
+        {
+            "quick": lambda: self.show_quick(QRect()),
+            "budgets": self.show_budgets,
+            "history": self.show_history,
+        }.get(message, self.show_window)()
+
+    # -- windows -----------------------------------------------------------------------
+
+    def show_window(self) -> None:
+        """Bring the estimate window forward."""
+        _bring_forward(self.window)
+
+    def _hide_to_tray(self) -> bool:
+        if self.tray is None:
+            return False
+        settings = self.service.settings
+        if not settings.get("tray_hint_shown"):
+            self.tray.icon.showMessage(
+                "tokenbudget",
+                self.tr(
+                    "tokenbudget keeps running in the tray. Click the icon for a quick "
+                    "estimate; choose Quit from its menu to end it."
+                ),
+                QSystemTrayIcon.MessageIcon.Information,
+                10_000,
+            )
+            settings.set("tray_hint_shown", True)
+            self._save_settings()
+        return True
+
+    @property
+    def popup(self) -> QuickPopup:
+        """The quick-estimate popup (made on first use)."""
+        if self._popup is None:
+            self._popup = QuickPopup(self.service, runner=self._runner, delay_ms=self._delay)
+            self._popup.recorded.connect(self.refresh_status)
+            self._popup.open_in_window.connect(self._open_text)
+        return self._popup
+
+    def show_quick(self, anchor: QRect) -> None:
+        """Open the quick-estimate popup near the tray icon."""
+        if self.tray is not None:
+            lines = self.tray.icon.toolTip().splitlines()
+            self.popup.summary.setText(" · ".join(lines[:2]).removeprefix("tokenbudget · "))
+        self.popup.popup(anchor)
+
+    def _open_text(self, text: str) -> None:
+        if text and text != self.window.editor.text():
+            self.window.editor.setPlainText(text)
+        self.show_window()
+
+    def show_budgets(self) -> None:
+        """Open the budgets view."""
+        from tokenbudget.gui.budgets_view import BudgetsView
+
+        def make() -> QWidget:
+            view = BudgetsView(self.service)
+            view.plans_changed.connect(self.refresh_status)
+            return view
+
+        _bring_forward(self._view("budgets", self.tr("tokenbudget: budgets"), make))
+
+    def show_history(self) -> None:
+        """Open the history view."""
+        from tokenbudget.gui.history_view import HistoryView
+
+        _bring_forward(
+            self._view(
+                "history", self.tr("tokenbudget: history"), lambda: HistoryView(self.service)
+            )
+        )
+
+    def _view(self, key: str, title: str, make: Callable[[], QWidget]) -> QMainWindow:
+        host = self._views.get(key)
+        if host is None:
+            host = QMainWindow()
+            host.setWindowTitle(title)
+            host.setWindowIcon(app_icon())
+            host.setCentralWidget(make())
+            host.resize(1000, 700)
+            self._views[key] = host
+        else:
+            view = host.centralWidget()
+            refresh = getattr(view, "refresh", None)
+            if callable(refresh):
+                refresh()
+        return host
+
+    def view(self, key: str) -> QWidget | None:
+        """The budgets or history view, if open (tests)."""
+        host = self._views.get(key)
+        return host.centralWidget() if host is not None else None
+
+    # -- status and alerts -------------------------------------------------------------
+
+    def refresh_status(self) -> None:
+        """Update the tray from the plans' status and notify thresholds passed."""
+        try:
+            statuses = self.service.status(self.now())
+        except TokenbudgetError as exc:
+            self.window.statusBar().showMessage(str(exc), 10_000)
+            return
+        if self.tray is not None:
+            main = self.service.settings.get("main_plan")
+            self.tray.show_status(statuses, main if isinstance(main, int) else None)
+        if self.service.settings.get("alerts_paused"):
+            return
+        alerts = self.service.due_alerts(statuses)
+        for alert in alerts:
+            title, body = alert_text(self, alert)
+            self.last_alerts.append(title)
+            if self.tray is not None:
+                self.tray.notify(alert)
+            else:
+                self.window.statusBar().showMessage(f"{title}. {body}", 30_000)
+        if alerts:
+            try:
+                self.service.mark_alerts_sent(alerts, self.now())
+            except TokenbudgetError as exc:
+                self.window.statusBar().showMessage(str(exc), 10_000)
+
+    def _pause(self, paused: bool) -> None:
+        self.service.settings.set("alerts_paused", paused)
+        self._save_settings()
+        if not paused:
+            self.refresh_status()
+
+    def _save_settings(self) -> None:
+        try:
+            self.service.settings.save()
+        except TokenbudgetError as exc:
+            self.window.statusBar().showMessage(str(exc), 10_000)
+
+
+def _bring_forward(window: QWidget) -> None:
+    window.show()
+    window.raise_()
+    window.activateWindow()
