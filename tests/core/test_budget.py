@@ -12,7 +12,7 @@ import pytest
 
 from tokenbudget.core import budget
 from tokenbudget.core.entries import NewEntry, TokenCounts
-from tokenbudget.core.ledger import Ledger, to_us
+from tokenbudget.core.ledger import SCHEMA_VERSION, Ledger, to_us
 from tokenbudget.core.money import ExchangeRate, ExchangeRates, Money, from_micros, to_micros
 from tokenbudget.core.plans import Plan, PlanKind, UsagePoint, WindowCap, plan_status
 
@@ -227,4 +227,40 @@ def test_migration_to_rollups_backfills_existing_entries(tmp_path: Path) -> None
         assert _rollup(ledger) == _fresh_rollup(ledger)
         assert sum(r[5] for r in _rollup(ledger)) == 100
         assert ledger.count() == 100
-        assert ledger.schema_version == 3
+        assert ledger.schema_version == SCHEMA_VERSION  # upgraded all the way
+
+
+def test_paused_plans_have_a_status_on_request(tmp_path: Path) -> None:
+    with Ledger.open(tmp_path / "p.sqlite3") as ledger:
+        ledger.add_plan(replace(plans()[0], name="on"), now=BASE)
+        ledger.add_plan(replace(plans()[0], name="off", active=False), now=BASE)
+        assert [s.plan.name for s in budget.all_status(ledger, BASE, RATES)] == ["on"]
+        every = budget.all_status(ledger, BASE, RATES, include_paused=True)
+        assert [s.plan.name for s in every] == ["off", "on"]
+
+
+def test_assigned_entries_counts_only_explicit_assignments(tmp_path: Path) -> None:
+    with Ledger.open(tmp_path / "a.sqlite3") as ledger:
+        mine = ledger.add_plan(replace(plans()[0], name="mine"), now=BASE)
+        other = ledger.add_plan(replace(plans()[0], name="other"), now=BASE)
+
+        def entry(i: int, plan_id: int | None) -> NewEntry:
+            return NewEntry(
+                at=BASE + timedelta(minutes=i),
+                provider="openai",
+                model="gpt-5.5",
+                tokens=TokenCounts(1, 0, 0, 0, 1),
+                cost_micros=1,
+                currency="USD",
+                source="test",
+                plan_id=plan_id,
+            )
+
+        ledger.add_entries(
+            [entry(0, mine.id), entry(1, mine.id), entry(2, other.id), entry(3, None)]
+        )
+        assert budget.assigned_entries(ledger, mine.id) == 2
+        assert budget.assigned_entries(ledger, other.id) == 1
+        ledger.remove_plan(mine.id)
+        assert budget.assigned_entries(ledger, mine.id) == 0
+        assert ledger.count() == 4  # removing a plan keeps its entries

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from tokenbudget.core.errors import UserInputError
 from tokenbudget.core.plans import (
     FAR_FUTURE,
+    Measure,
     Period,
     Plan,
     PlanKind,
@@ -595,6 +596,19 @@ def test_windows_straddle_the_period_boundary() -> None:
     assert caps["7d tokens"].used == 2600
     assert caps["7d tokens"].basis_points == 5200
     assert caps["7d tokens"].resets_at == utc(2026, 5, 4)
+    described = [(c.measure, c.window_hours) for c in caps.values()]
+    assert described == [
+        (Measure.TOKENS, None),
+        (Measure.TOKENS, 5),
+        (Measure.REQUESTS, 5),
+        (Measure.TOKENS, 168),
+    ]
+
+
+@pytest.mark.parametrize("plan", [budget(), prepaid()])
+def test_money_caps_say_so(plan: Plan) -> None:
+    (cap,) = plan_status(plan, [], utc(2026, 5, 1)).caps
+    assert (cap.measure, cap.window_hours) == (Measure.MONEY, None)
 
 
 def test_window_resets_when_its_oldest_contributing_point_leaves() -> None:

@@ -44,7 +44,7 @@ def _exec_line(argv: list[str]) -> str:
     # characters, with ", `, $ and \\ escaped inside; shlex.quote's single quotes are not
     # understood there.
     def quote(arg: str) -> str:
-        if arg and not any(c in arg for c in ' \t\n"\'\\><~|&;$*?#()`'):
+        if arg and not any(c in arg for c in " \t\n\"'\\><~|&;$*?#()`"):
             return arg
         escaped = "".join("\\" + c if c in '"`$\\' else c for c in arg)
         return f'"{escaped}"'

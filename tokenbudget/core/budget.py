@@ -111,6 +111,19 @@ def status(ledger: Ledger, plan: Plan, now: datetime, rates: ExchangeRates) -> P
     return plan_status(plan, plan_points(ledger, plan, now, rates), now)
 
 
-def all_status(ledger: Ledger, now: datetime, rates: ExchangeRates) -> list[PlanStatus]:
-    """Status of every active plan."""
-    return [status(ledger, plan, now, rates) for plan in ledger.plans(active_only=True)]
+def all_status(
+    ledger: Ledger, now: datetime, rates: ExchangeRates, *, include_paused: bool = False
+) -> list[PlanStatus]:
+    """Status of every active plan, by name; with ``include_paused``, of inactive ones too."""
+    plans = ledger.plans(active_only=not include_paused)
+    return [status(ledger, plan, now, rates) for plan in plans]
+
+
+def assigned_entries(ledger: Ledger, plan_id: int) -> int:
+    """How many entries were recorded against the plan ``plan_id`` explicitly.
+
+    Removing the plan keeps them: they become unassigned, and then count toward every plan
+    whose providers and model patterns match them (the ledger's ``ON DELETE SET NULL``).
+    """
+    rows = ledger.execute("SELECT COUNT(*) FROM entries WHERE plan_id = ?", [plan_id])
+    return int(rows[0][0])

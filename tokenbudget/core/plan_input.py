@@ -2,18 +2,26 @@
 
 The command line and the plan dialog both use this, so a value is accepted or refused the
 same way everywhere. All fields are strings as typed; empty means "not set".
+
+Rolling windows can be given two ways. ``windows`` is the text form
+(``5h:tokens=1000000,requests=200; 7d:requests=900``) and, alone, replaces every window.
+The dialog instead has one field per cap of the two usual windows (``window_5h_tokens``,
+``window_5h_requests``, ``window_7d_tokens``, ``window_7d_requests``) so that each gets
+its own message; when any of those is given, ``windows`` holds only the *other* windows,
+and a field that is not given keeps the ``base`` plan's value.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from tokenbudget.core.errors import UserInputError
-from tokenbudget.core.money import CURRENCIES, parse_decimal, to_micros
+from tokenbudget.core.money import CURRENCIES, from_micros, parse_decimal, to_micros
 from tokenbudget.core.plans import DEFAULT_THRESHOLDS, Plan, PlanKind, WindowCap
 
 FIELDS = (
@@ -30,7 +38,36 @@ FIELDS = (
     "thresholds",
     "low_balance",
     "start",
+    "window_5h_tokens",
+    "window_5h_requests",
+    "window_7d_tokens",
+    "window_7d_requests",
+    "active",
 )
+
+#: The fields of the two usual windows: field name to (window hours, what it caps).
+WINDOW_FIELDS: Mapping[str, tuple[int, str]] = {
+    "window_5h_tokens": (5, "tokens"),
+    "window_5h_requests": (5, "requests"),
+    "window_7d_tokens": (168, "tokens"),
+    "window_7d_requests": (168, "requests"),
+}
+_FIXED_HOURS = (5, 168)
+
+_COMMON: tuple[str, ...] = ("name", "kind", "currency", "amount", "providers", "models")
+_COMMON += ("thresholds", "start", "active")
+_MONTHLY = ("reset_day", "timezone")
+_SUBSCRIPTION = ("monthly_tokens", "windows", *WINDOW_FIELDS)
+
+#: The fields that apply to each kind of plan (the others must be empty).
+KIND_FIELDS: Mapping[PlanKind, frozenset[str]] = {
+    PlanKind.BUDGET: frozenset((*_COMMON, *_MONTHLY)),
+    PlanKind.SUBSCRIPTION: frozenset((*_COMMON, *_MONTHLY, *_SUBSCRIPTION)),
+    PlanKind.PREPAID: frozenset((*_COMMON, "low_balance")),
+}
+
+_YES = ("yes", "true", "1", "on")
+_NO = ("no", "false", "0", "off")
 
 _WINDOW = re.compile(r"^\s*(\d+)\s*([hd])\s*:(.*)$", re.IGNORECASE)
 
@@ -107,6 +144,96 @@ def format_windows(windows: tuple[WindowCap, ...]) -> str:
     return "; ".join(parts)
 
 
+def _window_cap_value(text: str, field: str) -> int | None:
+    if not text:
+        return None
+    hours, what = WINDOW_FIELDS[field]
+    return _positive_int(text, f"{'5-hour' if hours == 5 else 'weekly'} {what[:-1]} cap")
+
+
+def _merge_windows(
+    given: Mapping[str, str], base: tuple[WindowCap, ...], errors: dict[str, str]
+) -> tuple[WindowCap, ...]:
+    """The windows when some of ``WINDOW_FIELDS`` are given (see the module docstring)."""
+    caps: dict[tuple[int, str], int | None] = {}
+    for window in base:
+        if window.hours in _FIXED_HOURS:
+            caps.setdefault((window.hours, "tokens"), window.max_tokens)
+            caps.setdefault((window.hours, "requests"), window.max_requests)
+    for field, key in WINDOW_FIELDS.items():
+        if field in given:
+            try:
+                caps[key] = _window_cap_value(given[field], field)
+            except ValueError as exc:
+                errors[field] = str(exc)
+    others = tuple(w for w in base if w.hours not in _FIXED_HOURS)
+    if "windows" in given:
+        try:
+            others = parse_windows(given["windows"])
+        except ValueError as exc:
+            errors["windows"] = str(exc)
+        else:
+            if any(w.hours in _FIXED_HOURS for w in others):
+                errors["windows"] = "set the 5-hour and weekly windows in their own fields"
+    fixed = tuple(
+        WindowCap(hours, caps.get((hours, "tokens")), caps.get((hours, "requests")))
+        for hours in _FIXED_HOURS
+        if caps.get((hours, "tokens")) or caps.get((hours, "requests"))
+    )
+    return fixed + others
+
+
+def plan_fields(plan: Plan) -> dict[str, str]:
+    """Every field of ``plan`` as the text ``parse_plan`` reads back into the same plan.
+
+    Windows of 5 hours and 7 days go to their own fields, the others to ``windows``.
+    """
+    caps = {
+        (w.hours, what): value
+        for w in plan.windows
+        if w.hours in _FIXED_HOURS
+        for what, value in (("tokens", w.max_tokens), ("requests", w.max_requests))
+    }
+    fields = {
+        "name": plan.name,
+        "kind": plan.kind.value,
+        "currency": plan.currency,
+        "amount": _decimal_text(plan.amount_micros),
+        "providers": ", ".join(plan.providers),
+        "models": ", ".join(plan.models),
+        "reset_day": str(plan.reset_day),
+        "timezone": plan.timezone,
+        "monthly_tokens": "" if plan.monthly_token_cap is None else str(plan.monthly_token_cap),
+        "windows": format_windows(tuple(w for w in plan.windows if w.hours not in _FIXED_HOURS)),
+        "thresholds": ", ".join(str(t) for t in plan.thresholds),
+        "low_balance": ""
+        if plan.low_balance_micros is None
+        else _decimal_text(plan.low_balance_micros),
+        "start": "" if plan.start is None else plan.start.isoformat(),
+        "active": "yes" if plan.active else "no",
+    }
+    for field, key in WINDOW_FIELDS.items():
+        value = caps.get(key)
+        fields[field] = "" if value is None else str(value)
+    return fields
+
+
+def time_zones() -> list[str]:
+    """The IANA time zone names this system knows, sorted (``UTC`` first)."""
+    return list(_time_zones())
+
+
+@functools.cache
+def _time_zones() -> tuple[str, ...]:
+    # Scanning the time zone database takes tens of milliseconds; it does not change.
+    return ("UTC", *sorted(z for z in available_timezones() if z != "UTC"))
+
+
+def _decimal_text(micros: int) -> str:
+    """``50``, ``20.5``: an exact amount without exponent or trailing zeros."""
+    return f"{from_micros(micros).normalize():f}"
+
+
 def _split(text: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in text.split(",") if p.strip())
 
@@ -156,6 +283,21 @@ def _thresholds_value(text: str) -> tuple[int, ...]:
     return values
 
 
+def _active_value(text: str) -> bool:
+    if text.lower() in _YES:
+        return True
+    if text.lower() in _NO:
+        return False
+    raise ValueError("active is yes or no")
+
+
+def _name_check(name: str, taken: Collection[str]) -> str | None:
+    folded = name.casefold()
+    if any(folded == other.casefold() for other in taken):
+        return f"a plan named '{name}' already exists"
+    return None
+
+
 def _start_value(text: str) -> datetime | None:
     if not text:
         return None
@@ -166,8 +308,15 @@ def _start_value(text: str) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def parse_plan(fields: Mapping[str, str], *, base: Plan | None = None) -> Plan:
+def parse_plan(
+    fields: Mapping[str, str], *, base: Plan | None = None, taken: Collection[str] = ()
+) -> Plan:
     """Build a plan from typed fields; with ``base``, only the given fields change.
+
+    Args:
+        fields: Field name (see ``FIELDS``) to the text typed; empty means "not set".
+        base: The plan being edited, if any.
+        taken: Names of the other plans; the name must differ from each (ignoring case).
 
     Raises:
         PlanInputError: listing every invalid field with its message.
@@ -193,7 +342,9 @@ def parse_plan(fields: Mapping[str, str], *, base: Plan | None = None) -> Plan:
         name=field("name", _name_value, plan.name),
         kind=field("kind", _kind_value, plan.kind),
         currency=field("currency", _currency_value, plan.currency),
-        amount_micros=field("amount", lambda t: _money(t, "amount"), plan.amount_micros),
+        amount_micros=field(
+            "amount", lambda t: _money(t, "amount") if t else 0, plan.amount_micros
+        ),
         providers=field("providers", lambda t: tuple(p.lower() for p in _split(t)), plan.providers),
         models=field("models", _split, plan.models),
         reset_day=field("reset_day", _reset_value, plan.reset_day),
@@ -203,7 +354,9 @@ def parse_plan(fields: Mapping[str, str], *, base: Plan | None = None) -> Plan:
             lambda t: _positive_int(t, "monthly token cap") if t else None,
             plan.monthly_token_cap,
         ),
-        windows=field("windows", parse_windows, plan.windows),
+        windows=_merge_windows(given, plan.windows, errors)
+        if any(f in given for f in WINDOW_FIELDS)
+        else field("windows", parse_windows, plan.windows),
         thresholds=field("thresholds", _thresholds_value, plan.thresholds or DEFAULT_THRESHOLDS),
         low_balance_micros=field(
             "low_balance",
@@ -211,9 +364,13 @@ def parse_plan(fields: Mapping[str, str], *, base: Plan | None = None) -> Plan:
             plan.low_balance_micros,
         ),
         start=field("start", _start_value, plan.start),
+        active=field("active", _active_value, plan.active),
     )
     if "name" not in errors and not plan.name:
         errors["name"] = "a plan needs a name"
+    clash = _name_check(plan.name, taken)
+    if "name" not in errors and clash:
+        errors["name"] = clash
     if "amount" not in errors and plan.amount_micros <= 0:
         errors["amount"] = {
             PlanKind.BUDGET: "set the monthly budget",
@@ -221,9 +378,14 @@ def parse_plan(fields: Mapping[str, str], *, base: Plan | None = None) -> Plan:
             PlanKind.PREPAID: "set the balance you topped up",
         }[plan.kind]
     if plan.kind is not PlanKind.SUBSCRIPTION:
-        for key, present in (("monthly_tokens", plan.monthly_token_cap), ("windows", plan.windows)):
-            if present and key not in errors:
-                errors[key] = "token and request caps belong to subscriptions"
+        # Blame the window fields that set a cap, and ``windows`` for any other window.
+        blamed = [f for f in WINDOW_FIELDS if given.get(f)] if plan.windows else []
+        if plan.windows and (not blamed or any(w.hours not in _FIXED_HOURS for w in plan.windows)):
+            blamed.append("windows")
+        if plan.monthly_token_cap:
+            blamed.append("monthly_tokens")
+        for key in blamed:
+            errors.setdefault(key, "token and request caps belong to subscriptions")
     if (
         plan.kind is not PlanKind.PREPAID
         and plan.low_balance_micros is not None

@@ -165,6 +165,14 @@ class UsagePoint:
     entries: int = 1
 
 
+class Measure(StrEnum):
+    """What a cap counts."""
+
+    MONEY = "money"
+    TOKENS = "tokens"
+    REQUESTS = "requests"
+
+
 @dataclass(frozen=True)
 class CapStatus:
     """Use of one cap.
@@ -177,6 +185,9 @@ class CapStatus:
             integer maths; 10000 = 100 %).
         resets_at: When the window or period next resets (None for prepaid balances).
         reached_at: Projected moment the cap is reached at the current rate, or None.
+        measure: What ``used`` and ``limit`` count: money (micro-units of the plan's
+            currency), tokens or requests.
+        window_hours: The rolling window's length, or None for a period or balance cap.
     """
 
     label: str
@@ -185,6 +196,8 @@ class CapStatus:
     basis_points: int
     resets_at: datetime | None
     reached_at: datetime | None
+    measure: Measure = Measure.MONEY
+    window_hours: int | None = None
 
 
 @dataclass(frozen=True)
@@ -460,7 +473,16 @@ def _caps(
     if plan.monthly_token_cap is not None:
         limit = plan.monthly_token_cap
         caps.append(
-            _cap("monthly tokens", counted, _tokens, limit, now, span=elapsed, resets_at=period.end)
+            _cap(
+                "monthly tokens",
+                counted,
+                _tokens,
+                limit,
+                now,
+                span=elapsed,
+                resets_at=period.end,
+                measure=Measure.TOKENS,
+            )
         )
     for window in plan.windows:
         length = timedelta(hours=window.hours)
@@ -473,24 +495,26 @@ def _caps(
             key=lambda p: p.at,
         )
         label = window_label(window.hours)
-        for kind, measure, limit_or_none in (
-            ("tokens", _tokens, window.max_tokens),
-            ("requests", _requests, window.max_requests),
+        for kind, count, limit_or_none in (
+            (Measure.TOKENS, _tokens, window.max_tokens),
+            (Measure.REQUESTS, _requests, window.max_requests),
         ):
             if limit_or_none is None:
                 continue
             # The window's total first drops when its oldest contributing point leaves it.
-            oldest = next((p.at for p in inside if measure(p) > 0), None)
+            oldest = next((p.at for p in inside if count(p) > 0), None)
             resets_at = None if oldest is None else (oldest + length).astimezone(UTC)
             caps.append(
                 _cap(
-                    f"{label} {kind}",
+                    f"{label} {kind.value}",
                     inside,
-                    measure,
+                    count,
                     limit_or_none,
                     now,
                     span=length,
                     resets_at=resets_at,
+                    measure=kind,
+                    window_hours=window.hours,
                 )
             )
     return tuple(caps)
@@ -499,18 +523,32 @@ def _caps(
 def _cap(
     label: str,
     ordered: list[UsagePoint],
-    measure: _Measure,
+    count: _Measure,
     limit: int,
     now: datetime,
     *,
     span: timedelta,
     resets_at: datetime | None,
+    measure: Measure = Measure.MONEY,
+    window_hours: int | None = None,
 ) -> CapStatus:
-    """One cap over ``ordered`` (oldest first), extrapolated at ``total / span``."""
-    used = sum(measure(p) for p in ordered)
+    """One cap over ``ordered`` (oldest first), extrapolated at ``total / span``.
+
+    ``count`` reads what a point adds; ``measure`` and ``window_hours`` describe the cap.
+    """
+    used = sum(count(p) for p in ordered)
     horizon = FAR_FUTURE if resets_at is None else resets_at
-    reached = _reached_at(ordered, measure, used, limit, now, span=span, horizon=horizon)
-    return CapStatus(label, used, limit, basis_points(used, limit), resets_at, reached)
+    reached = _reached_at(ordered, count, used, limit, now, span=span, horizon=horizon)
+    return CapStatus(
+        label,
+        used,
+        limit,
+        basis_points(used, limit),
+        resets_at,
+        reached,
+        measure=measure,
+        window_hours=window_hours,
+    )
 
 
 def _reached_at(
