@@ -7,6 +7,13 @@
 * A database that cannot be opened as one is never deleted or overwritten: it is moved aside
   to a timestamped backup and a fresh one is started, or, with ``recover=False``, refused.
 * Queries return frozen dataclasses.
+* ``daily_rollup`` holds exact daily sums per provider, model, plan, currency and source, kept
+  by triggers; totals and counts without a text search read it for whole UTC days and the
+  entries only for the partial days at the edges of the period. ``daily_totals`` is the same
+  sums without the source (a view, for plan status).
+* Notes and prompt previews have an FTS5 trigram index (``entries_text``, kept by triggers),
+  so a text search is a substring search that does not scan the entries. Where this Python's
+  SQLite has no FTS5 (or no trigram tokenizer), searches fall back to ``LIKE``.
 """
 
 from __future__ import annotations
@@ -15,16 +22,22 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from tokenbudget.core.entries import Entry, NewEntry, TokenCounts
 from tokenbudget.core.errors import TokenbudgetError, UserInputError
+from tokenbudget.core.ledger_text import (
+    ensure_text_index,
+    fts5_available,
+    text_condition,
+    text_index_current,
+)
 from tokenbudget.core.plans import Plan, PlanKind, WindowCap
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 DAY_US = 86_400_000_000
 
 _ROLLUP_VALUES = (
@@ -50,6 +63,37 @@ _COVERED = (
 )
 _ADD_NEW = _ROLLUP_UPSERT.format(values=_ROLLUP_VALUES.format(r="NEW", sign=""))
 _REMOVE_OLD = _ROLLUP_UPSERT.format(values=_ROLLUP_VALUES.format(r="OLD", sign="-"))
+
+#: Schema 4's rollup: by source too, cache writes kept apart (what ``Totals`` needs).
+_SUMMED = (
+    "entries",
+    "requests",
+    "input_tokens",
+    "cache_read_tokens",
+    "cache_write_5m_tokens",
+    "cache_write_1h_tokens",
+    "output_tokens",
+    "cost_micros",
+)
+_ROLLUP4_VALUES = (
+    "{r}.at_us / 86400000000, {r}.provider, {r}.model, COALESCE({r}.plan_id, 0), "
+    "COALESCE({r}.currency, ''), {r}.source, {sign}1, {sign}{r}.requests, "
+    "{sign}{r}.input_tokens, {sign}{r}.cache_read_tokens, {sign}{r}.cache_write_5m_tokens, "
+    "{sign}{r}.cache_write_1h_tokens, {sign}{r}.output_tokens, {sign}COALESCE({r}.cost_micros, 0)"
+)
+_ROLLUP4_UPSERT = (
+    "INSERT INTO daily_rollup VALUES ({values}) "
+    "ON CONFLICT (day, provider, model, plan_key, currency, source) DO UPDATE SET "
+    + ", ".join(f"{c} = {c} + excluded.{c}" for c in _SUMMED)
+    + ";"
+)
+_ADD4_NEW = _ROLLUP4_UPSERT.format(values=_ROLLUP4_VALUES.format(r="NEW", sign=""))
+_REMOVE4_OLD = _ROLLUP4_UPSERT.format(values=_ROLLUP4_VALUES.format(r="OLD", sign="-"))
+#: An update that changes none of these leaves the sums as they are (a note, say).
+_ROLLUP_INPUTS = (
+    "at_us, provider, model, plan_id, currency, source, requests, input_tokens, "
+    "cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, output_tokens, cost_micros"
+)
 
 
 #: Migration ``n`` takes a database from ``user_version`` n to n + 1.
@@ -149,6 +193,44 @@ MIGRATIONS: tuple[str, ...] = (
                SUM(output_tokens), SUM(COALESCE(cost_micros, 0))
         FROM entries GROUP BY 1, 2, 3, 4, 5;
     """,
+    # 3 -> 4: the rollup by source too, with both kinds of cache write, so history totals
+    # and counts for any filter but a text search come from it. ``daily_totals`` keeps its
+    # columns as a view (plan status reads it). The text index comes with schema 4 but is
+    # no numbered step: it needs FTS5, which not every SQLite has (``ledger_text``).
+    f"""
+    DROP TRIGGER entries_rollup_insert;
+    DROP TRIGGER entries_rollup_delete;
+    DROP TRIGGER entries_rollup_update;
+    DROP TABLE daily_totals;
+    CREATE TABLE daily_rollup (
+        day INTEGER NOT NULL,
+        provider TEXT NOT NULL,
+        model TEXT NOT NULL,
+        plan_key INTEGER NOT NULL,
+        currency TEXT NOT NULL,
+        source TEXT NOT NULL,
+        {", ".join(f"{c} INTEGER NOT NULL" for c in _SUMMED)},
+        PRIMARY KEY (day, provider, model, plan_key, currency, source)
+    ) WITHOUT ROWID;
+    INSERT INTO daily_rollup
+        SELECT at_us / 86400000000, provider, model, COALESCE(plan_id, 0),
+               COALESCE(currency, ''), source, COUNT(*), SUM(requests), SUM(input_tokens),
+               SUM(cache_read_tokens), SUM(cache_write_5m_tokens), SUM(cache_write_1h_tokens),
+               SUM(output_tokens), SUM(COALESCE(cost_micros, 0))
+        FROM entries GROUP BY 1, 2, 3, 4, 5, 6;
+    CREATE VIEW daily_totals AS
+        SELECT day, provider, model, plan_key, currency, SUM(entries) AS entries,
+               SUM(requests) AS requests, SUM(input_tokens) AS input_tokens,
+               SUM(cache_read_tokens) AS cache_read_tokens,
+               SUM(cache_write_5m_tokens + cache_write_1h_tokens) AS cache_write_tokens,
+               SUM(output_tokens) AS output_tokens, SUM(cost_micros) AS cost_micros
+        FROM daily_rollup GROUP BY day, provider, model, plan_key, currency;
+    CREATE TRIGGER entries_rollup_insert AFTER INSERT ON entries BEGIN {_ADD4_NEW} END;
+    CREATE TRIGGER entries_rollup_delete AFTER DELETE ON entries BEGIN {_REMOVE4_OLD} END;
+    CREATE TRIGGER entries_rollup_update AFTER UPDATE OF {_ROLLUP_INPUTS} ON entries BEGIN
+        {_REMOVE4_OLD} {_ADD4_NEW}
+    END;
+    """,
 )
 
 _ENTRY_COLUMNS = (
@@ -156,6 +238,8 @@ _ENTRY_COLUMNS = (
     "cache_write_1h_tokens, output_tokens, cost_micros, currency, source, source_ref, note, "
     "plan_id, requests, prompt_text"
 )
+#: Every column ``entry_from_row`` reads; add ``WHERE``/``ORDER BY`` to it.
+ENTRY_SELECT = f"SELECT id, {_ENTRY_COLUMNS} FROM entries"
 _TOKEN_COLUMNS = (
     "input_tokens",
     "cache_read_tokens",
@@ -200,11 +284,12 @@ def to_us(at: datetime) -> int:
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def from_us(us: int) -> datetime:
     """Aware UTC datetime of microseconds since the epoch."""
-    from datetime import timedelta
-
-    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=us)
+    return _EPOCH + timedelta(microseconds=us)
 
 
 @dataclass(frozen=True)
@@ -330,6 +415,8 @@ class Ledger:
     ) -> None:
         self._db = connection
         self.path = path
+        #: Whether text searches use the FTS5 index (else ``LIKE`` over the entries).
+        self.text_index = fts5_available(connection) and text_index_current(connection)
         #: Where a corrupt database was moved to when this one was started fresh, if it was.
         self.recovered_from = recovered_from
 
@@ -529,13 +616,25 @@ class Ledger:
         return entry_from_row(row)
 
     def update_entry(self, entry: Entry) -> Entry:
-        """Replace a stored entry's fields (by id)."""
+        """Replace a stored entry's fields (by id).
+
+        Raises:
+            LedgerInputError: for an unknown id, or a source reference another entry has.
+        """
         assignments = ", ".join(f"{c.strip()} = ?" for c in _ENTRY_COLUMNS.split(","))
-        with self._write() as db:
-            cursor = db.execute(
-                f"UPDATE entries SET {assignments} WHERE id = ?",
-                (*_entry_params(entry), entry.id),
+        try:
+            with self._write() as db:
+                cursor = db.execute(
+                    f"UPDATE entries SET {assignments} WHERE id = ?",
+                    (*_entry_params(entry), entry.id),
+                )
+        except sqlite3.IntegrityError as exc:
+            why = (
+                f"plan {entry.plan_id} does not exist"
+                if "FOREIGN KEY" in str(exc)
+                else "another entry has its source reference"
             )
+            raise LedgerInputError(f"entry {entry.id} cannot be changed so: {why}") from None
         if cursor.rowcount == 0:
             raise LedgerInputError(f"no entry with id {entry.id}")
         return self.entry(entry.id)
@@ -548,20 +647,45 @@ class Ledger:
         return removed
 
     def restore_entries(self, entries: Sequence[Entry]) -> None:
-        """Put deleted entries back with their original ids."""
-        with self._write() as db:
-            db.executemany(
-                f"INSERT INTO entries (id, {_ENTRY_COLUMNS}) VALUES ({', '.join('?' * 17)})",
-                [(e.id, *_entry_params(e)) for e in entries],
-            )
+        """Put deleted entries back with their original ids (all of them, or none).
 
-    def _where(self, flt: HistoryFilter) -> tuple[str, list[Any]]:
+        An entry whose plan was removed meanwhile comes back unassigned, as it would be had
+        it stayed (plans are removed with ``ON DELETE SET NULL``).
+
+        Raises:
+            LedgerInputError: if an entry recorded since took one of their ids or source
+                references.
+        """
+        try:
+            with self._write() as db:
+                plans = {r[0] for r in db.execute("SELECT id FROM plans")}
+                db.executemany(
+                    f"INSERT INTO entries (id, {_ENTRY_COLUMNS}) VALUES ({', '.join('?' * 17)})",
+                    [
+                        (
+                            e.id,
+                            *_entry_params(e if e.plan_id in plans else replace(e, plan_id=None)),
+                        )
+                        for e in entries
+                    ],
+                )
+        except sqlite3.IntegrityError:
+            raise LedgerInputError(
+                "the entries cannot be put back: an entry recorded since has the id or "
+                "source reference of one of them"
+            ) from None
+
+    # -- filters ---------------------------------------------------------------------------
+
+    def _conditions(
+        self, flt: HistoryFilter, *, period: bool, rollup: bool
+    ) -> tuple[list[str], list[Any]]:
         clauses: list[str] = []
         params: list[Any] = []
-        if flt.since is not None:
+        if period and flt.since is not None:
             clauses.append("at_us >= ?")
             params.append(to_us(flt.since))
-        if flt.until is not None:
+        if period and flt.until is not None:
             clauses.append("at_us < ?")
             params.append(to_us(flt.until))
         for column, values in (
@@ -573,17 +697,65 @@ class Ledger:
                 clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
                 params.extend(values)
         if flt.plan_id is not None:
-            plan = self.plan(flt.plan_id)
-            clause, plan_params = plan_clause(plan)
+            clause, plan_params = plan_clause(self.plan(flt.plan_id), rollup=rollup)
             clauses.append(clause)
             params.extend(plan_params)
-        if flt.text:
-            clauses.append("(note LIKE ? ESCAPE '\\' OR prompt_text LIKE ? ESCAPE '\\')")
-            pattern = (
-                "%" + flt.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            )
-            params.extend([pattern, pattern])
+        if flt.text and not rollup:
+            clause, text_params = text_condition(self._db, flt.text, indexed=self.text_index)
+            clauses.append(clause)
+            params.extend(text_params)
+        return clauses, params
+
+    def _where(self, flt: HistoryFilter) -> tuple[str, list[Any]]:
+        clauses, params = self._conditions(flt, period=True, rollup=False)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def filter_sql(self, flt: HistoryFilter, *, period: bool = True) -> tuple[str, list[Any]]:
+        """The condition on ``entries`` for ``flt`` (``1`` when it keeps everything).
+
+        Args:
+            flt: The filter.
+            period: False to leave out ``since`` and ``until`` (the caller bounds ``at_us``).
+        """
+        clauses, params = self._conditions(flt, period=period, rollup=False)
+        return " AND ".join(clauses) or "1", params
+
+    def rollup_filter_sql(self, flt: HistoryFilter) -> tuple[str, list[Any]] | None:
+        """The condition on ``daily_rollup`` for ``flt`` without its period.
+
+        None when the rollup cannot answer (a text search).
+        """
+        if flt.text:
+            return None
+        clauses, params = self._conditions(flt, period=False, rollup=True)
+        return " AND ".join(clauses) or "1", params
+
+    def _pieces(
+        self, flt: HistoryFilter
+    ) -> tuple[tuple[str, list[Any]] | None, list[tuple[str, list[Any]]]]:
+        """Where ``flt``'s rows are: a rollup condition for whole days, and entry conditions.
+
+        Returns ``(rollup, entries)``: ``rollup`` is None when no whole day can come from the
+        rollup; each of ``entries`` is a condition on ``entries`` for a part read directly.
+        """
+        rollup = self.rollup_filter_sql(flt)
+        since = None if flt.since is None else to_us(flt.since)
+        until = None if flt.until is None else to_us(flt.until)
+        days, pieces = day_split(since, until) if rollup is not None else (None, [])
+        if rollup is None or days is None:
+            return None, [self.filter_sql(flt)]
+        condition, params = rollup
+        first, end = days
+        day_clause = "day >= ?" + ("" if end is None else " AND day < ?")
+        day_params = [first] if end is None else [first, end]
+        bare, bare_params = self.filter_sql(flt, period=False)
+        parts = []
+        for low, high in pieces:
+            bounds = [("at_us >= ?", low), ("at_us < ?", high)]
+            clauses = [c for c, v in bounds if v is not None]
+            values = [v for _, v in bounds if v is not None]
+            parts.append((" AND ".join([*clauses, bare]), [*values, *bare_params]))
+        return (f"{day_clause} AND {condition}", [*day_params, *params]), parts
 
     def history(
         self,
@@ -610,19 +782,37 @@ class Ledger:
         return [entry_from_row(r) for r in rows]
 
     def count(self, flt: HistoryFilter = HistoryFilter()) -> int:
-        """How many entries match ``flt``."""
-        where, params = self._where(flt)
-        return int(self._db.execute(f"SELECT COUNT(*) FROM entries{where}", params).fetchone()[0])
+        """How many entries match ``flt`` (whole days from the rollup, unless searching)."""
+        rollup, parts = self._pieces(flt)
+        total = 0
+        if rollup is not None:
+            row = self._db.execute(
+                f"SELECT SUM(entries) FROM daily_rollup WHERE {rollup[0]}", rollup[1]
+            ).fetchone()
+            total += int(row[0] or 0)
+        for condition, params in parts:
+            row = self._db.execute(f"SELECT COUNT(*) FROM entries WHERE {condition}", params)
+            total += int(row.fetchone()[0])
+        return total
 
     def totals(self, flt: HistoryFilter = HistoryFilter()) -> Totals:
-        """Sums of the entries matching ``flt``."""
-        where, params = self._where(flt)
-        rows = self._db.execute(
-            "SELECT currency, COUNT(*), SUM(requests), SUM(input_tokens), SUM(cache_read_tokens), "
-            "SUM(cache_write_5m_tokens), SUM(cache_write_1h_tokens), SUM(output_tokens), "
-            f"SUM(cost_micros) FROM entries{where} GROUP BY currency",
-            params,
-        ).fetchall()
+        """Sums of the entries matching ``flt`` (whole days from the rollup, unless searching)."""
+        rollup, parts = self._pieces(flt)
+        rows: list[Sequence[Any]] = []
+        if rollup is not None:
+            rows += self._db.execute(
+                "SELECT NULLIF(currency, ''), "
+                + ", ".join(f"SUM({c})" for c in _SUMMED)
+                + f" FROM daily_rollup WHERE {rollup[0]} GROUP BY currency",
+                rollup[1],
+            ).fetchall()
+        for condition, params in parts:
+            rows += self._db.execute(
+                "SELECT currency, COUNT(*), "
+                + ", ".join(f"SUM({c})" for c in _SUMMED[1:])
+                + f" FROM entries WHERE {condition} GROUP BY currency",
+                params,
+            ).fetchall()
         counts = [0] * 7
         cost: dict[str, int] = {}
         unpriced = 0
@@ -630,9 +820,9 @@ class Ledger:
             for i in range(7):
                 counts[i] += int(row[i + 1] or 0)
             if row[0] is None:
-                unpriced += int(row[1])
-            else:
-                cost[row[0]] = int(row[8] or 0)
+                unpriced += int(row[1] or 0)
+            elif row[1]:
+                cost[row[0]] = cost.get(row[0], 0) + int(row[8] or 0)
         return Totals(counts[0], counts[1], TokenCounts(*counts[2:7]), cost, unpriced)
 
     def iter_entries(self, flt: HistoryFilter = HistoryFilter()) -> Iterator[Entry]:
@@ -646,10 +836,15 @@ class Ledger:
             yield entry_from_row(row)
 
     def distinct(self, column: str) -> list[str]:
-        """Distinct values of ``provider``, ``model`` or ``source`` (for filter pickers)."""
+        """Distinct values of ``provider``, ``model`` or ``source`` (for filter pickers).
+
+        Read from the rollup: a few thousand rows instead of every entry.
+        """
         if column not in ("provider", "model", "source"):
             raise ValueError(column)
-        rows = self._db.execute(f"SELECT DISTINCT {column} FROM entries ORDER BY 1")
+        rows = self._db.execute(
+            f"SELECT {column} FROM daily_rollup GROUP BY 1 HAVING SUM(entries) > 0 ORDER BY 1"
+        )
         return [r[0] for r in rows]
 
     # -- importer state and alerts ----------------------------------------------------
@@ -686,6 +881,34 @@ class Ledger:
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         """Run a read-only query (for the status aggregation in ``budget.py``)."""
         return self._db.execute(sql, params).fetchall()
+
+
+def day_split(
+    since_us: int | None, until_us: int | None
+) -> tuple[tuple[int, int | None] | None, list[tuple[int | None, int | None]]]:
+    """Split a period into whole UTC days and the pieces around them.
+
+    Args:
+        since_us: Start (inclusive), or None for no start.
+        until_us: End (exclusive), or None for no end.
+
+    Returns:
+        ``(days, pieces)``: ``days`` is ``(first, end)``, the whole days to read from the
+        rollup (``end`` exclusive, None for no end), or None when there are none; ``pieces``
+        are the ``(low, high)`` microsecond ranges left over (None for open), for the
+        entries. Day 0 is always a piece: the rollup's integer division is exact only for
+        times after the epoch.
+    """
+    first = 1 if since_us is None else max(1, -(-since_us // DAY_US))
+    end = None if until_us is None else until_us // DAY_US
+    if end is not None and end <= first:
+        return None, [(since_us, until_us)]
+    pieces: list[tuple[int | None, int | None]] = []
+    if since_us is None or since_us < first * DAY_US:
+        pieces.append((since_us, first * DAY_US))
+    if end is not None and until_us is not None and until_us > end * DAY_US:
+        pieces.append((end * DAY_US, until_us))
+    return (first, end), pieces
 
 
 def plan_clauses(plan: Plan, *, rollup: bool = False) -> list[tuple[str, list[Any]]]:
@@ -757,6 +980,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     except sqlite3.DatabaseError as exc:
         db.close()
         raise LedgerCorruptError(f"the ledger {path} could not be upgraded ({exc})") from exc
+    ensure_text_index(db)
     return db
 
 

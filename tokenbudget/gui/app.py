@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -84,6 +85,9 @@ def run(argv: Sequence[str], *, message: str = "activate", in_tray: bool = False
     if message != "activate":
         QTimer.singleShot(0, lambda: shell.handle(message))
     QTimer.singleShot(0, lambda: preload(window))
+    # What start-up built lives as long as the app: keep it out of the garbage collector's
+    # full passes, which otherwise pause the window for tens of milliseconds.
+    QTimer.singleShot(0, gc.freeze)
     if service.settings_warning:
         window.statusBar().showMessage(service.settings_warning, 10000)
     code = app.exec()

@@ -181,11 +181,12 @@ class Shell(QObject):
         """Open the history view."""
         from tokenbudget.gui.history_view import HistoryView
 
-        _bring_forward(
-            self._view(
-                "history", self.tr("tokenbudget: history"), lambda: HistoryView(self.service)
-            )
-        )
+        def make() -> QWidget:
+            view = HistoryView(self.service)
+            view.changed.connect(self.refresh_status)
+            return view
+
+        _bring_forward(self._view("history", self.tr("tokenbudget: history"), make))
 
     def _view(self, key: str, title: str, make: Callable[[], QWidget]) -> QMainWindow:
         host = self._views.get(key)

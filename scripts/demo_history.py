@@ -1,0 +1,194 @@
+"""Open the history view on a temporary ledger of realistic spend, for screenshots.
+
+    TOKENBUDGET_HOME=$(mktemp -d) python scripts/demo_history.py [--search TEXT] [--provider KEY]
+
+Without ``TOKENBUDGET_HOME`` it makes a temporary one itself: it never touches your ledger. The
+ledger gets a month of varied entries so far (OpenAI, Anthropic, Google, DeepSeek, Qwen, GLM,
+Kimi; coding tools, estimates and manual entries; notes in English and Chinese) and eleven
+quieter months before it, so both charts have stacked bars. CNY amounts convert to USD with
+an exchange rate set in the temporary settings. Used with ../shared/tools/screenshot.sh:
+
+    TOKENBUDGET_HOME=$(mktemp -d) ../shared/tools/screenshot.sh --settle 5 OUT.png -- \\
+        python scripts/demo_history.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import tempfile
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+#: provider, model, source, requests per day (this month), share of the month's entries
+MIX = [
+    ("anthropic", "claude-sonnet-4-6", "claude-code", 30),
+    ("anthropic", "claude-opus-4-7", "claude-code", 6),
+    ("openai", "gpt-5.5", "codex", 18),
+    ("openai", "gpt-5.4-mini", "estimate", 8),
+    ("gemini", "gemini-2.5-flash", "gemini-cli", 10),
+    ("deepseek", "deepseek-v4-flash", "manual", 12),
+    ("dashscope", "qwen-plus", "estimate", 8),
+    ("zai", "glm-5.3", "manual", 3),
+    ("moonshot", "kimi-k2.6", "estimate", 2),
+]
+NOTES = [
+    "refactor the billing module",
+    "fix flaky test in checkout",
+    "release notes for 2.4",
+    "code review: payments PR",
+    "重构支付模块",
+    "翻译产品说明书",
+    "总结周会纪要",
+    "客服邮件回复草稿",
+    "数据清洗脚本",
+    "API 文档校对",
+]
+PROMPTS = [
+    "Summarise this article in three sentences and list three keywords.",
+    "请用三句话总结这篇文章，并列出三个关键词。",
+    "Write unit tests for the parser below, covering empty input and unicode.",
+    "把下面的产品说明翻译成英文，保持专业语气。",
+    "Explain why this SQL query is slow and which index would help.",
+]
+
+
+def seed(now: datetime) -> None:
+    """Fill the (temporary) ledger, plans and exchange rate."""
+    from tokenbudget.core.entries import NewEntry, TokenCounts
+    from tokenbudget.core.money import ExchangeRate
+    from tokenbudget.core.plan_input import parse_plan
+    from tokenbudget.core.recording import price
+    from tokenbudget.core.service import Service
+
+    service = Service()
+    ledger = service.ledger
+    if ledger.count():
+        return
+    claude = service.add_plan(
+        parse_plan(
+            {
+                "name": "Claude Max",
+                "kind": "subscription",
+                "amount": "200",
+                "providers": "anthropic",
+            }
+        ),
+        now=now,
+    )
+    service.add_plan(
+        parse_plan(
+            {"name": "OpenAI API", "kind": "budget", "amount": "300", "providers": "openai"}
+        ),
+        now=now,
+    )
+    service.add_plan(
+        parse_plan(
+            {
+                "name": "DeepSeek 充值",
+                "kind": "prepaid",
+                "amount": "500",
+                "currency": "CNY",
+                "providers": "deepseek",
+            }
+        ),
+        now=now,
+    )
+    service.settings.set_exchange_rate(ExchangeRate("CNY", Decimal("7.12"), now.date()))
+    service.settings.save()
+    rng = random.Random(2026)
+    first = now.date().replace(day=1)
+    entries = []
+    day = first - timedelta(days=335)
+    serial = 0
+    while day <= now.date():
+        this_month = day >= first
+        # Busier on weekdays, and busier through the year: half as busy a year ago.
+        age = (now.date() - day).days
+        scale = 1.0 if this_month else 0.5 + 0.4 * (1 - age / 365)
+        weekday = 1.0 if day.weekday() < 5 else 0.35
+        for provider, model, source, per_day in MIX:
+            count = max(0, round(rng.gauss(per_day * scale * weekday, per_day * scale / 3)))
+            for _ in range(count):
+                serial += 1
+                at = datetime.combine(day, datetime.min.time()).astimezone() + timedelta(
+                    seconds=rng.randrange(8 * 3600, 23 * 3600)
+                )
+                if at > now:
+                    continue
+                coding = source in ("claude-code", "codex", "gemini-cli")
+                tokens = TokenCounts(
+                    rng.randrange(200, 6_000),
+                    rng.randrange(5_000, 80_000) if coding else 0,
+                    rng.randrange(0, 3_000) if provider == "anthropic" else 0,
+                    0,
+                    rng.randrange(100, 3_000),
+                )
+                micros, currency = price(service.catalog, model, tokens)
+                note = rng.choice(NOTES) if rng.random() < 0.12 else None
+                prompt = rng.choice(PROMPTS) if source == "estimate" else None
+                entries.append(
+                    NewEntry(
+                        at=at,
+                        provider=provider,
+                        model=model,
+                        tokens=tokens,
+                        cost_micros=micros,
+                        currency=currency,
+                        source=source,
+                        source_ref=f"demo-{serial}" if coding else None,
+                        note=note,
+                        prompt_text=prompt,
+                        plan_id=claude.id
+                        if provider == "anthropic" and rng.random() < 0.3
+                        else None,
+                    )
+                )
+        day += timedelta(days=1)
+    ledger.add_entries(entries, want_ids=False)
+    service.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--search", default="", help="text to search for once open")
+    parser.add_argument("--provider", default=None, help="a provider key to filter on")
+    parser.add_argument("--size", default="1240x780", help="window size, WxH")
+    args = parser.parse_args()
+    if not os.environ.get("TOKENBUDGET_HOME"):
+        os.environ["TOKENBUDGET_HOME"] = tempfile.mkdtemp(prefix="tokenbudget-demo-")
+    print(f"TOKENBUDGET_HOME={os.environ['TOKENBUDGET_HOME']}")
+    seed(datetime.now().astimezone())
+
+    from PySide6.QtCore import QLocale, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from tokenbudget.core.service import Service
+    from tokenbudget.gui.history_view import HistoryView
+
+    app = QApplication(sys.argv[:1])
+    if QLocale().name() == "C":  # a bare screenshot machine: show a real locale's formats
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    view = HistoryView(Service())
+    view.setWindowTitle("tokenbudget: history")
+    width, height = (int(v) for v in args.size.split("x"))
+    view.resize(width, height)
+    view.show()
+
+    def choose() -> None:
+        if args.provider:
+            view.provider.setCurrentIndex(max(0, view.provider.findData(args.provider)))
+        if args.search:
+            view.search.setText(args.search)
+            view.apply_filter()
+
+    if args.provider or args.search:
+        QTimer.singleShot(300, choose)
+    return app.exec()
+
+
+if __name__ == "__main__":
+    print(f"{date.today()}: demo ledger", file=sys.stderr)
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""The history view's background work: pure functions of immutable input.
+
+Each opens its own connection to the ledger (SQLite connections belong to one thread) and
+returns plain data; the view runs them on a worker thread and shows what they return. None
+of them touches Qt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, tzinfo
+from pathlib import Path
+
+from tokenbudget.core.charts_data import SpendSeries, daily_spend, monthly_spend
+from tokenbudget.core.entries import Entry
+from tokenbudget.core.history_query import RowMap, build_row_map
+from tokenbudget.core.ledger import HistoryFilter, Ledger, Totals
+from tokenbudget.core.money import ExchangeRates
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the filter pickers offer."""
+
+    providers: tuple[str, ...]
+    models: tuple[str, ...]
+    sources: tuple[str, ...]
+    plans: tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A filter's rows, totals and the pickers' choices, read together."""
+
+    row_map: RowMap
+    totals: Totals
+    choices: Choices
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """The two charts' series."""
+
+    daily: SpendSeries
+    monthly: SpendSeries
+
+
+def load_snapshot(path: Path, flt: HistoryFilter) -> Snapshot:
+    """Read ``flt``'s row map, totals and the pickers' choices (on a worker thread)."""
+    with Ledger.open(path, recover=False) as ledger:
+        choices = Choices(
+            tuple(ledger.distinct("provider")),
+            tuple(ledger.distinct("model")),
+            tuple(ledger.distinct("source")),
+            tuple((p.id, p.name) for p in ledger.plans()),
+        )
+        return Snapshot(build_row_map(ledger, flt), ledger.totals(flt), choices)
+
+
+def load_charts(
+    path: Path,
+    flt: HistoryFilter,
+    *,
+    today: date,
+    tz: tzinfo | None,
+    rates: ExchangeRates,
+    currency: str,
+) -> ChartData:
+    """Sum the charts' series (on a worker thread)."""
+    with Ledger.open(path, recover=False) as ledger:
+        return ChartData(
+            daily_spend(ledger, flt, today, tz=tz, rates=rates, currency=currency),
+            monthly_spend(ledger, flt, today, tz=tz, rates=rates, currency=currency),
+        )
+
+
+def export_csv_file(
+    path: Path,
+    flt: HistoryFilter,
+    target: Path,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write ``flt``'s entries to ``target`` as our CSV export; returns how many.
+
+    Written to ``target.part`` first and renamed, so a failed export leaves no half file.
+    ``progress`` is called with the rows written so far, every thousand rows (from the
+    worker thread: it must not touch Qt).
+    """
+    from tokenbudget.core.importers.csvfiles import write_csv
+
+    def counted(entries: Iterator[Entry]) -> Iterator[Entry]:
+        for done, entry in enumerate(entries, 1):
+            if progress is not None and done % 1000 == 0:
+                progress(done)
+            yield entry
+
+    part = target.with_name(target.name + ".part")
+    try:
+        with (
+            Ledger.open(path, recover=False) as ledger,
+            part.open("w", encoding="utf-8", newline="") as handle,
+        ):
+            count = write_csv(counted(ledger.iter_entries(flt)), handle)
+        part.replace(target)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    return count

@@ -1,0 +1,339 @@
+"""The history table: a lazy model over a core ``RowMap``, read a page at a time.
+
+``rowCount`` is the map's total (from the rollup: no row is read for it); a row's page of
+entries is read when the view first asks for it and kept in a small LRU cache
+(``PageCache``). A page is a couple of milliseconds even a million rows deep (measured in
+``benchmarks/bench_history.py``), so pages are read on the UI thread; building the map,
+which can take longer, happens elsewhere (``HistoryView``). A row the ledger no longer has
+shows a dash until the next refresh.
+
+Rows keep the ledger's order (newest first); ``SORT_ROLE`` gives raw values, not text.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QDateTime,
+    QLocale,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor
+
+from tokenbudget.core.entries import Entry
+from tokenbudget.core.errors import TokenbudgetError
+from tokenbudget.core.history_query import PageCache, RowMap
+from tokenbudget.core.ledger import Ledger, to_us
+from tokenbudget.core.litellm_format import PROVIDERS
+from tokenbudget.core.money import ExchangeRates, Money, from_micros
+from tokenbudget.gui.formatting import format_int, format_money
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+ENTRY_ROLE = Qt.ItemDataRole.UserRole + 2
+ENTRY_ID_ROLE = Qt.ItemDataRole.UserRole + 3
+
+Index = QModelIndex | QPersistentModelIndex
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+#: The roles answered from an entry; every other role is None without reading a row.
+_ROLES = frozenset({_DISPLAY, _FOREGROUND, _TOOLTIP, SORT_ROLE, ENTRY_ROLE, ENTRY_ID_ROLE})
+
+
+class Column(IntEnum):
+    """The table's columns."""
+
+    TIME = 0
+    PROVIDER = 1
+    MODEL = 2
+    INPUT = 3
+    CACHE_READ = 4
+    CACHE_WRITE = 5
+    OUTPUT = 6
+    COST = 7
+    SOURCE = 8
+    PLAN = 9
+    NOTE = 10
+
+
+NUMERIC = frozenset(
+    {Column.INPUT, Column.CACHE_READ, Column.CACHE_WRITE, Column.OUTPUT, Column.COST}
+)
+_NUMERIC_COLUMNS = frozenset(int(c) for c in NUMERIC)
+_COLUMNS = len(Column)
+_GREY_BRUSH = QBrush(QColor(128, 128, 128))
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("HistoryModel", text)
+
+
+HEADERS = {
+    Column.TIME: "Time",
+    Column.PROVIDER: "Provider",
+    Column.MODEL: "Model",
+    Column.INPUT: "Input",
+    Column.CACHE_READ: "Cache read",
+    Column.CACHE_WRITE: "Cache write",
+    Column.OUTPUT: "Output",
+    Column.COST: "Cost",
+    Column.SOURCE: "Source",
+    Column.PLAN: "Plan",
+    Column.NOTE: "Note or prompt",
+}
+
+
+def provider_name(key: str) -> str:
+    """A provider's display name (its key when unknown)."""
+    return PROVIDERS.get(key, key)
+
+
+class HistoryModel(QAbstractTableModel):
+    """The rows of a ``RowMap``, read from ``ledger()`` a page at a time.
+
+    Signals:
+        load_failed: A page could not be read (the message says why, on one line).
+    """
+
+    load_failed = Signal(str)
+
+    def __init__(
+        self, ledger: Callable[[], Ledger], parent: Any = None, *, page_size: int = 64
+    ) -> None:
+        super().__init__(parent)
+        self._ledger = ledger
+        self._row_map: RowMap | None = None
+        # 64 rows: about two screens. A jump reads one or two pages; a page's cost is mostly
+        # per row, so a larger page only slows the jump.
+        self._cache = PageCache(self._fetch, page_size=page_size, pages=48)
+        self._failed = False
+        self._last: tuple[int, Entry | None] = (-1, None)
+        self._texts: dict[int, tuple[str, ...]] = {}
+        self._rates = ExchangeRates()
+        self._currency = "USD"
+        self._plans: dict[int, str] = {}
+        self.locale = QLocale()
+
+    # -- updates -------------------------------------------------------------------------
+
+    def set_row_map(self, row_map: RowMap | None) -> None:
+        """Show the rows of ``row_map`` (a reset: the view forgets its selection)."""
+        self.beginResetModel()
+        self._row_map = row_map
+        self._forget()
+        self.endResetModel()
+
+    def set_display(self, currency: str, rates: ExchangeRates, plans: dict[int, str]) -> None:
+        """The currency costs are shown in, the user's rates, and plan names by id."""
+        self._currency = currency
+        self._rates = rates
+        self._plans = dict(plans)
+        self._texts.clear()
+        self._changed_all()
+
+    def reread(self) -> None:
+        """Read the rows again (same map: after an edit that keeps the rows in place)."""
+        self._forget()
+        self._changed_all()
+
+    def _forget(self) -> None:
+        self._cache.clear()
+        self._texts.clear()
+        self._last = (-1, None)
+        self._failed = False
+
+    def _changed_all(self) -> None:
+        if self.rowCount():
+            last = self.index(self.rowCount() - 1, len(Column) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+
+    @property
+    def row_map(self) -> RowMap | None:
+        """The map shown."""
+        return self._row_map
+
+    @property
+    def page_loads(self) -> int:
+        """How many pages were read from the ledger so far."""
+        return self._cache.loads
+
+    def entry(self, row: int) -> Entry | None:
+        """The entry at ``row`` (reading its page if needed), or None."""
+        if row == self._last[0]:
+            return self._last[1]  # a repaint asks for each cell of a row in turn
+        if self._row_map is None or not 0 <= row < self._row_map.total or self._failed:
+            return None
+        try:
+            entry = self._cache.entry(row)
+        except (TokenbudgetError, sqlite3.Error) as exc:
+            self._failed = True  # one message, not one per cell, until the next refresh
+            self.load_failed.emit(str(exc))
+            return None
+        self._last = (row, entry)
+        return entry
+
+    def _fetch(self, start: int, count: int) -> list[Entry | None]:
+        assert self._row_map is not None
+        return self._row_map.fetch(self._ledger(), start, count)
+
+    # -- QAbstractTableModel -------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        """Rows of the map (none are read to know it)."""
+        if parent.isValid() or self._row_map is None:
+            return 0
+        return self._row_map.total
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        """Number of columns."""
+        return 0 if parent.isValid() else _COLUMNS
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """Column titles."""
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _tr(HEADERS[Column(section)])
+        if role == Qt.ItemDataRole.TextAlignmentRole and Column(section) in NUMERIC:
+            return _RIGHT
+        return None
+
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        """Cell contents by role; ``SORT_ROLE`` gives raw numbers, ``ENTRY_ROLE`` the entry.
+
+        A repaint calls this a few thousand times, so it works on plain ints and answers the
+        roles it has nothing for before it looks at any entry.
+        """
+        if role == _ALIGN:
+            return _RIGHT if index.column() in _NUMERIC_COLUMNS else None
+        if role not in _ROLES or not index.isValid():
+            return None
+        column = index.column()
+        entry = self.entry(index.row())
+        if entry is None:
+            if role == _DISPLAY and column == Column.TIME:
+                return "—"
+            return _GREY_BRUSH if role == _FOREGROUND else None
+        if role == _DISPLAY:
+            return self._row_texts(entry)[column]
+        if role == _FOREGROUND:
+            grey = (column == Column.NOTE and entry.note is None) or (
+                column == Column.COST and entry.cost_micros is None
+            )
+            return _GREY_BRUSH if grey else None
+        if role == ENTRY_ROLE:
+            return entry
+        if role == ENTRY_ID_ROLE:
+            return entry.id
+        if role == SORT_ROLE:
+            return _sort_key(entry, Column(column))
+        return self._tooltip(entry, Column(column))
+
+    # -- text ----------------------------------------------------------------------------
+
+    def _row_texts(self, entry: Entry) -> tuple[str, ...]:
+        """Every column's text of one entry, formatted once (a repaint asks again and again)."""
+        texts = self._texts.get(entry.id)
+        if texts is None:
+            if len(self._texts) > 4 * self._cache.page_size * self._cache.capacity:
+                self._texts.clear()
+            tokens = entry.tokens
+            loc = self.locale
+            texts = (
+                self._time(entry),
+                provider_name(entry.provider),
+                entry.model,
+                format_int(loc, tokens.input_tokens),
+                format_int(loc, tokens.cache_read_tokens),
+                format_int(loc, tokens.cache_write_5m_tokens + tokens.cache_write_1h_tokens),
+                format_int(loc, tokens.output_tokens),
+                self._cost_text(entry),
+                entry.source,
+                self._plans.get(entry.plan_id, "") if entry.plan_id is not None else "",
+                _one_line(entry.note if entry.note is not None else entry.prompt_text or ""),
+            )
+            self._texts[entry.id] = texts
+        return texts
+
+    def _time(self, entry: Entry) -> str:
+        moment = QDateTime.fromMSecsSinceEpoch(to_us(entry.at) // 1000).toLocalTime()
+        return self.locale.toString(moment, QLocale.FormatType.ShortFormat)
+
+    def shown_cost(self, entry: Entry) -> Money | None:
+        """The entry's cost in the display currency, or its own when there is no rate."""
+        if entry.cost_micros is None or entry.currency is None:
+            return None
+        money = Money(from_micros(entry.cost_micros), entry.currency)
+        if self._rates.can_convert(money.currency, self._currency):
+            return self._rates.convert(money, self._currency)
+        return money
+
+    def _cost_text(self, entry: Entry) -> str:
+        money = self.shown_cost(entry)
+        return _tr("unpriced") if money is None else format_money(self.locale, money)
+
+    def _tooltip(self, entry: Entry, column: Column) -> str | None:
+        if column == Column.TIME:
+            return entry.at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        if column == Column.COST:
+            if entry.cost_micros is None or entry.currency is None:
+                return _tr("No price is known for this model; it is not free.")
+            own = format_money(self.locale, Money(from_micros(entry.cost_micros), entry.currency))
+            shown = self.shown_cost(entry)
+            if shown is not None and shown.converted:
+                return _tr("Recorded as {own}; converted with your exchange rate.").format(own=own)
+            if entry.currency != self._currency:
+                return _tr("No exchange rate for {currency}: shown in {currency}.").format(
+                    currency=entry.currency
+                )
+            return None
+        if column == Column.CACHE_WRITE:
+            tokens = entry.tokens
+            return _tr("{short} for 5 minutes, {long} for 1 hour").format(
+                short=format_int(self.locale, tokens.cache_write_5m_tokens),
+                long=format_int(self.locale, tokens.cache_write_1h_tokens),
+            )
+        if column == Column.NOTE:
+            parts = []
+            if entry.note:
+                parts.append(_tr("Note: {note}").format(note=entry.note))
+            if entry.prompt_text:
+                parts.append(_tr("Prompt: {prompt}").format(prompt=entry.prompt_text))
+            return "\n\n".join(parts) or None
+        return None
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _sort_key(entry: Entry, column: Column) -> Any:
+    tokens = entry.tokens
+    keys: dict[Column, Any] = {
+        Column.TIME: to_us(entry.at),
+        Column.PROVIDER: entry.provider,
+        Column.MODEL: entry.model.lower(),
+        Column.INPUT: tokens.input_tokens,
+        Column.CACHE_READ: tokens.cache_read_tokens,
+        Column.CACHE_WRITE: tokens.cache_write_5m_tokens + tokens.cache_write_1h_tokens,
+        Column.OUTPUT: tokens.output_tokens,
+        Column.COST: -1 if entry.cost_micros is None else entry.cost_micros,
+        Column.SOURCE: entry.source,
+        Column.PLAN: entry.plan_id or 0,
+        Column.NOTE: (entry.note or entry.prompt_text or "").lower(),
+    }
+    return keys[column]
