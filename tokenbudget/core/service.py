@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from tokenbudget.core.ledger import Ledger
     from tokenbudget.core.plans import Plan, PlanStatus
     from tokenbudget.core.price_update import UpdateReport
+    from tokenbudget.core.secrets import SecretStore
 
 
 @dataclass(frozen=True)
@@ -154,8 +155,10 @@ class Service:
         *,
         settings: Settings | None = None,
         catalog: Catalog | None = None,
+        secrets: SecretStore | None = None,
     ) -> None:
         self.registry = registry or TokenizerRegistry.bundled()
+        self._secrets = secrets
         self.settings_warning: str | None = None
         if settings is None:
             try:
@@ -168,6 +171,17 @@ class Service:
         self._ledger: Ledger | None = None
         #: False to refuse a corrupt ledger instead of moving it aside (``--no-recover``).
         self.recover_ledger = True
+
+    @property
+    def secrets(self) -> SecretStore:
+        """Where API keys live: the OS keyring unless another store was given."""
+        if self._secrets is None:
+            from tokenbudget.core.secrets import KeyringStore
+
+            self._secrets = KeyringStore(
+                allow_plaintext=bool(self.settings.get("allow_plaintext_keyring"))
+            )
+        return self._secrets
 
     @property
     def catalog(self) -> Catalog:
