@@ -111,9 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
         "privacy", help="how much prompt text a recorded estimate keeps: none, preview or full"
     )
     privacy.add_argument("mode", nargs="?", choices=("none", "preview", "full"))
-    from tokenbudget import cli_ledger_args
+    from tokenbudget import cli_keys, cli_ledger_args
 
     _LEDGER_COMMANDS.update(cli_ledger_args.add_commands(sub, _Parser))
+    _LEDGER_COMMANDS.update(cli_keys.add_commands(sub))
     return parser
 
 
@@ -439,6 +440,12 @@ def run(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = Non
         handler = _COMMANDS.get(args.command) or _LEDGER_COMMANDS[args.command]
         return int(handler(args, out))
     except UsageError as exc:
+        if list(argv[:1]) == ["keys"] and "unrecognized arguments" in str(exc):
+            # Never echo what was typed: it may be a key.
+            exc = UsageError(
+                "keys takes no key on the command line (other users and the shell history "
+                "would see it); it reads the key from a prompt or standard input"
+            )
         err.write(f"tokenbudget: {exc}\n")
         return EXIT_USAGE
     except UserInputError as exc:

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from tokenbudget.core.errors import TokenbudgetError
+from tokenbudget.core.errors import UserInputError
 
 SERVICE = "tokenbudget"
 
@@ -35,7 +35,7 @@ PROVIDERS: dict[str, str] = {
 PLAINTEXT_BACKENDS = ("keyrings.alt.file.PlaintextKeyring", "keyrings.alt.file.EncryptedKeyring")
 
 
-class SecretsError(TokenbudgetError):
+class SecretsError(UserInputError):
     """A key could not be stored, read or deleted (the message never contains the key)."""
 
 
@@ -127,7 +127,7 @@ class MemoryStore:
 
 def _backend_name(backend: Any) -> str:
     cls = type(backend)
-    return f"{cls.__module__}.{cls.__qualname__}"
+    return f"{cls.__module__}.{cls.__name__}"
 
 
 def _leaves(backend: Any) -> Iterable[Any]:

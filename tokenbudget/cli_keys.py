@@ -1,0 +1,64 @@
+"""``tokenbudget keys``: set, delete and list provider API keys in the OS keyring.
+
+A key is read from a hidden prompt or from standard input, never from the command line
+(where other users' ``ps`` and the shell history would see it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from typing import Any, TextIO
+
+EXIT_OK = 0
+
+
+def add_commands(sub: Any) -> dict[str, Any]:
+    """Add ``keys`` to the command line; returns its handler by name."""
+    from tokenbudget.core.secrets import PROVIDERS
+
+    keys = sub.add_parser("keys", help="provider API keys, kept only in the OS keyring")
+    keys_sub = keys.add_subparsers(dest="keys_command", metavar="{set,delete,list}")
+    keys_sub.required = True
+    for name, text in (
+        ("set", "store or replace a provider's key (read from a prompt or standard input)"),
+        ("delete", "remove a provider's key"),
+    ):
+        cmd = keys_sub.add_parser(name, help=text)
+        cmd.add_argument("provider", choices=list(PROVIDERS))
+    keys_sub.add_parser("list", help="which providers have a key (masked) and the keyring used")
+    return {"keys": run_keys}
+
+
+def _read_key(provider: str) -> str:
+    if sys.stdin.isatty():
+        return getpass.getpass(f"API key for {provider} (not shown): ")
+    line = sys.stdin.readline()
+    return line.rstrip("\r\n")
+
+
+def run_keys(args: argparse.Namespace, out: TextIO) -> int:
+    """Handle ``keys set|delete|list``."""
+    from tokenbudget.core import paths
+    from tokenbudget.core.secrets import PROVIDERS, KeyringStore, mask
+    from tokenbudget.core.settings import Settings
+
+    settings = Settings.load(paths.config_dir() / "settings.json")
+    store = KeyringStore(allow_plaintext=bool(settings.get("allow_plaintext_keyring")))
+    if args.keys_command == "set":
+        store.set(args.provider, _read_key(args.provider))
+        out.write(f"Stored the {PROVIDERS[args.provider]} key in the system keyring.\n")
+    elif args.keys_command == "delete":
+        if store.delete(args.provider):
+            out.write(f"Deleted the {PROVIDERS[args.provider]} key.\n")
+        else:
+            out.write(f"There was no {PROVIDERS[args.provider]} key.\n")
+    else:
+        status = store.status()
+        out.write(status.message + "\n")
+        if status.usable:
+            for provider, name in PROVIDERS.items():
+                key = store.get(provider)
+                out.write(f"  {name:<18} {mask(key) if key else '-'}\n")
+    return EXIT_OK
