@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from PySide6.QtCore import QDate
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +32,8 @@ from tokenbudget.core.catalog import ModelInfo
 from tokenbudget.core.errors import UserInputError
 from tokenbudget.core.money import CURRENCIES, ExchangeRate, check_currency, parse_decimal
 from tokenbudget.core.plans import Plan
+from tokenbudget.core.secrets import PROVIDERS, MemoryStore, SecretStore
+from tokenbudget.gui.providers_page import ProviderSettings, ProvidersPage, Tester
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,7 @@ class SettingsValues:
     prompt_text: str
     font_size: int
     start_at_login: bool = False
+    providers: ProviderSettings = field(default_factory=ProviderSettings)
 
 
 class SettingsDialog(QDialog):
@@ -118,9 +122,37 @@ class SettingsDialog(QDialog):
         ("full", "Keep the full prompt text"),
     )
 
-    def __init__(self, values: SettingsValues, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        values: SettingsValues,
+        parent: QWidget | None = None,
+        *,
+        secrets: SecretStore | None = None,
+        tester: Tester | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
+        self.providers = ProvidersPage(
+            secrets if secrets is not None else MemoryStore(), values.providers, tester=tester
+        )
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020")
+        self.error.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._general_page(values), self.tr("General"))
+        self.tabs.addTab(self.providers, self.tr("Providers"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self._values = values
+
+    def _general_page(self, values: SettingsValues) -> QWidget:
         self.currency = QComboBox()
         self.currency.addItems(sorted(CURRENCIES))
         self.currency.setCurrentText(values.display_currency)
@@ -152,9 +184,6 @@ class SettingsDialog(QDialog):
         self.font_size.setRange(0, 48)
         self.font_size.setSpecialValueText(self.tr("System default"))
         self.font_size.setValue(values.font_size)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #b00020")
-        self.error.setWordWrap(True)
         form = QFormLayout()
         form.addRow(self.tr("Show costs in"), self.currency)
         form.addRow(self.tr("Exchange rates"), self.rates)
@@ -164,16 +193,9 @@ class SettingsDialog(QDialog):
         self.start_at_login = QCheckBox(self.tr("Start tokenbudget in the tray when I log in"))
         self.start_at_login.setChecked(values.start_at_login)
         form.addRow(self.tr("Login"), self.start_at_login)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
-        self._values = values
+        page = QWidget()
+        page.setLayout(form)
+        return page
 
     def _add_rate_row(self, currency: str, per_usd: str, as_of: date) -> None:
         row = self.rates.rowCount()
@@ -216,11 +238,24 @@ class SettingsDialog(QDialog):
                 prompt_text=self._privacy_mode(),
                 font_size=self.font_size.value(),
                 start_at_login=self.start_at_login.isChecked(),
+                providers=self._provider_values(),
             )
         except UserInputError as exc:
             self.error.setText(str(exc))
             return
         self.accept()
+
+    def _provider_values(self) -> ProviderSettings:
+        values = self.providers.values()
+        for provider, url in values.base_urls.items():
+            if not url.startswith(("https://", "http://")):
+                self.tabs.setCurrentWidget(self.providers)
+                raise UserInputError(
+                    self.tr("The {name} address must start with https:// (or http://).").format(
+                        name=PROVIDERS[provider]
+                    )
+                )
+        return values
 
     def _privacy_mode(self) -> str:
         checked = self.privacy.checkedButton()

@@ -35,6 +35,8 @@ from tokenbudget.gui.editor import PromptEditor
 from tokenbudget.gui.estimate_model import MODEL_ID_ROLE, EstimateModel
 from tokenbudget.gui.estimate_widgets import EstimateTable, Recorder
 from tokenbudget.gui.formatting import format_int
+from tokenbudget.gui.providers_page import ProviderSettings
+from tokenbudget.gui.remote_counting import RemoteCounting
 
 
 class _FirstPaint(QObject):
@@ -87,6 +89,8 @@ class MainWindow(QMainWindow):
             counter=lambda _service, key, text: self.counter.count_key(key, text),
             parent=self,
         )
+        # Exact counts from the providers' endpoints, for the providers switched on.
+        self.remote = RemoteCounting(service, self.coordinator, parent=self)
         self.editor = PromptEditor()
         self.model = EstimateModel(self)
         self.table = EstimateTable(self.model)
@@ -289,7 +293,8 @@ class MainWindow(QMainWindow):
         row = next((r for r in self.model.rows() if r.model.id == model_id), None)
         count = row.estimate.tokens if row is not None and row.estimate is not None else None
         tokens = self.tr("loading…") if count is None else format_int(locale, count)
-        prefix = "" if model.counting.exact or count is None else "~"
+        exact = row is not None and row.estimate is not None and row.estimate.exact
+        prefix = "" if exact or count is None else "~"
         self.selected_label.setText(
             self.tr("{model}: {tokens} tokens").format(model=model.id, tokens=prefix + tokens)
         )
@@ -375,11 +380,16 @@ class MainWindow(QMainWindow):
             prompt_text=str(settings.get("prompt_text")),
             font_size=int(settings.get("font_size") or 0),
             start_at_login=autostart.is_enabled(),
+            providers=ProviderSettings(
+                remote_count=dict(settings.get("remote_count") or {}),
+                balance_check=dict(settings.get("balance_check") or {}),
+                base_urls=dict(settings.get("base_urls") or {}),
+            ),
         )
 
     def edit_settings(self) -> None:
         """Open the settings dialog and apply what it returns."""
-        dialog = SettingsDialog(self.settings_values(), parent=self)
+        dialog = SettingsDialog(self.settings_values(), parent=self, secrets=self.service.secrets)
         if dialog.exec() == SettingsDialog.DialogCode.Accepted:
             self.apply_settings(dialog.values())
 
@@ -392,9 +402,13 @@ class MainWindow(QMainWindow):
             settings.set_exchange_rate(rate)
         settings.set("prompt_text", values.prompt_text)
         settings.set("font_size", values.font_size)
+        settings.set("remote_count", values.providers.remote_count)
+        settings.set("balance_check", values.providers.balance_check)
+        settings.set("base_urls", values.providers.base_urls)
         self._save_settings()
         self._apply_font_size(values.font_size)
         self.coordinator.set_currency(None)
+        self.remote.request()  # a provider switched on counts the current text at once
         if values.start_at_login != autostart.is_enabled():
             try:
                 if values.start_at_login:

@@ -1,0 +1,206 @@
+"""The settings dialog's Providers page: API keys (only in the OS keyring) and what they do.
+
+Keys are set, replaced, tested and deleted at once, in the keyring; they never pass through
+the settings file. The switches that use them (counting online, balances) and the base URLs
+are settings, saved with the dialog.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGridLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tokenbudget.core.secrets import PROVIDERS, SecretsError, SecretStore, mask
+
+#: Providers with a token-count endpoint: their rows can turn from estimate to exact.
+COUNT_PROVIDERS = ("anthropic", "gemini", "openai", "xai")
+#: Providers that report a prepaid balance for a key.
+BALANCE_PROVIDERS = ("deepseek", "moonshot", "openrouter")
+
+#: ``tester(provider) -> message``: checks the stored key against the provider.
+Tester = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class ProviderSettings:
+    """What the page edits besides the keys (saved with the dialog)."""
+
+    remote_count: dict[str, bool] = field(default_factory=dict)
+    balance_check: dict[str, bool] = field(default_factory=dict)
+    base_urls: dict[str, str] = field(default_factory=dict)
+
+
+class ProvidersPage(QWidget):
+    """A row per provider: key (masked), Set or Replace, Test, Delete, and its switches."""
+
+    def __init__(
+        self,
+        secrets: SecretStore,
+        values: ProviderSettings,
+        *,
+        tester: Tester | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.secrets = secrets
+        self.tester = tester
+        status = secrets.status()
+        self.keyring_note = QLabel(status.message)
+        self.keyring_note.setWordWrap(True)
+        self.keyring_note.setStyleSheet("" if status.usable else "color: #b91c1c")
+        self.privacy_note = QLabel(
+            self.tr(
+                "Counting online sends the prompt text to that provider to be counted, after "
+                "you stop typing. Nothing is sent unless you turn it on here and a key is set."
+            )
+        )
+        self.privacy_note.setWordWrap(True)
+        self.result = QLabel()
+        self.result.setWordWrap(True)
+        self.key_labels: dict[str, QLabel] = {}
+        self.set_buttons: dict[str, QPushButton] = {}
+        self.test_buttons: dict[str, QPushButton] = {}
+        self.delete_buttons: dict[str, QPushButton] = {}
+        self.switches: dict[str, QCheckBox] = {}
+        self.base_urls: dict[str, QLineEdit] = {}
+        grid = QGridLayout()
+        for row, (provider, name) in enumerate(PROVIDERS.items()):
+            self._add_row(grid, row, provider, name, values, usable=status.usable)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.keyring_note)
+        layout.addLayout(grid)
+        layout.addWidget(self.privacy_note)
+        layout.addWidget(self.result)
+        layout.addStretch()
+        self.refresh_keys()
+
+    def _add_row(
+        self,
+        grid: QGridLayout,
+        row: int,
+        provider: str,
+        name: str,
+        values: ProviderSettings,
+        *,
+        usable: bool,
+    ) -> None:
+        key_label = QLabel()
+        set_button = QPushButton(self.tr("Set…"))
+        test_button = QPushButton(self.tr("Test"))
+        delete_button = QPushButton(self.tr("Delete"))
+        for button in (set_button, test_button, delete_button):
+            button.setEnabled(usable)
+        set_button.clicked.connect(lambda: self.ask_key(provider))
+        test_button.clicked.connect(lambda: self.test_key(provider))
+        delete_button.clicked.connect(lambda: self.delete_key(provider))
+        if provider in COUNT_PROVIDERS:
+            switch = QCheckBox(self.tr("Count prompts online"))
+            switch.setChecked(bool(values.remote_count.get(provider)))
+        else:
+            switch = QCheckBox(self.tr("Show the balance"))
+            switch.setChecked(bool(values.balance_check.get(provider)))
+        url = QLineEdit(values.base_urls.get(provider, ""))
+        url.setPlaceholderText(self.tr("default address"))
+        url.setToolTip(self.tr("Base URL, for a proxy or a compatible service"))
+        buttons = QHBoxLayout()
+        for button in (set_button, test_button, delete_button):
+            buttons.addWidget(button)
+        grid.addWidget(QLabel(f"<b>{name}</b>"), row, 0)
+        grid.addWidget(key_label, row, 1)
+        grid.addLayout(buttons, row, 2)
+        grid.addWidget(switch, row, 3)
+        grid.addWidget(url, row, 4)
+        self.key_labels[provider] = key_label
+        self.set_buttons[provider] = set_button
+        self.test_buttons[provider] = test_button
+        self.delete_buttons[provider] = delete_button
+        self.switches[provider] = switch
+        self.base_urls[provider] = url
+
+    # -- keys (applied at once, in the keyring) ---------------------------------------
+
+    def refresh_keys(self) -> None:
+        """Show each provider's key, masked, and what can be done with it."""
+        usable = self.secrets.status().usable
+        for provider in PROVIDERS:
+            try:
+                key = self.secrets.get(provider) if usable else None
+            except SecretsError as exc:
+                key = None
+                self.result.setText(str(exc))
+            self.key_labels[provider].setText(mask(key) if key else self.tr("no key"))
+            self.set_buttons[provider].setText(self.tr("Replace…") if key else self.tr("Set…"))
+            self.test_buttons[provider].setEnabled(bool(key) and self.tester is not None)
+            self.delete_buttons[provider].setEnabled(bool(key))
+
+    def ask_key(self, provider: str) -> None:
+        """Ask for a key (hidden as typed) and store it."""
+        key, ok = QInputDialog.getText(
+            self,
+            self.tr("API key"),
+            self.tr("{name} API key (kept in the system keyring):").format(
+                name=PROVIDERS[provider]
+            ),
+            QLineEdit.EchoMode.Password,
+        )
+        if ok:
+            self.set_key(provider, key)
+
+    def set_key(self, provider: str, key: str) -> bool:
+        """Store ``key`` for ``provider``; says what happened (never the key)."""
+        try:
+            self.secrets.set(provider, key)
+        except SecretsError as exc:
+            self.result.setText(str(exc))
+            return False
+        self.result.setText(self.tr("The {name} key is stored.").format(name=PROVIDERS[provider]))
+        self.refresh_keys()
+        return True
+
+    def delete_key(self, provider: str, *, confirm: bool = True) -> bool:
+        """Delete the provider's key (after asking)."""
+        name = PROVIDERS[provider]
+        if confirm:
+            answer = QMessageBox.question(
+                self,
+                self.tr("Delete key"),
+                self.tr("Delete the {name} key from the system keyring?").format(name=name),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        try:
+            deleted = self.secrets.delete(provider)
+        except SecretsError as exc:
+            self.result.setText(str(exc))
+            return False
+        self.result.setText(self.tr("The {name} key is deleted.").format(name=name))
+        self.refresh_keys()
+        return deleted
+
+    def test_key(self, provider: str) -> None:
+        """Check the stored key against the provider (only when asked)."""
+        if self.tester is None:
+            return
+        self.result.setText(self.tester(provider))
+
+    # -- settings (saved with the dialog) ---------------------------------------------
+
+    def values(self) -> ProviderSettings:
+        """The switches and base URLs as set on the page."""
+        count = {p: self.switches[p].isChecked() for p in COUNT_PROVIDERS}
+        balance = {p: self.switches[p].isChecked() for p in BALANCE_PROVIDERS}
+        urls = {p: e.text().strip() for p, e in self.base_urls.items() if e.text().strip()}
+        return ProviderSettings(count, balance, urls)
