@@ -14,6 +14,11 @@ def isolated_home(
 ) -> Path:
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("TOKENBUDGET_HOME", str(home))
+    # The user's own home too: live sync watches ~/.claude, ~/.codex and ~/.gemini, and a
+    # test must never import (or even read) a developer's real logs.
+    user = home / "user-home"
+    user.mkdir()
+    monkeypatch.setenv("HOME", str(user))
     return home
 
 

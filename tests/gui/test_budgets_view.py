@@ -9,6 +9,7 @@ import os
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QLocale, Qt
@@ -447,3 +448,60 @@ def test_a_plan_removed_elsewhere(
     assert view.edit_plan(plans["A budget"].id) is None
     assert warned == [f"no plan with id {plans['A budget'].id}"]
     assert [c.name_label.text() for c in view.cards()] == ["B subscription", "C 充值"]
+
+
+def test_a_prepaid_card_shows_the_balance_at_the_provider(qtbot: QtBot) -> None:
+    from fake_balance_server import running
+
+    from tokenbudget.core.secrets import MemoryStore
+    from tokenbudget.core.settings import Settings
+    from tokenbudget.gui.counting import inline_runner
+
+    with running() as server:
+        settings = Settings(
+            Path(os.environ["TOKENBUDGET_HOME"]) / "settings.json",
+            {
+                "balance_check": {"deepseek": True, "moonshot": True},
+                "base_urls": {"deepseek": server.url, "moonshot": server.url},
+            },
+        )
+        svc = Service(settings=settings, secrets=MemoryStore({"deepseek": "sk-test-key"}))
+        try:
+            svc.add_plan(
+                Plan(
+                    name="DeepSeek credit",
+                    kind=PlanKind.PREPAID,
+                    currency="CNY",
+                    amount_micros=100 * UNIT,
+                    providers=("deepseek",),
+                ),
+                now=NOW - timedelta(days=1),
+            )
+            svc.add_plan(
+                Plan(
+                    name="Kimi",
+                    kind=PlanKind.PREPAID,
+                    currency="CNY",
+                    amount_micros=UNIT,
+                    providers=("moonshot",),
+                ),  # checking on, but no key: nothing shown
+                now=NOW - timedelta(days=1),
+            )
+            view = BudgetsView(svc, refresh_ms=0, clock=lambda: NOW, balance_runner=inline_runner)
+            qtbot.addWidget(view)
+            view.refresh()
+            cards = {c.card.status.plan.name: c for c in view.cards()}
+            deepseek = cards["DeepSeek credit"]
+            qtbot.waitUntil(lambda: not deepseek.balance.isHidden(), timeout=5000)
+            assert deepseek.balance.text() == "Balance at provider: ¥110.00 (checked 12:00)"
+            assert cards["Kimi"].balance.isHidden()
+
+            server.replies["/user/balance"] = (401, b"{}")
+            view.refresh()
+            qtbot.waitUntil(lambda: "refused" in deepseek.balance.text(), timeout=5000)
+            assert deepseek.balance.text() == (
+                "Balance at provider: not available (API key refused, 12:00)"
+            )
+            assert [path for path, _ in server.seen] == ["/user/balance", "/user/balance"]
+        finally:
+            svc.close()

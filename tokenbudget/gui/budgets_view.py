@@ -8,6 +8,8 @@ so that they can be edited back to active.
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -26,9 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 from tokenbudget.core import budget
+from tokenbudget.core.balances import PROVIDERS as BALANCE_PROVIDERS
+from tokenbudget.core.balances import BalanceResult, check_balances, enabled
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.plan_cards import plan_cards
-from tokenbudget.core.plans import Plan
+from tokenbudget.core.plans import Plan, PlanKind
 from tokenbudget.core.service import Service
 from tokenbudget.gui.plan_card import PlanCardWidget
 from tokenbudget.gui.plan_dialog import PlanDialog
@@ -42,6 +46,11 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def _thread_runner(job: Callable[[], None]) -> None:
+    """Run ``job`` on a short-lived daemon thread (a balance check is a few HTTP requests)."""
+    threading.Thread(target=job, name="tokenbudget-balances", daemon=True).start()
+
+
 class BudgetsView(QWidget):
     """The plans as cards, with Add, Edit and Remove.
 
@@ -51,6 +60,9 @@ class BudgetsView(QWidget):
         refresh_ms: How often the figures are recomputed while the view is shown
             (0: never by itself).
         clock: Where ``now`` comes from when ``refresh`` is not given one.
+        balance_runner: Runs the balance check (None: a thread of its own; tests run it
+            inline). Prepaid plans whose providers have ``balance_check`` on and a key show
+            the provider's own balance; it is asked again at every refresh, off the UI thread.
 
     Signals:
         plans_changed(): A plan was added, edited or removed through the view.
@@ -65,10 +77,19 @@ class BudgetsView(QWidget):
         *,
         refresh_ms: int = 60_000,
         clock: Callable[[], datetime] = _utc_now,
+        balance_runner: Callable[[Callable[[], None]], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self._service = service
         self._clock = clock
+        self._balance_runner = balance_runner or _thread_runner
+        #: The latest balance per provider (shown again when cards are rebuilt).
+        self.balances: dict[str, BalanceResult] = {}
+        self._balance_results: queue.SimpleQueue[dict[str, BalanceResult]] = queue.SimpleQueue()
+        self._balance_busy = False
+        self._balance_drain = QTimer(self)
+        self._balance_drain.setInterval(50)
+        self._balance_drain.timeout.connect(self._deliver_balances)
         self._cards: dict[int, PlanCardWidget] = {}
         self._order: list[int] = []
         self._columns = 0
@@ -201,6 +222,58 @@ class BudgetsView(QWidget):
         self._relayout(force=True)
         self.stack.setCurrentIndex(1 if cards else 0)
         self.summary.setText(self._summary(len(cards), now))
+        self._show_balances()
+        self._check_balances([card.status.plan for card in cards], now)
+
+    # -- balances at providers -------------------------------------------------------------
+
+    def _balance_providers(self, plan: Plan) -> list[str]:
+        checks = self._service.settings.get("balance_check")
+        if plan.kind is not PlanKind.PREPAID:
+            return []
+        wanted = dict.fromkeys(p.lower() for p in plan.providers)
+        return [p for p in wanted if p in BALANCE_PROVIDERS and enabled(checks, p)]
+
+    def _check_balances(self, plans: list[Plan], now: datetime) -> None:
+        providers = tuple(dict.fromkeys(p for plan in plans for p in self._balance_providers(plan)))
+        if not providers or self._balance_busy:
+            return
+        settings = self._service.settings
+        checks, urls = settings.get("balance_check"), settings.get("base_urls")
+        secrets = self._service.secrets
+        results = self._balance_results
+
+        def job() -> None:  # on a worker thread: no Qt here
+            try:
+                found = check_balances(
+                    providers, checks=checks, base_urls=urls, key_of=secrets.get, now=now
+                )
+            except Exception as exc:
+                found = {p: BalanceResult(p, now, error=str(exc)) for p in providers}
+            results.put(found)
+
+        self._balance_busy = True
+        self._balance_drain.start()
+        self._balance_runner(job)
+
+    def _deliver_balances(self) -> None:
+        try:
+            found = self._balance_results.get_nowait()
+        except queue.Empty:
+            return
+        self._balance_drain.stop()
+        self._balance_busy = False
+        self.balances.update(found)
+        self._show_balances()
+
+    def _show_balances(self) -> None:
+        for widget in self._cards.values():
+            shown = [
+                self.balances[p]
+                for p in self._balance_providers(widget.card.status.plan)
+                if p in self.balances
+            ]
+            widget.set_balances(shown)
 
     def _tick(self) -> None:
         self.refresh()

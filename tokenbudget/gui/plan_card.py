@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tokenbudget.core.balances import BalanceResult
 from tokenbudget.core.money import Money, from_micros
 from tokenbudget.core.plan_cards import CapBar, Countdown, Level, PlanCard
 from tokenbudget.core.plans import CapStatus, Measure, PlanKind
@@ -114,6 +115,12 @@ class PlanCardWidget(QFrame):
         self.notes.setWordWrap(True)
         _small(self.notes)
         _dim(self.notes)
+        #: What the providers say is left (prepaid plans with balance checking on).
+        self.balance = QLabel()
+        self.balance.setWordWrap(True)
+        self.balance.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        _small(self.balance)
+        self.balance.hide()
 
         self._bars_layout = QVBoxLayout()
         self._bars_layout.setSpacing(10)
@@ -130,6 +137,7 @@ class PlanCardWidget(QFrame):
         layout.addLayout(self._bars_layout)
         layout.addSpacing(4)
         layout.addLayout(self._stats_layout)
+        layout.addWidget(self.balance)
         layout.addWidget(self.notes)
         #: The bars, in the order of the plan's caps.
         self.bars: list[BarRow] = []
@@ -198,6 +206,30 @@ class PlanCardWidget(QFrame):
         self.notes.setVisible(bool(notes))
         self.edit_button.setToolTip(self.tr("Edit “{name}”").format(name=plan.name))
         self.remove_button.setToolTip(self.tr("Remove “{name}”").format(name=plan.name))
+
+    def set_balances(self, results: list[BalanceResult]) -> None:
+        """Show the providers' own balances (or why they could not be read); [] hides them."""
+        lines = []
+        for result in results:
+            local = result.as_of.astimezone()
+            checked = self._locale.toString(
+                QTime(local.hour, local.minute), QLocale.FormatType.ShortFormat
+            )
+            if result.balance is not None:
+                balance = result.balance
+                amount = self._money(Money(balance.amount, balance.currency))
+                line = self.tr("Balance at provider: {amount} (checked {time})").format(
+                    amount=amount, time=checked
+                )
+            else:
+                line = self.tr("Balance at provider: not available ({reason}, {time})").format(
+                    reason=result.error or "", time=checked
+                )
+            if len(results) > 1:
+                line = f"{result.provider}: {line}"
+            lines.append(line)
+        self.balance.setText("\n".join(lines))
+        self.balance.setVisible(bool(lines))
 
     # -- parts ---------------------------------------------------------------------------
 

@@ -13,8 +13,10 @@ from PySide6.QtCore import QObject, QRect, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow, QSystemTrayIcon, QWidget
 
 from tokenbudget.core.errors import TokenbudgetError
+from tokenbudget.core.live_sync import SyncReport, WatchRoot
 from tokenbudget.core.service import Service
 from tokenbudget.gui.counting import Runner
+from tokenbudget.gui.live_sync import LiveSync
 from tokenbudget.gui.main_window import MainWindow
 from tokenbudget.gui.quick_popup import QuickPopup
 from tokenbudget.gui.tray import Tray, alert_text, app_icon
@@ -31,6 +33,9 @@ class Shell(QObject):
         tray_available: Whether the desktop has a system tray (None: ask Qt).
         runner: Counting runner for tests (None: the counting process).
         now: Clock (tests).
+        live_sync: Whether to import the coding tools' usage as they write it (None: the
+            ``live_sync`` setting, on by default).
+        sync_roots: Where live sync looks (None: the importers' default folders; tests).
     """
 
     def __init__(
@@ -41,6 +46,8 @@ class Shell(QObject):
         runner: Runner | None = None,
         delay_ms: int = 150,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        live_sync: bool | None = None,
+        sync_roots: Callable[[], list[WatchRoot]] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -66,6 +73,13 @@ class Shell(QObject):
         self._timer.setInterval(STATUS_INTERVAL_MS)
         self._timer.timeout.connect(self.refresh_status)
         self.last_alerts: list[str] = []
+        if live_sync is None:
+            live_sync = service.settings.get("live_sync") is not False
+        self.live_sync: LiveSync | None = None
+        if live_sync:
+            self.live_sync = LiveSync(service, roots=sync_roots, parent=self)
+            self.live_sync.imported.connect(self._usage_imported)
+            self.live_sync.reported.connect(self._sync_reported)
 
     def _connect_tray(self, tray: Tray) -> None:
         tray.quick_requested.connect(self.show_quick)
@@ -96,6 +110,8 @@ class Shell(QObject):
             QApplication.instance().setQuitOnLastWindowClosed(False)  # type: ignore[union-attr]
         self._timer.start()
         QTimer.singleShot(0, self.refresh_status)
+        if self.live_sync is not None:
+            self.live_sync.start()
 
     def quit(self) -> None:
         """End the app."""
@@ -105,6 +121,8 @@ class Shell(QObject):
     def close(self) -> None:
         """Release what the shell holds (the app is quitting)."""
         self._timer.stop()
+        if self.live_sync is not None:
+            self.live_sync.stop()
         if self.tray is not None:
             self.tray.hide()
         if self._popup is not None:
@@ -236,6 +254,21 @@ class Shell(QObject):
                 self.service.mark_alerts_sent(alerts, self.now())
             except TokenbudgetError as exc:
                 self.window.statusBar().showMessage(str(exc), 10_000)
+
+    def _usage_imported(self, records: int) -> None:
+        """Live sync wrote entries: bring the tray, alerts and an open budgets view up to date."""
+        self.refresh_status()
+        view = self.view("budgets")
+        refresh = getattr(view, "refresh", None)
+        if callable(refresh):
+            refresh()
+
+    def _sync_reported(self, report: SyncReport) -> None:
+        if report.errors:
+            self.window.statusBar().showMessage(
+                self.tr("Live usage sync failed: {reason}").format(reason="; ".join(report.errors)),
+                10_000,
+            )
 
     def _pause(self, paused: bool) -> None:
         self.service.settings.set("alerts_paused", paused)

@@ -1,0 +1,224 @@
+"""Balances at providers that publish one for an API key: DeepSeek, Moonshot, OpenRouter.
+
+Opt-in per provider (setting ``balance_check`` = {provider: bool}, all off by default) and
+only with a key in the secret store. One GET each, with a timeout:
+
+* DeepSeek ``GET {base}/user/balance`` -> ``balance_infos[].total_balance`` (per currency).
+* Moonshot ``GET {base}/v1/users/me/balance`` -> ``data.available_balance``; CNY on
+  ``api.moonshot.cn``, USD on ``api.moonshot.ai`` (decided by the base URL's host).
+* OpenRouter ``GET {base}/api/v1/key`` -> ``data.limit_remaining`` in USD; a key without a
+  limit (``limit: null``) has no balance to show, which is reported as such.
+
+Amounts are parsed from the JSON text as ``Decimal`` (never through a float). Every failure
+becomes a ``BalanceError`` with a short reason for the card; the key never appears in it.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+from tokenbudget.core.errors import TokenbudgetError
+
+PROVIDERS: Final = ("deepseek", "moonshot", "openrouter")
+
+DEFAULT_BASE_URLS: Final[Mapping[str, str]] = {
+    "deepseek": "https://api.deepseek.com",
+    "moonshot": "https://api.moonshot.cn",
+    "openrouter": "https://openrouter.ai",
+}
+
+TIMEOUT_S: Final = 10.0
+_MAX_BODY: Final = 1024 * 1024
+
+
+class BalanceError(TokenbudgetError):
+    """A balance could not be read; the message is a short reason (never the key)."""
+
+
+@dataclass(frozen=True)
+class Balance:
+    """What a provider says is left.
+
+    Attributes:
+        provider: Provider key.
+        currency: ISO code.
+        amount: What can still be spent, exact.
+        as_of: When it was asked.
+    """
+
+    provider: str
+    currency: str
+    amount: Decimal
+    as_of: datetime
+
+
+@dataclass(frozen=True)
+class BalanceResult:
+    """A balance, or the reason there is none (exactly one of the two is set)."""
+
+    provider: str
+    as_of: datetime
+    balance: Balance | None = None
+    error: str | None = None
+
+
+def enabled(settings_value: object, provider: str) -> bool:
+    """Whether ``balance_check`` (the setting's raw value) turns checking on for ``provider``."""
+    return isinstance(settings_value, dict) and settings_value.get(provider) is True
+
+
+def base_url(settings_value: object, provider: str) -> str:
+    """The provider's base URL from ``base_urls`` (the raw setting), else the default."""
+    if isinstance(settings_value, dict):
+        url = settings_value.get(provider)
+        if isinstance(url, str) and url.strip():
+            return url.strip().rstrip("/")
+    return DEFAULT_BASE_URLS[provider]
+
+
+def _amount(value: object, what: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
+        raise BalanceError(f"unexpected answer ({what} missing)")
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        raise BalanceError(f"unexpected answer ({what} is not a number)") from None
+    if not amount.is_finite():
+        raise BalanceError(f"unexpected answer ({what} is not a number)")
+    return amount
+
+
+def _deepseek(data: Any, base: str) -> tuple[str, Decimal]:
+    infos = data.get("balance_infos") if isinstance(data, dict) else None
+    if not isinstance(infos, list) or not infos or not isinstance(infos[0], dict):
+        raise BalanceError("unexpected answer (no balance_infos)")
+    first = infos[0]
+    currency = first.get("currency")
+    if not isinstance(currency, str) or len(currency) != 3:
+        raise BalanceError("unexpected answer (no currency)")
+    return currency.upper(), _amount(first.get("total_balance"), "total_balance")
+
+
+def _moonshot(data: Any, base: str) -> tuple[str, Decimal]:
+    inner = data.get("data") if isinstance(data, dict) else None
+    if not isinstance(inner, dict):
+        raise BalanceError("unexpected answer (no data)")
+    host = (urlsplit(base).hostname or "").lower()
+    currency = "USD" if host.endswith("moonshot.ai") else "CNY"
+    return currency, _amount(inner.get("available_balance"), "available_balance")
+
+
+def _openrouter(data: Any, base: str) -> tuple[str, Decimal]:
+    inner = data.get("data") if isinstance(data, dict) else None
+    if not isinstance(inner, dict):
+        raise BalanceError("unexpected answer (no data)")
+    if inner.get("limit") is None:
+        raise BalanceError("this key has no credit limit")
+    return "USD", _amount(inner.get("limit_remaining"), "limit_remaining")
+
+
+_CLIENTS: Final[Mapping[str, tuple[str, Callable[[Any, str], tuple[str, Decimal]]]]] = {
+    "deepseek": ("/user/balance", _deepseek),
+    "moonshot": ("/v1/users/me/balance", _moonshot),
+    "openrouter": ("/api/v1/key", _openrouter),
+}
+
+
+def fetch_balance(
+    provider: str, key: str, base: str, *, now: datetime, timeout: float = TIMEOUT_S
+) -> Balance:
+    """Ask ``provider`` (at ``base``) for the balance of ``key``.
+
+    Raises:
+        BalanceError: with a short reason: unknown provider, key refused, rate limited,
+            server error, timeout, unreachable, or an answer that cannot be read.
+    """
+    if provider not in _CLIENTS:
+        raise BalanceError(f"{provider} does not publish a balance")
+    path, parse = _CLIENTS[provider]
+    request = urllib.request.Request(
+        base.rstrip("/") + path,
+        headers={"Authorization": f"Bearer {key}", "Accept": "application/json"},
+        method="GET",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            body = response.read(_MAX_BODY + 1)
+    except urllib.error.HTTPError as err:
+        err.close()
+        raise BalanceError(_http_reason(err.code)) from None
+    except TimeoutError:
+        raise BalanceError("no answer in time") from None
+    except urllib.error.URLError as err:
+        if isinstance(err.reason, TimeoutError | socket.timeout):
+            raise BalanceError("no answer in time") from None
+        raise BalanceError("cannot reach the provider") from None
+    except (OSError, ValueError):
+        raise BalanceError("cannot reach the provider") from None
+    if len(body) > _MAX_BODY:
+        raise BalanceError("unexpected answer (too long)")
+    try:
+        data = json.loads(body.decode("utf-8"), parse_float=Decimal)
+    except (UnicodeDecodeError, ValueError):
+        raise BalanceError("unexpected answer (not JSON)") from None
+    currency, amount = parse(data, base)
+    return Balance(provider, currency, amount, now)
+
+
+def _http_reason(code: int) -> str:
+    if code in (401, 403):
+        return "API key refused"
+    if code == 429:
+        return "rate limited; try again later"
+    if code == 402:
+        return "payment required"
+    if code >= 500:
+        return f"provider error (HTTP {code})"
+    return f"request refused (HTTP {code})"
+
+
+def check_balances(
+    providers: tuple[str, ...],
+    *,
+    checks: object,
+    base_urls: object,
+    key_of: Callable[[str], str | None],
+    now: datetime,
+    timeout: float = TIMEOUT_S,
+) -> dict[str, BalanceResult]:
+    """Balances for those of ``providers`` that have checking on and a key (blocking).
+
+    ``checks`` and ``base_urls`` are the raw settings ``balance_check`` and ``base_urls``;
+    ``key_of`` reads a key from the secret store (None: no key; it may raise
+    ``TokenbudgetError``, which becomes the reason). Providers without checking or a key are
+    left out of the result.
+    """
+    results: dict[str, BalanceResult] = {}
+    for provider in dict.fromkeys(p.lower() for p in providers):
+        if provider not in _CLIENTS or not enabled(checks, provider):
+            continue
+        try:
+            key = key_of(provider)
+        except TokenbudgetError as exc:
+            results[provider] = BalanceResult(provider, now, error=str(exc))
+            continue
+        if not key:
+            continue
+        try:
+            balance = fetch_balance(
+                provider, key, base_url(base_urls, provider), now=now, timeout=timeout
+            )
+        except BalanceError as exc:
+            results[provider] = BalanceResult(provider, now, error=str(exc).replace(key, "***"))
+            continue
+        results[provider] = BalanceResult(provider, now, balance=balance)
+    return results

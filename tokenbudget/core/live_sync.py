@@ -1,0 +1,190 @@
+"""Live usage sync, the part without Qt: what to watch, and importing what changed.
+
+The coding tools append to their logs while they work. The GUI watches the folders the
+importers read by default (``watch_roots``, ``watch_targets``) and, a moment after something
+changes, hands the changed paths to ``sync_paths``, which imports them through the ordinary
+incremental import (``Service.import_usage``). Nothing is counted twice: the import state
+in the ledger keeps each file's offset past its last complete line, so a line that is still
+being written is left for the next run, and the ledger upserts on each record's reference.
+
+A changed directory is scanned as a root (the importers accept any folder below their own
+roots); a changed file is scanned alone when it is one the importer reads, and ignored
+otherwise (Gemini's ``logs.json``, editors' temporary files). Malformed lines come back as
+problems and failures as short messages; neither ever raises.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+from tokenbudget.core.errors import TokenbudgetError
+from tokenbudget.core.importers import IMPORTERS, get_importer
+from tokenbudget.core.importers.base import (
+    SOURCE_CLAUDE_CODE,
+    SOURCE_CODEX,
+    SOURCE_GEMINI_CLI,
+    Problem,
+)
+
+if TYPE_CHECKING:
+    from tokenbudget.core.importers.base import Importer
+    from tokenbudget.core.service import Service
+
+#: Files changed within this time are watched one by one (appends to a file inside a watched
+#: folder are not reported for the folder); older ones are caught by the polling fallback.
+RECENT: Final = timedelta(days=2)
+MAX_WATCHED_DIRS: Final = 2000
+MAX_WATCHED_FILES: Final = 500
+
+
+@dataclass(frozen=True)
+class WatchRoot:
+    """One existing folder an importer reads by default.
+
+    Attributes:
+        importer: The importer's name (``claude-code``, ``codex``, ``gemini-cli``).
+        path: The folder, absolute.
+    """
+
+    importer: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What one ``sync_paths`` call did.
+
+    Attributes:
+        records: Entries written (new or updated), over all importers.
+        problems: Malformed lines and unreadable files, each reported once.
+        errors: One line per importer whose import failed (nothing of it was written).
+    """
+
+    records: int = 0
+    problems: tuple[Problem, ...] = ()
+    errors: tuple[str, ...] = ()
+
+
+_READS: Final[Mapping[str, Callable[[Path], bool]]] = {
+    SOURCE_CLAUDE_CODE: lambda p: p.suffix == ".jsonl",
+    SOURCE_CODEX: lambda p: p.suffix == ".jsonl",
+    SOURCE_GEMINI_CLI: lambda p: p.suffix in (".json", ".jsonl") and p.parent.name == "chats",
+}
+
+
+def reads(importer: str, path: Path) -> bool:
+    """Whether ``importer`` reads the file ``path`` when it scans a folder holding it."""
+    accepts = _READS.get(importer)
+    return accepts is not None and accepts(path)
+
+
+def watch_roots(
+    env: Mapping[str, str], home: Path, importers: Sequence[Importer] = IMPORTERS
+) -> list[WatchRoot]:
+    """The importers' default log folders that exist now (CSV has none)."""
+    roots: dict[Path, WatchRoot] = {}
+    for importer in importers:
+        for root in importer.default_roots(env, home):
+            if root.is_dir():
+                path = root.resolve()
+                roots.setdefault(path, WatchRoot(importer.name, path))
+    return list(roots.values())
+
+
+def watch_targets(
+    roots: Sequence[WatchRoot],
+    now: datetime,
+    *,
+    recent: timedelta = RECENT,
+    max_dirs: int = MAX_WATCHED_DIRS,
+    max_files: int = MAX_WATCHED_FILES,
+) -> tuple[list[Path], list[Path]]:
+    """The folders and the log files to watch below ``roots``.
+
+    Every folder is watched (up to ``max_dirs``), for new files; of the files the importers
+    read, those changed within ``recent`` are watched too (newest first, up to ``max_files``).
+    """
+    dirs: list[Path] = []
+    files: list[tuple[float, Path]] = []
+    since = (now - recent).timestamp()
+    for root in roots:
+        for top, subdirs, names in os.walk(root.path):
+            if len(dirs) < max_dirs:
+                dirs.append(Path(top))
+            subdirs.sort()
+            for name in names:
+                path = Path(top, name)
+                if not reads(root.importer, path):
+                    continue
+                try:
+                    mtime = path.stat().st_mtime
+                except OSError:
+                    continue
+                if mtime >= since:
+                    files.append((mtime, path))
+    files.sort(key=lambda item: (-item[0], str(item[1])))
+    return dirs, [path for _, path in files[:max_files]]
+
+
+def root_of(path: Path, roots: Sequence[WatchRoot]) -> WatchRoot | None:
+    """The root that ``path`` (absolute) is in, the deepest one if they nest."""
+    best: WatchRoot | None = None
+    for root in roots:
+        inside = path == root.path or root.path in path.parents
+        if inside and (best is None or len(root.path.parts) > len(best.path.parts)):
+            best = root
+    return best
+
+
+def plan_imports(changed: Iterable[Path], roots: Sequence[WatchRoot]) -> dict[str, list[Path]]:
+    """What to scan for each importer: changed folders, and changed files it reads.
+
+    Paths outside every root, files the importer does not read and paths gone by now are
+    left out; a path below another chosen folder is covered by that folder.
+    """
+    chosen: dict[str, set[Path]] = {}
+    for raw in changed:
+        path = Path(os.path.abspath(raw))
+        root = root_of(path, roots)
+        if root is None:
+            continue
+        if path.is_dir() or (path.is_file() and reads(root.importer, path)):
+            chosen.setdefault(root.importer, set()).add(path)
+    plan: dict[str, list[Path]] = {}
+    for importer, paths in chosen.items():
+        dirs = {p for p in paths if p.is_dir()}
+        plan[importer] = sorted(p for p in paths if not any(d in p.parents for d in dirs))
+    return plan
+
+
+def sync_paths(
+    service: Service, changed: Iterable[Path], roots: Sequence[WatchRoot], *, now: datetime
+) -> SyncReport:
+    """Import what is new in ``changed`` files and folders, one transaction per importer.
+
+    Safe to call as often as anything changes: unchanged files are not opened, and a file is
+    read from where the last import stopped. Never raises for bad input or a failed import.
+    """
+    records = 0
+    problems: list[Problem] = []
+    errors: list[str] = []
+    for name, targets in plan_imports(changed, roots).items():
+        try:
+            report = service.import_usage(get_importer(name), targets, now=now)
+        except (TokenbudgetError, OSError, sqlite3.Error) as exc:
+            errors.append(f"{name}: {exc}")
+            continue
+        records += report.records
+        problems.extend(report.problems)
+    return SyncReport(records, tuple(problems), tuple(errors))
+
+
+def sync_all(service: Service, roots: Sequence[WatchRoot], *, now: datetime) -> SyncReport:
+    """Import what is new anywhere under ``roots`` (the start-up catch-up and the poll)."""
+    return sync_paths(service, [root.path for root in roots], roots, now=now)

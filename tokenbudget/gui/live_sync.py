@@ -1,0 +1,241 @@
+"""Live usage sync: watch the coding tools' log folders and import new usage as it is written.
+
+A ``QFileSystemWatcher`` watches every folder below the importers' default roots and the
+recently changed log files (a folder does not report appends to a file inside it). Changes
+are collected and, after a quiet ``debounce_ms``, imported on a worker thread through
+``core.live_sync.sync_paths``; a slow poll imports everything under the roots as well,
+because a watcher misses files written into a folder made after the last look, and it picks
+up tool folders that appear later. On start, what was written while the app was closed is
+imported.
+
+The worker never touches Qt: it opens its own ledger connection (SQLite connections belong
+to one thread) through a ``Service`` of its own, and returns a ``SyncReport`` through a queue
+that a timer on the UI thread drains. Then ``imported`` is emitted with the number of entries
+written (only when there were some), and ``reported`` with the whole report.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+
+from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
+
+from tokenbudget.core.live_sync import (
+    SyncReport,
+    WatchRoot,
+    reads,
+    root_of,
+    sync_paths,
+    watch_roots,
+    watch_targets,
+)
+from tokenbudget.core.service import Service
+
+Runner = Callable[[Callable[[], None]], None]
+
+DEBOUNCE_MS = 1000
+POLL_MS = 120_000
+_DRAIN_MS = 50
+
+
+def default_roots() -> list[WatchRoot]:
+    """The importers' default log folders that exist now."""
+    return watch_roots(os.environ, Path.home())
+
+
+class LiveSync(QObject):
+    """Imports the coding tools' new usage while they write it.
+
+    Args:
+        service: The app's facade (its settings, registry and catalogue files are shared; the
+            worker opens its own ledger connection to the same file).
+        roots: Where to look, asked again at every poll (None: ``default_roots``).
+        debounce_ms: Quiet time after a change before importing.
+        poll_ms: Interval of the full import that catches what the watcher missed.
+        runner: Runs a job (None: a worker thread of this object's own).
+        now: Clock.
+    """
+
+    imported = Signal(int)
+    reported = Signal(object)
+
+    def __init__(
+        self,
+        service: Service,
+        *,
+        roots: Callable[[], list[WatchRoot]] | None = None,
+        debounce_ms: int = DEBOUNCE_MS,
+        poll_ms: int = POLL_MS,
+        runner: Runner | None = None,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._service = service
+        self._find_roots = roots or default_roots
+        self._roots: list[WatchRoot] = []
+        self._runner = runner
+        self._now = now
+        self._executor: ThreadPoolExecutor | None = None
+        self._worker_service: Service | None = None
+        self._results: queue.SimpleQueue[SyncReport] = queue.SimpleQueue()
+        self._pending: set[Path] = set()
+        self._busy = False
+        self._running = False
+        self.last_report: SyncReport | None = None
+
+        self._watcher = QFileSystemWatcher(self)
+        self._watcher.directoryChanged.connect(self._directory_changed)
+        self._watcher.fileChanged.connect(self._file_changed)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(debounce_ms)
+        self._debounce.timeout.connect(self._flush)
+        self._poll = QTimer(self)
+        self._poll.setInterval(poll_ms)
+        self._poll.timeout.connect(self.sync_all)
+        self._drain = QTimer(self)
+        self._drain.setInterval(_DRAIN_MS)
+        self._drain.timeout.connect(self._deliver)
+
+    @property
+    def running(self) -> bool:
+        """Whether it watches."""
+        return self._running
+
+    @property
+    def roots(self) -> list[WatchRoot]:
+        """The folders watched now."""
+        return list(self._roots)
+
+    def watched(self) -> list[str]:
+        """Every folder and file the watcher holds (tests, diagnostics)."""
+        return self._watcher.directories() + self._watcher.files()
+
+    # -- start and stop ----------------------------------------------------------------
+
+    def start(self) -> None:
+        """Watch the roots and import what is new since the last run."""
+        if self._running:
+            return
+        self._running = True
+        self._poll.start()
+        self.sync_all()
+
+    def stop(self) -> None:
+        """Stop watching; an import under way finishes (it is one transaction) first."""
+        self._running = False
+        self._debounce.stop()
+        self._poll.stop()
+        self._drain.stop()
+        paths = self.watched()
+        if paths:
+            self._watcher.removePaths(paths)
+        self._pending.clear()
+        if self._executor is not None:
+            worker = self._worker_service
+            self._executor.submit(lambda: worker.close() if worker is not None else None)
+            self._executor.shutdown(wait=True, cancel_futures=False)
+            self._executor = None
+        elif self._worker_service is not None:
+            self._worker_service.close()
+        self._worker_service = None
+
+    # -- changes -----------------------------------------------------------------------
+
+    def sync_all(self) -> None:
+        """Look for new roots and import everything new under all of them."""
+        if not self._running:
+            return
+        self._roots = self._find_roots()
+        self._watch(self._roots)
+        self._pending.update(root.path for root in self._roots)
+        self._flush()
+
+    def _watch(self, roots: Sequence[WatchRoot]) -> None:
+        dirs, files = watch_targets(roots, self._now())
+        held = set(self.watched())
+        new = [str(p) for p in (*dirs, *files) if str(p) not in held]
+        if new:
+            self._watcher.addPaths(new)
+
+    def _directory_changed(self, path: str) -> None:
+        folder = Path(path)
+        if folder.is_dir():
+            root = root_of(folder, self._roots)
+            if root is not None:
+                self._watch([WatchRoot(root.importer, folder)])
+        self._changed(folder)
+
+    def _file_changed(self, path: str) -> None:
+        file = Path(path)
+        # A file replaced by a rename (Gemini rewrites its chats whole) drops its watch.
+        if file.is_file() and path not in self._watcher.files():
+            root = root_of(file, self._roots)
+            if root is not None and reads(root.importer, file):
+                self._watcher.addPath(path)
+        self._changed(file)
+
+    def _changed(self, path: Path) -> None:
+        if not self._running:
+            return
+        self._pending.add(path)
+        self._debounce.start()
+
+    # -- the worker --------------------------------------------------------------------
+
+    def _flush(self) -> None:
+        if self._busy or not self._pending or not self._running:
+            return
+        changed, self._pending = sorted(self._pending), set()
+        roots = list(self._roots)
+        now = self._now()
+        service = self._worker()
+        results = self._results
+
+        def job() -> None:
+            results.put(sync_paths(service, changed, roots, now=now))
+
+        self._busy = True
+        self._drain.start()
+        if self._runner is not None:
+            self._runner(job)
+        else:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(1, thread_name_prefix="tokenbudget-sync")
+            future: Future[None] = self._executor.submit(job)
+            future.add_done_callback(lambda f: _report_crash(f, results))
+
+    def _worker(self) -> Service:
+        if self._worker_service is None:
+            main = self._service
+            worker = Service(main.registry, settings=main.settings)
+            worker.recover_ledger = False  # moving a bad ledger aside is the UI's decision
+            self._worker_service = worker
+        return self._worker_service
+
+    def _deliver(self) -> None:
+        try:
+            report = self._results.get_nowait()
+        except queue.Empty:
+            return
+        self._drain.stop()
+        self._busy = False
+        self.last_report = report
+        self.reported.emit(report)
+        if report.records:
+            self.imported.emit(report.records)
+        if self._pending and self._running:
+            self._debounce.start()
+
+
+def _report_crash(future: Future[None], results: queue.SimpleQueue[SyncReport]) -> None:
+    """Turn an unexpected exception in the worker into a report, so syncing goes on."""
+    exc = future.exception() if not future.cancelled() else None
+    if exc is not None:
+        results.put(SyncReport(errors=(f"live sync failed: {exc}",)))
