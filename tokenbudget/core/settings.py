@@ -25,6 +25,17 @@ DEFAULTS: Mapping[str, Any] = {
     "prompt_text": "preview",
     "shown_models": [],
     "favourite_models": [],
+    #: {provider: bool}: count exactly with the provider's count endpoint (sends the text).
+    "remote_count": {"anthropic": False, "gemini": False, "openai": False, "xai": False},
+    #: {provider: url}: where the count endpoints are (a proxy, or a local server in tests).
+    "base_urls": {
+        "anthropic": "https://api.anthropic.com",
+        "gemini": "https://generativelanguage.googleapis.com",
+        "openai": "https://api.openai.com",
+        "xai": "https://api.x.ai",
+    },
+    #: Seconds to wait for a count endpoint.
+    "remote_timeout_s": 10,
 }
 
 

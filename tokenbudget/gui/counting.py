@@ -27,7 +27,7 @@ import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
@@ -37,11 +37,14 @@ from tokenbudget.core import estimate
 from tokenbudget.core.catalog import ModelInfo
 from tokenbudget.core.countworker import CountProcess, Message
 from tokenbudget.core.errors import TokenbudgetError
+from tokenbudget.core.remote_count import RemoteResult
 from tokenbudget.core.service import Service
 from tokenbudget.core.textstats import TextStats, text_stats
 from tokenbudget.gui.estimate_model import Row
 
 Runner = Callable[[Callable[[], None]], None]
+#: The exact online count (or why there is none) for a model and a job id, if any.
+RemoteLookup = Callable[[ModelInfo, int], RemoteResult | None]
 
 
 _EXECUTOR: ThreadPoolExecutor | None = None
@@ -241,10 +244,13 @@ class CountCoordinator(QObject):
     Signals:
         updated: rows or stats changed.
         failed: a count failed (message for the status bar).
+        settled: every shown model's count for the current text is in (typing paused and
+            counting done); emitted once per text and set of shown models.
     """
 
     updated = Signal()
     failed = Signal(str)
+    settled = Signal()
 
     def __init__(
         self,
@@ -302,6 +308,9 @@ class CountCoordinator(QObject):
         self._cached_tokens = 0
         self._currency: str | None = None
         self.stats = TextStats(0, 0, 0)
+        self._settled: tuple[int, tuple[str, ...]] | None = None
+        #: Exact online counts (see ``gui.remote_counting``); None: estimates only.
+        self.remote_lookup: RemoteLookup | None = None
 
     # -- inputs ----------------------------------------------------------------------
 
@@ -327,6 +336,7 @@ class CountCoordinator(QObject):
         elif missing and not self._timer.isActive():
             self._submit(self._job, self._text, missing)
         self.updated.emit()
+        self._check_settled()
 
     def set_output(self, output: OutputSetting, cached_tokens: int = 0) -> None:
         """Expected output and cached prefix: re-price, no counting."""
@@ -431,6 +441,29 @@ class CountCoordinator(QObject):
             self._poll.stop()
         if changed:
             self.updated.emit()
+        self._check_settled()
+
+    def _check_settled(self) -> None:
+        if self._job == 0 or self.dirty or self._pending:
+            return
+        state = (self._job, tuple(m.id for m in self._models))
+        if state != self._settled:
+            self._settled = state
+            self.settled.emit()
+
+    @property
+    def models(self) -> list[ModelInfo]:
+        """The shown models."""
+        return list(self._models)
+
+    @property
+    def text(self) -> str:
+        """The text of the latest job (what the counts are for)."""
+        return self._text
+
+    def refresh(self) -> None:
+        """Tell the views that rows changed (an online count came in)."""
+        self.updated.emit()
 
     # -- results (UI thread) ---------------------------------------------------------
 
@@ -455,8 +488,16 @@ class CountCoordinator(QObject):
     # -- outputs ---------------------------------------------------------------------
 
     def count_for(self, model: ModelInfo) -> int | None:
-        """The current count for ``model``, or None while it is being counted."""
-        return self._counts.get(model.counting.key)
+        """The current count for ``model``, or None while it is being counted.
+
+        The provider's exact online count wins over the local one when it is in.
+        """
+        tokens = self._counts.get(model.counting.key)
+        if tokens is not None and self.remote_lookup is not None:
+            remote = self.remote_lookup(model, self._job)
+            if remote is not None and remote.tokens is not None:
+                return remote.tokens
+        return tokens
 
     def rows(self) -> list[Row]:
         """A row per shown model, priced from the known counts.
@@ -473,6 +514,11 @@ class CountCoordinator(QObject):
             if tokens is None:
                 rows.append(Row(model))
                 continue
+            remote = None
+            if not updating and self.remote_lookup is not None:
+                remote = self.remote_lookup(model, self._job)
+            if remote is not None and remote.tokens is not None:
+                tokens = remote.tokens  # the provider's own count: priced from it
             output = self._output.for_input(tokens)
             try:
                 est = self._service.price_tokens(
@@ -486,9 +532,16 @@ class CountCoordinator(QObject):
                 est = self._service.price_tokens(
                     model, tokens, output_tokens=output, cached_tokens=self._cached_tokens
                 )
-            rows.append(Row(model, est, output, updating=updating))
+            if remote is not None and remote.tokens is not None:
+                est = replace(est, exact=True)
+            rows.append(Row(model, est, output, updating=updating, remote=remote))
         return rows
 
     def output_for(self, model: ModelInfo) -> int:
         """Expected output tokens for ``model`` under the current setting."""
-        return self._output.for_input(self._counts.get(model.counting.key, 0))
+        tokens = self._counts.get(model.counting.key, 0)
+        if self.remote_lookup is not None and model.counting.key in self._counts:
+            remote = self.remote_lookup(model, self._job)
+            if remote is not None and remote.tokens is not None:
+                tokens = remote.tokens
+        return self._output.for_input(tokens)

@@ -23,6 +23,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from tokenbudget.core.catalog import ModelInfo
 from tokenbudget.core.money import Money
+from tokenbudget.core.remote_count import PROVIDER_LABELS, RemoteResult
 from tokenbudget.core.service import ModelEstimate
 from tokenbudget.gui.formatting import format_int, format_money
 
@@ -72,6 +73,8 @@ class Row:
     output_tokens: int = 0
     #: The estimate is the previous text's; the current one is being counted.
     updating: bool = False
+    #: The provider's exact count (then ``estimate`` is priced from it), or why there is none.
+    remote: RemoteResult | None = None
 
 
 #: Amounts in different currencies cannot be compared without a rate: sorting keeps each
@@ -247,6 +250,8 @@ class EstimateModel(QAbstractTableModel):
         if column == Column.TOKENS:
             if row.updating:
                 return _tr("Counting the changed text; this is the count before the change.")
+            if row.remote is not None:
+                return remote_tooltip(row.remote, est.method)
             return est.method
         if column in (Column.INPUT, Column.OUTPUT, Column.TOTAL):
             if est.input_cost is None:
@@ -265,6 +270,25 @@ class EstimateModel(QAbstractTableModel):
                 window=format_int(self.locale, row.model.context_window)
             )
         return None
+
+
+def remote_tooltip(remote: RemoteResult, method: str) -> str:
+    """Where an online count came from, or why the row shows the estimate instead."""
+    provider = PROVIDER_LABELS.get(remote.provider, remote.provider)
+    if remote.tokens is None:
+        return _tr("{provider} count failed: {reason}; showing the estimate ({method}).").format(
+            provider=provider, reason=remote.reason or "?", method=method
+        )
+    if remote.provider == "anthropic":
+        if remote.frame is None:
+            return _tr(
+                "Exact from Anthropic's count endpoint, including the message frame (a few tokens)."
+            )
+        return _tr(
+            "Exact from Anthropic's count endpoint, including the message frame "
+            "(about {frame} tokens)."
+        ).format(frame=remote.frame)
+    return _tr("Exact from {provider}'s count endpoint.").format(provider=provider)
 
 
 def currency_ranks(rows: list[Row]) -> dict[str, int]:
