@@ -18,7 +18,7 @@ KEY = "sk-ant-api03-9d8c7b6a5f4e3d2c1b0a"
 
 def test_keys_are_set_masked_replaced_and_deleted(qtbot: QtBot) -> None:
     store = MemoryStore()
-    page = ProvidersPage(store, ProviderSettings(), tester=lambda p: f"{p}: key accepted")
+    page = ProvidersPage(store, ProviderSettings(), tester=lambda p, urls: f"{p}: key accepted")
     qtbot.addWidget(page)
     assert page.key_labels["anthropic"].text() == "no key"
     assert not page.delete_buttons["anthropic"].isEnabled()
@@ -28,7 +28,7 @@ def test_keys_are_set_masked_replaced_and_deleted(qtbot: QtBot) -> None:
     assert page.set_buttons["anthropic"].text() == "Replace…"
     assert KEY not in page.result.text()
     page.test_buttons["anthropic"].click()
-    assert page.result.text() == "anthropic: key accepted"
+    qtbot.waitUntil(lambda: page.result.text() == "anthropic: key accepted")
     assert not page.set_key("anthropic", "has a space")  # refused, with a message
     assert store.get("anthropic") == KEY and "spaces" in page.result.text()
     assert page.delete_key("anthropic", confirm=False)

@@ -389,7 +389,15 @@ class MainWindow(QMainWindow):
 
     def edit_settings(self) -> None:
         """Open the settings dialog and apply what it returns."""
-        dialog = SettingsDialog(self.settings_values(), parent=self, secrets=self.service.secrets)
+        from tokenbudget.core.key_check import check_key
+
+        secrets = self.service.secrets
+        dialog = SettingsDialog(
+            self.settings_values(),
+            parent=self,
+            secrets=secrets,
+            tester=lambda provider, urls: check_key(provider, secrets, urls),
+        )
         if dialog.exec() == SettingsDialog.DialogCode.Accepted:
             self.apply_settings(dialog.values())
 

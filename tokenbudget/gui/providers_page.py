@@ -7,9 +7,12 @@ are settings, saved with the dialog.
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
@@ -30,8 +33,9 @@ COUNT_PROVIDERS = ("anthropic", "gemini", "openai", "xai")
 #: Providers that report a prepaid balance for a key.
 BALANCE_PROVIDERS = ("deepseek", "moonshot", "openrouter")
 
-#: ``tester(provider) -> message``: checks the stored key against the provider.
-Tester = Callable[[str], str]
+#: ``tester(provider, base_urls) -> message``: checks the stored key against the provider
+#: (run on a worker thread: it goes over the network).
+Tester = Callable[[str, dict[str, str]], str]
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,10 @@ class ProvidersPage(QWidget):
         self.privacy_note.setWordWrap(True)
         self.result = QLabel()
         self.result.setWordWrap(True)
+        self._answers: queue.SimpleQueue[tuple[str, str]] = queue.SimpleQueue()
+        self._poll = QTimer(self)
+        self._poll.setInterval(50)
+        self._poll.timeout.connect(self._drain)
         self.key_labels: dict[str, QLabel] = {}
         self.set_buttons: dict[str, QPushButton] = {}
         self.test_buttons: dict[str, QPushButton] = {}
@@ -191,10 +199,28 @@ class ProvidersPage(QWidget):
         return deleted
 
     def test_key(self, provider: str) -> None:
-        """Check the stored key against the provider (only when asked)."""
-        if self.tester is None:
+        """Check the stored key against the provider (only when asked), off the UI thread."""
+        tester = self.tester
+        if tester is None:
             return
-        self.result.setText(self.tester(provider))
+        urls = self.values().base_urls
+        self.test_buttons[provider].setEnabled(False)
+        self.result.setText(self.tr("Asking {name}…").format(name=PROVIDERS[provider]))
+
+        def work() -> None:
+            self._answers.put((provider, tester(provider, urls)))
+
+        threading.Thread(target=work, daemon=True, name="key-test").start()
+        self._poll.start()
+
+    def _drain(self) -> None:
+        try:
+            provider, message = self._answers.get_nowait()
+        except queue.Empty:
+            return
+        self._poll.stop()
+        self.result.setText(message)
+        self.test_buttons[provider].setEnabled(True)
 
     # -- settings (saved with the dialog) ---------------------------------------------
 
