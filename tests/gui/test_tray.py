@@ -249,3 +249,16 @@ def test_command_line_flags_start_the_gui(
     )
     assert main(argv) == 0
     assert calls == [(message, in_tray)]
+
+
+def test_live_sync_follows_the_setting(qtbot: QtBot, shell: Shell) -> None:
+    from dataclasses import replace
+
+    shell.start(in_tray=True)
+    assert shell.live_sync is not None  # on by default
+    values = shell.window.settings_values()
+    assert values.live_sync is True
+    shell.window.apply_settings(replace(values, live_sync=False))
+    assert shell.live_sync is None and shell.service.settings.get("live_sync") is False
+    shell.window.apply_settings(replace(values, live_sync=True))
+    assert shell.live_sync is not None

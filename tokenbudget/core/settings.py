@@ -33,9 +33,16 @@ DEFAULTS: Mapping[str, Any] = {
         "gemini": "https://generativelanguage.googleapis.com",
         "openai": "https://api.openai.com",
         "xai": "https://api.x.ai",
+        "deepseek": "https://api.deepseek.com",
+        "moonshot": "https://api.moonshot.cn",
+        "openrouter": "https://openrouter.ai",
     },
     #: Seconds to wait for a count endpoint.
     "remote_timeout_s": 10,
+    #: {provider: bool}: show the prepaid balance the provider reports for the key.
+    "balance_check": {"deepseek": False, "moonshot": False, "openrouter": False},
+    #: Import the coding tools' usage logs as they are written.
+    "live_sync": True,
 }
 
 

@@ -110,6 +110,7 @@ class SettingsValues:
     prompt_text: str
     font_size: int
     start_at_login: bool = False
+    live_sync: bool = True
     providers: ProviderSettings = field(default_factory=ProviderSettings)
 
 
@@ -193,6 +194,11 @@ class SettingsDialog(QDialog):
         self.start_at_login = QCheckBox(self.tr("Start tokenbudget in the tray when I log in"))
         self.start_at_login.setChecked(values.start_at_login)
         form.addRow(self.tr("Login"), self.start_at_login)
+        self.live_sync = QCheckBox(
+            self.tr("Import Claude Code, Codex and Gemini CLI usage as it is written")
+        )
+        self.live_sync.setChecked(values.live_sync)
+        form.addRow(self.tr("Coding tools"), self.live_sync)
         page = QWidget()
         page.setLayout(form)
         return page
@@ -238,6 +244,7 @@ class SettingsDialog(QDialog):
                 prompt_text=self._privacy_mode(),
                 font_size=self.font_size.value(),
                 start_at_login=self.start_at_login.isChecked(),
+                live_sync=self.live_sync.isChecked(),
                 providers=self._provider_values(),
             )
         except UserInputError as exc:

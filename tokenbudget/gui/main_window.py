@@ -68,6 +68,8 @@ class MainWindow(QMainWindow):
     first_painted = Signal(float)
     budgets_requested = Signal()
     history_requested = Signal()
+    #: The settings dialog's values were stored and applied.
+    settings_applied = Signal()
 
     def __init__(
         self,
@@ -380,6 +382,7 @@ class MainWindow(QMainWindow):
             prompt_text=str(settings.get("prompt_text")),
             font_size=int(settings.get("font_size") or 0),
             start_at_login=autostart.is_enabled(),
+            live_sync=settings.get("live_sync") is not False,
             providers=ProviderSettings(
                 remote_count=dict(settings.get("remote_count") or {}),
                 balance_check=dict(settings.get("balance_check") or {}),
@@ -413,10 +416,12 @@ class MainWindow(QMainWindow):
         settings.set("remote_count", values.providers.remote_count)
         settings.set("balance_check", values.providers.balance_check)
         settings.set("base_urls", values.providers.base_urls)
+        settings.set("live_sync", values.live_sync)
         self._save_settings()
         self._apply_font_size(values.font_size)
         self.coordinator.set_currency(None)
         self.remote.request()  # a provider switched on counts the current text at once
+        self.settings_applied.emit()
         if values.start_at_login != autostart.is_enabled():
             try:
                 if values.start_at_login:

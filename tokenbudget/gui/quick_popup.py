@@ -24,6 +24,7 @@ from tokenbudget.gui.dialogs import RecordDialog
 from tokenbudget.gui.editor import PromptEditor
 from tokenbudget.gui.estimate_model import MODEL_ID_ROLE, Column, EstimateModel
 from tokenbudget.gui.estimate_widgets import EstimateTable, Recorder
+from tokenbudget.gui.remote_counting import RemoteCounting
 
 #: The popup shows at most this many models (the favourites, else the first shown ones).
 MAX_MODELS = 6
@@ -59,6 +60,8 @@ class QuickPopup(QFrame):
         self.coordinator.set_output(
             OutputSetting(tokens=int(service.settings.get("output_tokens") or 500))
         )
+        # The providers switched on for exact online counts count here too.
+        self.remote = RemoteCounting(service, self.coordinator, parent=self)
         self.table = EstimateTable(self.model)
         for column in (Column.CONTEXT, Column.INPUT, Column.OUTPUT):
             self.table.setColumnHidden(column, True)

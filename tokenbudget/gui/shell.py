@@ -73,13 +73,32 @@ class Shell(QObject):
         self._timer.setInterval(STATUS_INTERVAL_MS)
         self._timer.timeout.connect(self.refresh_status)
         self.last_alerts: list[str] = []
+        self._sync_roots = sync_roots
+        self._started = False
         if live_sync is None:
             live_sync = service.settings.get("live_sync") is not False
         self.live_sync: LiveSync | None = None
         if live_sync:
-            self.live_sync = LiveSync(service, roots=sync_roots, parent=self)
-            self.live_sync.imported.connect(self._usage_imported)
-            self.live_sync.reported.connect(self._sync_reported)
+            self._make_live_sync()
+        self.window.settings_applied.connect(self._settings_applied)
+
+    def _make_live_sync(self) -> LiveSync:
+        sync = LiveSync(self.service, roots=self._sync_roots, parent=self)
+        sync.imported.connect(self._usage_imported)
+        sync.reported.connect(self._sync_reported)
+        self.live_sync = sync
+        return sync
+
+    def _settings_applied(self) -> None:
+        """Turn live sync on or off as the settings now say."""
+        wanted = self.service.settings.get("live_sync") is not False
+        if wanted and self.live_sync is None:
+            sync = self._make_live_sync()
+            if self._started:
+                sync.start()
+        elif not wanted and self.live_sync is not None:
+            self.live_sync.stop()
+            self.live_sync = None
 
     def _connect_tray(self, tray: Tray) -> None:
         tray.quick_requested.connect(self.show_quick)
@@ -110,6 +129,7 @@ class Shell(QObject):
             QApplication.instance().setQuitOnLastWindowClosed(False)  # type: ignore[union-attr]
         self._timer.start()
         QTimer.singleShot(0, self.refresh_status)
+        self._started = True
         if self.live_sync is not None:
             self.live_sync.start()
 
