@@ -77,19 +77,34 @@ def test_switches_and_addresses_round_trip_and_are_checked(qtbot: QtBot) -> None
 def test_a_key_set_in_the_app_is_in_no_file_the_app_writes(
     qtbot: QtBot, isolated_home: Path
 ) -> None:
+    from fake_providers import running
+
     store = MemoryStore()
     service = Service(secrets=store)
     window = MainWindow(service, runner=inline_runner, delay_ms=0)
     qtbot.addWidget(window)
-    dialog = SettingsDialog(window.settings_values(), secrets=service.secrets)
-    qtbot.addWidget(dialog)
-    dialog.providers.set_key("anthropic", KEY)
-    dialog.providers.switches["anthropic"].setChecked(True)
-    dialog._accept()
-    window.apply_settings(dialog.values())
-    window.editor.setPlainText("a prompt worth recording")
-    window.coordinator.flush()
-    window.record_choice(window._record_dialog())
+    window.set_shown_models([service.catalog.get("claude-sonnet-4-6")], save=False)
+    with running() as server:
+        dialog = SettingsDialog(window.settings_values(), secrets=service.secrets)
+        qtbot.addWidget(dialog)
+        dialog.providers.set_key("anthropic", KEY)
+        dialog.providers.switches["anthropic"].setChecked(True)
+        dialog.providers.base_urls["anthropic"].setText(server.url)
+        dialog._accept()
+        window.apply_settings(dialog.values())
+        # A session that uses the key: an exact online count, a recorded estimate.
+        window.editor.setPlainText("a prompt worth recording")
+        window.coordinator.flush()
+        qtbot.waitUntil(
+            lambda: (
+                bool(window.model.rows())
+                and window.model.rows()[0].estimate is not None
+                and window.model.rows()[0].estimate.exact
+            ),
+            timeout=10_000,
+        )
+        assert any(r.headers.get("x-api-key") == KEY for r in server.requests)
+        window.record_choice(window._record_dialog())
     window.save_window_state()
     service.close()
     assert service.settings.get("remote_count")["anthropic"] is True
