@@ -169,7 +169,10 @@ def test_counter_reports_failures_as_results(server: FakeProviders) -> None:
 
 def test_settings_defaults_and_config(tmp_path: object) -> None:
     assert DEFAULTS["remote_count"] == dict.fromkeys(rc.PROVIDERS, False)
-    assert DEFAULTS["base_urls"] == rc.DEFAULT_BASE_URLS
+    from tokenbudget.core import balances
+
+    # One table of base URLs: the count endpoints' and the balance providers'.
+    assert DEFAULTS["base_urls"] == {**rc.DEFAULT_BASE_URLS, **balances.DEFAULT_BASE_URLS}
     assert DEFAULTS["remote_timeout_s"] == 10
     settings = Settings(tmp_path / "s.json")  # type: ignore[operator]
     default = rc.RemoteConfig.from_settings(settings.get)
