@@ -160,6 +160,24 @@ def test_counter_caches_and_measures_the_anthropic_frame_once(server: FakeProvid
     assert len(server.requests) == 3
 
 
+def test_a_429_leaves_the_provider_alone_for_its_retry_after(server: FakeProviders) -> None:
+    now = [1000.0]
+    counter = rc.RemoteCounter(clock=lambda: now[0])
+    server.mode = "429"  # answers Retry-After: 30
+    first = counter.count("openai", "gpt-5.5", TEXT, KEY, config(server))
+    assert first.reason is not None and first.reason.startswith("rate limited (429")
+    asked = len(server.requests)
+    server.mode = "ok"
+    quiet = counter.count("openai", "gpt-5.5", TEXT + " more", KEY, config(server))
+    assert len(server.requests) == asked  # nothing sent while it waits
+    assert quiet.reason == "rate limited (429); asking again in 30 s"
+    other = counter.count("gemini", "gemini-2.5-flash", TEXT, KEY, config(server))
+    assert other.ok  # other providers are not held back
+    now[0] += 31
+    again = counter.count("openai", "gpt-5.5", TEXT + " more", KEY, config(server))
+    assert again.ok and again.tokens == fake_count(TEXT + " more")
+
+
 def test_counter_reports_failures_as_results(server: FakeProviders) -> None:
     server.mode = "401"
     result = rc.RemoteCounter().count("gemini", "gemini-2.5-flash", TEXT, KEY, config(server))

@@ -22,10 +22,12 @@ import hashlib
 import json
 import socket
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -342,9 +344,17 @@ class RemoteConfig:
 class RemoteCounter:
     """Counts with the endpoints, through a cache; measures Anthropic's frame once per model."""
 
-    def __init__(self, cache: RemoteCache | None = None) -> None:
+    #: How long to leave a provider alone after a 429 that gave no Retry-After.
+    COOL_DOWN_S = 30.0
+
+    def __init__(
+        self, cache: RemoteCache | None = None, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.cache = cache or RemoteCache()
         self._frames: dict[str, int] = {}
+        self._clock = clock
+        #: After a 429, no request to that provider before this moment (``clock`` time).
+        self._quiet_until: dict[str, float] = {}
 
     def count(
         self, provider: str, model: str, text: str, key: str, config: RemoteConfig
@@ -353,6 +363,11 @@ class RemoteCounter:
         digest = text_hash(text)
         base = config.base_urls.get(provider, DEFAULT_BASE_URLS[provider])
         cached = self.cache.get(provider, model, digest)
+        wait = self._quiet_until.get(provider, 0.0) - self._clock()
+        if cached is None and wait > 0:
+            return RemoteResult(
+                provider, model, reason=f"rate limited (429); asking again in {wait:.0f} s"
+            )
         try:
             tokens = cached
             if tokens is None:
@@ -363,6 +378,10 @@ class RemoteCounter:
             frame = None
             if provider == "anthropic":
                 frame = self._frame(model, key, base, config.timeout_s)
+        except RateLimitedError as exc:
+            pause = exc.retry_after if exc.retry_after is not None else self.COOL_DOWN_S
+            self._quiet_until[provider] = self._clock() + pause
+            return RemoteResult(provider, model, reason=exc.reason)
         except RemoteCountError as exc:
             return RemoteResult(provider, model, reason=exc.reason)
         return RemoteResult(provider, model, tokens, frame=frame, cached=cached is not None)
