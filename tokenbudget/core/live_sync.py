@@ -17,18 +17,15 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from tokenbudget.core.errors import TokenbudgetError
+from tokenbudget.core.errors import TokenbudgetError, UserInputError
 from tokenbudget.core.importers import IMPORTERS, get_importer
 from tokenbudget.core.importers.base import (
-    SOURCE_CLAUDE_CODE,
-    SOURCE_CODEX,
-    SOURCE_GEMINI_CLI,
     Problem,
 )
 
@@ -71,17 +68,12 @@ class SyncReport:
     errors: tuple[str, ...] = ()
 
 
-_READS: Final[Mapping[str, Callable[[Path], bool]]] = {
-    SOURCE_CLAUDE_CODE: lambda p: p.suffix == ".jsonl",
-    SOURCE_CODEX: lambda p: p.suffix == ".jsonl",
-    SOURCE_GEMINI_CLI: lambda p: p.suffix in (".json", ".jsonl") and p.parent.name == "chats",
-}
-
-
 def reads(importer: str, path: Path) -> bool:
     """Whether ``importer`` reads the file ``path`` when it scans a folder holding it."""
-    accepts = _READS.get(importer)
-    return accepts is not None and accepts(path)
+    try:
+        return get_importer(importer).reads(path)
+    except UserInputError:
+        return False
 
 
 def watch_roots(

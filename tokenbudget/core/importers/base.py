@@ -163,6 +163,10 @@ class Importer(Protocol):
         """Where the tool keeps its logs (they may not exist)."""
         ...
 
+    def reads(self, path: Path) -> bool:
+        """Whether a scan of a folder holding ``path`` reads that file."""
+        ...
+
     def scan(self, roots: Sequence[Path], state: Mapping[str, Any]) -> ImportResult:
         """Read what is new under ``roots`` (directories or single files) since ``state``."""
         ...

@@ -75,6 +75,10 @@ class ClaudeCodeImporter:
         config = expand(xdg, home) if xdg else home / ".config"
         return [config / "claude" / "projects", home / ".claude" / "projects"]
 
+    def reads(self, path: Path) -> bool:
+        """Whether a scan of a folder holding ``path`` reads it (``**/*.jsonl``)."""
+        return path.suffix == ".jsonl"
+
     def scan(self, roots: Sequence[Path], state: Mapping[str, Any]) -> ImportResult:
         """Read new assistant rows under ``roots``; one record per response."""
         best: dict[str, ImportedUsage] = {}

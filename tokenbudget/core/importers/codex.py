@@ -126,6 +126,10 @@ class CodexImporter:
         base = expand(configured, home) if configured else home / ".codex"
         return [base / "sessions", base / "archived_sessions"]
 
+    def reads(self, path: Path) -> bool:
+        """Whether a scan of a folder holding ``path`` reads it (``**/*.jsonl``)."""
+        return path.suffix == ".jsonl"
+
     def scan(self, roots: Sequence[Path], state: Mapping[str, Any]) -> ImportResult:
         """Read new token counts under ``roots``; one record per step of each session."""
         found: dict[str, ImportedUsage] = {}

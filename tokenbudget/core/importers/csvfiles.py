@@ -213,6 +213,10 @@ class CsvImporter:
         """None: CSV files are chosen by the user."""
         return []
 
+    def reads(self, path: Path) -> bool:
+        """Whether a scan of a folder holding ``path`` reads it (``**/*.csv``)."""
+        return path.suffix == ".csv"
+
     def scan(self, roots: Sequence[Path], state: Mapping[str, Any]) -> ImportResult:
         """Read every new or changed ``*.csv`` under ``roots`` (each file whole)."""
         found: dict[tuple[str, str], ImportedUsage] = {}

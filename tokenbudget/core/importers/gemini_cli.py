@@ -65,6 +65,10 @@ class GeminiCliImporter:
         base = expand(configured, home) if configured else home
         return [base / ".gemini" / "tmp"]
 
+    def reads(self, path: Path) -> bool:
+        """Whether a scan of a folder holding ``path`` reads it (``*/chats/*.json[l]``)."""
+        return path.suffix in (".json", ".jsonl") and path.parent.name == "chats"
+
     def scan(self, roots: Sequence[Path], state: Mapping[str, Any]) -> ImportResult:
         """Read new and updated messages under ``roots``."""
         latest: dict[str, ImportedUsage] = {}
