@@ -15,8 +15,6 @@ becomes a ``BalanceError`` with a short reason for the card; the key never appea
 
 from __future__ import annotations
 
-import json
-import socket
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
@@ -27,6 +25,12 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 from tokenbudget.core.errors import TokenbudgetError
+from tokenbudget.core.remote_count import (
+    BadResponseError,
+    RemoteCountError,
+    RemoteTimeoutError,
+    send_json,
+)
 
 PROVIDERS: Final = ("deepseek", "moonshot", "openrouter")
 
@@ -151,27 +155,22 @@ def fetch_balance(
         method="GET",
     )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            body = response.read(_MAX_BODY + 1)
-    except urllib.error.HTTPError as err:
-        err.close()
-        raise BalanceError(_http_reason(err.code)) from None
-    except TimeoutError:
-        raise BalanceError("no answer in time") from None
-    except urllib.error.URLError as err:
-        if isinstance(err.reason, TimeoutError | socket.timeout):
-            raise BalanceError("no answer in time") from None
-        raise BalanceError("cannot reach the provider") from None
-    except (OSError, ValueError):
-        raise BalanceError("cannot reach the provider") from None
-    if len(body) > _MAX_BODY:
-        raise BalanceError("unexpected answer (too long)")
-    try:
-        data = json.loads(body.decode("utf-8"), parse_float=Decimal)
-    except (UnicodeDecodeError, ValueError):
-        raise BalanceError("unexpected answer (not JSON)") from None
+        data = send_json(request, timeout, parse_float=Decimal, max_body=_MAX_BODY)
+    except RemoteCountError as exc:
+        raise BalanceError(_reason(exc)) from None
     currency, amount = parse(data, base)
     return Balance(provider, currency, amount, now)
+
+
+def _reason(exc: RemoteCountError) -> str:
+    """The balance card's wording for a failed request."""
+    if exc.status is not None:
+        return _http_reason(exc.status)
+    if isinstance(exc, RemoteTimeoutError):
+        return "no answer in time"
+    if isinstance(exc, BadResponseError):
+        return f"unexpected answer ({exc.detail})"
+    return "cannot reach the provider"
 
 
 def _http_reason(code: int) -> str:

@@ -97,6 +97,11 @@ class RemoteTimeoutError(RemoteCountError):
 class BadResponseError(RemoteCountError):
     """The answer was not the JSON shape expected."""
 
+    def __init__(self, reason: str, *, detail: str = "unexpected shape") -> None:
+        super().__init__(reason)
+        #: What was wrong, in a few words ("not JSON", "too long").
+        self.detail = detail
+
 
 @dataclass(frozen=True)
 class Endpoint:
@@ -200,10 +205,25 @@ def post_json(ep: Endpoint, timeout: float) -> Any:
     request = urllib.request.Request(
         ep.url, data=json.dumps(ep.body).encode("utf-8"), headers=ep.headers, method="POST"
     )
+    return send_json(request, timeout)
+
+
+def send_json(
+    request: urllib.request.Request,
+    timeout: float,
+    *,
+    parse_float: Callable[[str], Any] | None = None,
+    max_body: int | None = None,
+) -> Any:
+    """Send ``request`` and decode its JSON answer.
+
+    Every failure becomes a ``RemoteCountError`` whose reason never contains the request's
+    headers (the key). Also used for the balance endpoints (``core.balances``).
+    """
     error: RemoteCountError
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            raw = response.read()
+            raw = response.read() if max_body is None else response.read(max_body + 1)
     except urllib.error.HTTPError as exc:
         error = _http_error(exc.code, exc.headers.get("Retry-After") if exc.headers else None)
         exc.close()
@@ -212,16 +232,18 @@ def post_json(ep: Endpoint, timeout: float) -> Any:
             error = RemoteTimeoutError(f"timed out after {timeout:g} s")
         else:
             error = OfflineError(f"offline or unreachable ({_short(exc.reason)})")
-    except OSError as exc:  # includes TimeoutError raised while reading
+    except (OSError, ValueError) as exc:  # includes TimeoutError raised while reading
         if _is_timeout(exc):
             error = RemoteTimeoutError(f"timed out after {timeout:g} s")
         else:
             error = OfflineError(f"connection failed ({type(exc).__name__})")
     else:
+        if max_body is not None and len(raw) > max_body:
+            raise BadResponseError("malformed response (too long)", detail="too long")
         try:
-            return json.loads(raw)
+            return json.loads(raw, parse_float=parse_float)
         except ValueError:
-            raise BadResponseError("malformed response (not JSON)") from None
+            raise BadResponseError("malformed response (not JSON)", detail="not JSON") from None
     raise error from None
 
 
