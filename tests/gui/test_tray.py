@@ -262,3 +262,14 @@ def test_live_sync_follows_the_setting(qtbot: QtBot, shell: Shell) -> None:
     assert shell.live_sync is None and shell.service.settings.get("live_sync") is False
     shell.window.apply_settings(replace(values, live_sync=True))
     assert shell.live_sync is not None
+
+
+def test_without_a_tray_alerts_show_in_the_status_bar(
+    qtbot: QtBot, registry: TokenizerRegistry
+) -> None:
+    shell = make_shell(qtbot, registry, tray=False)
+    add_budget(shell.service)
+    spend(shell.service, 8_500_000)
+    shell.refresh_status()
+    assert shell.window.statusBar().currentMessage().startswith("Main: 85 % of budget.")
+    shell.close()

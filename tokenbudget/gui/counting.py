@@ -12,7 +12,7 @@ Backends:
   interpreter never shares its lock with a tokenizer, so a 10 MB count cannot stall it, and the
   vocabularies live in the child.
 * ``ThreadBackend`` (tests, and anything that wants counting in-process): pure-Python jobs
-  handed to a runner: inline in tests, the one worker thread otherwise.
+  handed to a runner (tests pass an inline one).
 
 Either way results arrive in a plain ``queue.SimpleQueue`` that the UI thread drains on a short
 timer while requests are outstanding: no worker ever calls into Qt (PySide6 6.12.0 on Python
@@ -23,10 +23,8 @@ pyproject.toml).
 from __future__ import annotations
 
 import queue
-import sys
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
@@ -45,36 +43,6 @@ from tokenbudget.gui.estimate_model import Row
 Runner = Callable[[Callable[[], None]], None]
 #: The exact online count (or why there is none) for a model and a job id, if any.
 RemoteLookup = Callable[[ModelInfo, int], RemoteResult | None]
-
-
-_EXECUTOR: ThreadPoolExecutor | None = None
-
-
-def executor() -> ThreadPoolExecutor:
-    """The app's one worker thread.
-
-    One, not more: CPython hands the GIL to a waiting thread fairly only when two threads
-    compete. With the UI thread and two busy workers, the UI thread was starved of the GIL
-    for seconds while 10 MB were counted. The vocabularies still use every core inside their
-    own native code, which runs without the GIL.
-    """
-    global _EXECUTOR  # noqa: PLW0603 - one pool for the process, made on first use
-    if _EXECUTOR is None:
-        _EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tokenbudget")
-        # The view calls back into Python for every cell it paints, and each callback must
-        # win the GIL back from the worker: at the default 5 ms per hand-over, one repaint of
-        # the table waited for seconds while a large text was counted. 0.2 ms bounds it.
-        sys.setswitchinterval(0.0002)
-    return _EXECUTOR
-
-
-def pool_runner() -> Runner:
-    """A runner that executes jobs on the app's worker threads."""
-
-    def run(job: Callable[[], None]) -> None:
-        executor().submit(job)
-
-    return run
 
 
 def inline_runner(job: Callable[[], None]) -> None:
@@ -259,7 +227,6 @@ class CountCoordinator(QObject):
         runner: Runner | None = None,
         delay_ms: int = 150,
         counter: Callable[[Service, str, str], int] = count_key,
-        in_process: bool = False,
         parent: QObject | None = None,
     ) -> None:
         """A coordinator counting in a child process, or with ``runner`` when one is given.
@@ -268,8 +235,7 @@ class CountCoordinator(QObject):
             service: Prices and the catalogue.
             runner: Counts in this process, each job handed to it (tests pass an inline one).
             delay_ms: The debounce.
-            counter: Counts one key in this process (with ``runner`` or ``in_process``).
-            in_process: Count on the worker thread instead of in a child process.
+            counter: Counts one key in this process (with ``runner``).
             parent: The Qt parent.
         """
         super().__init__(parent)
@@ -285,10 +251,8 @@ class CountCoordinator(QObject):
         # Results from worker threads; drained on the UI thread (see the module docstring).
         self._results: queue.SimpleQueue[Message] = queue.SimpleQueue()
         self.backend: ThreadBackend | ProcessBackend
-        if runner is not None or in_process:
-            self.backend = ThreadBackend(
-                service, self._results.put, runner or pool_runner(), counter
-            )
+        if runner is not None:
+            self.backend = ThreadBackend(service, self._results.put, runner, counter)
         else:
             self.backend = ProcessBackend(self._results.put)
         self._outstanding = 0

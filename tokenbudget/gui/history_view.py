@@ -91,7 +91,7 @@ def _executor(name: str) -> ThreadPoolExecutor:
     """One worker thread per purpose for the process, made on first use."""
     if name not in _EXECUTORS:
         _EXECUTORS[name] = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
-        # As in counting.executor(): the UI thread gets the GIL back within 0.2 ms, so a
+        # A short switch interval: the UI thread gets the GIL back within 0.2 ms, so a
         # long search never stalls a repaint.
         sys.setswitchinterval(min(sys.getswitchinterval(), 0.0002))
     return _EXECUTORS[name]

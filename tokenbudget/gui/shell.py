@@ -72,7 +72,6 @@ class Shell(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(STATUS_INTERVAL_MS)
         self._timer.timeout.connect(self.refresh_status)
-        self.last_alerts: list[str] = []
         self._sync_roots = sync_roots
         self._started = False
         if live_sync is None:
@@ -263,11 +262,10 @@ class Shell(QObject):
             return
         alerts = self.service.due_alerts(statuses)
         for alert in alerts:
-            title, body = alert_text(self, alert)
-            self.last_alerts.append(title)
             if self.tray is not None:
                 self.tray.notify(alert)
             else:
+                title, body = alert_text(self, alert)
                 self.window.statusBar().showMessage(f"{title}. {body}", 30_000)
         if alerts:
             try:
