@@ -358,3 +358,23 @@ def test_other_sources_take_the_newest_record(ledger: Ledger) -> None:
     (b,) = ledger.add_entries([corrected])
     assert a == b
     assert ledger.entry(a).tokens == TokenCounts(480, 0, 0, 0, 60)
+
+
+def test_duplicate_rule_is_one_table_for_sql_and_python(tmp_path: Path) -> None:
+    """The ledger's upsert and ``replaces`` decide alike for every source in the table."""
+    from tokenbudget.core.entries import DUPLICATE_WINNERS, replaces
+
+    at = datetime(2026, 5, 1, tzinfo=UTC)
+    small, large = TokenCounts(1, 0, 0, 0, 5), TokenCounts(1, 0, 0, 0, 9)
+    with Ledger.open(tmp_path / "l.db") as ledger:
+        for source in [*DUPLICATE_WINNERS, "codex", "csv"]:
+            for first, second in ((small, large), (large, small), (large, large)):
+                ref = f"{source}-{first.output_tokens}-{second.output_tokens}"
+                for tokens in (first, second):
+                    ledger.add_entry(
+                        NewEntry(at, "x", "m", tokens, None, None, source=source, source_ref=ref)
+                    )
+                stored = [e for e in ledger.history() if e.source_ref == ref]
+                assert len(stored) == 1
+                want = second if replaces(source, first, second) else first
+                assert stored[0].tokens == want, (source, first, second)

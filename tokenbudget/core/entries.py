@@ -12,8 +12,11 @@ micro-units plus an ISO currency code), so a later price change never rewrites h
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import Enum
+from typing import Final
 
 from tokenbudget.core.costing import Usage
 from tokenbudget.core.errors import UserInputError
@@ -21,6 +24,48 @@ from tokenbudget.core.errors import UserInputError
 #: Where an entry came from; importers use their own names (``claude-code``, ``codex`` ...).
 SOURCE_ESTIMATE = "estimate"
 SOURCE_MANUAL = "manual"
+
+
+class DuplicateWinner(Enum):
+    """Which record wins when a ``(source, source_ref)`` is recorded again."""
+
+    #: The newest record replaces the stored one (Gemini rewrites a message as it completes;
+    #: Codex and CSV references name identical content).
+    NEWEST = "newest"
+    #: The record with strictly more output replaces the stored one; a tie keeps the stored
+    #: record. Claude Code writes one row per streamed chunk of a response and several files
+    #: can repeat a row, so the final chunk (the most output) wins in any order.
+    MOST_OUTPUT = "most_output"
+
+
+#: The one table of the duplicate rule: the ledger's upsert (``upsert_keeps_stored_sql``) and
+#: every importer's in-run deduplication (``replaces``) read it. Sources not named: NEWEST.
+DUPLICATE_WINNERS: Final[Mapping[str, DuplicateWinner]] = {
+    "claude-code": DuplicateWinner.MOST_OUTPUT,
+}
+
+
+def duplicate_winner(source: str) -> DuplicateWinner:
+    """The rule for re-recorded references of ``source``."""
+    return DUPLICATE_WINNERS.get(source, DuplicateWinner.NEWEST)
+
+
+def replaces(source: str, old: TokenCounts, new: TokenCounts) -> bool:
+    """Whether a record ``new`` replaces the stored ``old`` of the same ``(source, ref)``."""
+    if duplicate_winner(source) is DuplicateWinner.MOST_OUTPUT:
+        return new.output_tokens > old.output_tokens
+    return True
+
+
+def upsert_replaces_sql(new: str = "excluded", stored: str = "entries") -> str:
+    """The same rule as ``replaces``, as an SQL condition for ``ON CONFLICT ... WHERE``."""
+    most_output = sorted(
+        s for s, w in DUPLICATE_WINNERS.items() if w is DuplicateWinner.MOST_OUTPUT
+    )
+    if not most_output:
+        return "1"
+    names = ", ".join("'" + s.replace("'", "''") + "'" for s in most_output)
+    return f"({new}.source NOT IN ({names}) OR {new}.output_tokens > {stored}.output_tokens)"
 
 
 @dataclass(frozen=True)

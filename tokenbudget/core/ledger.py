@@ -27,7 +27,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from tokenbudget.core.entries import Entry, NewEntry, TokenCounts
+from tokenbudget.core.entries import (
+    Entry,
+    NewEntry,
+    TokenCounts,
+    upsert_replaces_sql,
+)
 from tokenbudget.core.errors import TokenbudgetError, UserInputError
 from tokenbudget.core.ledger_text import (
     ensure_text_index,
@@ -249,10 +254,7 @@ _TOKEN_COLUMNS = (
 )
 
 
-#: Re-recording a (source, source_ref) follows ``importers.base.prefer_new``: Claude Code keeps
-#: the row with the most output (the final chunk of a streamed response, whatever order the
-#: rows come in; a tie keeps the stored row); for every other source the newest record wins
-#: (Gemini rewrites a message as it completes; Codex and CSV references name identical content).
+#: Re-recording a (source, source_ref) follows the one rule, ``entries.DUPLICATE_WINNERS``.
 _UPSERT = (
     f"INSERT INTO entries ({_ENTRY_COLUMNS}) VALUES ({', '.join('?' * 16)}) "
     "ON CONFLICT (source, source_ref) WHERE source_ref IS NOT NULL DO UPDATE SET "
@@ -260,7 +262,7 @@ _UPSERT = (
     + ", ".join(f"{c} = excluded.{c}" for c in _TOKEN_COLUMNS)
     + ", cost_micros = excluded.cost_micros, currency = excluded.currency, "
     "note = COALESCE(excluded.note, entries.note), requests = excluded.requests "
-    "WHERE excluded.source != 'claude-code' OR excluded.output_tokens > entries.output_tokens"
+    f"WHERE {upsert_replaces_sql()}"
 )
 
 
@@ -572,7 +574,7 @@ class Ledger:
         """Record many entries (and optionally an importer's state) in one transaction.
 
         An entry whose ``(source, source_ref)`` is already recorded replaces the stored one
-        by the rule of ``importers.base.prefer_new`` (see ``_UPSERT``): importing twice adds
+        by the rule of ``entries.DUPLICATE_WINNERS`` (see ``_UPSERT``): importing twice adds
         nothing.
 
         Returns:

@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from tokenbudget.core.entries import NewEntry, TokenCounts
+from tokenbudget.core.entries import replaces as prefer_new
 from tokenbudget.core.errors import UserInputError
-from tokenbudget.core.importers import IMPORTERS, ImportedUsage, get_importer, prefer_new
+from tokenbudget.core.importers import IMPORTERS, ImportedUsage, get_importer
 from tokenbudget.core.importers.base import (
     MAX_PROBLEMS_PER_FILE,
     FileCursor,

@@ -9,7 +9,8 @@ from pathlib import Path
 from importer_support import FIXTURES, totals
 
 from tokenbudget.core.entries import TokenCounts
-from tokenbudget.core.importers import get_importer, prefer_new
+from tokenbudget.core.entries import replaces as prefer_new
+from tokenbudget.core.importers import get_importer
 from tokenbudget.core.importers.base import HUGE_LINE, ImportedUsage
 from tokenbudget.core.importers.claude_code import ClaudeCodeImporter
 

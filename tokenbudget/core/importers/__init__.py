@@ -13,7 +13,6 @@ from tokenbudget.core.importers.base import (
     Importer,
     ImportResult,
     Problem,
-    prefer_new,
 )
 from tokenbudget.core.importers.claude_code import ClaudeCodeImporter
 from tokenbudget.core.importers.codex import CodexImporter
@@ -53,7 +52,6 @@ __all__ = [
     "Importer",
     "Problem",
     "get_importer",
-    "prefer_new",
     "read_csv",
     "read_generic_csv",
     "write_csv",

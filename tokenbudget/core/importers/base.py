@@ -74,7 +74,7 @@ class ImportedUsage:
         source: The importer's name (``claude-code``, ``codex``, ``gemini-cli``, ``csv``), or
             the original source of a row of our own CSV export.
         source_ref: Unique within ``source`` and stable across runs: the ledger upserts on
-            ``(source, source_ref)``; ``prefer_new`` says which side wins.
+            ``(source, source_ref)``; ``entries.replaces`` says which side wins.
         note: Free text, or None.
         requests: How many requests the record stands for.
         cost_micros: A cost the file states itself (only our own CSV export carries one), in
@@ -170,20 +170,6 @@ class Importer(Protocol):
     def scan(self, roots: Sequence[Path], state: Mapping[str, Any]) -> ImportResult:
         """Read what is new under ``roots`` (directories or single files) since ``state``."""
         ...
-
-
-def prefer_new(source: str, old: TokenCounts, new: TokenCounts) -> bool:
-    """Whether an upsert on ``(source, source_ref)`` should replace the stored record.
-
-    Claude Code writes one row per streamed chunk of a response and several files can repeat
-    a row, so its records keep the largest output (the final chunk) whatever order they come
-    in; on a tie the stored record stays, as the importer does within one run. Every other
-    source's latest record is the truth (Gemini rewrites a message as it completes; Codex and
-    CSV references name identical content).
-    """
-    if source == SOURCE_CLAUDE_CODE:
-        return new.output_tokens > old.output_tokens
-    return True
 
 
 # --- values --------------------------------------------------------------------------------

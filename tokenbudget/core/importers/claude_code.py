@@ -23,7 +23,7 @@ Duplicates: a streamed response is written as several rows with the same ``messa
 ``requestId``, each carrying the usage so far, and a sub-agent file can replay a row of its
 parent. The key ``<message id>:<request id>`` (the message id alone without a request id)
 is the ``source_ref``; the row with the largest ``output_tokens`` wins, within a run here and
-across runs in the ledger (``base.prefer_new``).
+across runs in the ledger (the one rule, ``entries.DUPLICATE_WINNERS``).
 
 Speed: a line is parsed only if it contains both ``"usage"`` and ``"assistant"``; other lines
 are only checked to be framed as an object (so a truncated line is still reported). A line
@@ -38,7 +38,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from tokenbudget.core.entries import TokenCounts
+from tokenbudget.core.entries import TokenCounts, replaces
 from tokenbudget.core.importers.base import (
     SOURCE_CLAUDE_CODE,
     FileCursor,
@@ -106,7 +106,7 @@ class ClaudeCodeImporter:
                     continue
                 if record is not None:
                     old = best.get(record.source_ref)
-                    if old is None or record.tokens.output_tokens > old.tokens.output_tokens:
+                    if old is None or replaces(SOURCE_CLAUDE_CODE, old.tokens, record.tokens):
                         best[record.source_ref] = record
                         best_output[record.source_ref] = record.tokens.output_tokens
             for line in stream.oversized:
