@@ -14,9 +14,9 @@ from tokenbudget.core.catalog import (
     DEFAULT_MODELS,
     PROVIDER_NAMES,
     counting_for,
-    load_catalog,
     parse_pricing,
 )
+from tokenbudget.core.catalog_files import load_catalog
 from tokenbudget.core.errors import CatalogError, UnknownModelError
 from tokenbudget.core.tokenizers import TokenizerRegistry
 
