@@ -147,10 +147,11 @@ def load_catalog_or_bundled(
         CatalogError: only when the bundled files themselves are malformed.
     """
     tokenizer_ids = list(tokenizer_ids)
+    yours = ", ".join(str(p) for p in (overrides_file, updated_dir) if p is not None)
     attempts = (
         (updated_dir, overrides_file, ""),
-        (updated_dir, None, "your price overrides"),
-        (None, None, "your price files"),
+        (updated_dir, None, f"your price overrides ({overrides_file})"),
+        (None, None, f"your price files ({yours})"),
     )
     first: CatalogError | None = None
     for updated, overrides, left_out in attempts:
@@ -166,7 +167,6 @@ def load_catalog_or_bundled(
             continue
         if first is None:
             return catalog, None
-        reason = " ".join(str(first).split())
-        return catalog, f"{reason}; started without {left_out}"
+        return catalog, f"{' '.join(str(first).split())}; started without {left_out}"
     assert first is not None
     raise first
