@@ -297,6 +297,16 @@ def test_the_service_starts_with_a_broken_prices_json(isolated_home: Path) -> No
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text('{"gpt-5.5": {"input_cost_per_token": 1e-06,}}', encoding="utf-8")
     service = Service()
+    service.recover_prices = True  # as the window does
     assert "gpt-5.5" in service.catalog
     warning = service.settings_warning
     assert warning is not None and "prices.json" in warning and "not valid JSON" in warning
+
+
+def test_strict_loading_still_refuses_a_broken_prices_json(tmp_path: Path) -> None:
+    path = tmp_path / "prices.json"
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(CatalogError, match="not valid JSON"):
+        load_catalog_or_bundled(
+            PRICES, overrides_file=path, tokenizer_ids=TOKENIZER_IDS, strict=True
+        )

@@ -1,9 +1,9 @@
 """Reading the catalogue's files: the price snapshot in use, the CNY list prices, the overrides.
 
 ``load_catalog`` is strict: a malformed file is a ``CatalogError``. ``load_catalog_or_bundled``
-is what the app starts with: a broken user file (``prices.json``, or a fetched snapshot) must
-not stop it, so the file is left out, the catalogue is built from the rest, and one line says
-what was left out and why.
+is what the window starts with: a broken user file (``prices.json``, or a fetched snapshot)
+must not stop it, so the file is left out, the catalogue is built from the rest, and one line
+says what was left out and why.
 """
 
 from __future__ import annotations
@@ -134,11 +134,14 @@ def load_catalog_or_bundled(
     updated_dir: Path | None = None,
     overrides_file: Path | None = None,
     tokenizer_ids: Iterable[str] = (),
+    strict: bool = False,
 ) -> tuple[Catalog, str | None]:
     """The catalogue, leaving out a broken user file instead of failing; and why, if one was.
 
     Tries everything, then without the overrides, then the bundled snapshot alone (a
-    bundled file that is broken is a bug of the release and still raises).
+    bundled file that is broken is a bug of the release and still raises). With ``strict``
+    (the command line: a cost from a silently skipped override would mislead), any broken
+    file raises, as ``load_catalog`` does.
 
     Returns:
         The catalogue and a one-line warning (None when every file was read).
@@ -154,7 +157,7 @@ def load_catalog_or_bundled(
         (None, None, f"your price files ({yours})"),
     )
     first: CatalogError | None = None
-    for updated, overrides, left_out in attempts:
+    for updated, overrides, left_out in attempts[:1] if strict else attempts:
         try:
             catalog = load_catalog(
                 bundled_dir,

@@ -170,6 +170,8 @@ class Service:
         self._ledger: Ledger | None = None
         #: False to refuse a corrupt ledger instead of moving it aside (``--no-recover``).
         self.recover_ledger = True
+        #: True to start without a broken prices.json (reported in ``settings_warning``).
+        self.recover_prices = False
 
     @property
     def secrets(self) -> SecretStore:
@@ -191,6 +193,7 @@ class Service:
                 updated_dir=paths.price_snapshot_dir(),
                 overrides_file=paths.price_overrides_file(),
                 tokenizer_ids=self.registry.ids(),
+                strict=not self.recover_prices,
             )
             self.settings_warning = warning or self.settings_warning
         return self._catalog
