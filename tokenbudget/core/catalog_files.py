@@ -150,11 +150,11 @@ def load_catalog_or_bundled(
         CatalogError: only when the bundled files themselves are malformed.
     """
     tokenizer_ids = list(tokenizer_ids)
-    yours = ", ".join(str(p) for p in (overrides_file, updated_dir) if p is not None)
-    attempts = (
-        (updated_dir, overrides_file, ""),
-        (updated_dir, None, f"your price overrides ({overrides_file})"),
-        (None, None, f"your price files ({yours})"),
+    # (snapshot directory, overrides, the file left out when this attempt is the one that works)
+    attempts: tuple[tuple[Path | None, Path | None, Path | None], ...] = (
+        (updated_dir, overrides_file, None),
+        (updated_dir, None, overrides_file),
+        (None, None, updated_dir),
     )
     first: CatalogError | None = None
     for updated, overrides, left_out in attempts[:1] if strict else attempts:
@@ -170,6 +170,9 @@ def load_catalog_or_bundled(
             continue
         if first is None:
             return catalog, None
-        return catalog, f"{' '.join(str(first).split())}; started without {left_out}"
+        reason = " ".join(str(first).split())
+        if str(left_out) not in reason:
+            reason = f"{left_out}: {reason}"
+        return catalog, f"{reason}; started without that file"
     assert first is not None
     raise first
