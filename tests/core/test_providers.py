@@ -121,3 +121,12 @@ def test_plan_add_with_a_misspelt_provider_is_refused(capsys: pytest.CaptureFixt
     assert len(err.strip().splitlines()) == 1
     assert app.main(["plan", "list", "--json"]) == 0
     assert capsys.readouterr().out.strip() == "[]"  # nothing was added
+
+
+def test_models_of_a_provider_by_alias() -> None:
+    from tokenbudget.core.service import Service
+
+    service = Service()
+    qwen = service.models("qwen")
+    assert qwen and {m.provider for m in qwen} == {"dashscope"}
+    assert service.models("Claude") == service.models("anthropic")
