@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tokenbudget.core import estimate, paths
-from tokenbudget.core.catalog import Catalog, ModelInfo, load_catalog
+from tokenbudget.core.catalog import Catalog, ModelInfo
+from tokenbudget.core.catalog_files import load_catalog_or_bundled
 from tokenbudget.core.costing import Usage, request_cost
-from tokenbudget.core.errors import SettingsError, UserInputError
+from tokenbudget.core.errors import UnknownProviderError, UserInputError
 from tokenbudget.core.money import Money, check_currency, to_micros
+from tokenbudget.core.providers import resolve_provider
 from tokenbudget.core.recording import find_model, kept_prompt_text, price, price_model
 from tokenbudget.core.settings import Settings
 from tokenbudget.core.tokenizers import TokenizerRegistry
@@ -161,16 +163,15 @@ class Service:
         self._secrets = secrets
         self.settings_warning: str | None = None
         if settings is None:
-            try:
-                settings = Settings.load(paths.config_dir() / "settings.json")
-            except SettingsError as exc:
-                self.settings_warning = str(exc)
-                settings = Settings(paths.config_dir() / "settings.json")
+            settings = Settings.load_or_defaults(paths.config_dir() / "settings.json")
+            self.settings_warning = settings.warning
         self.settings = settings
         self._catalog = catalog
         self._ledger: Ledger | None = None
         #: False to refuse a corrupt ledger instead of moving it aside (``--no-recover``).
         self.recover_ledger = True
+        #: True to start without a broken prices.json (reported in ``settings_warning``).
+        self.recover_prices = False
 
     @property
     def secrets(self) -> SecretStore:
@@ -187,12 +188,14 @@ class Service:
     def catalog(self) -> Catalog:
         """The model catalogue, loaded on first use."""
         if self._catalog is None:
-            self._catalog = load_catalog(
+            self._catalog, warning = load_catalog_or_bundled(
                 paths.resources_dir() / "prices",
                 updated_dir=paths.price_snapshot_dir(),
                 overrides_file=paths.price_overrides_file(),
                 tokenizer_ids=self.registry.ids(),
+                strict=not self.recover_prices,
             )
+            self.settings_warning = warning or self.settings_warning
         return self._catalog
 
     def resolve_models(self, names: Sequence[str]) -> list[ModelInfo]:
@@ -341,7 +344,10 @@ class Service:
         every = self.catalog.all()
         if provider is None:
             return every
-        wanted = provider.lower()
+        try:  # an alias ("qwen", "claude") names the provider's id
+            wanted = resolve_provider(provider).id
+        except UnknownProviderError:
+            wanted = provider.lower()
         chosen = [m for m in every if wanted in (m.provider.lower(), m.provider_name.lower())]
         if not chosen:
             names = ", ".join(self.catalog.providers())

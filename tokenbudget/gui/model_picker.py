@@ -77,7 +77,7 @@ _BAND = 1 << 24  # sort keys: band (favourite, shown at opening, other) * _BAND 
 _PROVIDER_NAMES = (
     QT_TRANSLATE_NOOP("Providers", "OpenAI"),
     QT_TRANSLATE_NOOP("Providers", "Anthropic"),
-    QT_TRANSLATE_NOOP("Providers", "Google"),
+    QT_TRANSLATE_NOOP("Providers", "Google Gemini"),
     QT_TRANSLATE_NOOP("Providers", "DeepSeek"),
     QT_TRANSLATE_NOOP("Providers", "Alibaba Qwen"),
     QT_TRANSLATE_NOOP("Providers", "Zhipu GLM"),
