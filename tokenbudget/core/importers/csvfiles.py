@@ -29,19 +29,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, Final, Protocol, TextIO
 
-from tokenbudget.core.entries import TokenCounts
+from tokenbudget.core.entries import NewEntry, TokenCounts
 from tokenbudget.core.errors import UserInputError
-from tokenbudget.core.importers.base import (
-    SOURCE_CSV,
-    FileCursor,
-    ImportedUsage,
-    ImportResult,
-    Problem,
-    ProblemLog,
-    discover,
+from tokenbudget.core.importers.base import SOURCE_CSV, ImportResult, Problem, ProblemLog
+from tokenbudget.core.importers.scan import Found, discover, scan_files
+from tokenbudget.core.importers.streaming import FileCursor
+from tokenbudget.core.importers.values import (
+    MAX_COUNT,
+    TOKEN_FIELDS,
+    checked_cost,
     guess_provider,
     parse_time,
-    scan_files,
+    usage_entry,
 )
 from tokenbudget.core.money import check_currency, from_micros, parse_decimal, to_micros
 
@@ -63,18 +62,11 @@ EXPORT_COLUMNS: Final = (
     "note",
 )
 _REQUIRED: Final = ("time_utc", "provider", "model", "input_tokens", "output_tokens")
-_TOKEN_FIELDS: Final = (
-    "input_tokens",
-    "cache_read_tokens",
-    "cache_write_5m_tokens",
-    "cache_write_1h_tokens",
-    "output_tokens",
-)
 GENERIC_FIELDS: Final = (
     "time",
     "provider",
     "model",
-    *_TOKEN_FIELDS,
+    *TOKEN_FIELDS,
     "requests",
     "note",
     "source_ref",
@@ -147,7 +139,7 @@ def write_csv(entries: Iterable[ExportableEntry], file: TextIO) -> int:
     return rows
 
 
-def read_csv(file: TextIO, name: str = "<csv>") -> tuple[list[ImportedUsage], list[Problem]]:
+def read_csv(file: TextIO, name: str = "<csv>") -> tuple[list[NewEntry], list[Problem]]:
     """Read our own export back; ``name`` labels problems."""
     problems: list[Problem] = []
     log = ProblemLog(name, problems)
@@ -163,7 +155,7 @@ def read_generic_csv(
     default_provider: str | None = None,
     default_model: str | None = None,
     name: str = "<csv>",
-) -> tuple[list[ImportedUsage], list[Problem]]:
+) -> tuple[list[NewEntry], list[Problem]]:
     """Read another tool's CSV through ``mapping`` (``{our field: their column}``).
 
     Raises:
@@ -219,7 +211,7 @@ class CsvImporter:
 
     def scan(self, roots: Sequence[Path], state: Mapping[str, Any]) -> ImportResult:
         """Read every new or changed ``*.csv`` under ``roots`` (each file whole)."""
-        found: dict[tuple[str, str], ImportedUsage] = {}
+        found = Found()
 
         def read(
             path: Path, fh: BinaryIO, cursor: FileCursor, log: ProblemLog
@@ -238,15 +230,11 @@ class CsvImporter:
             finally:
                 text.detach()
             for record in records:
-                found[(record.source, record.source_ref)] = record
+                found.add(record)
             return fh.seek(0, io.SEEK_END), 0, {}
 
         paths = discover(roots, ("**/*.csv",))
-        problems, new_state, files, nbytes = scan_files(
-            paths, roots, state, read, appendable=lambda _: False
-        )
-        records = sorted(found.values(), key=lambda r: (r.at, r.source_ref))
-        return ImportResult(records, problems, new_state, files, nbytes)
+        return scan_files(paths, roots, state, read, found, appendable=lambda _: False)
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -281,7 +269,7 @@ def _table(
     return filled, columns
 
 
-def _read_export(file: TextIO, log: ProblemLog) -> list[ImportedUsage]:
+def _read_export(file: TextIO, log: ProblemLog) -> list[NewEntry]:
     table = _table(file, log)
     if table is None:
         return []
@@ -300,7 +288,7 @@ def _read_export(file: TextIO, log: ProblemLog) -> list[ImportedUsage]:
     return records
 
 
-def _export_row(row: list[str], columns: dict[str, int], refs: _RefMaker) -> ImportedUsage:
+def _export_row(row: list[str], columns: dict[str, int], refs: _RefMaker) -> NewEntry:
     def cell(name: str) -> str:
         index = columns.get(name)
         return row[index].strip() if index is not None and index < len(row) else ""
@@ -311,12 +299,12 @@ def _export_row(row: list[str], columns: dict[str, int], refs: _RefMaker) -> Imp
     if not cell("provider") or not cell("model"):
         raise ValueError("provider and model are required")
     cost, currency = cell("cost"), cell("currency")
-    cost_micros = to_micros(parse_decimal(cost, "cost")) if cost else None
+    cost_micros = to_micros(checked_cost(parse_decimal(cost, "cost"))) if cost else None
     if (cost_micros is None) != (not currency):
         raise ValueError("cost and currency go together")
     values = [cell(name) for name in EXPORT_COLUMNS[1:]]
     source = cell("source") or SOURCE_CSV
-    return ImportedUsage(
+    return usage_entry(
         at=at,
         provider=cell("provider"),
         model=cell("model"),
@@ -342,7 +330,7 @@ def _read_generic(
     default_provider: str | None,
     default_model: str | None,
     log: ProblemLog,
-) -> list[ImportedUsage]:
+) -> list[NewEntry]:
     table = _table(file, log)
     if table is None:
         return []
@@ -372,7 +360,7 @@ def _read_generic(
                 raise ValueError(f"no provider for model '{model}' (and no default provider)")
             values = [cell(field) for field in GENERIC_FIELDS]
             records.append(
-                ImportedUsage(
+                usage_entry(
                     at=at,
                     provider=provider,
                     model=model,
@@ -389,13 +377,17 @@ def _read_generic(
 
 
 def _tokens(cell: Callable[[str], str]) -> TokenCounts:
-    return TokenCounts(**{name: _whole(cell(name), name) for name in _TOKEN_FIELDS})
+    return TokenCounts(**{name: _whole(cell(name), name) for name in TOKEN_FIELDS})
 
 
 def _whole(text: str, name: str, default: int = 0) -> int:
-    """A whole number >= 0 from a cell; thousands separators are allowed, empty is ``default``."""
+    """A whole number from 0 to ``MAX_COUNT`` from a cell; empty is ``default``.
+
+    Thousands separators are allowed.
+    """
     if not text:
         return default
+    shown = text if len(text) <= 30 else text[:27] + "..."
     cleaned = text.replace(",", "").replace("_", "")
     try:
         value = int(cleaned)
@@ -403,12 +395,14 @@ def _whole(text: str, name: str, default: int = 0) -> int:
         try:
             number = float(cleaned)
         except ValueError:
-            raise ValueError(f"{name} '{text}' is not a whole number") from None
+            raise ValueError(f"{name} '{shown}' is not a whole number") from None
         if not number.is_integer():
-            raise ValueError(f"{name} '{text}' is not a whole number") from None
+            raise ValueError(f"{name} '{shown}' is not a whole number") from None
         value = int(number)
     if value < 0:
-        raise ValueError(f"{name} '{text}' is negative")
+        raise ValueError(f"{name} '{shown}' is negative")
+    if value > MAX_COUNT:
+        raise ValueError(f"{name} '{shown}' is too large (the most is {MAX_COUNT:,})")
     return value
 
 
