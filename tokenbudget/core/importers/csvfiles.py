@@ -29,14 +29,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, Final, Protocol, TextIO
 
-from tokenbudget.core.entries import NewEntry, TokenCounts
+from tokenbudget.core.entries import TOKEN_FIELDS, NewEntry, TokenCounts
 from tokenbudget.core.errors import UserInputError
 from tokenbudget.core.importers.base import SOURCE_CSV, ImportResult, Problem, ProblemLog
 from tokenbudget.core.importers.scan import Found, discover, scan_files
 from tokenbudget.core.importers.streaming import FileCursor
 from tokenbudget.core.importers.values import (
     MAX_COUNT,
-    TOKEN_FIELDS,
     checked_cost,
     guess_provider,
     parse_time,
@@ -49,11 +48,7 @@ EXPORT_COLUMNS: Final = (
     "time_utc",
     "provider",
     "model",
-    "input_tokens",
-    "cache_read_tokens",
-    "cache_write_5m_tokens",
-    "cache_write_1h_tokens",
-    "output_tokens",
+    *TOKEN_FIELDS,
     "requests",
     "cost",
     "currency",

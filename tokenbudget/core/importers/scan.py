@@ -149,22 +149,16 @@ def scan_files(
     for path in paths:
         key = str(path.resolve())
         before = previous.get(key)
-        try:
-            st = path.stat()
-        except OSError as err:
-            problems.append(Problem(str(path), None, f"cannot read: {err.strerror or err}"))
-            if before is not None:
-                files[key] = before
-            continue
-        if before is not None and (
-            before.get("inode") == st.st_ino
-            and before.get("size") == st.st_size
-            and before.get("mtime_ns") == st.st_mtime_ns
-        ):
-            files[key] = before
-            continue
         log = ProblemLog(str(path), problems)
         try:
+            st = path.stat()
+            if before is not None and (
+                before.get("inode") == st.st_ino
+                and before.get("size") == st.st_size
+                and before.get("mtime_ns") == st.st_mtime_ns
+            ):
+                files[key] = before
+                continue
             with path.open("rb", buffering=CHUNK) as fh:
                 cursor = _resume_cursor(fh, before, st, appendable(path))
                 offset, line, extra = read(path, fh, cursor, log)

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Final
 
-from tokenbudget.core.entries import NewEntry, TokenCounts
+from tokenbudget.core.entries import TOKEN_FIELDS, NewEntry, TokenCounts
 
 MAX_COUNT: Final = 10**12
 """The most tokens (of one kind) or requests one record may carry: a thousand times the
@@ -30,14 +30,6 @@ SQLite's 64-bit integers."""
 
 MAX_COST: Final = Decimal(10**9)
 """The largest cost one record may state, in units of its currency (10^15 micro-units)."""
-
-TOKEN_FIELDS: Final = (
-    "input_tokens",
-    "cache_read_tokens",
-    "cache_write_5m_tokens",
-    "cache_write_1h_tokens",
-    "output_tokens",
-)
 
 _PROVIDER_PREFIXES: Final = (
     ("claude", "anthropic"),
