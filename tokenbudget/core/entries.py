@@ -124,6 +124,10 @@ class TokenCounts:
 class NewEntry:
     """An entry about to be recorded (no id yet).
 
+    Importers produce these too (``importers.values.usage_entry``): unpriced (the service
+    prices them from the catalogue) unless the file stated a cost, and always with a
+    ``source_ref``.
+
     Attributes:
         at: When the request was made, timezone-aware (stored as UTC).
         provider: Provider key (``anthropic``, ``openai`` ...).

@@ -13,11 +13,15 @@ requests and must save the import state (the next run has nothing left to read).
 from __future__ import annotations
 
 import json
+import math
+import tempfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from tokenbudget.core.importers import get_importer
 from tokenbudget.core.ledger import HistoryFilter
@@ -362,3 +366,57 @@ def test_a_record_the_ledger_refuses_loses_neither_the_others_nor_the_state(
     assert stored_refs(service) == [f"{CODEX_SESSION}:1", f"{CODEX_SESSION}:3"]
     assert [(p.line, f"{CODEX_SESSION}:2" in p.message) for p in report.problems] == [(None, True)]
     assert service.ledger.import_state("codex") == state
+
+
+surrogates = st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF)
+edges = st.sampled_from(
+    [
+        *(2**53 + 1, 2**63, 2**64, 10**30, -(2**63) - 1, 1e30, 1e308, -1, -0.5, math.nan),
+        *(math.inf, -math.inf, True, "12", "\ud83d", "a\udc80b", None),
+    ]
+)
+scalars = (
+    edges
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(st.characters() | surrogates, max_size=8)
+)
+json_values = st.one_of(
+    scalars,
+    st.recursive(
+        scalars,
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner),
+        max_leaves=6,
+    ),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    count_value=edges | json_values,
+    model=edges | json_values,
+    request_id=edges | json_values,
+)
+@example(count_value=2**63, model="claude-opus-4-1", request_id="req_1")
+@example(count_value=1e308, model="claude-opus-4-1", request_id="req_1")
+@example(count_value=1, model="claude-\ud83d", request_id="req_\udc80")
+def test_any_json_value_is_stored_or_refused_on_its_line(
+    registry: TokenizerRegistry, count_value: object, model: object, request_id: object
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        line = claude_line(2, input_tokens=json.dumps(count_value), model=json.dumps(model))
+        line = line.replace('"req_011CTdA3bVx8nK2pQ7rS5uW2"', json.dumps(request_id))
+        project = root / "projects" / "p"
+        project.mkdir(parents=True)
+        (project / "s.jsonl").write_text("\n".join([claude_line(1), line, claude_line(3)]) + "\n")
+        service = Service(registry)
+        try:
+            report = service.import_usage(get_importer("claude-code"), [root], now=NOW)
+            assert report.records + len(report.problems) in (3, 2)  # synthetic/no-model rows
+            assert all(p.line == 2 for p in report.problems)
+            refs = stored_refs(service)
+            assert refs[0].startswith("msg_01A7pQx3vKzF2mN8bR4tY6w1:")
+            assert refs[-1].startswith("msg_01A7pQx3vKzF2mN8bR4tY6w3:")
+        finally:
+            service.close()

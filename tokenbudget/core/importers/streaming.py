@@ -86,8 +86,9 @@ def read_json_lines(
 
     A line ``wanted`` refuses is only checked to be framed as an object (so a truncated line
     is still reported). A line that is not JSON, or for which ``take`` raises ``ValueError``
-    (a value that cannot be read or stored), is a problem with its line number; reading goes
-    on with the next line.
+    (a value that cannot be read or stored; or, unforeseen, ``TypeError`` or
+    ``ArithmeticError``), is a problem with its line number; reading goes on with the next
+    line.
 
     Returns:
         The offset and line count past the last complete line (where the next run starts).
@@ -102,6 +103,9 @@ def read_json_lines(
             take(parse_json(raw))
         except ValueError as err:  # JSONDecodeError, UnicodeDecodeError and bad values
             log.add(stream.line, describe(err))
+        except (TypeError, ArithmeticError) as err:
+            # A value no check foresaw: still this line's problem, never the whole file's.
+            log.add(stream.line, f"cannot be read ({type(err).__name__})")
     for line in stream.oversized:
         log.add(line, "line too long to read; skipped")
     return stream.offset, stream.line
