@@ -420,3 +420,16 @@ def test_any_json_value_is_stored_or_refused_on_its_line(
             assert refs[-1].startswith("msg_01A7pQx3vKzF2mN8bR4tY6w3:")
         finally:
             service.close()
+
+
+def test_a_csv_field_too_large_to_read_is_one_problem_and_reading_goes_on(
+    service: Service, tmp_path: Path
+) -> None:
+    root, _ = csv_log(tmp_path, {})
+    path = root / "export.csv"
+    lines = path.read_bytes().decode().split("\r\n")
+    lines[2] = lines[2] + "x" * 200_000  # the note of row 2: over the csv module's field limit
+    path.write_text("\r\n".join(lines), encoding="utf-8")
+    report = service.import_usage(get_importer("csv"), [root], now=NOW)
+    assert [(p.line, p.message[:14]) for p in report.problems] == [(3, "unreadable CSV")]
+    assert stored_refs(service) == ["msg_01:req_01", "msg_03:req_03"]

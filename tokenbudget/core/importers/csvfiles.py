@@ -236,7 +236,11 @@ class CsvImporter:
 
 
 def _rows(file: TextIO, log: ProblemLog) -> Iterator[tuple[int, list[str]]]:
-    """Each record with the line it starts on (quoted fields may span lines)."""
+    """Each record with the line it starts on (quoted fields may span lines).
+
+    A record the csv module cannot read (a field over its size limit, say) is a problem on
+    its line; reading goes on after it.
+    """
     reader = csv.reader(file)
     start = 1
     while True:
@@ -246,7 +250,10 @@ def _rows(file: TextIO, log: ProblemLog) -> Iterator[tuple[int, list[str]]]:
             return
         except csv.Error as err:
             log.add(start, f"unreadable CSV: {err}")
-            return
+            if reader.line_num < start:
+                return  # nothing was consumed: going on would not get further
+            start = reader.line_num + 1
+            continue
         yield start, row
         start = reader.line_num + 1
 
