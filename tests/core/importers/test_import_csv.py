@@ -14,7 +14,8 @@ from importer_support import FIXTURES
 from tokenbudget.core.entries import Entry, NewEntry, TokenCounts
 from tokenbudget.core.errors import UserInputError
 from tokenbudget.core.importers import get_importer, read_csv, read_generic_csv, write_csv
-from tokenbudget.core.importers.csvfiles import EXPORT_COLUMNS, CsvImporter
+from tokenbudget.core.importers.csv_export import EXPORT_COLUMNS
+from tokenbudget.core.importers.csvfiles import CsvImporter
 
 CSV = FIXTURES / "csv"
 

@@ -12,7 +12,8 @@ from tokenbudget.core.errors import UserInputError
 from tokenbudget.core.importers.base import Importer, ImportResult, Problem
 from tokenbudget.core.importers.claude_code import ClaudeCodeImporter
 from tokenbudget.core.importers.codex import CodexImporter
-from tokenbudget.core.importers.csvfiles import CsvImporter, read_csv, read_generic_csv, write_csv
+from tokenbudget.core.importers.csv_export import write_csv
+from tokenbudget.core.importers.csvfiles import CsvImporter, read_csv, read_generic_csv
 from tokenbudget.core.importers.gemini_cli import GeminiCliImporter
 
 IMPORTERS: list[Importer] = [

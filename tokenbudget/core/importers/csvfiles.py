@@ -1,9 +1,8 @@
-"""CSV: our own export (written and read back exactly) and other tools' CSV with a mapping.
+"""CSV: our own export read back exactly, and other tools' CSV through a mapping.
 
-Our export has the columns ``EXPORT_COLUMNS``: one row per ledger entry, times in UTC
-(ISO 8601 with ``Z``), the cost as an exact decimal with six places (empty when unpriced).
-Reading it back keeps each row's original ``source`` and ``source_ref`` and its cost, so
-importing an export twice, or into the ledger it came from, updates instead of duplicating.
+Our export (written by ``csv_export``) has the columns ``EXPORT_COLUMNS``. Reading it back
+keeps each row's original ``source`` and ``source_ref`` and its cost, so importing an export
+twice, or into the ledger it came from, updates instead of duplicating.
 A row without a ``source_ref`` (a manual entry, say) gets one derived from its content, so
 re-importing the same file is still idempotent. The ``id`` column is informational: ids
 belong to one ledger.
@@ -24,14 +23,14 @@ import csv
 import hashlib
 import io
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO, Final, Protocol, TextIO
+from typing import Any, BinaryIO, Final, TextIO
 
 from tokenbudget.core.entries import TOKEN_FIELDS, NewEntry, TokenCounts
 from tokenbudget.core.errors import UserInputError
 from tokenbudget.core.importers.base import SOURCE_CSV, ImportResult, Problem, ProblemLog
+from tokenbudget.core.importers.csv_export import EXPORT_COLUMNS
 from tokenbudget.core.importers.scan import Found, discover, scan_files
 from tokenbudget.core.importers.streaming import FileCursor
 from tokenbudget.core.importers.values import (
@@ -41,21 +40,8 @@ from tokenbudget.core.importers.values import (
     parse_time,
     usage_entry,
 )
-from tokenbudget.core.money import check_currency, from_micros, parse_decimal, to_micros
+from tokenbudget.core.money import check_currency, parse_decimal, to_micros
 
-EXPORT_COLUMNS: Final = (
-    "id",
-    "time_utc",
-    "provider",
-    "model",
-    *TOKEN_FIELDS,
-    "requests",
-    "cost",
-    "currency",
-    "source",
-    "source_ref",
-    "note",
-)
 _REQUIRED: Final = ("time_utc", "provider", "model", "input_tokens", "output_tokens")
 GENERIC_FIELDS: Final = (
     "time",
@@ -66,72 +52,6 @@ GENERIC_FIELDS: Final = (
     "note",
     "source_ref",
 )
-
-
-class ExportableEntry(Protocol):
-    """What ``write_csv`` reads from an entry (``entries.Entry`` has all of it)."""
-
-    @property
-    def id(self) -> int: ...  # noqa: D102
-    @property
-    def at(self) -> datetime: ...  # noqa: D102
-    @property
-    def provider(self) -> str: ...  # noqa: D102
-    @property
-    def model(self) -> str: ...  # noqa: D102
-    @property
-    def tokens(self) -> TokenCounts: ...  # noqa: D102
-    @property
-    def requests(self) -> int: ...  # noqa: D102
-    @property
-    def cost_micros(self) -> int | None: ...  # noqa: D102
-    @property
-    def currency(self) -> str | None: ...  # noqa: D102
-    @property
-    def source(self) -> str: ...  # noqa: D102
-    @property
-    def source_ref(self) -> str | None: ...  # noqa: D102
-    @property
-    def note(self) -> str | None: ...  # noqa: D102
-
-
-def format_time(at: datetime) -> str:
-    """``at`` in UTC as ISO 8601 with ``Z`` (microseconds only when there are some)."""
-    return at.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def write_csv(entries: Iterable[ExportableEntry], file: TextIO) -> int:
-    """Write ``entries`` in our export format; return how many rows were written.
-
-    Open ``file`` with ``newline=""`` (the csv module writes CRLF line ends itself) and UTF-8.
-    """
-    writer = csv.writer(file)
-    writer.writerow(EXPORT_COLUMNS)
-    rows = 0
-    for entry in entries:
-        tokens = entry.tokens
-        cost = "" if entry.cost_micros is None else f"{from_micros(entry.cost_micros):.6f}"
-        writer.writerow(
-            [
-                entry.id,
-                format_time(entry.at),
-                entry.provider,
-                entry.model,
-                tokens.input_tokens,
-                tokens.cache_read_tokens,
-                tokens.cache_write_5m_tokens,
-                tokens.cache_write_1h_tokens,
-                tokens.output_tokens,
-                entry.requests,
-                cost,
-                entry.currency or "",
-                entry.source,
-                entry.source_ref or "",
-                entry.note or "",
-            ]
-        )
-        rows += 1
-    return rows
 
 
 def read_csv(file: TextIO, name: str = "<csv>") -> tuple[list[NewEntry], list[Problem]]:
