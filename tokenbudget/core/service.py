@@ -7,7 +7,7 @@ many models share it; changing the shown models re-prices cached counts (``TextC
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -21,7 +21,7 @@ from tokenbudget.core.costing import Usage, request_cost
 from tokenbudget.core.errors import UnknownProviderError, UserInputError
 from tokenbudget.core.money import Money, check_currency, to_micros
 from tokenbudget.core.providers import resolve_provider
-from tokenbudget.core.recording import find_model, kept_prompt_text, price, price_model
+from tokenbudget.core.recording import kept_prompt_text, price
 from tokenbudget.core.settings import Settings
 from tokenbudget.core.tokenizers import TokenizerRegistry
 
@@ -459,32 +459,17 @@ class Service:
             importer = get_importer(importer)
         if not roots:
             roots = importer.default_roots(os.environ, Path.home())
-        ledger = self.ledger
-        result = importer.scan(roots, ledger.import_state(importer.name))
-        unpriced = 0
-        models: dict[str, ModelInfo | None] = {}
+        from tokenbudget.core.import_store import store_import
 
-        def priced() -> Iterator[NewEntry]:
-            # A generator, so the entries stream into the ledger instead of being copied.
-            nonlocal unpriced
-            for usage in result.records:
-                micros: int | None = usage.cost_micros
-                currency = usage.currency
-                if micros is None:
-                    if usage.model not in models:
-                        models[usage.model] = find_model(self.catalog, usage.model)
-                    micros, currency = price_model(models[usage.model], usage.tokens)
-                unpriced += micros is None
-                yield usage.to_entry(micros, currency)
-
-        ledger.add_entries(priced(), state=(importer.name, result.state), now=now, want_ids=False)
+        result = importer.scan(roots, self.ledger.import_state(importer.name))
+        stored = store_import(self.ledger, self.catalog, importer.name, result, now=now)
         return ImportReport(
             importer.name,
-            len(result.records),
+            stored.records,
             result.files_read,
             result.bytes_read,
-            unpriced,
-            tuple(result.problems),
+            stored.unpriced,
+            (*result.problems, *stored.problems),
         )
 
     def add_plan(self, plan: Plan, *, now: datetime) -> Plan:
