@@ -204,7 +204,7 @@ def rollback(db: sqlite3.Connection) -> None:
 def confirmed_damaged(path: Path) -> bool:
     """Whether ``PRAGMA quick_check`` fails (or cannot run) on the file at ``path``."""
     try:
-        db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
     except sqlite3.Error:
         return False
     try:

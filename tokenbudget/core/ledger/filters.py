@@ -10,8 +10,10 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
+from tokenbudget.core.ledger.connection import translated
 from tokenbudget.core.ledger.rows import to_us
 from tokenbudget.core.ledger.schema import DAY_US
 from tokenbudget.core.ledger.text import text_condition
@@ -42,12 +44,20 @@ class FilterSql:
         flt: The filter.
         plan: The plan of ``flt.plan_id`` (None when it has none).
         indexed: Whether text searches may use the FTS5 index.
+        path: The ledger file (for error messages).
     """
 
     def __init__(
-        self, db: sqlite3.Connection, flt: HistoryFilter, plan: Plan | None, *, indexed: bool
+        self,
+        db: sqlite3.Connection,
+        flt: HistoryFilter,
+        plan: Plan | None,
+        *,
+        indexed: bool,
+        path: Path,
     ) -> None:
         self._db = db
+        self._path = path
         self.flt = flt
         self._plan = plan
         self._indexed = indexed
@@ -75,7 +85,8 @@ class FilterSql:
             clauses.append(clause)
             params.extend(plan_params)
         if flt.text and not rollup:
-            clause, text_params = text_condition(self._db, flt.text, indexed=self._indexed)
+            with translated(self._path, "search"):  # a short query reads the index
+                clause, text_params = text_condition(self._db, flt.text, indexed=self._indexed)
             clauses.append(clause)
             params.extend(text_params)
         return clauses, params

@@ -57,8 +57,7 @@ class LedgerReads:
 
     def _compile(self, flt: HistoryFilter) -> FilterSql:
         plan = None if flt.plan_id is None else self.plan(flt.plan_id)
-        with translated(self.path, "read"):
-            return FilterSql(self._db, flt, plan, indexed=self.text_index)
+        return FilterSql(self._db, flt, plan, indexed=self.text_index, path=self.path)
 
     @property
     def schema_version(self) -> int:

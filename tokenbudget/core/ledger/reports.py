@@ -9,6 +9,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from tokenbudget.core.entries import Entry
 from tokenbudget.core.ledger.filters import FilterSql, HistoryFilter, bounds_sql, plan_clause
@@ -64,8 +65,8 @@ class ProviderSums:
     entries: int
 
 
-def _usage(at_us: int, currency: str | None, sums: Sequence[object]) -> UsageSums:
-    values = [int(v or 0) for v in sums]  # type: ignore[call-overload]
+def _usage(at_us: int, currency: str | None, sums: Sequence[Any]) -> UsageSums:
+    values = [int(v or 0) for v in sums]
     return UsageSums(at_us, currency or None, *values)
 
 
