@@ -144,21 +144,54 @@ def service(registry: TokenizerRegistry) -> Iterator[Service]:
     svc.close()
 
 
+#: The command line, started ahead and held at the start line (its imports done).
+HELD_CLI = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from tokenbudget import app, cli  # noqa: F401 - imported before the start
+    go = Path(sys.argv[1])
+    Path(f"{go}.cli").touch()
+    while not go.exists():
+        time.sleep(0.001)
+    sys.exit(app.main(sys.argv[2:]))
+    """
+)
+
+
+def start_together(go: Path, command: list[str]) -> subprocess.Popen[str]:
+    """Start the command line held at the start line, then create ``go`` to let all go."""
+    held = subprocess.Popen(
+        [sys.executable, "-c", HELD_CLI, str(go), *command],
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not Path(f"{go}.cli").exists() and time.monotonic() < deadline:
+        time.sleep(0.002)
+    go.touch()
+    return held
+
+
 def test_live_sync_and_a_cli_import_of_the_same_logs_count_each_row_once(
     tmp_path: Path, service: Service
 ) -> None:
+    """On a fresh home both create the ledger, then both import a log that keeps growing."""
     projects = (tmp_path / ".claude" / "projects").resolve()
     log = projects / "-home-dev-app" / "session.jsonl"
     log.parent.mkdir(parents=True)
-    log.touch()
+    log.write_text("".join(claude_row(n) + "\n" for n in range(ROWS // 3)), encoding="utf-8")
     roots = [WatchRoot("claude-code", projects)]
+    go = tmp_path / "go"
     written, stop = threading.Event(), threading.Event()
     errors: list[str] = []
     passes = 0
 
     def append() -> None:  # the tool writing its log while both import it
         with log.open("a", encoding="utf-8") as handle:
-            for n in range(ROWS):
+            for n in range(ROWS // 3, ROWS):
                 handle.write(claude_row(n) + "\n")
                 handle.flush()
                 if n % 25 == 24:
@@ -167,6 +200,8 @@ def test_live_sync_and_a_cli_import_of_the_same_logs_count_each_row_once(
 
     def live_sync() -> None:  # the window's live sync, on its own thread and connection
         nonlocal passes
+        while not go.exists():
+            time.sleep(0.001)
         try:
             while not stop.is_set():
                 errors.extend(sync_all(service, roots, now=NOW).errors)
@@ -175,12 +210,16 @@ def test_live_sync_and_a_cli_import_of_the_same_logs_count_each_row_once(
         finally:
             service.close()
 
-    cli = [sys.executable, "-m", "tokenbudget", "import", "claude-code", str(projects)]
-    threads = [threading.Thread(target=append), threading.Thread(target=live_sync)]
-    for thread in threads:
-        thread.start()
-    runs = []  # the command line, again and again while the log grows and live sync runs
-    while not written.is_set() or len(runs) < 2:
+    command = ["import", "claude-code", str(projects)]
+    threads = [threading.Thread(target=live_sync), threading.Thread(target=append)]
+    threads[0].start()
+    held = start_together(go, command)  # the command line and live sync, on a fresh home
+    threads[1].start()
+    _, err = held.communicate(timeout=120)
+    assert held.returncode == 0, err
+    cli = [sys.executable, "-m", "tokenbudget", *command]
+    runs = []  # the command line again and again while the log grows and live sync runs
+    while not written.is_set() or not runs:
         runs.append(subprocess.run(cli, env=ENV, capture_output=True, text=True, check=False))
     stop.set()
     for thread in threads:
@@ -190,7 +229,11 @@ def test_live_sync_and_a_cli_import_of_the_same_logs_count_each_row_once(
     for run in runs:
         assert run.returncode == 0, run.stderr
     assert errors == []
-    ledger = service.ledger
+    each_row_once(service.ledger)
+
+
+def each_row_once(ledger: Ledger) -> None:
+    """Every row of the log is in ``ledger`` exactly once, and the totals are exact."""
     no_backups(ledger.path.parent)
     stored = list(ledger.iter_entries(HistoryFilter()))
     refs = [e.source_ref for e in stored]
