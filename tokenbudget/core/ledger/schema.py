@@ -171,7 +171,7 @@ MIGRATIONS: tuple[str, ...] = (
     # 3 -> 4: the rollup by source too, with both kinds of cache write, so history totals
     # and counts for any filter but a text search come from it. ``daily_totals`` keeps its
     # columns as a view (plan status reads it). The text index comes with schema 4 but is
-    # no numbered step: it needs FTS5, which not every SQLite has (``ledger_text``).
+    # no numbered step: it needs FTS5, which not every SQLite has (``text``).
     f"""
     DROP TRIGGER entries_rollup_insert;
     DROP TRIGGER entries_rollup_delete;
