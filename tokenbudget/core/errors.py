@@ -19,14 +19,22 @@ message that can be shown to a user as it is, on one line. The command line maps
     ├── PriceUpdateError            ``prices update`` could not fetch or validate a snapshot
     ├── AutostartError              the login autostart entry could not be written or removed
     ├── BalanceError                a provider's balance could not be read
-    └── RemoteCountError            a count endpoint gave no count (``reason`` says why)
-        ├── OfflineError            the provider could not be reached
-        ├── AuthError               the key was refused (401, 403)
-        ├── RateLimitedError        too many requests (429)
-        ├── ServerError             5xx, or another unexpected status
-        ├── RemoteTimeoutError      no answer within the timeout
-        ├── BadResponseError        the answer was not the JSON expected
-        └── UnsafeAddressError      a redirect, or plain http off this machine: key not sent
+    ├── RemoteCountError            a count endpoint gave no count (``reason`` says why)
+    │   ├── OfflineError            the provider could not be reached
+    │   ├── AuthError               the key was refused (401, 403)
+    │   ├── RateLimitedError        too many requests (429)
+    │   ├── ServerError             5xx, or another unexpected status
+    │   ├── RemoteTimeoutError      no answer within the timeout
+    │   ├── BadResponseError        the answer was not the JSON expected
+    │   └── UnsafeAddressError      a redirect, or plain http off this machine: key not sent
+    └── LedgerError                 the ledger database could not be used (file left as it was)
+        ├── LedgerInputError        a plan name taken, a plan or entry that does not exist
+        │                           (also a UserInputError)
+        ├── LedgerBusyError         another program held the ledger longer than the wait
+        ├── LedgerReadOnlyError     the file or its folder cannot be written
+        ├── LedgerDiskError         the disk is full, or an I/O error
+        └── LedgerCorruptError      SQLite says the file is not a database
+            └── LedgerDamagedError  a database whose pages are damaged (recoverable in part)
 
     UsageError (Exception)          the command line's parser refused the arguments (exit 2)
 
@@ -184,3 +192,37 @@ class UsageError(Exception):
 
 class PriceUpdateError(TokenbudgetError):
     """A price snapshot could not be fetched, parsed or validated; nothing was changed."""
+
+
+# -- the ledger ---------------------------------------------------------------------------
+
+
+class LedgerError(TokenbudgetError):
+    """The ledger database could not be used (message says why, on one line)."""
+
+
+class LedgerInputError(LedgerError, UserInputError):
+    """A plan name that is taken, or a plan or entry that does not exist (user-fixable)."""
+
+
+class LedgerBusyError(LedgerError):
+    """Another program held the ledger locked for longer than the wait; nothing was changed."""
+
+
+class LedgerReadOnlyError(LedgerError):
+    """The ledger file or its folder cannot be written; the file was left as it was."""
+
+
+class LedgerDiskError(LedgerError):
+    """The disk is full or reported an I/O error; the transaction was rolled back."""
+
+
+class LedgerCorruptError(LedgerError):
+    """The file is not an SQLite database (and was left untouched unless moved aside)."""
+
+
+class LedgerDamagedError(LedgerCorruptError):
+    """An SQLite database with damaged pages: some of it reads, some does not.
+
+    ``tokenbudget.core.ledger.recover`` moves it aside and rebuilds a ledger from what reads.
+    """
