@@ -5,7 +5,7 @@ count by measured ratios for the kind of text: English prose, code, or CJK. The 
 classified line by line, so a prompt that mixes an English question with a code block and a
 Chinese paragraph gets each part scaled by its own ratio. Estimates are never labelled exact.
 
-The parts of each kind are counted chunk by chunk (``incremental.chunk``, cut where no token
+The parts of each kind are counted chunk by chunk (``chunking.chunk``, cut where no token
 crosses): the estimate is ``round(sum over chunks and kinds of count(part) * ratio)``. That is
 what lets an editor update an estimate after a keystroke by re-counting one chunk, with the very
 number the command line prints for the same text.
@@ -19,12 +19,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
-from typing import TYPE_CHECKING
 
+from tokenbudget.core.chunking import DEFAULT_RULE, ChunkRule, chunk
 from tokenbudget.core.errors import UnknownModelError
-
-if TYPE_CHECKING:
-    from tokenbudget.core.incremental import ChunkRule
 
 
 class TextKind(Enum):
@@ -111,18 +108,16 @@ def fence_flips(text: str) -> bool:
 
 
 def kind_counts(
-    text: str, count: Callable[[str], int], rule: ChunkRule | None = None
+    text: str, count: Callable[[str], int], rule: ChunkRule = DEFAULT_RULE
 ) -> dict[TextKind, int]:
     """Tokens of each kind of text, counted chunk by chunk with ``count``.
 
-    Each chunk of ``incremental.chunk(text, rule)`` is split with ``split_by_kind`` (the fence
+    Each chunk of ``chunking.chunk(text, rule)`` is split with ``split_by_kind`` (the fence
     state carried from the chunks before it) and each non-empty part is counted on its own.
     """
-    from tokenbudget.core.incremental import DEFAULT_RULE, chunk
-
     totals = dict.fromkeys(TextKind, 0)
     in_fence = False
-    for piece in chunk(text, rule or DEFAULT_RULE):
+    for piece in chunk(text, rule):
         for kind, part in split_by_kind(piece, in_fence).items():
             if part:
                 totals[kind] += count(part)
