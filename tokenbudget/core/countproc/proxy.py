@@ -206,5 +206,11 @@ class CountProcess:
         self._fail(left, f"the counting process stopped (exit code {code})")
 
     def _fail(self, pairs: set[_Answer], why: str) -> None:
-        for job, key in sorted(pairs, key=lambda p: (p[0], p[1] or "")):
+        for job, key in sorted(pairs, key=_answer_order):
             self._deliver(FailedReply(job, key, why) if key else SkippedReply(job, None))
+
+
+def _answer_order(answer: _Answer) -> tuple[Job, str]:
+    """Jobs in order, the stats (no key) first within a job."""
+    job, key = answer
+    return job, key or ""

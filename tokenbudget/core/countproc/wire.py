@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import pickle
-import struct
 import time
 from typing import IO
 
@@ -20,7 +19,8 @@ from tokenbudget.core.countproc.messages import REPLY_TYPES, REQUEST_TYPES, Repl
 
 Message = Request | Reply
 
-_HEADER = struct.Struct(">Q")
+#: Bytes of the length that starts each frame (big-endian, unsigned).
+_HEADER = 8
 
 #: Strings longer than this travel as UTF-8 parts of this many characters, each encoded and
 #: written on its own: pickling 10 MB at once holds the parent's interpreter lock for tens of
@@ -120,16 +120,15 @@ def _read_message(stream: IO[bytes]) -> object:
 
 
 def _write_frame(stream: IO[bytes], data: bytes) -> None:
-    stream.write(_HEADER.pack(len(data)))
+    stream.write(len(data).to_bytes(_HEADER, "big"))
     stream.write(data)
 
 
 def _read_frame(stream: IO[bytes]) -> bytes | None:
-    header = _read_exactly(stream, _HEADER.size)
+    header = _read_exactly(stream, _HEADER)
     if header is None:
         return None
-    size: int = _HEADER.unpack(header)[0]
-    return _read_exactly(stream, size)
+    return _read_exactly(stream, int.from_bytes(header, "big"))
 
 
 def _read_exactly(stream: IO[bytes], size: int) -> bytes | None:
