@@ -180,8 +180,10 @@ class Estimator:
         return self.description
 
 
-def _d(text: str | int) -> Decimal:
-    return Decimal(text)
+def _proxy(estimator_id: str, base: str, description: str) -> Estimator:
+    """An uncalibrated estimator: the base vocabulary's count as it is (every ratio 1)."""
+    one = Decimal(1)
+    return Estimator(estimator_id, base, one, one, one, False, description)
 
 
 ESTIMATORS: dict[str, Estimator] = {
@@ -190,9 +192,9 @@ ESTIMATORS: dict[str, Estimator] = {
         Estimator(
             "claude",
             "o200k_base",
-            _d("1.06"),
-            _d("1.24"),
-            _d("1.35"),
+            Decimal("1.06"),
+            Decimal("1.24"),
+            Decimal("1.35"),
             True,
             "estimate: o200k count x measured Claude ratio (Claude 3 to Opus 4.6: "
             "prose 1.06, code 1.24, Chinese 1.35); Anthropic publishes no tokenizer",
@@ -200,49 +202,33 @@ ESTIMATORS: dict[str, Estimator] = {
         Estimator(
             "claude-4.7",
             "o200k_base",
-            _d("1.48"),
-            _d("1.53"),
-            _d("1.45"),
+            Decimal("1.48"),
+            Decimal("1.53"),
+            Decimal("1.45"),
             True,
             "estimate: o200k count x measured Claude ratio (Opus 4.7 and later: "
             "prose 1.48, code 1.53, Chinese 1.45); Anthropic publishes no tokenizer",
         ),
-        Estimator(
+        _proxy(
             "gemma3-proxy",
             "gemma3",
-            _d(1),
-            _d(1),
-            _d(1),
-            False,
             "estimate: Gemma 3 vocabulary count; Google has not published this model's "
             "tokenizer, the Gemma 3 vocabulary is the closest public one",
         ),
-        Estimator(
+        _proxy(
             "qwen3.5-proxy",
             "qwen3.5",
-            _d(1),
-            _d(1),
-            _d(1),
-            False,
             "estimate: Qwen 3.5/3.6 vocabulary count; this newer Qwen's tokenizer is not bundled",
         ),
-        Estimator(
+        _proxy(
             "tekken-proxy",
             "mistral-tekken",
-            _d(1),
-            _d(1),
-            _d(1),
-            False,
             "estimate: Mistral Tekken vocabulary count; "
             "this model's exact tokenizer is not bundled",
         ),
-        Estimator(
+        _proxy(
             "o200k-proxy",
             "o200k_base",
-            _d(1),
-            _d(1),
-            _d(1),
-            False,
             "estimate: o200k count, not calibrated; no public tokenizer for this model is bundled",
         ),
     )
