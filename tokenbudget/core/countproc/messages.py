@@ -21,14 +21,14 @@ from tokenbudget.core.textstats import TextStats
 Job = tuple[int, int]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class LoadRequest:
     """Load these vocabularies, in this order, when there is nothing to count."""
 
     tokenizer_ids: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CountRequest:
     """Count ``text`` for each key (a vocabulary or an estimator id); measure it if ``stats``."""
 
@@ -38,7 +38,7 @@ class CountRequest:
     stats: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class EditRequest:
     """A ``CountRequest`` for the channel's previous text with ``[start:end]`` replaced."""
 
@@ -55,12 +55,12 @@ class EditRequest:
         return CountRequest(self.job, text, self.keys, self.stats)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class QuitRequest:
     """Stop when the requests before this one are answered."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CountReply:
     """The count of the job's text for ``key``."""
 
@@ -69,7 +69,7 @@ class CountReply:
     tokens: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class StatsReply:
     """Characters, words and lines of the job's text."""
 
@@ -77,7 +77,7 @@ class StatsReply:
     stats: TextStats
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class FailedReply:
     """``key`` could not be counted (an unknown id, a damaged vocabulary, a dead child)."""
 
@@ -86,7 +86,7 @@ class FailedReply:
     message: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SkippedReply:
     """Not counted because a newer text came on the job's channel (``key`` None: the stats)."""
 

@@ -1,11 +1,11 @@
 """Framing of the messages on the child's standard input and output.
 
 A message is a frame (an 8-byte big-endian length, then that many bytes) holding the pickled
-message, followed by the frames of its long strings. A string longer than ``PART`` characters is
-not pickled with the rest: the pickle holds only the number of parts it travels in (a pickle
-*persistent id*), and that many frames follow, each a ``PART``-character slice of the string as
-UTF-8 (lone surrogates kept), in the order the pickle refers to them. Both ends of the pipe are
-this package; nothing else reads or writes it.
+message, followed by the frames of its long strings. A string of a request (the text to count)
+longer than ``PART`` characters is not pickled with the rest: the pickle holds only the number
+of parts it travels in (a pickle *persistent id*), and that many frames follow, each a
+``PART``-character slice of the string as UTF-8 (lone surrogates kept), in the order the pickle
+refers to them. Both ends of the pipe are this package; nothing else reads or writes it.
 """
 
 from __future__ import annotations
@@ -70,11 +70,18 @@ def write_message(stream: IO[bytes], message: Message, pause: float = 0.0) -> No
     ``pause`` seconds are slept between the parts of a long string: encoding holds the
     interpreter lock, and a window painting meanwhile needs it for every cell.
     """
-    head = io.BytesIO()
-    pickler = _Pickler(head)
-    pickler.dump(message)
-    _write_frame(stream, head.getvalue())
-    for text in pickler.long:
+    long: list[str] = []
+    if isinstance(message, REPLY_TYPES):
+        # Replies hold a key, a count or a short message: pickled whole, without a Python
+        # call per pickled object (there is one reply per key and keystroke).
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    else:
+        head = io.BytesIO()
+        pickler = _Pickler(head)
+        pickler.dump(message)
+        data, long = head.getvalue(), pickler.long
+    _write_frame(stream, data)
+    for text in long:
         for start in range(0, len(text), PART):
             if start and pause:
                 time.sleep(pause)
