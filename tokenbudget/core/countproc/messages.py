@@ -113,10 +113,10 @@ def answers(reply: Reply) -> tuple[Job, str | None]:
 
 
 def _agreeing(limit: int, same: Callable[[int, int], bool]) -> int:
-    """The largest ``n <= limit`` such that ``same(lo, n)`` held on the way (by halving).
+    """The length (at most ``limit``) of the run where two strings agree, found by halving.
 
-    ``same(lo, mid)`` says whether positions ``lo`` to ``mid`` agree, given that those before
-    ``lo`` do: each step compares one slice at C speed.
+    ``same(lo, mid)`` compares positions ``lo`` to ``mid`` (one slice each, at C speed), those
+    before ``lo`` being known to agree.
     """
     lo, hi = 0, limit
     while lo < hi:
