@@ -142,6 +142,7 @@ def serve(inp: IO[bytes], out: IO[bytes], registry: TokenizerRegistry | None = N
 
 
 def _count(counter: IncrementalCounter, inbox: _Inbox, job: Job, key: str, text: str) -> Reply:
+    """The reply for one key: skipped when a newer text came, else its count or the failure."""
     if inbox.stale(job):
         return SkippedReply(job, key)
     try:
