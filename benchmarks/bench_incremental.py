@@ -19,8 +19,9 @@ import statistics
 import time
 from collections.abc import Callable
 
+from tokenbudget.core.chunking import chunk, rechunk
 from tokenbudget.core.estimate import get_estimator
-from tokenbudget.core.incremental import IncrementalCounter, chunk, rechunk
+from tokenbudget.core.incremental import IncrementalCounter
 from tokenbudget.core.tokenizers import TokenizerRegistry
 
 IDS = ["o200k_base", "cl100k_base", "deepseek-v3", "qwen2", "qwen3.5", "mistral-tekken", "gemma3"]

@@ -94,3 +94,18 @@ def test_every_estimator_is_labelled_as_an_estimate() -> None:
 def test_unknown_estimator() -> None:
     with pytest.raises(UnknownModelError):
         get_estimator("nope")
+
+
+def test_estimates_need_the_chunking_rule_but_not_the_incremental_counter() -> None:
+    # estimate and incremental once imported each other; the rule both use is in chunking.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from tokenbudget.core import estimate\n"
+        "assert estimate.get_estimator('claude').estimate('x = 1\\n中文\\nwords', len) > 0\n"
+        "assert 'tokenbudget.core.chunking' in sys.modules\n"
+        "assert 'tokenbudget.core.incremental' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -17,16 +17,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tokenbudget.core import estimate
-from tokenbudget.core.chunking import safe_cuts
-from tokenbudget.core.errors import UnknownModelError
-from tokenbudget.core.incremental import (
+from tokenbudget.core.chunking import (
     DEFAULT_RULE,
     ChunkRule,
-    IncrementalCounter,
     chunk,
     chunk_cuts,
     rechunk,
+    safe_cuts,
 )
+from tokenbudget.core.errors import UnknownModelError
+from tokenbudget.core.incremental import IncrementalCounter
 from tokenbudget.core.service import TextCounts
 from tokenbudget.core.tokenizers import Tokenizer, TokenizerRegistry
 
@@ -454,13 +454,13 @@ def test_text_counts_with_a_counter_equal_text_counts_without(
 def test_split_in_blocks_equals_one_split() -> None:
     import random
 
-    from tokenbudget.core import incremental
+    from tokenbudget.core import chunking
 
     rng = random.Random(3)
     pieces = ["abc", "\n", "\n\n", "/x", " y", "中文", "\nz", "\n/", "\t"]
     for size in (0, 10, 300_000, 700_000):
         text = "".join(rng.choice(pieces) for _ in range(size // 2))
-        assert incremental.split_safe(text) == incremental._SAFE_CUT.split(text)
+        assert chunking.split_safe(text) == chunking.SAFE_CUT.split(text)
     # Block edges that fall inside runs of line breaks move past them.
-    text = "a" * (incremental._SPLIT_BLOCK - 1) + "\n" * 5 + "b" * 10 + "\nc" * 1000
-    assert incremental.split_safe(text) == incremental._SAFE_CUT.split(text)
+    text = "a" * (chunking._SPLIT_BLOCK - 1) + "\n" * 5 + "b" * 10 + "\nc" * 1000
+    assert chunking.split_safe(text) == chunking.SAFE_CUT.split(text)

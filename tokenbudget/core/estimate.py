@@ -5,7 +5,7 @@ count by measured ratios for the kind of text: English prose, code, or CJK. The 
 classified line by line, so a prompt that mixes an English question with a code block and a
 Chinese paragraph gets each part scaled by its own ratio. Estimates are never labelled exact.
 
-The parts of each kind are counted chunk by chunk (``incremental.chunk``, cut where no token
+The parts of each kind are counted chunk by chunk (``chunking.chunk``, cut where no token
 crosses): the estimate is ``round(sum over chunks and kinds of count(part) * ratio)``. That is
 what lets an editor update an estimate after a keystroke by re-counting one chunk, with the very
 number the command line prints for the same text.
@@ -19,12 +19,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
-from typing import TYPE_CHECKING
 
+from tokenbudget.core.chunking import DEFAULT_RULE, ChunkRule, chunk
 from tokenbudget.core.errors import UnknownModelError
-
-if TYPE_CHECKING:
-    from tokenbudget.core.incremental import ChunkRule
 
 
 class TextKind(Enum):
@@ -111,18 +108,16 @@ def fence_flips(text: str) -> bool:
 
 
 def kind_counts(
-    text: str, count: Callable[[str], int], rule: ChunkRule | None = None
+    text: str, count: Callable[[str], int], rule: ChunkRule = DEFAULT_RULE
 ) -> dict[TextKind, int]:
     """Tokens of each kind of text, counted chunk by chunk with ``count``.
 
-    Each chunk of ``incremental.chunk(text, rule)`` is split with ``split_by_kind`` (the fence
+    Each chunk of ``chunking.chunk(text, rule)`` is split with ``split_by_kind`` (the fence
     state carried from the chunks before it) and each non-empty part is counted on its own.
     """
-    from tokenbudget.core.incremental import DEFAULT_RULE, chunk
-
     totals = dict.fromkeys(TextKind, 0)
     in_fence = False
-    for piece in chunk(text, rule or DEFAULT_RULE):
+    for piece in chunk(text, rule):
         for kind, part in split_by_kind(piece, in_fence).items():
             if part:
                 totals[kind] += count(part)
@@ -185,8 +180,10 @@ class Estimator:
         return self.description
 
 
-def _d(text: str | int) -> Decimal:
-    return Decimal(text)
+def _proxy(estimator_id: str, base: str, description: str) -> Estimator:
+    """An uncalibrated estimator: the base vocabulary's count as it is (every ratio 1)."""
+    one = Decimal(1)
+    return Estimator(estimator_id, base, one, one, one, False, description)
 
 
 ESTIMATORS: dict[str, Estimator] = {
@@ -195,9 +192,9 @@ ESTIMATORS: dict[str, Estimator] = {
         Estimator(
             "claude",
             "o200k_base",
-            _d("1.06"),
-            _d("1.24"),
-            _d("1.35"),
+            Decimal("1.06"),
+            Decimal("1.24"),
+            Decimal("1.35"),
             True,
             "estimate: o200k count x measured Claude ratio (Claude 3 to Opus 4.6: "
             "prose 1.06, code 1.24, Chinese 1.35); Anthropic publishes no tokenizer",
@@ -205,49 +202,33 @@ ESTIMATORS: dict[str, Estimator] = {
         Estimator(
             "claude-4.7",
             "o200k_base",
-            _d("1.48"),
-            _d("1.53"),
-            _d("1.45"),
+            Decimal("1.48"),
+            Decimal("1.53"),
+            Decimal("1.45"),
             True,
             "estimate: o200k count x measured Claude ratio (Opus 4.7 and later: "
             "prose 1.48, code 1.53, Chinese 1.45); Anthropic publishes no tokenizer",
         ),
-        Estimator(
+        _proxy(
             "gemma3-proxy",
             "gemma3",
-            _d(1),
-            _d(1),
-            _d(1),
-            False,
             "estimate: Gemma 3 vocabulary count; Google has not published this model's "
             "tokenizer, the Gemma 3 vocabulary is the closest public one",
         ),
-        Estimator(
+        _proxy(
             "qwen3.5-proxy",
             "qwen3.5",
-            _d(1),
-            _d(1),
-            _d(1),
-            False,
             "estimate: Qwen 3.5/3.6 vocabulary count; this newer Qwen's tokenizer is not bundled",
         ),
-        Estimator(
+        _proxy(
             "tekken-proxy",
             "mistral-tekken",
-            _d(1),
-            _d(1),
-            _d(1),
-            False,
             "estimate: Mistral Tekken vocabulary count; "
             "this model's exact tokenizer is not bundled",
         ),
-        Estimator(
+        _proxy(
             "o200k-proxy",
             "o200k_base",
-            _d(1),
-            _d(1),
-            _d(1),
-            False,
             "estimate: o200k count, not calibrated; no public tokenizer for this model is bundled",
         ),
     )

@@ -1,35 +1,8 @@
-r"""Counting a text that changes a little at a time: re-count only what changed, exactly.
+"""Counting a text that changes a little at a time: re-count only what changed, exactly.
 
-**Chunks.** ``chunk`` cuts a text only at *safe cuts* (see ``chunking``): right after a line
-break that is followed by a character that is neither white space nor ``/``. No pre-token of
-any bundled vocabulary spans such a cut, so the count of the whole text is the sum of the
-counts of its chunks, for every tokenizer.
-
-Which safe cuts are used is decided by the content around them, not by their offsets, so that
-an edit changes only the chunk or two around it and every other chunk keeps its exact text:
-
-* A candidate cut ``p`` is *natural* when the CRC-32 of its *segment* (the text since the
-  previous candidate, as UTF-8, without the line break at ``p``) is below
-  ``len(segment) * 2**32 // target``. Each character thus adds about ``1/target`` to the chance
-  of a cut, whatever the line lengths, and the decision reads nothing but the segment.
-* Scanning from the start, the next cut after ``last`` is the first natural candidate in
-  ``[last + min_size, last + max_size]``. When there is none and the text goes on past
-  ``last + max_size``, the cut is forced at the last candidate at or before that point, or,
-  with no candidate there at all, at the first one after it. A region without any safe cut
-  (one huge line, a deeply indented block) stays one chunk: nothing is ever cut elsewhere.
-
-The minimum keeps repetitive text (the same short line a thousand times) from falling into tiny
-chunks; the maximum bounds the work of one keystroke. Both make the rule depend on the last cut,
-but only until the next natural cut, so ``rechunk`` resynchronises with the old chunks shortly
-after the edit and reuses everything before and after.
-
-**Normalisation.** Qwen vocabularies count ``unicodedata.normalize("NFC", text)``. NFC of a
-text cut after a line break equals the NFC of the pieces joined, whatever follows the break
-(a combining mark, a Hangul vowel jamo): canonical reordering never moves a character across a
-starter and ``"\n"`` (combining class 0) is one; composition joins a character only with the
-nearest preceding starter, which for the first characters after the cut is that ``"\n"``, and
-no character composes with ``"\n"`` (no canonical decomposition begins with U+000A). So
-normalising each chunk is normalising the whole; the tests check this for every code point.
+The text is cut into content-defined chunks at safe cuts (``chunking.chunk``): the count of the
+whole text is the sum of the counts of its chunks for every tokenizer, and an edit changes only
+the chunk or two around it (``chunking.rechunk``).
 
 **Cache.** ``IncrementalCounter`` keeps the count of each chunk text per tokenizer (and the
 per-kind counts estimators need) in a least-recently-used cache bounded by memory, and counts
@@ -38,221 +11,17 @@ only the chunks it has not seen.
 
 from __future__ import annotations
 
-import bisect
-import re
 import sys
 import threading
-import zlib
 from collections import OrderedDict
-from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate, compress, pairwise, repeat
-from operator import add, lt, methodcaller, mul
 from typing import TYPE_CHECKING
 
 from tokenbudget.core import estimate
+from tokenbudget.core.chunking import DEFAULT_RULE, ChunkRule, rechunk
 
 if TYPE_CHECKING:
     from tokenbudget.core.tokenizers import TokenizerRegistry
-
-#: The candidate cuts: the pattern of ``chunking.safe_cuts``.
-_SAFE_CUT = re.compile(r"\n(?=[^\s/])")
-_UTF8 = methodcaller("encode", "utf-8", "surrogatepass")
-
-
-@dataclass(frozen=True)
-class ChunkRule:
-    """Sizes (in characters) that steer where ``chunk`` cuts.
-
-    Attributes:
-        target: About one natural cut per ``target`` characters.
-        min_size: No natural cut closer than this to the previous cut.
-        max_size: Cuts are forced to keep chunks at most this long where the text allows.
-    """
-
-    target: int = 3072
-    min_size: int = 1024
-    max_size: int = 16384
-
-    def __post_init__(self) -> None:
-        if not 0 < self.min_size <= self.max_size or self.target <= 0:
-            raise ValueError("need 0 < min_size <= max_size and target > 0")
-
-
-#: The rule of the app. Estimates are defined over these chunks (see ``estimate``), so
-#: changing it changes estimated counts (never exact ones).
-DEFAULT_RULE = ChunkRule()
-
-
-class _PastRegionError(Exception):
-    """The next cut depends on text past the scanned region."""
-
-
-_BATCH = 4096
-_SPLIT_BLOCK = 256 * 1024
-
-
-def split_safe(text: str) -> list[str]:
-    """``_SAFE_CUT.split(text)``, a block at a time.
-
-    One regex pass over 10 MB holds the GIL for most of a second; in blocks, other threads
-    (the window's UI thread) get it back between them. A block ends only after a character
-    that is not a line break, so no match (a line break and the character after it) spans two
-    blocks; the last piece of a block continues in the first piece of the next.
-    """
-    if len(text) <= _SPLIT_BLOCK:
-        return _SAFE_CUT.split(text)
-    pieces: list[str] = []
-    carry = ""
-    start = 0
-    while start < len(text):
-        end = min(start + _SPLIT_BLOCK, len(text))
-        while end < len(text) and text[end - 1] == "\n":
-            end += 1
-        parts = _SAFE_CUT.split(text[start:end])
-        parts[0] = carry + parts[0]
-        pieces.extend(parts[:-1])
-        carry = parts[-1]
-        start = end
-    pieces.append(carry)
-    return pieces
-
-
-class _Region:
-    """Candidate and natural cuts of ``text[start:end]``, where ``start`` is 0 or a cut."""
-
-    def __init__(self, text: str, start: int, end: int, rule: ChunkRule) -> None:
-        self.n = len(text)
-        self.complete = end >= self.n
-        self.end = end
-        self.rule = rule
-        # Every step is a C-level iterator: no Python code runs per line. The last segment
-        # runs to the end of the region and is not a candidate's.
-        # (Splitting drops each candidate's line break: add it back to the sizes.)
-        segments = split_safe(text[start:end])[:-1]
-        sizes = list(map(add, map(len, segments), repeat(1)))
-        pos: list[int] = list(accumulate(sizes, initial=start))[1:]
-        self.pos = pos
-        self.natural: list[int] = []
-        factor = (1 << 32) // rule.target
-        # In batches: each C-level pass holds the GIL, and a window counting 10 MB must
-        # not keep its UI thread waiting; the results are the same as in one pass.
-        for i in range(0, len(segments), _BATCH):
-            part = segments[i : i + _BATCH]
-            hashes = map(zlib.crc32, map(_UTF8, part))
-            limits = map(mul, sizes[i : i + _BATCH], repeat(factor))
-            self.natural.extend(compress(pos[i : i + _BATCH], map(lt, hashes, limits)))
-
-    def next_cut(self, last: int) -> int | None:
-        """The cut after ``last``, or None when the rest of the text is the last chunk.
-
-        Raises:
-            _PastRegionError: if the answer depends on text past the region.
-        """
-        rule = self.rule
-        low, high = last + rule.min_size, last + rule.max_size
-        if high >= self.end and not self.complete:
-            raise _PastRegionError
-        i = bisect.bisect_left(self.natural, low)
-        if i < len(self.natural) and self.natural[i] <= high:
-            return self.natural[i]
-        if high >= self.n:
-            return None
-        k = bisect.bisect_right(self.pos, high)
-        if k > 0 and self.pos[k - 1] > last:
-            return self.pos[k - 1]
-        if k < len(self.pos):
-            return self.pos[k]
-        if not self.complete:
-            raise _PastRegionError
-        return None
-
-
-def _bounds(chunks: Sequence[str]) -> list[int]:
-    """Start offsets of the chunks, then the total length."""
-    return [0, *accumulate(map(len, chunks))]
-
-
-def chunk_cuts(text: str, rule: ChunkRule = DEFAULT_RULE) -> list[int]:
-    """Offsets where ``chunk`` cuts ``text`` (strictly increasing, each in ``(0, len(text))``)."""
-    region = _Region(text, 0, len(text), rule)
-    cuts: list[int] = []
-    cut = region.next_cut(0)
-    while cut is not None:
-        cuts.append(cut)
-        cut = region.next_cut(cut)
-    return cuts
-
-
-def chunk(text: str, rule: ChunkRule = DEFAULT_RULE) -> list[str]:
-    """Cut ``text`` into content-defined chunks at safe cuts (see the module docstring).
-
-    The chunks join to ``text``; an empty text has no chunks.
-    """
-    if not text:
-        return []
-    bounds = [0, *chunk_cuts(text, rule), len(text)]
-    return [text[a:b] for a, b in pairwise(bounds)]
-
-
-def rechunk(old: Sequence[str], text: str, rule: ChunkRule = DEFAULT_RULE) -> list[str]:
-    """``chunk(text, rule)``, computed from the chunks ``old`` of an earlier version of the text.
-
-    Only the text between the first and the last chunk that changed is scanned again; the
-    unchanged chunks before and after are the very string objects of ``old`` (so their hashes
-    are cached too). The result always equals ``chunk(text, rule)``.
-    """
-    if not old or not text:
-        return chunk(text, rule)
-    n = len(text)
-    old_bounds = _bounds(old)
-    # Whole old chunks that the new text starts with, and ends with.
-    i = 0
-    while i < len(old) and text.startswith(old[i], old_bounds[i]):
-        i += 1
-    if i == len(old) and old_bounds[-1] == n:
-        return list(old)
-    prefix = old_bounds[i]
-    j = len(old)
-    suffix = 0
-    while j > i:
-        size = len(old[j - 1])
-        if n - suffix - size < prefix or not text.endswith(old[j - 1], 0, n - suffix):
-            break
-        suffix += size
-        j -= 1
-    # Restart at the start of the last unchanged chunk. Every cut before it was decided by
-    # unchanged text: deciding the cut after ``c`` reads the text up to that cut, and past it
-    # only when the cut is forced at the last candidate before ``c + max_size``; then no
-    # candidate lies between the two, so the cut after next lies past ``c + max_size``.
-    r = max(i - 1, 0)
-    delta = n - old_bounds[-1]
-    tail_start = n - suffix  # the old chunks old[j:] end the new text
-    old_cut_index = {old_bounds[k] + delta: k for k in range(j, len(old))}
-    last = old_bounds[r]
-    cuts: list[int] = []
-    resumed = len(old)
-    end = min(n, tail_start + 2 * rule.max_size + 1)
-    region = _Region(text, last, end, rule)
-    while True:
-        try:
-            cut = region.next_cut(last)
-        except _PastRegionError:
-            end = min(n, region.end + 2 * (region.end - last) + rule.max_size)
-            region = _Region(text, last, end, rule)
-            continue
-        if cut is None:
-            break
-        cuts.append(cut)
-        last = cut
-        # From here on, every decision reads only text of the common tail: same cuts as before.
-        if cut >= tail_start and cut in old_cut_index:
-            resumed = old_cut_index[cut]
-            cuts.pop()
-            break
-    bounds = [old_bounds[r], *cuts, old_bounds[resumed] + delta if resumed < len(old) else n]
-    middle = [text[a:b] for a, b in pairwise(bounds)]
-    return [*old[:r], *middle, *old[resumed:]]
 
 
 @dataclass(frozen=True)

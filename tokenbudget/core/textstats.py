@@ -29,7 +29,11 @@ def count_words(text: str, step: int = 64 * 1024) -> int:
     return words
 
 
+def count_lines(text: str) -> int:
+    """Lines of ``text``: its line breaks, plus a trailing line without one."""
+    return text.count("\n") + (1 if text and not text.endswith("\n") else 0)
+
+
 def text_stats(text: str) -> TextStats:
     """Characters, words and lines (a trailing line without a break counts)."""
-    lines = text.count("\n") + (1 if text and not text.endswith("\n") else 0)
-    return TextStats(len(text), count_words(text), lines)
+    return TextStats(len(text), count_words(text), count_lines(text))

@@ -159,7 +159,43 @@ def _parse_tekken_ranks(content: bytes) -> tuple[dict[bytes, int], str]:
     return ranks, str(config["pattern"])
 
 
-class TiktokenVocabulary:
+class _PieceCounter:
+    """Counting shared by the vocabularies: NFC first when asked, long texts as batches.
+
+    A text of ``PARALLEL_THRESHOLD`` characters or more is counted as a batch of pieces cut at
+    safe cuts (``chunking``) when the vocabulary allows it (``_chunkable``). Subclasses set
+    ``_nfc`` and ``_chunkable`` and say how to encode one text and a batch.
+    """
+
+    _nfc: bool
+    _chunkable: bool
+
+    def _prepare(self, text: str) -> str:
+        return unicodedata.normalize("NFC", text) if self._nfc else text
+
+    def _length(self, text: str) -> int:
+        """Tokens of one prepared text."""
+        raise NotImplementedError
+
+    def _lengths(self, texts: list[str]) -> list[int]:
+        """Tokens of each of several prepared texts, encoded as one batch."""
+        raise NotImplementedError
+
+    def count(self, text: str) -> int:
+        """Number of tokens in ``text`` counted as ordinary text."""
+        if not text:
+            return 0
+        text = self._prepare(text)
+        if self._chunkable and len(text) >= PARALLEL_THRESHOLD:
+            return sum(n for group in _groups(text) for n in self._lengths(group))
+        return self._length(text)
+
+    def count_pieces(self, pieces: Sequence[str]) -> list[int]:
+        """Counts of several texts at once (a batch uses every core)."""
+        return self._lengths([self._prepare(p) for p in pieces])
+
+
+class TiktokenVocabulary(_PieceCounter):
     """An exact tokenizer over a tiktoken ``Encoding`` (OpenAI, Qwen, Mistral Tekken)."""
 
     def __init__(self, spec: VocabularySpec, vocab: ParsedVocabulary) -> None:
@@ -167,6 +203,7 @@ class TiktokenVocabulary:
 
         self._id = spec.id
         self._nfc = spec.normalize == "NFC"
+        self._chunkable = True
         self._encoding = tiktoken.Encoding(
             f"tokenbudget-{spec.id}",
             pat_str=vocab.pattern,
@@ -182,26 +219,11 @@ class TiktokenVocabulary:
         """The canonical tokenizer id."""
         return self._id
 
-    def _prepare(self, text: str) -> str:
-        return unicodedata.normalize("NFC", text) if self._nfc else text
+    def _length(self, text: str) -> int:
+        return len(self._encoding.encode_ordinary(text))
 
-    def count(self, text: str) -> int:
-        """Number of tokens in ``text`` counted as ordinary text."""
-        if not text:
-            return 0
-        text = self._prepare(text)
-        if len(text) < PARALLEL_THRESHOLD:
-            return len(self._encoding.encode_ordinary(text))
-        return sum(
-            len(ids)
-            for group in _groups(text)
-            for ids in self._encoding.encode_ordinary_batch(group)
-        )
-
-    def count_pieces(self, pieces: Sequence[str]) -> list[int]:
-        """Counts of several texts at once (a batch uses every core)."""
-        prepared = [self._prepare(p) for p in pieces]
-        return [len(ids) for ids in self._encoding.encode_ordinary_batch(prepared)]
+    def _lengths(self, texts: list[str]) -> list[int]:
+        return [len(ids) for ids in self._encoding.encode_ordinary_batch(texts)]
 
     def encode(self, text: str) -> list[int]:
         """Token ids of ``text`` as ordinary text."""
@@ -212,7 +234,7 @@ class TiktokenVocabulary:
         return [self._encoding.decode_single_token_bytes(i) for i in ids]
 
 
-class HuggingFaceVocabulary:
+class HuggingFaceVocabulary(_PieceCounter):
     """An exact tokenizer over a Hugging Face ``tokenizer.json`` (DeepSeek, Gemma 3).
 
     Tokens flagged special in the file are never produced from user text; other added tokens
@@ -234,25 +256,11 @@ class HuggingFaceVocabulary:
         """The canonical tokenizer id."""
         return self._id
 
-    def count(self, text: str) -> int:
-        """Number of tokens in ``text`` counted as ordinary text."""
-        if not text:
-            return 0
-        if self._nfc:
-            text = unicodedata.normalize("NFC", text)
-        if self._chunkable and len(text) >= PARALLEL_THRESHOLD:
-            return sum(
-                len(enc.ids)
-                for group in _groups(text)
-                for enc in self._tok.encode_batch(group, add_special_tokens=False)
-            )
+    def _length(self, text: str) -> int:
         return len(self._tok.encode(text, add_special_tokens=False).ids)
 
-    def count_pieces(self, pieces: Sequence[str]) -> list[int]:
-        """Counts of several texts at once (the library encodes a batch in parallel)."""
-        prepared = [unicodedata.normalize("NFC", p) if self._nfc else p for p in pieces]
-        encodings = self._tok.encode_batch(prepared, add_special_tokens=False)
-        return [len(e.ids) for e in encodings]
+    def _lengths(self, texts: list[str]) -> list[int]:
+        return [len(e.ids) for e in self._tok.encode_batch(texts, add_special_tokens=False)]
 
     def encode(self, text: str) -> list[int]:
         """Token ids of ``text``."""

@@ -8,7 +8,7 @@ known and only counts keys that are new.
 
 Backends:
 
-* ``ProcessBackend`` (the app): a child process counts (``core.countworker``). The window's
+* ``ProcessBackend`` (the app): a child process counts (``core.countproc``). The window's
   interpreter never shares its lock with a tokenizer, so a 10 MB count cannot stall it, and the
   vocabularies live in the child.
 * ``ThreadBackend`` (tests, and anything that wants counting in-process): pure-Python jobs
@@ -33,7 +33,14 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from tokenbudget.core import estimate
 from tokenbudget.core.catalog import ModelInfo
-from tokenbudget.core.countworker import CountProcess, Message
+from tokenbudget.core.countproc import (
+    CountProcess,
+    CountReply,
+    FailedReply,
+    Reply,
+    SkippedReply,
+    StatsReply,
+)
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.remote_count import RemoteResult
 from tokenbudget.core.service import Service
@@ -41,6 +48,8 @@ from tokenbudget.core.textstats import TextStats, text_stats
 from tokenbudget.gui.estimate_model import Row
 
 Runner = Callable[[Callable[[], None]], None]
+#: A result as the coordinator's queue holds it: ``(kind, job number, key, value)``.
+Message = tuple[Any, ...]
 #: The exact online count (or why there is none) for a model and a job id, if any.
 RemoteLookup = Callable[[ModelInfo, int], RemoteResult | None]
 
@@ -161,12 +170,21 @@ class CountHub:
         if process is not None:
             process.close()
 
-    def _route(self, reply: Message) -> None:
-        kind, (channel, number), *rest = reply
+    def _route(self, reply: Reply) -> None:
+        channel, number = reply.job
         with self._lock:
             deliver = self._routes.get(channel)
-        if deliver is not None:
-            deliver((kind, number, *rest))
+        if deliver is None:
+            return
+        match reply:
+            case CountReply(key=key, tokens=tokens):
+                deliver(("count", number, key, tokens))
+            case StatsReply(stats=stats):
+                deliver(("stats", number, None, stats))
+            case FailedReply(key=key, message=message):
+                deliver(("failed", number, key, message))
+            case SkippedReply(key=key):
+                deliver(("skipped", number, key, None))
 
 
 _HUB: CountHub | None = None
@@ -181,7 +199,7 @@ def shared_hub() -> CountHub:
 
 
 class ProcessBackend:
-    """Counts in the shared child process (see ``core.countworker``), on a channel of its own."""
+    """Counts in the shared child process (see ``core.countproc``), on a channel of its own."""
 
     def __init__(self, deliver: Callable[[Message], None], hub: CountHub | None = None) -> None:
         self.hub = hub or shared_hub()

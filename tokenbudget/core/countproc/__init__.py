@@ -1,0 +1,45 @@
+"""Counting in a separate process, so that an interface never waits for a tokenizer.
+
+The window counts every change of its text. In the window's own process, each tokenizer call
+competes with the interface for the interpreter lock: counting 10 MB there stalled the window
+for most of a second at a time. A child process has its own interpreter, runs at a lower
+priority, and keeps the vocabularies and the chunk cache out of the window's memory.
+
+The parent (``CountProcess``, in ``proxy``) sends requests and gets one typed reply per
+requested key; the child (``child.serve``) answers them in order, skipping any request that a
+newer text on the same channel has made stale. The messages are the frozen dataclasses of
+``messages``, framed on the child's standard input and output by ``wire``.
+
+``python -m tokenbudget.core.countproc`` runs the child.
+"""
+
+from tokenbudget.core.countproc.messages import (
+    CountReply,
+    CountRequest,
+    EditRequest,
+    FailedReply,
+    Job,
+    LoadRequest,
+    QuitRequest,
+    Reply,
+    Request,
+    SkippedReply,
+    StatsReply,
+)
+from tokenbudget.core.countproc.proxy import CountProcess, Deliver
+
+__all__ = [
+    "CountProcess",
+    "CountReply",
+    "CountRequest",
+    "Deliver",
+    "EditRequest",
+    "FailedReply",
+    "Job",
+    "LoadRequest",
+    "QuitRequest",
+    "Reply",
+    "Request",
+    "SkippedReply",
+    "StatsReply",
+]

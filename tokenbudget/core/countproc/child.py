@@ -1,0 +1,168 @@
+"""The counting child: answers requests in order, skipping those a newer text made stale.
+
+``python -m tokenbudget.core.countproc`` runs it on its standard input and output. A thread
+reads requests into an ``_Inbox`` as they come, so that the main loop, between two keys, can see
+that a newer text has arrived on the same channel and skip the rest of the old one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import sys
+import threading
+from collections import deque
+from typing import IO
+
+from tokenbudget.core.countproc.messages import (
+    CountReply,
+    CountRequest,
+    EditRequest,
+    FailedReply,
+    Job,
+    LoadRequest,
+    QuitRequest,
+    Reply,
+    SkippedReply,
+    StatsReply,
+)
+from tokenbudget.core.countproc.wire import read_request, write_message
+from tokenbudget.core.errors import TokenbudgetError
+from tokenbudget.core.incremental import IncrementalCounter
+from tokenbudget.core.textstats import TextStats, count_lines, count_words
+from tokenbudget.core.tokenizers import TokenizerRegistry
+
+#: The child runs at this much lower priority (``os.nice``): the window comes first.
+NICENESS = 10
+
+
+class _Inbox:
+    """Requests read so far; count requests go before preloads, newest job tracked."""
+
+    def __init__(self) -> None:
+        self.cond = threading.Condition()
+        self.counts: deque[CountRequest] = deque()
+        self.loads: deque[str] = deque()
+        self.latest: dict[int, int] = {}  # the newest job number on each channel
+        self.closed = False
+        self.text: dict[int, str] = {}  # each channel's last text (its edits apply to it)
+
+    def read_from(self, stream: IO[bytes]) -> None:
+        """Read requests until the stream ends, says quit, or breaks."""
+        while True:
+            try:
+                request = read_request(stream)
+            except (ValueError, pickle.UnpicklingError, EOFError):
+                request = None
+            with self.cond:
+                match request:
+                    case None | QuitRequest():
+                        self.closed = True
+                        self.cond.notify()
+                        return
+                    case EditRequest():
+                        self._add_count(request.applied_to(self.text.get(request.job[0], "")))
+                    case CountRequest():
+                        self._add_count(request)
+                    case LoadRequest(tokenizer_ids=ids):
+                        self.loads.extend(ids)
+                self.cond.notify()
+
+    def _add_count(self, request: CountRequest) -> None:
+        channel, number = request.job
+        self.text[channel] = request.text
+        self.latest[channel] = max(self.latest.get(channel, 0), number)
+        self.counts.append(request)
+
+    def next(self) -> CountRequest | LoadRequest | None:
+        """The next request to handle (a load names one vocabulary); None when the parent left."""
+        with self.cond:
+            while not self.counts and not self.loads and not self.closed:
+                self.cond.wait()
+            if self.counts:
+                return self.counts.popleft()
+            if self.loads:
+                return LoadRequest((self.loads.popleft(),))
+            return None
+
+    def stale(self, job: Job) -> bool:
+        """True when a newer text has been sent on ``job``'s channel."""
+        with self.cond:
+            return job[1] < self.latest.get(job[0], 0)
+
+
+class _ChunkStats:
+    """``text_stats`` by chunks, each chunk's words counted once.
+
+    Chunks are cut right after a line break (see ``chunking``), so no word spans two of them
+    and the words of the text are the sum of its chunks' words.
+    """
+
+    def __init__(self, counter: IncrementalCounter, limit: int = 200_000) -> None:
+        self._counter = counter
+        self._words: dict[str, int] = {}
+        self._limit = limit
+
+    def stats(self, text: str) -> TextStats:
+        """Characters, words and lines of ``text`` (equal to ``text_stats``)."""
+        if len(self._words) > self._limit:
+            self._words.clear()
+        cache = self._words
+        words = 0
+        for piece in self._counter.chunks(text):
+            known = cache.get(piece)
+            if known is None:
+                known = cache[piece] = count_words(piece)
+            words += known
+        return TextStats(len(text), words, count_lines(text))
+
+
+def serve(inp: IO[bytes], out: IO[bytes], registry: TokenizerRegistry | None = None) -> None:
+    """Answer requests from ``inp`` on ``out`` until ``inp`` ends or says quit."""
+    registry = registry if registry is not None else TokenizerRegistry.bundled()
+    counter = IncrementalCounter(registry)
+    words = _ChunkStats(counter)
+    inbox = _Inbox()
+    threading.Thread(target=inbox.read_from, args=(inp,), daemon=True).start()
+    while (request := inbox.next()) is not None:
+        match request:
+            case LoadRequest(tokenizer_ids=ids):
+                for tokenizer_id in ids:
+                    # A failure here is reported by the count that needs the vocabulary.
+                    with contextlib.suppress(TokenbudgetError, OSError, ValueError):
+                        registry.get(tokenizer_id)
+            case CountRequest(job=job, text=text, keys=keys, stats=stats):
+                for key in keys:
+                    write_message(out, _count(counter, inbox, job, key, text))
+                if stats:  # after the counts: the table matters more than the status bar
+                    stale = inbox.stale(job)
+                    reply = SkippedReply(job, None) if stale else StatsReply(job, words.stats(text))
+                    write_message(out, reply)
+
+
+def _count(counter: IncrementalCounter, inbox: _Inbox, job: Job, key: str, text: str) -> Reply:
+    """The reply for one key: skipped when a newer text came, else its count or the failure."""
+    if inbox.stale(job):
+        return SkippedReply(job, key)
+    try:
+        return CountReply(job, key, counter.count_key(key, text))
+    except (TokenbudgetError, OSError, ValueError, MemoryError) as exc:
+        return FailedReply(job, key, str(exc) or type(exc).__name__)
+
+
+def main() -> int:
+    """Run the child on standard input and output."""
+    if hasattr(os, "nice"):
+        with contextlib.suppress(OSError):
+            os.nice(NICENESS)
+    sys.setswitchinterval(0.001)  # hand requests from the reading thread over quickly
+    # The protocol owns the original standard output; anything a library prints goes to
+    # standard error instead of corrupting it.
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    try:
+        serve(sys.stdin.buffer, out)
+    except (BrokenPipeError, KeyboardInterrupt):
+        return 0
+    return 0
