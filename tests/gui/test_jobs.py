@@ -17,10 +17,14 @@ from tokenbudget.gui.jobs import Jobs, Mailbox, SerialRunner, Task, inline_runne
 Held = list[Callable[[], None]]
 
 
+def never(value: object) -> None:
+    pytest.fail(f"not expected: {value!r}")
+
+
 def test_an_inline_job_is_delivered_before_submit_returns() -> None:
     jobs = Jobs(inline_runner)
     got: list[int] = []
-    jobs.submit("lane", lambda: 6 * 7, got.append, pytest.fail)
+    jobs.submit("lane", lambda: 6 * 7, got.append, never)
     assert got == [42]
     assert not jobs.busy("lane")
 
@@ -29,9 +33,9 @@ def test_the_latest_request_of_a_lane_wins() -> None:
     held: Held = []
     jobs = Jobs(held.append)
     got: list[str] = []
-    jobs.submit("lane", lambda: "old", got.append, pytest.fail)
-    jobs.submit("lane", lambda: "new", got.append, pytest.fail)
-    jobs.submit("other", lambda: "other lane", got.append, pytest.fail)
+    jobs.submit("lane", lambda: "old", got.append, never)
+    jobs.submit("lane", lambda: "new", got.append, never)
+    jobs.submit("other", lambda: "other lane", got.append, never)
     assert jobs.busy("lane") and jobs.busy()
     held[1]()  # the newer one finishes first
     held[0]()  # the older one arrives late: dropped
@@ -49,8 +53,8 @@ def test_a_stale_job_that_has_not_started_is_skipped() -> None:
     def work(name: str) -> Callable[[], str]:
         return lambda: ran.append(name) or name  # type: ignore[func-returns-value]
 
-    jobs.submit("lane", work("old"), lambda _: None, pytest.fail, skip_stale=True)
-    jobs.submit("lane", work("new"), lambda _: None, pytest.fail, skip_stale=True)
+    jobs.submit("lane", work("old"), lambda _: None, never, skip_stale=True)
+    jobs.submit("lane", work("new"), lambda _: None, never, skip_stale=True)
     held[0]()
     held[1]()
     assert ran == ["new"]
@@ -67,9 +71,9 @@ def test_failures_reach_the_ui_as_one_line_messages(caplog: pytest.LogCaptureFix
     def unexpected() -> None:
         raise KeyError("boom")
 
-    jobs.submit("a", expected, pytest.fail, messages.append)
+    jobs.submit("a", expected, never, messages.append)
     with caplog.at_level(logging.ERROR, logger="tokenbudget.gui.jobs"):
-        jobs.submit("b", unexpected, pytest.fail, messages.append)
+        jobs.submit("b", unexpected, never, messages.append)
     assert messages == ["the ledger is locked", "unexpected error: KeyError: 'boom'"]
     assert "Traceback" in caplog.text  # the traceback goes to the log, not to the user
     assert "\n" not in messages[1]
@@ -82,7 +86,7 @@ def test_other_expected_errors_can_be_named() -> None:
     def work() -> None:
         raise FileNotFoundError("no such file: x.csv")
 
-    jobs.submit("a", work, pytest.fail, messages.append)
+    jobs.submit("a", work, never, messages.append)
     assert messages == ["no such file: x.csv"]
 
 
@@ -104,8 +108,8 @@ def test_results_come_back_on_the_ui_thread_from_real_threads(qtbot: QtBot) -> N
 
     main = threading.current_thread()
     for i in range(20):
-        jobs.submit(f"lane{i}", work(f"lane{i}", i), done(f"lane{i}"), pytest.fail)
-    jobs.submit("net", work("net", 99), done("net"), pytest.fail, runner=thread_runner("test"))
+        jobs.submit(f"lane{i}", work(f"lane{i}", i), done(f"lane{i}"), never)
+    jobs.submit("net", work("net", 99), done("net"), never, runner=thread_runner("test"))
     qtbot.waitUntil(lambda: len(seen) == 21, timeout=5000)
     assert all(on_main for _, _, on_main in seen)
     assert sorted(v for _, v, _ in seen) == [*range(20), 99]
@@ -126,9 +130,9 @@ def test_a_task_sees_itself_stale_and_reports_progress(qtbot: QtBot) -> None:
         return "old"
 
     got: list[str] = []
-    jobs.submit_task("lane", work, got.append, pytest.fail, progress=progress.append)
+    jobs.submit_task("lane", work, got.append, never, progress=progress.append)
     qtbot.waitUntil(lambda: progress == [1], timeout=5000)
-    jobs.submit("lane", lambda: "new", got.append, pytest.fail)
+    jobs.submit("lane", lambda: "new", got.append, never)
     release.set()
     qtbot.waitUntil(lambda: got == ["new"], timeout=5000)
     assert stopped == [True]
@@ -139,7 +143,7 @@ def test_nothing_is_delivered_once_the_owner_is_deleted(qtbot: QtBot) -> None:
     owner = QObject()
     jobs = Jobs(held.append, owner=owner)
     got: list[int] = []
-    jobs.submit("lane", lambda: 1, got.append, pytest.fail)
+    jobs.submit("lane", lambda: 1, got.append, never)
     owner.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     assert not shiboken6.isValid(owner)
@@ -149,7 +153,6 @@ def test_nothing_is_delivered_once_the_owner_is_deleted(qtbot: QtBot) -> None:
 
 def test_a_mailbox_hands_items_over_in_order_in_batches(qtbot: QtBot) -> None:
     batches: list[list[int]] = []
-    box: Mailbox[int] = Mailbox(batches.append)
     main = threading.current_thread()
     threads_seen: list[bool] = []
 
@@ -157,7 +160,7 @@ def test_a_mailbox_hands_items_over_in_order_in_batches(qtbot: QtBot) -> None:
         threads_seen.append(threading.current_thread() is main)
         batches.append(items)
 
-    box = Mailbox(handler)
+    box: Mailbox[int] = Mailbox(handler)
 
     def produce() -> None:
         for i in range(500):
