@@ -17,7 +17,7 @@ from tokenbudget.core.plans import Plan, PlanKind
 from tokenbudget.core.service import Service
 from tokenbudget.core.settings import Settings
 from tokenbudget.core.tokenizers import TokenizerRegistry
-from tokenbudget.gui.counting import inline_runner
+from tokenbudget.gui.jobs import inline_runner
 from tokenbudget.gui.live_sync import LiveSync
 from tokenbudget.gui.shell import Shell
 

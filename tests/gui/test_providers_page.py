@@ -8,8 +8,8 @@ from pytestqt.qtbot import QtBot
 
 from tokenbudget.core.secrets import KeyringStore, MemoryStore
 from tokenbudget.core.service import Service
-from tokenbudget.gui.counting import inline_runner
 from tokenbudget.gui.dialogs import SettingsDialog
+from tokenbudget.gui.jobs import inline_runner
 from tokenbudget.gui.main_window import MainWindow
 from tokenbudget.gui.providers_page import ProviderSettings, ProvidersPage
 

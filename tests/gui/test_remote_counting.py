@@ -13,8 +13,8 @@ from tokenbudget.core.remote_count import PROVIDERS, RemoteCounter
 from tokenbudget.core.secrets import MemoryStore
 from tokenbudget.core.service import Service
 from tokenbudget.core.tokenizers import TokenizerRegistry
-from tokenbudget.gui.counting import inline_runner
 from tokenbudget.gui.estimate_model import MODEL_ID_ROLE, Column
+from tokenbudget.gui.jobs import inline_runner
 from tokenbudget.gui.main_window import MainWindow
 
 KEY = "sk-ant-SECRET-key-987"

@@ -19,8 +19,8 @@ from tokenbudget.core.entries import NewEntry, TokenCounts
 from tokenbudget.core.plans import Plan, PlanKind
 from tokenbudget.core.service import Service
 from tokenbudget.core.tokenizers import TokenizerRegistry
-from tokenbudget.gui.counting import inline_runner
 from tokenbudget.gui.estimate_model import SORT_ROLE, Column
+from tokenbudget.gui.jobs import inline_runner
 from tokenbudget.gui.shell import Shell
 from tokenbudget.gui.single_instance import InstanceServer, send_to_running
 from tokenbudget.gui.tray import Tray
