@@ -1,4 +1,4 @@
-"""The one way the GUI runs work off the UI thread (after Anki's ``QueryOp``, Picard's ``run_task``).
+"""The one way the GUI runs work off the UI thread (after Anki's QueryOp, Picard's run_task).
 
 ``Jobs.submit(lane, work, done, failed)`` runs ``work`` (a pure function of immutable input
 that returns plain data and never touches Qt) through a *runner*, and calls ``done(result)`` or
@@ -219,9 +219,8 @@ def _alive(owner: QObject | None) -> bool:
 class Task(Generic[P]):
     """What a running job may ask (any thread): is it stale, and hand over progress.
 
-    Work that takes a ``Task`` (``Jobs.submit_task``) can stop early once ``stale`` and report
-    partial results with ``report``; only the latest report reaches the UI thread when several
-    come faster than it takes them.
+    Work that takes a ``Task`` (``Jobs.submit_task``) can stop early once ``stale`` and hand
+    partial results to the UI thread with ``report``.
     """
 
     def __init__(self, jobs: Jobs, lane: str, ticket: int) -> None:
@@ -237,18 +236,21 @@ class Task(Generic[P]):
         return not self._jobs.current(self._lane, self.ticket)
 
     def report(self, value: P) -> None:
-        """Hand ``value`` to the job's ``progress`` callback on the UI thread."""
+        """Hand ``value`` to the job's ``progress`` callback on the UI thread.
+
+        Every value arrives, in order; a burst of them costs one wake-up of the UI thread.
+        """
         with self._lock:
             pending = bool(self._progress)
-            self._progress[:] = [value]
+            self._progress.append(value)
         if not pending:
             post_to_ui(self._deliver_progress)
 
     def _deliver_progress(self) -> None:
         with self._lock:
             values, self._progress[:] = list(self._progress), []
-        if values:
-            self._jobs._progress(self._lane, self.ticket, values[-1])
+        for value in values:
+            self._jobs._progress(self._lane, self.ticket, value)
 
 
 @dataclass
