@@ -22,25 +22,18 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QDate,
-    QDateTime,
     QItemSelection,
     QItemSelectionModel,
-    QLocale,
     Qt,
-    QTime,
     QTimer,
     Signal,
 )
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -57,6 +50,7 @@ from tokenbudget.gui.history_edits import MAX_DELETE, EditsMixin, LedgerCommand
 from tokenbudget.gui.history_export import ExportMixin
 from tokenbudget.gui.history_filters import HistoryFilterBar
 from tokenbudget.gui.history_model import Column, HistoryModel
+from tokenbudget.gui.history_table import history_table
 from tokenbudget.gui.jobs import Jobs, Runner, inline_runner, serial_runner
 
 __all__ = ["MAX_DELETE", "HistoryView", "LedgerCommand", "inline_runner"]
@@ -154,39 +148,8 @@ class HistoryView(EditsMixin, ExportMixin, ChartsMixin, QWidget):
     # -- building ------------------------------------------------------------------------
 
     def _build_table(self) -> None:
-        table = self.table = QTableView()
-        table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        table.setWordWrap(False)
-        table.setAlternatingRowColors(True)
-        table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        table.doubleClicked.connect(lambda _: self.edit_selected())
-        rows = table.verticalHeader()
-        rows.setVisible(False)
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # never measure a million rows
-        rows.setDefaultSectionSize(table.fontMetrics().height() + 8)
-        columns = table.horizontalHeader()
-        columns.setStretchLastSection(True)
-        columns.setHighlightSections(False)
-        metrics = table.fontMetrics()
-        longest_time = QDateTime(QDate(2026, 12, 31), QTime(23, 59))  # two-digit day and month
-        widths = {
-            Column.TIME: self.model.locale.toString(longest_time, QLocale.FormatType.ShortFormat),
-            Column.PROVIDER: "Alibaba Qwen",
-            Column.MODEL: "claude-sonnet-4-6",
-            Column.INPUT: "123,456",
-            Column.CACHE_READ: "1,234,567",
-            Column.CACHE_WRITE: "123,456",
-            Column.OUTPUT: "123,456",
-            Column.COST: "~$1,234.5678",
-            Column.SOURCE: "claude-code",
-            Column.PLAN: "Claude Max",
-        }
-        for column, sample in widths.items():
-            header = self.model.headerData(column, Qt.Orientation.Horizontal) or ""
-            text = max(sample, str(header), key=metrics.horizontalAdvance)
-            columns.resizeSection(column, metrics.horizontalAdvance(text) + 16)
+        self.table = history_table(self.model)
+        self.table.doubleClicked.connect(lambda _: self.edit_selected())
 
     def _build_actions(self) -> None:
         scope = Qt.ShortcutContext.WidgetWithChildrenShortcut
