@@ -111,9 +111,6 @@ def thread_runner(name: str) -> Runner:
     return run
 
 
-# -- the handoff to the UI thread ---------------------------------------------------------
-
-
 class _Relay(QObject):
     """Runs callables posted from any thread on the UI thread (see the module docstring)."""
 
@@ -211,9 +208,6 @@ class Mailbox(Generic[I]):
 
 def _alive(owner: QObject | None) -> bool:
     return owner is None or shiboken6.isValid(owner)
-
-
-# -- jobs ---------------------------------------------------------------------------------
 
 
 class Task(Generic[P]):
