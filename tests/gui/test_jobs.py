@@ -12,7 +12,15 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject
 from pytestqt.qtbot import QtBot
 
 from tokenbudget.core.errors import TokenbudgetError
-from tokenbudget.gui.jobs import Jobs, Mailbox, SerialRunner, Task, inline_runner, thread_runner
+from tokenbudget.gui.jobs import (
+    Jobs,
+    Mailbox,
+    SerialRunner,
+    Task,
+    inline_runner,
+    post_to_ui,
+    thread_runner,
+)
 
 Held = list[Callable[[], None]]
 
@@ -174,3 +182,21 @@ def test_a_mailbox_hands_items_over_in_order_in_batches(qtbot: QtBot) -> None:
     assert len(batches) < 500 and all(threads_seen)
     box.put(7)  # on the UI thread: handled at once
     assert batches[-1] == [7]
+
+
+def test_an_error_in_a_callback_reaches_qt_and_later_calls_still_run(qtbot: QtBot) -> None:
+    got: list[int] = []
+
+    def broken() -> None:
+        raise ValueError("a bug in a callback")
+
+    def worker() -> None:  # both calls are queued before the UI thread wakes: one batch
+        post_to_ui(broken)
+        post_to_ui(lambda: got.append(2))
+
+    with qtbot.captureExceptions() as raised:
+        thread = threading.Thread(target=worker)
+        thread.start()
+        thread.join()
+        qtbot.waitUntil(lambda: got == [2], timeout=5000)
+    assert [str(e[1]) for e in raised] == ["a bug in a callback"]

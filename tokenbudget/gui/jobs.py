@@ -143,7 +143,15 @@ class _Relay(QObject):
                 call = self._calls.get_nowait()
             except queue.Empty:
                 return
-            call()
+            try:
+                call()
+            except BaseException:
+                # The error is the caller's (it reaches Qt, and pytest-qt, as any slot's
+                # would); the calls behind it still run, on the next turn.
+                with self._lock:
+                    self._woken = True
+                QMetaObject.invokeMethod(self, "drain", Qt.ConnectionType.QueuedConnection)
+                raise
 
 
 _RELAY: _Relay | None = None
@@ -153,6 +161,9 @@ def _relay() -> _Relay:
     """The relay, made on first use; the first caller must be the UI thread."""
     global _RELAY  # noqa: PLW0603 - one relay for the process, never deleted
     if _RELAY is None:
+        # Made on a worker thread, it would belong to that thread and never be woken.
+        if threading.current_thread() is not threading.main_thread():
+            raise RuntimeError("gui.jobs is first used off the UI thread")
         _RELAY = _Relay()
     return _RELAY
 
