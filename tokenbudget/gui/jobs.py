@@ -18,13 +18,8 @@ them later, in any order.
 one (the counting process's reader thread): ``put`` from any thread, a handler gets every item
 put since the last call, in order, on the UI thread.
 
-Why the handoff is safe: worker threads touch no Qt object except one call,
-``QMetaObject.invokeMethod(relay, "drain", QueuedConnection)``. Qt documents a queued
-invocation as safe from any thread: it only posts an event (``QCoreApplication::postEvent`` is
-thread-safe) to the object's thread, the UI thread, where ``drain`` then runs. The relay is
-made on the UI thread on first use and never deleted, so the pointer a worker uses is always
-valid. Everything else a worker does is plain Python: a ``queue.SimpleQueue`` and a lock. No
-worker emits a signal and no timer polls; a burst of results costs one wake-up.
+The handoff to the UI thread (``post_to_ui``, ``Mailbox``) is in ``gui.handoff``, which says
+why it is safe.
 """
 
 from __future__ import annotations
@@ -36,10 +31,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-import shiboken6
-from PySide6.QtCore import QMetaObject, QObject, Qt, Slot
+from PySide6.QtCore import QObject
 
 from tokenbudget.core.errors import TokenbudgetError
+from tokenbudget.gui.handoff import Mailbox, alive, post_to_ui, relay
+
+__all__ = [
+    "Jobs",
+    "Mailbox",
+    "Runner",
+    "SerialRunner",
+    "Task",
+    "inline_runner",
+    "post_to_ui",
+    "serial_runner",
+    "thread_runner",
+]
 
 log = logging.getLogger(__name__)
 
@@ -109,116 +116,6 @@ def thread_runner(name: str) -> Runner:
         threading.Thread(target=task, name=name, daemon=True).start()
 
     return run
-
-
-class _Relay(QObject):
-    """Runs callables posted from any thread on the UI thread (see the module docstring)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._ui_thread = threading.get_ident()
-        self._calls: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
-        self._lock = threading.Lock()
-        self._woken = False
-
-    def post(self, call: Callable[[], None]) -> None:
-        """Run ``call`` on the UI thread: now if this is it, else at its next event (any thread)."""
-        self._calls.put(call)
-        if threading.get_ident() == self._ui_thread:
-            self.drain()
-            return
-        with self._lock:
-            if self._woken:
-                return  # a wake-up is on its way and will find this call too
-            self._woken = True
-        QMetaObject.invokeMethod(self, "drain", Qt.ConnectionType.QueuedConnection)
-
-    @Slot()
-    def drain(self) -> None:
-        """Run every posted call (UI thread)."""
-        with self._lock:
-            self._woken = False  # before reading: a call put from now on wakes us again
-        while True:
-            try:
-                call = self._calls.get_nowait()
-            except queue.Empty:
-                return
-            try:
-                call()
-            except BaseException:
-                # The error is the caller's (it reaches Qt, and pytest-qt, as any slot's
-                # would); the calls behind it still run, on the next turn.
-                with self._lock:
-                    self._woken = True
-                QMetaObject.invokeMethod(self, "drain", Qt.ConnectionType.QueuedConnection)
-                raise
-
-
-_RELAY: _Relay | None = None
-
-
-def _relay() -> _Relay:
-    """The relay, made on first use; the first caller must be the UI thread."""
-    global _RELAY  # noqa: PLW0603 - one relay for the process, never deleted
-    if _RELAY is None:
-        # Made on a worker thread, it would belong to that thread and never be woken.
-        if threading.current_thread() is not threading.main_thread():
-            raise RuntimeError("gui.jobs is first used off the UI thread")
-        _RELAY = _Relay()
-    return _RELAY
-
-
-def post_to_ui(call: Callable[[], None]) -> None:
-    """Run ``call`` on the UI thread (from any thread; at once when called on the UI thread)."""
-    _relay().post(call)
-
-
-class Mailbox(Generic[I]):
-    """Items put from any thread reach ``handler`` on the UI thread, in batches, in order.
-
-    Args:
-        handler: Gets the items put since its last call (never an empty list).
-        owner: When given and deleted, items are dropped instead of handled.
-    """
-
-    def __init__(self, handler: Callable[[list[I]], None], owner: QObject | None = None) -> None:
-        self._handler = handler
-        self._owner = owner
-        self._items: queue.SimpleQueue[I] = queue.SimpleQueue()
-        self._lock = threading.Lock()
-        self._scheduled = False
-        self.closed = False
-        self._relay = _relay()
-
-    def put(self, item: I) -> None:
-        """Hand ``item`` to the UI thread (any thread)."""
-        self._items.put(item)
-        with self._lock:
-            if self._scheduled:
-                return
-            self._scheduled = True
-        self._relay.post(self.flush)
-
-    def flush(self) -> None:
-        """Handle every item put so far (UI thread)."""
-        with self._lock:
-            self._scheduled = False
-        items: list[I] = []
-        while True:
-            try:
-                items.append(self._items.get_nowait())
-            except queue.Empty:
-                break
-        if items and not self.closed and _alive(self._owner):
-            self._handler(items)
-
-    def close(self) -> None:
-        """Drop every item from now on."""
-        self.closed = True
-
-
-def _alive(owner: QObject | None) -> bool:
-    return owner is None or shiboken6.isValid(owner)
 
 
 class Task(Generic[P]):
@@ -292,7 +189,7 @@ class Jobs:
         self._lock = threading.Lock()
         self._tickets = 0
         self._closed = False
-        _relay()  # made here, on the UI thread, before any worker needs it
+        relay()  # made here, on the UI thread, before any worker needs it
 
     def submit(
         self,
@@ -390,7 +287,7 @@ class Jobs:
             handlers = state.handlers.pop(ticket, None)
             if state.latest != ticket or self._closed:
                 handlers = None
-        if handlers is None or not _alive(self._owner):
+        if handlers is None or not alive(self._owner):
             return
         kind, value = outcome
         if kind == "done":
@@ -400,7 +297,7 @@ class Jobs:
 
     def _progress(self, lane: str, ticket: int, value: object) -> None:
         state = self._lanes.get(lane)
-        if state is None or state.progress is None or not _alive(self._owner):
+        if state is None or state.progress is None or not alive(self._owner):
             return
         if self.current(lane, ticket):
             state.progress(value)
