@@ -163,7 +163,7 @@ class CountCoordinator(QObject):
 
     @property
     def idle(self) -> bool:
-        """True when nothing is waiting: no debounce, no job running, no result undrained."""
+        """True when nothing is waiting: no debounce, no reply outstanding."""
         return (
             not self._timer.isActive()
             and not self._send_timer.isActive()
