@@ -57,7 +57,8 @@ class RemoteCounting(QObject):
         self._coordinator = coordinator
         self._runner = runner
         self._threads: dict[str, SerialRunner] = {}
-        self._jobs = Jobs(runner or self._thread_of("any"), owner=self)
+        # Every request names its provider's thread (``_thread_of``); this default is unused.
+        self._jobs = Jobs(runner or self._thread_of("default"), owner=self)
         self.counter = counter or RemoteCounter()
         #: The coordinator's job whose text was asked for last.
         self._latest = 0
