@@ -1,8 +1,9 @@
 """A local stand-in for the providers' balance endpoints (127.0.0.1, a free port, a thread).
 
 ``FakeBalanceServer.replies`` maps a request path to ``(status, body)``; a body of ``None``
-with status 0 means "never answer" (the client times out). Every request's path and
-``Authorization`` header is kept in ``seen``.
+with status 0 means "never answer" (the client times out). With ``redirect_to`` set, every
+request is answered ``redirect_status`` with a ``Location`` there instead. Every request's
+path and ``Authorization`` header is kept in ``seen``.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ class FakeBalanceServer(ThreadingHTTPServer):
         self.replies: dict[str, tuple[int, bytes | None]] = dict(DEFAULT_REPLIES)
         self.seen: list[tuple[str, str | None]] = []
         self.release = threading.Event()
+        self.redirect_to = ""
+        self.redirect_status = 302
 
     @property
     def url(self) -> str:
@@ -54,6 +57,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self.server.seen.append((self.path, self.headers.get("Authorization")))
+        if self.server.redirect_to:
+            self.send_response(self.server.redirect_status)
+            self.send_header("Location", self.server.redirect_to + self.path)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         status, body = self.server.replies.get(self.path, (404, b'{"error": "not found"}'))
         if status == 0:
             self.server.release.wait(5)  # hang until the test is over

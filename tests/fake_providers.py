@@ -2,8 +2,10 @@
 
 It speaks the four shapes of ``tokenbudget.core.remote_count`` and counts words (split on
 whitespace); Anthropic's answer adds ``FRAME`` tokens for the message frame. Tell it to fail
-with ``server.mode = "401" | "403" | "429" | "500" | "slow" | "malformed" | "shape"``; every
-request is recorded (path, headers, body) for the tests to check.
+with ``server.mode = "401" | "403" | "429" | "500" | "slow" | "malformed" | "shape"``, or to
+answer ``server.redirect_status`` pointing at ``server.redirect_to`` with ``"redirect"``. Every
+request (POST, and GET too, which a followed redirect turns a POST into) is recorded (path,
+headers, body) for the tests to check.
 """
 
 from __future__ import annotations
@@ -47,6 +49,9 @@ class FakeProviders(ThreadingHTTPServer):
         #: Extra delay for every answer (the benchmark leaves it at 0).
         self.delay_s = 0.0
         self.retry_after = "30"
+        #: Where ``mode = "redirect"`` sends the client, and with which status.
+        self.redirect_to = ""
+        self.redirect_status = 302
         self.requests: list[Recorded] = []
         self.lock = threading.Lock()
 
@@ -63,6 +68,8 @@ class FakeProviders(ThreadingHTTPServer):
 
 
 def _answer(path: str, body: Any) -> tuple[int, Any]:
+    if not isinstance(body, dict):
+        return 404, {"error": {"message": "not found"}}
     if path == "/v1/messages/count_tokens":
         text = body["messages"][0]["content"]
         return 200, {"input_tokens": fake_count(text) + FRAME}
@@ -82,6 +89,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet."""
+
+    def do_GET(self) -> None:
+        self.do_POST()
 
     def do_POST(self) -> None:
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
@@ -105,6 +115,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(
                 429, {"error": {"message": "slow down"}}, {"Retry-After": server.retry_after}
             )
+        elif mode == "redirect":
+            location = server.redirect_to + self.path
+            self._send(server.redirect_status, {"moved": location}, {"Location": location})
         elif mode == "malformed":
             self._send_raw(200, b"{not json")
         elif mode == "shape":

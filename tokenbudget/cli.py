@@ -16,14 +16,10 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from tokenbudget import __version__
-from tokenbudget.core.errors import TokenbudgetError, UserInputError
+from tokenbudget.core.errors import TokenbudgetError, UsageError, UserInputError
 from tokenbudget.core.money import ExchangeRate, Money, check_currency, parse_decimal
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    """Raised by the parser instead of exiting, so ``main`` prints one line."""
 
 
 class _Parser(argparse.ArgumentParser):

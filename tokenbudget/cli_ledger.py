@@ -336,7 +336,7 @@ def entry_json(e: Entry) -> dict[str, Any]:
 
 
 def _cmd_history(args: argparse.Namespace, out: TextIO) -> int:
-    from tokenbudget.core.importers.csvfiles import write_csv
+    from tokenbudget.core.importers.csv_export import write_csv
 
     service = _service(args)
     flt = _filter(service, args)
@@ -426,7 +426,7 @@ def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_export(args: argparse.Namespace, out: TextIO) -> int:
-    from tokenbudget.core.importers.csvfiles import write_csv
+    from tokenbudget.core.importers.csv_export import write_csv
 
     service = _service(args)
     flt = _filter(service, args)

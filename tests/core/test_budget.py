@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import sqlite3
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -24,6 +25,11 @@ PROVIDERS = [
     ("deepseek", "deepseek-v4-flash"),
 ]
 BASE = datetime(2026, 9, 20, tzinfo=UTC)
+
+
+def raw_sql(ledger: Ledger, sql: str) -> list[sqlite3.Row]:
+    """Raw SQL on the ledger's own connection, for checks the ledger has no method for."""
+    return ledger._db.execute(sql).fetchall()
 
 
 def plans() -> list[Plan]:
@@ -172,8 +178,8 @@ def test_aggregated_status_equals_status_from_raw_entries(tmp_path: Path, seed: 
 def _rollup(ledger: Ledger) -> list[tuple[object, ...]]:
     return [
         tuple(r)
-        for r in ledger.execute(
-            "SELECT * FROM daily_totals WHERE entries != 0 ORDER BY 1, 2, 3, 4, 5"
+        for r in raw_sql(
+            ledger, "SELECT * FROM daily_totals WHERE entries != 0 ORDER BY 1, 2, 3, 4, 5"
         )
     ]
 
@@ -181,11 +187,12 @@ def _rollup(ledger: Ledger) -> list[tuple[object, ...]]:
 def _fresh_rollup(ledger: Ledger) -> list[tuple[object, ...]]:
     return [
         tuple(r)
-        for r in ledger.execute(
+        for r in raw_sql(
+            ledger,
             "SELECT at_us / 86400000000, provider, model, COALESCE(plan_id, 0), COALESCE(currency, ''), "
             "COUNT(*), SUM(requests), SUM(input_tokens), SUM(cache_read_tokens), "
             "SUM(cache_write_5m_tokens + cache_write_1h_tokens), SUM(output_tokens), "
-            "SUM(COALESCE(cost_micros, 0)) FROM entries GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5"
+            "SUM(COALESCE(cost_micros, 0)) FROM entries GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5",
         )
     ]
 

@@ -14,9 +14,9 @@ from tokenbudget.core.catalog import (
     DEFAULT_MODELS,
     PROVIDER_NAMES,
     counting_for,
-    load_catalog,
     parse_pricing,
 )
+from tokenbudget.core.catalog_files import load_catalog, load_catalog_or_bundled
 from tokenbudget.core.errors import CatalogError, UnknownModelError
 from tokenbudget.core.tokenizers import TokenizerRegistry
 
@@ -253,3 +253,62 @@ def test_updated_snapshot_is_preferred_over_the_bundled_one(tmp_path: Path) -> N
     assert model.pricing.checked == date(2026, 12, 1)
     assert model.pricing.source == "https://example.invalid/p.json"
     assert "gpt-5.5" not in catalog
+
+
+@pytest.mark.parametrize("content", ["{not json", '{"gpt-5.5": {"input_cost_per_token": "x"}}'])
+def test_a_broken_override_file_gives_the_bundled_catalogue_and_one_line(
+    tmp_path: Path, content: str, bundled
+) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "prices.json"
+    path.write_text(content, encoding="utf-8")
+    catalog, warning = load_catalog_or_bundled(
+        PRICES, overrides_file=path, tokenizer_ids=TOKENIZER_IDS
+    )
+    assert [m.id for m in catalog.all()] == [m.id for m in bundled.all()]
+    assert catalog.get("gpt-5.5").pricing == bundled.get("gpt-5.5").pricing
+    assert warning is not None and "\n" not in warning
+    assert str(path) in warning and "started without that file" in warning
+
+
+def test_a_good_override_file_gives_no_warning(tmp_path: Path) -> None:
+    path = _overrides(tmp_path, {"gpt-5.5": {"input_cost_per_token": 1e-06}})
+    catalog, warning = load_catalog_or_bundled(
+        PRICES, overrides_file=path, tokenizer_ids=TOKENIZER_IDS
+    )
+    assert warning is None
+    assert catalog.get("gpt-5.5").pricing.origin == "override"  # type: ignore[union-attr]
+
+
+def test_a_broken_fetched_snapshot_falls_back_to_the_bundled_one(tmp_path: Path, bundled) -> None:  # type: ignore[no-untyped-def]
+    updated = tmp_path / "prices"
+    updated.mkdir()
+    (updated / "litellm_snapshot.json").write_text("[1]", encoding="utf-8")
+    catalog, warning = load_catalog_or_bundled(
+        PRICES, updated_dir=updated, tokenizer_ids=TOKENIZER_IDS
+    )
+    assert len(catalog) == len(bundled)
+    assert (
+        warning is not None and "started without that file" in warning and str(updated) in warning
+    )
+
+
+def test_the_service_starts_with_a_broken_prices_json(isolated_home: Path) -> None:
+    from tokenbudget.core.service import Service
+
+    path = paths.price_overrides_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('{"gpt-5.5": {"input_cost_per_token": 1e-06,}}', encoding="utf-8")
+    service = Service()
+    service.recover_prices = True  # as the window does
+    assert "gpt-5.5" in service.catalog
+    warning = service.settings_warning
+    assert warning is not None and "prices.json" in warning and "not valid JSON" in warning
+
+
+def test_strict_loading_still_refuses_a_broken_prices_json(tmp_path: Path) -> None:
+    path = tmp_path / "prices.json"
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(CatalogError, match="not valid JSON"):
+        load_catalog_or_bundled(
+            PRICES, overrides_file=path, tokenizer_ids=TOKENIZER_IDS, strict=True
+        )

@@ -28,6 +28,11 @@ from tokenbudget.core.plans import Plan, PlanKind, WindowCap
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 
+def raw_sql(ledger: Ledger, sql: str) -> list[sqlite3.Row]:
+    """Raw SQL on the ledger's own connection, for checks the ledger has no method for."""
+    return ledger._db.execute(sql).fetchall()
+
+
 def entry(minutes: int = 0, **kw: object) -> NewEntry:
     values: dict[str, object] = {
         "at": T0 + timedelta(minutes=minutes),
@@ -49,9 +54,9 @@ def ledger(tmp_path: Path) -> Ledger:
 
 def test_new_database_is_current_and_uses_wal(ledger: Ledger) -> None:
     assert ledger.schema_version == SCHEMA_VERSION
-    mode = ledger.execute("PRAGMA journal_mode")[0][0]
+    mode = raw_sql(ledger, "PRAGMA journal_mode")[0][0]
     assert mode == "wal"
-    assert ledger.execute("PRAGMA foreign_keys")[0][0] == 1
+    assert raw_sql(ledger, "PRAGMA foreign_keys")[0][0] == 1
 
 
 def test_an_old_version_database_is_upgraded_with_nothing_lost(tmp_path: Path) -> None:

@@ -16,7 +16,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tokenbudget.core import ledger_text
 from tokenbudget.core.entries import Entry, NewEntry, TokenCounts
 from tokenbudget.core.ledger import (
     MIGRATIONS,
@@ -26,6 +25,7 @@ from tokenbudget.core.ledger import (
     LedgerInputError,
     to_us,
 )
+from tokenbudget.core.ledger import text as ledger_text
 from tokenbudget.core.plans import Plan, PlanKind
 
 T0 = datetime(2026, 10, 30, 17, 0, tzinfo=UTC)
@@ -54,6 +54,11 @@ MODELS = [
     ("deepseek", "deepseek-v4-flash", "CNY"),
     ("mistral", "my-finetune", None),
 ]
+
+
+def raw_sql(ledger: Ledger, sql: str) -> list[sqlite3.Row]:
+    """Raw SQL on the ledger's own connection, for checks the ledger has no method for."""
+    return ledger._db.execute(sql).fetchall()
 
 
 def make_entries(count: int, seed: int = 1, plan_id: int | None = None) -> list[NewEntry]:
@@ -182,7 +187,7 @@ def test_the_index_follows_inserts_edits_deletes_restores_and_upserts(ledger: Le
     ledger.add_entries([replace(imported, note="alpaca")])
     assert found("llama") == set()
     assert len(found("alpaca")) == 1
-    (fts_rows,) = ledger.execute("SELECT COUNT(*) FROM entries_text")[0]
+    (fts_rows,) = raw_sql(ledger, "SELECT COUNT(*) FROM entries_text")[0]
     with_text = sum(1 for e in every(ledger) if e.note is not None or e.prompt_text is not None)
     assert fts_rows == with_text
 
@@ -239,14 +244,15 @@ def test_a_version_3_ledger_is_upgraded_intact(tmp_path: Path) -> None:
         key = lambda e: (e.at, e.model, e.note, e.tokens)  # noqa: E731
         assert sorted(map(key, stored)) == sorted(map(key, written))
         # The rollup by source matches the entries, cache writes kept apart.
-        rollup = upgraded.execute(
+        rollup = raw_sql(
+            upgraded,
             "SELECT day, provider, model, plan_key, currency, source, entries, requests, "
             "input_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, "
-            "output_tokens, cost_micros FROM daily_rollup ORDER BY 1, 2, 3, 4, 5, 6"
+            "output_tokens, cost_micros FROM daily_rollup ORDER BY 1, 2, 3, 4, 5, 6",
         )
         assert [tuple(r) for r in rollup] == expected_rollup(stored)
         # daily_totals keeps its columns and sums (plan status reads it).
-        totals = upgraded.execute("SELECT * FROM daily_totals ORDER BY 1, 2, 3, 4, 5")
+        totals = raw_sql(upgraded, "SELECT * FROM daily_totals ORDER BY 1, 2, 3, 4, 5")
         assert [tuple(r) for r in totals] == expected_daily_totals(stored)
         assert {e.id for e in upgraded.iter_entries(HistoryFilter(text="会议"))} == {
             e.id for e in stored if contains(e, "会议")
@@ -254,11 +260,12 @@ def test_a_version_3_ledger_is_upgraded_intact(tmp_path: Path) -> None:
         # The triggers keep it all in step after the upgrade.
         upgraded.add_entry(replace(written[0], note="after the upgrade"))
         assert upgraded.count(HistoryFilter(text="after the")) == 1
-        rollup = upgraded.execute(
+        rollup = raw_sql(
+            upgraded,
             "SELECT day, provider, model, plan_key, currency, source, entries, requests, "
             "input_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, "
             "output_tokens, cost_micros FROM daily_rollup WHERE entries != 0 "
-            "ORDER BY 1, 2, 3, 4, 5, 6"
+            "ORDER BY 1, 2, 3, 4, 5, 6",
         )
         assert [tuple(r) for r in rollup] == expected_rollup(every(upgraded))
 
@@ -312,7 +319,7 @@ def test_without_fts5_searches_use_like_and_writes_still_work(
     monkeypatch.setattr(ledger_text, "_FTS5", False)  # as if this SQLite had no FTS5
     with Ledger.open(path) as plain:
         assert not plain.text_index
-        triggers = plain.execute("SELECT name FROM sqlite_master WHERE name LIKE 'entries_text_%'")
+        triggers = raw_sql(plain, "SELECT name FROM sqlite_master WHERE name LIKE 'entries_text_%'")
         assert not [r for r in triggers if r[0].endswith(("insert", "update", "delete"))]
         plain.add_entry(replace(make_entries(1)[0], note="written without fts5"))
         for query in ("fts5", "会议", "5", "%"):

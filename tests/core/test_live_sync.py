@@ -183,3 +183,33 @@ def test_a_failed_import_is_a_short_error_not_an_exception(
     report = sync_paths(service, [log], [claude_root], now=NOW)
     assert report.records == 0
     assert report.errors == ("claude-code: ledger is locked",)
+
+
+def test_one_failing_importer_does_not_skip_the_others(
+    service: Service, claude_root: WatchRoot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    day = tmp_path / ".codex" / "sessions" / "2026" / "11" / "20"
+    day.mkdir(parents=True)
+    (day / "rollout-2026-11-20T09-00-00-0199a958-24a6-752e-b651-3270269e0d37.jsonl").write_text(
+        '{"timestamp":"2026-11-20T09:00:00.000Z","type":"turn_context","payload":'
+        '{"model":"gpt-5-codex"}}\n'
+        '{"timestamp":"2026-11-20T09:00:05.000Z","type":"event_msg","payload":{"type":'
+        '"token_count","info":{"total_token_usage":{"input_tokens":5000,'
+        '"cached_input_tokens":0,"output_tokens":300,"reasoning_output_tokens":0,'
+        '"total_tokens":5300}},"rate_limits":null}}\n'
+    )
+    codex_root = WatchRoot("codex", (tmp_path / ".codex" / "sessions").resolve())
+    (claude_root.path / "-home-dev-app" / "s1.jsonl").write_text(claude_row(1) + "\n")
+    real = service.import_usage
+
+    def claude_breaks(importer: object, *args: object, **kwargs: object) -> object:
+        if getattr(importer, "name", importer) == "claude-code":
+            raise RuntimeError("unexpected\nfailure")
+        return real(importer, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(service, "import_usage", claude_breaks)
+    report = sync_all(service, [claude_root, codex_root], now=NOW)
+    assert report.records == 1
+    assert refs(service) == ["0199a958-24a6-752e-b651-3270269e0d37:5300"]
+    assert len(report.errors) == 1 and report.errors[0].startswith("claude-code: ")
+    assert "\n" not in report.errors[0] and "failure" in report.errors[0]

@@ -128,7 +128,7 @@ def test_offline() -> None:
 def test_other_hosts_are_not_reached_in_tests() -> None:
     # The autouse fixture refuses them; this proves the client maps that to "offline".
     with pytest.raises(rc.OfflineError):
-        rc.count_remote("openai", "m", TEXT, KEY, base_url="http://192.0.2.1", timeout=1)
+        rc.count_remote("openai", "m", TEXT, KEY, base_url="https://192.0.2.1", timeout=1)
 
 
 def test_cache_is_bounded_and_keyed_by_text_hash() -> None:

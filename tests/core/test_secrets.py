@@ -12,14 +12,8 @@ from typing import Any
 import pytest
 
 from tokenbudget import cli
-from tokenbudget.core.secrets import (
-    KeyringStatus,
-    KeyringStore,
-    MemoryStore,
-    NoKeyringError,
-    SecretsError,
-    mask,
-)
+from tokenbudget.core.errors import NoKeyringError, SecretsError
+from tokenbudget.core.secrets import KeyringStatus, KeyringStore, MemoryStore, mask
 
 KEY = "sk-ant-test-4f9c2e1b7a6d5c3e"
 

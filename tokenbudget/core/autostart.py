@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from tokenbudget.core import paths
-from tokenbudget.core.errors import TokenbudgetError
+from tokenbudget.core.errors import AutostartError
 
 _ENTRY = """[Desktop Entry]
 Type=Application
@@ -23,10 +23,6 @@ Icon=tokenbudget
 Terminal=false
 X-GNOME-Autostart-enabled=true
 """
-
-
-class AutostartError(TokenbudgetError):
-    """The autostart entry could not be written or removed."""
 
 
 def launch_command() -> list[str]:

@@ -5,12 +5,14 @@ only with a key in the secret store. One GET each, with a timeout:
 
 * DeepSeek ``GET {base}/user/balance`` -> ``balance_infos[].total_balance`` (per currency).
 * Moonshot ``GET {base}/v1/users/me/balance`` -> ``data.available_balance``; CNY on
-  ``api.moonshot.cn``, USD on ``api.moonshot.ai`` (decided by the base URL's host).
+  ``api.moonshot.cn``, USD on ``api.moonshot.ai`` (decided by the base URL's host, from the
+  table in ``core.providers``).
 * OpenRouter ``GET {base}/api/v1/key`` -> ``data.limit_remaining`` in USD; a key without a
   limit (``limit: null``) has no balance to show, which is reported as such.
 
 Amounts are parsed from the JSON text as ``Decimal`` (never through a float). Every failure
-becomes a ``BalanceError`` with a short reason for the card; the key never appears in it.
+becomes a ``BalanceError`` with a short reason for the card; the key never appears in it, and
+it is never sent after a redirect or over plain http to another machine.
 """
 
 from __future__ import annotations
@@ -24,28 +26,23 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-from tokenbudget.core.errors import TokenbudgetError
-from tokenbudget.core.remote_count import (
+from tokenbudget.core import providers
+from tokenbudget.core.errors import (
     BadResponseError,
+    BalanceError,
     RemoteCountError,
     RemoteTimeoutError,
-    send_json,
+    TokenbudgetError,
+    UnsafeAddressError,
 )
+from tokenbudget.core.remote_count import send_json
 
-PROVIDERS: Final = ("deepseek", "moonshot", "openrouter")
-
-DEFAULT_BASE_URLS: Final[Mapping[str, str]] = {
-    "deepseek": "https://api.deepseek.com",
-    "moonshot": "https://api.moonshot.cn",
-    "openrouter": "https://openrouter.ai",
-}
+#: The providers with a balance endpoint and their default base URLs (``core.providers``).
+PROVIDERS: Final = providers.BALANCE_IDS
+DEFAULT_BASE_URLS: Final[Mapping[str, str]] = providers.BALANCE_URLS
 
 TIMEOUT_S: Final = 10.0
 _MAX_BODY: Final = 1024 * 1024
-
-
-class BalanceError(TokenbudgetError):
-    """A balance could not be read; the message is a short reason (never the key)."""
 
 
 @dataclass(frozen=True)
@@ -117,7 +114,8 @@ def _moonshot(data: Any, base: str) -> tuple[str, Decimal]:
     if not isinstance(inner, dict):
         raise BalanceError("unexpected answer (no data)")
     host = (urlsplit(base).hostname or "").lower()
-    currency = "USD" if host.endswith("moonshot.ai") else "CNY"
+    pairs = providers.BY_ID["moonshot"].currency_hosts
+    currency = next((c for suffix, c in pairs if host.endswith(suffix)), "CNY")
     return currency, _amount(inner.get("available_balance"), "available_balance")
 
 
@@ -164,6 +162,8 @@ def fetch_balance(
 
 def _reason(exc: RemoteCountError) -> str:
     """The balance card's wording for a failed request."""
+    if isinstance(exc, UnsafeAddressError):
+        return exc.reason
     if exc.status is not None:
         return _http_reason(exc.status)
     if isinstance(exc, RemoteTimeoutError):

@@ -1,4 +1,4 @@
-"""Plan status from the ledger: SQL aggregation feeding the pure maths in ``plans``.
+"""Plan status from the ledger: the ledger's sums feeding the pure maths in ``plans``.
 
 A month of a heavy user's entries is tens of thousands of rows, and status must take
 milliseconds. So:
@@ -17,47 +17,37 @@ Costs in another currency than the plan's are converted with the user's rates an
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
-from tokenbudget.core.ledger import DAY_US, Ledger, from_us, plan_clause, plan_clauses, to_us
+from tokenbudget.core.ledger import DAY_US, Ledger, UsageSums, from_us, to_us
 from tokenbudget.core.money import ExchangeRates, Money, from_micros, to_micros
 from tokenbudget.core.plans import Plan, PlanStatus, UsagePoint, current_period, plan_status
 
-_SUMS = (
-    "COUNT(*), SUM(requests), SUM(input_tokens), SUM(cache_read_tokens), "
-    "SUM(cache_write_5m_tokens + cache_write_1h_tokens), SUM(output_tokens), SUM(cost_micros)"
-)
-_ROLLUP_SUMS = (
-    "SUM(entries), SUM(requests), SUM(input_tokens), SUM(cache_read_tokens), "
-    "SUM(cache_write_tokens), SUM(output_tokens), SUM(cost_micros)"
-)
 
-
-def _point(
-    plan: Plan, rates: ExchangeRates, at_us: int, currency: str | None, sums: Sequence[Any]
-) -> UsagePoint:
-    entries, requests, inp, read, write, out, cost = (int(v or 0) for v in sums)
+def _point(plan: Plan, rates: ExchangeRates, sums: UsageSums) -> UsagePoint:
     cost_micros: int | None = None
     converted = False
+    currency = sums.currency
     if currency:
         if currency == plan.currency:
-            cost_micros = cost
+            cost_micros = sums.cost_micros
         elif rates.can_convert(currency, plan.currency):
-            money = rates.convert(Money(from_micros(cost), currency), plan.currency)
+            money = rates.convert(Money(from_micros(sums.cost_micros), currency), plan.currency)
             cost_micros, converted = to_micros(money.amount), True
     return UsagePoint(
-        at=from_us(at_us),
-        tokens=inp + read + write + out,
-        input_tokens=inp,
-        cache_read_tokens=read,
-        cache_write_tokens=write,
-        output_tokens=out,
-        requests=requests,
+        at=from_us(sums.at_us),
+        tokens=sums.input_tokens
+        + sums.cache_read_tokens
+        + sums.cache_write_tokens
+        + sums.output_tokens,
+        input_tokens=sums.input_tokens,
+        cache_read_tokens=sums.cache_read_tokens,
+        cache_write_tokens=sums.cache_write_tokens,
+        output_tokens=sums.output_tokens,
+        requests=sums.requests,
         cost_micros=cost_micros,
         converted=converted,
-        entries=entries,
+        entries=sums.entries,
     )
 
 
@@ -77,32 +67,20 @@ def plan_points(
     raw_ranges: list[tuple[int, int]] = []
     horizon = min([start_us - 1, *window_starts])
     if first_day < last_day:
-        clause, params = plan_clause(plan, rollup=True)
-        rows = ledger.execute(
-            f"SELECT day, currency, {_ROLLUP_SUMS} FROM daily_totals "
-            f"WHERE day >= ? AND day < ? AND {clause} GROUP BY day, currency",
-            [first_day, last_day, *params],
+        points.extend(
+            _point(plan, rates, s) for s in ledger.plan_day_sums(plan, first_day, last_day)
         )
-        for row in rows:
-            if row[2]:
-                points.append(_point(plan, rates, row[0] * DAY_US, row[1] or None, row[2:]))
         raw_ranges = [(horizon, first_day * DAY_US - 1), (last_day * DAY_US - 1, now_us)]
     else:
         raw_ranges = [(horizon, now_us)]
     boundaries = [start_us - 1, *window_starts]
-    segment = " + ".join(f"(at_us > {int(b)})" for b in boundaries)
     for low, high in raw_ranges:
         if high <= low:
             continue
         # Assigned and matching rows are summed apart (each through its own index) and may
         # both fall in one segment: they stay separate points, the maths adds them up.
-        for clause, params in plan_clauses(plan):
-            rows = ledger.execute(
-                f"SELECT {segment} AS seg, currency, MIN(at_us), {_SUMS} FROM entries "
-                f"WHERE at_us > ? AND at_us <= ? AND {clause} GROUP BY seg, currency",
-                [low, high, *params],
-            )
-            points.extend(_point(plan, rates, row[2], row[1], row[3:]) for row in rows)
+        sums = ledger.plan_segment_sums(plan, low, high, boundaries)
+        points.extend(_point(plan, rates, s) for s in sums)
     return points
 
 
@@ -125,5 +103,4 @@ def assigned_entries(ledger: Ledger, plan_id: int) -> int:
     Removing the plan keeps them: they become unassigned, and then count toward every plan
     whose providers and model patterns match them (the ledger's ``ON DELETE SET NULL``).
     """
-    rows = ledger.execute("SELECT COUNT(*) FROM entries WHERE plan_id = ?", [plan_id])
-    return int(rows[0][0])
+    return ledger.assigned_count(plan_id)

@@ -13,19 +13,17 @@ Every price carries its source and the date it was checked. A model without a pr
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from tokenbudget.core import estimate
 from tokenbudget.core.errors import CatalogError, UnknownModelError
-from tokenbudget.core.litellm_format import PROVIDERS as PROVIDER_NAMES
 from tokenbudget.core.money import CURRENCIES
+from tokenbudget.core.providers import CATALOG_NAMES as PROVIDER_NAMES
 
 #: Shown when no model is chosen: the everyday models of each provider, Western and Chinese.
 #: Models past their deprecation date drop out of the set by themselves.
@@ -227,7 +225,7 @@ def parse_pricing(
         raise CatalogError(f"{where}: unknown currency {currency}")
     source = str(entry.get("source") or source)
     if "checked" in entry:
-        checked = _date(entry["checked"], f"{where}.checked")
+        checked = parse_date(entry["checked"], f"{where}.checked")
     if "tiered_pricing" in entry:
         tiers = _tiers(entry["tiered_pricing"], where)
         return Pricing(currency, tiers[0].rates, (), tiers, source, checked, origin)
@@ -237,7 +235,12 @@ def parse_pricing(
     return Pricing(currency, base, _long_context(entry, base, where), (), source, checked, origin)
 
 
-def _date(value: Any, where: str) -> date:
+def parse_date(value: Any, where: str) -> date:
+    """The date at the start of ``value`` (``YYYY-MM-DD``).
+
+    Raises:
+        CatalogError: naming ``where`` when it is not a date.
+    """
     try:
         return date.fromisoformat(str(value)[:10])
     except ValueError:
@@ -364,25 +367,7 @@ class Catalog:
         return [m for m in chosen if m.deprecated is None or m.deprecated > today]
 
 
-@dataclass(frozen=True)
-class SnapshotSource:
-    """Where the price snapshot in use came from."""
-
-    path: Path
-    source: str
-    retrieved: date | None
-
-
-def _load_json(path: Path, what: str) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
-    except OSError as exc:
-        raise CatalogError(f"{what} {path} cannot be read: {exc.strerror or exc}") from exc
-    except ValueError as exc:
-        raise CatalogError(f"{what} {path} is not valid JSON: {exc}") from exc
-
-
-def _model_from_entry(
+def model_from_entry(
     model_id: str,
     entry: Mapping[str, Any],
     *,
@@ -391,6 +376,11 @@ def _model_from_entry(
     origin: str,
     tokenizer_ids: Iterable[str],
 ) -> ModelInfo:
+    """A model from one entry in LiteLLM's schema (plus ``tokenizer``, ``currency``, ...).
+
+    Raises:
+        CatalogError: when a price, date or tokenizer in the entry is malformed.
+    """
     where = f"{origin} model '{model_id}'"
     provider = str(entry.get("litellm_provider") or entry.get("provider") or "custom")
     counting = (
@@ -410,12 +400,14 @@ def _model_from_entry(
         context_window=int(window) if window else None,
         max_output=int(max_out) if max_out else None,
         pricing=parse_pricing(entry, where, source=source, checked=checked, origin=origin),
-        deprecated=_date(deprecated, where) if deprecated else None,
+        deprecated=parse_date(deprecated, where) if deprecated else None,
         aliases=(str(key),) if key and key != model_id else (),
     )
 
 
-def _cny_pricing(entry: Mapping[str, Any], where: str) -> Pricing:
+def cny_pricing(entry: Mapping[str, Any], where: str) -> Pricing:
+    """A cited list price in CNY per million tokens, as per-token ``Pricing``."""
+
     def per_token(key: str) -> Decimal | None:
         value = entry.get(key)
         return None if value is None else _num(value, f"{where}.{key}") / _PER_MILLION
@@ -427,96 +419,6 @@ def _cny_pricing(entry: Mapping[str, Any], where: str) -> Pricing:
         currency=str(entry.get("currency", "CNY")),
         base=Rates(inp, out, cache_read=per_token("cache_read_cost_per_million")),
         source=str(entry.get("source", "")),
-        checked=_date(entry["checked"], where) if "checked" in entry else None,
+        checked=parse_date(entry["checked"], where) if "checked" in entry else None,
         origin="list price",
     )
-
-
-def snapshot_in_use(bundled_dir: Path, updated_dir: Path | None) -> SnapshotSource:
-    """The snapshot to load: the last ``prices update`` result if present, else the bundled."""
-    if updated_dir is not None:
-        updated = updated_dir / "litellm_snapshot.json"
-        meta_path = updated_dir / "snapshot_meta.json"
-        if updated.is_file():
-            meta: dict[str, Any] = {}
-            if meta_path.is_file():
-                try:
-                    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-                except (OSError, ValueError):
-                    meta = {}
-            retrieved = meta.get("retrieved")
-            return SnapshotSource(
-                updated,
-                str(meta.get("source", "prices update")),
-                _date(retrieved, "snapshot meta") if retrieved else None,
-            )
-    manifest = _load_json(bundled_dir / "manifest.json", "price manifest")
-    snap = manifest["snapshot"]
-    return SnapshotSource(
-        bundled_dir / snap["file"], str(snap["source"]), _date(snap["retrieved"], "manifest")
-    )
-
-
-def load_catalog(
-    bundled_dir: Path,
-    *,
-    updated_dir: Path | None = None,
-    overrides_file: Path | None = None,
-    tokenizer_ids: Iterable[str] = (),
-) -> Catalog:
-    """Load the catalogue from the snapshot in use, list prices and user overrides.
-
-    Raises:
-        CatalogError: when a file is unreadable or malformed (naming the file and model).
-    """
-    tokenizer_ids = list(tokenizer_ids)
-    snap = snapshot_in_use(bundled_dir, updated_dir)
-    raw = _load_json(snap.path, "price snapshot")
-    if not isinstance(raw, dict):
-        raise CatalogError(f"price snapshot {snap.path} is not a JSON object")
-    models: dict[str, ModelInfo] = {}
-    for model_id, entry in raw.items():
-        if isinstance(entry, dict) and entry.get("mode", "chat") == "chat":
-            models[model_id] = _model_from_entry(
-                model_id,
-                entry,
-                source=snap.source,
-                checked=snap.retrieved,
-                origin="snapshot",
-                tokenizer_ids=tokenizer_ids,
-            )
-
-    cny_path = bundled_dir / "list_prices_cny.json"
-    if cny_path.is_file():
-        for model_id, entry in _load_json(cny_path, "list prices").items():
-            if model_id in models and isinstance(entry, dict):
-                pricing = _cny_pricing(entry, f"list price '{model_id}'")
-                models[model_id] = replace(models[model_id], pricing=pricing)
-
-    if overrides_file is not None and overrides_file.is_file():
-        overrides = _load_json(overrides_file, "price overrides")
-        if not isinstance(overrides, dict):
-            raise CatalogError(f"price overrides {overrides_file} must be a JSON object")
-        for model_id, entry in overrides.items():
-            if not isinstance(entry, dict):
-                raise CatalogError(
-                    f"price overrides {overrides_file}: '{model_id}' is not an object"
-                )
-            old = models.get(model_id)
-            merged: dict[str, Any] = {}
-            if old is not None and model_id in raw:
-                merged.update(raw[model_id])
-            merged.update(entry)
-            models[model_id] = _model_from_entry(
-                model_id,
-                merged,
-                source=f"user override ({overrides_file})",
-                checked=_override_date(overrides_file),
-                origin="override",
-                tokenizer_ids=tokenizer_ids,
-            )
-    return Catalog(models.values(), provenance=f"{snap.source} ({snap.retrieved})")
-
-
-def _override_date(path: Path) -> date:
-    return datetime.fromtimestamp(path.stat().st_mtime).date()

@@ -94,42 +94,23 @@ def period_sums(ledger: Ledger, flt: HistoryFilter, boundaries: list[int]) -> li
         return []
     low, high = boundaries[0], boundaries[-1]
     split = {b // DAY_US for b in boundaries if b % DAY_US}
-    rollup = ledger.rollup_filter_sql(flt)
-    assert rollup is not None  # no text: the rollup can answer
-    condition, params = rollup
     first, end = -(-low // DAY_US), high // DAY_US
     if first < end:
-        rows = ledger.execute(
-            "SELECT day, provider, NULLIF(currency, ''), SUM(cost_micros), SUM(entries) "
-            f"FROM daily_rollup WHERE day >= ? AND day < ? AND {condition} "
-            "GROUP BY day, provider, currency",
-            [first, end, *params],
-        )
-        for day, provider, currency, cost, entries in rows:
-            if day not in split and entries:
-                sums = periods[bisect.bisect_right(boundaries, day * DAY_US) - 1]
-                _add(sums, provider, currency, cost, entries)
+        for sums in ledger.rollup_provider_days(flt, first, end):
+            if sums.key not in split and sums.entries:
+                cells = periods[bisect.bisect_right(boundaries, sums.key * DAY_US) - 1]
+                _add(cells, sums.provider, sums.currency, sums.cost_micros, sums.entries)
     runs = _runs(sorted(split), low, high)
     if runs and not flt.providers:
         # Naming the providers lets SQLite read (provider, at_us, ...) index entries alone
         # instead of every entry's row: five times faster for a month of entries.
-        present = ledger.execute(
-            "SELECT DISTINCT provider FROM daily_rollup WHERE day >= ? AND day <= ?",
-            [runs[0][0] // DAY_US, (runs[-1][1] - 1) // DAY_US],
-        )
-        flt = replace(flt, providers=tuple(r[0] for r in present) or ("",))
-    bare, bare_params = ledger.filter_sql(flt, period=False)
+        present = ledger.providers_between_days(runs[0][0] // DAY_US, (runs[-1][1] - 1) // DAY_US)
+        flt = replace(flt, providers=tuple(present) or ("",))
     for run_low, run_high in runs:
         base = bisect.bisect_right(boundaries, run_low) - 1
         inside = [b for b in boundaries if run_low < b < run_high]
-        which = " + ".join([str(base), *(f"(at_us >= {int(b)})" for b in inside)])
-        rows = ledger.execute(
-            f"SELECT {which}, provider, currency, SUM(cost_micros), COUNT(*) FROM entries "
-            f"WHERE at_us >= ? AND at_us < ? AND {bare} GROUP BY 1, 2, 3",
-            [run_low, run_high, *bare_params],
-        )
-        for index, provider, currency, cost, entries in rows:
-            _add(periods[index], provider, currency, cost, entries)
+        for sums in ledger.provider_period_sums(flt, run_low, run_high, base, inside):
+            _add(periods[sums.key], sums.provider, sums.currency, sums.cost_micros, sums.entries)
     return periods
 
 

@@ -68,6 +68,16 @@ def upsert_replaces_sql(new: str = "excluded", stored: str = "entries") -> str:
     return f"({new}.source NOT IN ({names}) OR {new}.output_tokens > {stored}.output_tokens)"
 
 
+#: The token parts of a request, as ``TokenCounts`` names them (and the ledger's columns).
+TOKEN_FIELDS: Final = (
+    "input_tokens",
+    "cache_read_tokens",
+    "cache_write_5m_tokens",
+    "cache_write_1h_tokens",
+    "output_tokens",
+)
+
+
 @dataclass(frozen=True)
 class TokenCounts:
     """The token parts of one request (all whole numbers >= 0)."""
@@ -79,13 +89,7 @@ class TokenCounts:
     output_tokens: int = 0
 
     def __post_init__(self) -> None:
-        for name in (
-            "input_tokens",
-            "cache_read_tokens",
-            "cache_write_5m_tokens",
-            "cache_write_1h_tokens",
-            "output_tokens",
-        ):
+        for name in TOKEN_FIELDS:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise UserInputError(f"{name.replace('_', ' ')} must be a whole number >= 0")
@@ -119,6 +123,10 @@ class TokenCounts:
 @dataclass(frozen=True)
 class NewEntry:
     """An entry about to be recorded (no id yet).
+
+    Importers produce these too (``importers.values.usage_entry``): unpriced (the service
+    prices them from the catalogue) unless the file stated a cost, and always with a
+    ``source_ref``.
 
     Attributes:
         at: When the request was made, timezone-aware (stored as UTC).

@@ -87,7 +87,7 @@ def export_csv_file(
     ``progress`` is called with the rows written so far, every thousand rows (from the
     worker thread: it must not touch Qt).
     """
-    from tokenbudget.core.importers.csvfiles import write_csv
+    from tokenbudget.core.importers.csv_export import write_csv
 
     def counted(entries: Iterator[Entry]) -> Iterator[Entry]:
         for done, entry in enumerate(entries, 1):

@@ -25,15 +25,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from enum import Enum
 
 from tokenbudget.core.entries import Entry
-from tokenbudget.core.ledger import (
-    DAY_US,
-    ENTRY_SELECT,
-    HistoryFilter,
-    Ledger,
-    day_split,
-    entry_from_row,
-    to_us,
-)
+from tokenbudget.core.ledger import DAY_US, HistoryFilter, Ledger, day_split, to_us
 
 
 @dataclass(frozen=True)
@@ -79,66 +71,37 @@ class RowMap:
         starts = [b.first for b in self.buckets]
         index = bisect.bisect_right(starts, start) - 1
         ids: list[int | None] = []
-        condition, params = ledger.filter_sql(self.filter, period=False)
         while start + len(ids) < end:
             bucket = self.buckets[index]
             offset = start + len(ids) - bucket.first
             want = min(end - start - len(ids), bucket.rows - offset)
-            bounds, values = _bounds(bucket.low_us, bucket.high_us)
-            rows = ledger.execute(
-                f"SELECT id FROM entries WHERE {bounds} AND {condition} "
-                "ORDER BY at_us DESC, id DESC LIMIT ? OFFSET ?",
-                [*values, *params, want, offset],
-            )
-            ids.extend(r[0] for r in rows)
-            ids.extend([None] * (want - len(rows)))
+            found = ledger.ids_between(self.filter, bucket.low_us, bucket.high_us, want, offset)
+            ids.extend(found)
+            ids.extend([None] * (want - len(found)))
             index += 1
         return _by_ids(ledger, ids)
 
 
-def _bounds(low: int | None, high: int | None) -> tuple[str, list[int]]:
-    clauses = [c for c, v in (("at_us >= ?", low), ("at_us < ?", high)) if v is not None]
-    return " AND ".join(clauses) or "1", [v for v in (low, high) if v is not None]
-
-
 def _by_ids(ledger: Ledger, ids: list[int | None]) -> list[Entry | None]:
-    known = [i for i in ids if i is not None]
-    rows = ledger.execute(f"{ENTRY_SELECT} WHERE id IN ({', '.join('?' * len(known))})", known)
-    found = {r["id"]: entry_from_row(r) for r in rows}
+    found = ledger.entries_by_id([i for i in ids if i is not None])
     return [None if i is None else found.get(i) for i in ids]
 
 
 def build_row_map(ledger: Ledger, flt: HistoryFilter) -> RowMap:
     """The row map of ``flt`` (see the module docstring for what it costs)."""
-    rollup = ledger.rollup_filter_sql(flt)
-    if rollup is None:
-        condition, params = ledger.filter_sql(flt)
-        rows = ledger.execute(
-            f"SELECT id FROM entries WHERE {condition} ORDER BY at_us DESC, id DESC", params
-        )
-        ids = array("q", (r[0] for r in rows))
+    if flt.text:  # the rollup cannot answer a text search: every match's id, once
+        ids = ledger.matching_ids(flt)
         return RowMap(flt, len(ids), ids=ids)
     since = None if flt.since is None else to_us(flt.since)
     until = None if flt.until is None else to_us(flt.until)
     days, pieces = day_split(since, until)
     ranges: list[tuple[int | None, int | None, int]] = []  # oldest first
-    bare, bare_params = ledger.filter_sql(flt, period=False)
     for low, high in pieces:
-        bounds, values = _bounds(low, high)
-        count = ledger.execute(
-            f"SELECT COUNT(*) FROM entries WHERE {bounds} AND {bare}", [*values, *bare_params]
-        )[0][0]
-        ranges.append((low, high, int(count)))
+        ranges.append((low, high, ledger.count_between(flt, low, high)))
     if days is not None:
         first, end = days
-        condition, params = rollup
-        day_rows = ledger.execute(
-            "SELECT day, SUM(entries) FROM daily_rollup WHERE day >= ? "
-            + ("" if end is None else "AND day < ? ")
-            + f"AND {condition} GROUP BY day HAVING SUM(entries) > 0",
-            [first, *([] if end is None else [end]), *params],
-        )
-        ranges.extend((d * DAY_US, (d + 1) * DAY_US, int(n)) for d, n in day_rows)
+        day_rows = ledger.day_counts(flt, first, end)
+        ranges.extend((d * DAY_US, (d + 1) * DAY_US, n) for d, n in day_rows)
     ranges.sort(key=lambda r: -1 if r[0] is None else r[0], reverse=True)
     buckets: list[Bucket] = []
     total = 0

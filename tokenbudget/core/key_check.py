@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 
 from tokenbudget.core import balances, remote_count
 from tokenbudget.core.errors import TokenbudgetError
-from tokenbudget.core.secrets import PROVIDERS, SecretStore
+from tokenbudget.core.providers import display_name
+from tokenbudget.core.secrets import SecretStore
 
 #: A current model of each count provider, to count the test word with.
 TEST_MODELS = {
@@ -25,7 +26,7 @@ def check_key(
     provider: str, secrets: SecretStore, base_urls: dict[str, str], timeout: float = 10.0
 ) -> str:
     """A one-line verdict on ``provider``'s stored key (never containing the key)."""
-    name = PROVIDERS.get(provider, provider)
+    name = display_name(provider)
     try:
         key = secrets.get(provider)
         if not key:

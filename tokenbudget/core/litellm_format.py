@@ -18,26 +18,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from types import MappingProxyType
 from typing import Any, Final
 
+from tokenbudget.core import providers
 from tokenbudget.core.errors import CatalogError
 
-PROVIDERS: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        "openai": "OpenAI",
-        "anthropic": "Anthropic",
-        "gemini": "Google",
-        "deepseek": "DeepSeek",
-        "dashscope": "Alibaba Qwen",
-        "zai": "Zhipu GLM",
-        "moonshot": "Moonshot Kimi",
-        "minimax": "MiniMax",
-        "mistral": "Mistral",
-        "xai": "xAI",
-    }
-)
-"""LiteLLM ``litellm_provider`` values that tokenbudget keeps, mapped to display names."""
+PROVIDERS: Final[Mapping[str, str]] = providers.CATALOG_NAMES
+"""LiteLLM ``litellm_provider`` values that tokenbudget keeps, mapped to display names
+(from the one table, ``core.providers``)."""
 
 MIN_MODELS: Final = 20
 """A snapshot that leaves fewer chat models than this after selection is rejected."""

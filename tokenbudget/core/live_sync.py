@@ -25,9 +25,7 @@ from typing import TYPE_CHECKING, Final
 
 from tokenbudget.core.errors import TokenbudgetError, UserInputError
 from tokenbudget.core.importers import IMPORTERS, get_importer
-from tokenbudget.core.importers.base import (
-    Problem,
-)
+from tokenbudget.core.importers.base import Problem
 
 if TYPE_CHECKING:
     from tokenbudget.core.importers.base import Importer
@@ -161,7 +159,9 @@ def sync_paths(
     """Import what is new in ``changed`` files and folders, one transaction per importer.
 
     Safe to call as often as anything changes: unchanged files are not opened, and a file is
-    read from where the last import stopped. Never raises for bad input or a failed import.
+    read from where the last import stopped. Never raises for bad input or a failed import:
+    an importer that fails (whatever the reason) is one line in ``errors``, and the importers
+    after it still run.
     """
     records = 0
     problems: list[Problem] = []
@@ -170,11 +170,19 @@ def sync_paths(
         try:
             report = service.import_usage(get_importer(name), targets, now=now)
         except (TokenbudgetError, OSError, sqlite3.Error) as exc:
-            errors.append(f"{name}: {exc}")
+            errors.append(f"{name}: {_one_line(str(exc))}")
+            continue
+        except Exception as exc:  # one importer's bug must not stop the others
+            errors.append(f"{name}: import failed ({type(exc).__name__}: {_one_line(str(exc))})")
             continue
         records += report.records
         problems.extend(report.problems)
     return SyncReport(records, tuple(problems), tuple(errors))
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def sync_all(service: Service, roots: Sequence[WatchRoot], *, now: datetime) -> SyncReport:

@@ -20,9 +20,10 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from tokenbudget.core.errors import UserInputError
+from tokenbudget.core.errors import PlanInputError, UnknownProviderError, UserInputError
 from tokenbudget.core.money import CURRENCIES, from_micros, parse_decimal, to_micros
 from tokenbudget.core.plans import DEFAULT_THRESHOLDS, Plan, PlanKind, WindowCap
+from tokenbudget.core.providers import resolve_provider
 
 FIELDS = (
     "name",
@@ -70,18 +71,6 @@ _YES = ("yes", "true", "1", "on")
 _NO = ("no", "false", "0", "off")
 
 _WINDOW = re.compile(r"^\s*(\d+)\s*([hd])\s*:(.*)$", re.IGNORECASE)
-
-
-class PlanInputError(UserInputError):
-    """One or more fields are invalid.
-
-    Attributes:
-        errors: Field name to message, for showing next to each field.
-    """
-
-    def __init__(self, errors: Mapping[str, str]) -> None:
-        self.errors = dict(errors)
-        super().__init__("; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in self.errors.items()))
 
 
 def _positive_int(text: str, what: str) -> int:
@@ -238,6 +227,13 @@ def _split(text: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in text.split(",") if p.strip())
 
 
+def _providers_value(text: str) -> tuple[str, ...]:
+    try:  # ids and aliases ("claude", "qwen") become ids; a typo gets "did you mean"
+        return tuple(dict.fromkeys(resolve_provider(p).id for p in _split(text)))
+    except UnknownProviderError as exc:
+        raise ValueError(str(exc)) from None
+
+
 def _name_value(text: str) -> str:
     if not text:
         raise ValueError("a plan needs a name")
@@ -345,7 +341,7 @@ def parse_plan(
         amount_micros=field(
             "amount", lambda t: _money(t, "amount") if t else 0, plan.amount_micros
         ),
-        providers=field("providers", lambda t: tuple(p.lower() for p in _split(t)), plan.providers),
+        providers=field("providers", _providers_value, plan.providers),
         models=field("models", _split, plan.models),
         reset_day=field("reset_day", _reset_value, plan.reset_day),
         timezone=field("timezone", _zone_value, plan.timezone),

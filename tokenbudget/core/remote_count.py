@@ -32,75 +32,29 @@ from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from tokenbudget.core.errors import TokenbudgetError
+from tokenbudget.core import providers
+from tokenbudget.core.errors import (
+    AuthError,
+    BadResponseError,
+    OfflineError,
+    RateLimitedError,
+    RemoteCountError,
+    RemoteTimeoutError,
+    ServerError,
+    UnsafeAddressError,
+)
 
-PROVIDERS = ("anthropic", "gemini", "openai", "xai")
+#: The providers with a count endpoint, their names and default base URLs (``core.providers``).
+PROVIDERS = providers.COUNT_IDS
+PROVIDER_LABELS = {p: providers.NAMES[p] for p in PROVIDERS}
+DEFAULT_BASE_URLS = dict(providers.COUNT_URLS)
 
-PROVIDER_LABELS = {
-    "anthropic": "Anthropic",
-    "gemini": "Google Gemini",
-    "openai": "OpenAI",
-    "xai": "xAI",
-}
-
-DEFAULT_BASE_URLS = {
-    "anthropic": "https://api.anthropic.com",
-    "gemini": "https://generativelanguage.googleapis.com",
-    "openai": "https://api.openai.com",
-    "xai": "https://api.x.ai",
-}
+REDIRECTED = "the provider redirected to another address; not followed so your key stays with it"
 
 ANTHROPIC_VERSION = "2023-06-01"
 DEFAULT_TIMEOUT_S = 10.0
 #: A one-token text: counting it measures the message frame (count minus one).
 FRAME_PROBE = "."
-
-
-class RemoteCountError(TokenbudgetError):
-    """A count endpoint could not give a count.
-
-    Attributes:
-        reason: Short, user-facing, never contains the key ("invalid key (401)").
-        status: The HTTP status, when there was one.
-        retry_after: Seconds the provider asked to wait (429), when it said.
-    """
-
-    def __init__(
-        self, reason: str, *, status: int | None = None, retry_after: float | None = None
-    ) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.status = status
-        self.retry_after = retry_after
-
-
-class OfflineError(RemoteCountError):
-    """The provider could not be reached (no network, DNS, refused)."""
-
-
-class AuthError(RemoteCountError):
-    """The key was refused (401, 403)."""
-
-
-class RateLimitedError(RemoteCountError):
-    """Too many requests (429)."""
-
-
-class ServerError(RemoteCountError):
-    """The provider failed (5xx) or answered with an unexpected status."""
-
-
-class RemoteTimeoutError(RemoteCountError):
-    """No answer within the timeout."""
-
-
-class BadResponseError(RemoteCountError):
-    """The answer was not the JSON shape expected."""
-
-    def __init__(self, reason: str, *, detail: str = "unexpected shape") -> None:
-        super().__init__(reason)
-        #: What was wrong, in a few words ("not JSON", "too long").
-        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -182,7 +136,20 @@ def _retry_after(value: str | None) -> float | None:
         return None
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows no redirect: urllib would re-send every header, the key too, to the new place."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+#: Sends requests like ``urlopen`` but never follows a redirect (it surfaces as an HTTPError).
+_OPENER = urllib.request.build_opener(_NoRedirects())
+
+
 def _http_error(code: int, retry_after: str | None) -> RemoteCountError:
+    if 300 <= code < 400:
+        return UnsafeAddressError(REDIRECTED, status=code)
     if code == 401:
         return AuthError("invalid key (401)", status=code)
     if code == 403:
@@ -218,11 +185,16 @@ def send_json(
     """Send ``request`` and decode its JSON answer.
 
     Every failure becomes a ``RemoteCountError`` whose reason never contains the request's
-    headers (the key). Also used for the balance endpoints (``core.balances``).
+    headers (the key). Also used for the balance endpoints (``core.balances``). The request
+    carries a key, so it goes only over https (or plain http to this machine) and a redirect
+    is never followed: both are ``UnsafeAddressError`` and nothing is sent elsewhere.
     """
+    problem = providers.url_problem(request.full_url)
+    if problem is not None:
+        raise UnsafeAddressError(f"key not sent: {problem}")
     error: RemoteCountError
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with _OPENER.open(request, timeout=timeout) as response:
             raw = response.read() if max_body is None else response.read(max_body + 1)
     except urllib.error.HTTPError as exc:
         error = _http_error(exc.code, exc.headers.get("Retry-After") if exc.headers else None)

@@ -12,35 +12,20 @@ Keys never appear in messages: errors name the provider, never the key.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
-from tokenbudget.core.errors import UserInputError
+from tokenbudget.core import providers
+from tokenbudget.core.errors import NoKeyringError, SecretsError, UnknownProviderError
 
 SERVICE = "tokenbudget"
 
-#: Providers whose keys the app can use, with the name shown to people.
-PROVIDERS: dict[str, str] = {
-    "anthropic": "Anthropic",
-    "openai": "OpenAI",
-    "gemini": "Google Gemini",
-    "xai": "xAI",
-    "deepseek": "DeepSeek",
-    "moonshot": "Moonshot (Kimi)",
-    "openrouter": "OpenRouter",
-}
+#: Providers whose keys the app can use, with the name shown to people (``core.providers``).
+PROVIDERS: Final[Mapping[str, str]] = providers.KEY_NAMES
 
 #: Backends that keep keys unencrypted in a file: refused unless chosen explicitly.
 PLAINTEXT_BACKENDS = ("keyrings.alt.file.PlaintextKeyring", "keyrings.alt.file.EncryptedKeyring")
-
-
-class SecretsError(UserInputError):
-    """A key could not be stored, read or deleted (the message never contains the key)."""
-
-
-class NoKeyringError(SecretsError):
-    """There is no usable keyring on this system."""
 
 
 @dataclass(frozen=True)
@@ -75,14 +60,23 @@ class SecretStore(Protocol):
 
 
 def check_provider(provider: str) -> str:
-    """``provider`` if the app knows it.
+    """The id of ``provider`` (an id or alias, see ``core.providers``) if it takes a key.
 
     Raises:
-        SecretsError: for an unknown provider (with the known ones).
+        SecretsError: for an unknown provider or one without a key (with the known ones).
     """
-    if provider not in PROVIDERS:
-        raise SecretsError(f"unknown provider {provider!r}; one of: {', '.join(PROVIDERS)}")
-    return provider
+    try:
+        found = providers.resolve_provider(provider).id
+    except UnknownProviderError as exc:
+        hint = f"did you mean {', '.join(exc.suggestions)}? " if exc.suggestions else ""
+        found = ""
+    else:
+        hint = ""
+    if found not in PROVIDERS:
+        raise SecretsError(
+            f"unknown provider {provider!r}; {hint}one of: {', '.join(PROVIDERS)}"
+        ) from None
+    return found
 
 
 def check_key(key: str) -> str:

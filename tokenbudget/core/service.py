@@ -7,7 +7,7 @@ many models share it; changing the shown models re-prices cached counts (``TextC
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tokenbudget.core import estimate, paths
-from tokenbudget.core.catalog import Catalog, ModelInfo, load_catalog
+from tokenbudget.core.catalog import Catalog, ModelInfo
+from tokenbudget.core.catalog_files import load_catalog_or_bundled
 from tokenbudget.core.costing import Usage, request_cost
-from tokenbudget.core.errors import SettingsError, UserInputError
+from tokenbudget.core.errors import UnknownProviderError, UserInputError
 from tokenbudget.core.money import Money, check_currency, to_micros
-from tokenbudget.core.recording import find_model, kept_prompt_text, price, price_model
+from tokenbudget.core.providers import resolve_provider
+from tokenbudget.core.recording import kept_prompt_text, price
 from tokenbudget.core.settings import Settings
 from tokenbudget.core.tokenizers import TokenizerRegistry
 
@@ -161,16 +163,15 @@ class Service:
         self._secrets = secrets
         self.settings_warning: str | None = None
         if settings is None:
-            try:
-                settings = Settings.load(paths.config_dir() / "settings.json")
-            except SettingsError as exc:
-                self.settings_warning = str(exc)
-                settings = Settings(paths.config_dir() / "settings.json")
+            settings = Settings.load_or_defaults(paths.config_dir() / "settings.json")
+            self.settings_warning = settings.warning
         self.settings = settings
         self._catalog = catalog
         self._ledger: Ledger | None = None
         #: False to refuse a corrupt ledger instead of moving it aside (``--no-recover``).
         self.recover_ledger = True
+        #: True to start without a broken prices.json (reported in ``settings_warning``).
+        self.recover_prices = False
 
     @property
     def secrets(self) -> SecretStore:
@@ -187,12 +188,14 @@ class Service:
     def catalog(self) -> Catalog:
         """The model catalogue, loaded on first use."""
         if self._catalog is None:
-            self._catalog = load_catalog(
+            self._catalog, warning = load_catalog_or_bundled(
                 paths.resources_dir() / "prices",
                 updated_dir=paths.price_snapshot_dir(),
                 overrides_file=paths.price_overrides_file(),
                 tokenizer_ids=self.registry.ids(),
+                strict=not self.recover_prices,
             )
+            self.settings_warning = warning or self.settings_warning
         return self._catalog
 
     def resolve_models(self, names: Sequence[str]) -> list[ModelInfo]:
@@ -341,7 +344,10 @@ class Service:
         every = self.catalog.all()
         if provider is None:
             return every
-        wanted = provider.lower()
+        try:  # an alias ("qwen", "claude") names the provider's id
+            wanted = resolve_provider(provider).id
+        except UnknownProviderError:
+            wanted = provider.lower()
         chosen = [m for m in every if wanted in (m.provider.lower(), m.provider_name.lower())]
         if not chosen:
             names = ", ".join(self.catalog.providers())
@@ -453,32 +459,17 @@ class Service:
             importer = get_importer(importer)
         if not roots:
             roots = importer.default_roots(os.environ, Path.home())
-        ledger = self.ledger
-        result = importer.scan(roots, ledger.import_state(importer.name))
-        unpriced = 0
-        models: dict[str, ModelInfo | None] = {}
+        from tokenbudget.core.import_store import store_import
 
-        def priced() -> Iterator[NewEntry]:
-            # A generator, so the entries stream into the ledger instead of being copied.
-            nonlocal unpriced
-            for usage in result.records:
-                micros: int | None = usage.cost_micros
-                currency = usage.currency
-                if micros is None:
-                    if usage.model not in models:
-                        models[usage.model] = find_model(self.catalog, usage.model)
-                    micros, currency = price_model(models[usage.model], usage.tokens)
-                unpriced += micros is None
-                yield usage.to_entry(micros, currency)
-
-        ledger.add_entries(priced(), state=(importer.name, result.state), now=now, want_ids=False)
+        result = importer.scan(roots, self.ledger.import_state(importer.name))
+        stored = store_import(self.ledger, self.catalog, importer.name, result, now=now)
         return ImportReport(
             importer.name,
-            len(result.records),
+            stored.records,
             result.files_read,
             result.bytes_read,
-            unpriced,
-            tuple(result.problems),
+            stored.unpriced,
+            (*result.problems, *stored.problems),
         )
 
     def add_plan(self, plan: Plan, *, now: datetime) -> Plan:

@@ -68,6 +68,7 @@ def run(argv: Sequence[str], *, message: str = "activate", in_tray: bool = False
     server = InstanceServer()
     server.listen()
     service = Service()
+    service.recover_prices = True  # a broken prices.json is reported, not fatal
     shell = Shell(service)
     window = shell.window
     app.setWindowIcon(app_icon())

@@ -23,7 +23,8 @@ from PySide6.QtGui import QBrush, QColor
 
 from tokenbudget.core.catalog import ModelInfo
 from tokenbudget.core.money import Money
-from tokenbudget.core.remote_count import PROVIDER_LABELS, RemoteResult
+from tokenbudget.core.providers import NAMES as PROVIDER_LABELS
+from tokenbudget.core.remote_count import RemoteResult
 from tokenbudget.core.service import ModelEstimate
 from tokenbudget.gui.formatting import format_int, format_money
 

@@ -34,8 +34,8 @@ from tokenbudget.core.entries import Entry
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.history_query import PageCache, RowMap
 from tokenbudget.core.ledger import Ledger, to_us
-from tokenbudget.core.litellm_format import PROVIDERS
 from tokenbudget.core.money import ExchangeRates, Money, from_micros
+from tokenbudget.core.providers import NAMES as PROVIDERS
 from tokenbudget.gui.formatting import format_int, format_money
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1

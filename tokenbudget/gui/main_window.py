@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from tokenbudget.core import autostart, paths
 from tokenbudget.core.catalog import ModelInfo
-from tokenbudget.core.errors import TokenbudgetError
+from tokenbudget.core.errors import AutostartError, TokenbudgetError
 from tokenbudget.core.service import Service
 from tokenbudget.gui.counting import CountCoordinator, CountHub, OutputSetting
 from tokenbudget.gui.dialogs import RecordDialog, SettingsDialog, SettingsValues
@@ -420,7 +420,7 @@ class MainWindow(QMainWindow):
                     autostart.enable()
                 else:
                     autostart.disable()
-            except autostart.AutostartError as exc:
+            except AutostartError as exc:
                 self.statusBar().showMessage(str(exc), 10000)
 
     def _apply_font_size(self, size: int) -> None:

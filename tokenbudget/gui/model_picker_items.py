@@ -51,7 +51,7 @@ SORT_BAND = 1 << 24  # sort keys: band (favourite, shown at opening, other) * SO
 _PROVIDER_NAMES = (
     QT_TRANSLATE_NOOP("Providers", "OpenAI"),
     QT_TRANSLATE_NOOP("Providers", "Anthropic"),
-    QT_TRANSLATE_NOOP("Providers", "Google"),
+    QT_TRANSLATE_NOOP("Providers", "Google Gemini"),
     QT_TRANSLATE_NOOP("Providers", "DeepSeek"),
     QT_TRANSLATE_NOOP("Providers", "Alibaba Qwen"),
     QT_TRANSLATE_NOOP("Providers", "Zhipu GLM"),

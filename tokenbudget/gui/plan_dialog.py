@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tokenbudget.core.errors import PlanInputError
 from tokenbudget.core.plan_input import (
     KIND_FIELDS,
     WINDOW_FIELDS,
-    PlanInputError,
     parse_plan,
     plan_fields,
     time_zones,

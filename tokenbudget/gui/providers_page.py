@@ -23,13 +23,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tokenbudget.core.secrets import PROVIDERS, SecretsError, SecretStore, mask
+from tokenbudget.core.errors import SecretsError
+from tokenbudget.core.providers import BALANCE_IDS, COUNT_IDS
+from tokenbudget.core.secrets import PROVIDERS, SecretStore, mask
 from tokenbudget.gui.jobs import Jobs, Runner, thread_runner
 
 #: Providers with a token-count endpoint: their rows can turn from estimate to exact.
-COUNT_PROVIDERS = ("anthropic", "gemini", "openai", "xai")
+COUNT_PROVIDERS = COUNT_IDS
 #: Providers that report a prepaid balance for a key.
-BALANCE_PROVIDERS = ("deepseek", "moonshot", "openrouter")
+BALANCE_PROVIDERS = BALANCE_IDS
 
 #: ``tester(provider, base_urls) -> message``: checks the stored key against the provider
 #: (run on a worker thread: it goes over the network).

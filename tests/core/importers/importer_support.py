@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from tokenbudget.core.importers.base import ImportedUsage
+from tokenbudget.core.entries import NewEntry
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def totals(records: Iterable[ImportedUsage]) -> tuple[int, int, int, int, int]:
+def totals(records: Iterable[NewEntry]) -> tuple[int, int, int, int, int]:
     """(input, cache read, cache write 5m, cache write 1h, output) summed."""
     parts = [0, 0, 0, 0, 0]
     for record in records:

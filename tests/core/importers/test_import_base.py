@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -13,17 +14,18 @@ import pytest
 from tokenbudget.core.entries import NewEntry, TokenCounts
 from tokenbudget.core.entries import replaces as prefer_new
 from tokenbudget.core.errors import UserInputError
-from tokenbudget.core.importers import IMPORTERS, ImportedUsage, get_importer
-from tokenbudget.core.importers.base import (
-    MAX_PROBLEMS_PER_FILE,
-    FileCursor,
-    LineStream,
+from tokenbudget.core.importers import IMPORTERS, get_importer
+from tokenbudget.core.importers.base import MAX_PROBLEMS_PER_FILE
+from tokenbudget.core.importers.claude_code import ClaudeCodeImporter
+from tokenbudget.core.importers.streaming import FileCursor, LineStream
+from tokenbudget.core.importers.values import (
+    MAX_COUNT,
     count,
     guess_provider,
     parse_time,
+    usage_entry,
     uuid7_millis,
 )
-from tokenbudget.core.importers.claude_code import ClaudeCodeImporter
 
 
 def lines(
@@ -79,6 +81,8 @@ def test_an_unfinished_huge_line_is_not_consumed() -> None:
         (True, None),
         (None, None),
         (10**30, None),
+        ("9999-12-31T23:00:00-05:00", None),  # past the end of datetime in UTC
+        ("0001-01-01T01:00:00+05:00", None),  # before its start
     ],
 )
 def test_parse_time(value: object, expected: datetime | None) -> None:
@@ -118,33 +122,48 @@ def test_count() -> None:
     assert count({"a": None}, "a") == 0
     assert count({}, "a") == 0
     assert count({"a": 4.0}, "a") == 4
-    for bad in (-1, 1.5, "3", True):
+    assert count({"a": MAX_COUNT}, "a") == MAX_COUNT
+    for bad in (-1, 1.5, "3", True, MAX_COUNT + 1, 2**63, 1e30, 1e308, math.nan, math.inf):
         with pytest.raises(ValueError, match="'a'"):
             count({"a": bad}, "a")
 
 
-def test_imported_usage_checks_and_becomes_an_entry() -> None:
+def test_usage_entry_checks_and_is_an_unpriced_entry() -> None:
     tokens = TokenCounts(input_tokens=1, output_tokens=2)
-    with pytest.raises(ValueError, match="timezone"):
-        ImportedUsage(datetime(2025, 1, 1), "openai", "gpt-5", tokens, "codex", "s:3")
-    with pytest.raises(ValueError, match="together"):
-        ImportedUsage(
-            datetime(2025, 1, 1, tzinfo=UTC), "openai", "gpt-5", tokens, "csv", "r", cost_micros=1
-        )
     at = datetime(2025, 1, 1, 8, tzinfo=timezone(timedelta(hours=8)))
-    record = ImportedUsage(at, "openai", "gpt-5", tokens, "codex", "s:3", note="n", requests=2)
-    assert record.to_entry(1500, "USD") == NewEntry(
+    fields: dict[str, Any] = {
+        "at": at,
+        "provider": "openai",
+        "model": "gpt-5",
+        "tokens": tokens,
+        "source": "codex",
+        "source_ref": "s:3",
+    }
+    with pytest.raises(ValueError, match="timezone"):
+        usage_entry(**{**fields, "at": datetime(2025, 1, 1)})
+    with pytest.raises(ValueError, match="together"):
+        usage_entry(**fields, cost_micros=1)
+    with pytest.raises(ValueError, match="requests"):
+        usage_entry(**fields, requests=-1)
+    with pytest.raises(ValueError, match="model is not valid text"):
+        usage_entry(**{**fields, "model": "gpt-\ud83d"})
+    with pytest.raises(ValueError, match="reference is not valid text"):
+        usage_entry(**{**fields, "source_ref": "s:\udc80"})
+    with pytest.raises(ValueError, match=r"output tokens .* too large"):
+        usage_entry(**{**fields, "tokens": TokenCounts(output_tokens=MAX_COUNT + 1)})
+    assert usage_entry(**fields, note="n", requests=2) == NewEntry(
         at=at,
         provider="openai",
         model="gpt-5",
         tokens=tokens,
-        cost_micros=1500,
-        currency="USD",
+        cost_micros=None,
+        currency=None,
         source="codex",
         source_ref="s:3",
         note="n",
         requests=2,
     )
+    assert usage_entry(**fields, cost_micros=1500, currency="USD").cost_micros == 1500
 
 
 def test_prefer_new_per_source() -> None:

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from importer_support import FIXTURES, totals
 
-from tokenbudget.core.entries import TokenCounts
+from tokenbudget.core.entries import NewEntry, TokenCounts
 from tokenbudget.core.entries import replaces as prefer_new
 from tokenbudget.core.importers import get_importer
-from tokenbudget.core.importers.base import HUGE_LINE, ImportedUsage
 from tokenbudget.core.importers.claude_code import ClaudeCodeImporter
+from tokenbudget.core.importers.streaming import HUGE_LINE
 
 PROJECTS = FIXTURES / "claude" / "projects"
 SESSION = "1f0c2a4e-8b3d-4c71-9e55-2a6f0d9b7c13"
@@ -20,7 +20,7 @@ STREAMED = "msg_01A7pQx3vKzF2mN8bR4tY6wE:req_011CTdA3bVx8nK2pQ7rS5uW1"
 REPLAYED = "msg_01F1sTu7vWx9yZ1aB3cD5eF7:req_011CTdB2fZc5sQ7uV3wX1yA6"
 
 
-def by_ref(records: list[ImportedUsage]) -> dict[str, ImportedUsage]:
+def by_ref(records: list[NewEntry]) -> dict[str, NewEntry]:
     refs = [r.source_ref for r in records]
     assert len(refs) == len(set(refs)), "one record per reference"
     return {r.source_ref: r for r in records}
@@ -59,7 +59,7 @@ def test_sidechain_replay_counts_once_and_a_smaller_replayed_row_never_wins() ->
     own = together["msg_01G3uVw9xYz1aB3cD5eF7gH9:req_011CTdB6hAd7tR9vW5xY3zB8"]
     assert own.tokens == TokenCounts(input_tokens=1200, output_tokens=530)
     # imported in separate runs, sub-agent first, the ledger's upsert rule gives the same
-    ledger: dict[str, ImportedUsage] = {}
+    ledger: dict[str, NewEntry] = {}
     for path in (subagent, parent):
         for record in ClaudeCodeImporter().scan([path], {}).records:
             old = ledger.get(record.source_ref)

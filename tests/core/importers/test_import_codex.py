@@ -19,9 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from importer_support import FIXTURES, totals
 
-from tokenbudget.core.entries import TokenCounts
+from tokenbudget.core.entries import NewEntry, TokenCounts
 from tokenbudget.core.importers import get_importer
-from tokenbudget.core.importers.base import ImportedUsage
 from tokenbudget.core.importers.codex import CodexImporter
 
 CODEX = FIXTURES / "codex"
@@ -47,11 +46,11 @@ OWN = {
 }
 
 
-def scan(*paths: Path, state: dict[str, Any] | None = None) -> list[ImportedUsage]:
+def scan(*paths: Path, state: dict[str, Any] | None = None) -> list[NewEntry]:
     return CodexImporter().scan(list(paths), state or {}).records
 
 
-def session_of(record: ImportedUsage) -> str:
+def session_of(record: NewEntry) -> str:
     return record.source_ref.rsplit(":", 1)[0]
 
 
@@ -146,12 +145,12 @@ def test_lost_state_re_import_gives_the_same_references() -> None:
 # --- incremental runs ----------------------------------------------------------------------
 
 
-def import_in_pieces(source: Path, target: Path, cuts: list[int]) -> dict[str, ImportedUsage]:
+def import_in_pieces(source: Path, target: Path, cuts: list[int]) -> dict[str, NewEntry]:
     """Grow ``target`` to each cut of ``source``'s bytes, importing after every step."""
     data = source.read_bytes()
     target.write_bytes(b"")
     state: dict[str, Any] = {}
-    seen: dict[str, ImportedUsage] = {}
+    seen: dict[str, NewEntry] = {}
     for cut in [*sorted(cuts), len(data)]:
         with target.open("r+b") as fh:
             fh.seek(0, 2)

@@ -11,11 +11,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from importer_support import FIXTURES
 
-from tokenbudget.core.entries import Entry, TokenCounts
+from tokenbudget.core.entries import Entry, NewEntry, TokenCounts
 from tokenbudget.core.errors import UserInputError
 from tokenbudget.core.importers import get_importer, read_csv, read_generic_csv, write_csv
-from tokenbudget.core.importers.base import ImportedUsage
-from tokenbudget.core.importers.csvfiles import EXPORT_COLUMNS, CsvImporter
+from tokenbudget.core.importers.csv_export import EXPORT_COLUMNS
+from tokenbudget.core.importers.csvfiles import CsvImporter
 
 CSV = FIXTURES / "csv"
 
@@ -67,7 +67,7 @@ ENTRIES = [
 ]
 
 
-def same(record: ImportedUsage, entry: Entry) -> bool:
+def same(record: NewEntry, entry: Entry) -> bool:
     return (
         record.at == entry.at
         and (record.provider, record.model, record.tokens, record.requests)

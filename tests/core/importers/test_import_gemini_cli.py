@@ -8,9 +8,8 @@ from pathlib import Path
 
 from importer_support import FIXTURES, totals
 
-from tokenbudget.core.entries import TokenCounts
+from tokenbudget.core.entries import NewEntry, TokenCounts
 from tokenbudget.core.importers import get_importer
-from tokenbudget.core.importers.base import ImportedUsage
 from tokenbudget.core.importers.gemini_cli import GeminiCliImporter
 
 TMP = FIXTURES / "gemini" / "tmp"
@@ -22,7 +21,7 @@ S1 = "3b7c9e2a-5d41-4f0e-9a63-1c2b8d7e6f50"
 S2 = "7e1d0c44-2b9a-4f61-8d3e-5a7c9b1d3f20"
 
 
-def by_ref(records: list[ImportedUsage]) -> dict[str, ImportedUsage]:
+def by_ref(records: list[NewEntry]) -> dict[str, NewEntry]:
     return {r.source_ref: r for r in records}
 
 

@@ -1,22 +1,19 @@
-"""Importers: other tools' usage logs -> ``ImportedUsage`` records for the ledger.
+"""Importers: other tools' usage logs -> unpriced ledger entries (``entries.NewEntry``).
 
 Each importer reads one tool's files (``claude-code``, ``codex``, ``gemini-cli``) or CSV
-(``csv``), streams them in flat memory, reports malformed input as ``Problem``s and returns
-an incremental state for the next run. See ``base`` for the shared contract.
+(``csv``), streams them in flat memory, reports malformed input and values no log should hold
+as ``Problem``s (file and line) and returns an incremental state for the next run. See
+``base`` for the shared contract; this module is the registry.
 """
 
 from __future__ import annotations
 
 from tokenbudget.core.errors import UserInputError
-from tokenbudget.core.importers.base import (
-    ImportedUsage,
-    Importer,
-    ImportResult,
-    Problem,
-)
+from tokenbudget.core.importers.base import Importer, ImportResult, Problem
 from tokenbudget.core.importers.claude_code import ClaudeCodeImporter
 from tokenbudget.core.importers.codex import CodexImporter
-from tokenbudget.core.importers.csvfiles import CsvImporter, read_csv, read_generic_csv, write_csv
+from tokenbudget.core.importers.csv_export import write_csv
+from tokenbudget.core.importers.csvfiles import CsvImporter, read_csv, read_generic_csv
 from tokenbudget.core.importers.gemini_cli import GeminiCliImporter
 
 IMPORTERS: list[Importer] = [
@@ -48,7 +45,6 @@ __all__ = [
     "CsvImporter",
     "GeminiCliImporter",
     "ImportResult",
-    "ImportedUsage",
     "Importer",
     "Problem",
     "get_importer",

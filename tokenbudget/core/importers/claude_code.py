@@ -27,34 +27,21 @@ across runs in the ledger (the one rule, ``entries.DUPLICATE_WINNERS``).
 
 Speed: a line is parsed only if it contains both ``"usage"`` and ``"assistant"``; other lines
 are only checked to be framed as an object (so a truncated line is still reported). A line
-over ``base.HUGE_LINE`` without ``"assistant"`` in its first ``base.PROBE`` bytes (an
+over ``streaming.HUGE_LINE`` without ``"assistant"`` in its first ``streaming.PROBE`` bytes (an
 assistant row names its role before its content) is skipped without being held in memory.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from tokenbudget.core.entries import TokenCounts, replaces
-from tokenbudget.core.importers.base import (
-    SOURCE_CLAUDE_CODE,
-    FileCursor,
-    ImportedUsage,
-    ImportResult,
-    LineStream,
-    ProblemLog,
-    count,
-    describe,
-    discover,
-    expand,
-    guess_provider,
-    looks_like_object,
-    parse_time,
-    scan_files,
-)
+from tokenbudget.core.entries import NewEntry, TokenCounts, replaces
+from tokenbudget.core.importers.base import SOURCE_CLAUDE_CODE, ImportResult, ProblemLog
+from tokenbudget.core.importers.scan import Found, discover, expand, scan_files
+from tokenbudget.core.importers.streaming import FileCursor, read_json_lines
+from tokenbudget.core.importers.values import count, guess_provider, parse_time, usage_entry
 
 SYNTHETIC_MODEL = "<synthetic>"
 
@@ -81,44 +68,36 @@ class ClaudeCodeImporter:
 
     def scan(self, roots: Sequence[Path], state: Mapping[str, Any]) -> ImportResult:
         """Read new assistant rows under ``roots``; one record per response."""
-        best: dict[str, ImportedUsage] = {}
-        # Streaming writes several rows per response and only the one with the most output
-        # is kept; a row that cannot beat the stored one is not turned into a record.
-        best_output: dict[str, int] = {}
+        found = Found()
+
+        def take(row: Any) -> None:
+            # Streaming writes several rows per response and only the one with the most
+            # output is kept; a row that cannot beat the kept one is not turned into a record.
+            key, output = _quick_key(row)
+            if key is not None:
+                kept = found.get(SOURCE_CLAUDE_CODE, key)
+                if kept is not None and not replaces(
+                    SOURCE_CLAUDE_CODE, kept.tokens, TokenCounts(output_tokens=output)
+                ):
+                    return
+            record = usage_of(row)
+            if record is not None:
+                found.add(record)
 
         def read(
             path: Path, fh: BinaryIO, cursor: FileCursor, log: ProblemLog
         ) -> tuple[int, int, dict[str, Any]]:
-            stream = LineStream(fh, cursor, _keep_huge)
-            for raw in stream:
-                if b'"usage"' not in raw or b'"assistant"' not in raw:
-                    if not looks_like_object(raw) and raw.strip():
-                        log.add(stream.line, "not a JSON object (truncated or damaged line)")
-                    continue
-                try:
-                    row = json.loads(raw)
-                    key, output = _quick_key(row)
-                    if key is not None and output <= best_output.get(key, -1):
-                        continue
-                    record = usage_of(row)
-                except ValueError as err:  # JSONDecodeError and UnicodeDecodeError included
-                    log.add(stream.line, describe(err))
-                    continue
-                if record is not None:
-                    old = best.get(record.source_ref)
-                    if old is None or replaces(SOURCE_CLAUDE_CODE, old.tokens, record.tokens):
-                        best[record.source_ref] = record
-                        best_output[record.source_ref] = record.tokens.output_tokens
-            for line in stream.oversized:
-                log.add(line, "line too long to read; skipped")
-            return stream.offset, stream.line, {}
+            offset, line = read_json_lines(
+                fh, cursor, log, wanted=_wanted, keep_huge=_keep_huge, take=take
+            )
+            return offset, line, {}
 
         paths = discover(roots, ("**/*.jsonl",))
-        problems, new_state, files, nbytes = scan_files(
-            paths, roots, state, read, appendable=lambda _: True
-        )
-        records = sorted(best.values(), key=lambda r: (r.at, r.source_ref))
-        return ImportResult(records, problems, new_state, files, nbytes)
+        return scan_files(paths, roots, state, read, found, appendable=lambda _: True)
+
+
+def _wanted(line: bytes) -> bool:
+    return b'"usage"' in line and b'"assistant"' in line
 
 
 def _quick_key(row: object) -> tuple[str | None, int]:
@@ -138,7 +117,7 @@ def _keep_huge(head: bytes) -> bool:
     return b'"assistant"' in head
 
 
-def usage_of(row: object) -> ImportedUsage | None:
+def usage_of(row: object) -> NewEntry | None:
     """The record for one parsed transcript row, or None for rows that carry no usage.
 
     Raises:
@@ -160,7 +139,7 @@ def usage_of(row: object) -> ImportedUsage | None:
     at = parse_time(row.get("timestamp"))
     if at is None:
         raise ValueError("assistant row without a valid timestamp")
-    return ImportedUsage(
+    return usage_entry(
         at=at,
         provider=guess_provider(model, "anthropic") or "anthropic",
         model=model,

@@ -46,7 +46,6 @@ twice.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -54,22 +53,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from tokenbudget.core.entries import TokenCounts
-from tokenbudget.core.importers.base import (
-    SOURCE_CODEX,
-    FileCursor,
-    ImportedUsage,
-    ImportResult,
-    LineStream,
-    ProblemLog,
+from tokenbudget.core.entries import NewEntry, TokenCounts
+from tokenbudget.core.importers.base import SOURCE_CODEX, ImportResult, ProblemLog
+from tokenbudget.core.importers.scan import Found, discover, expand, scan_files
+from tokenbudget.core.importers.streaming import FileCursor, read_json_lines
+from tokenbudget.core.importers.values import (
+    checked_text,
     count,
-    describe,
-    discover,
-    expand,
     guess_provider,
-    looks_like_object,
     parse_time,
-    scan_files,
+    usage_entry,
     uuid7_millis,
 )
 
@@ -132,36 +125,26 @@ class CodexImporter:
 
     def scan(self, roots: Sequence[Path], state: Mapping[str, Any]) -> ImportResult:
         """Read new token counts under ``roots``; one record per step of each session."""
-        found: dict[str, ImportedUsage] = {}
+        found = Found()
 
         def read(
             path: Path, fh: BinaryIO, cursor: FileCursor, log: ProblemLog
         ) -> tuple[int, int, dict[str, Any]]:
             session = SessionState.from_json(cursor.extra) if cursor.extra else SessionState()
             fallback_id = _id_from_name(path)
-            stream = LineStream(fh, cursor, _wanted)
-            for raw in stream:
-                if not _wanted(raw):
-                    if not looks_like_object(raw) and raw.strip():
-                        log.add(stream.line, "not a JSON object (truncated or damaged line)")
-                    continue
-                try:
-                    record = _step(session, json.loads(raw), fallback_id)
-                except ValueError as err:
-                    log.add(stream.line, describe(err))
-                    continue
+
+            def take(row: Any) -> None:
+                record = _step(session, row, fallback_id)
                 if record is not None:
-                    found[record.source_ref] = record
-            for line in stream.oversized:
-                log.add(line, "line too long to read; skipped")
-            return stream.offset, stream.line, asdict(session)
+                    found.add(record)
+
+            offset, line = read_json_lines(
+                fh, cursor, log, wanted=_wanted, keep_huge=_wanted, take=take
+            )
+            return offset, line, asdict(session)
 
         paths = discover(roots, ("**/*.jsonl",))
-        problems, new_state, files, nbytes = scan_files(
-            paths, roots, state, read, appendable=lambda _: True
-        )
-        records = sorted(found.values(), key=lambda r: (r.at, r.source_ref))
-        return ImportResult(records, problems, new_state, files, nbytes)
+        return scan_files(paths, roots, state, read, found, appendable=lambda _: True)
 
 
 def _wanted(line: bytes) -> bool:
@@ -179,7 +162,7 @@ def _id_from_name(path: Path) -> str:
     return match.group(1).lower() if match else path.stem
 
 
-def _step(session: SessionState, row: object, fallback_id: str) -> ImportedUsage | None:
+def _step(session: SessionState, row: object, fallback_id: str) -> NewEntry | None:
     """Advance ``session`` by one parsed row; the record it yields, if any.
 
     Raises:
@@ -196,7 +179,7 @@ def _step(session: SessionState, row: object, fallback_id: str) -> ImportedUsage
         _turn_start(session, payload, row.get("timestamp"))
         model = payload.get("model")
         if isinstance(model, str) and model.strip():
-            session.model = model
+            session.model = checked_text(model, "model")
     elif kind == "event_msg" and payload.get("type") == "task_started":
         _turn_start(session, payload, row.get("timestamp"))
     elif kind == "event_msg" and payload.get("type") == "token_count":
@@ -209,7 +192,7 @@ def _meta(session: SessionState, payload: dict[str, Any], row_time: object) -> N
     if session.session is None:
         if not isinstance(meta_id, str) or not meta_id:
             return
-        session.session = meta_id
+        session.session = checked_text(meta_id, "session id")
         session.parent = _parent_of(payload)
         created = parse_time(payload.get("timestamp")) or parse_time(row_time)
         session.fork_ms = uuid7_millis(meta_id) or (_millis(created) if created else None)
@@ -255,7 +238,7 @@ def _turn_start(session: SessionState, payload: dict[str, Any], row_time: object
 
 def _token_count(
     session: SessionState, payload: dict[str, Any], row_time: object, fallback_id: str
-) -> ImportedUsage | None:
+) -> NewEntry | None:
     info = payload.get("info")
     if not isinstance(info, dict):
         return None
@@ -282,7 +265,7 @@ def _token_count(
     step = {key: max(0, total[key] - before[key]) for key in _FIELDS}
     cached = min(step["cached"], step["input"])
     model = session.model or UNKNOWN_MODEL
-    return ImportedUsage(
+    return usage_entry(
         at=at,
         provider=guess_provider(model, "openai") or "openai",
         model=model,

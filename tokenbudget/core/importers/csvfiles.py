@@ -1,9 +1,8 @@
-"""CSV: our own export (written and read back exactly) and other tools' CSV with a mapping.
+"""CSV: our own export read back exactly, and other tools' CSV through a mapping.
 
-Our export has the columns ``EXPORT_COLUMNS``: one row per ledger entry, times in UTC
-(ISO 8601 with ``Z``), the cost as an exact decimal with six places (empty when unpriced).
-Reading it back keeps each row's original ``source`` and ``source_ref`` and its cost, so
-importing an export twice, or into the ledger it came from, updates instead of duplicating.
+Our export (written by ``csv_export``) has the columns ``EXPORT_COLUMNS``. Reading it back
+keeps each row's original ``source`` and ``source_ref`` and its cost, so importing an export
+twice, or into the ledger it came from, updates instead of duplicating.
 A row without a ``source_ref`` (a manual entry, say) gets one derived from its content, so
 re-importing the same file is still idempotent. The ``id`` column is informational: ids
 belong to one ledger.
@@ -24,130 +23,38 @@ import csv
 import hashlib
 import io
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO, Final, Protocol, TextIO
+from typing import Any, BinaryIO, Final, TextIO
 
-from tokenbudget.core.entries import TokenCounts
+from tokenbudget.core.entries import TOKEN_FIELDS, NewEntry, TokenCounts
 from tokenbudget.core.errors import UserInputError
-from tokenbudget.core.importers.base import (
-    SOURCE_CSV,
-    FileCursor,
-    ImportedUsage,
-    ImportResult,
-    Problem,
-    ProblemLog,
-    discover,
+from tokenbudget.core.importers.base import SOURCE_CSV, ImportResult, Problem, ProblemLog
+from tokenbudget.core.importers.csv_export import EXPORT_COLUMNS
+from tokenbudget.core.importers.scan import Found, discover, scan_files
+from tokenbudget.core.importers.streaming import FileCursor
+from tokenbudget.core.importers.values import (
+    MAX_COUNT,
+    checked_cost,
     guess_provider,
     parse_time,
-    scan_files,
+    usage_entry,
 )
-from tokenbudget.core.money import check_currency, from_micros, parse_decimal, to_micros
+from tokenbudget.core.money import check_currency, parse_decimal, to_micros
 
-EXPORT_COLUMNS: Final = (
-    "id",
-    "time_utc",
-    "provider",
-    "model",
-    "input_tokens",
-    "cache_read_tokens",
-    "cache_write_5m_tokens",
-    "cache_write_1h_tokens",
-    "output_tokens",
-    "requests",
-    "cost",
-    "currency",
-    "source",
-    "source_ref",
-    "note",
-)
 _REQUIRED: Final = ("time_utc", "provider", "model", "input_tokens", "output_tokens")
-_TOKEN_FIELDS: Final = (
-    "input_tokens",
-    "cache_read_tokens",
-    "cache_write_5m_tokens",
-    "cache_write_1h_tokens",
-    "output_tokens",
-)
 GENERIC_FIELDS: Final = (
     "time",
     "provider",
     "model",
-    *_TOKEN_FIELDS,
+    *TOKEN_FIELDS,
     "requests",
     "note",
     "source_ref",
 )
 
 
-class ExportableEntry(Protocol):
-    """What ``write_csv`` reads from an entry (``entries.Entry`` has all of it)."""
-
-    @property
-    def id(self) -> int: ...  # noqa: D102
-    @property
-    def at(self) -> datetime: ...  # noqa: D102
-    @property
-    def provider(self) -> str: ...  # noqa: D102
-    @property
-    def model(self) -> str: ...  # noqa: D102
-    @property
-    def tokens(self) -> TokenCounts: ...  # noqa: D102
-    @property
-    def requests(self) -> int: ...  # noqa: D102
-    @property
-    def cost_micros(self) -> int | None: ...  # noqa: D102
-    @property
-    def currency(self) -> str | None: ...  # noqa: D102
-    @property
-    def source(self) -> str: ...  # noqa: D102
-    @property
-    def source_ref(self) -> str | None: ...  # noqa: D102
-    @property
-    def note(self) -> str | None: ...  # noqa: D102
-
-
-def format_time(at: datetime) -> str:
-    """``at`` in UTC as ISO 8601 with ``Z`` (microseconds only when there are some)."""
-    return at.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def write_csv(entries: Iterable[ExportableEntry], file: TextIO) -> int:
-    """Write ``entries`` in our export format; return how many rows were written.
-
-    Open ``file`` with ``newline=""`` (the csv module writes CRLF line ends itself) and UTF-8.
-    """
-    writer = csv.writer(file)
-    writer.writerow(EXPORT_COLUMNS)
-    rows = 0
-    for entry in entries:
-        tokens = entry.tokens
-        cost = "" if entry.cost_micros is None else f"{from_micros(entry.cost_micros):.6f}"
-        writer.writerow(
-            [
-                entry.id,
-                format_time(entry.at),
-                entry.provider,
-                entry.model,
-                tokens.input_tokens,
-                tokens.cache_read_tokens,
-                tokens.cache_write_5m_tokens,
-                tokens.cache_write_1h_tokens,
-                tokens.output_tokens,
-                entry.requests,
-                cost,
-                entry.currency or "",
-                entry.source,
-                entry.source_ref or "",
-                entry.note or "",
-            ]
-        )
-        rows += 1
-    return rows
-
-
-def read_csv(file: TextIO, name: str = "<csv>") -> tuple[list[ImportedUsage], list[Problem]]:
+def read_csv(file: TextIO, name: str = "<csv>") -> tuple[list[NewEntry], list[Problem]]:
     """Read our own export back; ``name`` labels problems."""
     problems: list[Problem] = []
     log = ProblemLog(name, problems)
@@ -163,7 +70,7 @@ def read_generic_csv(
     default_provider: str | None = None,
     default_model: str | None = None,
     name: str = "<csv>",
-) -> tuple[list[ImportedUsage], list[Problem]]:
+) -> tuple[list[NewEntry], list[Problem]]:
     """Read another tool's CSV through ``mapping`` (``{our field: their column}``).
 
     Raises:
@@ -219,7 +126,7 @@ class CsvImporter:
 
     def scan(self, roots: Sequence[Path], state: Mapping[str, Any]) -> ImportResult:
         """Read every new or changed ``*.csv`` under ``roots`` (each file whole)."""
-        found: dict[tuple[str, str], ImportedUsage] = {}
+        found = Found()
 
         def read(
             path: Path, fh: BinaryIO, cursor: FileCursor, log: ProblemLog
@@ -238,22 +145,22 @@ class CsvImporter:
             finally:
                 text.detach()
             for record in records:
-                found[(record.source, record.source_ref)] = record
+                found.add(record)
             return fh.seek(0, io.SEEK_END), 0, {}
 
         paths = discover(roots, ("**/*.csv",))
-        problems, new_state, files, nbytes = scan_files(
-            paths, roots, state, read, appendable=lambda _: False
-        )
-        records = sorted(found.values(), key=lambda r: (r.at, r.source_ref))
-        return ImportResult(records, problems, new_state, files, nbytes)
+        return scan_files(paths, roots, state, read, found, appendable=lambda _: False)
 
 
 # --- reading -------------------------------------------------------------------------------
 
 
 def _rows(file: TextIO, log: ProblemLog) -> Iterator[tuple[int, list[str]]]:
-    """Each record with the line it starts on (quoted fields may span lines)."""
+    """Each record with the line it starts on (quoted fields may span lines).
+
+    A record the csv module cannot read (a field over its size limit, say) is a problem on
+    its line; reading goes on after it.
+    """
     reader = csv.reader(file)
     start = 1
     while True:
@@ -263,7 +170,10 @@ def _rows(file: TextIO, log: ProblemLog) -> Iterator[tuple[int, list[str]]]:
             return
         except csv.Error as err:
             log.add(start, f"unreadable CSV: {err}")
-            return
+            if reader.line_num < start:
+                return  # nothing was consumed: going on would not get further
+            start = reader.line_num + 1
+            continue
         yield start, row
         start = reader.line_num + 1
 
@@ -281,7 +191,7 @@ def _table(
     return filled, columns
 
 
-def _read_export(file: TextIO, log: ProblemLog) -> list[ImportedUsage]:
+def _read_export(file: TextIO, log: ProblemLog) -> list[NewEntry]:
     table = _table(file, log)
     if table is None:
         return []
@@ -300,7 +210,7 @@ def _read_export(file: TextIO, log: ProblemLog) -> list[ImportedUsage]:
     return records
 
 
-def _export_row(row: list[str], columns: dict[str, int], refs: _RefMaker) -> ImportedUsage:
+def _export_row(row: list[str], columns: dict[str, int], refs: _RefMaker) -> NewEntry:
     def cell(name: str) -> str:
         index = columns.get(name)
         return row[index].strip() if index is not None and index < len(row) else ""
@@ -311,12 +221,12 @@ def _export_row(row: list[str], columns: dict[str, int], refs: _RefMaker) -> Imp
     if not cell("provider") or not cell("model"):
         raise ValueError("provider and model are required")
     cost, currency = cell("cost"), cell("currency")
-    cost_micros = to_micros(parse_decimal(cost, "cost")) if cost else None
+    cost_micros = to_micros(checked_cost(parse_decimal(cost, "cost"))) if cost else None
     if (cost_micros is None) != (not currency):
         raise ValueError("cost and currency go together")
     values = [cell(name) for name in EXPORT_COLUMNS[1:]]
     source = cell("source") or SOURCE_CSV
-    return ImportedUsage(
+    return usage_entry(
         at=at,
         provider=cell("provider"),
         model=cell("model"),
@@ -342,7 +252,7 @@ def _read_generic(
     default_provider: str | None,
     default_model: str | None,
     log: ProblemLog,
-) -> list[ImportedUsage]:
+) -> list[NewEntry]:
     table = _table(file, log)
     if table is None:
         return []
@@ -372,7 +282,7 @@ def _read_generic(
                 raise ValueError(f"no provider for model '{model}' (and no default provider)")
             values = [cell(field) for field in GENERIC_FIELDS]
             records.append(
-                ImportedUsage(
+                usage_entry(
                     at=at,
                     provider=provider,
                     model=model,
@@ -389,13 +299,17 @@ def _read_generic(
 
 
 def _tokens(cell: Callable[[str], str]) -> TokenCounts:
-    return TokenCounts(**{name: _whole(cell(name), name) for name in _TOKEN_FIELDS})
+    return TokenCounts(**{name: _whole(cell(name), name) for name in TOKEN_FIELDS})
 
 
 def _whole(text: str, name: str, default: int = 0) -> int:
-    """A whole number >= 0 from a cell; thousands separators are allowed, empty is ``default``."""
+    """A whole number from 0 to ``MAX_COUNT`` from a cell; empty is ``default``.
+
+    Thousands separators are allowed.
+    """
     if not text:
         return default
+    shown = text if len(text) <= 30 else text[:27] + "..."
     cleaned = text.replace(",", "").replace("_", "")
     try:
         value = int(cleaned)
@@ -403,12 +317,14 @@ def _whole(text: str, name: str, default: int = 0) -> int:
         try:
             number = float(cleaned)
         except ValueError:
-            raise ValueError(f"{name} '{text}' is not a whole number") from None
+            raise ValueError(f"{name} '{shown}' is not a whole number") from None
         if not number.is_integer():
-            raise ValueError(f"{name} '{text}' is not a whole number") from None
+            raise ValueError(f"{name} '{shown}' is not a whole number") from None
         value = int(number)
     if value < 0:
-        raise ValueError(f"{name} '{text}' is negative")
+        raise ValueError(f"{name} '{shown}' is negative")
+    if value > MAX_COUNT:
+        raise ValueError(f"{name} '{shown}' is too large (the most is {MAX_COUNT:,})")
     return value
 
 

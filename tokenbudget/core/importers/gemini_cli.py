@@ -31,22 +31,21 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, Final
 
-from tokenbudget.core.entries import TokenCounts
-from tokenbudget.core.importers.base import (
-    SOURCE_GEMINI_CLI,
+from tokenbudget.core.entries import NewEntry, TokenCounts
+from tokenbudget.core.importers.base import SOURCE_GEMINI_CLI, ImportResult, ProblemLog
+from tokenbudget.core.importers.scan import Found, discover, expand, scan_files
+from tokenbudget.core.importers.streaming import (
     FileCursor,
-    ImportedUsage,
-    ImportResult,
-    LineStream,
-    ProblemLog,
-    count,
     describe,
-    discover,
-    expand,
+    parse_json,
+    read_json_lines,
+)
+from tokenbudget.core.importers.values import (
+    checked_text,
+    count,
     guess_provider,
-    looks_like_object,
     parse_time,
-    scan_files,
+    usage_entry,
 )
 
 UNKNOWN_MODEL: Final = "unknown"
@@ -71,75 +70,65 @@ class GeminiCliImporter:
 
     def scan(self, roots: Sequence[Path], state: Mapping[str, Any]) -> ImportResult:
         """Read new and updated messages under ``roots``."""
-        latest: dict[str, ImportedUsage] = {}
+        found = Found()
 
         def read(
             path: Path, fh: BinaryIO, cursor: FileCursor, log: ProblemLog
         ) -> tuple[int, int, dict[str, Any]]:
             if path.suffix == ".jsonl":
-                return _read_jsonl(path, fh, cursor, log, latest)
-            return _read_document(path, fh, log, latest)
+                return _read_jsonl(path, fh, cursor, log, found)
+            return _read_document(path, fh, log, found)
 
-        found: dict[str, Path] = {}
+        by_key: dict[str, Path] = {}
         for root in roots:
             inside = root.is_dir() and root.name == "chats"
             patterns = ("*.json", "*.jsonl") if inside else ("**/chats/*.json", "**/chats/*.jsonl")
             for path in discover([root], patterns):
-                found.setdefault(str(path.resolve()), path)
-        paths = [found[key] for key in sorted(found)]
-        problems, new_state, files, nbytes = scan_files(
-            paths, roots, state, read, appendable=lambda p: p.suffix == ".jsonl"
+                by_key.setdefault(str(path.resolve()), path)
+        paths = [by_key[key] for key in sorted(by_key)]
+        return scan_files(
+            paths, roots, state, read, found, appendable=lambda p: p.suffix == ".jsonl"
         )
-        records = sorted(latest.values(), key=lambda r: (r.at, r.source_ref))
-        return ImportResult(records, problems, new_state, files, nbytes)
 
 
 def _keep_huge(head: bytes) -> bool:
     return b'"gemini"' in head or b'"sessionId"' in head
 
 
+def _wanted(line: bytes) -> bool:
+    return (b'"gemini"' in line and b'"tokens"' in line) or b'"sessionId"' in line
+
+
 def _read_jsonl(
-    path: Path,
-    fh: BinaryIO,
-    cursor: FileCursor,
-    log: ProblemLog,
-    latest: dict[str, ImportedUsage],
+    path: Path, fh: BinaryIO, cursor: FileCursor, log: ProblemLog, found: Found
 ) -> tuple[int, int, dict[str, Any]]:
     session = cursor.extra.get("session")
     session = session if isinstance(session, str) and session else None
-    stream = LineStream(fh, cursor, _keep_huge)
-    for raw in stream:
-        if not (b'"gemini"' in raw and b'"tokens"' in raw) and b'"sessionId"' not in raw:
-            if not looks_like_object(raw) and raw.strip():
-                log.add(stream.line, "not a JSON object (truncated or damaged line)")
-            continue
-        try:
-            row = json.loads(raw)
-            if not isinstance(row, dict):
-                raise ValueError("not a JSON object")
-            if row.get("type") is None and isinstance(row.get("sessionId"), str):
-                session = row["sessionId"] or session
-                continue
-            record = usage_of(row, session or path.stem)
-        except ValueError as err:
-            log.add(stream.line, describe(err))
-            continue
+
+    def take(row: Any) -> None:
+        nonlocal session
+        if not isinstance(row, dict):
+            raise ValueError("not a JSON object")
+        if row.get("type") is None and isinstance(row.get("sessionId"), str):
+            session = checked_text(row["sessionId"], "session id") or session
+            return
+        record = usage_of(row, session or path.stem)
         if record is not None:
-            latest[record.source_ref] = record
-    for line in stream.oversized:
-        log.add(line, "line too long to read; skipped")
-    return stream.offset, stream.line, {"session": session}
+            found.add(record)
+
+    offset, line = read_json_lines(fh, cursor, log, wanted=_wanted, keep_huge=_keep_huge, take=take)
+    return offset, line, {"session": session}
 
 
 def _read_document(
-    path: Path, fh: BinaryIO, log: ProblemLog, latest: dict[str, ImportedUsage]
+    path: Path, fh: BinaryIO, log: ProblemLog, found: Found
 ) -> tuple[int, int, dict[str, Any]]:
     data = fh.read(MAX_DOCUMENT + 1)
     if len(data) > MAX_DOCUMENT:
         log.add(None, "chat file too large to read; skipped")
         return len(data), 0, {}
     try:
-        document = json.loads(data)
+        document = parse_json(data)
     except ValueError as err:
         log.add(err.lineno if isinstance(err, json.JSONDecodeError) else None, describe(err))
         return len(data), 0, {}
@@ -150,6 +139,12 @@ def _read_document(
     if not isinstance(messages, list):
         log.add(None, "not a Gemini CLI chat (no list of messages)")
         return len(data), 0, {}
+    if isinstance(session, str) and session:
+        try:
+            checked_text(session, "session id")
+        except ValueError as err:
+            log.add(None, str(err))
+            session = None
     session = session if isinstance(session, str) and session else path.stem
     for number, message in enumerate(messages, start=1):
         try:
@@ -158,11 +153,11 @@ def _read_document(
             log.add(None, f"message {number}: {err}")
             continue
         if record is not None:
-            latest[record.source_ref] = record
+            found.add(record)
     return len(data), 0, {}
 
 
-def usage_of(message: object, session: str) -> ImportedUsage | None:
+def usage_of(message: object, session: str) -> NewEntry | None:
     """The record for one chat message, or None for messages that carry no usage.
 
     Raises:
@@ -183,7 +178,7 @@ def usage_of(message: object, session: str) -> ImportedUsage | None:
     model = model if isinstance(model, str) and model.strip() else UNKNOWN_MODEL
     prompt = count(tokens, "input")
     cached = min(count(tokens, "cached"), prompt)
-    return ImportedUsage(
+    return usage_entry(
         at=at,
         provider=guess_provider(model, "gemini") or "gemini",
         model=model,

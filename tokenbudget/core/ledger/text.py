@@ -108,12 +108,13 @@ def ensure_text_index(db: sqlite3.Connection) -> None:
                     db.execute(f"DROP TABLE IF EXISTS {name}")
                 for sql in (*_TEXT_SCHEMA.values(), _TEXT_FILL, *_TEXT_TRIGGERS.values()):
                     db.execute(sql)
+            db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:  # SQLite rolls back by itself after a full disk
+                db.execute("ROLLBACK")
             raise
-        db.execute("COMMIT")
     except sqlite3.OperationalError:
-        return  # busy or read-only: searched with LIKE this time, built on a later open
+        return  # busy, read-only or full: searched with LIKE this time, built on a later open
 
 
 def text_condition(db: sqlite3.Connection, text: str, *, indexed: bool) -> tuple[str, list[Any]]:

@@ -1,0 +1,175 @@
+"""The lines of a log in flat memory, and the JSON in them, line by line.
+
+``LineStream`` yields the complete lines of a binary file from a cursor, however long they
+are, without holding more than one kept line; ``read_json_lines`` runs the loop every JSONL
+importer shares: skip lines that cannot matter, parse the others and hand them to the
+importer, and turn whatever a line gets wrong into a problem for that line.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO, Final
+
+from tokenbudget.core.importers.base import ProblemLog
+
+HUGE_LINE: Final = 4 * 1024 * 1024
+"""Lines longer than this are judged by their first ``PROBE`` bytes before being read whole."""
+
+PROBE: Final = 64 * 1024
+"""How much of a huge line is looked at to decide whether to keep it."""
+
+MAX_LINE: Final = 64 * 1024 * 1024
+"""A line worth keeping but longer than this is skipped and reported (memory stays bounded)."""
+
+CHUNK: Final = 1024 * 1024
+"""The read size for files and for the rest of a huge line."""
+
+
+@dataclass
+class FileCursor:
+    """Where reading one file starts, and what the importer kept from last time.
+
+    Attributes:
+        offset: Byte offset of the first unconsumed line.
+        line: Number of lines consumed before ``offset``.
+        extra: The importer's own resume data (empty when starting over).
+    """
+
+    offset: int = 0
+    line: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def describe(err: ValueError) -> str:
+    """A one-line problem message for a parse error."""
+    if isinstance(err, json.JSONDecodeError):
+        if err.pos >= len(err.doc.rstrip()):
+            return "not valid JSON: the text ends early (truncated?)"
+        return f"not valid JSON: {err.msg} (column {err.colno})"
+    if isinstance(err, UnicodeDecodeError):
+        return "not valid UTF-8"
+    return str(err)
+
+
+def parse_json(data: bytes | str) -> Any:
+    """``json.loads``, with nesting too deep for the parser made a ``ValueError`` too.
+
+    Raises:
+        ValueError: for text that is not JSON (``JSONDecodeError``, ``UnicodeDecodeError``),
+            or is nested too deeply to parse.
+    """
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise ValueError("not valid JSON: nested too deeply") from None
+
+
+def looks_like_object(line: bytes) -> bool:
+    """Whether a JSONL line is framed as one JSON object (cheap, without parsing it)."""
+    text = line.strip()
+    return text[:1] == b"{" and text[-1:] == b"}"
+
+
+def read_json_lines(
+    fh: BinaryIO,
+    cursor: FileCursor,
+    log: ProblemLog,
+    *,
+    wanted: Callable[[bytes], bool],
+    keep_huge: Callable[[bytes], bool],
+    take: Callable[[Any], None],
+) -> tuple[int, int]:
+    """Hand each wanted line of a JSONL file, parsed, to ``take``; report the bad ones.
+
+    A line ``wanted`` refuses is only checked to be framed as an object (so a truncated line
+    is still reported). A line that is not JSON, or for which ``take`` raises ``ValueError``
+    (a value that cannot be read or stored; or, unforeseen, ``TypeError`` or
+    ``ArithmeticError``), is a problem with its line number; reading goes on with the next
+    line.
+
+    Returns:
+        The offset and line count past the last complete line (where the next run starts).
+    """
+    stream = LineStream(fh, cursor, keep_huge)
+    for raw in stream:
+        if not wanted(raw):
+            if not looks_like_object(raw) and raw.strip():
+                log.add(stream.line, "not a JSON object (truncated or damaged line)")
+            continue
+        try:
+            take(parse_json(raw))
+        except ValueError as err:  # JSONDecodeError, UnicodeDecodeError and bad values
+            log.add(stream.line, describe(err))
+        except (TypeError, ArithmeticError) as err:
+            # A value no check foresaw: still this line's problem, never the whole file's.
+            log.add(stream.line, f"cannot be read ({type(err).__name__})")
+    for line in stream.oversized:
+        log.add(line, "line too long to read; skipped")
+    return stream.offset, stream.line
+
+
+class LineStream:
+    """The complete lines of a binary file from a cursor, in flat memory.
+
+    Iterating yields each complete line (newline included); afterwards ``offset`` and
+    ``line`` point past the last complete line, so a final line without a newline is left for
+    the next run. A line longer than ``HUGE_LINE`` is kept only if ``keep_huge`` accepts its
+    first ``PROBE`` bytes; otherwise the rest is read in chunks and dropped without being
+    held. A kept line longer than ``MAX_LINE`` is dropped too and its number is appended to
+    ``oversized``.
+    """
+
+    def __init__(
+        self,
+        fh: BinaryIO,
+        cursor: FileCursor,
+        keep_huge: Callable[[bytes], bool],
+        *,
+        huge: int = HUGE_LINE,
+        cap: int = MAX_LINE,
+    ) -> None:
+        self.offset = cursor.offset
+        self.line = cursor.line
+        self.oversized: list[int] = []
+        self._fh = fh
+        self._keep_huge = keep_huge
+        self._huge = huge
+        self._cap = cap
+
+    def __iter__(self) -> Iterator[bytes]:
+        self._fh.seek(self.offset)
+        readline = self._fh.readline
+        huge = self._huge
+        while True:
+            chunk = readline(huge)
+            if not chunk:
+                return
+            if chunk[-1] == 10:  # b"\n"
+                self.offset += len(chunk)
+                self.line += 1
+                yield chunk
+                continue
+            if len(chunk) < huge:
+                return  # the last line is not complete yet: not consumed
+            parts: list[bytes] | None = [chunk] if self._keep_huge(chunk[:PROBE]) else None
+            size = len(chunk)
+            while True:
+                more = readline(CHUNK)
+                if not more:
+                    return  # incomplete huge line at the end: not consumed
+                size += len(more)
+                if parts is not None:
+                    if size > self._cap:
+                        parts = None
+                        self.oversized.append(self.line + 1)
+                    else:
+                        parts.append(more)
+                if more[-1] == 10:
+                    break
+            self.offset += size
+            self.line += 1
+            if parts is not None:
+                yield b"".join(parts)

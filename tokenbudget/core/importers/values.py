@@ -1,0 +1,218 @@
+r"""Single values from a log: read, checked, and turned into ledger entries.
+
+A log can hold anything JSON or CSV can spell, and the ledger cannot store everything:
+SQLite integers end at 2^63, costs are computed with 28-digit decimals, and text must be valid
+UTF-8. So every value is checked here, where its line is still known, and a value out of
+bounds is a ``ValueError`` that the importer reports for that line:
+
+- token counts and request counts are whole numbers from 0 to ``MAX_COUNT``;
+- a stated cost is from 0 to ``MAX_COST`` (negative costs would lower the spend);
+- text (models, ids, sessions, notes) must be encodable as UTF-8 (JSON can spell a lone
+  surrogate such as ``"\ud83d"``, SQLite cannot store it);
+- times must be expressible in UTC (``parse_time``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any, Final
+
+from tokenbudget.core.entries import TOKEN_FIELDS, NewEntry, TokenCounts
+
+MAX_COUNT: Final = 10**12
+"""The most tokens (of one kind) or requests one record may carry: a thousand times the
+largest context window, and small enough that costs and sums of such records stay far inside
+SQLite's 64-bit integers."""
+
+MAX_COST: Final = Decimal(10**9)
+"""The largest cost one record may state, in units of its currency (10^15 micro-units)."""
+
+_PROVIDER_PREFIXES: Final = (
+    ("claude", "anthropic"),
+    ("gpt", "openai"),
+    ("chatgpt", "openai"),
+    ("codex", "openai"),
+    ("o1", "openai"),
+    ("o3", "openai"),
+    ("o4", "openai"),
+    ("gemini", "gemini"),
+    ("gemma", "gemini"),
+    ("deepseek", "deepseek"),
+    ("qwen", "dashscope"),
+    ("qwq", "dashscope"),
+    ("glm", "zai"),
+    ("zai-", "zai"),
+    ("kimi", "moonshot"),
+    ("moonshot", "moonshot"),
+    ("minimax", "minimax"),
+    ("mistral", "mistral"),
+    ("codestral", "mistral"),
+    ("devstral", "mistral"),
+    ("magistral", "mistral"),
+    ("grok", "xai"),
+)
+
+
+def guess_provider(model: str, default: str | None = None) -> str | None:
+    """The provider key a model name belongs to, or ``default`` when the name says nothing.
+
+    Coding tools can talk to other vendors' models (Claude Code to GLM or Kimi through an
+    Anthropic-compatible endpoint, for one), so the name decides before the tool does.
+    """
+    name = model.strip().lower().rsplit("/", 1)[-1]
+    for prefix, provider in _PROVIDER_PREFIXES:
+        if name.startswith(prefix):
+            return provider
+    return default
+
+
+def parse_time(value: object) -> datetime | None:
+    """A timezone-aware time from ISO 8601 text or unix seconds; None if it is neither.
+
+    Naive ISO times are taken as UTC. Numbers of 10^11 or more are unix milliseconds (10^11
+    seconds is the year 5138). A time that cannot be expressed in UTC (year 9999 at -05:00,
+    say) is None too: the ledger stores UTC.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        seconds = value / 1000 if abs(value) >= 1e11 else value
+        try:
+            return datetime.fromtimestamp(seconds, UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            number = float(text)
+        except ValueError:
+            return None
+        return parse_time(number) if math.isfinite(number) else None
+    if at.tzinfo is None:
+        return at.replace(tzinfo=UTC)
+    try:
+        at.astimezone(UTC)
+    except OverflowError:
+        return None
+    return at
+
+
+def shown(value: object) -> str:
+    """A value as a problem message quotes it: its repr, cut short."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def count(data: Mapping[str, Any], key: str) -> int:
+    """A token count from a usage object: absent or null is 0.
+
+    Raises:
+        ValueError: for anything but a whole number from 0 to ``MAX_COUNT`` (the message
+            names the field).
+    """
+    value = data.get(key)
+    if value is None:
+        return 0
+    if isinstance(value, float) and value.is_integer() and value >= 0:
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"'{key}' is not a whole number: {shown(value)}")
+    if value < 0:
+        raise ValueError(f"'{key}' is negative: {shown(value)}")
+    if value > MAX_COUNT:
+        raise ValueError(f"'{key}' is too large: {shown(value)} (the most is {MAX_COUNT:,})")
+    return value
+
+
+def checked_text(value: str, what: str) -> str:
+    """``value`` if the ledger can store it (it encodes as UTF-8).
+
+    Raises:
+        ValueError: naming ``what``, for text with a lone surrogate.
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(f"{what} is not valid text: {shown(value)}") from None
+    return value
+
+
+def checked_cost(amount: Decimal) -> Decimal:
+    """A stated cost from 0 to ``MAX_COST``.
+
+    Raises:
+        ValueError: for a negative, too large or not finite amount.
+    """
+    if not amount.is_finite():
+        raise ValueError(f"cost '{amount}' is not a finite number")
+    if amount < 0:
+        raise ValueError(f"cost '{amount}' is negative")
+    if amount > MAX_COST:
+        raise ValueError(f"cost '{amount}' is too large (the most is {MAX_COST:,})")
+    return amount
+
+
+def usage_entry(
+    *,
+    at: datetime,
+    provider: str,
+    model: str,
+    tokens: TokenCounts,
+    source: str,
+    source_ref: str,
+    note: str | None = None,
+    requests: int = 1,
+    cost_micros: int | None = None,
+    currency: str | None = None,
+) -> NewEntry:
+    """The ledger entry for one imported record, with every value checked.
+
+    The cost is None ("let the service price it") unless the file states one.
+
+    Raises:
+        ValueError: for a value the ledger cannot store (the message names it).
+    """
+    for what, text in (
+        ("model", model),
+        ("provider", provider),
+        ("source", source),
+        ("reference", source_ref),
+        ("note", note),
+    ):
+        if text is not None:
+            checked_text(text, what)
+    for name in TOKEN_FIELDS:
+        if getattr(tokens, name) > MAX_COUNT:
+            raise ValueError(f"{name.replace('_', ' ')} {getattr(tokens, name)} is too large")
+    if not 0 <= requests <= MAX_COUNT:
+        raise ValueError(f"requests {requests} is out of range")
+    return NewEntry(
+        at=at,
+        provider=provider,
+        model=model,
+        tokens=tokens,
+        cost_micros=cost_micros,
+        currency=currency,
+        source=source,
+        source_ref=source_ref,
+        note=note,
+        requests=requests,
+    )
+
+
+_UUID7: Final = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+
+
+def uuid7_millis(value: object) -> int | None:
+    """The unix-millisecond time inside a version-7 UUID, or None for anything else."""
+    if not isinstance(value, str) or not _UUID7.match(value.lower()):
+        return None
+    return int(value[:8] + value[9:13], 16)
