@@ -1,7 +1,7 @@
 """Time from a typing pause (the debounce's end) to the exact Claude count shown in the window.
 
 Against the local fake provider server (tests/fake_providers.py) on 127.0.0.1, so this is
-the app's own overhead (settling, the worker thread, the queue and its drain timer, the
+the app's own overhead (settling, the provider's job thread and the hand-over to the UI thread,
 repaint), not the provider's latency. Each edit changes the text, so nothing comes from the
 cache; the frame probe is done once before timing.
 

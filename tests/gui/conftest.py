@@ -12,6 +12,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("DBUS_SESSION_BUS_ADDRESS", "disabled:")
 
 import sys
+from collections.abc import Iterator
 
 import pytest
 
@@ -41,6 +42,25 @@ OFFSCREEN_NOISE = (
     # A tray icon shown where there is no tray (the offscreen platform has none).
     r"^QObject::connect: No such signal QPlatformNativeInterface::systemTrayWindowChanged",
 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def count_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """One counting child process for the session: what the app ships, started once.
+
+    Every window, popup and coordinator of the GUI tests counts through it (the app's shared
+    ``CountHub``); a channel held here keeps it running between tests. It has a home of its
+    own, so its vocabulary cache never touches the user's.
+    """
+    from tokenbudget.gui.count_channel import CountHub, set_shared_hub
+
+    home = tmp_path_factory.mktemp("count-process")
+    hub = CountHub(env={"TOKENBUDGET_HOME": str(home), "HOME": str(home)})
+    previous = set_shared_hub(hub)
+    channel = hub.join(lambda _reply: None)
+    yield hub
+    hub.leave(channel)
+    set_shared_hub(previous)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

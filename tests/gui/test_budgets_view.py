@@ -455,7 +455,7 @@ def test_a_prepaid_card_shows_the_balance_at_the_provider(qtbot: QtBot) -> None:
 
     from tokenbudget.core.secrets import MemoryStore
     from tokenbudget.core.settings import Settings
-    from tokenbudget.gui.counting import inline_runner
+    from tokenbudget.gui.jobs import inline_runner
 
     with running() as server:
         settings = Settings(

@@ -24,7 +24,7 @@ from tokenbudget.core.ledger import HistoryFilter
 from tokenbudget.core.money import ExchangeRate, Money, from_micros
 from tokenbudget.core.plans import Plan, PlanKind
 from tokenbudget.core.service import Service
-from tokenbudget.gui import history_view
+from tokenbudget.gui import history_charts_panel, history_edits, history_export, history_view
 from tokenbudget.gui.entry_dialog import EntryDialog
 from tokenbudget.gui.formatting import format_int, format_money
 from tokenbudget.gui.history_model import ENTRY_ROLE, Column
@@ -408,7 +408,7 @@ def test_an_undo_the_ledger_refuses_says_why(view: HistoryView, service: Service
 def test_deleting_too_many_at_once_is_refused(
     monkeypatch: pytest.MonkeyPatch, view: HistoryView, service: Service
 ) -> None:
-    monkeypatch.setattr(history_view, "MAX_DELETE", 2)
+    monkeypatch.setattr(history_edits, "MAX_DELETE", 2)
     select_rows(view, 0, 2)
     view.delete_action.trigger()
     assert service.ledger.count() == 120
@@ -612,7 +612,7 @@ def test_charts_say_so_when_pyqtgraph_is_missing(
     def missing() -> None:
         raise ImportError("No module named 'pyqtgraph'")
 
-    monkeypatch.setattr(history_view, "import_charts", missing)
+    monkeypatch.setattr(history_charts_panel, "import_charts", missing)
     view.start_charts()
     assert view.chart is None
     assert "not available" in view.chart_status.text()
@@ -690,14 +690,14 @@ def test_a_long_export_reports_its_progress(
     import threading
 
     release = threading.Event()
-    real = history_view.export_csv_file
+    real = history_export.export_csv_file
 
     def slow(path: Path, flt: HistoryFilter, target: Path, progress: Callable[[int], None]) -> int:
         progress(60)  # a long export, part way
         release.wait(10)
         return real(path, flt, target, progress)
 
-    monkeypatch.setattr(history_view, "export_csv_file", slow)
+    monkeypatch.setattr(history_export, "export_csv_file", slow)
     threads: list[threading.Thread] = []
 
     def on_a_thread(job: Callable[[], None]) -> None:
@@ -711,5 +711,5 @@ def test_a_long_export_reports_its_progress(
     release.set()
     qtbot.waitUntil(lambda: view.message.text().startswith("Exported"))
     assert view.message.text() == f"Exported {QLocale().toString(120)} entries to {target}."
-    assert not view._export_timer.isActive()
+    assert not view.exporting
     threads[0].join(5)

@@ -17,7 +17,7 @@ from tokenbudget.core.plans import Plan, PlanKind
 from tokenbudget.core.service import Service
 from tokenbudget.core.settings import Settings
 from tokenbudget.core.tokenizers import TokenizerRegistry
-from tokenbudget.gui.counting import inline_runner
+from tokenbudget.gui.jobs import inline_runner
 from tokenbudget.gui.live_sync import LiveSync
 from tokenbudget.gui.shell import Shell
 
@@ -139,7 +139,6 @@ def test_the_shell_refreshes_the_tray_and_budgets_after_an_import(
     shell = Shell(
         service,
         tray_available=True,
-        runner=inline_runner,
         delay_ms=0,
         now=lambda: NOW,
         sync_roots=lambda: roots_of(project),
@@ -174,7 +173,6 @@ def test_the_setting_turns_live_sync_off(
     shell = Shell(
         Service(registry, settings=settings),
         tray_available=False,
-        runner=inline_runner,
         delay_ms=0,
     )
     qtbot.addWidget(shell.window)

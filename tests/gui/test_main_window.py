@@ -14,12 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from tokenbudget.core.service import Service
 from tokenbudget.core.tokenizers import TokenizerRegistry
-from tokenbudget.gui.counting import (
-    CountCoordinator,
-    OutputSetting,
-    ThreadBackend,
-    inline_runner,
-)
+from tokenbudget.gui.counting import CountCoordinator, OutputSetting
 from tokenbudget.gui.estimate_model import (
     CHEAPEST_ROLE,
     MODEL_ID_ROLE,
@@ -40,7 +35,7 @@ def registry() -> TokenizerRegistry:
 @pytest.fixture
 def window(qtbot: QtBot, registry: TokenizerRegistry) -> MainWindow:
     service = Service(registry)
-    win = MainWindow(service, runner=inline_runner, delay_ms=0)
+    win = MainWindow(service, delay_ms=0)
     qtbot.addWidget(win)
     win.set_shown_models([service.catalog.get(m) for m in MODELS], save=False)
     return win
@@ -49,6 +44,7 @@ def window(qtbot: QtBot, registry: TokenizerRegistry) -> MainWindow:
 def type_and_settle(qtbot: QtBot, win: MainWindow, text: str) -> None:
     win.editor.setPlainText(text)
     win.coordinator.flush()
+    qtbot.waitUntil(lambda: win.coordinator.idle)  # the counting process has answered
     qtbot.waitUntil(lambda: all(r.estimate is not None for r in win.model.rows()))
 
 
@@ -65,13 +61,25 @@ def cell(
     return win.model.index(row_of(win, model_id), column).data(role)
 
 
+def hold_requests(coordinator: CountCoordinator) -> list[Callable[[], None]]:
+    """Requests to the counting process are held until the test sends them."""
+    held: list[Callable[[], None]] = []
+    send = coordinator.backend.submit
+
+    def hold(job: int, text: str, keys: list[str], stats: bool) -> None:
+        held.append(lambda: send(job, text, keys, stats))
+
+    coordinator.backend.submit = hold  # type: ignore[method-assign]
+    return held
+
+
 def test_rows_show_loading_until_their_count_arrives(
     qtbot: QtBot, registry: TokenizerRegistry
 ) -> None:
-    held: list[Callable[[], None]] = []
     service = Service(registry)
-    win = MainWindow(service, runner=held.append, delay_ms=0)
+    win = MainWindow(service, delay_ms=0)
     qtbot.addWidget(win)
+    held = hold_requests(win.coordinator)
     win.set_shown_models([service.catalog.get(m) for m in MODELS], save=False)
     win.editor.setPlainText("counting happens elsewhere")
     win.coordinator.flush()
@@ -92,6 +100,7 @@ def test_typing_updates_counts(
     window.editor.setFocus()
     qtbot.keyClicks(window.editor, "Hello world, how much is this?")
     window.coordinator.flush()
+    qtbot.waitUntil(lambda: window.coordinator.idle)  # the counting process has answered
     qtbot.waitUntil(lambda: cell(window, "gpt-5.5", Column.TOKENS) != "loading…")
     expected = registry.get("o200k_base").count("Hello world, how much is this?")
     assert cell(window, "gpt-5.5", Column.TOKENS) == str(expected)
@@ -115,8 +124,8 @@ def test_chinese_text_is_counted(
 
 def test_stale_results_are_dropped(qtbot: QtBot) -> None:
     service = Service()
-    jobs: list[Callable[[], None]] = []
-    coordinator = CountCoordinator(service, runner=jobs.append, delay_ms=0)
+    coordinator = CountCoordinator(service, delay_ms=0)
+    jobs = hold_requests(coordinator)
     coordinator.set_models([service.catalog.get("gpt-5.5")])
     coordinator.set_text("first text, which is longer")
     coordinator.flush()
@@ -130,7 +139,7 @@ def test_stale_results_are_dropped(qtbot: QtBot) -> None:
     second = coordinator.rows()[0].estimate
     for job in first_jobs:  # ... and the stale one arrives late
         job()
-    qtbot.wait(10)
+    qtbot.waitUntil(lambda: coordinator.idle)  # its reply is in, and dropped
     assert coordinator.rows()[0].estimate == second
     assert second is not None and second.tokens == 1
 
@@ -139,14 +148,13 @@ def test_changing_models_reprices_without_recounting(qtbot: QtBot, window: MainW
     type_and_settle(qtbot, window, "Re-pricing must not re-tokenise. " * 20)
     calls: list[str] = []
     backend = window.coordinator.backend
-    assert isinstance(backend, ThreadBackend)
-    original = backend.counter
+    original = backend.submit
 
-    def spy(service: Service, key: str, text: str) -> int:
-        calls.append(key)
-        return original(service, key, text)
+    def spy(job: int, text: str, keys: list[str], stats: bool) -> None:
+        calls.extend(keys)  # what the counting process is asked to count
+        original(job, text, keys, stats)
 
-    backend.counter = spy
+    backend.submit = spy  # type: ignore[method-assign]
     catalog = window.service.catalog
     window.set_shown_models(
         [catalog.get("gpt-5.5"), catalog.get("gpt-4o"), catalog.get("claude-sonnet-4-6")],
@@ -277,7 +285,7 @@ def test_settings_persist_and_reprice(
     assert row.estimate.total_cost.currency == "CNY" and row.estimate.total_cost.converted
     assert str(cell(window, "gpt-5.5", Column.TOTAL)).startswith("~¥")
     assert window.editor.font().pointSize() == 15
-    again = MainWindow(Service(registry), runner=inline_runner, delay_ms=0)
+    again = MainWindow(Service(registry), delay_ms=0)
     qtbot.addWidget(again)
     values = again.settings_values()
     assert values.display_currency == "CNY"
@@ -294,7 +302,7 @@ def test_shown_models_and_geometry_are_restored(
     window.resize(700, 450)  # the offscreen screen is 800 x 600
     window.splitter.setSizes([300, 600])
     window.save_window_state()
-    again = MainWindow(Service(registry), runner=inline_runner, delay_ms=0)
+    again = MainWindow(Service(registry), delay_ms=0)
     qtbot.addWidget(again)
     assert [m.id for m in again.shown_models()] == ["glm-5.3", "kimi-k2.6"]
     assert again.size().width() == 700
@@ -359,9 +367,10 @@ def test_word_counts_in_slices_match_split() -> None:
 
 
 def test_expected_output_applies_from_the_start(qtbot: QtBot, registry: TokenizerRegistry) -> None:
-    win = MainWindow(Service(registry), runner=inline_runner, delay_ms=0)
+    win = MainWindow(Service(registry), delay_ms=0)
     qtbot.addWidget(win)
     win.coordinator.flush()
+    qtbot.waitUntil(lambda: win.coordinator.idle)  # the counting process has answered
     expected = win.output_tokens.value()
     rows = [r for r in win.model.rows() if r.estimate is not None]
     assert rows and all(r.output_tokens == expected for r in rows)

@@ -8,7 +8,6 @@ from pytestqt.qtbot import QtBot
 
 from tokenbudget.core.secrets import KeyringStore, MemoryStore
 from tokenbudget.core.service import Service
-from tokenbudget.gui.counting import inline_runner
 from tokenbudget.gui.dialogs import SettingsDialog
 from tokenbudget.gui.main_window import MainWindow
 from tokenbudget.gui.providers_page import ProviderSettings, ProvidersPage
@@ -81,7 +80,7 @@ def test_a_key_set_in_the_app_is_in_no_file_the_app_writes(
 
     store = MemoryStore()
     service = Service(secrets=store)
-    window = MainWindow(service, runner=inline_runner, delay_ms=0)
+    window = MainWindow(service, delay_ms=0)
     qtbot.addWidget(window)
     window.set_shown_models([service.catalog.get("claude-sonnet-4-6")], save=False)
     with running() as server:

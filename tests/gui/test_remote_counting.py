@@ -13,7 +13,6 @@ from tokenbudget.core.remote_count import PROVIDERS, RemoteCounter
 from tokenbudget.core.secrets import MemoryStore
 from tokenbudget.core.service import Service
 from tokenbudget.core.tokenizers import TokenizerRegistry
-from tokenbudget.gui.counting import inline_runner
 from tokenbudget.gui.estimate_model import MODEL_ID_ROLE, Column
 from tokenbudget.gui.main_window import MainWindow
 
@@ -47,15 +46,17 @@ def make_window(
     service.settings.set("remote_count", {p: p in enabled for p in PROVIDERS})
     service.settings.set("base_urls", dict.fromkeys(PROVIDERS, server.url))
     service.settings.set("remote_timeout_s", timeout)
-    win = MainWindow(service, runner=inline_runner, delay_ms=0)
+    win = MainWindow(service, delay_ms=0)
     qtbot.addWidget(win)
     win.set_shown_models([service.catalog.get(m) for m in MODELS], save=False)
     return win
 
 
-def type_text(win: MainWindow, text: str) -> None:
+def type_text(qtbot: QtBot, win: MainWindow, text: str) -> None:
     win.editor.setPlainText(text)
     win.coordinator.flush()
+    # The local counts come from the counting process; when they settle, the online ones start.
+    qtbot.waitUntil(lambda: win.coordinator.idle, timeout=30_000)
 
 
 def cell(win: MainWindow, model_id: str, column: Column, role: int = 0) -> object:
@@ -77,7 +78,7 @@ def test_rows_show_exact_online_counts_without_tilde(
     qtbot: QtBot, registry: TokenizerRegistry, server: FakeProviders
 ) -> None:
     win = make_window(qtbot, registry, server)
-    type_text(win, TEXT)
+    type_text(qtbot, win, TEXT)
     wait_remote(qtbot, win, lambda: cell(win, CLAUDE, Column.TOKENS) == str(7 + FRAME))
     assert cell(win, GEMINI, Column.TOKENS) == "7"
     assert cell(win, GPT, Column.TOKENS) == "7"
@@ -105,7 +106,7 @@ def test_cost_is_priced_from_the_online_count(
     qtbot: QtBot, registry: TokenizerRegistry, server: FakeProviders
 ) -> None:
     win = make_window(qtbot, registry, server, enabled=("anthropic",))
-    type_text(win, TEXT)
+    type_text(qtbot, win, TEXT)
     wait_remote(qtbot, win, lambda: cell(win, CLAUDE, Column.TOKENS) == str(7 + FRAME))
     row = next(r for r in win.coordinator.rows() if r.model.id == CLAUDE)
     expected = win.service.price_tokens(row.model, 7 + FRAME, output_tokens=row.output_tokens)
@@ -118,10 +119,10 @@ def test_off_by_default_and_nothing_is_sent(
 ) -> None:
     service = Service(registry, secrets=MemoryStore({"anthropic": KEY}))
     service.settings.set("base_urls", dict.fromkeys(PROVIDERS, server.url))
-    win = MainWindow(service, runner=inline_runner, delay_ms=0)
+    win = MainWindow(service, delay_ms=0)
     qtbot.addWidget(win)
     win.set_shown_models([service.catalog.get(CLAUDE)], save=False)
-    type_text(win, TEXT)
+    type_text(qtbot, win, TEXT)
     qtbot.waitUntil(lambda: str(cell(win, CLAUDE, Column.TOKENS)).startswith("~"))
     qtbot.wait(50)
     assert win.remote.idle
@@ -132,7 +133,7 @@ def test_only_switched_on_providers_are_asked(
     qtbot: QtBot, registry: TokenizerRegistry, server: FakeProviders
 ) -> None:
     win = make_window(qtbot, registry, server, enabled=("gemini",))
-    type_text(win, TEXT)
+    type_text(qtbot, win, TEXT)
     wait_remote(qtbot, win, lambda: cell(win, GEMINI, Column.TOKENS) == "7")
     assert str(cell(win, CLAUDE, Column.TOKENS)).startswith("~")
     assert server.paths() == [f"/v1beta/models/{GEMINI}:countTokens"]
@@ -152,7 +153,7 @@ def test_failures_keep_the_estimate_with_the_reason(
 ) -> None:
     server.mode = mode
     win = make_window(qtbot, registry, server, enabled=("anthropic",))
-    type_text(win, TEXT)
+    type_text(qtbot, win, TEXT)
     wait_remote(qtbot, win, lambda: "failed" in tooltip(win, CLAUDE))
     assert str(cell(win, CLAUDE, Column.TOKENS)).startswith("~")
     tip = tooltip(win, CLAUDE)
@@ -166,7 +167,7 @@ def test_timeout_falls_back_and_the_ui_keeps_working(
     server.mode = "slow"
     server.slow_s = 1.0
     win = make_window(qtbot, registry, server, enabled=("anthropic",), timeout=0.3)
-    type_text(win, TEXT)
+    type_text(qtbot, win, TEXT)
     assert not win.remote.idle  # in flight, and the window is not blocked
     assert str(cell(win, CLAUDE, Column.TOKENS)).startswith("~")
     wait_remote(qtbot, win, lambda: "timed out after 0.3 s" in tooltip(win, CLAUDE))
@@ -176,7 +177,7 @@ def test_no_key_is_explained(
     qtbot: QtBot, registry: TokenizerRegistry, server: FakeProviders
 ) -> None:
     win = make_window(qtbot, registry, server, enabled=("openai",), keys={"anthropic": KEY})
-    type_text(win, TEXT)
+    type_text(qtbot, win, TEXT)
     wait_remote(qtbot, win, lambda: "failed" in tooltip(win, GPT))
     assert "no API key is stored" in tooltip(win, GPT)
     assert server.requests == []
@@ -186,7 +187,7 @@ def test_offline_falls_back(qtbot: QtBot, registry: TokenizerRegistry) -> None:
     with running() as srv:
         pass  # closed: its port now refuses
     win = make_window(qtbot, registry, srv, enabled=("xai",))
-    type_text(win, TEXT)
+    type_text(qtbot, win, TEXT)
     wait_remote(qtbot, win, lambda: "failed" in tooltip(win, GROK))
     assert "xAI count failed: offline or unreachable" in tooltip(win, GROK)
 
@@ -196,10 +197,10 @@ def test_one_request_in_flight_per_provider_and_newest_text_wins(
 ) -> None:
     server.delay_s = 0.3
     win = make_window(qtbot, registry, server, enabled=("openai",))
-    type_text(win, "one two")
+    type_text(qtbot, win, "one two")
     qtbot.waitUntil(lambda: len(server.requests) == 1)
-    type_text(win, "one two three")
-    type_text(win, "one two three four")  # replaces the waiting one
+    type_text(qtbot, win, "one two three")
+    type_text(qtbot, win, "one two three four")  # replaces the waiting one
     wait_remote(qtbot, win, lambda: cell(win, GPT, Column.TOKENS) == "4")
     sent = [r.body["input"] for r in server.requests]
     assert sent == ["one two", "one two three four"]  # never two at once, the middle dropped
@@ -210,13 +211,13 @@ def test_old_answers_are_dropped_and_repeats_are_cached(
 ) -> None:
     server.delay_s = 0.2
     win = make_window(qtbot, registry, server, enabled=("openai",))
-    type_text(win, "alpha beta gamma")
+    type_text(qtbot, win, "alpha beta gamma")
     qtbot.waitUntil(lambda: len(server.requests) == 1)
     win.editor.setPlainText("x")  # the text changes while the request is out
     qtbot.waitUntil(lambda: win.remote.idle, timeout=3000)
     assert str(cell(win, GPT, Column.TOKENS)) != "3"  # the old answer was not shown
     wait_remote(qtbot, win, lambda: cell(win, GPT, Column.TOKENS) == "1")
-    type_text(win, "alpha beta gamma")  # counted before: from the cache
+    type_text(qtbot, win, "alpha beta gamma")  # counted before: from the cache
     wait_remote(qtbot, win, lambda: cell(win, GPT, Column.TOKENS) == "3")
     assert [r.body["input"] for r in server.requests] == ["alpha beta gamma", "x"]
 
@@ -225,7 +226,7 @@ def test_switching_a_provider_off_shows_estimates_again(
     qtbot: QtBot, registry: TokenizerRegistry, server: FakeProviders
 ) -> None:
     win = make_window(qtbot, registry, server, enabled=("anthropic",))
-    type_text(win, TEXT)
+    type_text(qtbot, win, TEXT)
     wait_remote(qtbot, win, lambda: cell(win, CLAUDE, Column.TOKENS) == str(7 + FRAME))
     win.service.settings.set("remote_count", {"anthropic": False})
     win.coordinator.refresh()
@@ -241,7 +242,7 @@ def test_worker_never_logs_the_key(
 ) -> None:
     server.mode = "401"
     win = make_window(qtbot, registry, server)
-    type_text(win, TEXT)
+    type_text(qtbot, win, TEXT)
     wait_remote(qtbot, win, lambda: "failed" in tooltip(win, GROK))
     out, err = capfd.readouterr()
     assert KEY not in out + err + caplog.text

@@ -22,7 +22,6 @@ from tokenbudget.gui.token_view import (
     PALETTE,
     TokenView,
     TokenViewDialog,
-    split_for_display,
 )
 
 ENGLISH = "Hello world, how are you?\n\tIndented line with  two spaces."
@@ -326,23 +325,6 @@ def test_dialog_wraps_the_view(qtbot: QtBot, registry: TokenizerRegistry) -> Non
     assert buttons is not None
     with qtbot.waitSignal(dialog.rejected):
         buttons.button(QDialogButtonBox.StandardButton.Close).click()
-
-
-def test_split_groups_partial_utf8_and_escapes_an_unfinished_character() -> None:
-    spans = split_for_display("a中b", [1, 2, 3], [b"a\xe4", b"\xb8\xad", b"b"])
-    assert [(s.first, s.text, len(s.tokens)) for s in spans] == [(0, "a中", 2), (2, "b", 1)]
-    cut = split_for_display("中", [1], [b"\xe4"], complete=False)
-    assert [s.text for s in cut] == ["\\xe4"]
-
-
-def test_split_realigns_lossy_pieces_with_the_text() -> None:
-    repl = "\ufffd".encode()
-    spans = split_for_display("x😀y", [1, 2, 3, 4], [b"x", repl, repl, b"y"])
-    assert [(s.text, [t.exact for t in s.tokens]) for s in spans] == [
-        ("x", [True]),
-        ("😀", [False, False]),
-        ("y", [True]),
-    ]
 
 
 def test_a_result_arriving_after_the_dialog_closed_is_harmless(

@@ -19,7 +19,6 @@ from tokenbudget.core.entries import NewEntry, TokenCounts
 from tokenbudget.core.plans import Plan, PlanKind
 from tokenbudget.core.service import Service
 from tokenbudget.core.tokenizers import TokenizerRegistry
-from tokenbudget.gui.counting import inline_runner
 from tokenbudget.gui.estimate_model import SORT_ROLE, Column
 from tokenbudget.gui.shell import Shell
 from tokenbudget.gui.single_instance import InstanceServer, send_to_running
@@ -39,7 +38,6 @@ def make_shell(
     shell = Shell(
         service or Service(registry),
         tray_available=tray,
-        runner=inline_runner,
         delay_ms=0,
         now=lambda: NOW,
     )
@@ -131,6 +129,7 @@ def test_the_popup_prefills_from_the_clipboard_estimates_and_records(
     shell.tray.quick_action.trigger()  # type: ignore[union-attr]
     popup = shell.popup
     assert popup.isVisible() and popup.editor.text() == text
+    qtbot.waitUntil(lambda: popup.coordinator.idle)  # the counting process has answered
     qtbot.waitUntil(lambda: all(r.estimate is not None for r in popup.model.rows()))
     assert [r.model.id for r in popup.model.rows()] == ["gpt-5.5", "deepseek-v4-flash"]
     tokens = popup.model.index(0, Column.TOKENS).data(SORT_ROLE)

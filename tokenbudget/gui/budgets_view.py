@@ -8,8 +8,6 @@ so that they can be edited back to active.
 
 from __future__ import annotations
 
-import queue
-import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -34,6 +32,7 @@ from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.plan_cards import plan_cards
 from tokenbudget.core.plans import Plan, PlanKind
 from tokenbudget.core.service import Service
+from tokenbudget.gui.jobs import Jobs, thread_runner
 from tokenbudget.gui.plan_card import PlanCardWidget
 from tokenbudget.gui.plan_dialog import PlanDialog
 
@@ -46,9 +45,8 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _thread_runner(job: Callable[[], None]) -> None:
-    """Run ``job`` on a short-lived daemon thread (a balance check is a few HTTP requests)."""
-    threading.Thread(target=job, name="tokenbudget-balances", daemon=True).start()
+#: A balance check is a few HTTP requests: a daemon thread each, which never holds up quitting.
+_thread_runner = thread_runner("tokenbudget-balances")
 
 
 class BudgetsView(QWidget):
@@ -62,7 +60,8 @@ class BudgetsView(QWidget):
         clock: Where ``now`` comes from when ``refresh`` is not given one.
         balance_runner: Runs the balance check (None: a thread of its own; tests run it
             inline). Prepaid plans whose providers have ``balance_check`` on and a key show
-            the provider's own balance; it is asked again at every refresh, off the UI thread.
+            the provider's own balance; it is asked again at every refresh, off the UI thread
+            (a ``gui.jobs`` lane).
 
     Signals:
         plans_changed(): A plan was added, edited or removed through the view.
@@ -82,14 +81,9 @@ class BudgetsView(QWidget):
         super().__init__(parent)
         self._service = service
         self._clock = clock
-        self._balance_runner = balance_runner or _thread_runner
+        self._jobs = Jobs(balance_runner or _thread_runner, owner=self)
         #: The latest balance per provider (shown again when cards are rebuilt).
         self.balances: dict[str, BalanceResult] = {}
-        self._balance_results: queue.SimpleQueue[dict[str, BalanceResult]] = queue.SimpleQueue()
-        self._balance_busy = False
-        self._balance_drain = QTimer(self)
-        self._balance_drain.setInterval(50)
-        self._balance_drain.timeout.connect(self._deliver_balances)
         self._cards: dict[int, PlanCardWidget] = {}
         self._order: list[int] = []
         self._columns = 0
@@ -236,33 +230,25 @@ class BudgetsView(QWidget):
 
     def _check_balances(self, plans: list[Plan], now: datetime) -> None:
         providers = tuple(dict.fromkeys(p for plan in plans for p in self._balance_providers(plan)))
-        if not providers or self._balance_busy:
+        if not providers or self._jobs.busy("balances"):
             return
         settings = self._service.settings
         checks, urls = settings.get("balance_check"), settings.get("base_urls")
         secrets = self._service.secrets
-        results = self._balance_results
 
-        def job() -> None:  # on a worker thread: no Qt here
-            try:
-                found = check_balances(
-                    providers, checks=checks, base_urls=urls, key_of=secrets.get, now=now
-                )
-            except Exception as exc:
-                found = {p: BalanceResult(p, now, error=str(exc)) for p in providers}
-            results.put(found)
+        def failed(why: str) -> None:
+            self._deliver_balances({p: BalanceResult(p, now, error=why) for p in providers})
 
-        self._balance_busy = True
-        self._balance_drain.start()
-        self._balance_runner(job)
+        self._jobs.submit(
+            "balances",
+            lambda: check_balances(
+                providers, checks=checks, base_urls=urls, key_of=secrets.get, now=now
+            ),
+            self._deliver_balances,
+            failed,
+        )
 
-    def _deliver_balances(self) -> None:
-        try:
-            found = self._balance_results.get_nowait()
-        except queue.Empty:
-            return
-        self._balance_drain.stop()
-        self._balance_busy = False
+    def _deliver_balances(self, found: dict[str, BalanceResult]) -> None:
         self.balances.update(found)
         self._show_balances()
 

@@ -1,62 +1,40 @@
-"""Live counting off the UI thread.
+"""Live counting off the UI thread, in the counting child process.
 
 Typing restarts a single-shot timer (the debounce; 0 in tests). When it fires, the text gets a
 new job id and one request per *counting key* (a vocabulary or an estimator: many models share
-one) goes to the backend. The UI thread drops any result whose job id is not the latest.
-Changing the shown models, the expected output or the currency re-prices the counts already
-known and only counts keys that are new.
+one) goes to the child process (``gui.count_channel``; the same process in the app and in the
+tests). The UI thread drops any result whose job id is not the latest. Changing the shown
+models, the expected output or the currency re-prices the counts already known and only counts
+keys that are new.
 
-Backends:
-
-* ``ProcessBackend`` (the app): a child process counts (``core.countproc``). The window's
-  interpreter never shares its lock with a tokenizer, so a 10 MB count cannot stall it, and the
-  vocabularies live in the child.
-* ``ThreadBackend`` (tests, and anything that wants counting in-process): pure-Python jobs
-  handed to a runner (tests pass an inline one).
-
-Either way results arrive in a plain ``queue.SimpleQueue`` that the UI thread drains on a short
-timer while requests are outstanding: no worker ever calls into Qt (PySide6 6.12.0 on Python
-3.11 aborted when pool threads did, within 20,000 jobs; that release is excluded in
-pyproject.toml).
+Replies arrive on the process's reader thread, which hands them to a ``gui.jobs.Mailbox``: they
+reach the UI thread in batches, with no polling timer, and nothing but the mailbox is touched
+off the UI thread.
 """
 
 from __future__ import annotations
 
-import queue
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from tokenbudget.core import estimate
 from tokenbudget.core.catalog import ModelInfo
-from tokenbudget.core.countproc import (
-    CountProcess,
-    CountReply,
-    FailedReply,
-    Reply,
-    SkippedReply,
-    StatsReply,
-)
+from tokenbudget.core.countproc import CountReply, FailedReply, Reply, SkippedReply, StatsReply
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.remote_count import RemoteResult
 from tokenbudget.core.service import Service
-from tokenbudget.core.textstats import TextStats, text_stats
+from tokenbudget.core.textstats import TextStats
+from tokenbudget.gui.count_channel import CountHub, ProcessBackend, shared_hub
 from tokenbudget.gui.estimate_model import Row
+from tokenbudget.gui.jobs import Mailbox
 
-Runner = Callable[[Callable[[], None]], None]
-#: A result as the coordinator's queue holds it: ``(kind, job number, key, value)``.
-Message = tuple[Any, ...]
+__all__ = ["CountCoordinator", "CountHub", "OutputSetting", "ProcessBackend", "shared_hub"]
+
 #: The exact online count (or why there is none) for a model and a job id, if any.
 RemoteLookup = Callable[[ModelInfo, int], RemoteResult | None]
-
-
-def inline_runner(job: Callable[[], None]) -> None:
-    """Run a job at once, on the calling thread (tests)."""
-    job()
 
 
 @dataclass(frozen=True)
@@ -71,157 +49,6 @@ class OutputSetting:
         if self.multiple is None:
             return self.tokens
         return int((self.multiple * input_tokens).to_integral_value(rounding=ROUND_HALF_UP))
-
-
-def count_key(service: Service, key: str, text: str) -> int:
-    """Count ``text`` for one counting key (a vocabulary id or an estimator id)."""
-    if key in estimate.ESTIMATORS:
-        est = estimate.get_estimator(key)
-        return est.estimate(text, lambda part: service.registry.count(est.base, part))
-    return service.registry.count(key, text)
-
-
-class Backend(Protocol):
-    """Where counting happens. Every key (and a stats request) gets exactly one reply."""
-
-    def submit(self, job: int, text: str, keys: list[str], stats: bool) -> None:
-        """Count ``text`` for each key; measure it too when ``stats``."""
-
-    def preload(self, tokenizer_ids: list[str]) -> None:
-        """Load these vocabularies ahead of need, in this order."""
-
-    def close(self) -> None:
-        """Release what the backend holds."""
-
-
-class ThreadBackend:
-    """Counts with ``counter`` in jobs handed to ``runner`` (in this process)."""
-
-    def __init__(
-        self,
-        service: Service,
-        deliver: Callable[[Message], None],
-        runner: Runner,
-        counter: Callable[[Service, str, str], int] = count_key,
-    ) -> None:
-        self.service = service
-        self.deliver = deliver
-        self.runner = runner
-        self.counter = counter
-
-    def submit(self, job: int, text: str, keys: list[str], stats: bool) -> None:
-        """Hand one job per key (and one for the stats) to the runner."""
-        deliver = self.deliver
-        if stats:
-            self.runner(lambda: deliver(("stats", job, None, text_stats(text))))
-        for key in keys:
-
-            def work(key: str = key) -> None:
-                try:
-                    deliver(("count", job, key, self.counter(self.service, key, text)))
-                except (TokenbudgetError, OSError, ValueError) as exc:
-                    deliver(("failed", job, key, str(exc)))
-
-            self.runner(work)
-
-    def preload(self, tokenizer_ids: list[str]) -> None:
-        """Load the vocabularies on the runner."""
-        registry = self.service.registry
-        for tokenizer_id in tokenizer_ids:
-
-            def load(tokenizer_id: str = tokenizer_id) -> None:
-                registry.get(tokenizer_id)
-
-            self.runner(load)
-
-    def close(self) -> None:
-        """Nothing to release."""
-
-
-class CountHub:
-    """One counting child process shared by every view that counts (window, tray popup).
-
-    Each view gets a channel; replies are routed back to the view's own queue by channel,
-    and the child judges staleness per channel. The child stops when the last view leaves.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._routes: dict[int, Callable[[Message], None]] = {}
-        self._next = 0
-        self.process: CountProcess | None = None
-
-    def join(self, deliver: Callable[[Message], None]) -> int:
-        """A new channel whose replies go to ``deliver`` (job numbers instead of pairs)."""
-        with self._lock:
-            self._next += 1
-            self._routes[self._next] = deliver
-            if self.process is None:
-                self.process = CountProcess(self._route)
-            return self._next
-
-    def leave(self, channel: int) -> None:
-        """Forget a channel; stop the child when none is left."""
-        with self._lock:
-            self._routes.pop(channel, None)
-            process = self.process if not self._routes else None
-            if process is not None:
-                self.process = None
-        if process is not None:
-            process.close()
-
-    def _route(self, reply: Reply) -> None:
-        channel, number = reply.job
-        with self._lock:
-            deliver = self._routes.get(channel)
-        if deliver is None:
-            return
-        match reply:
-            case CountReply(key=key, tokens=tokens):
-                deliver(("count", number, key, tokens))
-            case StatsReply(stats=stats):
-                deliver(("stats", number, None, stats))
-            case FailedReply(key=key, message=message):
-                deliver(("failed", number, key, message))
-            case SkippedReply(key=key):
-                deliver(("skipped", number, key, None))
-
-
-_HUB: CountHub | None = None
-
-
-def shared_hub() -> CountHub:
-    """The app's one counting hub (made on first use)."""
-    global _HUB  # noqa: PLW0603 - one child process for the app
-    if _HUB is None:
-        _HUB = CountHub()
-    return _HUB
-
-
-class ProcessBackend:
-    """Counts in the shared child process (see ``core.countproc``), on a channel of its own."""
-
-    def __init__(self, deliver: Callable[[Message], None], hub: CountHub | None = None) -> None:
-        self.hub = hub or shared_hub()
-        self.channel = self.hub.join(deliver)
-
-    @property
-    def process(self) -> CountProcess:
-        """The child process's parent end."""
-        assert self.hub.process is not None
-        return self.hub.process
-
-    def submit(self, job: int, text: str, keys: list[str], stats: bool) -> None:
-        """Send the request to the child."""
-        self.process.count((self.channel, job), text, keys, stats)
-
-    def preload(self, tokenizer_ids: list[str]) -> None:
-        """Have the child load these vocabularies while it is idle."""
-        self.process.load(tokenizer_ids)
-
-    def close(self) -> None:
-        """Leave the hub (the child stops with the last view)."""
-        self.hub.leave(self.channel)
 
 
 class CountCoordinator(QObject):
@@ -242,18 +69,16 @@ class CountCoordinator(QObject):
         self,
         service: Service,
         *,
-        runner: Runner | None = None,
         delay_ms: int = 150,
-        counter: Callable[[Service, str, str], int] = count_key,
+        hub: CountHub | None = None,
         parent: QObject | None = None,
     ) -> None:
-        """A coordinator counting in a child process, or with ``runner`` when one is given.
+        """A coordinator counting in the shared child process.
 
         Args:
             service: Prices and the catalogue.
-            runner: Counts in this process, each job handed to it (tests pass an inline one).
             delay_ms: The debounce.
-            counter: Counts one key in this process (with ``runner``).
+            hub: The counting process (None: the app's one).
             parent: The Qt parent.
         """
         super().__init__(parent)
@@ -266,17 +91,10 @@ class CountCoordinator(QObject):
         self._send_timer.setSingleShot(True)
         self._send_timer.setInterval(0)
         self._send_timer.timeout.connect(self._send_job)
-        # Results from worker threads; drained on the UI thread (see the module docstring).
-        self._results: queue.SimpleQueue[Message] = queue.SimpleQueue()
-        self.backend: ThreadBackend | ProcessBackend
-        if runner is not None:
-            self.backend = ThreadBackend(service, self._results.put, runner, counter)
-        else:
-            self.backend = ProcessBackend(self._results.put)
+        # Replies from the process's reader thread, handed over to the UI thread.
+        self._mailbox: Mailbox[Reply] = Mailbox(self._on_replies, owner=self)
+        self.backend = ProcessBackend(self._mailbox.put, hub)
         self._outstanding = 0
-        self._poll = QTimer(self)
-        self._poll.setInterval(10)
-        self._poll.timeout.connect(self.drain)
         self._text = ""
         self._source: str | Callable[[], str] = ""
         self._job = 0
@@ -344,7 +162,7 @@ class CountCoordinator(QObject):
 
     @property
     def idle(self) -> bool:
-        """True when nothing is waiting: no debounce, no job running, no result undrained."""
+        """True when nothing is waiting: no debounce, no reply outstanding."""
         return (
             not self._timer.isActive()
             and not self._send_timer.isActive()
@@ -384,10 +202,7 @@ class CountCoordinator(QObject):
         ordered = sorted(keys, key=lambda k: (k in estimate.ESTIMATORS, k))
         self._pending.update(ordered)
         self._outstanding += len(ordered) + int(stats)
-        if not self._poll.isActive():
-            self._poll.start()
         self.backend.submit(job, text, ordered, stats)
-        self.drain()
 
     def preload(self, tokenizer_ids: list[str]) -> None:
         """Load vocabularies ahead of need (most used first)."""
@@ -397,30 +212,27 @@ class CountCoordinator(QObject):
         """Stop counting (the app is quitting)."""
         self._timer.stop()
         self._send_timer.stop()
-        self._poll.stop()
+        self._mailbox.close()
         self.backend.close()
 
-    def drain(self) -> None:
-        """Apply every result the workers have delivered (UI thread)."""
+    def _on_replies(self, replies: list[Reply]) -> None:
+        """Apply the child's replies (UI thread, from the mailbox)."""
         changed = False
-        while True:
-            try:
-                kind, job, key, value = self._results.get_nowait()
-            except queue.Empty:
-                break
+        for reply in replies:
             self._outstanding -= 1
-            if kind == "count":
-                changed |= self._on_counted(job, key, value)
-            elif kind == "stats":
-                changed |= self._on_measured(job, value)
-            elif kind == "failed":
-                self._on_failed(job, key, value)
-            elif job == self._job and key is not None:  # skipped, yet current: count again
-                self._pending.discard(key)
-                self._submit(job, self._text, {key})
-        if self._outstanding <= 0:
-            self._outstanding = 0
-            self._poll.stop()
+            job = reply.job[1]
+            match reply:
+                case CountReply(key=key, tokens=tokens):
+                    changed |= self._on_counted(job, key, tokens)
+                case StatsReply(stats=stats):
+                    changed |= self._on_measured(job, stats)
+                case FailedReply(key=key, message=message):
+                    self._on_failed(job, key, message)
+                case SkippedReply(key=key) if job == self._job and key is not None:
+                    # Skipped, yet current: count again.
+                    self._pending.discard(key)
+                    self._submit(job, self._text, {key})
+        self._outstanding = max(self._outstanding, 0)
         if changed:
             self.updated.emit()
         self._check_settled()
@@ -461,7 +273,7 @@ class CountCoordinator(QObject):
             self._pending.discard(key)
             self.failed.emit(f"{key}: {message}")
 
-    def _on_measured(self, job: int, stats: Any) -> bool:
+    def _on_measured(self, job: int, stats: TextStats) -> bool:
         if job == self._job:
             self.stats = stats
             return True

@@ -8,18 +8,18 @@ because a watcher misses files written into a folder made after the last look, a
 up tool folders that appear later. On start, what was written while the app was closed is
 imported.
 
-The worker never touches Qt: it opens its own ledger connection (SQLite connections belong
-to one thread) through a ``Service`` of its own, and returns a ``SyncReport`` through a queue
-that a timer on the UI thread drains. Then ``imported`` is emitted with the number of entries
-written (only when there were some), and ``reported`` with the whole report.
+The import is a job of ``gui.jobs`` (lane ``"sync"``) on a thread of this object's own: the
+worker never touches Qt, opens its own ledger connection (SQLite connections belong to one
+thread, hence always the same thread) through a ``Service`` of its own, and returns a
+``SyncReport``, delivered on the UI thread. Then ``imported`` is emitted with the number of
+entries written (only when there were some), and ``reported`` with the whole report; a failed
+import becomes a report with its message, so syncing goes on.
 """
 
 from __future__ import annotations
 
 import os
-import queue
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -35,12 +35,10 @@ from tokenbudget.core.live_sync import (
     watch_targets,
 )
 from tokenbudget.core.service import Service
-
-Runner = Callable[[Callable[[], None]], None]
+from tokenbudget.gui.jobs import Jobs, Runner, SerialRunner
 
 DEBOUNCE_MS = 1000
 POLL_MS = 120_000
-_DRAIN_MS = 50
 
 
 def default_roots() -> list[WatchRoot]:
@@ -79,13 +77,13 @@ class LiveSync(QObject):
         self._service = service
         self._find_roots = roots or default_roots
         self._roots: list[WatchRoot] = []
-        self._runner = runner
+        # Its own thread unless told otherwise: the worker's ledger connection lives on it.
+        thread = SerialRunner("tokenbudget-sync")
+        self._thread = thread if runner is None else None
+        self._jobs = Jobs(runner or thread)
         self._now = now
-        self._executor: ThreadPoolExecutor | None = None
         self._worker_service: Service | None = None
-        self._results: queue.SimpleQueue[SyncReport] = queue.SimpleQueue()
         self._pending: set[Path] = set()
-        self._busy = False
         self._running = False
         self.last_report: SyncReport | None = None
 
@@ -99,9 +97,6 @@ class LiveSync(QObject):
         self._poll = QTimer(self)
         self._poll.setInterval(poll_ms)
         self._poll.timeout.connect(self.sync_all)
-        self._drain = QTimer(self)
-        self._drain.setInterval(_DRAIN_MS)
-        self._drain.timeout.connect(self._deliver)
 
     @property
     def running(self) -> bool:
@@ -132,19 +127,17 @@ class LiveSync(QObject):
         self._running = False
         self._debounce.stop()
         self._poll.stop()
-        self._drain.stop()
         paths = self.watched()
         if paths:
             self._watcher.removePaths(paths)
         self._pending.clear()
-        if self._executor is not None:
-            worker = self._worker_service
-            self._executor.submit(lambda: worker.close() if worker is not None else None)
-            self._executor.shutdown(wait=True, cancel_futures=False)
-            self._executor = None
-        elif self._worker_service is not None:
-            self._worker_service.close()
-        self._worker_service = None
+        worker, self._worker_service = self._worker_service, None
+        if self._thread is not None:
+            # Closed on its own thread (where it was opened), after the import under way.
+            self._thread(lambda: worker.close() if worker is not None else None)
+            self._thread.stop(wait=True)
+        elif worker is not None:
+            worker.close()
 
     # -- changes -----------------------------------------------------------------------
 
@@ -190,26 +183,19 @@ class LiveSync(QObject):
     # -- the worker --------------------------------------------------------------------
 
     def _flush(self) -> None:
-        if self._busy or not self._pending or not self._running:
+        if self._jobs.busy("sync") or not self._pending or not self._running:
             return
         changed, self._pending = sorted(self._pending), set()
         roots = list(self._roots)
         now = self._now()
         service = self._worker()
-        results = self._results
 
-        def job() -> None:
-            results.put(sync_paths(service, changed, roots, now=now))
+        def failed(why: str) -> None:
+            self._deliver(SyncReport(errors=(f"live sync failed: {why}",)))
 
-        self._busy = True
-        self._drain.start()
-        if self._runner is not None:
-            self._runner(job)
-        else:
-            if self._executor is None:
-                self._executor = ThreadPoolExecutor(1, thread_name_prefix="tokenbudget-sync")
-            future: Future[None] = self._executor.submit(job)
-            future.add_done_callback(lambda f: _report_crash(f, results))
+        self._jobs.submit(
+            "sync", lambda: sync_paths(service, changed, roots, now=now), self._deliver, failed
+        )
 
     def _worker(self) -> Service:
         if self._worker_service is None:
@@ -219,23 +205,12 @@ class LiveSync(QObject):
             self._worker_service = worker
         return self._worker_service
 
-    def _deliver(self) -> None:
-        try:
-            report = self._results.get_nowait()
-        except queue.Empty:
-            return
-        self._drain.stop()
-        self._busy = False
+    def _deliver(self, report: SyncReport) -> None:
+        if not self._running:
+            return  # stopped meanwhile: an import that finished after ``stop`` is not reported
         self.last_report = report
         self.reported.emit(report)
         if report.records:
             self.imported.emit(report.records)
         if self._pending and self._running:
             self._debounce.start()
-
-
-def _report_crash(future: Future[None], results: queue.SimpleQueue[SyncReport]) -> None:
-    """Turn an unexpected exception in the worker into a report, so syncing goes on."""
-    exc = future.exception() if not future.cancelled() else None
-    if exc is not None:
-        results.put(SyncReport(errors=(f"live sync failed: {exc}",)))

@@ -27,9 +27,8 @@ from PySide6.QtWidgets import (
 from tokenbudget.core import autostart, paths
 from tokenbudget.core.catalog import ModelInfo
 from tokenbudget.core.errors import AutostartError, TokenbudgetError
-from tokenbudget.core.incremental import IncrementalCounter
 from tokenbudget.core.service import Service
-from tokenbudget.gui.counting import CountCoordinator, OutputSetting, Runner
+from tokenbudget.gui.counting import CountCoordinator, CountHub, OutputSetting
 from tokenbudget.gui.dialogs import RecordDialog, SettingsDialog, SettingsValues
 from tokenbudget.gui.editor import PromptEditor
 from tokenbudget.gui.estimate_model import MODEL_ID_ROLE, EstimateModel
@@ -75,22 +74,15 @@ class MainWindow(QMainWindow):
         self,
         service: Service,
         *,
-        runner: Runner | None = None,
         delay_ms: int = 150,
+        hub: CountHub | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.service = service
         self.setWindowTitle(self.tr("tokenbudget: what will this prompt cost?"))
-        # Counts go through a chunk cache: a keystroke re-counts only the chunk it changed.
-        self.counter = IncrementalCounter(service.registry)
-        self.coordinator = CountCoordinator(
-            service,
-            runner=runner,
-            delay_ms=delay_ms,
-            counter=lambda _service, key, text: self.counter.count_key(key, text),
-            parent=self,
-        )
+        # Counts in the counting process (its chunk cache re-counts only what a key changed).
+        self.coordinator = CountCoordinator(service, delay_ms=delay_ms, hub=hub, parent=self)
         # Exact counts from the providers' endpoints, for the providers switched on.
         self.remote = RemoteCounting(service, self.coordinator, parent=self)
         self.editor = PromptEditor()

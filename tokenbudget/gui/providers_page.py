@@ -7,12 +7,9 @@ are settings, saved with the dialog.
 
 from __future__ import annotations
 
-import queue
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
@@ -29,6 +26,7 @@ from PySide6.QtWidgets import (
 from tokenbudget.core.errors import SecretsError
 from tokenbudget.core.providers import BALANCE_IDS, COUNT_IDS
 from tokenbudget.core.secrets import PROVIDERS, SecretStore, mask
+from tokenbudget.gui.jobs import Jobs, Runner, thread_runner
 
 #: Providers with a token-count endpoint: their rows can turn from estimate to exact.
 COUNT_PROVIDERS = COUNT_IDS
@@ -58,11 +56,14 @@ class ProvidersPage(QWidget):
         values: ProviderSettings,
         *,
         tester: Tester | None = None,
+        runner: Runner | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.secrets = secrets
         self.tester = tester
+        # A test goes over the network: a daemon thread each (a lane per provider).
+        self._jobs = Jobs(runner or thread_runner("key-test"), owner=self)
         status = secrets.status()
         self.keyring_note = QLabel(status.message)
         self.keyring_note.setWordWrap(True)
@@ -76,10 +77,6 @@ class ProvidersPage(QWidget):
         self.privacy_note.setWordWrap(True)
         self.result = QLabel()
         self.result.setWordWrap(True)
-        self._answers: queue.SimpleQueue[tuple[str, str]] = queue.SimpleQueue()
-        self._poll = QTimer(self)
-        self._poll.setInterval(50)
-        self._poll.timeout.connect(self._drain)
         self.key_labels: dict[str, QLabel] = {}
         self.set_buttons: dict[str, QPushButton] = {}
         self.test_buttons: dict[str, QPushButton] = {}
@@ -209,20 +206,11 @@ class ProvidersPage(QWidget):
         self.test_buttons[provider].setEnabled(False)
         self.result.setText(self.tr("Asking {name}…").format(name=PROVIDERS[provider]))
 
-        def work() -> None:
-            self._answers.put((provider, tester(provider, urls)))
+        def answered(message: str) -> None:
+            self.result.setText(message)
+            self.test_buttons[provider].setEnabled(True)
 
-        threading.Thread(target=work, daemon=True, name="key-test").start()
-        self._poll.start()
-
-    def _drain(self) -> None:
-        try:
-            provider, message = self._answers.get_nowait()
-        except queue.Empty:
-            return
-        self._poll.stop()
-        self.result.setText(message)
-        self.test_buttons[provider].setEnabled(True)
+        self._jobs.submit(f"test:{provider}", lambda: tester(provider, urls), answered, answered)
 
     # -- settings (saved with the dialog) ---------------------------------------------
 

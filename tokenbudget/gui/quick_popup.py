@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from tokenbudget.core.catalog import ModelInfo
 from tokenbudget.core.service import Service
-from tokenbudget.gui.counting import CountCoordinator, OutputSetting, Runner
+from tokenbudget.gui.counting import CountCoordinator, CountHub, OutputSetting
 from tokenbudget.gui.dialogs import RecordDialog
 from tokenbudget.gui.editor import PromptEditor
 from tokenbudget.gui.estimate_model import MODEL_ID_ROLE, Column, EstimateModel
@@ -45,8 +45,8 @@ class QuickPopup(QFrame):
         self,
         service: Service,
         *,
-        runner: Runner | None = None,
         delay_ms: int = 150,
+        hub: CountHub | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Popup | Qt.WindowType.FramelessWindowHint)
@@ -56,7 +56,7 @@ class QuickPopup(QFrame):
         self.editor = PromptEditor()
         self.editor.setPlaceholderText(self.tr("Paste a prompt to see what it costs."))
         self.model = EstimateModel(self)
-        self.coordinator = CountCoordinator(service, runner=runner, delay_ms=delay_ms, parent=self)
+        self.coordinator = CountCoordinator(service, delay_ms=delay_ms, hub=hub, parent=self)
         self.coordinator.set_output(
             OutputSetting(tokens=int(service.settings.get("output_tokens") or 500))
         )

@@ -2,22 +2,17 @@
 
 When the coordinator's counts settle for a text (``CountCoordinator.settled``), every shown
 model whose provider is switched on in the settings (``remote_count``) is counted online.
-Each provider has at most one request in flight, on a Python worker thread; a newer text
-queues behind it (replacing any older queued one) and the in-flight job stops before its next
-model once its text is no longer the latest. Workers never call Qt: results go to a
-``queue.SimpleQueue`` that a ``QTimer`` drains on the UI thread, and a result for an old text
-is dropped there. Rows show the exact count, or keep the estimate with the reason
-(``CountCoordinator.remote_lookup``).
+Each provider is a lane of ``gui.jobs`` on a daemon thread of its own (a request may block for
+the whole timeout), so it has at most one request in flight; a newer text queues behind it
+(an older queued one is skipped) and the in-flight job stops before its next model once its
+text is no longer the latest. Each model's answer is handed to the UI thread as it comes
+(``Task.report``), where an answer for an old text is dropped. Rows show the exact count, or
+keep the estimate with the reason (``CountCoordinator.remote_lookup``).
 """
 
 from __future__ import annotations
 
-import queue
-import threading
-from collections.abc import Callable
-from dataclasses import dataclass
-
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from tokenbudget.core.catalog import ModelInfo
 from tokenbudget.core.errors import TokenbudgetError
@@ -29,26 +24,18 @@ from tokenbudget.core.remote_count import (
 )
 from tokenbudget.core.service import Service
 from tokenbudget.gui.counting import CountCoordinator
-
-Runner = Callable[[Callable[[], None]], None]
-
-
-def thread_runner(job: Callable[[], None]) -> None:
-    """Run ``job`` on a new daemon thread (a request may block for the whole timeout)."""
-    threading.Thread(target=job, name="tokenbudget-remote", daemon=True).start()
-
-
-@dataclass(frozen=True)
-class _Job:
-    job: int
-    provider: str
-    text: str
-    models: tuple[str, ...]
-    config: RemoteConfig
+from tokenbudget.gui.jobs import Jobs, Runner, SerialRunner, Task
 
 
 class RemoteCounting(QObject):
     """Asks the count endpoints for the coordinator's settled text and keeps the answers.
+
+    Args:
+        service: The settings and the keys.
+        coordinator: Whose settled text is counted, and whose rows show the answers.
+        runner: Where every provider's requests run (None: a daemon thread per provider).
+        counter: Asks the endpoints.
+        parent: The Qt parent.
 
     Signals:
         changed: an online count (or a failure) for the current text came in.
@@ -61,7 +48,7 @@ class RemoteCounting(QObject):
         service: Service,
         coordinator: CountCoordinator,
         *,
-        runner: Runner = thread_runner,
+        runner: Runner | None = None,
         counter: RemoteCounter | None = None,
         parent: QObject | None = None,
     ) -> None:
@@ -69,19 +56,23 @@ class RemoteCounting(QObject):
         self._service = service
         self._coordinator = coordinator
         self._runner = runner
+        self._threads: dict[str, SerialRunner] = {}
+        # Every request names its provider's thread (``_thread_of``); this default is unused.
+        self._jobs = Jobs(runner or self._thread_of("default"), owner=self)
         self.counter = counter or RemoteCounter()
-        self._queue: queue.SimpleQueue[tuple[str, int, RemoteResult | str]] = queue.SimpleQueue()
-        self._inflight: set[str] = set()
-        self._waiting: dict[str, _Job] = {}
-        #: The latest job id asked for (read by workers to stop early; an int is atomic).
+        #: The coordinator's job whose text was asked for last.
         self._latest = 0
         self._results: dict[str, tuple[int, RemoteResult]] = {}
-        self._poll = QTimer(self)
-        self._poll.setInterval(10)
-        self._poll.timeout.connect(self.drain)
         coordinator.remote_lookup = self.result_for
         coordinator.settled.connect(self.request)
         self.changed.connect(coordinator.refresh)
+
+    def _thread_of(self, provider: str) -> Runner:
+        if self._runner is not None:
+            return self._runner
+        if provider not in self._threads:
+            self._threads[provider] = SerialRunner(f"tokenbudget-remote-{provider}")
+        return self._threads[provider]
 
     # -- asking ------------------------------------------------------------------------
 
@@ -93,6 +84,8 @@ class RemoteCounting(QObject):
         """Count the coordinator's current text online for every switched-on provider."""
         coordinator = self._coordinator
         job, text = coordinator.job_id, coordinator.text
+        if job != self._latest:
+            self._jobs.cancel()  # requests for an older text stop before their next model
         self._latest = job
         config = self.config()
         if not config.enabled or not text.strip():
@@ -103,70 +96,56 @@ class RemoteCounting(QObject):
             if model.provider in config.enabled and (known is None or known[0] != job):
                 by_provider.setdefault(model.provider, []).append(model.id)
         for provider, models in by_provider.items():
-            if provider not in PROVIDERS:
-                continue
-            spec = _Job(job, provider, text, tuple(models), config)
-            if provider in self._inflight:
-                self._waiting[provider] = spec  # newest text wins
-            else:
-                self._start(spec)
+            if provider in PROVIDERS:
+                self._start(job, provider, text, tuple(models), config)
 
-    def _start(self, spec: _Job) -> None:
-        self._inflight.add(spec.provider)
-        if not self._poll.isActive():
-            self._poll.start()
-        self._runner(lambda: self._work(spec))
+    def _start(
+        self, job: int, provider: str, text: str, models: tuple[str, ...], config: RemoteConfig
+    ) -> None:
+        secrets, counter = self._service.secrets, self.counter
 
-    def _work(self, spec: _Job) -> None:
-        """Worker thread: no Qt here."""
-        put = self._queue.put
-        try:
+        def work(task: Task[RemoteResult]) -> None:  # on the provider's thread: no Qt here
             try:
-                key = self._service.secrets.get(spec.provider)
+                key = secrets.get(provider)
             except TokenbudgetError as exc:
                 key, missing = None, str(exc)
             else:
                 missing = "no API key is stored"
-            for model in spec.models:
-                if spec.job != self._latest:
+            for model in models:
+                if task.stale:
                     break  # the text changed: a newer job is waiting
                 if key is None:
-                    result = RemoteResult(spec.provider, model, reason=missing)
+                    task.report(RemoteResult(provider, model, reason=missing))
                 else:
-                    result = self.counter.count(spec.provider, model, spec.text, key, spec.config)
-                put(("result", spec.job, result))
-        finally:
-            put(("done", spec.job, spec.provider))
+                    task.report(counter.count(provider, model, text, key, config))
+
+        def failed(why: str) -> None:
+            for model in models:
+                if model not in self._results or self._results[model][0] != job:
+                    self._answered(job, RemoteResult(provider, model, reason=why))
+
+        self._jobs.submit_task(
+            f"remote:{provider}",
+            work,
+            lambda _none: None,
+            failed,
+            progress=lambda result: self._answered(job, result),
+            runner=self._thread_of(provider),
+            skip_stale=True,
+        )
 
     # -- answers (UI thread) -----------------------------------------------------------
 
     @property
     def idle(self) -> bool:
         """True when no request is in flight or waiting."""
-        return not self._inflight and not self._waiting
+        return not self._jobs.busy()
 
-    def drain(self) -> None:
-        """Apply what the workers delivered; start waiting jobs."""
-        changed = False
-        current = self._coordinator.job_id
-        while True:
-            try:
-                kind, job, value = self._queue.get_nowait()
-            except queue.Empty:
-                break
-            if kind == "result" and isinstance(value, RemoteResult):
-                if job == current:  # else: an old text's answer, dropped
-                    self._results[value.model] = (job, value)
-                    changed = True
-            elif isinstance(value, str):
-                self._inflight.discard(value)
-                waiting = self._waiting.pop(value, None)
-                if waiting is not None and waiting.job == current:
-                    self._start(waiting)
-        if not self._inflight:
-            self._poll.stop()
-        if changed:
-            self.changed.emit()
+    def _answered(self, job: int, result: RemoteResult) -> None:
+        if job != self._coordinator.job_id:
+            return  # an old text's answer
+        self._results[result.model] = (job, result)
+        self.changed.emit()
 
     def result_for(self, model: ModelInfo, job: int) -> RemoteResult | None:
         """The online count (or failure) for ``model`` if it is for job ``job``."""
@@ -176,7 +155,5 @@ class RemoteCounting(QObject):
         return known[1]
 
     def close(self) -> None:
-        """Stop polling; threads still running end with their timeout, unheard."""
-        self._latest = -1
-        self._waiting.clear()
-        self._poll.stop()
+        """Stop: requests still running end with their timeout, unheard."""
+        self._jobs.close()

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QSystemTrayIcon, QWidge
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.live_sync import SyncReport, WatchRoot
 from tokenbudget.core.service import Service
-from tokenbudget.gui.counting import Runner
+from tokenbudget.gui.counting import CountHub
 from tokenbudget.gui.live_sync import LiveSync
 from tokenbudget.gui.main_window import MainWindow
 from tokenbudget.gui.quick_popup import QuickPopup
@@ -31,7 +31,7 @@ class Shell(QObject):
     Args:
         service: The facade.
         tray_available: Whether the desktop has a system tray (None: ask Qt).
-        runner: Counting runner for tests (None: the counting process).
+        hub: The counting process (None: the app's one).
         now: Clock (tests).
         live_sync: Whether to import the coding tools' usage as they write it (None: the
             ``live_sync`` setting, on by default).
@@ -43,8 +43,8 @@ class Shell(QObject):
         service: Service,
         *,
         tray_available: bool | None = None,
-        runner: Runner | None = None,
         delay_ms: int = 150,
+        hub: CountHub | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         live_sync: bool | None = None,
         sync_roots: Callable[[], list[WatchRoot]] | None = None,
@@ -53,9 +53,9 @@ class Shell(QObject):
         super().__init__(parent)
         self.service = service
         self.now = now
-        self._runner = runner
+        self._hub = hub
         self._delay = delay_ms
-        self.window = MainWindow(service, runner=runner, delay_ms=delay_ms)
+        self.window = MainWindow(service, delay_ms=delay_ms, hub=hub)
         self.window.setWindowIcon(app_icon())
         self._popup: QuickPopup | None = None
         self._views: dict[str, QMainWindow] = {}
@@ -186,7 +186,7 @@ class Shell(QObject):
     def popup(self) -> QuickPopup:
         """The quick-estimate popup (made on first use)."""
         if self._popup is None:
-            self._popup = QuickPopup(self.service, runner=self._runner, delay_ms=self._delay)
+            self._popup = QuickPopup(self.service, delay_ms=self._delay, hub=self._hub)
             self._popup.recorded.connect(self.refresh_status)
             self._popup.open_in_window.connect(self._open_text)
         return self._popup

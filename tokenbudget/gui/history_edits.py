@@ -1,0 +1,205 @@
+"""The history view's changes to the ledger: edit and delete entries, undo and redo them.
+
+Each change is made at once, then pushed on a ``QUndoStack`` as a ``LedgerCommand`` that can
+revert it and make it again (Ctrl+Z, Ctrl+Shift+Z, and the Undo button).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from typing import Protocol
+
+from PySide6.QtCore import QObject, SignalInstance
+from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QTableView, QWidget
+
+from tokenbudget.core.entries import Entry
+from tokenbudget.core.errors import TokenbudgetError
+from tokenbudget.core.ledger import Ledger
+from tokenbudget.core.service import Service
+from tokenbudget.gui.entry_dialog import EntryDialog
+from tokenbudget.gui.formatting import format_int
+from tokenbudget.gui.history_model import HistoryModel
+
+#: At most this many entries are deleted at once (each is kept in memory for undo).
+MAX_DELETE = 10_000
+
+
+class _Change(Protocol):
+    def apply_change(
+        self, command: QUndoCommand, change: Callable[[Ledger], object], *, undoing: bool
+    ) -> None: ...
+
+
+class LedgerCommand(QUndoCommand):
+    """A change already made to the ledger, that undo reverts and redo makes again.
+
+    If the ledger refuses either (an entry recorded since took a deleted one's id, say),
+    the view says why and the command leaves the stack.
+    """
+
+    def __init__(
+        self,
+        view: _Change,
+        text: str,
+        again: Callable[[Ledger], object],
+        revert: Callable[[Ledger], object],
+    ) -> None:
+        super().__init__(text)
+        self._view = view
+        self._again = again
+        self._revert = revert
+        self._pushed = False
+
+    def redo(self) -> None:
+        """Make the change again (not when first pushed: it was made before)."""
+        if not self._pushed:
+            self._pushed = True
+            return
+        self._view.apply_change(self, self._again, undoing=False)
+
+    def undo(self) -> None:
+        """Revert the change."""
+        self._view.apply_change(self, self._revert, undoing=True)
+
+
+class EditsMixin:
+    """Selection, edit, delete and undo for ``HistoryView`` (a ``QWidget``).
+
+    The view provides the attributes declared here, and ``show_message`` and ``refresh``.
+    """
+
+    service: Service
+    model: HistoryModel
+    table: QTableView
+    undo_stack: QUndoStack
+    undo_action: QAction
+    edit_action: QAction
+    delete_action: QAction
+    changed: SignalInstance
+
+    def show_message(self, text: str, error: bool = False) -> None:  # pragma: no cover
+        """Provided by the view."""
+        raise NotImplementedError
+
+    def refresh(self) -> None:  # pragma: no cover
+        """Provided by the view."""
+        raise NotImplementedError
+
+    def _tr(self, text: str, disambiguation: str | None = None, n: int = -1) -> str:
+        assert isinstance(self, QObject)
+        return self.tr(text, disambiguation, n)
+
+    def _selected_rows(self) -> list[int]:
+        rows: set[int] = set()
+        selection = self.table.selectionModel().selection()
+        for i in range(selection.count()):
+            span = selection.at(i)
+            rows.update(range(span.top(), span.bottom() + 1))
+        return sorted(rows)
+
+    def selected_entries(self, limit: int | None = None) -> list[Entry]:
+        """The selected entries, in table order (at most ``limit`` rows are looked at)."""
+        rows = self._selected_rows()
+        if limit is not None:
+            rows = rows[:limit]
+        entries = [self.model.entry(row) for row in rows]
+        return [e for e in entries if e is not None]
+
+    def _selection_changed(self) -> None:
+        count = len(self._selected_rows())
+        self.edit_action.setEnabled(count == 1)
+        self.delete_action.setEnabled(count > 0)
+
+    def edit_selected(self) -> None:
+        """Edit the selected entry in a dialog; the change can be undone."""
+        chosen = self.selected_entries(limit=2)
+        if len(chosen) != 1:
+            return
+        before = chosen[0]
+        try:
+            plans = self.service.ledger.plans()
+            catalog = self.service.catalog
+        except TokenbudgetError as exc:
+            self.show_message(str(exc), True)
+            return
+        assert isinstance(self, QWidget)
+        dialog = EntryDialog(before, plans=plans, catalog=catalog, parent=self)
+        if dialog.exec() != EntryDialog.DialogCode.Accepted:
+            return
+        after = dialog.edited()
+        if after is not None and after != before:
+            self.save_edit(before, after)
+
+    def save_edit(self, before: Entry, after: Entry) -> None:
+        """Store ``after`` in place of ``before``, as a step that can be undone."""
+        try:
+            self.service.ledger.update_entry(after)
+        except (TokenbudgetError, sqlite3.Error) as exc:
+            self.show_message(self._tr("Not saved: {why}").format(why=exc), True)
+            return
+        command = LedgerCommand(
+            self,
+            self._tr("Edit entry {id}").format(id=before.id),
+            lambda ledger: ledger.update_entry(after),
+            lambda ledger: ledger.update_entry(before),
+        )
+        self.undo_stack.push(command)
+        self._after_change(self._tr("Saved entry {id}.").format(id=before.id))
+
+    def delete_selected(self) -> None:
+        """Delete the selected entries, as a step that can be undone."""
+        rows = self._selected_rows()
+        if not rows:
+            return
+        if len(rows) > MAX_DELETE:
+            self.show_message(
+                self._tr("Select at most {count} entries to delete at once.").format(
+                    count=format_int(self.model.locale, MAX_DELETE)
+                ),
+                True,
+            )
+            return
+        ids = [e.id for e in self.selected_entries()]
+        try:
+            removed = self.service.ledger.delete_entries(ids)
+        except (TokenbudgetError, sqlite3.Error) as exc:
+            self.show_message(self._tr("Not deleted: {why}").format(why=exc), True)
+            return
+        command = LedgerCommand(
+            self,
+            self._tr("Delete %n entries", "", len(removed)),
+            lambda ledger: ledger.delete_entries(ids),
+            lambda ledger: ledger.restore_entries(removed),
+        )
+        self.undo_stack.push(command)
+        keys = self.undo_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        self._after_change(
+            self._tr("Deleted %n entries. Undo with {keys}.", "", len(removed)).format(keys=keys)
+        )
+
+    def apply_change(
+        self, command: QUndoCommand, change: Callable[[Ledger], object], *, undoing: bool
+    ) -> None:
+        """Run an undo or redo step on the ledger; on failure, say why and drop the step."""
+        try:
+            change(self.service.ledger)
+        except (TokenbudgetError, sqlite3.Error) as exc:
+            command.setObsolete(True)  # the stack removes it: it cannot be done any more
+            failed = (
+                self._tr("Could not undo “{what}”: {why}")
+                if undoing
+                else self._tr("Could not redo “{what}”: {why}")
+            )
+            self.show_message(failed.format(what=command.text(), why=exc), True)
+            self.refresh()
+            return
+        done = self._tr("Undone: {what}.") if undoing else self._tr("Redone: {what}.")
+        self._after_change(done.format(what=command.text()))
+
+    def _after_change(self, message: str) -> None:
+        self.show_message(message)
+        self.model.reread()
+        self.refresh()
+        self.changed.emit()

@@ -1,0 +1,166 @@
+"""The history view's filter bar: period, provider, model, plan, source and a search.
+
+The bar only collects input: ``current_filter`` turns it into a ``HistoryFilter`` and
+``changed`` says when to apply it (at once for the pickers, after a quiet ``delay_ms`` for the
+search, at once on Enter).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, tzinfo
+
+from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLineEdit, QWidget
+
+from tokenbudget.core.history_jobs import Choices
+from tokenbudget.core.history_query import Period, period_bounds
+from tokenbudget.core.ledger import HistoryFilter
+from tokenbudget.gui.history_model import provider_name
+
+
+def _to_date(day: QDate) -> date:
+    return date(day.year(), day.month(), day.day())
+
+
+class HistoryFilterBar(QWidget):
+    """The pickers and the search over the history table.
+
+    Args:
+        now: The clock.
+        tz: The time zone of the periods (None: the system's).
+        delay_ms: How long the search waits after the last key.
+        parent: The parent widget.
+
+    Signals:
+        changed: The filter changed: apply it.
+    """
+
+    changed = Signal()
+
+    def __init__(
+        self,
+        now: Callable[[], datetime],
+        tz: tzinfo | None,
+        *,
+        delay_ms: int,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._now = now
+        self._tz = tz
+        self.choices = Choices((), (), (), ())
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(delay_ms)
+        self.search_timer.timeout.connect(self.changed)
+        self.period = QComboBox()
+        for period, label in (
+            (Period.ALL, self.tr("All time")),
+            (Period.TODAY, self.tr("Today")),
+            (Period.LAST_7_DAYS, self.tr("Last 7 days")),
+            (Period.THIS_MONTH, self.tr("This month")),
+            (Period.LAST_MONTH, self.tr("Last month")),
+            (Period.LAST_30_DAYS, self.tr("Last 30 days")),
+            (Period.THIS_YEAR, self.tr("This year")),
+            (Period.CUSTOM, self.tr("Custom…")),
+        ):
+            self.period.addItem(label, period.value)
+        now_day = self.today()
+        today = QDate(now_day.year, now_day.month, now_day.day)
+        self.first_day = QDateEdit(today.addDays(-30))
+        self.last_day = QDateEdit(today)
+        for edit in (self.first_day, self.last_day):
+            edit.setCalendarPopup(True)
+            edit.setVisible(False)
+            edit.dateChanged.connect(self.changed)
+        self.provider = QComboBox()
+        self.model_box = QComboBox()
+        self.plan = QComboBox()
+        self.source = QComboBox()
+        for box in (self.provider, self.model_box, self.plan, self.source):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.fill_choices(Choices((), (), (), ()))
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Search notes and prompts"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(lambda _: self.search_timer.start())
+        self.search.returnPressed.connect(self.changed)
+        self.period.currentIndexChanged.connect(self._period_changed)
+        for box in (self.provider, self.model_box, self.plan, self.source):
+            box.currentIndexChanged.connect(self.changed)
+        bar = QHBoxLayout(self)
+        bar.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.period, self.first_day, self.last_day):
+            bar.addWidget(widget)
+        for box in (self.provider, self.model_box, self.plan, self.source):
+            bar.addWidget(box)
+        bar.addWidget(self.search, 1)
+
+    def fill_choices(self, choices: Choices) -> None:
+        """Offer ``choices`` in the pickers, keeping what is chosen."""
+        self.choices = choices
+        for box, every, items in (
+            (
+                self.provider,
+                self.tr("All providers"),
+                [(provider_name(p), p) for p in choices.providers],
+            ),
+            (self.model_box, self.tr("All models"), [(m, m) for m in choices.models]),
+            (self.plan, self.tr("All plans"), [(name, pid) for pid, name in choices.plans]),
+            (self.source, self.tr("All sources"), [(s, s) for s in choices.sources]),
+        ):
+            chosen = box.currentData()
+            box.blockSignals(True)
+            box.clear()
+            box.addItem(every, None)
+            for text, value in items:
+                box.addItem(text, value)
+            if chosen is not None and box.findData(chosen) < 0 and box is not self.plan:
+                box.addItem(str(chosen), chosen)  # still chosen, though no entry has it now
+            box.setCurrentIndex(max(0, box.findData(chosen)))
+            box.blockSignals(False)
+
+    def forget_plan(self, exists: Callable[[int], bool]) -> None:
+        """Choose every plan again if the chosen one no longer ``exists``."""
+        chosen = self.plan.currentData()
+        if chosen is None or exists(chosen):
+            return
+        self.plan.blockSignals(True)
+        self.plan.removeItem(self.plan.currentIndex())
+        self.plan.setCurrentIndex(0)
+        self.plan.blockSignals(False)
+
+    def _period_changed(self) -> None:
+        custom = self.period.currentData() == Period.CUSTOM.value
+        self.first_day.setVisible(custom)
+        self.last_day.setVisible(custom)
+        self.changed.emit()
+
+    def focus_search(self) -> None:
+        """Put the cursor in the search, its text selected."""
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def today(self) -> date:
+        """The local date now (in the bar's time zone)."""
+        now = self._now()
+        return (now.astimezone(self._tz) if self._tz else now.astimezone()).date()
+
+    def current_filter(self) -> HistoryFilter:
+        """The filter the bar describes."""
+        period = Period(self.period.currentData())
+        first, last = sorted([_to_date(self.first_day.date()), _to_date(self.last_day.date())])
+        since, until = period_bounds(period, self.today(), tz=self._tz, first=first, last=last)
+        provider = self.provider.currentData()
+        model = self.model_box.currentData()
+        source = self.source.currentData()
+        return HistoryFilter(
+            since=since,
+            until=until,
+            providers=(provider,) if provider else (),
+            models=(model,) if model else (),
+            sources=(source,) if source else (),
+            plan_id=self.plan.currentData(),
+            text=self.search.text().strip() or None,
+        )

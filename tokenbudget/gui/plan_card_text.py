@@ -1,0 +1,252 @@
+"""The words and figures of a plan card, formatted for the user's locale (``PlanCardWidget``).
+
+A mixin, so that every string keeps the card's translation context: ``self`` is the card.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QDate, QLocale, QTime
+from PySide6.QtGui import QColor
+
+from tokenbudget.core.money import Money, from_micros
+from tokenbudget.core.plan_cards import CapBar, Countdown, Level, PlanCard
+from tokenbudget.core.plans import CapStatus, Measure, PlanKind
+from tokenbudget.gui.formatting import format_decimal, format_int, format_money
+
+#: Accent colours by level (bar chunk, card edge, level chip text).
+COLORS = {
+    Level.NORMAL: QColor(59, 130, 246),
+    Level.WARNING: QColor(217, 119, 6),
+    Level.OVER: QColor(220, 38, 38),
+}
+PAUSED_COLOR = QColor(156, 163, 175)
+#: The figures under the bars, in the order shown (``PlanCardWidget.stats`` keys).
+STAT_KEYS = ("fee", "value", "spent", "remaining", "burn", "projected", "reach")
+CHIP_BACKGROUNDS = {
+    Level.WARNING: QColor(254, 243, 199),
+    Level.OVER: QColor(254, 226, 226),
+}
+
+
+class CardTextMixin:
+    """Text for ``PlanCardWidget``: subtitles, captions, the figures and the notes."""
+
+    _locale: QLocale
+    _year: int
+
+    if TYPE_CHECKING:
+
+        def tr(self, source: str, disambiguation: str | None = None, n: int = -1) -> str:
+            """Provided by Qt (the card is a ``QWidget``)."""
+            ...
+
+    def _subtitle(self, card: PlanCard) -> str:
+        plan = card.status.plan
+        kind = {
+            PlanKind.BUDGET: self.tr("Monthly budget"),
+            PlanKind.SUBSCRIPTION: self.tr("Subscription"),
+            PlanKind.PREPAID: self.tr("Prepaid balance"),
+        }[plan.kind]
+        parts = [kind]
+        if card.last_day is None:
+            parts.append(self.tr("since {day}").format(day=self._day(card.first_day)))
+        else:
+            parts.append(
+                self.tr("{first} – {last}").format(
+                    first=self._day(card.first_day), last=self._day(card.last_day)
+                )
+            )
+        if card.period_resets_in is not None:
+            parts.append(
+                self.tr("resets in {time}").format(time=self._countdown(card.period_resets_in))
+            )
+        scope = ", ".join(plan.providers) or self.tr("all providers")
+        if plan.models:
+            scope += " (" + ", ".join(plan.models) + ")"
+        parts.append(scope)
+        return " · ".join(parts)
+
+    def _bar_caption(self, bar: CapBar, card: PlanCard) -> str:
+        """For rolling windows: when the window frees up, and when it fills at this rate."""
+        if bar.cap.window_hours is None:
+            return ""
+        parts = []
+        if bar.resets_in is None:
+            parts.append(self.tr("nothing used in this window"))
+        else:
+            parts.append(self.tr("resets in {time}").format(time=self._countdown(bar.resets_in)))
+        if bar.reached_at is not None:
+            when = self._when(bar.reached_at, card.status.now, already=bar.already_reached)
+            if bar.already_reached:
+                parts.append(self.tr("cap reached {when}").format(when=when))
+            else:
+                parts.append(self.tr("full {when} at this rate").format(when=when))
+        return " · ".join(parts)
+
+    def _stat_rows(self, card: PlanCard) -> list[tuple[str, str, str, QColor | None]]:
+        plan = card.status.plan
+        over = COLORS[Level.OVER]
+        rows: list[tuple[str, str, str, QColor | None]] = []
+        if card.value is not None:
+            rows.append(
+                (
+                    "fee",
+                    self.tr("Fee"),
+                    self.tr("{fee} a month").format(fee=self._money(card.limit)),
+                    None,
+                )
+            )
+            ratio = card.value.ratio
+            text = self.tr("API-equivalent value {value} vs fee {fee}").format(
+                value=self._money(card.value.api_equivalent), fee=self._money(card.value.fee)
+            )
+            if ratio is not None:
+                text += " " + self.tr("({ratio}×)").format(
+                    ratio=format_decimal(self._locale, ratio, 2)
+                )
+            rows.append(("value", "", text, None))
+        else:
+            spent = self.tr("{spent} of {limit}").format(
+                spent=self._money(card.spent), limit=self._money(card.limit)
+            )
+            rows.append(("spent", self.tr("Spent"), spent, None))
+        if card.remaining is not None:
+            if card.remaining.amount < 0:
+                over_by = Money(
+                    -card.remaining.amount, card.remaining.currency, card.remaining.converted
+                )
+                text = self.tr("none: over by {amount}").format(amount=self._money(over_by))
+                rows.append(("remaining", self.tr("Remaining"), text, over))
+            else:
+                rows.append(("remaining", self.tr("Remaining"), self._money(card.remaining), None))
+        burn = self.tr("{amount} a day").format(amount=self._money(card.burn_per_day))
+        if plan.kind is PlanKind.SUBSCRIPTION:
+            burn = self.tr("{amount} a day at API prices").format(
+                amount=self._money(card.burn_per_day)
+            )
+        rows.append(("burn", self.tr("Burn rate"), burn, None))
+        if card.projected is not None and card.last_day is not None:
+            title = self.tr("By {day}").format(day=self._day(card.last_day))
+            text = self._money(card.projected)
+            color = None
+            if card.projected_basis_points is not None:
+                text += " " + self.tr("({percent} of budget)").format(
+                    percent=self._percent(card.projected_basis_points)
+                )
+                if card.projected_basis_points >= 10_000:
+                    color = over
+            elif plan.kind is PlanKind.SUBSCRIPTION:
+                text += " " + self.tr("at API prices")
+            rows.append(("projected", title, text, color))
+        if card.bars:
+            title = (
+                self.tr("Balance runs out")
+                if plan.kind is PlanKind.PREPAID
+                else self.tr("Cap reached")
+            )
+            text, color = self._reach_text(card)
+            rows.append(("reach", title, text, color))
+        return rows
+
+    def _reach_text(self, card: PlanCard) -> tuple[str, QColor | None]:
+        reach = card.reach
+        if reach is None:
+            return self.tr("not at this rate"), None
+        text = self._when(reach.at, card.status.now, already=reach.already)
+        if len(card.bars) > 1:
+            text += " " + self.tr("({cap})").format(
+                cap=self._cap_title(reach.cap, card.status.plan.kind)
+            )
+        return text, COLORS[Level.OVER] if reach.already else None
+
+    def _notes(self, card: PlanCard) -> list[str]:
+        status = card.status
+        notes = []
+        if status.unpriced_entries:
+            notes.append(
+                self.tr("%n unpriced entries are not in the spend.", "", status.unpriced_entries)
+            )
+        if status.converted_entries:
+            notes.append(
+                self.tr(
+                    "~ %n entries converted with your exchange rates.",
+                    "",
+                    status.converted_entries,
+                )
+            )
+        if card.paused:
+            notes.append(self.tr("Paused: not counted in status or alerts."))
+        return notes
+
+    # -- formatting ----------------------------------------------------------------------
+
+    def _cap_title(self, cap: CapStatus, kind: PlanKind) -> str:
+        if cap.measure is Measure.MONEY:
+            return self.tr("Balance") if kind is PlanKind.PREPAID else self.tr("Budget")
+        what = self.tr("tokens") if cap.measure is Measure.TOKENS else self.tr("requests")
+        hours = cap.window_hours
+        if hours is None:
+            return self.tr("Monthly {what}").format(what=what)
+        if hours == 5:
+            window = self.tr("5-hour window")
+        elif hours == 168:
+            window = self.tr("Weekly window")
+        elif hours % 24 == 0:
+            window = self.tr("%n-day window", "", hours // 24)
+        else:
+            window = self.tr("%n-hour window", "", hours)
+        return self.tr("{window}, {what}").format(window=window, what=what)
+
+    def _measure(self, value: int, cap: CapStatus, card: PlanCard) -> str:
+        if cap.measure is Measure.MONEY:
+            return self._money(Money(from_micros(value), card.status.plan.currency))
+        return format_int(self._locale, value)
+
+    def _money(self, money: Money) -> str:
+        return format_money(self._locale, money)
+
+    def _percent(self, basis_points: int, *, exact: bool = False) -> str:
+        value = Decimal(basis_points) / 100
+        if not exact:
+            value = Decimal(basis_points // 100)
+        return self.tr("{number} %").format(
+            number=format_decimal(self._locale, value, 2 if exact else 0)
+        )
+
+    def _countdown(self, left: Countdown) -> str:
+        if left.days:
+            return self.tr("{days} d {hours} h").format(days=left.days, hours=left.hours)
+        if left.hours:
+            return self.tr("{hours} h {minutes} min").format(hours=left.hours, minutes=left.minutes)
+        return self.tr("{minutes} min").format(minutes=left.minutes)
+
+    def _day(self, day: date) -> str:
+        qdate = QDate(day.year, day.month, day.day)
+        pattern = self.tr("d MMM") if day.year == self._year else self.tr("d MMM yyyy")
+        return self._locale.toString(qdate, pattern)
+
+    def _when(self, at: datetime, now: datetime, *, already: bool) -> str:
+        """``around 16:40 today``, ``around 23 Nov``, ``at 14:02 today``, ``on 20 Nov``.
+
+        In local time; a time of day when it is today, tomorrow or yesterday, else a day.
+        """
+        local, today = at.astimezone(), now.astimezone().date()
+        clock = self._locale.toString(
+            QTime(local.hour, local.minute), QLocale.FormatType.ShortFormat
+        )
+        days = (local.date() - today).days
+        if already:
+            if days == 0:
+                return self.tr("at {time} today").format(time=clock)
+            if days == -1:
+                return self.tr("at {time} yesterday").format(time=clock)
+            return self.tr("on {day}").format(day=self._day(local.date()))
+        if days == 0:
+            return self.tr("around {time} today").format(time=clock)
+        if days == 1:
+            return self.tr("around {time} tomorrow").format(time=clock)
+        return self.tr("around {day}").format(day=self._day(local.date()))
