@@ -8,12 +8,13 @@ first bytes.
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from tokenbudget.cli.common import EXIT_OK, UsageError, decimal_text, table, write_json
 from tokenbudget.core.errors import UserInputError
@@ -34,16 +35,31 @@ def read_blocks(name: str) -> Iterator[str]:
         UserInputError: standard input is closed, or (as the blocks are read) the input is
             missing, unreadable, binary, not UTF-8 or too large.
     """
-    from tokenbudget.core.textinput import iter_text_blocks, iter_text_file, read_blocks
+    from tokenbudget.core.textinput import iter_text_blocks, iter_text_file
 
     if name != "-":
         return iter_text_file(Path(name))
     stdin = sys.stdin
+    closed = UserInputError("standard input is closed; give a file or pipe the prompt in")
     if stdin is None:  # started with standard input closed (``<&-``)
-        raise UserInputError("standard input is closed; give a file or pipe the prompt in")
-    if stdin.isatty():
-        print("Reading the prompt from standard input; end with Ctrl-D.", file=sys.stderr)
-    return iter_text_blocks(read_blocks(stdin.buffer), "standard input")
+        raise closed
+    try:
+        if stdin.isatty():
+            print("Reading the prompt from standard input; end with Ctrl-D.", file=sys.stderr)
+    except (OSError, ValueError):  # its descriptor was closed after start-up
+        raise closed from None
+    return iter_text_blocks(_stdin_blocks(stdin.buffer, closed), "standard input")
+
+
+def _stdin_blocks(stream: BinaryIO, closed: UserInputError) -> Iterator[bytes]:
+    from tokenbudget.core.textinput import read_blocks
+
+    try:
+        yield from read_blocks(stream)
+    except OSError as exc:
+        if exc.errno == errno.EBADF:
+            raise closed from None
+        raise UserInputError(f"standard input cannot be read: {exc.strerror or exc}") from None
 
 
 def run_count(args: argparse.Namespace, out: TextIO) -> int:

@@ -47,13 +47,14 @@ _GROUP = 64
 _CUT = re.compile(r"\n(?=[^\s/])|(?<=[^\W_])(?= [^\W_])")
 
 
-def split_long(text: str, size: int = LONG) -> list[str]:
+def split_long(text: str, size: int | None = None) -> list[str]:
     """Cut ``text`` into pieces of about ``size`` characters whose counts add up exactly.
 
     Cuts fall after a line break followed by neither white space nor ``/``, or before a space
     that stands between two letters or digits (see the module docstring). A stretch without
-    either stays whole.
+    either stays whole. ``size`` defaults to ``LONG``.
     """
+    size = size or LONG
     if len(text) <= size:
         return [text]
     cuts: list[int] = []

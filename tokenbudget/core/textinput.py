@@ -39,17 +39,19 @@ def _too_large(name: str, limit: int) -> UserInputError:
 
 
 def iter_text_blocks(
-    blocks: Iterator[bytes] | list[bytes], name: str, *, max_bytes: int = MAX_TEXT_BYTES
+    blocks: Iterator[bytes] | list[bytes], name: str, *, max_bytes: int | None = None
 ) -> Iterator[str]:
     """Decode UTF-8 ``blocks`` one at a time (a leading byte-order mark is dropped).
 
     Nothing is decoded ahead: a NUL byte in the first 8 KiB, a byte that is not UTF-8, or more
-    than ``max_bytes`` bytes stop the iteration with an error as soon as they are read.
+    than ``max_bytes`` bytes (default ``MAX_TEXT_BYTES``) stop the iteration with an error as
+    soon as they are read.
 
     Raises:
         NotTextError: if the data looks binary or is not valid UTF-8.
         UserInputError: if there are more than ``max_bytes`` bytes.
     """
+    limit = MAX_TEXT_BYTES if max_bytes is None else max_bytes
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
     offset = 0  # bytes before the current block
     for data in blocks:
@@ -60,8 +62,8 @@ def iter_text_blocks(
                     f"{name} looks like a binary file (NUL byte at offset {offset + nul}); "
                     "not counted"
                 )
-        if offset + len(data) > max_bytes:
-            raise _too_large(name, max_bytes)
+        if offset + len(data) > limit:
+            raise _too_large(name, limit)
         pending = len(decoder.getstate()[0])
         try:
             text = decoder.decode(data)
@@ -90,7 +92,7 @@ def read_blocks(stream: BinaryIO, block: int = BLOCK) -> Iterator[bytes]:
         yield data
 
 
-def iter_text_file(path: Path, *, max_bytes: int = MAX_TEXT_BYTES) -> Iterator[str]:
+def iter_text_file(path: Path, *, max_bytes: int | None = None) -> Iterator[str]:
     """The text of a file, decoded a block at a time (see ``iter_text_blocks``).
 
     Raises:
@@ -109,7 +111,7 @@ def iter_text_file(path: Path, *, max_bytes: int = MAX_TEXT_BYTES) -> Iterator[s
         raise InputFileError(f"{path} cannot be read: {exc.strerror or exc}") from None
 
 
-def read_text_file(path: Path, *, max_bytes: int = MAX_TEXT_BYTES) -> str:
+def read_text_file(path: Path, *, max_bytes: int | None = None) -> str:
     """Read a whole file as UTF-8 text.
 
     Raises:
