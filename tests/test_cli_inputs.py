@@ -210,6 +210,20 @@ def test_count_refuses_input_past_the_size_limit(monkeypatch: pytest.MonkeyPatch
     assert "larger than 1 MiB; not counted" in err and plain(err), err
 
 
+def test_count_refuses_a_huge_file_before_reading_it(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.txt"
+    with huge.open("wb") as handle:
+        handle.truncate(300 << 20)  # sparse: nothing is written, and nothing should be read
+    with huge.open("rb") as handle:
+        results = [
+            _tokenbudget("count", "-m", "gpt-5.5", str(huge)),
+            _tokenbudget("count", "-m", "gpt-5.5", stdin=handle),
+        ]
+    for result in results:
+        assert result.returncode == 2, result.stderr
+        assert "larger than 256 MiB; not counted" in result.stderr and plain(result.stderr)
+
+
 def _null_device(tmp_path: Path) -> Path:
     """A null device the test may lose: never the system's own when the test runs as root.
 

@@ -35,7 +35,7 @@ def read_blocks(name: str) -> Iterator[str]:
         UserInputError: standard input is closed, or (as the blocks are read) the input is
             missing, unreadable, binary, not UTF-8 or too large.
     """
-    from tokenbudget.core.textinput import iter_text_blocks, iter_text_file
+    from tokenbudget.core.textinput import check_size, iter_text_blocks, iter_text_file
 
     if name != "-":
         return iter_text_file(Path(name))
@@ -48,6 +48,7 @@ def read_blocks(name: str) -> Iterator[str]:
             print("Reading the prompt from standard input; end with Ctrl-D.", file=sys.stderr)
     except (OSError, ValueError):  # its descriptor was closed after start-up
         raise closed from None
+    check_size(stdin.buffer, "standard input")
     return iter_text_blocks(_stdin_blocks(stdin.buffer, closed), "standard input")
 
 

@@ -41,8 +41,9 @@ MAX_CHUNK_CHARS = 256 << 20
 LONG = 128 * 1024
 #: Characters of chunks gathered before they are counted together (a batch uses every core).
 _BATCH_CHARS = 1 << 20
-#: Pieces per call of a tokenizer's batch encoder.
-_GROUP = 64
+#: Pieces per call of a batch encoder: bounds the token lists (and Hugging Face encodings)
+#: alive at once to about 1 MB of text, while the batch still uses every core.
+_GROUP = 8
 
 _CUT = re.compile(r"\n(?=[^\s/])|(?<=[^\W_])(?= [^\W_])")
 

@@ -8,6 +8,8 @@ instead of being read into memory first.
 from __future__ import annotations
 
 import codecs
+import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -17,9 +19,9 @@ from tokenbudget.core.errors import InputFileError, NotTextError, UserInputError
 _SNIFF = 8192
 #: Bytes read at a time.
 BLOCK = 1 << 20
-#: The largest input read (far beyond any model's context window: an input this large is a
-#: mistake, a device or an endless pipe).
-MAX_TEXT_BYTES = 1 << 30
+#: The largest input read: 256 MiB is some 60 million tokens, far beyond any model's context
+#: window, so an input this large is a mistake, a device or an endless pipe.
+MAX_TEXT_BYTES = 256 << 20
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -92,6 +94,23 @@ def read_blocks(stream: BinaryIO, block: int = BLOCK) -> Iterator[bytes]:
         yield data
 
 
+def check_size(stream: BinaryIO, name: str, max_bytes: int | None = None) -> None:
+    """Refuse a regular file larger than ``max_bytes`` before reading any of it.
+
+    Pipes and devices have no size; ``iter_text_blocks`` stops them at the limit instead.
+
+    Raises:
+        UserInputError: if ``stream`` is a regular file of more than ``max_bytes`` bytes.
+    """
+    limit = MAX_TEXT_BYTES if max_bytes is None else max_bytes
+    try:
+        info = os.fstat(stream.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (a test's BytesIO)
+        return
+    if stat.S_ISREG(info.st_mode) and info.st_size > limit:
+        raise _too_large(name, limit)
+
+
 def iter_text_file(path: Path, *, max_bytes: int | None = None) -> Iterator[str]:
     """The text of a file, decoded a block at a time (see ``iter_text_blocks``).
 
@@ -102,6 +121,7 @@ def iter_text_file(path: Path, *, max_bytes: int | None = None) -> Iterator[str]
     """
     try:
         with path.open("rb") as handle:
+            check_size(handle, str(path), max_bytes)
             yield from iter_text_blocks(read_blocks(handle), str(path), max_bytes=max_bytes)
     except FileNotFoundError:
         raise InputFileError(f"{path}: no such file") from None
