@@ -161,7 +161,8 @@ def test_home_that_is_a_file_gives_one_line(tmp_path: Path) -> None:
     home.write_text("not a folder")
     for argv in (("status",), ("rates", "set", "EUR", "0.9"), ("plan", "list")):
         result = _tokenbudget(*argv, env={"TOKENBUDGET_HOME": str(home)})
-        assert result.returncode in (1, 2), result.stderr
+        assert result.returncode == 2, result.stderr
+        assert "which is a file, not a folder" in result.stderr, result.stderr
         assert plain(result.stderr), (argv, result.stderr)
 
 

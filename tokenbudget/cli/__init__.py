@@ -39,6 +39,16 @@ def _os_error(exc: OSError) -> str:
     return f"{reason}: {' -> '.join(names)}" if names else reason
 
 
+def _bad_home() -> str | None:
+    """Why ``TOKENBUDGET_HOME`` cannot hold the user's folders, if it cannot."""
+    from tokenbudget.core.paths import HOME_ENV
+
+    home = os.environ.get(HOME_ENV)
+    if home and os.path.exists(home) and not os.path.isdir(home):
+        return f"{HOME_ENV} is {home}, which is a file, not a folder"
+    return None
+
+
 def run(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run one command; returns the exit code. Never raises, never prints a traceback."""
     # A stream the shell closed (``>&-``) is None: write nowhere rather than fail.
@@ -72,6 +82,9 @@ def run(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = Non
     except BrokenPipeError:
         return EXIT_OK
     except OSError as exc:
+        home = _bad_home()
+        if home is not None:
+            return _fail(err, home, EXIT_USAGE)
         return _fail(err, _os_error(exc), EXIT_UNEXPECTED)
     except (OverflowError, ArithmeticError) as exc:
         # Input is range-checked where it comes in; this is a value stored by an older version
