@@ -33,6 +33,7 @@ from itertools import pairwise
 from tokenbudget.core import estimate
 from tokenbudget.core.errors import UserInputError
 from tokenbudget.core.incremental import DEFAULT_RULE, ChunkRule, chunk, chunk_cuts
+from tokenbudget.core.subvocab import QUICK_LIMIT
 from tokenbudget.core.tokenizers import TokenizerRegistry
 
 #: The longest chunk (a stretch without a safe cut at a line break) that is counted.
@@ -179,8 +180,9 @@ class StreamCounter:
         if not texts:
             return 0
         registry = self._registry
-        if len(texts) == 1 and len(texts[0]) <= LONG:
-            return registry.count(tokenizer_id, texts[0])  # a small input: the quick path
+        if sum(map(len, texts)) <= QUICK_LIMIT:
+            # A short prompt: ``registry.count`` counts it without loading the whole vocabulary.
+            return sum(registry.count(tokenizer_id, text) for text in texts)
         tokenizer = registry.get(tokenizer_id)
         pieces = [p for text in texts for p in split_long(text)]
         batch = getattr(tokenizer, "count_pieces", None)
