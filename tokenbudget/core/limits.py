@@ -87,3 +87,20 @@ def check_date(value: date, what: str) -> date:
             f"{what} must be between {EARLIEST.year} and {LATEST.year - 1}, not {value}"
         )
     return value
+
+
+def check_window(plan: str, hours: int) -> None:
+    """Refuse a stored window that is not 1 to ``MAX_WINDOW_HOURS`` long.
+
+    Older versions stored any window length; one of 99999999999 hours reaches before year 1
+    (OverflowError in every status). Such a plan gets one clear line instead.
+
+    Raises:
+        UserInputError: naming the plan, the window and how to fix it.
+    """
+    if not 0 < hours <= MAX_WINDOW_HOURS:
+        raise UserInputError(
+            f"plan '{plan}' has a window of {hours:,} hours; windows are 1 to "
+            f"{MAX_WINDOW_HOURS:,} hours long: change it with "
+            f"tokenbudget plan edit '{plan}' --windows ..."
+        )

@@ -46,7 +46,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tokenbudget.core.errors import UserInputError
-from tokenbudget.core.limits import MAX_WINDOW_HOURS
+from tokenbudget.core.limits import check_window
 
 
 class PlanKind(StrEnum):
@@ -347,21 +347,13 @@ def current_period(plan: Plan, now: datetime) -> Period:
 
 
 def check_windows(plan: Plan) -> None:
-    """Refuse windows that the status maths cannot compute with.
-
-    Older versions stored any window length; one of 99999999999 hours reaches before year 1
-    (OverflowError in every status). Such a plan gets one clear line instead.
+    """Refuse windows the status maths cannot compute with (see ``limits.check_window``).
 
     Raises:
         UserInputError: naming the plan, the window and how to fix it.
     """
     for window in plan.windows:
-        if not 0 < window.hours <= MAX_WINDOW_HOURS:
-            raise UserInputError(
-                f"plan '{plan.name}' has a window of {window.hours:,} hours; windows are 1 to "
-                f"{MAX_WINDOW_HOURS:,} hours long: change it with "
-                f"tokenbudget plan edit '{plan.name}' --windows ..."
-            )
+        check_window(plan.name, window.hours)
 
 
 def basis_points(used: int, limit: int) -> int:

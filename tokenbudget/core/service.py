@@ -314,23 +314,10 @@ class Service:
             UnknownModelError: for an unknown model or tokenizer (with suggestions).
             UserInputError: for negative token numbers or an unknown currency.
         """
-        if output_tokens < 0 or cached_tokens < 0:
-            raise UserInputError("output and cached tokens must be whole numbers >= 0")
-        if currency is not None:
-            currency = check_currency(currency)
-        for tokenizer_id in tokenizers:
-            self.registry.spec(tokenizer_id)  # validate before any work
-        chosen = self.resolve_models(models) if models or not tokenizers else []
+        chosen = self._chosen(models, tokenizers, output_tokens, cached_tokens, currency)
         counts = TextCounts(text, self.registry)
-        return self._report(
-            counts,
-            len(text),
-            chosen,
-            tokenizers,
-            output_tokens=output_tokens,
-            cached_tokens=cached_tokens,
-            currency=currency,
-        )
+        extra = {"output_tokens": output_tokens, "cached_tokens": cached_tokens}
+        return self._report(counts, len(text), chosen, tokenizers, **extra, currency=currency)
 
     def count_stream(
         self,
@@ -353,25 +340,29 @@ class Service:
         """
         from tokenbudget.core.stream_count import count_blocks
 
-        if output_tokens < 0 or cached_tokens < 0:
-            raise UserInputError("output and cached tokens must be whole numbers >= 0")
-        if currency is not None:
-            currency = check_currency(currency)
-        for tokenizer_id in tokenizers:
-            self.registry.spec(tokenizer_id)  # validate before any work
-        chosen = self.resolve_models(models) if models or not tokenizers else []
+        chosen = self._chosen(models, tokenizers, output_tokens, cached_tokens, currency)
         exact = [m.counting.tokenizer for m in chosen if m.counting.estimator is None]
         estimators = [m.counting.estimator for m in chosen if m.counting.estimator is not None]
         counts = count_blocks(blocks, self.registry, [*tokenizers, *exact], estimators)
-        return self._report(
-            counts,
-            counts.chars,
-            chosen,
-            tokenizers,
-            output_tokens=output_tokens,
-            cached_tokens=cached_tokens,
-            currency=currency,
-        )
+        extra = {"output_tokens": output_tokens, "cached_tokens": cached_tokens}
+        return self._report(counts, counts.chars, chosen, tokenizers, **extra, currency=currency)
+
+    def _chosen(
+        self,
+        models: Sequence[str],
+        tokenizers: Sequence[str],
+        output_tokens: int,
+        cached: int,
+        currency: str | None,
+    ) -> list[ModelInfo]:
+        """Check a count's arguments before any work; returns the models to price."""
+        if output_tokens < 0 or cached < 0:
+            raise UserInputError("output and cached tokens must be whole numbers >= 0")
+        if currency is not None:
+            check_currency(currency)
+        for tokenizer_id in tokenizers:
+            self.registry.spec(tokenizer_id)
+        return self.resolve_models(models) if models or not tokenizers else []
 
     def _report(
         self,
@@ -384,6 +375,8 @@ class Service:
         cached_tokens: int,
         currency: str | None,
     ) -> CountReport:
+        if currency is not None:
+            currency = check_currency(currency)
         results = [
             self.estimate(
                 counts,
