@@ -39,3 +39,37 @@ def test_cli_count_path_does_not_load_unneeded_libraries(tmp_path: Path) -> None
     )
     env = {"TOKENBUDGET_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
     subprocess.run([sys.executable, "-c", code], check=True, env=env)
+
+
+def test_starting_the_command_line_loads_no_ledger_and_no_tokenizer() -> None:
+    """Building the parser (every start) must not import SQLite, the ledger or a tokenizer."""
+    code = (
+        "import sys\n"
+        "from tokenbudget import cli\n"
+        "cli.build_parser()\n"
+        "heavy = ('sqlite3', 'tiktoken', 'tokenizers', 'keyring', 'PySide6')\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in heavy)\n"
+        "bad += sorted(m for m in sys.modules if m in ('tokenbudget.core.ledger',"
+        " 'tokenbudget.core.service', 'tokenbudget.cli.plans', 'tokenbudget.cli.count'))\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_no_module_of_the_cli_package_imports_the_package() -> None:
+    """``tokenbudget.cli`` imports its parts; a part importing it back would be a cycle."""
+    import ast
+
+    package = Path(__file__).resolve().parent.parent / "tokenbudget" / "cli"
+    for path in sorted(package.glob("*.py")):
+        if path.name == "__init__.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                assert node.level == 0, f"{path.name}: use absolute imports"
+                assert node.module != "tokenbudget.cli", f"{path.name} imports the package"
+                assert not (
+                    node.module == "tokenbudget" and any(a.name == "cli" for a in node.names)
+                ), f"{path.name} imports the package"
+            elif isinstance(node, ast.Import):
+                assert all(a.name != "tokenbudget.cli" for a in node.names), path.name

@@ -30,7 +30,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args and not (len(args) == 1 and args[0] in gui_flags):
         from tokenbudget import cli
 
-        return cli.run(args)
+        return cli.main(args)
     if not _has_display():
         sys.stderr.write(
             "tokenbudget: no display to open the window on; the command line works without "

@@ -10,13 +10,14 @@ import re
 from tokenbudget.core import errors
 
 # Private control flow inside one function, never raised out of its module.
-_PRIVATE = {"tokenbudget.core.incremental._PastRegionError"}
+_PRIVATE = {"tokenbudget.core.chunking._PastRegionError"}
 
 
 def _modules() -> list[str]:
-    names = ["tokenbudget.cli", "tokenbudget.cli_keys", "tokenbudget.cli_ledger", "tokenbudget.app"]
-    core = importlib.import_module("tokenbudget.core")
-    names += [m.name for m in pkgutil.walk_packages(core.__path__, "tokenbudget.core.")]
+    names = ["tokenbudget.cli", "tokenbudget.app"]
+    for package in ("tokenbudget.cli", "tokenbudget.core"):
+        path = importlib.import_module(package).__path__
+        names += [m.name for m in pkgutil.walk_packages(path, package + ".")]
     return names
 
 

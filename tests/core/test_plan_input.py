@@ -295,3 +295,40 @@ def test_an_empty_amount_says_what_to_set(kind: str, message: str) -> None:
     with pytest.raises(PlanInputError) as info:
         parse_plan({"name": "x", "kind": kind, "amount": ""})
     assert info.value.errors == {"amount": message}
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "says"),
+    [
+        ({"windows": "99999999999h:tokens=1"}, "windows", "at most 366 days"),
+        ({"windows": "367d:tokens=1"}, "windows", "at most 366 days"),
+        ({"windows": "5h:tokens=10000000000000"}, "windows", "at most 1,000,000,000,000"),
+        ({"windows": "5h:requests=10000000000"}, "windows", "at most 1,000,000,000"),
+        ({"window_5h_tokens": "10000000000000"}, "window_5h_tokens", "at most"),
+        ({"monthly_tokens": "1" + "0" * 20}, "monthly_tokens", "at most"),
+        ({"amount": "1e400"}, "amount", "at most 1,000,000,000,000"),
+        ({"amount": "1000000000001"}, "amount", "at most"),
+        ({"start": "0001-01-01"}, "start", "between 2000 and 2099"),
+        ({"start": "2100-01-01T00:00"}, "start", "between 2000 and 2099"),
+    ],
+)
+def test_values_out_of_range_are_refused(fields: dict[str, str], field: str, says: str) -> None:
+    base = {"name": "S", "kind": "subscription", "amount": "20", **fields}
+    if field == "start":
+        base["kind"] = "prepaid"
+    with pytest.raises(PlanInputError) as caught:
+        parse_plan(base)
+    assert says in caught.value.errors[field]
+
+
+def test_values_at_the_limits_are_accepted() -> None:
+    plan = parse_plan(
+        {
+            "name": "S",
+            "kind": "subscription",
+            "amount": "1000000000000",
+            "windows": "366d:tokens=1000000000000,requests=1000000000",
+            "monthly_tokens": "1000000000000",
+        }
+    )
+    assert plan.windows == (WindowCap(366 * 24, 10**12, 10**9),)

@@ -727,3 +727,14 @@ def test_subscription_status_matches_a_direct_count(
         if cap.used >= cap.limit:
             assert cap.reached_at is not None
             assert cap.reached_at <= now
+
+
+def test_a_stored_window_too_long_to_compute_gives_one_clear_error() -> None:
+    """Older versions stored any length; status must not fail with OverflowError."""
+    plan = Plan(
+        "Old", PlanKind.SUBSCRIPTION, "USD", 1, windows=(WindowCap(99_999_999_999, 1, None),)
+    )
+    now = datetime(2026, 5, 1, tzinfo=UTC)
+    for call in (lambda: current_period(plan, now), lambda: plan_status(plan, [], now)):
+        with pytest.raises(UserInputError, match="plan 'Old' has a window of 99,999,999,999"):
+            call()

@@ -29,8 +29,21 @@ def resources_dir() -> Path:
 
 
 def _override_root() -> Path | None:
+    """``TOKENBUDGET_HOME`` as a path, if set.
+
+    Raises:
+        UserInputError: when it names something that is not a folder (a file, say): every
+            path below it would fail with a confusing "not a directory" later on.
+    """
     root = os.environ.get(HOME_ENV)
-    return Path(root).expanduser() if root else None
+    if not root:
+        return None
+    path = Path(root).expanduser()
+    if path.exists() and not path.is_dir():
+        from tokenbudget.core.errors import UserInputError
+
+        raise UserInputError(f"{HOME_ENV} is {root}, which is a file, not a folder")
+    return path
 
 
 def config_dir() -> Path:

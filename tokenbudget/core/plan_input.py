@@ -21,6 +21,13 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from tokenbudget.core.errors import PlanInputError, UnknownProviderError, UserInputError
+from tokenbudget.core.limits import (
+    MAX_REQUESTS,
+    MAX_TOKENS,
+    MAX_WINDOW_HOURS,
+    check_amount,
+    check_moment,
+)
 from tokenbudget.core.money import CURRENCIES, from_micros, parse_decimal, to_micros
 from tokenbudget.core.plans import DEFAULT_THRESHOLDS, Plan, PlanKind, WindowCap
 from tokenbudget.core.providers import resolve_provider
@@ -73,13 +80,15 @@ _NO = ("no", "false", "0", "off")
 _WINDOW = re.compile(r"^\s*(\d+)\s*([hd])\s*:(.*)$", re.IGNORECASE)
 
 
-def _positive_int(text: str, what: str) -> int:
+def _positive_int(text: str, what: str, high: int = MAX_TOKENS) -> int:
     try:
         value = int(text.replace(",", "").replace("_", "").strip())
     except ValueError:
         raise ValueError(f"{what} must be a whole number") from None
     if value <= 0:
         raise ValueError(f"{what} must be greater than 0")
+    if value > high:
+        raise ValueError(f"{what} must be at most {high:,}")
     return value
 
 
@@ -88,8 +97,10 @@ def _money(text: str, what: str, *, allow_zero: bool = False) -> int:
         value = parse_decimal(text, what)
     except UserInputError as exc:
         raise ValueError(str(exc)) from None
-    if value < 0 or (value == 0 and not allow_zero):
-        raise ValueError(f"{what} must be {'0 or more' if allow_zero else 'greater than 0'}")
+    try:
+        check_amount(value, what, allow_zero=allow_zero)
+    except UserInputError as exc:
+        raise ValueError(str(exc)) from None
     return to_micros(value)
 
 
@@ -107,6 +118,9 @@ def parse_windows(text: str) -> tuple[WindowCap, ...]:
         hours = int(match.group(1)) * (24 if match.group(2).lower() == "d" else 1)
         if hours <= 0:
             raise ValueError("a window must be at least 1 hour long")
+        if hours > MAX_WINDOW_HOURS:
+            # Longer windows reach before year 1 in the status maths (OverflowError).
+            raise ValueError(f"a window is at most {MAX_WINDOW_HOURS // 24} days long")
         caps: dict[str, int] = {}
         for item in filter(None, (i.strip() for i in match.group(3).split(","))):
             key, _, value = item.partition("=")
@@ -114,7 +128,9 @@ def parse_windows(text: str) -> tuple[WindowCap, ...]:
             if key not in ("tokens", "requests"):
                 raise ValueError(f"'{key}' in '{part}': a window caps tokens or requests")
             caps[key] = _positive_int(
-                value, f"{key} cap of the {match.group(1)}{match.group(2)} window"
+                value,
+                f"{key} cap of the {match.group(1)}{match.group(2)} window",
+                MAX_TOKENS if key == "tokens" else MAX_REQUESTS,
             )
         if not caps:
             raise ValueError(f"'{part}' caps nothing: add tokens=N or requests=M")
@@ -137,7 +153,11 @@ def _window_cap_value(text: str, field: str) -> int | None:
     if not text:
         return None
     hours, what = WINDOW_FIELDS[field]
-    return _positive_int(text, f"{'5-hour' if hours == 5 else 'weekly'} {what[:-1]} cap")
+    return _positive_int(
+        text,
+        f"{'5-hour' if hours == 5 else 'weekly'} {what[:-1]} cap",
+        MAX_TOKENS if what == "tokens" else MAX_REQUESTS,
+    )
 
 
 def _merge_windows(
@@ -301,7 +321,11 @@ def _start_value(text: str) -> datetime | None:
         value = datetime.fromisoformat(text)
     except ValueError:
         raise ValueError("start is a date or time like 2026-11-01 or 2026-11-01T09:00") from None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    value = value if value.tzinfo else value.replace(tzinfo=UTC)
+    try:
+        return check_moment(value, "start")
+    except UserInputError as exc:
+        raise ValueError(str(exc)) from None
 
 
 def parse_plan(

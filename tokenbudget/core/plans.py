@@ -46,6 +46,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tokenbudget.core.errors import UserInputError
+from tokenbudget.core.limits import check_window
 
 
 class PlanKind(StrEnum):
@@ -321,10 +322,12 @@ def current_period(plan: Plan, now: datetime) -> Period:
         The period, in UTC.
 
     Raises:
-        UserInputError: The plan's time zone is unknown or its reset day is out of range.
+        UserInputError: The plan's time zone is unknown, its reset day is out of range or
+            a window is longer than ``limits.MAX_WINDOW_HOURS`` (see ``check_windows``).
         ValueError: ``now`` or ``plan.start`` is naive.
     """
     _require_aware(now, "now")
+    check_windows(plan)
     if plan.kind == PlanKind.PREPAID:
         start = now if plan.start is None else plan.start
         _require_aware(start, "plan.start")
@@ -341,6 +344,16 @@ def current_period(plan: Plan, now: datetime) -> Period:
         month += 1
         start, end = end, _month_start(month + 1, plan.reset_day, zone)
     return Period(start, end)
+
+
+def check_windows(plan: Plan) -> None:
+    """Refuse windows the status maths cannot compute with (see ``limits.check_window``).
+
+    Raises:
+        UserInputError: naming the plan, the window and how to fix it.
+    """
+    for window in plan.windows:
+        check_window(plan.name, window.hours)
 
 
 def basis_points(used: int, limit: int) -> int:
@@ -365,10 +378,12 @@ def plan_status(plan: Plan, points: Sequence[UsagePoint], now: datetime) -> Plan
         Totals for the period, one :class:`CapStatus` per cap, burn rate and projections.
 
     Raises:
-        UserInputError: The plan's time zone is unknown or its reset day is out of range.
+        UserInputError: The plan's time zone is unknown, its reset day is out of range or
+            a window is too long (see ``check_windows``).
         ValueError: ``now`` or ``plan.start`` is naive.
     """
     _require_aware(now, "now")
+    check_windows(plan)
     if plan.start is not None:
         _require_aware(plan.start, "plan.start")
     if plan.kind == PlanKind.PREPAID and plan.start is None:

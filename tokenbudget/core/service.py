@@ -7,12 +7,12 @@ many models share it; changing the shown models re-prices cached counts (``TextC
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from tokenbudget.core import estimate, paths
 from tokenbudget.core.catalog import Catalog, ModelInfo
@@ -90,6 +90,18 @@ class CountReport:
     output_tokens: int
     cached_tokens: int
     results: tuple[ModelEstimate, ...]
+
+
+class Counts(Protocol):
+    """Counts of one text by tokenizer and by estimator (``TextCounts``, ``StreamCounter``)."""
+
+    def exact(self, tokenizer_id: str) -> int:
+        """Exact count with a bundled vocabulary."""
+        ...
+
+    def estimated(self, estimator_id: str) -> int:
+        """Estimated count with an estimator."""
+        ...
 
 
 class TextCounts:
@@ -214,7 +226,7 @@ class Service:
 
     def estimate(
         self,
-        counts: TextCounts,
+        counts: Counts,
         model: ModelInfo,
         *,
         output_tokens: int = 0,
@@ -305,14 +317,69 @@ class Service:
             UnknownModelError: for an unknown model or tokenizer (with suggestions).
             UserInputError: for negative token numbers or an unknown currency.
         """
-        if output_tokens < 0 or cached_tokens < 0:
+        chosen = self._chosen(models, tokenizers, output_tokens, cached_tokens, currency)
+        counts = TextCounts(text, self.registry)
+        extra = {"output_tokens": output_tokens, "cached_tokens": cached_tokens}
+        return self._report(counts, len(text), chosen, tokenizers, **extra, currency=currency)
+
+    def count_stream(
+        self,
+        blocks: Iterable[str],
+        models: Sequence[str] = (),
+        tokenizers: Sequence[str] = (),
+        *,
+        output_tokens: int = 0,
+        cached_tokens: int = 0,
+        currency: str | None = None,
+    ) -> CountReport:
+        """``count`` of a text given in blocks (a file, a pipe), holding a chunk at a time.
+
+        The report is the one ``count`` gives for the joined text (see ``core.stream_count``).
+
+        Raises:
+            UnknownModelError: for an unknown model or tokenizer (with suggestions).
+            UserInputError: for negative token numbers, an unknown currency, or a text
+                without a line break for hundreds of megabytes.
+        """
+        from tokenbudget.core.stream_count import count_blocks
+
+        chosen = self._chosen(models, tokenizers, output_tokens, cached_tokens, currency)
+        exact = [m.counting.tokenizer for m in chosen if m.counting.estimator is None]
+        estimators = [m.counting.estimator for m in chosen if m.counting.estimator is not None]
+        counts = count_blocks(blocks, self.registry, [*tokenizers, *exact], estimators)
+        extra = {"output_tokens": output_tokens, "cached_tokens": cached_tokens}
+        return self._report(counts, counts.chars, chosen, tokenizers, **extra, currency=currency)
+
+    def _chosen(
+        self,
+        models: Sequence[str],
+        tokenizers: Sequence[str],
+        output_tokens: int,
+        cached: int,
+        currency: str | None,
+    ) -> list[ModelInfo]:
+        """Check a count's arguments before any work; returns the models to price."""
+        if output_tokens < 0 or cached < 0:
             raise UserInputError("output and cached tokens must be whole numbers >= 0")
         if currency is not None:
-            currency = check_currency(currency)
+            check_currency(currency)
         for tokenizer_id in tokenizers:
-            self.registry.spec(tokenizer_id)  # validate before any work
-        chosen = self.resolve_models(models) if models or not tokenizers else []
-        counts = TextCounts(text, self.registry)
+            self.registry.spec(tokenizer_id)
+        return self.resolve_models(models) if models or not tokenizers else []
+
+    def _report(
+        self,
+        counts: Counts,
+        chars: int,
+        chosen: Sequence[ModelInfo],
+        tokenizers: Sequence[str],
+        *,
+        output_tokens: int,
+        cached_tokens: int,
+        currency: str | None,
+    ) -> CountReport:
+        if currency is not None:
+            currency = check_currency(currency)
         results = [
             self.estimate(
                 counts,
@@ -337,7 +404,7 @@ class Service:
                     output_cost=None,
                 )
             )
-        return CountReport(len(text), output_tokens, cached_tokens, tuple(results))
+        return CountReport(chars, output_tokens, cached_tokens, tuple(results))
 
     def models(self, provider: str | None = None) -> list[ModelInfo]:
         """The catalogue, optionally for one provider (key or display name, any case)."""

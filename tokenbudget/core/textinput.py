@@ -1,12 +1,27 @@
-"""Reading user files as text, refusing what is not text with one clear line."""
+"""Reading user files as text, refusing what is not text with one clear line.
+
+Input is read and decoded in bounded blocks, so binary data is refused after its first bytes
+(``/dev/zero``, ``/dev/urandom``) and an endless or huge input is refused at ``MAX_TEXT_BYTES``
+instead of being read into memory first.
+"""
 
 from __future__ import annotations
 
+import codecs
+import os
+import stat
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
-from tokenbudget.core.errors import InputFileError, NotTextError
+from tokenbudget.core.errors import InputFileError, NotTextError, UserInputError
 
 _SNIFF = 8192
+#: Bytes read at a time.
+BLOCK = 1 << 20
+#: The largest input read: 256 MiB is some 60 million tokens, far beyond any model's context
+#: window, so an input this large is a mistake, a device or an endless pipe.
+MAX_TEXT_BYTES = 256 << 20
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -15,32 +30,113 @@ def decode_text(data: bytes, name: str) -> str:
     Raises:
         NotTextError: if the data looks binary (a NUL byte early on) or is not valid UTF-8.
     """
-    nul = data.find(b"\x00", 0, _SNIFF)
-    if nul != -1:
-        raise NotTextError(
-            f"{name} looks like a binary file (NUL byte at offset {nul}); not counted"
-        )
+    return "".join(iter_text_blocks([data], name))
+
+
+def _too_large(name: str, limit: int) -> UserInputError:
+    return UserInputError(
+        f"{name} is larger than {limit / (1 << 20):,.0f} MiB; not counted "
+        "(no model takes a prompt that long)"
+    )
+
+
+def iter_text_blocks(
+    blocks: Iterator[bytes] | list[bytes], name: str, *, max_bytes: int | None = None
+) -> Iterator[str]:
+    """Decode UTF-8 ``blocks`` one at a time (a leading byte-order mark is dropped).
+
+    Nothing is decoded ahead: a NUL byte in the first 8 KiB, a byte that is not UTF-8, or more
+    than ``max_bytes`` bytes (default ``MAX_TEXT_BYTES``) stop the iteration with an error as
+    soon as they are read.
+
+    Raises:
+        NotTextError: if the data looks binary or is not valid UTF-8.
+        UserInputError: if there are more than ``max_bytes`` bytes.
+    """
+    limit = MAX_TEXT_BYTES if max_bytes is None else max_bytes
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    offset = 0  # bytes before the current block
+    for data in blocks:
+        if offset < _SNIFF:
+            nul = data.find(b"\x00", 0, _SNIFF - offset)
+            if nul != -1:
+                raise NotTextError(
+                    f"{name} looks like a binary file (NUL byte at offset {offset + nul}); "
+                    "not counted"
+                )
+        if offset + len(data) > limit:
+            raise _too_large(name, limit)
+        pending = len(decoder.getstate()[0])
+        try:
+            text = decoder.decode(data)
+        except UnicodeDecodeError as exc:
+            at = offset - pending + exc.start
+            raise NotTextError(
+                f"{name} is not valid UTF-8 text (bad byte at offset {at}); not counted"
+            ) from None
+        offset += len(data)
+        if text:
+            yield text
     try:
-        return data.decode("utf-8-sig")
+        tail = decoder.decode(b"", final=True)
     except UnicodeDecodeError as exc:
+        at = offset - len(exc.object) + exc.start
         raise NotTextError(
-            f"{name} is not valid UTF-8 text (bad byte at offset {exc.start}); not counted"
+            f"{name} is not valid UTF-8 text (bad byte at offset {at}); not counted"
         ) from None
+    if tail:
+        yield tail
 
 
-def read_text_file(path: Path) -> str:
-    """Read a whole file as UTF-8 text.
+def read_blocks(stream: BinaryIO, block: int = BLOCK) -> Iterator[bytes]:
+    """The bytes of ``stream``, ``block`` bytes (or fewer) at a time."""
+    while data := stream.read(block):
+        yield data
+
+
+def check_size(stream: BinaryIO, name: str, max_bytes: int | None = None) -> None:
+    """Refuse a regular file larger than ``max_bytes`` before reading any of it.
+
+    Pipes and devices have no size; ``iter_text_blocks`` stops them at the limit instead.
+
+    Raises:
+        UserInputError: if ``stream`` is a regular file of more than ``max_bytes`` bytes.
+    """
+    limit = MAX_TEXT_BYTES if max_bytes is None else max_bytes
+    try:
+        info = os.fstat(stream.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (a test's BytesIO)
+        return
+    if stat.S_ISREG(info.st_mode) and info.st_size > limit:
+        raise _too_large(name, limit)
+
+
+def iter_text_file(path: Path, *, max_bytes: int | None = None) -> Iterator[str]:
+    """The text of a file, decoded a block at a time (see ``iter_text_blocks``).
 
     Raises:
         InputFileError: if it is missing, a directory or unreadable.
         NotTextError: if it is binary or not UTF-8.
+        UserInputError: if it is larger than ``max_bytes``.
     """
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            check_size(handle, str(path), max_bytes)
+            yield from iter_text_blocks(read_blocks(handle), str(path), max_bytes=max_bytes)
     except FileNotFoundError:
         raise InputFileError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise InputFileError(f"{path} is a directory, not a file") from None
     except OSError as exc:
         raise InputFileError(f"{path} cannot be read: {exc.strerror or exc}") from None
-    return decode_text(data, str(path))
+
+
+def read_text_file(path: Path, *, max_bytes: int | None = None) -> str:
+    """Read a whole file as UTF-8 text.
+
+    Raises:
+        InputFileError: if it is missing, a directory or unreadable.
+        NotTextError: if it is binary or not UTF-8.
+        UserInputError: if it is larger than ``max_bytes``.
+    """
+    return "".join(iter_text_file(path, max_bytes=max_bytes))

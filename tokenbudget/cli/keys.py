@@ -11,14 +11,15 @@ import getpass
 import sys
 from typing import Any, TextIO
 
-EXIT_OK = 0
+from tokenbudget.cli.common import EXIT_OK
 
 
-def add_commands(sub: Any) -> dict[str, Any]:
-    """Add ``keys`` to the command line; returns its handler by name."""
+def add_commands(sub: Any) -> None:
+    """Add ``keys`` to the command line (its handler is ``run_keys``)."""
     from tokenbudget.core.secrets import PROVIDERS
 
     keys = sub.add_parser("keys", help="provider API keys, kept only in the OS keyring")
+    keys.set_defaults(handler="tokenbudget.cli.keys:run_keys")
     keys_sub = keys.add_subparsers(dest="keys_command", metavar="{set,delete,list}")
     keys_sub.required = True
     for name, text in (
@@ -28,10 +29,13 @@ def add_commands(sub: Any) -> dict[str, Any]:
         cmd = keys_sub.add_parser(name, help=text)
         cmd.add_argument("provider", choices=list(PROVIDERS))
     keys_sub.add_parser("list", help="which providers have a key (masked) and the keyring used")
-    return {"keys": run_keys}
 
 
 def _read_key(provider: str) -> str:
+    if sys.stdin is None:  # started with standard input closed (``<&-``)
+        from tokenbudget.core.errors import UserInputError
+
+        raise UserInputError("standard input is closed; type the key or pipe it in")
     if sys.stdin.isatty():
         return getpass.getpass(f"API key for {provider} (not shown): ")
     line = sys.stdin.readline()

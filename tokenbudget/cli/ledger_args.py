@@ -1,30 +1,21 @@
-"""Arguments of the ledger commands (kept apart so the command line starts fast).
+"""Arguments of the ledger commands: plan, log, status, history, import, export.
 
-The handlers live in ``tokenbudget.cli_ledger``, which imports the ledger stack (SQLite, time
-zones, plans); it is only imported when one of these commands actually runs.
+Their handlers (``tokenbudget.cli.plans`` and ``tokenbudget.cli.entries``) import the ledger
+stack (SQLite, time zones, plans); they are imported only when one of these commands runs.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
-Handler = Callable[[argparse.Namespace, TextIO], int]
+from tokenbudget.cli.common import bounded_int
+from tokenbudget.core.limits import MAX_REQUESTS, MAX_ROWS, MAX_TOKENS
+
 IMPORT_SOURCES = ("claude-code", "codex", "gemini-cli", "csv")
-
-
-def _non_negative(text: str) -> int:
-    try:
-        value = int(text.replace(",", "").replace("_", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"'{text}' must be 0 or more (tokens cannot be negative)")
-    return value
-
+_PLANS = "tokenbudget.cli.plans"
+_ENTRIES = "tokenbudget.cli.entries"
 
 PLAN_OPTIONS = (
     ("kind", "budget, subscription or prepaid"),
@@ -45,9 +36,10 @@ PLAN_OPTIONS = (
 )
 
 
-def add_commands(sub: Any, parser_class: type[argparse.ArgumentParser]) -> dict[str, Handler]:
-    """Add the ledger subcommands to ``sub``; returns their handlers by command name."""
+def add_commands(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
+    """Add the ledger subcommands to ``sub``, each naming its handler (``handler``)."""
     plan = sub.add_parser("plan", help="add, list, edit or remove the plans you pay under")
+    plan.set_defaults(handler=f"{_PLANS}:run_plan")
     actions = plan.add_subparsers(dest="plan_command", metavar="ACTION", parser_class=parser_class)
     add = actions.add_parser("add", help="add a plan")
     add.add_argument("name")
@@ -62,16 +54,20 @@ def add_commands(sub: Any, parser_class: type[argparse.ArgumentParser]) -> dict[
     remove = actions.add_parser("remove", help="remove a plan (its entries stay)")
     remove.add_argument("name")
 
+    _add_entry_commands(sub)
+
+
+def _add_entry_commands(sub: Any) -> None:
+    tokens = bounded_int(MAX_TOKENS)
     log = sub.add_parser("log", help="record spend by hand")
+    log.set_defaults(handler=f"{_ENTRIES}:run_log")
     log.add_argument("-m", "--model", required=True)
     log.add_argument("--provider", help="provider key (default: from the catalogue)")
-    log.add_argument(
-        "-i", "--input", type=_non_negative, default=0, help="input tokens (not cached)"
-    )
-    log.add_argument("-o", "--output", type=_non_negative, default=0, help="output tokens")
-    log.add_argument("--cached", type=_non_negative, default=0, help="tokens read from cache")
-    log.add_argument("--cache-write", type=_non_negative, default=0, help="tokens written to cache")
-    log.add_argument("--requests", type=_non_negative, default=1)
+    log.add_argument("-i", "--input", type=tokens, default=0, help="input tokens (not cached)")
+    log.add_argument("-o", "--output", type=tokens, default=0, help="output tokens")
+    log.add_argument("--cached", type=tokens, default=0, help="tokens read from cache")
+    log.add_argument("--cache-write", type=tokens, default=0, help="tokens written to cache")
+    log.add_argument("--requests", type=bounded_int(MAX_REQUESTS, "requests"), default=1)
     log.add_argument("--at", help="when (default: now)")
     log.add_argument("--cost", help="the cost, if you know it (default: priced from the catalogue)")
     log.add_argument("--currency", help="currency of --cost")
@@ -79,9 +75,11 @@ def add_commands(sub: Any, parser_class: type[argparse.ArgumentParser]) -> dict[
     log.add_argument("--plan", help="count it toward this plan only")
 
     status = sub.add_parser("status", help="where every plan stands this period")
+    status.set_defaults(handler=f"{_PLANS}:run_status")
     status.add_argument("--json", action="store_true")
 
     history = sub.add_parser("history", help="recorded entries, newest first")
+    history.set_defaults(handler=f"{_ENTRIES}:run_history")
     history.add_argument("--since")
     history.add_argument("--until")
     history.add_argument("--provider", action="append", default=[])
@@ -89,37 +87,44 @@ def add_commands(sub: Any, parser_class: type[argparse.ArgumentParser]) -> dict[
     history.add_argument("--source", action="append", default=[])
     history.add_argument("--plan")
     history.add_argument("--search", help="text in notes and prompt previews")
-    history.add_argument("--limit", type=_non_negative, default=50)
+    history.add_argument("--limit", type=bounded_int(MAX_ROWS, "rows"), default=50)
     fmt = history.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("--csv", action="store_true", help="every matching entry as CSV")
 
     imp = sub.add_parser("import", help="import usage from coding tools' logs or a CSV")
+    imp.set_defaults(handler=f"{_ENTRIES}:run_import")
     imp.add_argument("tool", choices=IMPORT_SOURCES)
     imp.add_argument(
         "paths", nargs="*", type=Path, help="files or folders (default: the tool's own)"
     )
+    # One FIELD=COLUMN per --map, so that the files may come before or after the mappings
+    # (``nargs="+"`` would swallow a file given after it).
     imp.add_argument(
-        "--map", action="append", default=[], metavar="FIELD=COLUMN", help="csv: column mapping"
+        "--map",
+        action="append",
+        default=[],
+        metavar="FIELD=COLUMN",
+        help="csv: which column holds a field (repeatable: --map time=a --map model=b)",
     )
     imp.add_argument("--default-provider", help="csv: provider when there is no such column")
     imp.add_argument("--default-model", help="csv: model when there is no such column")
 
     export = sub.add_parser("export", help="export entries to CSV (re-importable)")
+    export.set_defaults(handler=f"{_ENTRIES}:run_export")
     export.add_argument("file", type=Path)
     export.add_argument("--since")
     export.add_argument("--until")
 
-    return {
-        name: _lazy(f"_cmd_{name}")
-        for name in ("plan", "log", "status", "history", "import", "export")
-    }
 
+def take_late_paths(args: argparse.Namespace, extras: list[str]) -> list[str]:
+    """Give ``import`` the files typed after its options; returns the arguments still unknown.
 
-def _lazy(function: str) -> Handler:
-    def run(args: argparse.Namespace, out: TextIO) -> int:
-        module = importlib.import_module("tokenbudget.cli_ledger")
-        result: int = getattr(module, function)(args, out)
-        return result
-
-    return run
+    ``argparse`` fills a ``nargs="*"`` positional at its first chance, so in
+    ``import csv --map time=a FILE`` the paths are already ``[]`` when ``FILE`` comes. Any
+    non-option argument left over from ``import`` is one more path.
+    """
+    if getattr(args, "command", None) != "import" or any(e.startswith("-") for e in extras):
+        return extras
+    args.paths.extend(Path(e) for e in extras)
+    return []

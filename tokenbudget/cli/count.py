@@ -1,0 +1,163 @@
+"""``tokenbudget count``: tokens and cost of a prompt across models, optionally recorded.
+
+The prompt is read and counted a block at a time (``Service.count_stream``): a file of
+hundreds of megabytes is counted without holding it, and binary input is refused after its
+first bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
+
+from tokenbudget.cli.common import EXIT_OK, decimal_text, table, write_json
+from tokenbudget.core.errors import UsageError, UserInputError
+from tokenbudget.core.money import Money
+
+if TYPE_CHECKING:
+    from tokenbudget.core.service import CountReport, Service
+
+
+def _money_json(money: Money | None) -> str | None:
+    return None if money is None else decimal_text(money.amount)
+
+
+def read_blocks(name: str) -> Iterator[str]:
+    """The prompt in ``name`` (a file, or ``-`` for standard input), decoded a block at a time.
+
+    Raises:
+        UserInputError: standard input is closed, or (as the blocks are read) the input is
+            missing, unreadable, binary, not UTF-8 or too large.
+    """
+    from tokenbudget.core.textinput import check_size, iter_text_blocks, iter_text_file
+
+    if name != "-":
+        return iter_text_file(Path(name))
+    stdin = sys.stdin
+    closed = UserInputError("standard input is closed; give a file or pipe the prompt in")
+    if stdin is None:  # started with standard input closed (``<&-``)
+        raise closed
+    try:
+        if stdin.isatty():
+            print("Reading the prompt from standard input; end with Ctrl-D.", file=sys.stderr)
+    except (OSError, ValueError):  # its descriptor was closed after start-up
+        raise closed from None
+    check_size(stdin.buffer, "standard input")
+    return iter_text_blocks(_stdin_blocks(stdin.buffer, closed), "standard input")
+
+
+def _stdin_blocks(stream: BinaryIO, closed: UserInputError) -> Iterator[bytes]:
+    from tokenbudget.core.textinput import read_blocks
+
+    try:
+        yield from read_blocks(stream)
+    except OSError as exc:
+        if exc.errno == errno.EBADF:
+            raise closed from None
+        raise UserInputError(f"standard input cannot be read: {exc.strerror or exc}") from None
+
+
+def run_count(args: argparse.Namespace, out: TextIO) -> int:
+    """Count the prompt for the models asked for (or the default set), or record it."""
+    from tokenbudget.core.service import Service
+
+    service = Service()
+    if args.record:
+        return _record_estimate(service, "".join(read_blocks(args.file)), args, out)
+    report = service.count_stream(
+        read_blocks(args.file),
+        args.model,
+        args.tokenizer,
+        output_tokens=args.output_tokens,
+        cached_tokens=args.cached_tokens,
+        currency=args.currency,
+    )
+    if args.json:
+        write_json(_report_json(report), out)
+    else:
+        _write_table(report, out)
+    return EXIT_OK
+
+
+def _report_json(report: CountReport) -> dict[str, Any]:
+    return {
+        "chars": report.chars,
+        "output_tokens": report.output_tokens,
+        "results": [
+            {
+                "model": r.model,
+                "provider": r.provider,
+                "tokenizer": r.tokenizer,
+                "tokens": r.tokens,
+                "exact": r.exact,
+                "method": r.method,
+                "context_window": r.context_window,
+                "input_cost": _money_json(r.input_cost),
+                "output_cost": _money_json(r.output_cost),
+                "total_cost": _money_json(r.total_cost),
+                "currency": r.input_cost.currency if r.input_cost else None,
+                "converted": bool(r.input_cost and r.input_cost.converted),
+                "priced": r.input_cost is not None,
+                "price_source": r.price_source,
+                "price_checked": r.price_checked.isoformat() if r.price_checked else None,
+            }
+            for r in report.results
+        ],
+    }
+
+
+def _write_table(report: CountReport, out: TextIO) -> None:
+    rows = [["Model", "Provider", "Tokens", "Count", "Context", "Input", "Output", "Total"]]
+    for r in report.results:
+        share = r.context_share(report.output_tokens)
+        context = "" if share is None else f"{share * 100:.1f}%" + (" FULL" if share > 1 else "")
+        unpriced = "unpriced" if r.model else ""
+        rows.append(
+            [
+                r.model or f"[{r.tokenizer}]",
+                r.provider or "tokenizer",
+                f"{'' if r.exact else '~'}{r.tokens:,}",
+                "exact" if r.exact else "estimate",
+                context,
+                r.input_cost.format() if r.input_cost else unpriced,
+                r.output_cost.format() if r.output_cost else "",
+                r.total_cost.format() if r.total_cost else "",
+            ]
+        )
+    out.write(f"{report.chars:,} characters; expected output {report.output_tokens:,} tokens\n\n")
+    table(rows, {2, 4, 5, 6, 7}, out)
+    if any(not r.exact for r in report.results):
+        out.write("\n~ estimate: no public tokenizer for that model (see --json for the method)\n")
+    if any(r.input_cost and r.input_cost.converted for r in report.results):
+        out.write("~$ converted with your exchange rate (tokenbudget rates list)\n")
+
+
+def _record_estimate(service: Service, text: str, args: argparse.Namespace, out: TextIO) -> int:
+    if len(args.model) != 1 or args.tokenizer:
+        raise UsageError("--record needs exactly one --model (and no --tokenizer)")
+    service.recover_ledger = not args.no_recover
+    plan_id = service.ledger.find_plan(args.plan).id if args.plan else None
+    entry = service.record_estimate(
+        text,
+        args.model[0],
+        output_tokens=args.output_tokens,
+        now=datetime.now(UTC),
+        plan_id=plan_id,
+        note=args.note,
+    )
+    cost = (
+        "unpriced"
+        if entry.cost_micros is None
+        else Money(Decimal(entry.cost_micros) / 1_000_000, str(entry.currency)).format()
+    )
+    out.write(
+        f"Recorded entry {entry.id}: {entry.model}, {entry.tokens.input_tokens:,} input + "
+        f"{entry.tokens.output_tokens:,} output tokens, {cost}\n"
+    )
+    return EXIT_OK

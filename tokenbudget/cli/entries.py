@@ -1,0 +1,234 @@
+"""``log``, ``history``, ``import`` and ``export``: the entries of the ledger.
+
+Times are shown in the local time zone; money in each entry's own currency.
+"""
+
+from __future__ import annotations
+
+import argparse
+import stat
+from pathlib import Path
+from typing import Any, TextIO
+
+from tokenbudget.cli.common import (
+    EXIT_OK,
+    local,
+    money_text,
+    open_service,
+    parse_when,
+    table,
+    utc_now,
+    write_json,
+)
+from tokenbudget.core.entries import SOURCE_MANUAL, Entry, NewEntry, TokenCounts
+from tokenbudget.core.errors import UserInputError
+from tokenbudget.core.ledger import HistoryFilter
+from tokenbudget.core.limits import check_amount
+from tokenbudget.core.money import Money, check_currency, from_micros, parse_decimal
+from tokenbudget.core.service import Service
+
+
+def run_log(args: argparse.Namespace, out: TextIO) -> int:
+    """Record spend by hand (priced from the catalogue unless ``--cost`` is given)."""
+    service = open_service(args)
+    info = service.catalog.get(args.model) if args.provider is None else None
+    provider = args.provider or (info.provider if info else "custom")
+    plan_id = service.ledger.find_plan(args.plan).id if args.plan else None
+    cost = None
+    if args.cost is not None:
+        if not args.currency:
+            raise UserInputError("--cost needs --currency (e.g. --currency USD)")
+        amount = check_amount(parse_decimal(args.cost, "cost"), "cost")
+        cost = Money(amount, check_currency(args.currency))
+    elif args.currency:
+        raise UserInputError("--currency goes with --cost")
+    at = parse_when(args.at) if args.at else utc_now()
+    entry = service.record(
+        NewEntry(
+            at=at,
+            provider=provider,
+            model=info.id if info else args.model,
+            tokens=TokenCounts(args.input, args.cached, args.cache_write, 0, args.output),
+            cost_micros=None,
+            currency=None,
+            source=SOURCE_MANUAL,
+            note=args.note,
+            plan_id=plan_id,
+            requests=args.requests,
+        ),
+        cost=cost,
+    )
+    out.write(
+        f"Logged entry {entry.id}: {entry.model}, {entry.tokens.total_tokens:,} tokens, "
+        f"{money_text(entry.cost_micros, entry.currency)} at {local(entry.at)}\n"
+    )
+    return EXIT_OK
+
+
+def _filter(service: Service, args: argparse.Namespace) -> HistoryFilter:
+    return HistoryFilter(
+        since=parse_when(args.since) if args.since else None,
+        until=parse_when(args.until) if args.until else None,
+        providers=tuple(getattr(args, "provider", ())),
+        models=tuple(getattr(args, "model", ())),
+        sources=tuple(getattr(args, "source", ())),
+        plan_id=service.ledger.find_plan(args.plan).id if getattr(args, "plan", None) else None,
+        text=getattr(args, "search", None),
+    )
+
+
+def entry_json(e: Entry) -> dict[str, Any]:
+    """An entry as JSON."""
+    return {
+        "id": e.id,
+        "time": e.at.isoformat(),
+        "provider": e.provider,
+        "model": e.model,
+        "input_tokens": e.tokens.input_tokens,
+        "cache_read_tokens": e.tokens.cache_read_tokens,
+        "cache_write_5m_tokens": e.tokens.cache_write_5m_tokens,
+        "cache_write_1h_tokens": e.tokens.cache_write_1h_tokens,
+        "output_tokens": e.tokens.output_tokens,
+        "requests": e.requests,
+        "cost": None if e.cost_micros is None else str(from_micros(e.cost_micros)),
+        "currency": e.currency,
+        "source": e.source,
+        "note": e.note,
+    }
+
+
+def run_history(args: argparse.Namespace, out: TextIO) -> int:
+    """Recorded entries, newest first, as a table, JSON or CSV."""
+    from tokenbudget.core.importers.csv_export import write_csv
+
+    service = open_service(args)
+    flt = _filter(service, args)
+    ledger = service.ledger
+    if args.csv:
+        write_csv(ledger.iter_entries(flt), out)
+        return EXIT_OK
+    entries = ledger.history(flt, limit=args.limit or 50)
+    if args.json:
+        write_json([entry_json(e) for e in entries], out)
+        return EXIT_OK
+    totals = ledger.totals(flt)
+    rows = [["Time", "Provider", "Model", "Input", "Cached", "Output", "Cost", "Source", "Note"]]
+    for e in entries:
+        rows.append(
+            [
+                local(e.at),
+                e.provider,
+                e.model,
+                f"{e.tokens.prompt_tokens - e.tokens.cache_read_tokens:,}",
+                f"{e.tokens.cache_read_tokens:,}",
+                f"{e.tokens.output_tokens:,}",
+                money_text(e.cost_micros, e.currency),
+                e.source,
+                (e.note or "")[:40],
+            ]
+        )
+    table(rows, {3, 4, 5, 6}, out)
+    spent = (
+        ", ".join(Money(from_micros(v), k).format(2) for k, v in sorted(totals.cost_micros.items()))
+        or "nothing"
+    )
+    out.write(
+        f"\n{len(entries)} of {totals.entries:,} entries shown; total {spent}"
+        + (f" (+{totals.unpriced} unpriced)" if totals.unpriced else "")
+        + f"; {totals.tokens.total_tokens:,} tokens\n"
+    )
+    return EXIT_OK
+
+
+def run_import(args: argparse.Namespace, out: TextIO) -> int:
+    """Import usage from a coding tool's logs or from CSV files."""
+    from tokenbudget.core.importers import get_importer
+    from tokenbudget.core.importers.csvfiles import CsvImporter
+
+    service = open_service(args)
+    importer: Any
+    if args.tool == "csv":
+        if not args.paths:
+            raise UserInputError("import csv needs the CSV file(s) to read")
+        mapping = None
+        if args.map:
+            mapping = {}
+            for item in args.map:
+                field, sep, column = item.partition("=")
+                if not sep:
+                    raise UserInputError(f"--map takes FIELD=COLUMN, not '{item}'")
+                mapping[field.strip()] = column.strip()
+        try:
+            importer = CsvImporter(
+                mapping, default_provider=args.default_provider, default_model=args.default_model
+            )
+        except ValueError as exc:
+            raise UserInputError(str(exc)) from None
+    else:
+        importer = get_importer(args.tool)
+    for path in args.paths:
+        if not path.exists():
+            raise UserInputError(f"{path}: no such file or folder")
+    report = service.import_usage(importer, args.paths, now=utc_now())
+    out.write(
+        f"Imported {report.records:,} new or updated entries from {report.importer} "
+        f"({report.files_read} files, {report.bytes_read / 1e6:.1f} MB read)"
+        + (f"; {report.unpriced} unpriced (model not in the catalogue)" if report.unpriced else "")
+        + ".\n"
+    )
+    if report.problems:
+        out.write(f"{len(report.problems)} lines could not be read:\n")
+        for problem in report.problems[:20]:
+            where = f"{problem.path}:{problem.line}" if problem.line else problem.path
+            out.write(f"  {where}: {problem.message}\n")
+        if len(report.problems) > 20:
+            out.write(f"  ... and {len(report.problems) - 20} more\n")
+    return EXIT_OK
+
+
+def _check_target(path: Path) -> None:
+    """Refuse an export target that exists and is not a regular file.
+
+    Export writes a temporary file and renames it over the target: over a device (run as
+    root, ``export /dev/full`` turned the device into a CSV file), a pipe or a folder that
+    would replace it, and writing into it in place could damage a disk.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise UserInputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        what = "a folder"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        what = "a device"
+    elif stat.S_ISFIFO(mode):
+        what = "a pipe"
+    else:
+        what = "a special file"
+    raise UserInputError(
+        f"{path} is {what}, not a regular file; export writes CSV files only "
+        "(to print CSV, use: tokenbudget history --csv)"
+    )
+
+
+def run_export(args: argparse.Namespace, out: TextIO) -> int:
+    """Write the matching entries to a new CSV file (replaced whole, never half-written)."""
+    from tokenbudget.core.importers.csv_export import write_csv
+
+    _check_target(args.file)
+    service = open_service(args)
+    flt = _filter(service, args)
+    tmp = args.file.with_name(args.file.name + ".part")
+    try:
+        with tmp.open("w", encoding="utf-8", newline="") as handle:
+            count = write_csv(service.ledger.iter_entries(flt), handle)
+        tmp.replace(args.file)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UserInputError(f"cannot write {args.file}: {exc.strerror or exc}") from None
+    out.write(f"Exported {count:,} entries to {args.file}.\n")
+    return EXIT_OK

@@ -1,0 +1,218 @@
+"""``plan`` and ``status``: the plans you pay under and where each stands this period.
+
+Times are shown in the local time zone; money in each plan's own currency.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, TextIO
+
+from tokenbudget.cli.common import EXIT_OK, local, open_service, utc_now, write_json
+from tokenbudget.cli.ledger_args import PLAN_OPTIONS
+from tokenbudget.core.money import Money, from_micros
+from tokenbudget.core.plan_input import format_windows, parse_plan
+from tokenbudget.core.plans import Plan, PlanKind, PlanStatus
+
+NO_PLANS = "No plans yet. Add one: tokenbudget plan add 'OpenAI API' --kind budget --amount 50\n"
+
+
+def _plan_fields(args: argparse.Namespace) -> dict[str, str]:
+    fields = {}
+    for option, _ in PLAN_OPTIONS:
+        value = getattr(args, option.replace("-", "_"))
+        if value is not None:
+            fields[option.replace("-", "_")] = value
+    return fields
+
+
+def run_plan(args: argparse.Namespace, out: TextIO) -> int:
+    """``plan add|edit|remove|list``."""
+    service = open_service(args)
+    ledger = service.ledger
+    if args.plan_command == "add":
+        fields = {"name": args.name, **_plan_fields(args)}
+        stored = service.add_plan(parse_plan(fields), now=utc_now())
+        out.write(f"Added plan {stored.id}: {describe_plan(stored)}\n")
+    elif args.plan_command == "edit":
+        current = ledger.find_plan(args.name)
+        fields = _plan_fields(args)
+        if args.rename:
+            fields["name"] = args.rename
+        updated = ledger.update_plan(parse_plan(fields, base=current))
+        out.write(f"Updated plan {updated.id}: {describe_plan(updated)}\n")
+    elif args.plan_command == "remove":
+        plan = ledger.find_plan(args.name)
+        ledger.remove_plan(plan.id)
+        out.write(f"Removed plan '{plan.name}'; its entries are kept.\n")
+    else:
+        plans = ledger.plans()
+        if getattr(args, "json", False):
+            write_json([plan_json(p) for p in plans], out)
+        elif not plans:
+            out.write(NO_PLANS)
+        for p in plans if not getattr(args, "json", False) else ():
+            out.write(f"{p.id:>3}  {describe_plan(p)}\n")
+    return EXIT_OK
+
+
+def describe_plan(plan: Plan) -> str:
+    """One line about a plan."""
+    amount = Money(from_micros(plan.amount_micros), plan.currency).format()
+    what = {
+        PlanKind.BUDGET: f"budget {amount}/month from day {plan.reset_day}",
+        PlanKind.SUBSCRIPTION: f"subscription {amount}/month from day {plan.reset_day}",
+        PlanKind.PREPAID: f"prepaid balance {amount}",
+    }[plan.kind]
+    scope = ", ".join(plan.providers) or "all providers"
+    if plan.models:
+        scope += f" ({', '.join(plan.models)})"
+    caps = []
+    if plan.monthly_token_cap:
+        caps.append(f"{plan.monthly_token_cap:,} tokens/month")
+    if plan.windows:
+        caps.append(format_windows(plan.windows))
+    extra = f"; caps {'; '.join(caps)}" if caps else ""
+    return f"{plan.name}: {what}; {scope}{extra}; {plan.timezone}"
+
+
+def plan_json(plan: Plan) -> dict[str, Any]:
+    """A plan as JSON (money as decimal strings)."""
+    return {
+        "id": plan.id,
+        "name": plan.name,
+        "kind": plan.kind.value,
+        "currency": plan.currency,
+        "amount": str(from_micros(plan.amount_micros)),
+        "providers": list(plan.providers),
+        "models": list(plan.models),
+        "reset_day": plan.reset_day,
+        "timezone": plan.timezone,
+        "monthly_token_cap": plan.monthly_token_cap,
+        "windows": [w.__dict__ for w in plan.windows],
+        "thresholds": list(plan.thresholds),
+        "low_balance": None
+        if plan.low_balance_micros is None
+        else str(from_micros(plan.low_balance_micros)),
+        "start": plan.start.isoformat() if plan.start else None,
+    }
+
+
+def _pct(basis_points: int) -> str:
+    return f"{Decimal(basis_points) / 100:.1f}%"
+
+
+def _until(now: datetime, at: datetime | None) -> str:
+    if at is None:
+        return ""
+    seconds = int((at - now).total_seconds())
+    if seconds <= 0:
+        return "now"
+    days, rest = divmod(seconds, 86_400)
+    hours, rest = divmod(rest, 3_600)
+    return f"{days}d {hours}h" if days else f"{hours}h {rest // 60}m"
+
+
+def status_json(st: PlanStatus) -> dict[str, Any]:
+    """One plan's status as JSON (money as decimal strings in the plan's currency)."""
+
+    def money(micros: int | None) -> str | None:
+        return None if micros is None else str(from_micros(micros))
+
+    return {
+        "plan": st.plan.name,
+        "kind": st.plan.kind.value,
+        "currency": st.plan.currency,
+        "period": {"start": st.period.start.isoformat(), "end": st.period.end.isoformat()},
+        "spent": money(st.spent_micros),
+        "remaining": money(st.remaining_micros),
+        "api_equivalent": money(st.api_equivalent_micros),
+        "burn_per_day": money(st.burn_micros_per_day),
+        "projected_period_end": money(st.projected_period_micros),
+        "tokens": {
+            "input": st.input_tokens,
+            "cache_read": st.cache_read_tokens,
+            "cache_write": st.cache_write_tokens,
+            "output": st.output_tokens,
+        },
+        "requests": st.requests,
+        "unpriced_entries": st.unpriced_entries,
+        "converted_entries": st.converted_entries,
+        "caps": [
+            {
+                "label": c.label,
+                "used": c.used,
+                "limit": c.limit,
+                "percent": str(Decimal(c.basis_points) / 100),
+                "resets_at": c.resets_at.isoformat() if c.resets_at else None,
+                "reached_at": c.reached_at.isoformat() if c.reached_at else None,
+            }
+            for c in st.caps
+        ],
+        "crossed_thresholds": list(st.crossed_thresholds),
+        "low_balance": st.low_balance,
+    }
+
+
+def _cap_amount(st: PlanStatus, label: str, value: int) -> str:
+    if label in ("budget", "balance"):
+        return Money(from_micros(value), st.plan.currency).format(2)
+    return f"{value:,}"
+
+
+def run_status(args: argparse.Namespace, out: TextIO) -> int:
+    """Where every active plan stands this period."""
+    service = open_service(args)
+    now = utc_now()
+    statuses = service.status(now)
+    if args.json:
+        write_json([status_json(s) for s in statuses], out)
+        return EXIT_OK
+    if not statuses:
+        out.write(NO_PLANS)
+        return EXIT_OK
+    for st in statuses:
+        cur = st.plan.currency
+        out.write(
+            f"{st.plan.name} ({st.plan.kind.value}, "
+            f"{local(st.period.start)} to {local(st.period.end)})\n"
+        )
+        line = f"  spent {Money(from_micros(st.spent_micros), cur).format(2)}"
+        if st.remaining_micros is not None:
+            line += f", remaining {Money(from_micros(st.remaining_micros), cur).format(2)}"
+        if st.api_equivalent_micros is not None:
+            line += (
+                f", API-equivalent {Money(from_micros(st.api_equivalent_micros), cur).format(2)}"
+            )
+        line += f", burn {Money(from_micros(st.burn_micros_per_day), cur).format(2)}/day"
+        if st.projected_period_micros is not None:
+            line += f", projected {Money(from_micros(st.projected_period_micros), cur).format(2)}"
+        out.write(line + "\n")
+        out.write(
+            f"  tokens: {st.input_tokens:,} in, {st.cache_read_tokens:,} cached, "
+            f"{st.cache_write_tokens:,} cache writes, {st.output_tokens:,} out; "
+            f"{st.requests:,} requests\n"
+        )
+        for cap in st.caps:
+            used = _cap_amount(st, cap.label, cap.used)
+            limit = _cap_amount(st, cap.label, cap.limit)
+            parts = [f"  {cap.label:<16} {used} / {limit}  {_pct(cap.basis_points)}"]
+            if cap.resets_at:
+                parts.append(f"resets in {_until(now, cap.resets_at)}")
+            if cap.reached_at:
+                parts.append(f"cap reached {local(cap.reached_at)} at this rate")
+            out.write("; ".join(parts) + "\n")
+        notes = []
+        if st.unpriced_entries:
+            notes.append(f"{st.unpriced_entries} unpriced entries not in the spend")
+        if st.converted_entries:
+            notes.append(f"{st.converted_entries} entries converted with your exchange rates")
+        if st.low_balance:
+            notes.append("LOW BALANCE")
+        if st.crossed_thresholds:
+            notes.append(f"passed {max(st.crossed_thresholds)}%")
+        if notes:
+            out.write("  " + "; ".join(notes) + "\n")
+    return EXIT_OK
