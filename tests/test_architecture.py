@@ -1,5 +1,6 @@
 """The core and the command line never import Qt (checked in a fresh interpreter)."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -73,3 +74,30 @@ def test_no_module_of_the_cli_package_imports_the_package() -> None:
                 ), f"{path.name} imports the package"
             elif isinstance(node, ast.Import):
                 assert all(a.name != "tokenbudget.cli" for a in node.names), path.name
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_import_contracts_hold() -> None:
+    """The contracts in pyproject.toml (core stays pure, no cycles) hold: ``lint-imports``."""
+    lint = Path(sys.executable).with_name("lint-imports")
+    result = subprocess.run([str(lint)], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "broken" not in result.stdout.split("Contracts:")[-1].split(",")[0]
+
+
+def test_no_import_cycles_even_through_importlib_or_lazy_imports() -> None:
+    """No cycle, counting function-level imports and ``importlib.import_module("...")``.
+
+    grimp (under import-linter) does not see ``importlib`` calls; the cli package once had
+    a cycle through one.
+    """
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "house_metrics.py"), "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(result.stdout)["import_cycles"] == []
