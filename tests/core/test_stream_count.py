@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tokenbudget.core import stream_count
-from tokenbudget.core.errors import UserInputError
 from tokenbudget.core.chunking import ChunkRule, chunk
+from tokenbudget.core.errors import UserInputError
 from tokenbudget.core.service import Service
 from tokenbudget.core.stream_count import split_long, stream_chunks
 from tokenbudget.core.tokenizers import Tokenizer, TokenizerRegistry
