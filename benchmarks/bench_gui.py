@@ -88,7 +88,7 @@ def in_process() -> None:
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
-    from tokenbudget.core.service import Service
+    from tokenbudget.core.services import Service
     from tokenbudget.gui.app import tune_allocator
     from tokenbudget.gui.main_window import MainWindow
 

@@ -231,7 +231,7 @@ def view_figures() -> None:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     from tokenbudget.core.money import ExchangeRate
-    from tokenbudget.core.service import Service
+    from tokenbudget.core.services import Service
 
     service = Service()
     service.settings.set_exchange_rate(ExchangeRate("CNY", Decimal("7.1"), datetime.now().date()))

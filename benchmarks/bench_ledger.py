@@ -206,7 +206,7 @@ def main() -> None:
     os.environ["TOKENBUDGET_HOME"] = str(work / "home")
     from tokenbudget.core import paths
     from tokenbudget.core.ledger import HistoryFilter, Ledger
-    from tokenbudget.core.service import Service
+    from tokenbudget.core.services import Service
 
     db_path = paths.ledger_file()
     fresh = not db_path.exists()
@@ -221,8 +221,8 @@ def main() -> None:
 
     service = Service()
     service._ledger = ledger
-    service.status(NOW)  # warm the page cache once, as a running app would be
-    print("status over all plans:      " + summary(timed(lambda: service.status(NOW), 21)))
+    service.plans.status(NOW)  # warm the page cache once, as a running app would be
+    print("status over all plans:      " + summary(timed(lambda: service.plans.status(NOW), 21)))
     flt = HistoryFilter(providers=("openai",))
     print(
         "history page (200, provider):" + summary(timed(lambda: ledger.history(flt, limit=200), 21))
@@ -255,7 +255,7 @@ def main() -> None:
             size = sum(p.stat().st_size for p in logs.rglob("*.jsonl"))
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         start = time.perf_counter()
-        report = service.import_usage("claude-code", [logs / "projects"], now=NOW)
+        report = service.imports.run("claude-code", [logs / "projects"], now=NOW)
         seconds = time.perf_counter() - start
         rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         print(
@@ -263,7 +263,7 @@ def main() -> None:
             f"{report.records:,} entries, peak RSS grew {(rss_after - rss_before) / 1024:.0f} MB"
         )
         start = time.perf_counter()
-        again = service.import_usage("claude-code", [logs / "projects"], now=NOW)
+        again = service.imports.run("claude-code", [logs / "projects"], now=NOW)
         print(
             f"re-import (nothing new): {time.perf_counter() - start:.2f} s, {again.records} entries"
         )

@@ -31,7 +31,7 @@ def main() -> None:
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
-    from tokenbudget.core.service import Service
+    from tokenbudget.core.services import Service
     from tokenbudget.gui.app import preload
     from tokenbudget.gui.shell import Shell
 

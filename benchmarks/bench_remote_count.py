@@ -24,7 +24,7 @@ from fake_providers import FRAME, fake_count, running
 from PySide6.QtWidgets import QApplication
 
 from tokenbudget.core.secrets import MemoryStore
-from tokenbudget.core.service import Service
+from tokenbudget.core.services import Service
 from tokenbudget.core.tokenizers import TokenizerRegistry
 from tokenbudget.gui.estimate_model import MODEL_ID_ROLE, Column
 from tokenbudget.gui.main_window import MainWindow

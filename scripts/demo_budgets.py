@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QApplication
 
 from tokenbudget.core.entries import NewEntry, TokenCounts
 from tokenbudget.core.plans import Plan, PlanKind, WindowCap
-from tokenbudget.core.service import Service
+from tokenbudget.core.services import Service
 from tokenbudget.gui.budgets_view import BudgetsView
 from tokenbudget.gui.plan_dialog import system_time_zone
 
@@ -109,7 +109,7 @@ def seed(service: Service, now: datetime) -> None:
             timezone=zone,
         ),
     ):
-        service.add_plan(plan, now=now - timedelta(days=DAYS))
+        service.plans.add(plan, now=now - timedelta(days=DAYS))
     # The periods start at local midnight of the reset day: count entries from a bit later.
     begin = now - timedelta(days=DAYS - 1)
     entries: list[NewEntry] = []

@@ -61,13 +61,13 @@ def seed(now: datetime) -> None:
     from tokenbudget.core.money import ExchangeRate
     from tokenbudget.core.plan_input import parse_plan
     from tokenbudget.core.recording import price
-    from tokenbudget.core.service import Service
+    from tokenbudget.core.services import Service
 
     service = Service()
     ledger = service.ledger
     if ledger.count():
         return
-    claude = service.add_plan(
+    claude = service.plans.add(
         parse_plan(
             {
                 "name": "Claude Max",
@@ -78,13 +78,13 @@ def seed(now: datetime) -> None:
         ),
         now=now,
     )
-    service.add_plan(
+    service.plans.add(
         parse_plan(
             {"name": "OpenAI API", "kind": "budget", "amount": "300", "providers": "openai"}
         ),
         now=now,
     )
-    service.add_plan(
+    service.plans.add(
         parse_plan(
             {
                 "name": "DeepSeek 充值",
@@ -165,7 +165,7 @@ def main() -> int:
     from PySide6.QtCore import QLocale, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from tokenbudget.core.service import Service
+    from tokenbudget.core.services import Service
     from tokenbudget.gui.history_view import HistoryView
 
     app = QApplication(sys.argv[:1])

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 from tokenbudget.core.entries import NewEntry, TokenCounts
 from tokenbudget.core.plans import Plan, PlanKind
-from tokenbudget.core.service import Service
+from tokenbudget.core.services import Service
 from tokenbudget.gui.shell import Shell
 
 
@@ -29,7 +29,7 @@ def main() -> int:
     app.setApplicationName("tokenbudget")
     service = Service()
     now = datetime.now(UTC)
-    service.add_plan(
+    service.plans.add(
         Plan(name="API budget", kind=PlanKind.BUDGET, currency="USD", amount_micros=50_000_000),
         now=now,
     )

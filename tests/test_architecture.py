@@ -12,7 +12,7 @@ QT = ("PySide6", "shiboken6", "tokenbudget.gui")
 
 @pytest.mark.parametrize(
     "module",
-    ["tokenbudget.core.service", "tokenbudget.cli", "tokenbudget.app"],
+    ["tokenbudget.core.services", "tokenbudget.cli", "tokenbudget.app"],
 )
 def test_core_and_cli_do_not_import_qt(module: str) -> None:
     code = (
@@ -51,7 +51,7 @@ def test_starting_the_command_line_loads_no_ledger_and_no_tokenizer() -> None:
         "heavy = ('sqlite3', 'tiktoken', 'tokenizers', 'keyring', 'PySide6')\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in heavy)\n"
         "bad += sorted(m for m in sys.modules if m in ('tokenbudget.core.ledger',"
-        " 'tokenbudget.core.service', 'tokenbudget.cli.plans', 'tokenbudget.cli.count'))\n"
+        " 'tokenbudget.core.services', 'tokenbudget.cli.plans', 'tokenbudget.cli.count'))\n"
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

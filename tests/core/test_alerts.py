@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from tokenbudget.core import alerts
 from tokenbudget.core.entries import NewEntry, TokenCounts
 from tokenbudget.core.plans import Plan, PlanKind, WindowCap
-from tokenbudget.core.service import Service
+from tokenbudget.core.services import Service
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 
@@ -28,7 +28,7 @@ def spend(service: Service, dollars: str, at: datetime, tokens: int = 1000) -> N
 
 
 def budget(service: Service) -> Plan:
-    return service.add_plan(
+    return service.plans.add(
         Plan(name="Main", kind=PlanKind.BUDGET, currency="USD", amount_micros=10_000_000),
         now=NOW,
     )
@@ -38,35 +38,35 @@ def test_each_threshold_alerts_once_per_period() -> None:
     service = Service()
     plan = budget(service)
     spend(service, "4.00", NOW - timedelta(days=3))
-    assert service.due_alerts(service.status(NOW)) == []  # 40 %: nothing yet
+    assert service.plans.due_alerts(service.plans.status(NOW)) == []  # 40 %: nothing yet
     spend(service, "4.50", NOW - timedelta(days=1))
-    (alert,) = service.due_alerts(service.status(NOW))  # 85 %: past 50 and 80 at once
+    (alert,) = service.plans.due_alerts(service.plans.status(NOW))  # 85 %: past 50 and 80 at once
     assert (alert.plan_id, alert.threshold, alert.passed, alert.basis_points) == (
         plan.id,
         80,
         (50, 80),
         8500,
     )
-    service.mark_alerts_sent([alert], NOW)
-    assert service.due_alerts(service.status(NOW)) == []  # not twice
+    service.plans.mark_alerts_sent([alert], NOW)
+    assert service.plans.due_alerts(service.plans.status(NOW)) == []  # not twice
     service.close()
     again = Service()  # a restart: the ledger remembers
-    assert again.due_alerts(again.status(NOW)) == []
+    assert again.plans.due_alerts(again.plans.status(NOW)) == []
     spend(again, "2.50", NOW - timedelta(hours=2))  # 110 %
-    (over,) = again.due_alerts(again.status(NOW))
+    (over,) = again.plans.due_alerts(again.plans.status(NOW))
     assert (over.threshold, over.passed) == (100, (100,))
-    again.mark_alerts_sent([over], NOW)
+    again.plans.mark_alerts_sent([over], NOW)
     # Next month is a new period: the thresholds can alert again.
     next_month = datetime(2026, 12, 10, tzinfo=UTC)
     spend(again, "9.00", next_month - timedelta(days=1))
-    (fresh,) = again.due_alerts(again.status(next_month))
+    (fresh,) = again.plans.due_alerts(again.plans.status(next_month))
     assert fresh.threshold == 80 and fresh.passed == (50, 80)  # 90 %: one alert for both
     assert fresh.period_start == datetime(2026, 12, 1, tzinfo=UTC)
 
 
 def test_a_rolling_window_alerts_per_window() -> None:
     service = Service()
-    service.add_plan(
+    service.plans.add(
         Plan(
             name="Pro",
             kind=PlanKind.SUBSCRIPTION,
@@ -78,7 +78,7 @@ def test_a_rolling_window_alerts_per_window() -> None:
         now=NOW,
     )
     spend(service, "0.01", NOW - timedelta(hours=1), tokens=9_000)  # 90 % of the 5 h window
-    due = service.due_alerts(service.status(NOW))
+    due = service.plans.due_alerts(service.plans.status(NOW))
     window = next(a for a in due if a.cap.startswith("5h"))
     assert window.threshold == 80
     assert window.resets_at is not None
@@ -87,13 +87,13 @@ def test_a_rolling_window_alerts_per_window() -> None:
 
 def test_state_and_main_plan() -> None:
     service = Service()
-    assert alerts.state(service.status(NOW)) == alerts.OK
-    assert alerts.main_status(service.status(NOW), None) is None
+    assert alerts.state(service.plans.status(NOW)) == alerts.OK
+    assert alerts.main_status(service.plans.status(NOW), None) is None
     plan = budget(service)
     spend(service, "8.00", NOW - timedelta(days=1))
-    assert alerts.state(service.status(NOW)) == alerts.WARNING
+    assert alerts.state(service.plans.status(NOW)) == alerts.WARNING
     spend(service, "2.00", NOW - timedelta(days=1))
-    statuses = service.status(NOW)
+    statuses = service.plans.status(NOW)
     assert alerts.state(statuses) == alerts.OVER
     main = alerts.main_status(statuses, None)
     assert main is not None and main.plan.id == plan.id

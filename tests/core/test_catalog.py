@@ -293,7 +293,7 @@ def test_a_broken_fetched_snapshot_falls_back_to_the_bundled_one(tmp_path: Path,
 
 
 def test_the_service_starts_with_a_broken_prices_json(isolated_home: Path) -> None:
-    from tokenbudget.core.service import Service
+    from tokenbudget.core.services import Service
 
     path = paths.price_overrides_file()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -301,7 +301,7 @@ def test_the_service_starts_with_a_broken_prices_json(isolated_home: Path) -> No
     service = Service()
     service.recover_prices = True  # as the window does
     assert "gpt-5.5" in service.catalog
-    warning = service.settings_warning
+    warning = service.settings.warning
     assert warning is not None and "prices.json" in warning and "not valid JSON" in warning
 
 

@@ -27,7 +27,7 @@ from tokenbudget.core.chunking import (
 )
 from tokenbudget.core.errors import UnknownModelError
 from tokenbudget.core.incremental import IncrementalCounter
-from tokenbudget.core.service import TextCounts
+from tokenbudget.core.services import TextCounts
 from tokenbudget.core.tokenizers import Tokenizer, TokenizerRegistry
 
 IDS = ["o200k_base", "cl100k_base", "deepseek-v3", "qwen2", "qwen3.5", "mistral-tekken", "gemma3"]

@@ -24,7 +24,7 @@ import pytest
 
 from tokenbudget.core.ledger import MIGRATIONS, SCHEMA_VERSION, HistoryFilter, Ledger
 from tokenbudget.core.live_sync import WatchRoot, sync_all
-from tokenbudget.core.service import Service
+from tokenbudget.core.services import Service
 from tokenbudget.core.tokenizers import TokenizerRegistry
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -20,7 +20,7 @@ from tokenbudget.core.live_sync import (
     watch_roots,
     watch_targets,
 )
-from tokenbudget.core.service import Service
+from tokenbudget.core.services import Service
 from tokenbudget.core.tokenizers import TokenizerRegistry
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
@@ -177,7 +177,7 @@ def test_a_failed_import_is_a_short_error_not_an_exception(
     def broken(*_args: object, **_kwargs: object) -> None:
         raise TokenbudgetError("ledger is locked")
 
-    monkeypatch.setattr(service, "import_usage", broken)
+    monkeypatch.setattr(service.imports, "run", broken)
     log = claude_root.path / "-home-dev-app" / "s1.jsonl"
     log.write_text(claude_row(1) + "\n")
     report = sync_paths(service, [log], [claude_root], now=NOW)
@@ -200,14 +200,14 @@ def test_one_failing_importer_does_not_skip_the_others(
     )
     codex_root = WatchRoot("codex", (tmp_path / ".codex" / "sessions").resolve())
     (claude_root.path / "-home-dev-app" / "s1.jsonl").write_text(claude_row(1) + "\n")
-    real = service.import_usage
+    real = service.imports.run
 
     def claude_breaks(importer: object, *args: object, **kwargs: object) -> object:
         if getattr(importer, "name", importer) == "claude-code":
             raise RuntimeError("unexpected\nfailure")
         return real(importer, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(service, "import_usage", claude_breaks)
+    monkeypatch.setattr(service.imports, "run", claude_breaks)
     report = sync_all(service, [claude_root, codex_root], now=NOW)
     assert report.records == 1
     assert refs(service) == ["0199a958-24a6-752e-b651-3270269e0d37:5300"]

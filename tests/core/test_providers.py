@@ -124,9 +124,9 @@ def test_plan_add_with_a_misspelt_provider_is_refused(capsys: pytest.CaptureFixt
 
 
 def test_models_of_a_provider_by_alias() -> None:
-    from tokenbudget.core.service import Service
+    from tokenbudget.core.services import Service
 
     service = Service()
-    qwen = service.models("qwen")
+    qwen = service.counting.models("qwen")
     assert qwen and {m.provider for m in qwen} == {"dashscope"}
-    assert service.models("Claude") == service.models("anthropic")
+    assert service.counting.models("Claude") == service.counting.models("anthropic")

@@ -7,7 +7,7 @@ import pytest
 
 from tokenbudget.core.errors import SettingsError
 from tokenbudget.core.money import ExchangeRate
-from tokenbudget.core.service import Service
+from tokenbudget.core.services import Service
 from tokenbudget.core.settings import DEFAULTS, FONT_SIZE, Settings
 
 
@@ -49,7 +49,7 @@ def test_service_falls_back_to_defaults_with_a_warning(isolated_home: Path) -> N
     path.write_text("[]", encoding="utf-8")
     service = Service()
     assert service.settings.display_currency == "USD"
-    assert service.settings_warning is not None and "not a JSON object" in service.settings_warning
+    assert service.settings.warning is not None and "not a JSON object" in service.settings.warning
 
 
 def test_invalid_rate_entries_are_skipped(tmp_path: Path) -> None:
@@ -184,4 +184,4 @@ def test_service_reports_invalid_values(isolated_home: Path) -> None:
     path.write_text('{"output_tokens": "lots"}', encoding="utf-8")
     service = Service()
     assert service.settings.get("output_tokens") == 500
-    assert service.settings_warning is not None and "output_tokens" in service.settings_warning
+    assert service.settings.warning is not None and "output_tokens" in service.settings.warning

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from tokenbudget.core import stream_count
 from tokenbudget.core.chunking import ChunkRule, chunk
 from tokenbudget.core.errors import UserInputError
-from tokenbudget.core.service import Service
+from tokenbudget.core.services import Service
 from tokenbudget.core.stream_count import split_long, stream_chunks
 from tokenbudget.core.tokenizers import Tokenizer, TokenizerRegistry
 
@@ -114,16 +114,16 @@ def test_stream_report_equals_whole_text_report(
     if not newlines:
         text = text.replace("\n", " ")
     service = Service()
-    models = [m.id for m in service.resolve_models([])] + ["claude-opus-4-7"]
+    models = [m.id for m in service.counting.resolve_models([])] + ["claude-opus-4-7"]
     ids = service.registry.ids()
-    whole = service.count(text, models, ids)
+    whole = service.counting.count(text, models, ids)
     rng = random.Random(seed)
     blocks, pos = [], 0
     while pos < len(text):
         step = rng.randint(1, 40_000)
         blocks.append(text[pos : pos + step])
         pos += step
-    streamed = Service().count_stream(blocks, models, ids)
+    streamed = Service().counting.count_stream(blocks, models, ids)
     assert streamed == whole
     assert streamed.chars == len(text)
 
@@ -133,6 +133,6 @@ def test_cjk_line_without_spaces_equals_whole(monkeypatch: pytest.MonkeyPatch) -
     text = "这是一个没有空格的很长的中文行" * 1500 + "\nend"
     service = Service()
     models = ["gpt-5.5", "claude-sonnet-4-6", "deepseek-v4-flash", "qwen-plus"]
-    whole = service.count(text, models)
+    whole = service.counting.count(text, models)
     blocks = [text[i : i + 999] for i in range(0, len(text), 999)]
-    assert Service().count_stream(blocks, models) == whole
+    assert Service().counting.count_stream(blocks, models) == whole

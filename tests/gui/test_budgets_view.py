@@ -19,7 +19,7 @@ from pytestqt.qtbot import QtBot
 from tokenbudget.core.entries import NewEntry, TokenCounts
 from tokenbudget.core.ledger import LedgerError
 from tokenbudget.core.plans import Plan, PlanKind, WindowCap
-from tokenbudget.core.service import Service
+from tokenbudget.core.services import Service
 from tokenbudget.gui import budgets_view
 from tokenbudget.gui.budgets_view import BudgetsView
 from tokenbudget.gui.plan_card import PlanCardWidget
@@ -78,7 +78,7 @@ def entry(
 def seed(service: Service) -> dict[str, Plan]:
     """A budget at 30 %, a subscription at 85 % and a prepaid balance at 110 %."""
     plans = {
-        p.name: service.add_plan(p, now=NOW - timedelta(days=20))
+        p.name: service.plans.add(p, now=NOW - timedelta(days=20))
         for p in (
             Plan("A budget", PlanKind.BUDGET, "USD", 100 * UNIT, providers=("openai",)),
             Plan(
@@ -233,7 +233,7 @@ def test_cards_at_30_85_and_110_percent(qtbot: QtBot, service: Service) -> None:
 
 def test_paused_plans_are_shown_greyed_after_the_others(qtbot: QtBot, service: Service) -> None:
     seed(service)
-    service.add_plan(
+    service.plans.add(
         Plan("0 paused", PlanKind.BUDGET, "USD", UNIT, providers=("openai",), active=False),
         now=NOW,
     )
@@ -467,7 +467,7 @@ def test_a_prepaid_card_shows_the_balance_at_the_provider(qtbot: QtBot) -> None:
         )
         svc = Service(settings=settings, secrets=MemoryStore({"deepseek": "sk-test-key"}))
         try:
-            svc.add_plan(
+            svc.plans.add(
                 Plan(
                     name="DeepSeek credit",
                     kind=PlanKind.PREPAID,
@@ -477,7 +477,7 @@ def test_a_prepaid_card_shows_the_balance_at_the_provider(qtbot: QtBot) -> None:
                 ),
                 now=NOW - timedelta(days=1),
             )
-            svc.add_plan(
+            svc.plans.add(
                 Plan(
                     name="Kimi",
                     kind=PlanKind.PREPAID,

@@ -23,7 +23,7 @@ from tokenbudget.core.history_query import Period
 from tokenbudget.core.ledger import HistoryFilter
 from tokenbudget.core.money import ExchangeRate, Money, from_micros
 from tokenbudget.core.plans import Plan, PlanKind
-from tokenbudget.core.service import Service
+from tokenbudget.core.services import Service
 from tokenbudget.gui import history_charts_panel, history_edits, history_export, history_view
 from tokenbudget.gui.entry_dialog import EntryDialog
 from tokenbudget.gui.formatting import format_int, format_money

@@ -14,7 +14,7 @@ from tokenbudget.core.entries import TokenCounts
 from tokenbudget.core.ledger import HistoryFilter
 from tokenbudget.core.live_sync import SyncReport, WatchRoot
 from tokenbudget.core.plans import Plan, PlanKind
-from tokenbudget.core.service import Service
+from tokenbudget.core.services import Service
 from tokenbudget.core.settings import Settings
 from tokenbudget.core.tokenizers import TokenizerRegistry
 from tokenbudget.gui.jobs import inline_runner
@@ -132,7 +132,7 @@ def test_the_shell_refreshes_the_tray_and_budgets_after_an_import(
     qtbot: QtBot, registry: TokenizerRegistry, project: Path, isolated_home: Path
 ) -> None:
     service = Service(registry)
-    service.add_plan(
+    service.plans.add(
         Plan(name="Claude", kind=PlanKind.BUDGET, currency="USD", amount_micros=100_000_000),
         now=NOW - timedelta(days=3),
     )

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from tokenbudget.core import estimate
 from tokenbudget.core.catalog import Catalog, Counting, ModelInfo, Pricing, Rates
-from tokenbudget.core.service import Service
+from tokenbudget.core.services import Service
 from tokenbudget.core.tokenizers import TokenizerRegistry
 from tokenbudget.gui.model_picker import (
     FAVOURITE_ROLE,

@@ -7,7 +7,7 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from tokenbudget.core.secrets import KeyringStore, MemoryStore
-from tokenbudget.core.service import Service
+from tokenbudget.core.services import Service
 from tokenbudget.gui.dialogs import SettingsDialog
 from tokenbudget.gui.main_window import MainWindow
 from tokenbudget.gui.providers_page import ProviderSettings, ProvidersPage

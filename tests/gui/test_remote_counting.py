@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from tokenbudget.core.remote_count import PROVIDERS, RemoteCounter
 from tokenbudget.core.secrets import MemoryStore
-from tokenbudget.core.service import Service
+from tokenbudget.core.services import Service
 from tokenbudget.core.tokenizers import TokenizerRegistry
 from tokenbudget.gui.estimate_model import MODEL_ID_ROLE, Column
 from tokenbudget.gui.main_window import MainWindow
@@ -109,7 +109,9 @@ def test_cost_is_priced_from_the_online_count(
     type_text(qtbot, win, TEXT)
     wait_remote(qtbot, win, lambda: cell(win, CLAUDE, Column.TOKENS) == str(7 + FRAME))
     row = next(r for r in win.coordinator.rows() if r.model.id == CLAUDE)
-    expected = win.service.price_tokens(row.model, 7 + FRAME, output_tokens=row.output_tokens)
+    expected = win.service.counting.price_tokens(
+        row.model, 7 + FRAME, output_tokens=row.output_tokens
+    )
     assert row.estimate is not None
     assert row.estimate.input_cost == expected.input_cost
 

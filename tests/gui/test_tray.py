@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from tokenbudget.core.entries import NewEntry, TokenCounts
 from tokenbudget.core.plans import Plan, PlanKind
-from tokenbudget.core.service import Service
+from tokenbudget.core.services import Service
 from tokenbudget.core.tokenizers import TokenizerRegistry
 from tokenbudget.gui.estimate_model import SORT_ROLE, Column
 from tokenbudget.gui.shell import Shell
@@ -71,7 +71,7 @@ def spend(service: Service, micros: int) -> None:
 
 
 def add_budget(service: Service) -> None:
-    service.add_plan(
+    service.plans.add(
         Plan(name="Main", kind=PlanKind.BUDGET, currency="USD", amount_micros=10_000_000),
         now=NOW,
     )

@@ -17,9 +17,9 @@ def _per_million(value: Decimal | None) -> str:
 
 def run_models(args: argparse.Namespace, out: TextIO) -> int:
     """List the model catalogue with prices (``--json`` for every field)."""
-    from tokenbudget.core.service import Service
+    from tokenbudget.core.services import Service
 
-    models = Service().models(args.provider)
+    models = Service().counting.models(args.provider)
     if args.json:
         data: list[dict[str, Any]] = []
         for m in models:
@@ -100,11 +100,11 @@ def run_tokenizers(args: argparse.Namespace, out: TextIO) -> int:
 
 def run_prices(args: argparse.Namespace, out: TextIO) -> int:
     """``prices update``: refresh the price snapshot and say what changed."""
-    from tokenbudget.core.service import Service
+    from tokenbudget.core.services import Service
 
     if args.prices_command != "update":
         raise UsageError("prices needs an action: update (see 'tokenbudget prices --help')")
-    report = Service().update_prices(args.source, today=date.today())
+    report = Service().prices.update(args.source, today=date.today())
     out.write(f"Updated prices from {report.source}: {report.models} models.\n")
     for label, items in (
         ("added", report.added),

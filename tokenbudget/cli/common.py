@@ -17,7 +17,7 @@ from tokenbudget.core.limits import check_moment
 from tokenbudget.core.money import Money, from_micros
 
 if TYPE_CHECKING:
-    from tokenbudget.core.service import Service
+    from tokenbudget.core.services import Service
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE = 0, 1, 2
 
@@ -94,7 +94,7 @@ def parse_when(text: str, what: str = "date") -> datetime:
 
 def open_service(args: argparse.Namespace) -> Service:
     """The service with the ledger open, saying on stderr when the ledger was recovered."""
-    from tokenbudget.core.service import Service
+    from tokenbudget.core.services import Service
 
     service = Service()
     service.recover_ledger = not getattr(args, "no_recover", False)

@@ -21,7 +21,7 @@ from tokenbudget.core.errors import UsageError, UserInputError
 from tokenbudget.core.money import Money
 
 if TYPE_CHECKING:
-    from tokenbudget.core.service import CountReport, Service
+    from tokenbudget.core.services import CountReport, Service
 
 
 def _money_json(money: Money | None) -> str | None:
@@ -65,12 +65,12 @@ def _stdin_blocks(stream: BinaryIO, closed: UserInputError) -> Iterator[bytes]:
 
 def run_count(args: argparse.Namespace, out: TextIO) -> int:
     """Count the prompt for the models asked for (or the default set), or record it."""
-    from tokenbudget.core.service import Service
+    from tokenbudget.core.services import Service
 
     service = Service()
     if args.record:
         return _record_estimate(service, "".join(read_blocks(args.file)), args, out)
-    report = service.count_stream(
+    report = service.counting.count_stream(
         read_blocks(args.file),
         args.model,
         args.tokenizer,
@@ -143,7 +143,7 @@ def _record_estimate(service: Service, text: str, args: argparse.Namespace, out:
         raise UsageError("--record needs exactly one --model (and no --tokenizer)")
     service.recover_ledger = not args.no_recover
     plan_id = service.ledger.find_plan(args.plan).id if args.plan else None
-    entry = service.record_estimate(
+    entry = service.entries.record_estimate(
         text,
         args.model[0],
         output_tokens=args.output_tokens,

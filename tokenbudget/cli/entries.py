@@ -25,7 +25,7 @@ from tokenbudget.core.errors import UserInputError
 from tokenbudget.core.ledger import HistoryFilter
 from tokenbudget.core.limits import check_amount
 from tokenbudget.core.money import Money, check_currency, from_micros, parse_decimal
-from tokenbudget.core.service import Service
+from tokenbudget.core.services import Service
 
 
 def run_log(args: argparse.Namespace, out: TextIO) -> int:
@@ -43,7 +43,7 @@ def run_log(args: argparse.Namespace, out: TextIO) -> int:
     elif args.currency:
         raise UserInputError("--currency goes with --cost")
     at = parse_when(args.at) if args.at else utc_now()
-    entry = service.record(
+    entry = service.entries.record(
         NewEntry(
             at=at,
             provider=provider,
@@ -169,7 +169,7 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
     for path in args.paths:
         if not path.exists():
             raise UserInputError(f"{path}: no such file or folder")
-    report = service.import_usage(importer, args.paths, now=utc_now())
+    report = service.imports.run(importer, args.paths, now=utc_now())
     out.write(
         f"Imported {report.records:,} new or updated entries from {report.importer} "
         f"({report.files_read} files, {report.bytes_read / 1e6:.1f} MB read)"

@@ -34,7 +34,7 @@ def run_plan(args: argparse.Namespace, out: TextIO) -> int:
     ledger = service.ledger
     if args.plan_command == "add":
         fields = {"name": args.name, **_plan_fields(args)}
-        stored = service.add_plan(parse_plan(fields), now=utc_now())
+        stored = service.plans.add(parse_plan(fields), now=utc_now())
         out.write(f"Added plan {stored.id}: {describe_plan(stored)}\n")
     elif args.plan_command == "edit":
         current = ledger.find_plan(args.name)
@@ -166,7 +166,7 @@ def run_status(args: argparse.Namespace, out: TextIO) -> int:
     """Where every active plan stands this period."""
     service = open_service(args)
     now = utc_now()
-    statuses = service.status(now)
+    statuses = service.plans.status(now)
     if args.json:
         write_json([status_json(s) for s in statuses], out)
         return EXIT_OK

@@ -3,7 +3,7 @@
 The coding tools append to their logs while they work. The GUI watches the folders the
 importers read by default (``watch_roots``, ``watch_targets``) and, a moment after something
 changes, hands the changed paths to ``sync_paths``, which imports them through the ordinary
-incremental import (``Service.import_usage``). Nothing is counted twice: the import state
+incremental import (``Service.imports.run``). Nothing is counted twice: the import state
 in the ledger keeps each file's offset past its last complete line, so a line that is still
 being written is left for the next run, and the ledger upserts on each record's reference.
 
@@ -29,7 +29,7 @@ from tokenbudget.core.importers.base import Problem
 
 if TYPE_CHECKING:
     from tokenbudget.core.importers.base import Importer
-    from tokenbudget.core.service import Service
+    from tokenbudget.core.services import Service
 
 #: Files changed within this time are watched one by one (appends to a file inside a watched
 #: folder are not reported for the folder); older ones are caught by the polling fallback.
@@ -168,7 +168,7 @@ def sync_paths(
     errors: list[str] = []
     for name, targets in plan_imports(changed, roots).items():
         try:
-            report = service.import_usage(get_importer(name), targets, now=now)
+            report = service.imports.run(get_importer(name), targets, now=now)
         except (TokenbudgetError, OSError, sqlite3.Error) as exc:
             errors.append(f"{name}: {_one_line(str(exc))}")
             continue

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from tokenbudget.core.service import Service
+from tokenbudget.core.services import Service
 from tokenbudget.gui.main_window import MainWindow
 from tokenbudget.gui.shell import Shell
 from tokenbudget.gui.single_instance import InstanceServer, send_to_running
@@ -89,8 +89,8 @@ def run(argv: Sequence[str], *, message: str = "activate", in_tray: bool = False
     # What start-up built lives as long as the app: keep it out of the garbage collector's
     # full passes, which otherwise pause the window for tens of milliseconds.
     QTimer.singleShot(0, gc.freeze)
-    if service.settings_warning:
-        window.statusBar().showMessage(service.settings_warning, 10000)
+    if service.settings.warning:
+        window.statusBar().showMessage(service.settings.warning, 10000)
     code = app.exec()
     shell.close()
     server.close()

@@ -31,7 +31,7 @@ from tokenbudget.core.balances import BalanceResult, check_balances, enabled
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.plan_cards import plan_cards
 from tokenbudget.core.plans import Plan, PlanKind
-from tokenbudget.core.service import Service
+from tokenbudget.core.services import Service
 from tokenbudget.gui.jobs import Jobs, thread_runner
 from tokenbudget.gui.plan_card import PlanCardWidget
 from tokenbudget.gui.plan_dialog import PlanDialog
@@ -374,7 +374,7 @@ class BudgetsView(QWidget):
         try:
             plan = dialog.plan()
             if new:
-                self._service.add_plan(plan, now=self._clock())
+                self._service.plans.add(plan, now=self._clock())
             else:
                 self._service.ledger.update_plan(plan)
         except TokenbudgetError as exc:

@@ -25,7 +25,7 @@ from tokenbudget.core.catalog import ModelInfo
 from tokenbudget.core.countproc import CountReply, FailedReply, Reply, SkippedReply, StatsReply
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.remote_count import RemoteResult
-from tokenbudget.core.service import Service
+from tokenbudget.core.services import Service
 from tokenbudget.core.textstats import TextStats
 from tokenbudget.gui.count_channel import CountHub, ProcessBackend, shared_hub
 from tokenbudget.gui.estimate_model import Row
@@ -315,7 +315,7 @@ class CountCoordinator(QObject):
                 tokens = remote.tokens  # the provider's own count: priced from it
             output = self._output.for_input(tokens)
             try:
-                est = self._service.price_tokens(
+                est = self._service.counting.price_tokens(
                     model,
                     tokens,
                     output_tokens=output,
@@ -323,7 +323,7 @@ class CountCoordinator(QObject):
                     currency=self._currency,
                 )
             except TokenbudgetError:
-                est = self._service.price_tokens(
+                est = self._service.counting.price_tokens(
                     model, tokens, output_tokens=output, cached_tokens=self._cached_tokens
                 )
             if remote is not None and remote.tokens is not None:

@@ -25,7 +25,7 @@ from tokenbudget.core.catalog import ModelInfo
 from tokenbudget.core.money import Money
 from tokenbudget.core.providers import NAMES as PROVIDER_LABELS
 from tokenbudget.core.remote_count import RemoteResult
-from tokenbudget.core.service import ModelEstimate
+from tokenbudget.core.services import ModelEstimate
 from tokenbudget.gui.formatting import format_int, format_money
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 from tokenbudget.core.catalog import ModelInfo
 from tokenbudget.core.entries import Entry
 from tokenbudget.core.errors import TokenbudgetError
-from tokenbudget.core.service import Service
+from tokenbudget.core.services import Service
 from tokenbudget.gui.counting import CountCoordinator
 from tokenbudget.gui.dialogs import RecordDialog
 from tokenbudget.gui.estimate_model import SORT_ROLE, Column, EstimateModel
@@ -86,7 +86,7 @@ class Recorder:
         )
         tr = self.parent.tr
         try:
-            entry = self.service.record_estimate(
+            entry = self.service.entries.record_estimate(
                 text,
                 choice.model_id,
                 output_tokens=choice.output_tokens,

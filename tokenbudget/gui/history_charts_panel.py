@@ -22,7 +22,7 @@ from tokenbudget.core.charts_data import SpendSeries
 from tokenbudget.core.history_jobs import ChartData, load_charts
 from tokenbudget.core.ledger import HistoryFilter
 from tokenbudget.core.money import Money
-from tokenbudget.core.service import Service
+from tokenbudget.core.services import Service
 from tokenbudget.gui.formatting import format_money
 from tokenbudget.gui.history_model import HistoryModel
 from tokenbudget.gui.jobs import Jobs

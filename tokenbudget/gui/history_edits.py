@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QTableView, QWidget
 from tokenbudget.core.entries import Entry
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.ledger import Ledger
-from tokenbudget.core.service import Service
+from tokenbudget.core.services import Service
 from tokenbudget.gui.entry_dialog import EntryDialog
 from tokenbudget.gui.formatting import format_int
 from tokenbudget.gui.history_model import HistoryModel

@@ -43,7 +43,7 @@ from tokenbudget.core.charts_data import spend_in
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.history_jobs import Snapshot, load_snapshot
 from tokenbudget.core.ledger import HistoryFilter, Totals
-from tokenbudget.core.service import Service
+from tokenbudget.core.services import Service
 from tokenbudget.gui.formatting import format_int, format_money
 from tokenbudget.gui.history_charts_panel import ChartsMixin
 from tokenbudget.gui.history_edits import MAX_DELETE, EditsMixin, LedgerCommand

@@ -34,7 +34,7 @@ from tokenbudget.core.live_sync import (
     watch_roots,
     watch_targets,
 )
-from tokenbudget.core.service import Service
+from tokenbudget.core.services import Service
 from tokenbudget.gui.jobs import Jobs, Runner, SerialRunner
 
 DEBOUNCE_MS = 1000
@@ -200,7 +200,7 @@ class LiveSync(QObject):
     def _worker(self) -> Service:
         if self._worker_service is None:
             main = self._service
-            worker = Service(main.registry, settings=main.settings)
+            worker = main.for_worker()
             worker.recover_ledger = False  # moving a bad ledger aside is the UI's decision
             self._worker_service = worker
         return self._worker_service

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from tokenbudget.core import autostart, paths
 from tokenbudget.core.catalog import ModelInfo
 from tokenbudget.core.errors import AutostartError, TokenbudgetError
-from tokenbudget.core.service import Service
+from tokenbudget.core.services import Service
 from tokenbudget.gui.counting import CountCoordinator, CountHub, OutputSetting
 from tokenbudget.gui.dialogs import RecordDialog, SettingsDialog, SettingsValues
 from tokenbudget.gui.editor import PromptEditor

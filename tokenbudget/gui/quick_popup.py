@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from tokenbudget.core.catalog import ModelInfo
-from tokenbudget.core.service import Service
+from tokenbudget.core.services import Service
 from tokenbudget.gui.counting import CountCoordinator, CountHub, OutputSetting
 from tokenbudget.gui.dialogs import RecordDialog
 from tokenbudget.gui.editor import PromptEditor

@@ -22,7 +22,7 @@ from tokenbudget.core.remote_count import (
     RemoteCounter,
     RemoteResult,
 )
-from tokenbudget.core.service import Service
+from tokenbudget.core.services import Service
 from tokenbudget.gui.counting import CountCoordinator
 from tokenbudget.gui.jobs import Jobs, Runner, SerialRunner, Task
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QSystemTrayIcon, QWidge
 
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.live_sync import SyncReport, WatchRoot
-from tokenbudget.core.service import Service
+from tokenbudget.core.services import Service
 from tokenbudget.gui.counting import CountHub
 from tokenbudget.gui.live_sync import LiveSync
 from tokenbudget.gui.main_window import MainWindow
@@ -251,7 +251,7 @@ class Shell(QObject):
     def refresh_status(self) -> None:
         """Update the tray from the plans' status and notify thresholds passed."""
         try:
-            statuses = self.service.status(self.now())
+            statuses = self.service.plans.status(self.now())
         except TokenbudgetError as exc:
             self.window.statusBar().showMessage(str(exc), 10_000)
             return
@@ -260,7 +260,7 @@ class Shell(QObject):
             self.tray.show_status(statuses, main if isinstance(main, int) else None)
         if self.service.settings.get("alerts_paused"):
             return
-        alerts = self.service.due_alerts(statuses)
+        alerts = self.service.plans.due_alerts(statuses)
         for alert in alerts:
             if self.tray is not None:
                 self.tray.notify(alert)
@@ -269,7 +269,7 @@ class Shell(QObject):
                 self.window.statusBar().showMessage(f"{title}. {body}", 30_000)
         if alerts:
             try:
-                self.service.mark_alerts_sent(alerts, self.now())
+                self.service.plans.mark_alerts_sent(alerts, self.now())
             except TokenbudgetError as exc:
                 self.window.statusBar().showMessage(str(exc), 10_000)
 

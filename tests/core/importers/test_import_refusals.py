@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from tokenbudget.core.importers import get_importer
 from tokenbudget.core.ledger import HistoryFilter
-from tokenbudget.core.service import Service
+from tokenbudget.core.services import Service
 from tokenbudget.core.tokenizers import TokenizerRegistry
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
@@ -259,7 +259,7 @@ def test_a_bad_value_is_refused_on_its_line_and_the_rest_is_imported(
     )
     root, bad_line = writer(tmp_path, bad)
     (path,) = (p for p in root.rglob("*") if p.is_file())
-    report = service.import_usage(get_importer(name), [root], now=NOW)
+    report = service.imports.run(get_importer(name), [root], now=NOW)
     assert [(p.path, p.line) for p in report.problems] == [(str(path), bad_line)]
     assert all("\n" not in p.message and len(p.message) < 200 for p in report.problems)
     # the good requests are stored: all three when the bad line only named the session or
@@ -268,13 +268,13 @@ def test_a_bad_value_is_refused_on_its_line_and_the_rest_is_imported(
     assert report.records == expected
     assert service.ledger.count() == expected
     # the state was saved with them: nothing is read again, nothing is reported again
-    again = service.import_usage(get_importer(name), [root], now=NOW)
+    again = service.imports.run(get_importer(name), [root], now=NOW)
     assert (again.records, again.files_read, again.problems) == (0, 0, ())
 
 
 def test_csv_negative_cost_does_not_lower_the_spend(service: Service, tmp_path: Path) -> None:
     root, _ = csv_log(tmp_path, {"cost": "-25"})
-    report = service.import_usage(get_importer("csv"), [root], now=NOW)
+    report = service.imports.run(get_importer("csv"), [root], now=NOW)
     assert [p.line for p in report.problems] == [3]
     assert "cost" in report.problems[0].message and "negative" in report.problems[0].message
     costs = [e.cost_micros for e in service.ledger.iter_entries(HistoryFilter())]
@@ -299,7 +299,7 @@ def test_generic_csv_refuses_huge_and_negative_counts(service: Service, tmp_path
         "input_tokens": "input",
         "output_tokens": "output",
     }
-    report = service.import_usage(CsvImporter(mapping), [path], now=NOW)
+    report = service.imports.run(CsvImporter(mapping), [path], now=NOW)
     assert [p.line for p in report.problems] == [3, 4, 5]
     assert report.records == 2
 
@@ -322,7 +322,7 @@ def test_a_json_chat_with_a_bad_message_keeps_the_others(service: Service, tmp_p
     text = text.replace('"input": 1000', '"input": 1e308', 1)  # the first message only
     path = chats / "session-2025-10-05T10-00-3b7c9e2a.json"
     path.write_text(text)
-    report = service.import_usage(get_importer("gemini-cli"), [tmp_path / "tmp"], now=NOW)
+    report = service.imports.run(get_importer("gemini-cli"), [tmp_path / "tmp"], now=NOW)
     assert [(p.path, p.message[:10]) for p in report.problems] == [(str(path), "message 1:")]
     assert stored_refs(service) == ["3b7c9e2a:5a1e-2", "3b7c9e2a:5a1e-3"]
 
@@ -361,7 +361,7 @@ def test_a_record_the_ledger_refuses_loses_neither_the_others_nor_the_state(
             records = [entry(1, 5000), entry(2, 2**63), entry(3, 7000)]
             return ImportResult(records, [], state)
 
-    report = service.import_usage(Careless(), [tmp_path], now=NOW)  # type: ignore[arg-type]
+    report = service.imports.run(Careless(), [tmp_path], now=NOW)  # type: ignore[arg-type]
     assert report.records == 2
     assert stored_refs(service) == [f"{CODEX_SESSION}:1", f"{CODEX_SESSION}:3"]
     assert [(p.line, f"{CODEX_SESSION}:2" in p.message) for p in report.problems] == [(None, True)]
@@ -412,7 +412,7 @@ def test_any_json_value_is_stored_or_refused_on_its_line(
         (project / "s.jsonl").write_text("\n".join([claude_line(1), line, claude_line(3)]) + "\n")
         service = Service(registry)
         try:
-            report = service.import_usage(get_importer("claude-code"), [root], now=NOW)
+            report = service.imports.run(get_importer("claude-code"), [root], now=NOW)
             assert report.records + len(report.problems) in (3, 2)  # synthetic/no-model rows
             assert all(p.line == 2 for p in report.problems)
             refs = stored_refs(service)
@@ -430,6 +430,6 @@ def test_a_csv_field_too_large_to_read_is_one_problem_and_reading_goes_on(
     lines = path.read_bytes().decode().split("\r\n")
     lines[2] = lines[2] + "x" * 200_000  # the note of row 2: over the csv module's field limit
     path.write_text("\r\n".join(lines), encoding="utf-8")
-    report = service.import_usage(get_importer("csv"), [root], now=NOW)
+    report = service.imports.run(get_importer("csv"), [root], now=NOW)
     assert [(p.line, p.message[:14]) for p in report.problems] == [(3, "unreadable CSV")]
     assert stored_refs(service) == ["msg_01:req_01", "msg_03:req_03"]

@@ -1,0 +1,152 @@
+"""The one door of the core: the services that the command line and the GUI call.
+
+``Service`` is made once per process (per thread for the ledger's sake) and offers one service
+per domain; each holds no state of its own beyond the shared, private parts
+(``services._parts``)::
+
+    service.counting    count and price texts; the catalogue's models
+    service.entries     record spend; history, totals, edits, export
+    service.plans       plans, their status, alerts
+    service.imports     usage from coding tools' logs
+    service.prices      the price snapshot and its updates
+    service.settings    the user's preferences
+    service.providers   API keys and what they turn on
+
+The user interfaces import only this package and frozen data types; the parts (ledger,
+catalogue, vocabularies, key store) are never handed out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from tokenbudget.core.services._parts import Parts
+from tokenbudget.core.services.counting import (
+    CountingService,
+    CountReport,
+    Counts,
+    ModelEstimate,
+    TextCounts,
+    exact_method,
+)
+from tokenbudget.core.services.entries import EntriesService
+from tokenbudget.core.services.imports import ImportReport, ImportsService
+from tokenbudget.core.services.plans import PlansService
+from tokenbudget.core.services.prices import PricesService
+from tokenbudget.core.services.providers import ProvidersService
+from tokenbudget.core.services.settings import SettingsService
+
+if TYPE_CHECKING:
+    from tokenbudget.core.catalog import Catalog
+    from tokenbudget.core.ledger import Ledger
+    from tokenbudget.core.secrets import SecretStore
+    from tokenbudget.core.settings import Settings
+    from tokenbudget.core.tokenizers import TokenizerRegistry
+
+__all__ = [
+    "CountReport",
+    "CountingService",
+    "Counts",
+    "EntriesService",
+    "ImportReport",
+    "ImportsService",
+    "ModelEstimate",
+    "PlansService",
+    "PricesService",
+    "ProvidersService",
+    "Service",
+    "SettingsService",
+    "TextCounts",
+    "exact_method",
+]
+
+
+class Service:
+    """Everything the user interfaces need, without any UI.
+
+    Args:
+        registry: Vocabularies to count with (default: the bundled ones).
+        settings: Preferences (default: the user's settings file).
+        catalog: Models and prices (default: the bundled snapshot, updates and overrides).
+        secrets: Where keys live (default: the OS keyring).
+    """
+
+    def __init__(
+        self,
+        registry: TokenizerRegistry | None = None,
+        *,
+        settings: Settings | None = None,
+        catalog: Catalog | None = None,
+        secrets: SecretStore | None = None,
+    ) -> None:
+        self._wire(Parts(registry, settings, catalog, secrets))
+
+    def _wire(self, parts: Parts) -> None:
+        self._parts = parts
+        self.counting = CountingService(self._parts)
+        self.entries = EntriesService(self._parts, self.counting)
+        self.plans = PlansService(self._parts)
+        self.imports = ImportsService(self._parts)
+        self.prices = PricesService(self._parts)
+        self.settings = SettingsService(self._parts)
+        self.providers = ProvidersService(self._parts)
+
+    @property
+    def recover_ledger(self) -> bool:
+        """Whether a ledger that is no database is moved aside (True) or refused."""
+        return self._parts.recover_ledger
+
+    @recover_ledger.setter
+    def recover_ledger(self, value: bool) -> None:
+        self._parts.recover_ledger = value
+
+    @property
+    def recover_prices(self) -> bool:
+        """Whether a broken prices.json is set aside for the bundled prices (the window)."""
+        return self._parts.recover_prices
+
+    @recover_prices.setter
+    def recover_prices(self, value: bool) -> None:
+        self._parts.recover_prices = value
+
+    @property
+    def ledger_location(self) -> str:
+        """Where the ledger file is (for messages)."""
+        return self._parts.ledger_path
+
+    def for_worker(self) -> Service:
+        """A service for another thread.
+
+        It has a ledger connection of its own (SQLite connections belong to one thread) and
+        shares the vocabularies, catalogue, settings and key store.
+        """
+        worker = Service.__new__(Service)
+        worker._wire(self._parts.sibling())
+        return worker
+
+    def close(self) -> None:
+        """Release what is open (the ledger)."""
+        self._parts.close()
+
+    def warnings(self) -> Sequence[str]:
+        """One-line warnings about the user's files seen so far (oldest first)."""
+        return tuple(self._parts.warnings)
+
+    # -- transitional: the parts, until every caller uses the services (removed in issue 10) --
+
+    @property
+    def ledger(self) -> Ledger:  # noqa: D102
+        return self._parts.ledger
+
+    @property
+    def catalog(self) -> Catalog:  # noqa: D102
+        return self._parts.catalog
+
+    @property
+    def registry(self) -> TokenizerRegistry:  # noqa: D102
+        return self._parts.registry
+
+    @property
+    def secrets(self) -> SecretStore:  # noqa: D102
+        return self._parts.secrets

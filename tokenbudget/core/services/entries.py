@@ -1,0 +1,125 @@
+"""The entries service: recording spend and reading it back (history, totals, export)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from tokenbudget.core.entries import SOURCE_ESTIMATE, Entry, NewEntry, TokenCounts
+from tokenbudget.core.money import Money, to_micros
+
+if TYPE_CHECKING:
+    from tokenbudget.core.ledger import HistoryFilter, Totals
+    from tokenbudget.core.services._parts import Parts
+    from tokenbudget.core.services.counting import CountingService
+
+
+class EntriesService:
+    """Record spend (estimates, manual entries) and read, change and export what is recorded."""
+
+    def __init__(self, parts: Parts, counting: CountingService) -> None:
+        self._parts = parts
+        self._counting = counting
+
+    def record(self, entry: NewEntry, *, cost: Money | None = None) -> Entry:
+        """Price ``entry`` from the catalogue (unless ``cost`` is given) and store it."""
+        from tokenbudget.core.recording import price
+
+        if cost is not None:
+            entry = replace(entry, cost_micros=to_micros(cost.amount), currency=cost.currency)
+        elif entry.cost_micros is None:
+            micros, currency = price(self._parts.catalog, entry.model, entry.tokens)
+            entry = replace(entry, cost_micros=micros, currency=currency)
+        return self._parts.ledger.add_entry(entry)
+
+    def record_estimate(
+        self,
+        text: str,
+        model: str,
+        *,
+        output_tokens: int,
+        now: datetime,
+        plan_id: int | None = None,
+        note: str | None = None,
+        input_tokens: int | None = None,
+    ) -> Entry:
+        """Record what sending ``text`` to ``model`` costs, as an ``estimate`` entry.
+
+        ``input_tokens``, when the caller has already counted ``text`` for ``model`` (the
+        window has), is used as is; otherwise the text is counted here.
+        """
+        from tokenbudget.core.recording import kept_prompt_text
+        from tokenbudget.core.services.counting import TextCounts
+
+        info = self._parts.catalog.get(model)
+        if input_tokens is None:
+            counts = TextCounts(text, self._parts.registry)
+            estimate = self._counting.estimate(counts, info, output_tokens=output_tokens)
+            input_tokens = estimate.tokens
+        privacy = str(self._parts.settings.get("prompt_text"))
+        return self.record(
+            NewEntry(
+                at=now,
+                provider=info.provider,
+                model=info.id,
+                tokens=TokenCounts(input_tokens=input_tokens, output_tokens=output_tokens),
+                cost_micros=None,
+                currency=None,
+                source=SOURCE_ESTIMATE,
+                note=note,
+                prompt_text=kept_prompt_text(text, privacy),
+                plan_id=plan_id,
+            )
+        )
+
+    def entry(self, entry_id: int) -> Entry:
+        """The entry with ``entry_id`` (``LedgerInputError`` if there is none)."""
+        return self._parts.ledger.entry(entry_id)
+
+    def history(
+        self,
+        flt: HistoryFilter | None = None,
+        *,
+        limit: int = 200,
+        before: tuple[int, int] | None = None,
+    ) -> list[Entry]:
+        """Entries matching ``flt``, newest first, a page at a time (keyset ``before``)."""
+        from tokenbudget.core.ledger import HistoryFilter
+
+        return self._parts.ledger.history(flt or HistoryFilter(), limit=limit, before=before)
+
+    def count(self, flt: HistoryFilter | None = None) -> int:
+        """How many entries match ``flt``."""
+        from tokenbudget.core.ledger import HistoryFilter
+
+        return self._parts.ledger.count(flt or HistoryFilter())
+
+    def totals(self, flt: HistoryFilter | None = None) -> Totals:
+        """Sums of the entries matching ``flt``."""
+        from tokenbudget.core.ledger import HistoryFilter
+
+        return self._parts.ledger.totals(flt or HistoryFilter())
+
+    def iter_entries(self, flt: HistoryFilter | None = None) -> Iterator[Entry]:
+        """Every matching entry, oldest first, streamed (for export)."""
+        from tokenbudget.core.ledger import HistoryFilter
+
+        return self._parts.ledger.iter_entries(flt or HistoryFilter())
+
+    def distinct(self, column: str) -> list[str]:
+        """Distinct values of ``provider``, ``model`` or ``source`` (for filter pickers)."""
+        return self._parts.ledger.distinct(column)
+
+    def update(self, entry: Entry) -> Entry:
+        """Replace a stored entry's fields (by id)."""
+        return self._parts.ledger.update_entry(entry)
+
+    def delete(self, entry_ids: Sequence[int]) -> list[Entry]:
+        """Delete entries; returns what was deleted (to restore on undo)."""
+        return self._parts.ledger.delete_entries(entry_ids)
+
+    def restore(self, entries: Sequence[Entry]) -> None:
+        """Put deleted entries back with their original ids (all of them, or none)."""
+        self._parts.ledger.restore_entries(entries)
