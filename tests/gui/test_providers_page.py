@@ -41,7 +41,9 @@ def test_keys_are_set_masked_replaced_and_deleted(qtbot: QtBot) -> None:
 def test_without_a_keyring_the_page_says_so_and_offers_nothing(qtbot: QtBot) -> None:
     from keyring.backends import fail
 
-    page = ProvidersPage(Service(secrets=KeyringStore(fail.Keyring())).providers, ProviderSettings())
+    page = ProvidersPage(
+        Service(secrets=KeyringStore(fail.Keyring())).providers, ProviderSettings()
+    )
     qtbot.addWidget(page)
     assert "no usable keyring" in page.keyring_note.text()
     assert "gnome-keyring" in page.keyring_note.text()

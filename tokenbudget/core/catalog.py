@@ -371,6 +371,7 @@ def default_models(models: Iterable[ModelInfo], today: date) -> list[ModelInfo]:
     """The default model set among ``models`` as of ``today`` (``Catalog.defaults``)."""
     return Catalog(models).defaults(today)
 
+
 def model_from_entry(
     model_id: str,
     entry: Mapping[str, Any],
