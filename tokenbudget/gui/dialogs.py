@@ -121,7 +121,11 @@ class SettingsValues:
 
 
 class SettingsDialog(QDialog):
-    """Display currency and exchange rates, prompt-text privacy, and the font size."""
+    """Display currency and exchange rates, prompt-text privacy, the font size, and providers.
+
+    API keys are set and deleted at once through ``providers`` (``service.providers``): they
+    live only in the keyring, never in the values this dialog returns.
+    """
 
     PRIVACY = (
         ("none", "Keep no prompt text"),
