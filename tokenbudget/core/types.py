@@ -12,10 +12,13 @@ one place. Sections below are by domain.
 from __future__ import annotations
 
 # -- models and counting ----------------------------------------------------------------------
-from tokenbudget.core.catalog import ModelInfo
+from tokenbudget.core.catalog import ModelInfo, default_models
 
 # -- entries and history ----------------------------------------------------------------------
 from tokenbudget.core.entries import SOURCE_ESTIMATE, SOURCE_MANUAL, Entry, NewEntry, TokenCounts
+
+# -- counting ---------------------------------------------------------------------------------
+from tokenbudget.core.estimate import ESTIMATORS, get_estimator
 from tokenbudget.core.ledger import HistoryFilter, Totals
 
 # -- money ------------------------------------------------------------------------------------
@@ -33,12 +36,33 @@ from tokenbudget.core.money import (
 
 # -- plans ------------------------------------------------------------------------------------
 from tokenbudget.core.plans import CapStatus, Measure, Plan, PlanKind, PlanStatus, WindowCap
+from tokenbudget.core.providers import BALANCE_IDS as BALANCE_PROVIDERS
+from tokenbudget.core.providers import COUNT_IDS as COUNT_PROVIDERS
+from tokenbudget.core.providers import KEY_NAMES as KEY_PROVIDERS
+from tokenbudget.core.providers import NAMES as PROVIDER_NAMES
+from tokenbudget.core.remote_count import RemoteConfig, RemoteResult
 from tokenbudget.core.services.counting import CountReport, ModelEstimate
 from tokenbudget.core.services.imports import ImportReport
-from tokenbudget.core.textstats import TextStats
+from tokenbudget.core.textstats import TextStats, count_words, text_stats
+from tokenbudget.core.token_split import (
+    EMPTY_MARK,
+    Span,
+    Token,
+    Tokenization,
+    marker,
+    printable,
+    split_for_display,
+    visible_runs,
+)
 
 __all__ = [
+    "BALANCE_PROVIDERS",
+    "COUNT_PROVIDERS",
     "CURRENCIES",
+    "EMPTY_MARK",
+    "ESTIMATORS",
+    "KEY_PROVIDERS",
+    "PROVIDER_NAMES",
     "SOURCE_ESTIMATE",
     "SOURCE_MANUAL",
     "SYMBOLS",
@@ -57,12 +81,25 @@ __all__ = [
     "Plan",
     "PlanKind",
     "PlanStatus",
+    "RemoteConfig",
+    "RemoteResult",
+    "Span",
     "TextStats",
+    "Token",
     "TokenCounts",
+    "Tokenization",
     "Totals",
     "WindowCap",
     "check_currency",
+    "count_words",
+    "default_models",
     "from_micros",
+    "get_estimator",
+    "marker",
     "parse_decimal",
+    "printable",
+    "split_for_display",
+    "text_stats",
     "to_micros",
+    "visible_runs",
 ]
