@@ -16,7 +16,6 @@ import sys
 import textwrap
 import threading
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -25,7 +24,6 @@ import pytest
 from tokenbudget.core.ledger import MIGRATIONS, SCHEMA_VERSION, HistoryFilter, Ledger
 from tokenbudget.core.live_sync import WatchRoot, sync_all
 from tokenbudget.core.services import Service
-from tokenbudget.core.tokenizers import TokenizerRegistry
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -130,18 +128,6 @@ def claude_row(n: int) -> str:
             },
         }
     )
-
-
-@pytest.fixture(scope="module")
-def registry() -> TokenizerRegistry:
-    return TokenizerRegistry.bundled()
-
-
-@pytest.fixture
-def service(registry: TokenizerRegistry) -> Iterator[Service]:
-    svc = Service(registry)
-    yield svc
-    svc.close()
 
 
 #: The command line, started ahead and held at the start line (its imports done).
