@@ -32,6 +32,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from seeding import add_timed
+
 #: provider, model, source, currency, weight
 MIX = [
     ("anthropic", "claude-sonnet-4-6", "claude-code", "USD", 30),
@@ -113,16 +115,7 @@ def seed(ledger, count: int, now: datetime) -> float:  # type: ignore[no-untyped
                 plan_id=plan.id if provider == "anthropic" and rng.random() < 0.5 else None,
             )
 
-    start = time.perf_counter()
-    batch: list = []  # type: ignore[type-arg]
-    for entry in rows():
-        batch.append(entry)
-        if len(batch) == 50_000:
-            ledger.add_entries(batch, want_ids=False)
-            batch = []
-    if batch:
-        ledger.add_entries(batch, want_ids=False)
-    return time.perf_counter() - start
+    return add_timed(ledger, rows())
 
 
 def timed(fn: Callable[[], Any], repeat: int = 5) -> tuple[float, float, Any]:

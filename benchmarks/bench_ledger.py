@@ -20,6 +20,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from seeding import add_timed
+
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 MODELS = [
     ("anthropic", "claude-sonnet-4-6"),
@@ -63,16 +65,7 @@ def seed(ledger, count: int) -> float:  # type: ignore[no-untyped-def]
                 note="refactor the parser" if i % 997 == 0 else None,
             )
 
-    start = time.perf_counter()
-    batch: list = []  # type: ignore[type-arg]
-    for entry in rows():
-        batch.append(entry)
-        if len(batch) == 50_000:
-            ledger.add_entries(batch, want_ids=False)
-            batch = []
-    if batch:
-        ledger.add_entries(batch, want_ids=False)
-    return time.perf_counter() - start
+    return add_timed(ledger, rows())
 
 
 def add_plans(ledger) -> None:  # type: ignore[no-untyped-def]
