@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ledger_support import v3_ledger
 
 from tokenbudget.core.entries import NewEntry, TokenCounts
 from tokenbudget.core.ledger import (
@@ -70,21 +71,6 @@ def one_line(exc: BaseException) -> str:
     return message
 
 
-def v3_ledger(path: Path, count: int) -> None:
-    """A schema-3 ledger in WAL mode with ``count`` entries (as tokenbudget 3 wrote it)."""
-    db = sqlite3.connect(path)
-    db.execute("PRAGMA journal_mode = WAL")
-    db.executescript(";".join(MIGRATIONS[:3]) + ";PRAGMA user_version = 3;")
-    db.executemany(
-        "INSERT INTO entries (at_us, provider, model, input_tokens, output_tokens, "
-        "cost_micros, currency, source, source_ref) VALUES (?, 'openai', 'm', 1, 2, 3, 'USD', "
-        "'codex', ?)",
-        [(1_800_000_000_000_000 + i, f"v3-{i}") for i in range(count)],
-    )
-    db.commit()
-    db.close()
-
-
 # -- a migration that another opener applied first ---------------------------------------
 
 
@@ -110,7 +96,7 @@ def test_an_opener_that_waited_for_another_ones_migration_finds_it_done(
     """Both read the old version; the one that waited for the lock must not re-run the steps."""
     path = tmp_path / "ledger.sqlite3"
     if start:
-        v3_ledger(path, 50)
+        v3_ledger(path, 50, wal=True)
     holder = sqlite3.connect(path, isolation_level=None)  # made before the trace: not seen
     holder.execute("PRAGMA journal_mode = WAL")
     holder.execute("BEGIN IMMEDIATE")  # the other opener, in the middle of its migration
@@ -189,7 +175,7 @@ def test_upgrading_on_a_full_disk_leaves_the_old_ledger_as_it_was(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "ledger.sqlite3"
-    v3_ledger(path, 2000)
+    v3_ledger(path, 2000, wal=True)
     before = path.read_bytes()
     limit_pages(monkeypatch, 0)
     with pytest.raises(LedgerDiskError) as caught:
