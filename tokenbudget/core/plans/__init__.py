@@ -11,7 +11,8 @@ Three kinds of plan:
 * ``prepaid``: a ``balance`` topped up at ``start`` that spend draws down, with a low-balance
   warning.
 
-Decisions worth knowing (each is tested in ``tests/core/test_plans.py``):
+Decisions worth knowing (each is tested in ``tests/core/test_plans.py`` and
+``tests/core/test_plan_periods.py``):
 
 * **Period boundaries.** A month starts at the first instant of the reset day in the plan's
   zone. When local midnight is ambiguous (clocks turned back across it) the earlier instant
