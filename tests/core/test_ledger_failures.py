@@ -312,17 +312,23 @@ def _unprivileged_python() -> list[str] | None:
     return None
 
 
+def _as_nobody(args: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
+    """Run ``args`` from ``/`` as user ``nobody`` when we are root, else as ourselves."""
+    return subprocess.run(
+        args,
+        check=False,
+        user=65534 if os.getuid() == 0 else None,
+        env={"PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1", "HOME": "/"},
+        cwd="/",
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
 def _runs_as_nobody(python: str) -> bool:
     try:
-        probe = subprocess.run(
-            [python, "-c", "import tokenbudget.core.ledger"],
-            check=False,
-            user=65534 if os.getuid() == 0 else None,
-            env={"PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"},
-            cwd="/",
-            capture_output=True,
-            timeout=60,
-        )
+        probe = _as_nobody([python, "-c", "import tokenbudget.core.ledger"], timeout=60)
     except (OSError, subprocess.SubprocessError):
         return False
     return probe.returncode == 0
@@ -335,16 +341,7 @@ def unprivileged() -> Callable[[Path], dict[str, Any]]:
         pytest.skip("no Python that an unprivileged user can run")
 
     def run(path: Path) -> dict[str, Any]:
-        done = subprocess.run(
-            [*python, "-c", CHECK, str(path)],
-            check=False,
-            user=65534 if os.getuid() == 0 else None,
-            env={"PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1", "HOME": "/"},
-            cwd="/",
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        done = _as_nobody([*python, "-c", CHECK, str(path)], timeout=120)
         assert done.returncode == 0, done.stderr
         result: dict[str, Any] = json.loads(done.stdout)
         return result
