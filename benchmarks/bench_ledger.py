@@ -11,16 +11,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import resource
 import statistics
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from seeding import add_timed
+from seeding import add_timed, report_seeded, use_home
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 MODELS = [
@@ -194,9 +192,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="reuse/keep the seeded database in this folder")
     args = parser.parse_args()
 
-    work = args.keep or Path(tempfile.mkdtemp(prefix="tb-bench-"))
-    work.mkdir(parents=True, exist_ok=True)
-    os.environ["TOKENBUDGET_HOME"] = str(work / "home")
+    work = use_home(args.keep, "tb-bench-")
     from tokenbudget.core import paths
     from tokenbudget.core.ledger import HistoryFilter, Ledger
     from tokenbudget.core.services import Service
@@ -207,9 +203,7 @@ def main() -> None:
     if fresh:
         seconds = seed(ledger, args.entries)
         add_plans(ledger)
-        print(
-            f"seeded {args.entries:,} entries in {seconds:.1f} s ({db_path.stat().st_size / 1e6:.0f} MB)"
-        )
+        report_seeded(args.entries, seconds, db_path)
     print(f"ledger: {ledger.count():,} entries, {len(ledger.plans())} plans")
 
     service = Service()
