@@ -11,12 +11,22 @@ one place. Sections below are by domain.
 
 from __future__ import annotations
 
+# -- records: history, plans' cards and dialogs, balances, alerts, live sync -----------------
+from tokenbudget.core.alerts import OK as ALERT_OK
+from tokenbudget.core.alerts import Alert, main_status
+from tokenbudget.core.alerts import state as alert_state
+from tokenbudget.core.balances import BalanceResult
+
 # -- models and counting ----------------------------------------------------------------------
 from tokenbudget.core.catalog import ModelInfo
+from tokenbudget.core.charts_data import Spend, SpendSeries, spend_in
 
 # -- entries and history ----------------------------------------------------------------------
 from tokenbudget.core.entries import SOURCE_ESTIMATE, SOURCE_MANUAL, Entry, NewEntry, TokenCounts
-from tokenbudget.core.ledger import HistoryFilter, Totals
+from tokenbudget.core.history_jobs import ChartData, Choices, Snapshot
+from tokenbudget.core.history_query import PageCache, Period, RowMap, period_bounds
+from tokenbudget.core.ledger import HistoryFilter, Totals, to_us
+from tokenbudget.core.live_sync import SyncReport, WatchRoot, root_of
 
 # -- money ------------------------------------------------------------------------------------
 from tokenbudget.core.money import (
@@ -30,39 +40,77 @@ from tokenbudget.core.money import (
     parse_decimal,
     to_micros,
 )
+from tokenbudget.core.plan_cards import CapBar, Countdown, Level, PlanCard
+from tokenbudget.core.plan_input import (
+    KIND_FIELDS,
+    WINDOW_FIELDS,
+    parse_plan,
+    plan_fields,
+    time_zones,
+)
 
 # -- plans ------------------------------------------------------------------------------------
 from tokenbudget.core.plans import CapStatus, Measure, Plan, PlanKind, PlanStatus, WindowCap
+from tokenbudget.core.providers import NAMES as PROVIDER_NAMES
 from tokenbudget.core.services.counting import CountReport, ModelEstimate
 from tokenbudget.core.services.imports import ImportReport
 from tokenbudget.core.textstats import TextStats
 
 __all__ = [
+    "ALERT_OK",
     "CURRENCIES",
+    "KIND_FIELDS",
+    "PROVIDER_NAMES",
     "SOURCE_ESTIMATE",
     "SOURCE_MANUAL",
     "SYMBOLS",
+    "WINDOW_FIELDS",
+    "Alert",
+    "BalanceResult",
+    "CapBar",
     "CapStatus",
+    "ChartData",
+    "Choices",
     "CountReport",
+    "Countdown",
     "Entry",
     "ExchangeRate",
     "ExchangeRates",
     "HistoryFilter",
     "ImportReport",
+    "Level",
     "Measure",
     "ModelEstimate",
     "ModelInfo",
     "Money",
     "NewEntry",
+    "PageCache",
+    "Period",
     "Plan",
+    "PlanCard",
     "PlanKind",
     "PlanStatus",
+    "RowMap",
+    "Snapshot",
+    "Spend",
+    "SpendSeries",
+    "SyncReport",
     "TextStats",
     "TokenCounts",
     "Totals",
+    "WatchRoot",
     "WindowCap",
+    "alert_state",
     "check_currency",
     "from_micros",
+    "main_status",
     "parse_decimal",
+    "parse_plan",
+    "period_bounds",
+    "plan_fields",
+    "root_of",
+    "spend_in",
+    "time_zones",
     "to_micros",
+    "to_us",
 ]
