@@ -16,8 +16,7 @@ problems and failures as short messages; neither ever raises.
 from __future__ import annotations
 
 import os
-import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -30,6 +29,10 @@ from tokenbudget.core.importers.base import Problem
 if TYPE_CHECKING:
     from tokenbudget.core.importers.base import Importer
     from tokenbudget.core.services import Service
+    from tokenbudget.core.services.imports import ImportReport
+
+#: Runs one importer over some paths (``ImportsService.run`` with a clock).
+RunImport = Callable[["Importer", Sequence[Path]], "ImportReport"]
 
 #: Files changed within this time are watched one by one (appends to a file inside a watched
 #: folder are not reported for the folder); older ones are caught by the polling fallback.
@@ -163,13 +166,20 @@ def sync_paths(
     an importer that fails (whatever the reason) is one line in ``errors``, and the importers
     after it still run.
     """
+    return sync_with(
+        lambda importer, targets: service.imports.run(importer, targets, now=now), changed, roots
+    )
+
+
+def sync_with(run: RunImport, changed: Iterable[Path], roots: Sequence[WatchRoot]) -> SyncReport:
+    """``sync_paths`` with the import given as ``run`` (what ``ImportsService.sync`` uses)."""
     records = 0
     problems: list[Problem] = []
     errors: list[str] = []
     for name, targets in plan_imports(changed, roots).items():
         try:
-            report = service.imports.run(get_importer(name), targets, now=now)
-        except (TokenbudgetError, OSError, sqlite3.Error) as exc:
+            report = run(get_importer(name), targets)
+        except (TokenbudgetError, OSError) as exc:  # the ledger's errors are LedgerErrors
             errors.append(f"{name}: {_one_line(str(exc))}")
             continue
         except Exception as exc:  # one importer's bug must not stop the others

@@ -21,6 +21,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+# Where the app's own files are: the GUI needs them before a Service exists (its icons, the
+# single-instance socket's name).
+from tokenbudget.core.paths import data_dir, icons_dir
 from tokenbudget.core.services._parts import Parts
 from tokenbudget.core.services.counting import (
     CountingService,
@@ -58,7 +61,9 @@ __all__ = [
     "Service",
     "SettingsService",
     "TextCounts",
+    "data_dir",
     "exact_method",
+    "icons_dir",
 ]
 
 

@@ -11,6 +11,9 @@ from tokenbudget.core.entries import SOURCE_ESTIMATE, Entry, NewEntry, TokenCoun
 from tokenbudget.core.money import Money, to_micros
 
 if TYPE_CHECKING:
+    from tokenbudget.core.catalog import ModelInfo
+    from tokenbudget.core.history_jobs import HistoryJobs
+    from tokenbudget.core.history_query import RowMap
     from tokenbudget.core.ledger import HistoryFilter, Totals
     from tokenbudget.core.services._parts import Parts
     from tokenbudget.core.services.counting import CountingService
@@ -123,3 +126,43 @@ class EntriesService:
     def restore(self, entries: Sequence[Entry]) -> None:
         """Put deleted entries back with their original ids (all of them, or none)."""
         self._parts.ledger.restore_entries(entries)
+
+    # -- the history view ----------------------------------------------------------------
+
+    def jobs(self) -> HistoryJobs:
+        """The history's background reads and export, for worker threads.
+
+        The ledger is opened here first (on the calling thread), so a ledger that cannot be
+        opened is reported now; each job then opens its own connection.
+
+        Raises:
+            TokenbudgetError: when the ledger cannot be opened.
+        """
+        from tokenbudget.core.history_jobs import HistoryJobs
+
+        return HistoryJobs(self._parts.ledger.path)
+
+    def page(self, row_map: RowMap, start: int, count: int) -> list[Entry | None]:
+        """Rows ``start`` to ``start + count`` of ``row_map`` (None: an entry gone since)."""
+        return row_map.fetch(self._parts.ledger, start, count)
+
+    # -- pricing an edited entry ---------------------------------------------------------
+
+    def model_ids(self) -> list[str]:
+        """Every catalogue model's id, sorted (the models an entry may name)."""
+        return sorted(m.id for m in self._parts.catalog.all())
+
+    def find_model(self, name: str) -> ModelInfo | None:
+        """The catalogue model a recorded model name stands for, or None."""
+        from tokenbudget.core.recording import find_model
+
+        return find_model(self._parts.catalog, name)
+
+    def price(self, model: str, tokens: TokenCounts) -> tuple[int | None, str | None]:
+        """What ``tokens`` of ``model`` cost by the catalogue: micro-units and currency.
+
+        ``(None, None)`` when the model is unknown or has no price.
+        """
+        from tokenbudget.core.recording import price
+
+        return price(self._parts.catalog, model, tokens)
