@@ -2,8 +2,8 @@
 
 Each opens its own connection to the ledger (SQLite connections belong to one thread) and
 returns plain data; the view runs them on a worker thread and shows what they return. None
-of them touches Qt. The user interfaces get them bound to the ledger as a ``HistoryJobs``
-(``service.entries.jobs()``), so they never handle the ledger's path themselves.
+of them touches Qt. The user interfaces get them bound to the ledger as a
+``services.HistoryJobs`` (``service.entries.jobs()``), so they never handle the ledger's path.
 """
 
 from __future__ import annotations
@@ -108,38 +108,3 @@ def export_csv_file(
         part.unlink(missing_ok=True)
         raise
     return count
-
-
-@dataclass(frozen=True)
-class HistoryJobs:
-    """The history's background reads and its export, for any thread.
-
-    Immutable: it holds only where the ledger is, and each call opens (and closes) a
-    connection of its own on the thread that makes it. Made by ``EntriesService.jobs``.
-    """
-
-    ledger_file: Path
-
-    def snapshot(self, flt: HistoryFilter) -> Snapshot:
-        """``flt``'s row map, totals and the pickers' choices (see ``load_snapshot``)."""
-        return load_snapshot(self.ledger_file, flt)
-
-    def charts(
-        self,
-        flt: HistoryFilter,
-        *,
-        today: date,
-        tz: tzinfo | None,
-        rates: ExchangeRates,
-        currency: str,
-    ) -> ChartData:
-        """The charts' series (see ``load_charts``)."""
-        return load_charts(
-            self.ledger_file, flt, today=today, tz=tz, rates=rates, currency=currency
-        )
-
-    def export_csv(
-        self, flt: HistoryFilter, target: Path, progress: Callable[[int], None] | None = None
-    ) -> int:
-        """Write ``flt``'s entries to ``target`` as CSV (see ``export_csv_file``)."""
-        return export_csv_file(self.ledger_file, flt, target, progress)

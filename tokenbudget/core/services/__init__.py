@@ -33,7 +33,7 @@ from tokenbudget.core.services.counting import (
     TextCounts,
     exact_method,
 )
-from tokenbudget.core.services.entries import EntriesService
+from tokenbudget.core.services.entries import EntriesService, HistoryJobs
 from tokenbudget.core.services.imports import ImportReport, ImportsService
 from tokenbudget.core.services.plans import PlansService
 from tokenbudget.core.services.prices import PricesService
@@ -52,6 +52,7 @@ __all__ = [
     "CountingService",
     "Counts",
     "EntriesService",
+    "HistoryJobs",
     "ImportReport",
     "ImportsService",
     "ModelEstimate",
