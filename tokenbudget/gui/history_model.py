@@ -117,9 +117,7 @@ class HistoryModel(QAbstractTableModel):
 
     load_failed = Signal(str)
 
-    def __init__(
-        self, pages: PageReader, parent: Any = None, *, page_size: int = 64
-    ) -> None:
+    def __init__(self, pages: PageReader, parent: Any = None, *, page_size: int = 64) -> None:
         super().__init__(parent)
         self._pages = pages
         self._row_map: RowMap | None = None
