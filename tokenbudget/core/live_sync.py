@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Protocol
 
 from tokenbudget.core.errors import TokenbudgetError, UserInputError
 from tokenbudget.core.importers import IMPORTERS, get_importer
@@ -28,11 +28,36 @@ from tokenbudget.core.importers.base import Problem
 
 if TYPE_CHECKING:
     from tokenbudget.core.importers.base import Importer
-    from tokenbudget.core.services import Service
-    from tokenbudget.core.services.imports import ImportReport
+
+
+class ImportDone(Protocol):
+    """What one import reports (``services.ImportReport``)."""
+
+    @property
+    def records(self) -> int:
+        """Entries written."""
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        """Malformed lines and unreadable files."""
+
+
+class _Imports(Protocol):
+    def run(self, importer: Importer, roots: Sequence[Path] = (), *, now: datetime) -> ImportDone:
+        """Import new usage from ``roots`` with ``importer``."""
+
+
+class Importing(Protocol):
+    """What ``sync_paths`` needs of a ``Service`` (its imports; this module is below services)."""
+
+    @property
+    def imports(self) -> _Imports:
+        """The imports service."""
+
 
 #: Runs one importer over some paths (``ImportsService.run`` with a clock).
-RunImport = Callable[["Importer", Sequence[Path]], "ImportReport"]
+RunImport = Callable[["Importer", Sequence[Path]], ImportDone]
+
 
 #: Files changed within this time are watched one by one (appends to a file inside a watched
 #: folder are not reported for the folder); older ones are caught by the polling fallback.
@@ -157,7 +182,7 @@ def plan_imports(changed: Iterable[Path], roots: Sequence[WatchRoot]) -> dict[st
 
 
 def sync_paths(
-    service: Service, changed: Iterable[Path], roots: Sequence[WatchRoot], *, now: datetime
+    service: Importing, changed: Iterable[Path], roots: Sequence[WatchRoot], *, now: datetime
 ) -> SyncReport:
     """Import what is new in ``changed`` files and folders, one transaction per importer.
 
@@ -195,6 +220,6 @@ def _one_line(text: str, limit: int = 200) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def sync_all(service: Service, roots: Sequence[WatchRoot], *, now: datetime) -> SyncReport:
+def sync_all(service: Importing, roots: Sequence[WatchRoot], *, now: datetime) -> SyncReport:
     """Import what is new anywhere under ``roots`` (the start-up catch-up and the poll)."""
     return sync_paths(service, [root.path for root in roots], roots, now=now)
