@@ -102,7 +102,7 @@ def view(qtbot: QtBot, service: Service) -> HistoryView:
 
 
 def stored(service: Service) -> list[Entry]:
-    return list(service._parts.ledger.iter_entries())
+    return list(service.entries.iter_entries())
 
 
 def shown_ids(view: HistoryView) -> list[int]:
@@ -186,7 +186,7 @@ def test_provider_model_source_and_plan_filters(view: HistoryView, service: Serv
     choose(view.source, "estimate")
     assert shown_ids(view) == expected(service, lambda e: e.source == "estimate")
     choose(view.source, None)
-    plan = service._parts.ledger.plans()[0]
+    plan = service.plans.all()[0]
     choose(view.plan, plan.id)
     # Assigned entries, and unassigned ones of the plan's providers.
     assert shown_ids(view) == expected(
@@ -279,7 +279,7 @@ def test_delete_then_undo_and_redo_with_the_keys_and_the_button(
     view.changed.connect(lambda: changed.append(1))
     qtbot.keyClick(view.table, Qt.Key.Key_Delete)
     assert view.model.rowCount() == 117
-    assert service._parts.ledger.count() == 117
+    assert service.entries.count() == 117
     assert not {e.id for e in doomed} & set(shown_ids(view))
     assert "Deleted 3 entries" in view.message.text()
     assert view.undo_button.isEnabled()
@@ -293,7 +293,7 @@ def test_delete_then_undo_and_redo_with_the_keys_and_the_button(
         Qt.Key.Key_Z,
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
-    assert service._parts.ledger.count() == 117
+    assert service.entries.count() == 117
     qtbot.mouseClick(view.undo_button, Qt.MouseButton.LeftButton)
     assert stored(service) == before
     assert len(changed) == 4  # the delete, two undos and the redo each told the app
@@ -304,17 +304,17 @@ def test_edit_shows_at_once_and_undoes(view: HistoryView, service: Service) -> N
     original = view.selected_entries()[0]
     edited = replace(original, note="moved", cost_micros=2_500_000, currency="USD")
     view.save_edit(original, edited)
-    assert service._parts.ledger.entry(original.id) == edited
+    assert service.entries.entry(original.id) == edited
     assert view.model.index(0, Column.NOTE).data() == "moved"
     assert view.model.index(0, Column.COST).data() == format_money(
         QLocale(), Money(Decimal("2.5"), "USD")
     )
     assert view.table.selectionModel().isRowSelected(0)  # the selection stays
     view.undo_action.trigger()
-    assert service._parts.ledger.entry(original.id) == original
+    assert service.entries.entry(original.id) == original
     assert view.model.index(0, Column.NOTE).data() == (original.note or original.prompt_text or "")
     view.redo_action.trigger()
-    assert service._parts.ledger.entry(original.id) == edited
+    assert service.entries.entry(original.id) == edited
 
 
 def test_edit_through_the_dialog(
@@ -329,7 +329,7 @@ def test_edit_through_the_dialog(
     select_rows(view, 2, 2)
     original = view.selected_entries()[0]
     view.edit_action.trigger()
-    saved = service._parts.ledger.entry(original.id)
+    saved = service.entries.entry(original.id)
     assert saved.note == "会议纪要，已修改"
     assert saved.tokens.output_tokens == 777
     assert saved.at == original.at  # untouched time keeps its microseconds
@@ -402,7 +402,7 @@ def test_an_undo_the_ledger_refuses_says_why(view: HistoryView, service: Service
     assert "Could not undo" in view.message.text()
     assert "cannot be put back" in view.message.text()
     assert view.undo_stack.count() == 0
-    assert service._parts.ledger.entry(last).note == "took its id"
+    assert service.entries.entry(last).note == "took its id"
     assert view.model.rowCount() == 120
 
 
@@ -412,7 +412,7 @@ def test_deleting_too_many_at_once_is_refused(
     monkeypatch.setattr(history_edits, "MAX_DELETE", 2)
     select_rows(view, 0, 2)
     view.delete_action.trigger()
-    assert service._parts.ledger.count() == 120
+    assert service.entries.count() == 120
     assert "at most 2 entries" in view.message.text()
 
 
@@ -633,9 +633,9 @@ def test_export_takes_the_rows_shown_not_a_search_still_being_typed(
 def test_a_plan_removed_while_chosen_shows_every_plan_again(
     view: HistoryView, service: Service
 ) -> None:
-    plan = service._parts.ledger.plans()[0]
+    plan = service.plans.all()[0]
     choose(view.plan, plan.id)
-    service._parts.ledger.remove_plan(plan.id)
+    service.plans.remove(plan.id)
     view.refresh()
     assert view.plan.currentData() is None
     assert view.model.rowCount() == 120
