@@ -11,15 +11,25 @@ one place. Sections below are by domain.
 
 from __future__ import annotations
 
+# -- records: history, plans' cards and dialogs, balances, alerts, live sync -----------------
+from tokenbudget.core.alerts import OK as ALERT_OK
+from tokenbudget.core.alerts import Alert, main_status
+from tokenbudget.core.alerts import state as alert_state
+from tokenbudget.core.balances import BalanceResult
+
 # -- models and counting ----------------------------------------------------------------------
 from tokenbudget.core.catalog import ModelInfo, default_models
+from tokenbudget.core.charts_data import Spend, SpendSeries, spend_in
 
 # -- entries and history ----------------------------------------------------------------------
 from tokenbudget.core.entries import SOURCE_ESTIMATE, SOURCE_MANUAL, Entry, NewEntry, TokenCounts
 
 # -- counting ---------------------------------------------------------------------------------
 from tokenbudget.core.estimate import ESTIMATORS, get_estimator
-from tokenbudget.core.ledger import HistoryFilter, Totals
+from tokenbudget.core.history_jobs import ChartData, Choices, Snapshot
+from tokenbudget.core.history_query import PageCache, Period, RowMap, period_bounds
+from tokenbudget.core.ledger import HistoryFilter, Totals, to_us
+from tokenbudget.core.live_sync import SyncReport, WatchRoot, root_of
 
 # -- money ------------------------------------------------------------------------------------
 from tokenbudget.core.money import (
@@ -32,6 +42,14 @@ from tokenbudget.core.money import (
     from_micros,
     parse_decimal,
     to_micros,
+)
+from tokenbudget.core.plan_cards import CapBar, Countdown, Level, PlanCard
+from tokenbudget.core.plan_input import (
+    KIND_FIELDS,
+    WINDOW_FIELDS,
+    parse_plan,
+    plan_fields,
+    time_zones,
 )
 
 # -- plans ------------------------------------------------------------------------------------
@@ -56,50 +74,78 @@ from tokenbudget.core.token_split import (
 )
 
 __all__ = [
+    "ALERT_OK",
     "BALANCE_PROVIDERS",
     "COUNT_PROVIDERS",
     "CURRENCIES",
     "EMPTY_MARK",
     "ESTIMATORS",
     "KEY_PROVIDERS",
+    "KIND_FIELDS",
     "PROVIDER_NAMES",
     "SOURCE_ESTIMATE",
     "SOURCE_MANUAL",
     "SYMBOLS",
+    "WINDOW_FIELDS",
+    "Alert",
+    "BalanceResult",
+    "CapBar",
     "CapStatus",
+    "ChartData",
+    "Choices",
     "CountReport",
+    "Countdown",
     "Entry",
     "ExchangeRate",
     "ExchangeRates",
     "HistoryFilter",
     "ImportReport",
+    "Level",
     "Measure",
     "ModelEstimate",
     "ModelInfo",
     "Money",
     "NewEntry",
+    "PageCache",
+    "Period",
     "Plan",
+    "PlanCard",
     "PlanKind",
     "PlanStatus",
     "RemoteConfig",
     "RemoteResult",
+    "RowMap",
+    "Snapshot",
     "Span",
+    "Spend",
+    "SpendSeries",
+    "SyncReport",
     "TextStats",
     "Token",
     "TokenCounts",
     "Tokenization",
     "Totals",
+    "WatchRoot",
     "WindowCap",
+    "alert_state",
     "check_currency",
     "count_words",
     "default_models",
     "from_micros",
     "get_estimator",
+    "main_status",
     "marker",
     "parse_decimal",
+    "parse_plan",
+    "period_bounds",
+    "plan_fields",
     "printable",
+    "root_of",
+    "spend_in",
     "split_for_display",
     "text_stats",
+    "time_zones",
     "to_micros",
+    "to_us",
     "visible_runs",
 ]

@@ -21,6 +21,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+# Where the app's own files are: the GUI needs them before a Service exists (its icons, the
+# single-instance socket's name).
+from tokenbudget.core.paths import data_dir, icons_dir
 from tokenbudget.core.services._parts import Parts
 from tokenbudget.core.services.counting import (
     CountingService,
@@ -30,7 +33,7 @@ from tokenbudget.core.services.counting import (
     TextCounts,
     exact_method,
 )
-from tokenbudget.core.services.entries import EntriesService
+from tokenbudget.core.services.entries import EntriesService, HistoryJobs
 from tokenbudget.core.services.imports import ImportReport, ImportsService
 from tokenbudget.core.services.plans import PlansService
 from tokenbudget.core.services.prices import PricesService
@@ -49,6 +52,7 @@ __all__ = [
     "CountingService",
     "Counts",
     "EntriesService",
+    "HistoryJobs",
     "ImportReport",
     "ImportsService",
     "ModelEstimate",
@@ -58,7 +62,9 @@ __all__ = [
     "Service",
     "SettingsService",
     "TextCounts",
+    "data_dir",
     "exact_method",
+    "icons_dir",
 ]
 
 
