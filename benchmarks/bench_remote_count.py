@@ -50,7 +50,7 @@ def main() -> None:
         service.settings.set("remote_count", {"anthropic": True})
         service.settings.set("base_urls", {"anthropic": server.url})
         win = MainWindow(service, delay_ms=150)
-        win.set_shown_models([service.catalog.get(MODEL)], save=False)
+        win.set_shown_models([service.counting.model(MODEL)], save=False)
         win.show()
         pause: list[float] = []
         win.coordinator._timer.timeout.connect(lambda: pause.append(time.perf_counter()))

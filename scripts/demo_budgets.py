@@ -76,7 +76,6 @@ def seed(service: Service, now: datetime) -> None:
     rng = random.Random(7)
     zone = system_time_zone()
     start_day = (now - timedelta(days=DAYS)).astimezone().day
-    ledger = service.ledger
     for plan in (
         Plan(
             "OpenAI API",
@@ -130,7 +129,7 @@ def seed(service: Service, now: datetime) -> None:
     # DeepSeek: ¥60 of a ¥200 top-up (30 %).
     for at, cost in _spread(rng, 60 * UNIT, begin, now - timedelta(hours=2), 70):
         entries.append(_entry(at, "deepseek-v4-flash", cost // 2, cost))
-    ledger.add_entries(entries, want_ids=False)
+    service.entries.record_many(entries)
 
 
 def main() -> int:
@@ -144,7 +143,7 @@ def main() -> int:
     app = QApplication(sys.argv[:1])
     app.setApplicationName("tokenbudget")
     service = Service()
-    if service.ledger.plans():
+    if service.plans.all():
         print(f"{os.environ['TOKENBUDGET_HOME']} already has plans; use an empty directory")
         return 2
     if not args.empty:
@@ -156,7 +155,7 @@ def main() -> int:
     view.show()
     if args.edit:
         view.refresh()
-        view.edit_plan(service.ledger.find_plan(args.edit).id)
+        view.edit_plan(service.plans.find(args.edit).id)
     elif args.add:
         dialog = view.add_plan()
         dialog.kind_box.setCurrentIndex(dialog.kind_box.findData(args.add))

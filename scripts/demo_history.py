@@ -60,12 +60,10 @@ def seed(now: datetime) -> None:
     from tokenbudget.core.entries import NewEntry, TokenCounts
     from tokenbudget.core.money import ExchangeRate
     from tokenbudget.core.plan_input import parse_plan
-    from tokenbudget.core.recording import price
     from tokenbudget.core.services import Service
 
     service = Service()
-    ledger = service.ledger
-    if ledger.count():
+    if service.entries.count():
         return
     claude = service.plans.add(
         parse_plan(
@@ -126,7 +124,7 @@ def seed(now: datetime) -> None:
                     0,
                     rng.randrange(100, 3_000),
                 )
-                micros, currency = price(service.catalog, model, tokens)
+                micros, currency = service.entries.price(model, tokens)
                 note = rng.choice(NOTES) if rng.random() < 0.12 else None
                 prompt = rng.choice(PROMPTS) if source == "estimate" else None
                 entries.append(
@@ -147,7 +145,7 @@ def seed(now: datetime) -> None:
                     )
                 )
         day += timedelta(days=1)
-    ledger.add_entries(entries, want_ids=False)
+    service.entries.record_many(entries)
     service.close()
 
 

@@ -36,7 +36,7 @@ def main() -> int:
     start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     days = max((now - start).days, 1)
     for day in range(days):  # 85 % of the budget, spread over the month so far
-        service.ledger.add_entry(
+        service.entries.record(
             NewEntry(
                 at=start + timedelta(days=day, hours=10),
                 provider="anthropic",

@@ -14,7 +14,7 @@ NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 
 def spend(service: Service, dollars: str, at: datetime, tokens: int = 1000) -> None:
     micros = int(dollars.replace(".", "")) * 10_000  # "8.50" -> 8_500_000
-    service.ledger.add_entry(
+    service.entries.record(
         NewEntry(
             at=at,
             provider="openai",

@@ -201,7 +201,7 @@ def test_live_sync_and_a_cli_import_of_the_same_logs_count_each_row_once(
     for run in runs:
         assert run.returncode == 0, run.stderr
     assert errors == []
-    each_row_once(service.ledger)
+    each_row_once(service._parts.ledger)
 
 
 def each_row_once(ledger: Ledger) -> None:

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from tokenbudget.core.importers import IMPORTERS
-from tokenbudget.core.ledger import HistoryFilter
 from tokenbudget.core.live_sync import (
     WatchRoot,
     plan_imports,
@@ -49,7 +48,7 @@ def claude_root(tmp_path: Path) -> WatchRoot:
 
 def refs(service: Service) -> list[str]:
     """The references of every entry in the ledger, sorted (duplicates stay)."""
-    return sorted(e.source_ref or "" for e in service.ledger.iter_entries(HistoryFilter()))
+    return sorted(e.source_ref or "" for e in service.entries.iter_entries())
 
 
 def test_watch_roots_are_the_importers_existing_default_folders(tmp_path: Path) -> None:
@@ -138,7 +137,7 @@ def test_appended_lines_are_imported_once_and_a_partial_line_waits(
         fh.write(claude_row(4)[40:] + "\n")
     assert sync_paths(service, [log.parent], [claude_root], now=NOW).records == 1
     assert refs(service) == ["msg_1:req_1", "msg_2:req_2", "msg_3:req_3", "msg_4:req_4"]
-    assert service.ledger.count() == 4
+    assert service.entries.count() == 4
 
 
 def test_malformed_lines_are_reported_once_and_never_stop_the_sync(

@@ -154,3 +154,14 @@ def test_live_sync_through_the_imports_service(service: Service, tmp_path: Path)
     assert service.imports.sync([log], [root], now=NOW) == SyncReport(records=1)
     assert service.imports.sync([log], [root], now=NOW) == SyncReport()  # nothing new
     assert service.entries.count() == 1
+
+
+def test_record_many_prices_what_has_no_cost_and_keeps_what_has_one(service: Service) -> None:
+    tokens = TokenCounts(input_tokens=1_000_000, output_tokens=0)
+    given = NewEntry(NOW, "openai", "gpt-5.5", tokens, 7_000_000, "USD", source="manual")
+    unpriced = NewEntry(NOW, "openai", "gpt-5.5", tokens, None, None, source="manual")
+    service.entries.record_many([given, unpriced])
+    stored = {e.cost_micros for e in service.entries.iter_entries()}
+    assert 7_000_000 in stored
+    assert service.entries.price("gpt-5.5", tokens)[0] in stored
+    assert service.entries.count() == 2

@@ -24,7 +24,6 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tokenbudget.core.importers import get_importer
-from tokenbudget.core.ledger import HistoryFilter
 from tokenbudget.core.services import Service
 from tokenbudget.core.tokenizers import TokenizerRegistry
 
@@ -48,7 +47,7 @@ DEEP = "[" * 1500 + "]" * 1500
 
 
 def stored_refs(service: Service) -> list[str]:
-    return sorted(e.source_ref or "" for e in service.ledger.iter_entries(HistoryFilter()))
+    return sorted(e.source_ref or "" for e in service.entries.iter_entries())
 
 
 # --- the tools' lines ------------------------------------------------------------------------
@@ -254,7 +253,7 @@ def test_a_bad_value_is_refused_on_its_line_and_the_rest_is_imported(
     # the model (they are imported under the file's own id, or as an unknown model)
     expected = 3 if bad_line in (1, 2) else 2
     assert report.records == expected
-    assert service.ledger.count() == expected
+    assert service.entries.count() == expected
     # the state was saved with them: nothing is read again, nothing is reported again
     again = service.imports.run(get_importer(name), [root], now=NOW)
     assert (again.records, again.files_read, again.problems) == (0, 0, ())
@@ -265,7 +264,7 @@ def test_csv_negative_cost_does_not_lower_the_spend(service: Service, tmp_path: 
     report = service.imports.run(get_importer("csv"), [root], now=NOW)
     assert [p.line for p in report.problems] == [3]
     assert "cost" in report.problems[0].message and "negative" in report.problems[0].message
-    costs = [e.cost_micros for e in service.ledger.iter_entries(HistoryFilter())]
+    costs = [e.cost_micros for e in service.entries.iter_entries()]
     assert sorted(costs) == [14_330, 14_330]
 
 
@@ -353,7 +352,7 @@ def test_a_record_the_ledger_refuses_loses_neither_the_others_nor_the_state(
     assert report.records == 2
     assert stored_refs(service) == [f"{CODEX_SESSION}:1", f"{CODEX_SESSION}:3"]
     assert [(p.line, f"{CODEX_SESSION}:2" in p.message) for p in report.problems] == [(None, True)]
-    assert service.ledger.import_state("codex") == state
+    assert service._parts.ledger.import_state("codex") == state  # the importer's own state
 
 
 surrogates = st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF)

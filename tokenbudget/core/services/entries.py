@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, tzinfo
 from pathlib import Path
@@ -83,6 +83,26 @@ class EntriesService:
             micros, currency = price(self._parts.catalog, entry.model, entry.tokens)
             entry = replace(entry, cost_micros=micros, currency=currency)
         return self._parts.ledger.add_entry(entry)
+
+    def record_many(self, entries: Iterable[NewEntry]) -> None:
+        """Store many entries in one transaction.
+
+        Each is priced from the catalogue unless it carries a cost; an entry whose
+        ``source_ref`` is already stored follows the duplicate rule, as an import does.
+        """
+        from tokenbudget.core.recording import price
+
+        catalog = self._parts.catalog
+
+        def priced() -> Iterator[NewEntry]:
+            for entry in entries:
+                if entry.cost_micros is not None:
+                    yield entry
+                    continue
+                micros, currency = price(catalog, entry.model, entry.tokens)
+                yield replace(entry, cost_micros=micros, currency=currency)
+
+        self._parts.ledger.add_entries(priced(), want_ids=False)
 
     def record_estimate(
         self,
