@@ -13,10 +13,12 @@ from __future__ import annotations
 
 # -- models and counting ----------------------------------------------------------------------
 from tokenbudget.core.catalog import ModelInfo
+from tokenbudget.core.count_report import CountReport, ModelEstimate
 
 # -- entries and history ----------------------------------------------------------------------
 from tokenbudget.core.entries import SOURCE_ESTIMATE, SOURCE_MANUAL, Entry, NewEntry, TokenCounts
-from tokenbudget.core.ledger import HistoryFilter, Totals
+from tokenbudget.core.history_filter import HistoryFilter, Totals
+from tokenbudget.core.import_report import ImportReport
 
 # -- money ------------------------------------------------------------------------------------
 from tokenbudget.core.money import (
@@ -33,12 +35,28 @@ from tokenbudget.core.money import (
 
 # -- plans ------------------------------------------------------------------------------------
 from tokenbudget.core.plans import CapStatus, Measure, Plan, PlanKind, PlanStatus, WindowCap
-from tokenbudget.core.services.counting import CountReport, ModelEstimate
-from tokenbudget.core.services.imports import ImportReport
 from tokenbudget.core.textstats import TextStats
+
+# isort: split
+# -- cli --------------------------------------------------------------------------------------
+from tokenbudget.core.limits import (
+    MAX_REQUESTS,
+    MAX_ROWS,
+    MAX_TOKENS,
+    check_amount,
+    check_date,
+    check_moment,
+    check_rate,
+)
+from tokenbudget.core.plan_input import format_windows, parse_plan
+from tokenbudget.core.secrets import PROVIDERS
 
 __all__ = [
     "CURRENCIES",
+    "MAX_REQUESTS",
+    "MAX_ROWS",
+    "MAX_TOKENS",
+    "PROVIDERS",
     "SOURCE_ESTIMATE",
     "SOURCE_MANUAL",
     "SYMBOLS",
@@ -61,8 +79,14 @@ __all__ = [
     "TokenCounts",
     "Totals",
     "WindowCap",
+    "check_amount",
     "check_currency",
+    "check_date",
+    "check_moment",
+    "check_rate",
+    "format_windows",
     "from_micros",
     "parse_decimal",
+    "parse_plan",
     "to_micros",
 ]

@@ -8,14 +8,13 @@ changing the shown models re-prices cached counts (``TextCounts``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import TYPE_CHECKING, Protocol
 
 from tokenbudget.core import estimate
 from tokenbudget.core.catalog import Catalog, ModelInfo
 from tokenbudget.core.costing import Usage, request_cost
+from tokenbudget.core.count_report import CountReport, ModelEstimate
 from tokenbudget.core.errors import UnknownProviderError, UserInputError
 from tokenbudget.core.money import Money, check_currency
 from tokenbudget.core.providers import resolve_provider
@@ -24,50 +23,6 @@ from tokenbudget.core.tokenizers import TokenizerRegistry
 if TYPE_CHECKING:
     from tokenbudget.core.incremental import IncrementalCounter
     from tokenbudget.core.services._parts import Parts
-
-
-@dataclass(frozen=True)
-class ModelEstimate:
-    """One row of a count: a model (or a bare tokenizer) and what the text costs there.
-
-    Costs are None when the model is unpriced, and for bare tokenizers.
-    """
-
-    model: str | None
-    provider: str | None
-    tokenizer: str
-    tokens: int
-    exact: bool
-    method: str
-    context_window: int | None
-    input_cost: Money | None
-    output_cost: Money | None
-    price_band: str | None = None
-    price_source: str | None = None
-    price_checked: date | None = None
-
-    @property
-    def total_cost(self) -> Money | None:
-        """Input plus output cost, or None when unpriced."""
-        if self.input_cost is None or self.output_cost is None:
-            return None
-        return self.input_cost + self.output_cost
-
-    def context_share(self, output_tokens: int = 0) -> Decimal | None:
-        """Share of the context window the prompt (plus expected output) takes, 1 = full."""
-        if not self.context_window:
-            return None
-        return Decimal(self.tokens + output_tokens) / Decimal(self.context_window)
-
-
-@dataclass(frozen=True)
-class CountReport:
-    """The result of counting one text against several models."""
-
-    chars: int
-    output_tokens: int
-    cached_tokens: int
-    results: tuple[ModelEstimate, ...]
 
 
 class Counts(Protocol):

@@ -4,26 +4,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tokenbudget.core.import_report import ImportReport
+
 if TYPE_CHECKING:
-    from tokenbudget.core.importers.base import Importer, Problem
+    from tokenbudget.core.importers.base import Importer
     from tokenbudget.core.services._parts import Parts
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    """What one import did."""
-
-    importer: str
-    records: int
-    files_read: int
-    bytes_read: int
-    unpriced: int
-    problems: tuple[Problem, ...]
 
 
 class ImportsService:
