@@ -16,9 +16,9 @@ from typing import Any
 
 from tokenbudget.core.entries import Entry, TokenCounts
 from tokenbudget.core.errors import LedgerInputError
-from tokenbudget.core.history_filter import Totals
+from tokenbudget.core.history_filter import HistoryFilter, Totals
 from tokenbudget.core.ledger.connection import translated
-from tokenbudget.core.ledger.filters import FilterSql, HistoryFilter
+from tokenbudget.core.ledger.filters import FilterSql
 from tokenbudget.core.ledger.rows import entry_from_row, plan_from_row, to_us
 from tokenbudget.core.ledger.schema import ENTRY_COLUMNS, ENTRY_SELECT, SUMMED
 from tokenbudget.core.plans import Plan

@@ -21,17 +21,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from tokenbudget.core.count_report import CountReport, ModelEstimate
+from tokenbudget.core.import_report import ImportReport
 from tokenbudget.core.services._parts import Parts
-from tokenbudget.core.services.counting import (
-    CountingService,
-    CountReport,
-    Counts,
-    ModelEstimate,
-    TextCounts,
-    exact_method,
-)
+from tokenbudget.core.services.counting import CountingService, Counts, TextCounts, exact_method
 from tokenbudget.core.services.entries import EntriesService
-from tokenbudget.core.services.imports import ImportReport, ImportsService
+from tokenbudget.core.services.imports import ImportsService
 from tokenbudget.core.services.plans import PlansService
 from tokenbudget.core.services.prices import PricesService
 from tokenbudget.core.services.providers import ProvidersService

@@ -58,3 +58,16 @@ class SettingsService:
         A broken settings or prices file is set aside for defaults and reported here.
         """
         return self._parts.warnings[-1] if self._parts.warnings else None
+
+    def check_file(self) -> None:
+        """Refuse to go on with defaults when the settings file exists but cannot be read.
+
+        The window starts on defaults and shows ``warning``; the command line, which changes
+        or reports the settings, stops with the reason instead.
+
+        Raises:
+            SettingsError: the file is unreadable or not a JSON object.
+        """
+        from tokenbudget.core.settings import Settings
+
+        Settings.load(self._parts.settings.path)
