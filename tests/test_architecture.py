@@ -101,3 +101,72 @@ def test_no_import_cycles_even_through_importlib_or_lazy_imports() -> None:
         check=True,
     )
     assert json.loads(result.stdout)["import_cycles"] == []
+
+
+CLI_MODULES = [
+    *sorted((ROOT / "tokenbudget" / "cli").glob("*.py")),
+    ROOT / "tokenbudget" / "app.py",
+    ROOT / "tokenbudget" / "__main__.py",
+]
+#: All of the core that the command line may import (``core.services`` is the one door).
+CLI_MAY_IMPORT = {"tokenbudget.core.services", "tokenbudget.core.types", "tokenbudget.core.errors"}
+#: The services' private parts, which the command line never holds.
+PARTS = {"ledger", "catalog", "registry", "secrets", "_parts"}
+
+
+@pytest.mark.parametrize("path", CLI_MODULES, ids=lambda p: p.name)
+def test_the_command_line_imports_only_services_types_and_errors_of_the_core(path: Path) -> None:
+    import ast
+
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module]
+            if node.module == "tokenbudget.core":  # ``from tokenbudget.core import ledger``
+                names = [f"tokenbudget.core.{a.name}" for a in node.names]
+        elif isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        else:
+            continue
+        for name in names:
+            if name == "tokenbudget.core" or name.startswith("tokenbudget.core."):
+                assert name in CLI_MAY_IMPORT, f"{path.name}:{node.lineno} imports {name}"
+
+
+@pytest.mark.parametrize("path", CLI_MODULES, ids=lambda p: p.name)
+def test_the_command_line_never_reaches_past_the_services(path: Path) -> None:
+    """No ``service.ledger``, ``.catalog``, ``.registry``, ``.secrets`` or ``._parts``."""
+    import ast
+
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Attribute):
+            assert node.attr not in PARTS, f"{path.name}:{node.lineno} uses .{node.attr}"
+
+
+def test_the_types_the_user_interfaces_hold_load_no_sqlite_and_no_services() -> None:
+    """``core.types`` is imported when the command line starts: it must stay light."""
+    code = (
+        "import sys\n"
+        "import tokenbudget.core.types\n"
+        "heavy = ('sqlite3', 'tiktoken', 'tokenizers', 'keyring', 'PySide6')\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in heavy)\n"
+        "bad += sorted(m for m in sys.modules if m.startswith(('tokenbudget.core.ledger',"
+        " 'tokenbudget.core.services')))\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_cli_count_opens_no_ledger(tmp_path: Path) -> None:
+    """Counting (without ``--record``) needs no ledger: SQLite is not even imported."""
+    code = (
+        "import io, sys\n"
+        "from tokenbudget import cli\n"
+        "sys.stdin = io.TextIOWrapper(io.BytesIO(b'hello world'))\n"
+        "rc = cli.run(['count', '--model', 'gpt-5.5'], out=io.StringIO())\n"
+        "assert rc == 0, rc\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'sqlite3'"
+        " or m.startswith('tokenbudget.core.ledger'))\n"
+        "assert not bad, bad\n"
+    )
+    env = {"TOKENBUDGET_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)
