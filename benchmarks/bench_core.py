@@ -54,16 +54,10 @@ def best_of(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
 
 
 def load_times() -> None:
+    from tokenbudget.core.tokenizers import TokenizerRegistry
+
     print("== tokenizer load time (fresh interpreter each, median of 3; includes sha256 checks)")
-    for tokenizer_id in (
-        "o200k_base",
-        "cl100k_base",
-        "deepseek-v3",
-        "qwen2",
-        "qwen3.5",
-        "mistral-tekken",
-        "gemma3",
-    ):
+    for tokenizer_id in TokenizerRegistry.bundled().ids():
         code = (
             "import time, resource\n"
             "from tokenbudget.core.tokenizers import TokenizerRegistry\n"

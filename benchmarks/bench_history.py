@@ -24,13 +24,14 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from seeding import add_timed, report_seeded, use_home
 
 #: provider, model, source, currency, weight
 MIX = [
@@ -113,16 +114,7 @@ def seed(ledger, count: int, now: datetime) -> float:  # type: ignore[no-untyped
                 plan_id=plan.id if provider == "anthropic" and rng.random() < 0.5 else None,
             )
 
-    start = time.perf_counter()
-    batch: list = []  # type: ignore[type-arg]
-    for entry in rows():
-        batch.append(entry)
-        if len(batch) == 50_000:
-            ledger.add_entries(batch, want_ids=False)
-            batch = []
-    if batch:
-        ledger.add_entries(batch, want_ids=False)
-    return time.perf_counter() - start
+    return add_timed(ledger, rows())
 
 
 def timed(fn: Callable[[], Any], repeat: int = 5) -> tuple[float, float, Any]:
@@ -423,9 +415,7 @@ def main() -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("DBUS_SESSION_BUS_ADDRESS", "disabled:")
 
-    work = args.keep or Path(tempfile.mkdtemp(prefix="tb-hist-"))
-    work.mkdir(parents=True, exist_ok=True)
-    os.environ["TOKENBUDGET_HOME"] = str(work / "home")
+    use_home(args.keep, "tb-hist-")
     from tokenbudget.core import paths
     from tokenbudget.core.ledger import Ledger
 
@@ -433,9 +423,7 @@ def main() -> None:
     if not db_path.exists():
         with Ledger.open(db_path) as ledger:
             seconds = seed(ledger, args.entries, datetime.now(UTC))
-        print(
-            f"seeded {args.entries:,} entries in {seconds:.1f} s ({db_path.stat().st_size / 1e6:.0f} MB)"
-        )
+        report_seeded(args.entries, seconds, db_path)
     if args.seed_only:
         return
     ledger_figures(db_path)

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import resource
 import statistics
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from seeding import add_timed, report_seeded, use_home
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 MODELS = [
@@ -63,16 +63,7 @@ def seed(ledger, count: int) -> float:  # type: ignore[no-untyped-def]
                 note="refactor the parser" if i % 997 == 0 else None,
             )
 
-    start = time.perf_counter()
-    batch: list = []  # type: ignore[type-arg]
-    for entry in rows():
-        batch.append(entry)
-        if len(batch) == 50_000:
-            ledger.add_entries(batch, want_ids=False)
-            batch = []
-    if batch:
-        ledger.add_entries(batch, want_ids=False)
-    return time.perf_counter() - start
+    return add_timed(ledger, rows())
 
 
 def add_plans(ledger) -> None:  # type: ignore[no-untyped-def]
@@ -201,9 +192,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="reuse/keep the seeded database in this folder")
     args = parser.parse_args()
 
-    work = args.keep or Path(tempfile.mkdtemp(prefix="tb-bench-"))
-    work.mkdir(parents=True, exist_ok=True)
-    os.environ["TOKENBUDGET_HOME"] = str(work / "home")
+    work = use_home(args.keep, "tb-bench-")
     from tokenbudget.core import paths
     from tokenbudget.core.ledger import HistoryFilter, Ledger
     from tokenbudget.core.services import Service
@@ -214,9 +203,7 @@ def main() -> None:
     if fresh:
         seconds = seed(ledger, args.entries)
         add_plans(ledger)
-        print(
-            f"seeded {args.entries:,} entries in {seconds:.1f} s ({db_path.stat().st_size / 1e6:.0f} MB)"
-        )
+        report_seeded(args.entries, seconds, db_path)
     print(f"ledger: {ledger.count():,} entries, {len(ledger.plans())} plans")
 
     service = Service()

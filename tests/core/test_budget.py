@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from ledger_support import raw_sql
 
 from tokenbudget.core import budget
 from tokenbudget.core.entries import NewEntry, TokenCounts
@@ -25,11 +26,6 @@ PROVIDERS = [
     ("deepseek", "deepseek-v4-flash"),
 ]
 BASE = datetime(2026, 9, 20, tzinfo=UTC)
-
-
-def raw_sql(ledger: Ledger, sql: str) -> list[sqlite3.Row]:
-    """Raw SQL on the ledger's own connection, for checks the ledger has no method for."""
-    return ledger._db.execute(sql).fetchall()
 
 
 def plans() -> list[Plan]:
@@ -215,7 +211,6 @@ def test_rollups_follow_every_kind_of_change(tmp_path: Path) -> None:
 
 
 def test_migration_to_rollups_backfills_existing_entries(tmp_path: Path) -> None:
-    import sqlite3
 
     from tokenbudget.core.ledger import MIGRATIONS
 

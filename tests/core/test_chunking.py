@@ -21,11 +21,6 @@ ALPHABET = [
 texts = st.lists(st.sampled_from(ALPHABET), max_size=120).map("".join)
 
 
-@pytest.fixture(scope="module")
-def registry() -> TokenizerRegistry:
-    return TokenizerRegistry.bundled()
-
-
 def test_cuts_fall_after_a_line_break_before_a_safe_character() -> None:
     text = "line one\n/path\n  indented\nnext\n\nafter blank\nend"
     cuts = safe_cuts(text, 1)

@@ -30,11 +30,6 @@ from tokenbudget.core.textstats import text_stats
 from tokenbudget.core.tokenizers import TokenizerRegistry
 
 
-@pytest.fixture(scope="module")
-def registry() -> TokenizerRegistry:
-    return TokenizerRegistry.bundled()
-
-
 def replies(q: queue.SimpleQueue[Reply], n: int, timeout: float = 60) -> list[Reply]:
     return [q.get(timeout=timeout) for _ in range(n)]
 

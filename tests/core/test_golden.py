@@ -64,12 +64,6 @@ SPECIAL_TEXTS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def registry() -> TokenizerRegistry:
-    # One registry per module: each vocabulary is loaded once, on first use (gemma3 ~1 s).
-    return TokenizerRegistry.bundled()
-
-
 def test_golden_covers_every_bundled_tokenizer(registry: TokenizerRegistry) -> None:
     assert set(IDS) == set(registry.ids())
     for tokenizer_id in IDS:

@@ -45,11 +45,6 @@ texts = st.lists(st.sampled_from(ATOMS), max_size=60).map("".join)
 
 
 @pytest.fixture(scope="module")
-def registry() -> TokenizerRegistry:
-    return TokenizerRegistry.bundled()
-
-
-@pytest.fixture(scope="module")
 def tokenizers(registry: TokenizerRegistry) -> dict[str, Tokenizer]:
     """Every vocabulary, loaded once for the module (Gemma 3 takes a second)."""
     return {tid: registry.get(tid) for tid in IDS}

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from ledger_support import raw_sql
 
 from tokenbudget.core.entries import NewEntry, TokenCounts
 from tokenbudget.core.ledger import (
@@ -26,11 +27,6 @@ from tokenbudget.core.ledger import (
 from tokenbudget.core.plans import Plan, PlanKind, WindowCap
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
-
-
-def raw_sql(ledger: Ledger, sql: str) -> list[sqlite3.Row]:
-    """Raw SQL on the ledger's own connection, for checks the ledger has no method for."""
-    return ledger._db.execute(sql).fetchall()
 
 
 def entry(minutes: int = 0, **kw: object) -> NewEntry:

@@ -10,22 +10,20 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 import textwrap
 import threading
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from ledger_support import v3_ledger
 
-from tokenbudget.core.ledger import MIGRATIONS, SCHEMA_VERSION, HistoryFilter, Ledger
+from tokenbudget.core.ledger import SCHEMA_VERSION, HistoryFilter, Ledger
 from tokenbudget.core.live_sync import WatchRoot, sync_all
 from tokenbudget.core.services import Service
-from tokenbudget.core.tokenizers import TokenizerRegistry
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -54,20 +52,6 @@ WRITER = textwrap.dedent(
         assert ledger.recovered_from is None
     """
 )
-
-
-def v3_ledger(path: Path, count: int) -> None:
-    """A schema-3 ledger with ``count`` entries, in the journal mode tokenbudget 3 left."""
-    db = sqlite3.connect(path)
-    db.executescript(";".join(MIGRATIONS[:3]) + ";PRAGMA user_version = 3;")
-    db.executemany(
-        "INSERT INTO entries (at_us, provider, model, input_tokens, output_tokens, "
-        "cost_micros, currency, source, source_ref) VALUES (?, 'openai', 'm', 1, 2, 3, 'USD', "
-        "'old', ?)",
-        [(1_790_000_000_000_000 + i, f"old-{i}") for i in range(count)],
-    )
-    db.commit()
-    db.close()
 
 
 def no_backups(folder: Path) -> None:
@@ -130,18 +114,6 @@ def claude_row(n: int) -> str:
             },
         }
     )
-
-
-@pytest.fixture(scope="module")
-def registry() -> TokenizerRegistry:
-    return TokenizerRegistry.bundled()
-
-
-@pytest.fixture
-def service(registry: TokenizerRegistry) -> Iterator[Service]:
-    svc = Service(registry)
-    yield svc
-    svc.close()
 
 
 #: The command line, started ahead and held at the start line (its imports done).

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ledger_support import v3_ledger
 
 from tokenbudget.core.entries import NewEntry, TokenCounts
 from tokenbudget.core.ledger import (
@@ -70,21 +71,6 @@ def one_line(exc: BaseException) -> str:
     return message
 
 
-def v3_ledger(path: Path, count: int) -> None:
-    """A schema-3 ledger in WAL mode with ``count`` entries (as tokenbudget 3 wrote it)."""
-    db = sqlite3.connect(path)
-    db.execute("PRAGMA journal_mode = WAL")
-    db.executescript(";".join(MIGRATIONS[:3]) + ";PRAGMA user_version = 3;")
-    db.executemany(
-        "INSERT INTO entries (at_us, provider, model, input_tokens, output_tokens, "
-        "cost_micros, currency, source, source_ref) VALUES (?, 'openai', 'm', 1, 2, 3, 'USD', "
-        "'codex', ?)",
-        [(1_800_000_000_000_000 + i, f"v3-{i}") for i in range(count)],
-    )
-    db.commit()
-    db.close()
-
-
 # -- a migration that another opener applied first ---------------------------------------
 
 
@@ -110,7 +96,7 @@ def test_an_opener_that_waited_for_another_ones_migration_finds_it_done(
     """Both read the old version; the one that waited for the lock must not re-run the steps."""
     path = tmp_path / "ledger.sqlite3"
     if start:
-        v3_ledger(path, 50)
+        v3_ledger(path, 50, wal=True)
     holder = sqlite3.connect(path, isolation_level=None)  # made before the trace: not seen
     holder.execute("PRAGMA journal_mode = WAL")
     holder.execute("BEGIN IMMEDIATE")  # the other opener, in the middle of its migration
@@ -189,7 +175,7 @@ def test_upgrading_on_a_full_disk_leaves_the_old_ledger_as_it_was(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "ledger.sqlite3"
-    v3_ledger(path, 2000)
+    v3_ledger(path, 2000, wal=True)
     before = path.read_bytes()
     limit_pages(monkeypatch, 0)
     with pytest.raises(LedgerDiskError) as caught:
@@ -326,17 +312,23 @@ def _unprivileged_python() -> list[str] | None:
     return None
 
 
+def _as_nobody(args: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
+    """Run ``args`` from ``/`` as user ``nobody`` when we are root, else as ourselves."""
+    return subprocess.run(
+        args,
+        check=False,
+        user=65534 if os.getuid() == 0 else None,
+        env={"PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1", "HOME": "/"},
+        cwd="/",
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
 def _runs_as_nobody(python: str) -> bool:
     try:
-        probe = subprocess.run(
-            [python, "-c", "import tokenbudget.core.ledger"],
-            check=False,
-            user=65534 if os.getuid() == 0 else None,
-            env={"PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"},
-            cwd="/",
-            capture_output=True,
-            timeout=60,
-        )
+        probe = _as_nobody([python, "-c", "import tokenbudget.core.ledger"], timeout=60)
     except (OSError, subprocess.SubprocessError):
         return False
     return probe.returncode == 0
@@ -349,16 +341,7 @@ def unprivileged() -> Callable[[Path], dict[str, Any]]:
         pytest.skip("no Python that an unprivileged user can run")
 
     def run(path: Path) -> dict[str, Any]:
-        done = subprocess.run(
-            [*python, "-c", CHECK, str(path)],
-            check=False,
-            user=65534 if os.getuid() == 0 else None,
-            env={"PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1", "HOME": "/"},
-            cwd="/",
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        done = _as_nobody([*python, "-c", CHECK, str(path)], timeout=120)
         assert done.returncode == 0, done.stderr
         result: dict[str, Any] = json.loads(done.stdout)
         return result

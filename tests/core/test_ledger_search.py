@@ -6,7 +6,6 @@ Every expected value is computed here from the entries as written, in plain Pyth
 from __future__ import annotations
 
 import random
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -15,10 +14,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from ledger_support import raw_sql, v3_file
 
 from tokenbudget.core.entries import Entry, NewEntry, TokenCounts
 from tokenbudget.core.ledger import (
-    MIGRATIONS,
     SCHEMA_VERSION,
     HistoryFilter,
     Ledger,
@@ -54,11 +53,6 @@ MODELS = [
     ("deepseek", "deepseek-v4-flash", "CNY"),
     ("mistral", "my-finetune", None),
 ]
-
-
-def raw_sql(ledger: Ledger, sql: str) -> list[sqlite3.Row]:
-    """Raw SQL on the ledger's own connection, for checks the ledger has no method for."""
-    return ledger._db.execute(sql).fetchall()
 
 
 def make_entries(count: int, seed: int = 1, plan_id: int | None = None) -> list[NewEntry]:
@@ -190,46 +184,6 @@ def test_the_index_follows_inserts_edits_deletes_restores_and_upserts(ledger: Le
     (fts_rows,) = raw_sql(ledger, "SELECT COUNT(*) FROM entries_text")[0]
     with_text = sum(1 for e in every(ledger) if e.note is not None or e.prompt_text is not None)
     assert fts_rows == with_text
-
-
-def v3_file(path: Path, entries: list[NewEntry]) -> None:
-    """A schema-3 ledger as tokenbudget 3 wrote it (its own migrations, its own inserts)."""
-    db = sqlite3.connect(path)
-    script = ";".join(MIGRATIONS[:3])
-    db.executescript(f"{script};PRAGMA user_version = 3;")
-    db.execute(
-        "INSERT INTO plans (id, name, kind, currency, amount_micros, created_us) VALUES "
-        "(1, 'Claude Max', 'subscription', 'USD', 200000000, 0)"
-    )
-    db.executemany(
-        "INSERT INTO entries (at_us, provider, model, input_tokens, cache_read_tokens, "
-        "cache_write_5m_tokens, cache_write_1h_tokens, output_tokens, cost_micros, currency, "
-        "source, source_ref, note, plan_id, requests, prompt_text) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        [
-            (
-                to_us(e.at),
-                e.provider,
-                e.model,
-                e.tokens.input_tokens,
-                e.tokens.cache_read_tokens,
-                e.tokens.cache_write_5m_tokens,
-                e.tokens.cache_write_1h_tokens,
-                e.tokens.output_tokens,
-                e.cost_micros,
-                e.currency,
-                e.source,
-                e.source_ref,
-                e.note,
-                e.plan_id,
-                e.requests,
-                e.prompt_text,
-            )
-            for e in entries
-        ],
-    )
-    db.commit()
-    db.close()
 
 
 def test_a_version_3_ledger_is_upgraded_intact(tmp_path: Path) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,7 +20,6 @@ from tokenbudget.core.live_sync import (
     watch_targets,
 )
 from tokenbudget.core.services import Service
-from tokenbudget.core.tokenizers import TokenizerRegistry
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 
@@ -40,18 +38,6 @@ def claude_row(n: int, output: int = 10) -> str:
             },
         }
     )
-
-
-@pytest.fixture(scope="module")
-def registry() -> TokenizerRegistry:
-    return TokenizerRegistry.bundled()
-
-
-@pytest.fixture
-def service(registry: TokenizerRegistry) -> Iterator[Service]:
-    svc = Service(registry)
-    yield svc
-    svc.close()
 
 
 @pytest.fixture

@@ -65,11 +65,6 @@ def test_long_text_is_cut_between_words_and_after_line_breaks() -> None:
     assert split_long("中文" * 100, 3) == ["中文" * 100]  # no cut: stays whole
 
 
-@pytest.fixture(scope="module")
-def registry() -> TokenizerRegistry:
-    return TokenizerRegistry.bundled()
-
-
 @pytest.mark.parametrize("tokenizer_id", TOKENIZERS)
 def test_pieces_cut_inside_lines_add_up_exactly(
     registry: TokenizerRegistry, tokenizer_id: str

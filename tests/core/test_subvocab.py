@@ -18,11 +18,6 @@ GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 CASES = [c["text"] for c in json.loads((GOLDEN / "strings.json").read_text("utf-8"))]
 
 
-@pytest.fixture(scope="module")
-def registry() -> TokenizerRegistry:
-    return TokenizerRegistry.bundled()
-
-
 @pytest.mark.parametrize("tokenizer_id", TIKTOKEN_FAMILY)
 def test_golden_strings_count_the_same_both_ways(
     registry: TokenizerRegistry, tokenizer_id: str

@@ -15,11 +15,6 @@ from tokenbudget.core.token_split import (
 from tokenbudget.core.tokenizers import TokenizerRegistry
 
 
-@pytest.fixture(scope="module")
-def registry() -> TokenizerRegistry:
-    return TokenizerRegistry.bundled()
-
-
 def test_split_groups_partial_utf8_and_escapes_an_unfinished_character() -> None:
     spans = split_for_display("a中b", [1, 2, 3], [b"a\xe4", b"\xb8\xad", b"b"])
     assert [(s.first, s.text, len(s.tokens)) for s in spans] == [(0, "a中", 2), (2, "b", 1)]

@@ -37,7 +37,7 @@ def window(qtbot: QtBot, registry: TokenizerRegistry) -> MainWindow:
     service = Service(registry)
     win = MainWindow(service, delay_ms=0)
     qtbot.addWidget(win)
-    win.set_shown_models([service.catalog.get(m) for m in MODELS], save=False)
+    win.set_shown_models([service.counting.model(m) for m in MODELS], save=False)
     return win
 
 
@@ -80,7 +80,7 @@ def test_rows_show_loading_until_their_count_arrives(
     win = MainWindow(service, delay_ms=0)
     qtbot.addWidget(win)
     held = hold_requests(win.coordinator)
-    win.set_shown_models([service.catalog.get(m) for m in MODELS], save=False)
+    win.set_shown_models([service.counting.model(m) for m in MODELS], save=False)
     win.editor.setPlainText("counting happens elsewhere")
     win.coordinator.flush()
     assert win.model.rowCount() == len(MODELS)
@@ -126,7 +126,7 @@ def test_stale_results_are_dropped(qtbot: QtBot) -> None:
     service = Service()
     coordinator = CountCoordinator(service, delay_ms=0)
     jobs = hold_requests(coordinator)
-    coordinator.set_models([service.catalog.get("gpt-5.5")])
+    coordinator.set_models([service.counting.model("gpt-5.5")])
     coordinator.set_text("first text, which is longer")
     coordinator.flush()
     first_jobs = list(jobs)
@@ -155,15 +155,15 @@ def test_changing_models_reprices_without_recounting(qtbot: QtBot, window: MainW
         original(job, text, keys, stats)
 
     backend.submit = spy  # type: ignore[method-assign]
-    catalog = window.service.catalog
+    counting = window.service.counting
     window.set_shown_models(
-        [catalog.get("gpt-5.5"), catalog.get("gpt-4o"), catalog.get("claude-sonnet-4-6")],
+        [counting.model("gpt-5.5"), counting.model("gpt-4o"), counting.model("claude-sonnet-4-6")],
         save=False,
     )
     assert calls == []  # gpt-4o shares o200k with gpt-5.5: priced from the known count
     assert cell(window, "gpt-4o", Column.TOKENS) == cell(window, "gpt-5.5", Column.TOKENS)
     window.set_shown_models(
-        [catalog.get("gpt-5.5"), catalog.get("mistral-small-latest")], save=False
+        [counting.model("gpt-5.5"), counting.model("mistral-small-latest")], save=False
     )
     qtbot.waitUntil(lambda: cell(window, "mistral-small-latest", Column.TOKENS) != "loading…")
     assert calls == ["mistral-tekken"]  # only the new vocabulary is counted
@@ -226,7 +226,7 @@ def test_record_creates_an_entry(qtbot: QtBot, window: MainWindow) -> None:
     with qtbot.waitSignal(window.recorded) as signal:
         entry_id = window.record_choice(dialog)
     assert signal.args == [entry_id]
-    entry = window.service.ledger.entry(entry_id or 0)
+    entry = window.service.entries.entry(entry_id or 0)
     assert entry.model == "gpt-5.5"
     assert entry.source == "estimate"
     assert entry.tokens.output_tokens == 250
@@ -297,8 +297,8 @@ def test_settings_persist_and_reprice(
 def test_shown_models_and_geometry_are_restored(
     qtbot: QtBot, window: MainWindow, registry: TokenizerRegistry
 ) -> None:
-    catalog = window.service.catalog
-    window.set_shown_models([catalog.get("glm-5.3"), catalog.get("kimi-k2.6")])
+    counting = window.service.counting
+    window.set_shown_models([counting.model("glm-5.3"), counting.model("kimi-k2.6")])
     window.resize(700, 450)  # the offscreen screen is 800 x 600
     window.splitter.setSizes([300, 600])
     window.save_window_state()
@@ -391,7 +391,7 @@ def test_the_app_counts_in_a_child_process(qtbot: QtBot, registry: TokenizerRegi
     win = MainWindow(service, delay_ms=0)  # no runner: the real counting process
     qtbot.addWidget(win)
     try:
-        win.set_shown_models([service.catalog.get(m) for m in MODELS], save=False)
+        win.set_shown_models([service.counting.model(m) for m in MODELS], save=False)
         text = "Counted elsewhere, shown here. 在另一个进程里计数。\n" * 500
         win.editor.setPlainText(text)
         win.coordinator.flush()

@@ -306,7 +306,7 @@ def test_results_are_in_catalogue_order_and_unknown_ids_are_dropped(
 
 @pytest.fixture(scope="module")
 def catalog() -> Catalog:
-    return Service(TokenizerRegistry.bundled()).catalog
+    return Catalog(Service(TokenizerRegistry.bundled()).counting.models())
 
 
 def test_the_real_catalogue_and_its_defaults(

@@ -17,7 +17,11 @@ KEY = "sk-ant-api03-9d8c7b6a5f4e3d2c1b0a"
 
 def test_keys_are_set_masked_replaced_and_deleted(qtbot: QtBot) -> None:
     store = MemoryStore()
-    page = ProvidersPage(store, ProviderSettings(), tester=lambda p, urls: f"{p}: key accepted")
+    page = ProvidersPage(
+        Service(secrets=store).providers,
+        ProviderSettings(),
+        tester=lambda p, urls: f"{p}: key accepted",
+    )
     qtbot.addWidget(page)
     assert page.key_labels["anthropic"].text() == "no key"
     assert not page.delete_buttons["anthropic"].isEnabled()
@@ -37,7 +41,9 @@ def test_keys_are_set_masked_replaced_and_deleted(qtbot: QtBot) -> None:
 def test_without_a_keyring_the_page_says_so_and_offers_nothing(qtbot: QtBot) -> None:
     from keyring.backends import fail
 
-    page = ProvidersPage(KeyringStore(fail.Keyring()), ProviderSettings())
+    page = ProvidersPage(
+        Service(secrets=KeyringStore(fail.Keyring())).providers, ProviderSettings()
+    )
     qtbot.addWidget(page)
     assert "no usable keyring" in page.keyring_note.text()
     assert "gnome-keyring" in page.keyring_note.text()
@@ -54,7 +60,8 @@ def test_switches_and_addresses_round_trip_and_are_checked(qtbot: QtBot) -> None
     from tokenbudget.gui.dialogs import SettingsValues
 
     dialog = SettingsDialog(
-        SettingsValues("USD", (), "preview", 0, providers=values), secrets=MemoryStore()
+        SettingsValues("USD", (), "preview", 0, providers=values),
+        providers=Service(secrets=MemoryStore()).providers,
     )
     qtbot.addWidget(dialog)
     page = dialog.providers
@@ -82,9 +89,9 @@ def test_a_key_set_in_the_app_is_in_no_file_the_app_writes(
     service = Service(secrets=store)
     window = MainWindow(service, delay_ms=0)
     qtbot.addWidget(window)
-    window.set_shown_models([service.catalog.get("claude-sonnet-4-6")], save=False)
+    window.set_shown_models([service.counting.model("claude-sonnet-4-6")], save=False)
     with running() as server:
-        dialog = SettingsDialog(window.settings_values(), secrets=service.secrets)
+        dialog = SettingsDialog(window.settings_values(), providers=service.providers)
         qtbot.addWidget(dialog)
         dialog.providers.set_key("anthropic", KEY)
         dialog.providers.switches["anthropic"].setChecked(True)

@@ -9,7 +9,7 @@ from fake_providers import FRAME, FakeProviders, running
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from tokenbudget.core.remote_count import PROVIDERS, RemoteCounter
+from tokenbudget.core.remote_count import PROVIDERS
 from tokenbudget.core.secrets import MemoryStore
 from tokenbudget.core.services import Service
 from tokenbudget.core.tokenizers import TokenizerRegistry
@@ -48,7 +48,7 @@ def make_window(
     service.settings.set("remote_timeout_s", timeout)
     win = MainWindow(service, delay_ms=0)
     qtbot.addWidget(win)
-    win.set_shown_models([service.catalog.get(m) for m in MODELS], save=False)
+    win.set_shown_models([service.counting.model(m) for m in MODELS], save=False)
     return win
 
 
@@ -123,7 +123,7 @@ def test_off_by_default_and_nothing_is_sent(
     service.settings.set("base_urls", dict.fromkeys(PROVIDERS, server.url))
     win = MainWindow(service, delay_ms=0)
     qtbot.addWidget(win)
-    win.set_shown_models([service.catalog.get(CLAUDE)], save=False)
+    win.set_shown_models([service.counting.model(CLAUDE)], save=False)
     type_text(qtbot, win, TEXT)
     qtbot.waitUntil(lambda: str(cell(win, CLAUDE, Column.TOKENS)).startswith("~"))
     qtbot.wait(50)
@@ -250,4 +250,4 @@ def test_worker_never_logs_the_key(
     assert KEY not in out + err + caplog.text
     for model in MODELS:
         assert KEY not in tooltip(win, model)
-    assert isinstance(win.remote.counter, RemoteCounter)
+    assert server.requests  # the real endpoints were asked (and refused the key)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QToolTip
 from pytestqt.qtbot import QtBot
 
 from tokenbudget.core.errors import ResourceError
+from tokenbudget.core.services import Service
 from tokenbudget.core.tokenizers import TokenizerRegistry
 from tokenbudget.gui.formatting import format_int
 from tokenbudget.gui.token_view import (
@@ -44,7 +45,7 @@ def registry() -> TokenizerRegistry:
 def make_view(qtbot: QtBot, registry: TokenizerRegistry) -> Callable[..., TokenView]:
     def make(text: str = MIXED, tokenizer: str = "o200k_base", **kwargs: object) -> TokenView:
         kwargs.setdefault("runner", inline)
-        view = TokenView(registry, text, tokenizer, **kwargs)  # type: ignore[arg-type]
+        view = TokenView(Service(registry).counting, text, tokenizer, **kwargs)  # type: ignore[arg-type]
         qtbot.addWidget(view)
         return view
 
@@ -268,7 +269,7 @@ def test_a_late_result_of_an_older_request_is_dropped(
     qtbot: QtBot, registry: TokenizerRegistry
 ) -> None:
     jobs: list[Job] = []
-    view = TokenView(registry, "first text", "o200k_base", runner=jobs.append)
+    view = TokenView(Service(registry).counting, "first text", "o200k_base", runner=jobs.append)
     qtbot.addWidget(view)
     view.set_text("second, longer text")
     assert len(jobs) == 2 and view.result() is None
@@ -283,7 +284,7 @@ def test_a_late_result_of_an_older_request_is_dropped(
 
 def test_typing_is_debounced_when_a_delay_is_set(qtbot: QtBot, registry: TokenizerRegistry) -> None:
     jobs: list[Job] = []
-    view = TokenView(registry, "a", "o200k_base", runner=jobs.append, delay_ms=20)
+    view = TokenView(Service(registry).counting, "a", "o200k_base", runner=jobs.append, delay_ms=20)
     qtbot.addWidget(view)
     view.set_text("ab")
     view.set_text("abc")
@@ -294,7 +295,7 @@ def test_typing_is_debounced_when_a_delay_is_set(qtbot: QtBot, registry: Tokeniz
 
 def test_encoding_on_the_thread_pool(qtbot: QtBot, registry: TokenizerRegistry) -> None:
     text = MIXED * 50
-    view = TokenView(registry, "", "o200k_base")
+    view = TokenView(Service(registry).counting, "", "o200k_base")
     qtbot.addWidget(view)
     with qtbot.waitSignal(view.tokenized, timeout=10_000) as blocker:
         view.set_text(text)
@@ -317,7 +318,7 @@ def test_a_vocabulary_that_fails_to_load_is_reported(
 
 
 def test_dialog_wraps_the_view(qtbot: QtBot, registry: TokenizerRegistry) -> None:
-    dialog = TokenViewDialog(registry, CHINESE, "qwen2", runner=inline)
+    dialog = TokenViewDialog(Service(registry).counting, CHINESE, "qwen2", runner=inline)
     qtbot.addWidget(dialog)
     assert dialog.view.tokenizer_id() == "qwen2"
     assert drawn_text(dialog.view) == CHINESE
@@ -331,7 +332,7 @@ def test_a_result_arriving_after_the_dialog_closed_is_harmless(
     qtbot: QtBot, registry: TokenizerRegistry
 ) -> None:
     jobs: list[Job] = []
-    dialog = TokenViewDialog(registry, CHINESE, "o200k_base", runner=jobs.append)
+    dialog = TokenViewDialog(Service(registry).counting, CHINESE, "o200k_base", runner=jobs.append)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.close()  # the dialog deletes itself on close
@@ -366,7 +367,7 @@ class FakeRegistry:
 
 
 def test_a_token_that_decodes_to_nothing_is_drawn_as_a_mark(qtbot: QtBot) -> None:
-    view = TokenView(FakeRegistry(), "ab", runner=inline)  # type: ignore[arg-type]
+    view = TokenView(Service(FakeRegistry()).counting, "ab", runner=inline)  # type: ignore[arg-type]
     qtbot.addWidget(view)
     assert [s.text for s in view.spans()] == ["a", "", "b"]
     assert view.editor.document().toPlainText() == "a∅b"

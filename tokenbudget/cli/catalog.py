@@ -81,7 +81,7 @@ def run_tokenizers(args: argparse.Namespace, out: TextIO) -> int:
     """List the bundled vocabularies with their sources and licences."""
     from tokenbudget.core.services import Service
 
-    specs = Service().counting.vocabularies()
+    specs = Service().counting.vocabulary_specs()
     if args.json:
         write_json(
             [

@@ -39,7 +39,7 @@ from tokenbudget.core.types import (
 def run_log(args: argparse.Namespace, out: TextIO) -> int:
     """Record spend by hand (priced from the catalogue unless ``--cost`` is given)."""
     service = open_service(args)
-    info = service.counting.resolve_models([args.model])[0] if args.provider is None else None
+    info = service.counting.model(args.model) if args.provider is None else None
     provider = args.provider or (info.provider if info else "custom")
     plan_id = service.plans.find(args.plan).id if args.plan else None
     cost = None

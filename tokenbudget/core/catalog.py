@@ -367,6 +367,11 @@ class Catalog:
         return [m for m in chosen if m.deprecated is None or m.deprecated > today]
 
 
+def default_models(models: Iterable[ModelInfo], today: date) -> list[ModelInfo]:
+    """The default model set among ``models`` as of ``today`` (``Catalog.defaults``)."""
+    return Catalog(models).defaults(today)
+
+
 def model_from_entry(
     model_id: str,
     entry: Mapping[str, Any],

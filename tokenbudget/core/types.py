@@ -12,11 +12,14 @@ one place. Sections below are by domain.
 from __future__ import annotations
 
 # -- models and counting ----------------------------------------------------------------------
-from tokenbudget.core.catalog import ModelInfo
+from tokenbudget.core.catalog import ModelInfo, default_models
 from tokenbudget.core.count_report import CountReport, ModelEstimate
 
 # -- entries and history ----------------------------------------------------------------------
 from tokenbudget.core.entries import SOURCE_ESTIMATE, SOURCE_MANUAL, Entry, NewEntry, TokenCounts
+
+# -- counting ---------------------------------------------------------------------------------
+from tokenbudget.core.estimate import ESTIMATORS, get_estimator
 from tokenbudget.core.history_filter import HistoryFilter, Totals
 from tokenbudget.core.import_report import ImportReport
 
@@ -35,7 +38,22 @@ from tokenbudget.core.money import (
 
 # -- plans ------------------------------------------------------------------------------------
 from tokenbudget.core.plans import CapStatus, Measure, Plan, PlanKind, PlanStatus, WindowCap
-from tokenbudget.core.textstats import TextStats
+from tokenbudget.core.providers import BALANCE_IDS as BALANCE_PROVIDERS
+from tokenbudget.core.providers import COUNT_IDS as COUNT_PROVIDERS
+from tokenbudget.core.providers import KEY_NAMES as KEY_PROVIDERS
+from tokenbudget.core.providers import NAMES as PROVIDER_NAMES
+from tokenbudget.core.remote_count import RemoteConfig, RemoteResult
+from tokenbudget.core.textstats import TextStats, count_words, text_stats
+from tokenbudget.core.token_split import (
+    EMPTY_MARK,
+    Span,
+    Token,
+    Tokenization,
+    marker,
+    printable,
+    split_for_display,
+    visible_runs,
+)
 
 # isort: split
 # -- cli --------------------------------------------------------------------------------------
@@ -49,14 +67,18 @@ from tokenbudget.core.limits import (
     check_rate,
 )
 from tokenbudget.core.plan_input import format_windows, parse_plan
-from tokenbudget.core.secrets import PROVIDERS
 
 __all__ = [
+    "BALANCE_PROVIDERS",
+    "COUNT_PROVIDERS",
     "CURRENCIES",
+    "EMPTY_MARK",
+    "ESTIMATORS",
+    "KEY_PROVIDERS",
     "MAX_REQUESTS",
     "MAX_ROWS",
     "MAX_TOKENS",
-    "PROVIDERS",
+    "PROVIDER_NAMES",
     "SOURCE_ESTIMATE",
     "SOURCE_MANUAL",
     "SYMBOLS",
@@ -75,8 +97,13 @@ __all__ = [
     "Plan",
     "PlanKind",
     "PlanStatus",
+    "RemoteConfig",
+    "RemoteResult",
+    "Span",
     "TextStats",
+    "Token",
     "TokenCounts",
+    "Tokenization",
     "Totals",
     "WindowCap",
     "check_amount",
@@ -84,9 +111,17 @@ __all__ = [
     "check_date",
     "check_moment",
     "check_rate",
+    "count_words",
+    "default_models",
     "format_windows",
     "from_micros",
+    "get_estimator",
+    "marker",
     "parse_decimal",
     "parse_plan",
+    "printable",
+    "split_for_display",
+    "text_stats",
     "to_micros",
+    "visible_runs",
 ]

@@ -20,13 +20,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from tokenbudget.core import estimate
-from tokenbudget.core.catalog import ModelInfo
 from tokenbudget.core.countproc import CountReply, FailedReply, Reply, SkippedReply, StatsReply
 from tokenbudget.core.errors import TokenbudgetError
-from tokenbudget.core.remote_count import RemoteResult
 from tokenbudget.core.services import Service
-from tokenbudget.core.textstats import TextStats
+from tokenbudget.core.types import ESTIMATORS, ModelInfo, RemoteResult, TextStats
 from tokenbudget.gui.count_channel import CountHub, ProcessBackend, shared_hub
 from tokenbudget.gui.estimate_model import Row
 from tokenbudget.gui.jobs import Mailbox
@@ -199,7 +196,7 @@ class CountCoordinator(QObject):
     def _submit(self, job: int, text: str, keys: set[str], *, stats: bool = False) -> None:
         # Estimators need their base vocabulary: count exact keys first so shared work is
         # done once and rows fill in cheapest-first.
-        ordered = sorted(keys, key=lambda k: (k in estimate.ESTIMATORS, k))
+        ordered = sorted(keys, key=lambda k: (k in ESTIMATORS, k))
         self._pending.update(ordered)
         self._outstanding += len(ordered) + int(stats)
         self.backend.submit(job, text, ordered, stats)

@@ -28,11 +28,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tokenbudget.core.catalog import ModelInfo
 from tokenbudget.core.errors import UserInputError
-from tokenbudget.core.money import CURRENCIES, ExchangeRate, check_currency, parse_decimal
-from tokenbudget.core.plans import Plan
-from tokenbudget.core.secrets import PROVIDERS, MemoryStore, SecretStore
+from tokenbudget.core.services import ProvidersService
+from tokenbudget.core.types import (
+    CURRENCIES,
+    ExchangeRate,
+    ModelInfo,
+    Plan,
+    check_currency,
+    parse_decimal,
+)
+from tokenbudget.core.types import KEY_PROVIDERS as PROVIDERS
 from tokenbudget.gui.providers_page import ProviderSettings, ProvidersPage, Tester
 
 
@@ -115,7 +121,11 @@ class SettingsValues:
 
 
 class SettingsDialog(QDialog):
-    """Display currency and exchange rates, prompt-text privacy, and the font size."""
+    """Display currency and exchange rates, prompt-text privacy, the font size, and providers.
+
+    API keys are set and deleted at once through ``providers`` (``service.providers``): they
+    live only in the keyring, never in the values this dialog returns.
+    """
 
     PRIVACY = (
         ("none", "Keep no prompt text"),
@@ -128,14 +138,12 @@ class SettingsDialog(QDialog):
         values: SettingsValues,
         parent: QWidget | None = None,
         *,
-        secrets: SecretStore | None = None,
+        providers: ProvidersService,
         tester: Tester | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
-        self.providers = ProvidersPage(
-            secrets if secrets is not None else MemoryStore(), values.providers, tester=tester
-        )
+        self.providers = ProvidersPage(providers, values.providers, tester=tester)
         self.error = QLabel()
         self.error.setStyleSheet("color: #b00020")
         self.error.setWordWrap(True)

@@ -11,7 +11,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from tokenbudget.core.errors import UserInputError
-from tokenbudget.core.textinput import read_text_file
+from tokenbudget.core.services import CountingService
 from tokenbudget.gui.text_mirror import TextMirror
 
 
@@ -157,7 +157,7 @@ class PromptEditor(QPlainTextEdit):
             self._refuse(self.tr("Wait until the current text is in, then try again."))
             return False
         try:
-            text = read_text_file(path)
+            text = CountingService.read_text_file(path)
         except UserInputError as exc:
             self._refuse(str(exc))
             return False

@@ -21,11 +21,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from tokenbudget.core.catalog import ModelInfo
-from tokenbudget.core.money import Money
-from tokenbudget.core.providers import NAMES as PROVIDER_LABELS
-from tokenbudget.core.remote_count import RemoteResult
-from tokenbudget.core.services import ModelEstimate
+from tokenbudget.core.types import PROVIDER_NAMES as PROVIDER_LABELS
+from tokenbudget.core.types import ModelEstimate, ModelInfo, Money, RemoteResult
 from tokenbudget.gui.formatting import format_int, format_money
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1

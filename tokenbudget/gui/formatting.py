@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 from PySide6.QtCore import QLocale
 
-from tokenbudget.core.money import CURRENCIES, SYMBOLS, Money
+from tokenbudget.core.types import CURRENCIES, SYMBOLS, Money
 
 
 def group_digits(locale: QLocale, digits: str) -> str:
@@ -58,6 +58,6 @@ def format_money(locale: QLocale, money: Money, places: int | None = None) -> st
 
 def format_money_micros(micros: int, currency: str, locale: QLocale | None = None) -> str:
     """Stored micro-units of ``currency``, formatted as ``format_money`` does."""
-    from tokenbudget.core.money import from_micros
+    from tokenbudget.core.types import from_micros
 
     return format_money(locale or QLocale(), Money(from_micros(micros), currency))

@@ -24,10 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tokenbudget.core import autostart, paths
-from tokenbudget.core.catalog import ModelInfo
 from tokenbudget.core.errors import AutostartError, TokenbudgetError
 from tokenbudget.core.services import Service
+from tokenbudget.core.types import ModelInfo
 from tokenbudget.gui.counting import CountCoordinator, CountHub, OutputSetting
 from tokenbudget.gui.dialogs import RecordDialog, SettingsDialog, SettingsValues
 from tokenbudget.gui.editor import PromptEditor
@@ -220,9 +219,8 @@ class MainWindow(QMainWindow):
 
     def _initial_models(self) -> list[ModelInfo]:
         saved = self.service.settings.get("shown_models") or []
-        catalog = self.service.catalog
-        models = [catalog.get(m) for m in saved if m in catalog]
-        return models or catalog.defaults(datetime.now(UTC).date())
+        counting = self.service.counting
+        return counting.known_models(saved) or counting.default_models(datetime.now(UTC).date())
 
     def shown_models(self) -> list[ModelInfo]:
         """The models in the table."""
@@ -348,12 +346,11 @@ class MainWindow(QMainWindow):
 
         favourites = list(self.service.settings.get("favourite_models") or [])
         dialog = ModelPickerDialog(
-            self.service.catalog.all(), [m.id for m in self._shown], favourites, parent=self
+            self.service.counting.models(), [m.id for m in self._shown], favourites, parent=self
         )
         if dialog.exec() != ModelPickerDialog.DialogCode.Accepted:
             return
-        catalog = self.service.catalog
-        self.set_shown_models([catalog.get(m) for m in dialog.shown_ids()])
+        self.set_shown_models(self.service.counting.known_models(dialog.shown_ids()))
         self._save_setting("favourite_models", list(dialog.favourite_ids()))
 
     def show_tokens(self) -> None:
@@ -362,7 +359,7 @@ class MainWindow(QMainWindow):
 
         model = next((m for m in self._shown if m.id == self.selected_model_id()), None)
         tokenizer = model.counting.tokenizer if model is not None else "o200k_base"
-        dialog = TokenViewDialog(self.service.registry, self.editor.text(), tokenizer, parent=self)
+        dialog = TokenViewDialog(self.service.counting, self.editor.text(), tokenizer, parent=self)
         dialog.show()
 
     def settings_values(self) -> SettingsValues:
@@ -373,7 +370,7 @@ class MainWindow(QMainWindow):
             rates=tuple(settings.exchange_rates().rates.values()),
             prompt_text=str(settings.get("prompt_text")),
             font_size=int(settings.get("font_size") or 0),
-            start_at_login=autostart.is_enabled(),
+            start_at_login=settings.autostart_enabled(),
             live_sync=settings.get("live_sync") is not False,
             providers=ProviderSettings(
                 remote_count=dict(settings.get("remote_count") or {}),
@@ -384,14 +381,9 @@ class MainWindow(QMainWindow):
 
     def edit_settings(self) -> None:
         """Open the settings dialog and apply what it returns."""
-        from tokenbudget.core.key_check import check_key
-
-        secrets = self.service.secrets
+        providers = self.service.providers
         dialog = SettingsDialog(
-            self.settings_values(),
-            parent=self,
-            secrets=secrets,
-            tester=lambda provider, urls: check_key(provider, secrets, urls),
+            self.settings_values(), parent=self, providers=providers, tester=providers.check_key
         )
         if dialog.exec() == SettingsDialog.DialogCode.Accepted:
             self.apply_settings(dialog.values())
@@ -414,12 +406,9 @@ class MainWindow(QMainWindow):
         self.coordinator.set_currency(None)
         self.remote.request()  # a provider switched on counts the current text at once
         self.settings_applied.emit()
-        if values.start_at_login != autostart.is_enabled():
+        if values.start_at_login != settings.autostart_enabled():
             try:
-                if values.start_at_login:
-                    autostart.enable()
-                else:
-                    autostart.disable()
+                settings.set_autostart(values.start_at_login)
             except AutostartError as exc:
                 self.statusBar().showMessage(str(exc), 10000)
 
@@ -442,10 +431,9 @@ class MainWindow(QMainWindow):
 
     # -- window state ------------------------------------------------------------------
 
-    @staticmethod
-    def window_state_file() -> Path:
+    def window_state_file(self) -> Path:
         """Where geometry and splitter positions are kept."""
-        return paths.config_dir() / "window.ini"
+        return self.service.settings.window_state_file()
 
     def _qsettings(self) -> QSettings:
         return QSettings(str(self.window_state_file()), QSettings.Format.IniFormat)

@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tokenbudget.core.catalog import Catalog, ModelInfo
+from tokenbudget.core.types import ModelInfo, default_models
 from tokenbudget.gui.formatting import format_int
 from tokenbudget.gui.model_picker_items import (
     FAVOURITE_ROLE,
@@ -103,7 +103,7 @@ class ModelPickerDialog(ItemsMixin, QDialog):
         self._models = list(models)
         self._positions = {m.id: position for position, m in enumerate(self._models)}
         if default_ids is None:
-            default_ids = [m.id for m in Catalog(self._models).defaults(date.today())]
+            default_ids = [m.id for m in default_models(self._models, date.today())]
         self._defaults = frozenset(default_ids)
         self._locale = QLocale()
         self._checks: dict[str, QStandardItem] = {}

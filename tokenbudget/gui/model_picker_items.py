@@ -25,9 +25,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QStandardItem
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
-from tokenbudget.core import estimate
-from tokenbudget.core.catalog import ModelInfo
-from tokenbudget.core.money import CURRENCIES, Money
+from tokenbudget.core.types import CURRENCIES, ModelInfo, Money, get_estimator
 from tokenbudget.gui.formatting import format_int, format_money
 
 #: The model id, on the first column of a model row.
@@ -172,7 +170,7 @@ class ItemsMixin:
         if counting.estimator is None:
             tip = self.tr("Exact: the bundled {id} vocabulary").format(id=counting.tokenizer)
             return self._plain(self.tr("Exact"), tip)
-        method = estimate.get_estimator(counting.estimator).method
+        method = get_estimator(counting.estimator).method
         return self._plain(self.tr("Estimate"), method)
 
     def _context_item(self, model: ModelInfo) -> QStandardItem:

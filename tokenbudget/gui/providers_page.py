@@ -24,14 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from tokenbudget.core.errors import SecretsError
-from tokenbudget.core.providers import BALANCE_IDS, COUNT_IDS
-from tokenbudget.core.secrets import PROVIDERS, SecretStore, mask
+from tokenbudget.core.services import ProvidersService
+from tokenbudget.core.types import BALANCE_PROVIDERS, COUNT_PROVIDERS
+from tokenbudget.core.types import KEY_PROVIDERS as PROVIDERS
 from tokenbudget.gui.jobs import Jobs, Runner, thread_runner
 
-#: Providers with a token-count endpoint: their rows can turn from estimate to exact.
-COUNT_PROVIDERS = COUNT_IDS
-#: Providers that report a prepaid balance for a key.
-BALANCE_PROVIDERS = BALANCE_IDS
+__all__ = ["BALANCE_PROVIDERS", "COUNT_PROVIDERS", "ProviderSettings", "ProvidersPage", "Tester"]
 
 #: ``tester(provider, base_urls) -> message``: checks the stored key against the provider
 #: (run on a worker thread: it goes over the network).
@@ -52,7 +50,7 @@ class ProvidersPage(QWidget):
 
     def __init__(
         self,
-        secrets: SecretStore,
+        providers: ProvidersService,
         values: ProviderSettings,
         *,
         tester: Tester | None = None,
@@ -60,11 +58,12 @@ class ProvidersPage(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.secrets = secrets
+        #: The keys, in the keyring (``service.providers``).
+        self.keys = providers
         self.tester = tester
         # A test goes over the network: a daemon thread each (a lane per provider).
         self._jobs = Jobs(runner or thread_runner("key-test"), owner=self)
-        status = secrets.status()
+        status = providers.keyring_status()
         self.keyring_note = QLabel(status.message)
         self.keyring_note.setWordWrap(True)
         self.keyring_note.setStyleSheet("" if status.usable else "color: #b91c1c")
@@ -141,14 +140,14 @@ class ProvidersPage(QWidget):
 
     def refresh_keys(self) -> None:
         """Show each provider's key, masked, and what can be done with it."""
-        usable = self.secrets.status().usable
+        usable = self.keys.keyring_status().usable
         for provider in PROVIDERS:
             try:
-                key = self.secrets.get(provider) if usable else None
+                key = self.keys.masked_key(provider) if usable else None
             except SecretsError as exc:
                 key = None
                 self.result.setText(str(exc))
-            self.key_labels[provider].setText(mask(key) if key else self.tr("no key"))
+            self.key_labels[provider].setText(key if key else self.tr("no key"))
             self.set_buttons[provider].setText(self.tr("Replace…") if key else self.tr("Set…"))
             self.test_buttons[provider].setEnabled(bool(key) and self.tester is not None)
             self.delete_buttons[provider].setEnabled(bool(key))
@@ -169,7 +168,7 @@ class ProvidersPage(QWidget):
     def set_key(self, provider: str, key: str) -> bool:
         """Store ``key`` for ``provider``; says what happened (never the key)."""
         try:
-            self.secrets.set(provider, key)
+            self.keys.set_key(provider, key)
         except SecretsError as exc:
             self.result.setText(str(exc))
             return False
@@ -189,7 +188,7 @@ class ProvidersPage(QWidget):
             if answer != QMessageBox.StandardButton.Yes:
                 return False
         try:
-            deleted = self.secrets.delete(provider)
+            deleted = self.keys.delete_key(provider)
         except SecretsError as exc:
             self.result.setText(str(exc))
             return False

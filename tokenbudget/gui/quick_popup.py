@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tokenbudget.core.catalog import ModelInfo
 from tokenbudget.core.services import Service
+from tokenbudget.core.types import ModelInfo
 from tokenbudget.gui.counting import CountCoordinator, CountHub, OutputSetting
 from tokenbudget.gui.dialogs import RecordDialog
 from tokenbudget.gui.editor import PromptEditor
@@ -102,13 +102,13 @@ class QuickPopup(QFrame):
         """The favourite models (else the window's first shown ones, else the defaults)."""
         from datetime import UTC, datetime
 
-        catalog = self.service.catalog
+        counting = self.service.counting
         settings = self.service.settings
         for key in ("favourite_models", "shown_models"):
-            ids = [m for m in settings.get(key) or [] if m in catalog]
-            if ids:
-                return [catalog.get(m) for m in ids[:MAX_MODELS]]
-        return catalog.defaults(datetime.now(UTC).date())[:MAX_MODELS]
+            models = counting.known_models(settings.get(key) or [])
+            if models:
+                return models[:MAX_MODELS]
+        return counting.default_models(datetime.now(UTC).date())[:MAX_MODELS]
 
     # -- showing -----------------------------------------------------------------------
 

@@ -14,15 +14,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from tokenbudget.core.catalog import ModelInfo
-from tokenbudget.core.errors import TokenbudgetError
-from tokenbudget.core.remote_count import (
-    PROVIDERS,
-    RemoteConfig,
-    RemoteCounter,
-    RemoteResult,
-)
 from tokenbudget.core.services import Service
+from tokenbudget.core.types import COUNT_PROVIDERS, ModelInfo, RemoteConfig, RemoteResult
 from tokenbudget.gui.counting import CountCoordinator
 from tokenbudget.gui.jobs import Jobs, Runner, SerialRunner, Task
 
@@ -31,10 +24,9 @@ class RemoteCounting(QObject):
     """Asks the count endpoints for the coordinator's settled text and keeps the answers.
 
     Args:
-        service: The settings and the keys.
+        service: The settings, the keys and the count endpoints (``service.providers``).
         coordinator: Whose settled text is counted, and whose rows show the answers.
         runner: Where every provider's requests run (None: a daemon thread per provider).
-        counter: Asks the endpoints.
         parent: The Qt parent.
 
     Signals:
@@ -49,7 +41,6 @@ class RemoteCounting(QObject):
         coordinator: CountCoordinator,
         *,
         runner: Runner | None = None,
-        counter: RemoteCounter | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -59,7 +50,6 @@ class RemoteCounting(QObject):
         self._threads: dict[str, SerialRunner] = {}
         # Every request names its provider's thread (``_thread_of``); this default is unused.
         self._jobs = Jobs(runner or self._thread_of("default"), owner=self)
-        self.counter = counter or RemoteCounter()
         #: The coordinator's job whose text was asked for last.
         self._latest = 0
         self._results: dict[str, tuple[int, RemoteResult]] = {}
@@ -78,7 +68,7 @@ class RemoteCounting(QObject):
 
     def config(self) -> RemoteConfig:
         """The online-count settings as they are now."""
-        return RemoteConfig.from_settings(self._service.settings.get)
+        return self._service.providers.remote_config()
 
     def request(self) -> None:
         """Count the coordinator's current text online for every switched-on provider."""
@@ -96,28 +86,19 @@ class RemoteCounting(QObject):
             if model.provider in config.enabled and (known is None or known[0] != job):
                 by_provider.setdefault(model.provider, []).append(model.id)
         for provider, models in by_provider.items():
-            if provider in PROVIDERS:
+            if provider in COUNT_PROVIDERS:
                 self._start(job, provider, text, tuple(models), config)
 
     def _start(
         self, job: int, provider: str, text: str, models: tuple[str, ...], config: RemoteConfig
     ) -> None:
-        secrets, counter = self._service.secrets, self.counter
+        results = self._service.providers.count_online(provider, models, text, config)
 
         def work(task: Task[RemoteResult]) -> None:  # on the provider's thread: no Qt here
-            try:
-                key = secrets.get(provider)
-            except TokenbudgetError as exc:
-                key, missing = None, str(exc)
-            else:
-                missing = "no API key is stored"
-            for model in models:
+            for _model in models:
                 if task.stale:
                     break  # the text changed: a newer job is waiting
-                if key is None:
-                    task.report(RemoteResult(provider, model, reason=missing))
-                else:
-                    task.report(counter.count(provider, model, text, key, config))
+                task.report(next(results))
 
         def failed(why: str) -> None:
             for model in models:

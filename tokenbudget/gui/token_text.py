@@ -19,7 +19,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
-from tokenbudget.core.token_split import EMPTY_MARK, Span, marker, visible_runs
+from tokenbudget.core.types import EMPTY_MARK, Span, marker, visible_runs
 
 #: Backgrounds of consecutive spans (the OpenAI tokenizer page's colours, made opaque).
 PALETTE: tuple[str, ...] = ("#d3c6f3", "#c3f2ca", "#fbdeaf", "#f9c6c8", "#bee9f9")

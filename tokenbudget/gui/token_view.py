@@ -30,15 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tokenbudget.core.token_split import (
-    Span,
-    Token,
-    Tokenization,
-    printable,
-    split_for_display,
-    tokenize,
-)
-from tokenbudget.core.tokenizers import TokenizerRegistry
+from tokenbudget.core.services import CountingService
+from tokenbudget.core.types import Span, Token, Tokenization, printable, split_for_display
 from tokenbudget.gui.formatting import format_int
 from tokenbudget.gui.jobs import Jobs, Runner, serial_runner
 from tokenbudget.gui.token_text import EMPTY_PROPERTY, ORIGINAL_PROPERTY, PALETTE, TokenText
@@ -55,7 +48,6 @@ __all__ = [
     "TokenViewDialog",
     "Tokenization",
     "split_for_display",
-    "tokenize",
 ]
 
 #: Tokens past this many are counted but not drawn (a QTextDocument of 20,000 coloured
@@ -73,9 +65,9 @@ class TokenView(QWidget):
     """A text split into tokens for a chosen vocabulary, with counts.
 
     Args:
-        registry: Where the vocabularies come from.
+        counting: Where the vocabularies come from (``service.counting``).
         text: The text to show.
-        tokenizer_id: The vocabulary shown first (the registry's first when None or unknown).
+        tokenizer_id: The vocabulary shown first (the first vocabulary when None or unknown).
         max_tokens: Draw at most this many tokens; the count still covers the whole text.
         runner: Runs encoding jobs (``gui.jobs``); a thread of their own by default. Tests
             pass one that calls the job at once.
@@ -92,7 +84,7 @@ class TokenView(QWidget):
 
     def __init__(
         self,
-        registry: TokenizerRegistry,
+        counting: CountingService,
         text: str = "",
         tokenizer_id: str | None = None,
         *,
@@ -102,7 +94,7 @@ class TokenView(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._registry = registry
+        self._counting = counting
         self._text = text
         self._max_tokens = max_tokens
         self._jobs = Jobs(runner or _tokens_runner, owner=self)
@@ -124,8 +116,7 @@ class TokenView(QWidget):
 
     def _build_widgets(self) -> None:
         self.combo = QComboBox()
-        for vocab in self._registry.ids():
-            models = self._registry.spec(vocab).models
+        for vocab, models in self._counting.vocabularies():
             self.combo.addItem(self.tr("{id} — {models}").format(id=vocab, models=models), vocab)
             self.combo.setItemData(self.combo.count() - 1, models, Qt.ItemDataRole.ToolTipRole)
         self.combo.setSizeAdjustPolicy(
@@ -274,7 +265,7 @@ class TokenView(QWidget):
     def _start(self) -> None:
         self._request += 1
         request, text, vocab = self._request, self._text, self.tokenizer_id()
-        registry, limit = self._registry, self._max_tokens
+        counting, limit = self._counting, self._max_tokens
 
         def failed(why: str) -> None:
             self._on_finished(Tokenization(request, vocab, 0, len(text), error=why))
@@ -282,7 +273,7 @@ class TokenView(QWidget):
         self.busy_label.show()
         self._jobs.submit(
             "tokenize",
-            lambda: tokenize(registry, vocab, text, limit=limit, request=request),
+            lambda: counting.tokenize(vocab, text, limit=limit, request=request),
             self._on_finished,
             failed,
             skip_stale=True,
@@ -328,7 +319,7 @@ class TokenViewDialog(QDialog):
     """A window around a ``TokenView``; deletes itself when closed.
 
     Args:
-        registry: Where the vocabularies come from.
+        counting: Where the vocabularies come from (``service.counting``).
         text: The text to show.
         tokenizer_id: The vocabulary shown first.
         max_tokens: Draw at most this many tokens.
@@ -338,7 +329,7 @@ class TokenViewDialog(QDialog):
 
     def __init__(
         self,
-        registry: TokenizerRegistry,
+        counting: CountingService,
         text: str = "",
         tokenizer_id: str | None = None,
         *,
@@ -350,7 +341,7 @@ class TokenViewDialog(QDialog):
         self.setWindowTitle(self.tr("Tokens"))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.view = TokenView(
-            registry, text, tokenizer_id, max_tokens=max_tokens, runner=runner, parent=self
+            counting, text, tokenizer_id, max_tokens=max_tokens, runner=runner, parent=self
         )
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

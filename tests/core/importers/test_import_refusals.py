@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import math
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -45,18 +45,6 @@ BAD_COUNTS = {
 }
 SURROGATE = '"\\ud83d"'  # JSON text of a lone high surrogate
 DEEP = "[" * 1500 + "]" * 1500
-
-
-@pytest.fixture(scope="module")
-def registry() -> TokenizerRegistry:
-    return TokenizerRegistry.bundled()
-
-
-@pytest.fixture
-def service(registry: TokenizerRegistry) -> Iterator[Service]:
-    svc = Service(registry)
-    yield svc
-    svc.close()
 
 
 def stored_refs(service: Service) -> list[str]:

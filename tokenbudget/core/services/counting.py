@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Protocol
+from typing import TYPE_CHECKING, BinaryIO
 
 from tokenbudget.core import estimate
 from tokenbudget.core.catalog import Catalog, ModelInfo
@@ -19,79 +19,21 @@ from tokenbudget.core.count_report import CountReport, ModelEstimate
 from tokenbudget.core.errors import UnknownProviderError, UserInputError
 from tokenbudget.core.money import Money, check_currency
 from tokenbudget.core.providers import resolve_provider
+from tokenbudget.core.services.count_texts import Counts, TextCounts, exact_method
 from tokenbudget.core.tokenizers import TokenizerRegistry, VocabularySpec
 
 if TYPE_CHECKING:
-    from tokenbudget.core.incremental import IncrementalCounter
     from tokenbudget.core.services._parts import Parts
+    from tokenbudget.core.token_split import Tokenization
 
-
-class Counts(Protocol):
-    """Counts of one text by tokenizer and by estimator (``TextCounts``, ``StreamCounter``)."""
-
-    def exact(self, tokenizer_id: str) -> int:
-        """Exact count with a bundled vocabulary."""
-        ...
-
-    def estimated(self, estimator_id: str) -> int:
-        """Estimated count with an estimator."""
-        ...
-
-
-class TextCounts:
-    """Counts of one text, computed once per tokenizer or estimator and then reused.
-
-    With an ``IncrementalCounter`` (an editor's), counts go through its chunk cache, so a text
-    that differs a little from one counted before costs only the chunks that changed; the
-    numbers are the same either way.
-    """
-
-    def __init__(
-        self,
-        text: str,
-        registry: TokenizerRegistry,
-        counter: IncrementalCounter | None = None,
-    ) -> None:
-        self.text = text
-        self._registry = registry
-        self._counter = counter
-        self._memo: dict[tuple[str, str], int] = {}
-        self._exact: dict[str, int] = {}
-        self._estimated: dict[str, int] = {}
-
-    def _count(self, tokenizer_id: str, part: str) -> int:
-        key = (tokenizer_id, part)
-        if key not in self._memo:
-            self._memo[key] = self._registry.count(tokenizer_id, part)
-        return self._memo[key]
-
-    def exact(self, tokenizer_id: str) -> int:
-        """Exact count with a bundled vocabulary."""
-        if tokenizer_id not in self._exact:
-            if self._counter is not None:
-                self._exact[tokenizer_id] = self._counter.count(tokenizer_id, self.text)
-            else:
-                self._exact[tokenizer_id] = self._count(tokenizer_id, self.text)
-        return self._exact[tokenizer_id]
-
-    def estimated(self, estimator_id: str) -> int:
-        """Estimated count with an estimator."""
-        if estimator_id not in self._estimated:
-            est = estimate.get_estimator(estimator_id)
-            if self._counter is not None:
-                self._estimated[estimator_id] = self._counter.estimate(estimator_id, self.text)
-            else:
-                self._estimated[estimator_id] = est.estimate(
-                    self.text, lambda part: self._count(est.base, part)
-                )
-        return self._estimated[estimator_id]
-
-
-def exact_method(registry: TokenizerRegistry, tokenizer_id: str) -> str:
-    """A one-line description of an exact count."""
-    spec = registry.spec(tokenizer_id)
-    library = "tokenizers" if spec.loader == "hf" else "tiktoken"
-    return f"exact: bundled {tokenizer_id} vocabulary ({library})"
+__all__ = [
+    "CountReport",
+    "CountingService",
+    "Counts",
+    "ModelEstimate",
+    "TextCounts",
+    "exact_method",
+]
 
 
 class CountingService:
@@ -107,6 +49,55 @@ class CountingService:
     @property
     def _catalog(self) -> Catalog:
         return self._parts.catalog
+
+    # -- the catalogue and the vocabularies, for the user interfaces ------------------------
+
+    def model(self, name: str) -> ModelInfo:
+        """The catalogue's model called ``name`` (an id or an alias).
+
+        Raises:
+            UnknownModelError: for a name not in the catalogue (with suggestions).
+        """
+        return self._catalog.get(name)
+
+    def known_models(self, names: Iterable[str]) -> list[ModelInfo]:
+        """The models of ``names`` that the catalogue knows, in that order (others dropped)."""
+        catalog = self._catalog
+        return [catalog.get(name) for name in names if name in catalog]
+
+    def default_models(self, today: date) -> list[ModelInfo]:
+        """The default model set as of ``today`` (none deprecated by then)."""
+        return self._catalog.defaults(today)
+
+    def vocabularies(self) -> list[tuple[str, str]]:
+        """Each bundled vocabulary: its id and the models it counts for (one line)."""
+        registry = self._registry
+        return [(vocab, registry.spec(vocab).models) for vocab in registry.ids()]
+
+    def tokenize(
+        self, tokenizer_id: str, text: str, *, limit: int, request: int = 0
+    ) -> Tokenization:
+        """Encode ``text`` and prepare its first ``limit`` tokens for display.
+
+        Safe on a worker thread once the vocabularies were listed (``vocabularies``).
+
+        Raises:
+            TokenbudgetError: if the vocabulary is unknown or its file is missing or altered.
+        """
+        from tokenbudget.core.token_split import tokenize
+
+        return tokenize(self._registry, tokenizer_id, text, limit=limit, request=request)
+
+    @staticmethod
+    def read_text_file(path: Path) -> str:
+        """Read a whole file as UTF-8 text (for a prompt dropped or opened).
+
+        Raises:
+            UserInputError: if it is missing, unreadable, binary, not UTF-8 or too large.
+        """
+        from tokenbudget.core.textinput import read_text_file
+
+        return read_text_file(path)
 
     def resolve_models(self, names: Sequence[str]) -> list[ModelInfo]:
         """Models for the given names, or the default set when none are given.
@@ -319,9 +310,9 @@ class CountingService:
             raise UserInputError(f"unknown provider '{provider}' (known: {names})")
         return chosen
 
-    # -- cli: the bundled vocabularies, reading a prompt -----------------------------------
+    # -- cli: the bundled vocabularies' provenance, reading a prompt ------------------------
 
-    def vocabularies(self) -> list[VocabularySpec]:
+    def vocabulary_specs(self) -> list[VocabularySpec]:
         """The bundled vocabularies with their models, sources and licences (none loaded)."""
         return list(self._registry)
 

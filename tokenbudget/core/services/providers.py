@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from tokenbudget.core.errors import TokenbudgetError
+
 if TYPE_CHECKING:
+    from tokenbudget.core.remote_count import RemoteConfig, RemoteCounter, RemoteResult
     from tokenbudget.core.secrets import KeyringStatus
     from tokenbudget.core.services._parts import Parts
 
@@ -14,6 +18,7 @@ class ProvidersService:
 
     def __init__(self, parts: Parts) -> None:
         self._parts = parts
+        self._counter: RemoteCounter | None = None
 
     def keyring_status(self) -> KeyringStatus:
         """Whether a usable keyring is there, and if not, how to get one."""
@@ -37,3 +42,57 @@ class ProvidersService:
     def delete_key(self, provider: str) -> bool:
         """Delete the key of ``provider``; False if there was none."""
         return self._parts.secrets.delete(provider)
+
+    # -- what a key turns on: the key test and counting online ---------------------------
+
+    def check_key(self, provider: str, base_urls: dict[str, str]) -> str:
+        """A one-line verdict on ``provider``'s stored key (never containing the key).
+
+        It goes over the network (a test word, or a balance request): run it on a worker
+        thread, and only when the user asks.
+        """
+        from tokenbudget.core.key_check import check_key
+
+        return check_key(provider, self._parts.secrets, base_urls)
+
+    def remote_config(self) -> RemoteConfig:
+        """The online-count settings as they are now (which providers, where, how long)."""
+        from tokenbudget.core.remote_count import RemoteConfig
+
+        return RemoteConfig.from_settings(self._parts.settings.get)
+
+    def count_online(
+        self, provider: str, models: Sequence[str], text: str, config: RemoteConfig
+    ) -> Iterator[RemoteResult]:
+        """Count ``text`` with ``provider``'s count endpoint, one result per model as it comes.
+
+        The key is read once, when the first result is asked for; with no key (or no
+        keyring) each model's result says why. Failures are results, never exceptions.
+        Meant for a worker thread: stop iterating to skip the remaining models. Answers are
+        cached, and a rate-limited provider is left alone for a while (``RemoteCounter``).
+        """
+        from tokenbudget.core.remote_count import RemoteResult
+
+        secrets, counter = self._parts.secrets, self._remote_counter()
+
+        def results() -> Iterator[RemoteResult]:
+            try:
+                key = secrets.get(provider)
+            except TokenbudgetError as exc:
+                key, missing = None, str(exc)
+            else:
+                missing = "no API key is stored"
+            for model in models:
+                if key is None:
+                    yield RemoteResult(provider, model, reason=missing)
+                else:
+                    yield counter.count(provider, model, text, key, config)
+
+        return results()
+
+    def _remote_counter(self) -> RemoteCounter:
+        if self._counter is None:
+            from tokenbudget.core.remote_count import RemoteCounter
+
+            self._counter = RemoteCounter()
+        return self._counter

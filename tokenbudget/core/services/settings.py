@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -58,6 +59,36 @@ class SettingsService:
         A broken settings or prices file is set aside for defaults and reported here.
         """
         return self._parts.warnings[-1] if self._parts.warnings else None
+
+    # -- the desktop: start at login, the window's layout -----------------------------------
+
+    def autostart_enabled(self) -> bool:
+        """Whether the app starts (in the tray) when the user logs in."""
+        from tokenbudget.core import autostart
+
+        return autostart.is_enabled()
+
+    def set_autostart(self, enabled: bool) -> None:
+        """Write (True) or remove (False) the login autostart entry.
+
+        Raises:
+            AutostartError: when the entry cannot be written or removed.
+        """
+        from tokenbudget.core import autostart
+
+        if enabled:
+            autostart.enable()
+        else:
+            autostart.disable()
+
+    @staticmethod
+    def window_state_file() -> Path:
+        """Where the window keeps its geometry and splitter positions (an INI file)."""
+        from tokenbudget.core import paths
+
+        return paths.config_dir() / "window.ini"
+
+    # -- cli: the settings commands refuse an unreadable file ------------------------------
 
     def check_file(self) -> None:
         """Refuse to go on with defaults when the settings file exists but cannot be read.
