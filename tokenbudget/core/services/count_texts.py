@@ -1,7 +1,7 @@
-"""The counting service's results, and the counts of one text (``TextCounts``).
+"""The counts of one text (``TextCounts``), for the counting service.
 
-``ModelEstimate`` and ``CountReport`` are defined in ``core.count_report`` (pure data, held
-by the user interfaces through ``core.types`` without loading the services).
+Its results, ``ModelEstimate`` and ``CountReport``, are pure data in ``core.count_report``
+(held by the user interfaces through ``core.types`` without loading the services).
 
 Split out of ``services.counting`` (which re-exports every name) to keep modules small.
 """
