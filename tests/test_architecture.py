@@ -143,10 +143,11 @@ def test_the_command_line_never_reaches_past_the_services(path: Path) -> None:
 
 
 def test_the_types_the_user_interfaces_hold_load_no_sqlite_and_no_services() -> None:
-    """``core.types`` is imported when the command line starts: it must stay light."""
+    """``core.types`` is imported when the command line starts: what it needs stays light."""
     code = (
         "import sys\n"
-        "import tokenbudget.core.types\n"
+        "from tokenbudget.core.types import (MAX_REQUESTS, MAX_ROWS, MAX_TOKENS, KEY_PROVIDERS,"
+        " CountReport, HistoryFilter, ImportReport, Money, check_moment, from_micros)\n"
         "heavy = ('sqlite3', 'tiktoken', 'tokenizers', 'keyring', 'PySide6')\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in heavy)\n"
         "bad += sorted(m for m in sys.modules if m.startswith(('tokenbudget.core.ledger',"
@@ -170,3 +171,26 @@ def test_cli_count_opens_no_ledger(tmp_path: Path) -> None:
     )
     env = {"TOKENBUDGET_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
     subprocess.run([sys.executable, "-c", code], check=True, env=env)
+
+
+def test_the_lazy_names_of_core_types_agree_with_their_imports() -> None:
+    """``core.types``: the imports the type checker sees, ``_WHERE`` and ``__all__`` agree."""
+    import ast
+    import importlib
+
+    from tokenbudget.core import types
+
+    tree = ast.parse((ROOT / "tokenbudget" / "core" / "types.py").read_text(encoding="utf-8"))
+    guarded = next(n for n in tree.body if isinstance(n, ast.If))  # ``if TYPE_CHECKING:``
+    seen = {
+        alias.asname or alias.name: (node.module, alias.name)
+        for node in guarded.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    assert seen == types._WHERE
+    assert sorted(types.__all__) == sorted(types._WHERE)
+    for name, (module, attribute) in types._WHERE.items():
+        assert getattr(types, name) is getattr(importlib.import_module(module), attribute)
+    with pytest.raises(AttributeError):
+        _ = types.no_such_name  # type: ignore[attr-defined]

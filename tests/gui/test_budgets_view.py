@@ -16,11 +16,11 @@ from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
+from tokenbudget.core import budget
 from tokenbudget.core.entries import NewEntry, TokenCounts
 from tokenbudget.core.ledger import LedgerError
 from tokenbudget.core.plans import Plan, PlanKind, WindowCap
 from tokenbudget.core.services import Service
-from tokenbudget.gui import budgets_view
 from tokenbudget.gui.budgets_view import BudgetsView
 from tokenbudget.gui.plan_card import PlanCardWidget
 
@@ -100,7 +100,7 @@ def seed(service: Service) -> dict[str, Plan]:
             ),
         )
     }
-    service.ledger.add_entries(
+    service._parts.ledger.add_entries(
         [
             entry(datetime(2026, 11, 2, tzinfo=UTC), "openai", 10 * UNIT),
             entry(datetime(2026, 11, 5, tzinfo=UTC), "openai", 20 * UNIT),
@@ -252,7 +252,7 @@ def test_an_unusable_ledger_is_explained(
     def broken(*_args: object, **_kw: object) -> None:
         raise LedgerError("the ledger is locked by another program")
 
-    monkeypatch.setattr(budgets_view.budget, "all_status", broken)
+    monkeypatch.setattr(budget, "all_status", broken)
     view = make(qtbot, service)
     view.refresh(NOW)
     assert view.stack.currentWidget() is view.error_label
@@ -311,7 +311,7 @@ def test_adding_a_plan(qtbot: QtBot, service: Service) -> None:
     dialog.providers_edit.setText("openai")
     with qtbot.waitSignal(view.plans_changed):
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
-    (stored,) = service.ledger.plans()
+    (stored,) = service.plans.all()
     assert (stored.name, stored.amount_micros, stored.providers) == (
         "OpenAI API",
         40 * UNIT,
@@ -333,7 +333,7 @@ def test_adding_a_prepaid_balance_with_a_chinese_name(qtbot: QtBot, service: Ser
     dialog.amount_edit.setText("200")
     with qtbot.waitSignal(view.plans_changed):
         dialog.accept()
-    plan = service.ledger.find_plan("DeepSeek 充值")
+    plan = service.plans.find("DeepSeek 充值")
     assert plan.start == NOW  # a balance with no top-up time starts when it is added
     card = card_named(view, "DeepSeek 充值")
     assert card.bars[0].amount.text() == "¥0.00 of ¥200.00"
@@ -364,7 +364,7 @@ def test_editing_a_plan_from_its_card(qtbot: QtBot, service: Service) -> None:
     dialog.amount_edit.setText("40")
     with qtbot.waitSignal(view.plans_changed):
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
-    stored = service.ledger.plan(plans["A budget"].id)
+    stored = service.plans.get(plans["A budget"].id)
     assert (stored.name, stored.amount_micros) == ("A Budget", 40 * UNIT)
     assert card is view.card(stored.id)  # the same card, showing the new figures
     assert card.bars[0].amount.text() == "$30.00 of $40.00"
@@ -380,7 +380,7 @@ def test_cancelling_an_edit_changes_nothing(qtbot: QtBot, service: Service) -> N
     dialog.amount_edit.setText("1")
     with qtbot.assertNotEmitted(view.plans_changed):
         dialog.reject()
-    assert service.ledger.plan(plans["A budget"].id).amount_micros == 100 * UNIT
+    assert service.plans.get(plans["A budget"].id).amount_micros == 100 * UNIT
 
 
 def test_removing_a_plan_keeps_its_entries(
@@ -388,10 +388,10 @@ def test_removing_a_plan_keeps_its_entries(
 ) -> None:
     plans = seed(service)
     target = plans["A budget"]
-    service.ledger.add_entries(
+    service._parts.ledger.add_entries(
         [entry(NOW - timedelta(hours=h), "openai", UNIT, plan_id=target.id) for h in (1, 2)]
     )
-    before = service.ledger.count()
+    before = service.entries.count()
     asked: list[str] = []
 
     def answer(*args: object) -> QMessageBox.StandardButton:
@@ -408,8 +408,8 @@ def test_removing_a_plan_keeps_its_entries(
         "and in the history. The 2 entries recorded for this plan become unassigned, and then "
         "count toward any other plan that covers their provider and model."
     ]
-    assert [p.name for p in service.ledger.plans()] == ["B subscription", "C 充值"]
-    assert service.ledger.count() == before
+    assert [p.name for p in service.plans.all()] == ["B subscription", "C 充值"]
+    assert service.entries.count() == before
     assert [c.name_label.text() for c in view.cards()] == ["B subscription", "C 充值"]
 
 
@@ -433,7 +433,7 @@ def test_removal_can_be_cancelled(
         "Remove the plan “C 充值”?\n\nNo spend is deleted: every entry stays in the ledger "
         "and in the history."
     ]
-    assert len(service.ledger.plans()) == 3
+    assert len(service.plans.all()) == 3
 
 
 def test_a_plan_removed_elsewhere(
@@ -444,7 +444,7 @@ def test_a_plan_removed_elsewhere(
     monkeypatch.setattr(QMessageBox, "warning", lambda *a: warned.append(str(a[2])))
     view = make(qtbot, service)
     view.refresh(NOW)
-    service.ledger.remove_plan(plans["A budget"].id)  # say, by the command line
+    service.plans.remove(plans["A budget"].id)  # say, by the command line
     assert view.edit_plan(plans["A budget"].id) is None
     assert warned == [f"no plan with id {plans['A budget'].id}"]
     assert [c.name_label.text() for c in view.cards()] == ["B subscription", "C 充值"]

@@ -13,8 +13,9 @@ from PySide6.QtCore import QLocale, QModelIndex, Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from tokenbudget.core.entries import NewEntry, TokenCounts
-from tokenbudget.core.history_query import build_row_map
+from tokenbudget.core.entries import Entry, NewEntry, TokenCounts
+from tokenbudget.core.errors import LedgerDiskError
+from tokenbudget.core.history_query import RowMap, build_row_map
 from tokenbudget.core.ledger import HistoryFilter, Ledger
 from tokenbudget.core.money import ExchangeRate, ExchangeRates
 from tokenbudget.core.plans import Plan, PlanKind
@@ -60,7 +61,7 @@ def ledger(tmp_path: Path) -> Iterator[Ledger]:
 
 @pytest.fixture
 def model(qtbot: QtBot, ledger: Ledger) -> HistoryModel:
-    shown = HistoryModel(lambda: ledger, page_size=40)
+    shown = HistoryModel(lambda rows, start, count: rows.fetch(ledger, start, count), page_size=40)
     shown.locale = ENGLISH
     shown.set_display("USD", RATES, {})
     shown.set_row_map(build_row_map(ledger, HistoryFilter()))
@@ -78,7 +79,7 @@ def test_the_model_follows_qts_rules(qtmodeltester: ModelTester, model: HistoryM
 
 
 def test_knowing_the_row_count_reads_no_row(ledger: Ledger) -> None:
-    model = HistoryModel(lambda: ledger, page_size=40)
+    model = HistoryModel(lambda rows, start, count: rows.fetch(ledger, start, count), page_size=40)
     model.set_row_map(build_row_map(ledger, HistoryFilter()))
     assert model.rowCount() == 250
     assert model.columnCount() == len(Column)
@@ -164,10 +165,13 @@ def test_a_row_gone_since_the_map_was_built_shows_a_dash(
     assert text(model, last, Column.COST) is None
 
 
-def test_a_read_error_is_reported_once_not_raised(
-    qtbot: QtBot, ledger: Ledger, model: HistoryModel
-) -> None:
-    ledger.close()
+def test_a_read_error_is_reported_once_not_raised(qtbot: QtBot, ledger: Ledger) -> None:
+    def unreadable(rows: RowMap, start: int, count: int) -> list[Entry | None]:
+        # What ``service.entries.page`` raises when the disk fails under the ledger.
+        raise LedgerDiskError(f"cannot read the ledger {ledger.path}: the database is closed")
+
+    model = HistoryModel(unreadable, page_size=40)
+    model.set_row_map(build_row_map(ledger, HistoryFilter()))
     with qtbot.waitSignal(model.load_failed) as failed:
         assert text(model, 0, Column.MODEL) is None
     assert "closed" in str(failed.args[0])

@@ -17,6 +17,7 @@ from PySide6.QtCore import QDate, QItemSelection, QItemSelectionModel, QLocale, 
 from PySide6.QtWidgets import QComboBox, QDialog
 from pytestqt.qtbot import QtBot
 
+from tokenbudget.core import history_jobs
 from tokenbudget.core.entries import Entry, NewEntry, TokenCounts
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.history_query import Period
@@ -24,7 +25,7 @@ from tokenbudget.core.ledger import HistoryFilter
 from tokenbudget.core.money import ExchangeRate, Money, from_micros
 from tokenbudget.core.plans import Plan, PlanKind
 from tokenbudget.core.services import Service
-from tokenbudget.gui import history_charts_panel, history_edits, history_export, history_view
+from tokenbudget.gui import history_charts_panel, history_edits
 from tokenbudget.gui.entry_dialog import EntryDialog
 from tokenbudget.gui.formatting import format_int, format_money
 from tokenbudget.gui.history_model import ENTRY_ROLE, Column
@@ -41,7 +42,7 @@ CNY_PER_USD = Decimal("8")
 
 
 def seed(service: Service) -> Plan:
-    ledger = service.ledger
+    ledger = service._parts.ledger
     plan = ledger.add_plan(
         Plan(
             name="Claude Max",
@@ -101,7 +102,7 @@ def view(qtbot: QtBot, service: Service) -> HistoryView:
 
 
 def stored(service: Service) -> list[Entry]:
-    return list(service.ledger.iter_entries())
+    return list(service.entries.iter_entries())
 
 
 def shown_ids(view: HistoryView) -> list[int]:
@@ -185,7 +186,7 @@ def test_provider_model_source_and_plan_filters(view: HistoryView, service: Serv
     choose(view.source, "estimate")
     assert shown_ids(view) == expected(service, lambda e: e.source == "estimate")
     choose(view.source, None)
-    plan = service.ledger.plans()[0]
+    plan = service.plans.all()[0]
     choose(view.plan, plan.id)
     # Assigned entries, and unassigned ones of the plan's providers.
     assert shown_ids(view) == expected(
@@ -278,7 +279,7 @@ def test_delete_then_undo_and_redo_with_the_keys_and_the_button(
     view.changed.connect(lambda: changed.append(1))
     qtbot.keyClick(view.table, Qt.Key.Key_Delete)
     assert view.model.rowCount() == 117
-    assert service.ledger.count() == 117
+    assert service.entries.count() == 117
     assert not {e.id for e in doomed} & set(shown_ids(view))
     assert "Deleted 3 entries" in view.message.text()
     assert view.undo_button.isEnabled()
@@ -292,7 +293,7 @@ def test_delete_then_undo_and_redo_with_the_keys_and_the_button(
         Qt.Key.Key_Z,
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
-    assert service.ledger.count() == 117
+    assert service.entries.count() == 117
     qtbot.mouseClick(view.undo_button, Qt.MouseButton.LeftButton)
     assert stored(service) == before
     assert len(changed) == 4  # the delete, two undos and the redo each told the app
@@ -303,17 +304,17 @@ def test_edit_shows_at_once_and_undoes(view: HistoryView, service: Service) -> N
     original = view.selected_entries()[0]
     edited = replace(original, note="moved", cost_micros=2_500_000, currency="USD")
     view.save_edit(original, edited)
-    assert service.ledger.entry(original.id) == edited
+    assert service.entries.entry(original.id) == edited
     assert view.model.index(0, Column.NOTE).data() == "moved"
     assert view.model.index(0, Column.COST).data() == format_money(
         QLocale(), Money(Decimal("2.5"), "USD")
     )
     assert view.table.selectionModel().isRowSelected(0)  # the selection stays
     view.undo_action.trigger()
-    assert service.ledger.entry(original.id) == original
+    assert service.entries.entry(original.id) == original
     assert view.model.index(0, Column.NOTE).data() == (original.note or original.prompt_text or "")
     view.redo_action.trigger()
-    assert service.ledger.entry(original.id) == edited
+    assert service.entries.entry(original.id) == edited
 
 
 def test_edit_through_the_dialog(
@@ -328,7 +329,7 @@ def test_edit_through_the_dialog(
     select_rows(view, 2, 2)
     original = view.selected_entries()[0]
     view.edit_action.trigger()
-    saved = service.ledger.entry(original.id)
+    saved = service.entries.entry(original.id)
     assert saved.note == "会议纪要，已修改"
     assert saved.tokens.output_tokens == 777
     assert saved.at == original.at  # untouched time keeps its microseconds
@@ -337,7 +338,7 @@ def test_edit_through_the_dialog(
 
 def test_the_dialog_says_what_is_wrong_next_to_the_field(qtbot: QtBot, service: Service) -> None:
     entry = stored(service)[0]
-    dialog = EntryDialog(entry, plans=service.ledger.plans(), catalog=service.catalog)
+    dialog = EntryDialog(entry, plans=service.plans.all(), entries=service.entries)
     qtbot.addWidget(dialog)
     ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
     assert ok.isEnabled() and dialog.edited() == entry
@@ -370,7 +371,7 @@ def test_the_dialog_says_what_is_wrong_next_to_the_field(qtbot: QtBot, service: 
 
 def test_the_dialog_prices_from_the_catalogue(qtbot: QtBot, service: Service) -> None:
     entry = stored(service)[0]
-    dialog = EntryDialog(entry, plans=[], catalog=service.catalog)
+    dialog = EntryDialog(entry, plans=[], entries=service.entries)
     qtbot.addWidget(dialog)
     dialog.model.setCurrentText("gpt-5.5")
     for name, value in (
@@ -382,7 +383,7 @@ def test_the_dialog_prices_from_the_catalogue(qtbot: QtBot, service: Service) ->
     ):
         dialog.tokens[name].setText(value)
     dialog.reprice.click()
-    rates = service.catalog.get("gpt-5.5").pricing.base  # type: ignore[union-attr]
+    rates = service._parts.catalog.get("gpt-5.5").pricing.base  # type: ignore[union-attr]
     assert Decimal(dialog.cost.text()) == 1000 * rates.input + 100 * rates.output
     assert dialog.currency.currentText() == "USD"
     dialog.model.setCurrentText("no-such-model")
@@ -395,13 +396,13 @@ def test_an_undo_the_ledger_refuses_says_why(view: HistoryView, service: Service
     row = shown_ids(view).index(last)
     select_rows(view, row, row)
     view.delete_action.trigger()
-    taken = service.ledger.add_entry(replace(stored(service)[0], note="took its id"))
+    taken = service._parts.ledger.add_entry(replace(stored(service)[0], note="took its id"))
     assert taken.id == last
     view.undo_action.trigger()  # no traceback: a message, and the step is gone
     assert "Could not undo" in view.message.text()
     assert "cannot be put back" in view.message.text()
     assert view.undo_stack.count() == 0
-    assert service.ledger.entry(last).note == "took its id"
+    assert service.entries.entry(last).note == "took its id"
     assert view.model.rowCount() == 120
 
 
@@ -411,7 +412,7 @@ def test_deleting_too_many_at_once_is_refused(
     monkeypatch.setattr(history_edits, "MAX_DELETE", 2)
     select_rows(view, 0, 2)
     view.delete_action.trigger()
-    assert service.ledger.count() == 120
+    assert service.entries.count() == 120
     assert "at most 2 entries" in view.message.text()
 
 
@@ -488,7 +489,7 @@ def test_a_read_that_fails_is_a_message(monkeypatch: pytest.MonkeyPatch, view: H
     def broken(*args: object) -> None:
         raise TokenbudgetError("disk I/O error")
 
-    monkeypatch.setattr(history_view, "load_snapshot", broken)
+    monkeypatch.setattr(history_jobs, "load_snapshot", broken)
     view.refresh()
     assert view.message.text() == "The ledger could not be read: disk I/O error"
     assert view.model.rowCount() == 120  # what was shown stays
@@ -502,7 +503,7 @@ def test_refresh_shows_new_entries_and_keeps_the_place(
     view.table.verticalScrollBar().setValue(30)
     select_rows(view, 31, 31)
     chosen = view.selected_entries()[0]
-    service.ledger.add_entry(
+    service._parts.ledger.add_entry(
         NewEntry(
             at=NOW - timedelta(days=400),
             provider="zai",
@@ -632,9 +633,9 @@ def test_export_takes_the_rows_shown_not_a_search_still_being_typed(
 def test_a_plan_removed_while_chosen_shows_every_plan_again(
     view: HistoryView, service: Service
 ) -> None:
-    plan = service.ledger.plans()[0]
+    plan = service.plans.all()[0]
     choose(view.plan, plan.id)
-    service.ledger.remove_plan(plan.id)
+    service.plans.remove(plan.id)
     view.refresh()
     assert view.plan.currentData() is None
     assert view.model.rowCount() == 120
@@ -667,7 +668,7 @@ def test_a_slow_search_says_so_and_a_failed_one_puts_the_totals_back(
     def broken(*args: object) -> None:
         raise TokenbudgetError("database is locked")
 
-    monkeypatch.setattr(history_view, "load_snapshot", broken)
+    monkeypatch.setattr(history_jobs, "load_snapshot", broken)
     view.apply_filter()  # the held search is now stale: its result will be dropped
     for job in list(held):
         held.remove(job)
@@ -690,14 +691,14 @@ def test_a_long_export_reports_its_progress(
     import threading
 
     release = threading.Event()
-    real = history_export.export_csv_file
+    real = history_jobs.export_csv_file
 
     def slow(path: Path, flt: HistoryFilter, target: Path, progress: Callable[[int], None]) -> int:
         progress(60)  # a long export, part way
         release.wait(10)
         return real(path, flt, target, progress)
 
-    monkeypatch.setattr(history_export, "export_csv_file", slow)
+    monkeypatch.setattr(history_jobs, "export_csv_file", slow)
     threads: list[threading.Thread] = []
 
     def on_a_thread(job: Callable[[], None]) -> None:

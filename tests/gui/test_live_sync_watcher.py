@@ -63,7 +63,7 @@ def roots_of(project: Path) -> list[WatchRoot]:
 
 
 def refs(service: Service) -> list[str]:
-    return sorted(e.source_ref or "" for e in service.ledger.iter_entries(HistoryFilter()))
+    return sorted(e.source_ref or "" for e in service.entries.iter_entries(HistoryFilter()))
 
 
 def test_a_line_written_to_a_watched_log_reaches_the_ledger(
@@ -156,8 +156,8 @@ def test_the_shell_refreshes_the_tray_and_budgets_after_an_import(
         assert refreshed
         assert shell.tray is not None
         assert "Claude" in shell.tray.icon.toolTip()
-        assert service.ledger.count() == 1
-        entry = next(service.ledger.iter_entries(HistoryFilter()))
+        assert service.entries.count() == 1
+        entry = next(service.entries.iter_entries(HistoryFilter()))
         assert entry.tokens == TokenCounts(input_tokens=1000, output_tokens=100)
     finally:
         shell.close()

@@ -57,7 +57,7 @@ def shell(qtbot: QtBot, registry: TokenizerRegistry) -> Iterator[Shell]:
 
 
 def spend(service: Service, micros: int) -> None:
-    service.ledger.add_entry(
+    service._parts.ledger.add_entry(
         NewEntry(
             at=NOW - timedelta(days=1),
             provider="openai",
@@ -137,7 +137,7 @@ def test_the_popup_prefills_from_the_clipboard_estimates_and_records(
     dialog = popup.recorder.dialog(popup.models(), "gpt-5.5")
     entry_id = popup.record_choice(dialog)
     assert entry_id is not None
-    entry = shell.service.ledger.entry(entry_id)
+    entry = shell.service.entries.entry(entry_id)
     assert entry.model == "gpt-5.5" and entry.tokens.input_tokens == tokens
     qtbot.keyClick(popup, Qt.Key.Key_Escape)
     assert not popup.isVisible()

@@ -2,7 +2,8 @@
 
 Each opens its own connection to the ledger (SQLite connections belong to one thread) and
 returns plain data; the view runs them on a worker thread and shows what they return. None
-of them touches Qt.
+of them touches Qt. The user interfaces get them bound to the ledger as a
+``services.HistoryJobs`` (``service.entries.jobs()``), so they never handle the ledger's path.
 """
 
 from __future__ import annotations

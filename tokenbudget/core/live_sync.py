@@ -16,12 +16,11 @@ problems and failures as short messages; neither ever raises.
 from __future__ import annotations
 
 import os
-import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Protocol
 
 from tokenbudget.core.errors import TokenbudgetError, UserInputError
 from tokenbudget.core.importers import IMPORTERS, get_importer
@@ -29,7 +28,36 @@ from tokenbudget.core.importers.base import Problem
 
 if TYPE_CHECKING:
     from tokenbudget.core.importers.base import Importer
-    from tokenbudget.core.services import Service
+
+
+class ImportDone(Protocol):
+    """What one import reports (``services.ImportReport``)."""
+
+    @property
+    def records(self) -> int:
+        """Entries written."""
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        """Malformed lines and unreadable files."""
+
+
+class _Imports(Protocol):
+    def run(self, importer: Importer, roots: Sequence[Path] = (), *, now: datetime) -> ImportDone:
+        """Import new usage from ``roots`` with ``importer``."""
+
+
+class Importing(Protocol):
+    """What ``sync_paths`` needs of a ``Service`` (its imports; this module is below services)."""
+
+    @property
+    def imports(self) -> _Imports:
+        """The imports service."""
+
+
+#: Runs one importer over some paths (``ImportsService.run`` with a clock).
+RunImport = Callable[["Importer", Sequence[Path]], ImportDone]
+
 
 #: Files changed within this time are watched one by one (appends to a file inside a watched
 #: folder are not reported for the folder); older ones are caught by the polling fallback.
@@ -154,7 +182,7 @@ def plan_imports(changed: Iterable[Path], roots: Sequence[WatchRoot]) -> dict[st
 
 
 def sync_paths(
-    service: Service, changed: Iterable[Path], roots: Sequence[WatchRoot], *, now: datetime
+    service: Importing, changed: Iterable[Path], roots: Sequence[WatchRoot], *, now: datetime
 ) -> SyncReport:
     """Import what is new in ``changed`` files and folders, one transaction per importer.
 
@@ -163,13 +191,20 @@ def sync_paths(
     an importer that fails (whatever the reason) is one line in ``errors``, and the importers
     after it still run.
     """
+    return sync_with(
+        lambda importer, targets: service.imports.run(importer, targets, now=now), changed, roots
+    )
+
+
+def sync_with(run: RunImport, changed: Iterable[Path], roots: Sequence[WatchRoot]) -> SyncReport:
+    """``sync_paths`` with the import given as ``run`` (what ``ImportsService.sync`` uses)."""
     records = 0
     problems: list[Problem] = []
     errors: list[str] = []
     for name, targets in plan_imports(changed, roots).items():
         try:
-            report = service.imports.run(get_importer(name), targets, now=now)
-        except (TokenbudgetError, OSError, sqlite3.Error) as exc:
+            report = run(get_importer(name), targets)
+        except (TokenbudgetError, OSError) as exc:  # the ledger's errors are LedgerErrors
             errors.append(f"{name}: {_one_line(str(exc))}")
             continue
         except Exception as exc:  # one importer's bug must not stop the others
@@ -185,6 +220,6 @@ def _one_line(text: str, limit: int = 200) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def sync_all(service: Service, roots: Sequence[WatchRoot], *, now: datetime) -> SyncReport:
+def sync_all(service: Importing, roots: Sequence[WatchRoot], *, now: datetime) -> SyncReport:
     """Import what is new anywhere under ``roots`` (the start-up catch-up and the poll)."""
     return sync_paths(service, [root.path for root in roots], roots, now=now)

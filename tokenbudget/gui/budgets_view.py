@@ -1,6 +1,6 @@
 """The budgets view: every plan as a card in a grid that reflows with the width.
 
-Figures come from the ledger through ``core.budget`` and ``core.plan_cards``; the view
+Figures come from the ledger through ``service.plans`` (its ``cards``); the view
 refreshes them on a timer while it is shown (so reset countdowns move), and after a plan is
 added, edited or removed through it. Paused plans are shown too, greyed, after the others,
 so that they can be edited back to active.
@@ -25,13 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tokenbudget.core import budget
-from tokenbudget.core.balances import PROVIDERS as BALANCE_PROVIDERS
-from tokenbudget.core.balances import BalanceResult, check_balances, enabled
 from tokenbudget.core.errors import TokenbudgetError
-from tokenbudget.core.plan_cards import plan_cards
-from tokenbudget.core.plans import Plan, PlanKind
 from tokenbudget.core.services import Service
+from tokenbudget.core.types import BalanceResult, Plan
 from tokenbudget.gui.jobs import Jobs, thread_runner
 from tokenbudget.gui.plan_card import PlanCardWidget
 from tokenbudget.gui.plan_dialog import PlanDialog
@@ -186,9 +182,7 @@ class BudgetsView(QWidget):
         now = self._clock() if now is None else now
         self._refreshed = True
         try:
-            ledger = self._service.ledger
-            rates = self._service.settings.exchange_rates()
-            cards = plan_cards(budget.all_status(ledger, now, rates, include_paused=True))
+            cards = self._service.plans.cards(now)
         except TokenbudgetError as exc:
             self.error_label.setText(
                 self.tr("The plans cannot be shown: {error}").format(error=exc)
@@ -222,28 +216,20 @@ class BudgetsView(QWidget):
     # -- balances at providers -------------------------------------------------------------
 
     def _balance_providers(self, plan: Plan) -> list[str]:
-        checks = self._service.settings.get("balance_check")
-        if plan.kind is not PlanKind.PREPAID:
-            return []
-        wanted = dict.fromkeys(p.lower() for p in plan.providers)
-        return [p for p in wanted if p in BALANCE_PROVIDERS and enabled(checks, p)]
+        return self._service.plans.balance_providers(plan)
 
     def _check_balances(self, plans: list[Plan], now: datetime) -> None:
         providers = tuple(dict.fromkeys(p for plan in plans for p in self._balance_providers(plan)))
         if not providers or self._jobs.busy("balances"):
             return
-        settings = self._service.settings
-        checks, urls = settings.get("balance_check"), settings.get("base_urls")
-        secrets = self._service.secrets
+        check = self._service.plans.balance_check(providers, now)
 
         def failed(why: str) -> None:
             self._deliver_balances({p: BalanceResult(p, now, error=why) for p in providers})
 
         self._jobs.submit(
             "balances",
-            lambda: check_balances(
-                providers, checks=checks, base_urls=urls, key_of=secrets.get, now=now
-            ),
+            check,
             self._deliver_balances,
             failed,
         )
@@ -328,7 +314,7 @@ class BudgetsView(QWidget):
     # -- add, edit, remove ---------------------------------------------------------------
 
     def _other_names(self, plan_id: int | None) -> list[str]:
-        return [p.name for p in self._service.ledger.plans() if p.id != plan_id]
+        return [p.name for p in self._service.plans.all() if p.id != plan_id]
 
     def add_plan(self) -> PlanDialog:
         """Open the dialog for a new plan; it is saved when the dialog is accepted."""
@@ -343,7 +329,7 @@ class BudgetsView(QWidget):
             The dialog, or None when the plan no longer exists (removed elsewhere).
         """
         try:
-            plan = self._service.ledger.plan(plan_id)
+            plan = self._service.plans.get(plan_id)
         except TokenbudgetError as exc:
             self._gone(exc)
             return None
@@ -376,7 +362,7 @@ class BudgetsView(QWidget):
             if new:
                 self._service.plans.add(plan, now=self._clock())
             else:
-                self._service.ledger.update_plan(plan)
+                self._service.plans.update(plan)
         except TokenbudgetError as exc:
             QMessageBox.warning(self, self.tr("The plan was not saved"), str(exc))
             return
@@ -385,23 +371,23 @@ class BudgetsView(QWidget):
 
     def remove_plan(self, plan_id: int) -> bool:
         """Ask, then remove the plan ``plan_id`` (its entries stay); True if removed."""
-        ledger = self._service.ledger
+        plans = self._service.plans
         try:
-            plan = ledger.plan(plan_id)
+            plan = plans.get(plan_id)
         except TokenbudgetError as exc:
             self._gone(exc)
             return False
         answer = QMessageBox.question(
             self,
             self.tr("Remove plan"),
-            self.removal_question(plan, budget.assigned_entries(ledger, plan_id)),
+            self.removal_question(plan, plans.assigned_entries(plan_id)),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
         if answer != QMessageBox.StandardButton.Yes:
             return False
         try:
-            ledger.remove_plan(plan_id)
+            plans.remove(plan_id)
         except TokenbudgetError as exc:
             QMessageBox.warning(self, self.tr("The plan was not removed"), str(exc))
             return False

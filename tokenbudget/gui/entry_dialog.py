@@ -25,13 +25,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tokenbudget.core.catalog import Catalog
-from tokenbudget.core.entries import Entry, TokenCounts
 from tokenbudget.core.errors import TokenbudgetError
-from tokenbudget.core.ledger import to_us
-from tokenbudget.core.money import CURRENCIES, from_micros, to_micros
-from tokenbudget.core.plans import Plan
-from tokenbudget.core.recording import find_model, price_model
+from tokenbudget.core.services import EntriesService
+from tokenbudget.core.types import (
+    CURRENCIES,
+    Entry,
+    Plan,
+    TokenCounts,
+    from_micros,
+    to_micros,
+    to_us,
+)
 
 #: The token fields, in the order of the form.
 TOKEN_FIELDS = (
@@ -50,7 +54,8 @@ class EntryDialog(QDialog):
     Args:
         entry: The entry as stored.
         plans: Plans an entry can be assigned to.
-        catalog: Model names to offer, and prices for "Price from catalogue" (optional).
+        entries: The entries service: model names to offer, and prices for "Price from
+            catalogue" (optional).
         parent: The parent widget.
     """
 
@@ -59,13 +64,13 @@ class EntryDialog(QDialog):
         entry: Entry,
         *,
         plans: list[Plan],
-        catalog: Catalog | None = None,
+        entries: EntriesService | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Edit entry {id}").format(id=entry.id))
         self._entry = entry
-        self._catalog = catalog
+        self._entries = entries
         self._edited: Entry | None = None
         self.errors: dict[str, QLabel] = {}
 
@@ -74,8 +79,8 @@ class EntryDialog(QDialog):
         self.time.setDisplayFormat("yyyy-MM-dd HH:mm:ss")
         self.model = QComboBox()
         self.model.setEditable(True)
-        if catalog is not None:
-            self.model.addItems(sorted(m.id for m in catalog.all()))
+        if entries is not None:
+            self.model.addItems(entries.model_ids())
         self.model.setCurrentText(entry.model)
         self.provider = QLabel()
         self.tokens = {name: QLineEdit(str(getattr(entry.tokens, name))) for name in TOKEN_FIELDS}
@@ -87,7 +92,7 @@ class EntryDialog(QDialog):
         self.currency.addItems(list(CURRENCIES))
         self.currency.setCurrentText(entry.currency or "USD")
         self.reprice = QPushButton(self.tr("Price from catalogue"))
-        self.reprice.setEnabled(catalog is not None)
+        self.reprice.setEnabled(entries is not None)
         self.note = QLineEdit(entry.note or "")
         self.plan = QComboBox()
         self.plan.addItem(self.tr("Every plan that covers it"), None)
@@ -187,7 +192,7 @@ class EntryDialog(QDialog):
         at = self._time()
         if at > datetime.now(UTC) + timedelta(days=1):
             problems["time"] = self.tr("This is in the future")
-        info = find_model(self._catalog, model) if self._catalog is not None and model else None
+        info = self._entries.find_model(model) if self._entries is not None and model else None
         provider = info.provider if info is not None else self._entry.provider
         self.provider.setText(info.provider_name if info is not None else provider)
         for name, label in self.errors.items():
@@ -221,9 +226,9 @@ class EntryDialog(QDialog):
 
     def price_from_catalogue(self) -> None:
         """Fill in the cost the catalogue gives for this model and these tokens."""
-        if self._catalog is None:
+        if self._entries is None:
             return
-        info = find_model(self._catalog, self.model.currentText().strip())
+        model = self.model.currentText().strip()
         try:
             tokens = TokenCounts(
                 **{
@@ -233,7 +238,7 @@ class EntryDialog(QDialog):
             )
         except (ValueError, TokenbudgetError):
             return  # the token fields already say what is wrong
-        micros, currency = price_model(info, tokens)
+        micros, currency = self._entries.price(model, tokens)
         if micros is None or currency is None:
             self.errors["cost"].setText(self.tr("The catalogue has no price for this model"))
             self.errors["cost"].setVisible(True)

@@ -7,10 +7,9 @@ from datetime import UTC, datetime
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from tokenbudget.core.catalog import ModelInfo
-from tokenbudget.core.entries import Entry
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.services import Service
+from tokenbudget.core.types import Entry, ModelInfo
 from tokenbudget.gui.counting import CountCoordinator
 from tokenbudget.gui.dialogs import RecordDialog
 from tokenbudget.gui.estimate_model import SORT_ROLE, Column, EstimateModel
@@ -64,7 +63,7 @@ class Recorder:
         model = next((m for m in models if m.id == selected), None)
         output = self.coordinator.output_for(model) if model is not None else 0
         try:
-            plans = self.service.ledger.plans(active_only=True)
+            plans = self.service.plans.all(active_only=True)
         except TokenbudgetError:
             plans = []
         return RecordDialog(

@@ -16,8 +16,7 @@ from PySide6.QtCore import QLocale, QPointF, Qt
 from PySide6.QtGui import QColor, QCursor, QPalette
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QToolTip, QVBoxLayout, QWidget
 
-from tokenbudget.core.charts_data import SpendSeries
-from tokenbudget.core.money import Money
+from tokenbudget.core.types import Money, SpendSeries
 from tokenbudget.gui.formatting import format_money
 from tokenbudget.gui.history_model import provider_name
 

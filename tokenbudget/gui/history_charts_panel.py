@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib
 from dataclasses import replace
 from datetime import date, tzinfo
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -18,11 +17,8 @@ from PySide6.QtCore import QObject, SignalInstance
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from tokenbudget.core.charts_data import SpendSeries
-from tokenbudget.core.history_jobs import ChartData, load_charts
-from tokenbudget.core.ledger import HistoryFilter
-from tokenbudget.core.money import Money
-from tokenbudget.core.services import Service
+from tokenbudget.core.services import HistoryJobs, Service
+from tokenbudget.core.types import ChartData, HistoryFilter, Money, SpendSeries
 from tokenbudget.gui.formatting import format_money
 from tokenbudget.gui.history_model import HistoryModel
 from tokenbudget.gui.jobs import Jobs
@@ -42,7 +38,7 @@ class ChartsMixin:
     chart_status: QLabel
     charts_loaded: SignalInstance
     _jobs: Jobs
-    _path: Path | None
+    _history: HistoryJobs | None
     _tz: tzinfo | None
     _charts_started: bool
     _charts_filter: HistoryFilter | None
@@ -96,18 +92,18 @@ class ChartsMixin:
         self._load_charts()
 
     def _load_charts(self) -> None:
-        if self.chart is None or self._path is None:
+        if self.chart is None or self._history is None:
             return
         flt = replace(self.current_filter(), since=None, until=None, text=None)
         if flt == self._charts_filter:
             return  # the charts ignore the period and the search
         self._charts_filter = flt
         settings = self.service.settings
-        path, today, tz = self._path, self.today(), self._tz
+        jobs, today, tz = self._history, self.today(), self._tz
         rates, currency = settings.exchange_rates(), settings.display_currency
         self._jobs.submit(
             "charts",
-            lambda: load_charts(path, flt, today=today, tz=tz, rates=rates, currency=currency),
+            lambda: jobs.charts(flt, today=today, tz=tz, rates=rates, currency=currency),
             self._show_charts,
             self._read_failed,
         )

@@ -6,7 +6,6 @@ revert it and make it again (Ctrl+Z, Ctrl+Shift+Z, and the Undo button).
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from typing import Protocol
 
@@ -14,10 +13,9 @@ from PySide6.QtCore import QObject, SignalInstance
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QTableView, QWidget
 
-from tokenbudget.core.entries import Entry
 from tokenbudget.core.errors import TokenbudgetError
-from tokenbudget.core.ledger import Ledger
 from tokenbudget.core.services import Service
+from tokenbudget.core.types import Entry
 from tokenbudget.gui.entry_dialog import EntryDialog
 from tokenbudget.gui.formatting import format_int
 from tokenbudget.gui.history_model import HistoryModel
@@ -28,7 +26,7 @@ MAX_DELETE = 10_000
 
 class _Change(Protocol):
     def apply_change(
-        self, command: QUndoCommand, change: Callable[[Ledger], object], *, undoing: bool
+        self, command: QUndoCommand, change: Callable[[], object], *, undoing: bool
     ) -> None: ...
 
 
@@ -43,8 +41,8 @@ class LedgerCommand(QUndoCommand):
         self,
         view: _Change,
         text: str,
-        again: Callable[[Ledger], object],
-        revert: Callable[[Ledger], object],
+        again: Callable[[], object],
+        revert: Callable[[], object],
     ) -> None:
         super().__init__(text)
         self._view = view
@@ -119,13 +117,12 @@ class EditsMixin:
             return
         before = chosen[0]
         try:
-            plans = self.service.ledger.plans()
-            catalog = self.service.catalog
+            plans = self.service.plans.all()
         except TokenbudgetError as exc:
             self.show_message(str(exc), True)
             return
         assert isinstance(self, QWidget)
-        dialog = EntryDialog(before, plans=plans, catalog=catalog, parent=self)
+        dialog = EntryDialog(before, plans=plans, entries=self.service.entries, parent=self)
         if dialog.exec() != EntryDialog.DialogCode.Accepted:
             return
         after = dialog.edited()
@@ -135,15 +132,16 @@ class EditsMixin:
     def save_edit(self, before: Entry, after: Entry) -> None:
         """Store ``after`` in place of ``before``, as a step that can be undone."""
         try:
-            self.service.ledger.update_entry(after)
-        except (TokenbudgetError, sqlite3.Error) as exc:
+            entries = self.service.entries
+            entries.update(after)
+        except TokenbudgetError as exc:
             self.show_message(self._tr("Not saved: {why}").format(why=exc), True)
             return
         command = LedgerCommand(
             self,
             self._tr("Edit entry {id}").format(id=before.id),
-            lambda ledger: ledger.update_entry(after),
-            lambda ledger: ledger.update_entry(before),
+            lambda: entries.update(after),
+            lambda: entries.update(before),
         )
         self.undo_stack.push(command)
         self._after_change(self._tr("Saved entry {id}.").format(id=before.id))
@@ -163,15 +161,16 @@ class EditsMixin:
             return
         ids = [e.id for e in self.selected_entries()]
         try:
-            removed = self.service.ledger.delete_entries(ids)
-        except (TokenbudgetError, sqlite3.Error) as exc:
+            entries = self.service.entries
+            removed = entries.delete(ids)
+        except TokenbudgetError as exc:
             self.show_message(self._tr("Not deleted: {why}").format(why=exc), True)
             return
         command = LedgerCommand(
             self,
             self._tr("Delete %n entries", "", len(removed)),
-            lambda ledger: ledger.delete_entries(ids),
-            lambda ledger: ledger.restore_entries(removed),
+            lambda: entries.delete(ids),
+            lambda: entries.restore(removed),
         )
         self.undo_stack.push(command)
         keys = self.undo_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
@@ -180,12 +179,12 @@ class EditsMixin:
         )
 
     def apply_change(
-        self, command: QUndoCommand, change: Callable[[Ledger], object], *, undoing: bool
+        self, command: QUndoCommand, change: Callable[[], object], *, undoing: bool
     ) -> None:
         """Run an undo or redo step on the ledger; on failure, say why and drop the step."""
         try:
-            change(self.service.ledger)
-        except (TokenbudgetError, sqlite3.Error) as exc:
+            change()
+        except TokenbudgetError as exc:
             command.setObsolete(True)  # the stack removes it: it cannot be done any more
             failed = (
                 self._tr("Could not undo “{what}”: {why}")

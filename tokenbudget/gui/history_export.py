@@ -12,8 +12,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from tokenbudget.core.history_jobs import export_csv_file
-from tokenbudget.core.ledger import HistoryFilter
+from tokenbudget.core.services import HistoryJobs
+from tokenbudget.core.types import HistoryFilter
 from tokenbudget.gui.formatting import format_int
 from tokenbudget.gui.history_model import HistoryModel
 from tokenbudget.gui.jobs import Jobs, Runner, Task
@@ -31,7 +31,7 @@ class ExportMixin:
         """Provided by the view."""
         raise NotImplementedError
 
-    def _ledger_path(self) -> Path | None:  # pragma: no cover
+    def _history_jobs(self) -> HistoryJobs | None:  # pragma: no cover
         """Provided by the view."""
         raise NotImplementedError
 
@@ -62,8 +62,8 @@ class ExportMixin:
 
     def export_csv(self, target: Path) -> None:
         """Export the entries shown (the current filter) to ``target``, off the UI thread."""
-        path = self._ledger_path()
-        if path is None:
+        jobs = self._history_jobs()
+        if jobs is None:
             return
         flt = self._shown_filter or self.current_filter()  # what is shown, not what is typed
         total = self.model.rowCount()
@@ -85,7 +85,7 @@ class ExportMixin:
             self.show_message(self._tr_export("Not exported: {why}").format(why=why), True)
 
         def work(task: Task[int]) -> int:  # on the export thread: plain data, no Qt
-            return export_csv_file(path, flt, target, task.report)
+            return jobs.export_csv(flt, target, task.report)
 
         report(0)
         self._jobs.submit_task(

@@ -13,9 +13,7 @@ from datetime import date, datetime, tzinfo
 from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLineEdit, QWidget
 
-from tokenbudget.core.history_jobs import Choices
-from tokenbudget.core.history_query import Period, period_bounds
-from tokenbudget.core.ledger import HistoryFilter
+from tokenbudget.core.types import Choices, HistoryFilter, Period, period_bounds
 from tokenbudget.gui.history_model import provider_name
 
 

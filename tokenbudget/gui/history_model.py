@@ -12,7 +12,6 @@ Rows keep the ledger's order (newest first); ``SORT_ROLE`` gives raw values, not
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from datetime import UTC
 from enum import IntEnum
@@ -30,12 +29,17 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from tokenbudget.core.entries import Entry
 from tokenbudget.core.errors import TokenbudgetError
-from tokenbudget.core.history_query import PageCache, RowMap
-from tokenbudget.core.ledger import Ledger, to_us
-from tokenbudget.core.money import ExchangeRates, Money, from_micros
-from tokenbudget.core.providers import NAMES as PROVIDERS
+from tokenbudget.core.types import (
+    PROVIDER_NAMES,
+    Entry,
+    ExchangeRates,
+    Money,
+    PageCache,
+    RowMap,
+    from_micros,
+    to_us,
+)
 from tokenbudget.gui.formatting import format_int, format_money
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -97,11 +101,15 @@ HEADERS = {
 
 def provider_name(key: str) -> str:
     """A provider's display name (its key when unknown)."""
-    return PROVIDERS.get(key, key)
+    return PROVIDER_NAMES.get(key, key)
+
+
+#: Reads rows ``start`` to ``start + count`` of a row map (``EntriesService.page``).
+PageReader = Callable[[RowMap, int, int], list[Entry | None]]
 
 
 class HistoryModel(QAbstractTableModel):
-    """The rows of a ``RowMap``, read from ``ledger()`` a page at a time.
+    """The rows of a ``RowMap``, read with ``pages`` a page at a time.
 
     Signals:
         load_failed: A page could not be read (the message says why, on one line).
@@ -109,11 +117,9 @@ class HistoryModel(QAbstractTableModel):
 
     load_failed = Signal(str)
 
-    def __init__(
-        self, ledger: Callable[[], Ledger], parent: Any = None, *, page_size: int = 64
-    ) -> None:
+    def __init__(self, pages: PageReader, parent: Any = None, *, page_size: int = 64) -> None:
         super().__init__(parent)
-        self._ledger = ledger
+        self._pages = pages
         self._row_map: RowMap | None = None
         # 64 rows: about two screens. A jump reads one or two pages; a page's cost is mostly
         # per row, so a larger page only slows the jump.
@@ -177,7 +183,7 @@ class HistoryModel(QAbstractTableModel):
             return None
         try:
             entry = self._cache.entry(row)
-        except (TokenbudgetError, sqlite3.Error) as exc:
+        except TokenbudgetError as exc:
             self._failed = True  # one message, not one per cell, until the next refresh
             self.load_failed.emit(str(exc))
             return None
@@ -186,7 +192,7 @@ class HistoryModel(QAbstractTableModel):
 
     def _fetch(self, start: int, count: int) -> list[Entry | None]:
         assert self._row_map is not None
-        return self._row_map.fetch(self._ledger(), start, count)
+        return self._pages(self._row_map, start, count)
 
     # -- QAbstractTableModel -------------------------------------------------------------
 

@@ -14,11 +14,9 @@ rows are read on the UI thread, a couple of milliseconds each.
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime, tzinfo
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -39,11 +37,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tokenbudget.core.charts_data import spend_in
 from tokenbudget.core.errors import TokenbudgetError
-from tokenbudget.core.history_jobs import Snapshot, load_snapshot
-from tokenbudget.core.ledger import HistoryFilter, Totals
-from tokenbudget.core.services import Service
+from tokenbudget.core.services import HistoryJobs, Service
+from tokenbudget.core.types import HistoryFilter, Snapshot, Totals, spend_in
 from tokenbudget.gui.formatting import format_int, format_money
 from tokenbudget.gui.history_charts_panel import ChartsMixin
 from tokenbudget.gui.history_edits import MAX_DELETE, EditsMixin, LedgerCommand
@@ -59,7 +55,7 @@ __all__ = ["MAX_DELETE", "HistoryView", "LedgerCommand", "inline_runner"]
 _ON_SCREEN = 200
 
 #: Errors of a job that are the user's news (the ledger, the disk, a missing optional package).
-_EXPECTED = (TokenbudgetError, sqlite3.Error, OSError, ImportError)
+_EXPECTED = (TokenbudgetError, OSError, ImportError)
 
 
 def background_runner(task: Callable[[], None]) -> None:
@@ -117,7 +113,7 @@ class HistoryView(EditsMixin, ExportMixin, ChartsMixin, QWidget):
         if exporter is None:
             exporter = export_runner if runner is background_runner else runner
         self._export_runner = exporter
-        self._path: Path | None = None
+        self._history: HistoryJobs | None = None
         self._shown_filter: HistoryFilter | None = None
         self._charts_filter: HistoryFilter | None = None
         self._restore: tuple[int, set[int]] | None = None
@@ -126,7 +122,7 @@ class HistoryView(EditsMixin, ExportMixin, ChartsMixin, QWidget):
         self.chart: Any = None  # a HistoryChart, once pyqtgraph is imported
         self._charts_started = False
 
-        self.model = HistoryModel(lambda: self.service.ledger, self)
+        self.model = HistoryModel(self.service.entries.page, self)
         self.model.load_failed.connect(self._read_failed)
         self.undo_stack = QUndoStack(self)
         self._loading_timer = QTimer(self)
@@ -263,17 +259,18 @@ class HistoryView(EditsMixin, ExportMixin, ChartsMixin, QWidget):
         self.filter_bar.search_timer.stop()
         self._load(keep_place=False)
 
-    def _ledger_path(self) -> Path | None:
+    def _history_jobs(self) -> HistoryJobs | None:
+        """The background reads of the ledger, or None (and a message) if it cannot open."""
         try:
-            self._path = self.service.ledger.path
+            self._history = self.service.entries.jobs()
         except TokenbudgetError as exc:
             self.show_message(self.tr("The ledger cannot be opened: {why}").format(why=exc), True)
             return None
-        return self._path
+        return self._history
 
     def _load(self, *, keep_place: bool) -> None:
-        path = self._ledger_path()
-        if path is None:
+        jobs = self._history_jobs()
+        if jobs is None:
             return
         self._forget_removed_plan()
         flt = self.current_filter()
@@ -286,7 +283,7 @@ class HistoryView(EditsMixin, ExportMixin, ChartsMixin, QWidget):
         self._loading_timer.start()
         self._jobs.submit(
             "rows",
-            lambda: load_snapshot(path, flt),
+            lambda: jobs.snapshot(flt),
             lambda snap: self._show_snapshot(flt, snap),
             self._read_failed,
         )
@@ -297,8 +294,8 @@ class HistoryView(EditsMixin, ExportMixin, ChartsMixin, QWidget):
         if self.plan.currentData() is None:
             return
         try:
-            ids = {p.id for p in self.service.ledger.plans()}
-        except (TokenbudgetError, sqlite3.Error):
+            ids = {p.id for p in self.service.plans.all()}
+        except TokenbudgetError:
             return  # the load will say what is wrong
         self.filter_bar.forget_plan(ids.__contains__)
 

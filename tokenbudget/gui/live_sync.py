@@ -3,7 +3,7 @@
 A ``QFileSystemWatcher`` watches every folder below the importers' default roots and the
 recently changed log files (a folder does not report appends to a file inside it). Changes
 are collected and, after a quiet ``debounce_ms``, imported on a worker thread through
-``core.live_sync.sync_paths``; a slow poll imports everything under the roots as well,
+``service.imports.sync``; a slow poll imports everything under the roots as well,
 because a watcher misses files written into a folder made after the last look, and it picks
 up tool folders that appear later. On start, what was written while the app was closed is
 imported.
@@ -18,32 +18,18 @@ import becomes a report with its message, so syncing goes on.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
-from tokenbudget.core.live_sync import (
-    SyncReport,
-    WatchRoot,
-    reads,
-    root_of,
-    sync_paths,
-    watch_roots,
-    watch_targets,
-)
 from tokenbudget.core.services import Service
+from tokenbudget.core.types import SyncReport, WatchRoot, root_of
 from tokenbudget.gui.jobs import Jobs, Runner, SerialRunner
 
 DEBOUNCE_MS = 1000
 POLL_MS = 120_000
-
-
-def default_roots() -> list[WatchRoot]:
-    """The importers' default log folders that exist now."""
-    return watch_roots(os.environ, Path.home())
 
 
 class LiveSync(QObject):
@@ -52,7 +38,7 @@ class LiveSync(QObject):
     Args:
         service: The app's facade (its settings, registry and catalogue files are shared; the
             worker opens its own ledger connection to the same file).
-        roots: Where to look, asked again at every poll (None: ``default_roots``).
+        roots: Where to look, asked again at every poll (None: ``service.imports.watch_roots``).
         debounce_ms: Quiet time after a change before importing.
         poll_ms: Interval of the full import that catches what the watcher missed.
         runner: Runs a job (None: a worker thread of this object's own).
@@ -75,7 +61,7 @@ class LiveSync(QObject):
     ) -> None:
         super().__init__(parent)
         self._service = service
-        self._find_roots = roots or default_roots
+        self._find_roots = roots or service.imports.watch_roots
         self._roots: list[WatchRoot] = []
         # Its own thread unless told otherwise: the worker's ledger connection lives on it.
         thread = SerialRunner("tokenbudget-sync")
@@ -151,7 +137,7 @@ class LiveSync(QObject):
         self._flush()
 
     def _watch(self, roots: Sequence[WatchRoot]) -> None:
-        dirs, files = watch_targets(roots, self._now())
+        dirs, files = self._service.imports.watch_targets(roots, self._now())
         held = set(self.watched())
         new = [str(p) for p in (*dirs, *files) if str(p) not in held]
         if new:
@@ -170,7 +156,7 @@ class LiveSync(QObject):
         # A file replaced by a rename (Gemini rewrites its chats whole) drops its watch.
         if file.is_file() and path not in self._watcher.files():
             root = root_of(file, self._roots)
-            if root is not None and reads(root.importer, file):
+            if root is not None and self._service.imports.reads(root.importer, file):
                 self._watcher.addPath(path)
         self._changed(file)
 
@@ -194,7 +180,10 @@ class LiveSync(QObject):
             self._deliver(SyncReport(errors=(f"live sync failed: {why}",)))
 
         self._jobs.submit(
-            "sync", lambda: sync_paths(service, changed, roots, now=now), self._deliver, failed
+            "sync",
+            lambda: service.imports.sync(changed, roots, now=now),
+            self._deliver,
+            failed,
         )
 
     def _worker(self) -> Service:

@@ -21,9 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tokenbudget.core.balances import BalanceResult
-from tokenbudget.core.money import Money
-from tokenbudget.core.plan_cards import CapBar, Level, PlanCard
+from tokenbudget.core.types import BalanceResult, CapBar, Level, Money, PlanCard
 from tokenbudget.gui.plan_card_text import (
     CHIP_BACKGROUNDS,
     COLORS,

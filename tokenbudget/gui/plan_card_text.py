@@ -12,9 +12,17 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QDate, QLocale, QTime
 from PySide6.QtGui import QColor
 
-from tokenbudget.core.money import Money, from_micros
-from tokenbudget.core.plan_cards import CapBar, Countdown, Level, PlanCard
-from tokenbudget.core.plans import CapStatus, Measure, PlanKind
+from tokenbudget.core.types import (
+    CapBar,
+    CapStatus,
+    Countdown,
+    Level,
+    Measure,
+    Money,
+    PlanCard,
+    PlanKind,
+    from_micros,
+)
 from tokenbudget.gui.formatting import format_decimal, format_int, format_money
 
 #: Accent colours by level (bar chunk, card edge, level chip text).

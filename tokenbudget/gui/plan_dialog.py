@@ -21,14 +21,15 @@ from PySide6.QtWidgets import (
 )
 
 from tokenbudget.core.errors import PlanInputError
-from tokenbudget.core.plan_input import (
+from tokenbudget.core.types import (
     KIND_FIELDS,
     WINDOW_FIELDS,
+    Plan,
+    PlanKind,
     parse_plan,
     plan_fields,
     time_zones,
 )
-from tokenbudget.core.plans import Plan, PlanKind
 from tokenbudget.gui.formatting import format_int
 from tokenbudget.gui.plan_form import EPOCH, SECOND, PlanFormMixin, paint_message, qdatetime, secs
 

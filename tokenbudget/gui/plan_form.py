@@ -30,9 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tokenbudget.core.money import CURRENCIES
-from tokenbudget.core.plan_input import WINDOW_FIELDS, time_zones
-from tokenbudget.core.plans import Plan, PlanKind
+from tokenbudget.core.types import CURRENCIES, WINDOW_FIELDS, Plan, PlanKind, time_zones
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ERROR_COLOR = QColor(198, 40, 40)

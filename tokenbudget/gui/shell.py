@@ -13,8 +13,8 @@ from PySide6.QtCore import QObject, QRect, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow, QSystemTrayIcon, QWidget
 
 from tokenbudget.core.errors import TokenbudgetError
-from tokenbudget.core.live_sync import SyncReport, WatchRoot
 from tokenbudget.core.services import Service
+from tokenbudget.core.types import SyncReport, WatchRoot
 from tokenbudget.gui.counting import CountHub
 from tokenbudget.gui.live_sync import LiveSync
 from tokenbudget.gui.main_window import MainWindow

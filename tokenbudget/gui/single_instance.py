@@ -13,14 +13,14 @@ import hashlib
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
-from tokenbudget.core import paths
+from tokenbudget.core.services import data_dir
 
 _TIMEOUT_MS = 1000
 
 
 def server_name() -> str:
     """The socket name for this user and data directory."""
-    digest = hashlib.sha256(str(paths.data_dir()).encode()).hexdigest()[:12]
+    digest = hashlib.sha256(str(data_dir()).encode()).hexdigest()[:12]
     return f"tokenbudget-{getpass.getuser()}-{digest}"
 
 

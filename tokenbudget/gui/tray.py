@@ -11,17 +11,16 @@ from PySide6.QtCore import QObject, QRect, Signal
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
-from tokenbudget.core import alerts, paths
-from tokenbudget.core.alerts import Alert
-from tokenbudget.core.plans import PlanStatus
+from tokenbudget.core.services import icons_dir
+from tokenbudget.core.types import ALERT_OK, Alert, PlanStatus, alert_state, main_status
 from tokenbudget.gui.formatting import format_money_micros
 
 
 def state_icon(state: str) -> QIcon:
     """The app icon for a tray state (``ok``, ``warning``, ``over``), every bundled size."""
-    name = "tokenbudget" if state == alerts.OK else f"tokenbudget-{state}"
+    name = "tokenbudget" if state == ALERT_OK else f"tokenbudget-{state}"
     icon = QIcon()
-    directory = paths.icons_dir()
+    directory = icons_dir()
     for png in sorted(directory.glob(f"{name}-*.png")):
         if png.stem.removeprefix(name + "-").isdigit():
             icon.addFile(str(png))
@@ -31,7 +30,7 @@ def state_icon(state: str) -> QIcon:
 
 def app_icon() -> QIcon:
     """The application's icon."""
-    return state_icon(alerts.OK)
+    return state_icon(ALERT_OK)
 
 
 class Tray(QObject):
@@ -53,7 +52,7 @@ class Tray(QObject):
     def __init__(self, parent: QObject | None = None, *, paused: bool = False) -> None:
         super().__init__(parent)
         self.icon = QSystemTrayIcon(app_icon(), self)
-        self.state = alerts.OK
+        self.state = ALERT_OK
         self.menu = QMenu()
         self.quick_action = self._action(self.tr("Quick estimate"), self._quick)
         self.open_action = self._action(self.tr("Open tokenbudget"), self.open_requested.emit)
@@ -101,7 +100,7 @@ class Tray(QObject):
 
     def show_status(self, statuses: list[PlanStatus], main_plan_id: int | None) -> None:
         """Update the icon's state and the tooltip from the plans' status."""
-        state = alerts.state(statuses)
+        state = alert_state(statuses)
         if state != self.state:
             self.state = state
             self.icon.setIcon(state_icon(state))
@@ -109,7 +108,7 @@ class Tray(QObject):
 
     def tooltip(self, statuses: list[PlanStatus], main_plan_id: int | None) -> str:
         """``tokenbudget``, then the main plan's spend against its cap."""
-        main = alerts.main_status(statuses, main_plan_id)
+        main = main_status(statuses, main_plan_id)
         if main is None:
             return self.tr("tokenbudget\nNo plans yet: add one under Budgets.")
         plan = main.plan

@@ -21,11 +21,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from tokenbudget.core.count_report import CountReport, ModelEstimate
 from tokenbudget.core.import_report import ImportReport
+
+# Where the app's own files are: the GUI needs them before a Service exists (its icons, the
+# single-instance socket's name).
+from tokenbudget.core.paths import data_dir, icons_dir
 from tokenbudget.core.services._parts import Parts
-from tokenbudget.core.services.counting import CountingService, Counts, TextCounts, exact_method
-from tokenbudget.core.services.entries import EntriesService
+from tokenbudget.core.services.counting import (
+    CountingService,
+    CountReport,
+    Counts,
+    ModelEstimate,
+    TextCounts,
+    exact_method,
+)
+from tokenbudget.core.services.entries import EntriesService, HistoryJobs
 from tokenbudget.core.services.imports import ImportsService
 from tokenbudget.core.services.plans import PlansService
 from tokenbudget.core.services.prices import PricesService
@@ -44,6 +54,7 @@ __all__ = [
     "CountingService",
     "Counts",
     "EntriesService",
+    "HistoryJobs",
     "ImportReport",
     "ImportsService",
     "ModelEstimate",
@@ -53,7 +64,9 @@ __all__ = [
     "Service",
     "SettingsService",
     "TextCounts",
+    "data_dir",
     "exact_method",
+    "icons_dir",
 ]
 
 

@@ -2,20 +2,69 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import replace
-from datetime import datetime
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from tokenbudget.core.entries import SOURCE_ESTIMATE, Entry, NewEntry, TokenCounts
 from tokenbudget.core.errors import UserInputError
-from tokenbudget.core.money import Money, to_micros
+from tokenbudget.core.money import ExchangeRates, Money, to_micros
 
 if TYPE_CHECKING:
+    from tokenbudget.core.catalog import ModelInfo
+    from tokenbudget.core.history_jobs import ChartData, Snapshot
+    from tokenbudget.core.history_query import RowMap
     from tokenbudget.core.ledger import HistoryFilter, RecoveryReport, Totals
     from tokenbudget.core.services._parts import Parts
     from tokenbudget.core.services.counting import CountingService
+
+
+@dataclass(frozen=True)
+class HistoryJobs:
+    """The history's background reads and its export, for any thread.
+
+    Immutable: it holds only where the ledger is, and each call opens (and closes) a
+    connection of its own on the thread that makes it (see ``core.history_jobs``). Made by
+    ``EntriesService.jobs``.
+    """
+
+    ledger_file: Path
+
+    def snapshot(self, flt: HistoryFilter) -> Snapshot:
+        """``flt``'s row map, totals and the pickers' choices."""
+        from tokenbudget.core import history_jobs
+
+        return history_jobs.load_snapshot(self.ledger_file, flt)
+
+    def charts(
+        self,
+        flt: HistoryFilter,
+        *,
+        today: date,
+        tz: tzinfo | None,
+        rates: ExchangeRates,
+        currency: str,
+    ) -> ChartData:
+        """The charts' daily and monthly series."""
+        from tokenbudget.core import history_jobs
+
+        return history_jobs.load_charts(
+            self.ledger_file, flt, today=today, tz=tz, rates=rates, currency=currency
+        )
+
+    def export_csv(
+        self, flt: HistoryFilter, target: Path, progress: Callable[[int], None] | None = None
+    ) -> int:
+        """Write ``flt``'s entries to ``target`` as our CSV export; returns how many.
+
+        Written to ``target.part`` first and renamed, so a failed export leaves no half file;
+        ``progress`` gets the rows written so far (on the calling thread).
+        """
+        from tokenbudget.core import history_jobs
+
+        return history_jobs.export_csv_file(self.ledger_file, flt, target, progress)
 
 
 class EntriesService:
@@ -125,6 +174,44 @@ class EntriesService:
     def restore(self, entries: Sequence[Entry]) -> None:
         """Put deleted entries back with their original ids (all of them, or none)."""
         self._parts.ledger.restore_entries(entries)
+
+    # -- the history view ----------------------------------------------------------------
+
+    def jobs(self) -> HistoryJobs:
+        """The history's background reads and export, for worker threads.
+
+        The ledger is opened here first (on the calling thread), so a ledger that cannot be
+        opened is reported now; each job then opens its own connection.
+
+        Raises:
+            TokenbudgetError: when the ledger cannot be opened.
+        """
+        return HistoryJobs(self._parts.ledger.path)
+
+    def page(self, row_map: RowMap, start: int, count: int) -> list[Entry | None]:
+        """Rows ``start`` to ``start + count`` of ``row_map`` (None: an entry gone since)."""
+        return row_map.fetch(self._parts.ledger, start, count)
+
+    # -- pricing an edited entry ---------------------------------------------------------
+
+    def model_ids(self) -> list[str]:
+        """Every catalogue model's id, sorted (the models an entry may name)."""
+        return sorted(m.id for m in self._parts.catalog.all())
+
+    def find_model(self, name: str) -> ModelInfo | None:
+        """The catalogue model a recorded model name stands for, or None."""
+        from tokenbudget.core.recording import find_model
+
+        return find_model(self._parts.catalog, name)
+
+    def price(self, model: str, tokens: TokenCounts) -> tuple[int | None, str | None]:
+        """What ``tokens`` of ``model`` cost by the catalogue: micro-units and currency.
+
+        ``(None, None)`` when the model is unknown or has no price.
+        """
+        from tokenbudget.core.recording import price
+
+        return price(self._parts.catalog, model, tokens)
 
     # -- cli: opening, CSV, recovery ------------------------------------------------------
 

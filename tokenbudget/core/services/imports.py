@@ -12,6 +12,7 @@ from tokenbudget.core.import_report import ImportReport
 
 if TYPE_CHECKING:
     from tokenbudget.core.importers.base import Importer
+    from tokenbudget.core.live_sync import SyncReport, WatchRoot
     from tokenbudget.core.services._parts import Parts
 
 
@@ -47,6 +48,42 @@ class ImportsService:
             result.bytes_read,
             stored.unpriced,
             (*result.problems, *stored.problems),
+        )
+
+    # -- live sync -------------------------------------------------------------------------
+
+    def watch_roots(self) -> list[WatchRoot]:
+        """The importers' default log folders that exist now (for this user)."""
+        from tokenbudget.core.live_sync import watch_roots
+
+        return watch_roots(os.environ, Path.home())
+
+    def watch_targets(
+        self, roots: Sequence[WatchRoot], now: datetime
+    ) -> tuple[list[Path], list[Path]]:
+        """The folders and the recently changed log files to watch below ``roots``."""
+        from tokenbudget.core.live_sync import watch_targets
+
+        return watch_targets(roots, now)
+
+    def reads(self, importer: str, path: Path) -> bool:
+        """Whether ``importer`` reads the file ``path`` (False for an unknown importer)."""
+        from tokenbudget.core.live_sync import reads
+
+        return reads(importer, path)
+
+    def sync(
+        self, changed: Sequence[Path], roots: Sequence[WatchRoot], *, now: datetime
+    ) -> SyncReport:
+        """Import what is new in ``changed`` files and folders below ``roots``.
+
+        One transaction per importer; never raises for a failed import (each is one line in
+        the report's ``errors``). See ``core.live_sync``.
+        """
+        from tokenbudget.core.live_sync import sync_with
+
+        return sync_with(
+            lambda importer, targets: self.run(importer, targets, now=now), changed, roots
         )
 
     def run_csv(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -11,6 +11,8 @@ from tokenbudget.core.plans import Plan, PlanKind
 
 if TYPE_CHECKING:
     from tokenbudget.core.alerts import Alert
+    from tokenbudget.core.balances import BalanceResult
+    from tokenbudget.core.plan_cards import PlanCard
     from tokenbudget.core.plans import PlanStatus
     from tokenbudget.core.services._parts import Parts
 
@@ -65,3 +67,46 @@ class PlansService:
         for alert in alerts:
             for threshold in alert.passed:
                 ledger.mark_alert_sent(alert.plan_id, alert.period_start, threshold, now)
+
+    # -- the budgets view ------------------------------------------------------------------
+
+    def cards(self, now: datetime) -> list[PlanCard]:
+        """Every plan's card at ``now``, paused ones too (see ``core.plan_cards``)."""
+        from tokenbudget.core.budget import all_status
+        from tokenbudget.core.plan_cards import plan_cards
+
+        rates = self._parts.settings.exchange_rates()
+        return plan_cards(all_status(self._parts.ledger, now, rates, include_paused=True))
+
+    def assigned_entries(self, plan_id: int) -> int:
+        """How many entries are recorded for the plan ``plan_id`` itself."""
+        from tokenbudget.core.budget import assigned_entries
+
+        return assigned_entries(self._parts.ledger, plan_id)
+
+    def balance_providers(self, plan: Plan) -> list[str]:
+        """The providers of a prepaid ``plan`` whose balance is checked (none for others)."""
+        from tokenbudget.core.balances import PROVIDERS, enabled
+
+        if plan.kind is not PlanKind.PREPAID:
+            return []
+        checks = self._parts.settings.get("balance_check")
+        wanted = dict.fromkeys(p.lower() for p in plan.providers)
+        return [p for p in wanted if p in PROVIDERS and enabled(checks, p)]
+
+    def balance_check(
+        self, providers: tuple[str, ...], now: datetime
+    ) -> Callable[[], dict[str, BalanceResult]]:
+        """A job that asks the providers for their balances (blocking: for a worker thread).
+
+        The settings are read now; the job reads the keys and goes on the network when it
+        runs, and holds no ledger.
+        """
+        from tokenbudget.core.balances import check_balances
+
+        settings = self._parts.settings
+        checks, urls = settings.get("balance_check"), settings.get("base_urls")
+        key_of = self._parts.secrets.get
+        return lambda: check_balances(
+            providers, checks=checks, base_urls=urls, key_of=key_of, now=now
+        )
