@@ -101,3 +101,96 @@ def test_no_import_cycles_even_through_importlib_or_lazy_imports() -> None:
         check=True,
     )
     assert json.loads(result.stdout)["import_cycles"] == []
+
+
+CLI_MODULES = [
+    *sorted((ROOT / "tokenbudget" / "cli").glob("*.py")),
+    ROOT / "tokenbudget" / "app.py",
+    ROOT / "tokenbudget" / "__main__.py",
+]
+#: All of the core that the command line may import (``core.services`` is the one door).
+CLI_MAY_IMPORT = {"tokenbudget.core.services", "tokenbudget.core.types", "tokenbudget.core.errors"}
+#: The services' private parts, which the command line never holds.
+PARTS = {"ledger", "catalog", "registry", "secrets", "_parts"}
+
+
+@pytest.mark.parametrize("path", CLI_MODULES, ids=lambda p: p.name)
+def test_the_command_line_imports_only_services_types_and_errors_of_the_core(path: Path) -> None:
+    import ast
+
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module]
+            if node.module == "tokenbudget.core":  # ``from tokenbudget.core import ledger``
+                names = [f"tokenbudget.core.{a.name}" for a in node.names]
+        elif isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        else:
+            continue
+        for name in names:
+            if name == "tokenbudget.core" or name.startswith("tokenbudget.core."):
+                assert name in CLI_MAY_IMPORT, f"{path.name}:{node.lineno} imports {name}"
+
+
+@pytest.mark.parametrize("path", CLI_MODULES, ids=lambda p: p.name)
+def test_the_command_line_never_reaches_past_the_services(path: Path) -> None:
+    """No ``service.ledger``, ``.catalog``, ``.registry``, ``.secrets`` or ``._parts``."""
+    import ast
+
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Attribute):
+            assert node.attr not in PARTS, f"{path.name}:{node.lineno} uses .{node.attr}"
+
+
+def test_the_types_the_user_interfaces_hold_load_no_sqlite_and_no_services() -> None:
+    """``core.types`` is imported when the command line starts: what it needs stays light."""
+    code = (
+        "import sys\n"
+        "from tokenbudget.core.types import (MAX_REQUESTS, MAX_ROWS, MAX_TOKENS, KEY_PROVIDERS,"
+        " CountReport, HistoryFilter, ImportReport, Money, check_moment, from_micros)\n"
+        "heavy = ('sqlite3', 'tiktoken', 'tokenizers', 'keyring', 'PySide6')\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in heavy)\n"
+        "bad += sorted(m for m in sys.modules if m.startswith(('tokenbudget.core.ledger',"
+        " 'tokenbudget.core.services')))\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_cli_count_opens_no_ledger(tmp_path: Path) -> None:
+    """Counting (without ``--record``) needs no ledger: SQLite is not even imported."""
+    code = (
+        "import io, sys\n"
+        "from tokenbudget import cli\n"
+        "sys.stdin = io.TextIOWrapper(io.BytesIO(b'hello world'))\n"
+        "rc = cli.run(['count', '--model', 'gpt-5.5'], out=io.StringIO())\n"
+        "assert rc == 0, rc\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'sqlite3'"
+        " or m.startswith('tokenbudget.core.ledger'))\n"
+        "assert not bad, bad\n"
+    )
+    env = {"TOKENBUDGET_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)
+
+
+def test_the_lazy_names_of_core_types_agree_with_their_imports() -> None:
+    """``core.types``: the imports the type checker sees, ``_WHERE`` and ``__all__`` agree."""
+    import ast
+    import importlib
+
+    from tokenbudget.core import types
+
+    tree = ast.parse((ROOT / "tokenbudget" / "core" / "types.py").read_text(encoding="utf-8"))
+    guarded = next(n for n in tree.body if isinstance(n, ast.If))  # ``if TYPE_CHECKING:``
+    seen = {
+        alias.asname or alias.name: (node.module, alias.name)
+        for node in guarded.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    assert seen == types._WHERE
+    assert sorted(types.__all__) == sorted(types._WHERE)
+    for name, (module, attribute) in types._WHERE.items():
+        assert getattr(types, name) is getattr(importlib.import_module(module), attribute)
+    with pytest.raises(AttributeError):
+        _ = types.no_such_name  # type: ignore[attr-defined]

@@ -290,3 +290,18 @@ def test_unknown_arguments_are_still_refused() -> None:
     assert code == 2 and "unrecognized arguments: extra" in err
     code, _, err = run("import", "csv", "--bogus")
     assert code == 2 and "unrecognized arguments: --bogus" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [("rates", "list"), ("rates", "set", "CNY", "7.1"), ("currency", "EUR"), ("privacy",)],
+)
+def test_a_malformed_settings_file_stops_the_settings_commands(argv: tuple[str, ...]) -> None:
+    """The command line does not work on defaults over a file it cannot read; it is kept."""
+    settings = paths.config_dir() / "settings.json"
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text("{not json", encoding="utf-8")
+    code, out, err = run(*argv)
+    assert code == 1 and plain(err) and out == ""
+    assert f"settings file {settings} is unreadable" in err
+    assert settings.read_text(encoding="utf-8") == "{not json"

@@ -5,8 +5,9 @@ standard error, never a traceback.
 
 Layout: ``parser`` builds the arguments (with ``ledger_args`` and ``keys``); each command
 names its handler module (``count``, ``catalog``, ``preferences``, ``plans``, ``entries``,
-``keys``), which ``run`` imports only when that command runs. Handlers share ``common``;
-none imports this package, so there is no import cycle.
+``keys``, ``recover``), which ``run`` imports only when that command runs. Handlers share
+``common``; none imports this package, so there is no import cycle. Of the core they import
+only ``core.services``, ``core.types`` and ``core.errors``.
 """
 
 from __future__ import annotations

@@ -79,9 +79,9 @@ def run_models(args: argparse.Namespace, out: TextIO) -> int:
 
 def run_tokenizers(args: argparse.Namespace, out: TextIO) -> int:
     """List the bundled vocabularies with their sources and licences."""
-    from tokenbudget.core.tokenizers import TokenizerRegistry
+    from tokenbudget.core.services import Service
 
-    specs = list(TokenizerRegistry.bundled())
+    specs = Service().counting.vocabulary_specs()
     if args.json:
         write_json(
             [

@@ -13,8 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from tokenbudget.core.errors import UsageError, UserInputError
-from tokenbudget.core.limits import check_moment
-from tokenbudget.core.money import Money, from_micros
+from tokenbudget.core.types import Money, check_moment, from_micros
 
 if TYPE_CHECKING:
     from tokenbudget.core.services import Service
@@ -98,11 +97,11 @@ def open_service(args: argparse.Namespace) -> Service:
 
     service = Service()
     service.recover_ledger = not getattr(args, "no_recover", False)
-    ledger = service.ledger
-    if ledger.recovered_from is not None:
+    recovered_from = service.entries.open_ledger()
+    if recovered_from is not None:
         err: TextIO = getattr(args, "err", None) or sys.stderr
         err.write(
-            f"tokenbudget: the ledger was unreadable; it was moved to {ledger.recovered_from} "
+            f"tokenbudget: the ledger was unreadable; it was moved to {recovered_from} "
             "and a new one started\n"
         )
     return service

@@ -14,31 +14,30 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from tokenbudget.cli.common import EXIT_OK, decimal_text, table, write_json
 from tokenbudget.core.errors import UsageError, UserInputError
-from tokenbudget.core.money import Money
+from tokenbudget.core.types import Money
 
 if TYPE_CHECKING:
-    from tokenbudget.core.services import CountReport, Service
+    from tokenbudget.core.services import Service
+    from tokenbudget.core.types import CountReport
 
 
 def _money_json(money: Money | None) -> str | None:
     return None if money is None else decimal_text(money.amount)
 
 
-def read_blocks(name: str) -> Iterator[str]:
+def read_blocks(service: Service, name: str) -> Iterator[str]:
     """The prompt in ``name`` (a file, or ``-`` for standard input), decoded a block at a time.
 
     Raises:
         UserInputError: standard input is closed, or (as the blocks are read) the input is
             missing, unreadable, binary, not UTF-8 or too large.
     """
-    from tokenbudget.core.textinput import check_size, iter_text_blocks, iter_text_file
-
     if name != "-":
-        return iter_text_file(Path(name))
+        return service.counting.file_text(Path(name))
     stdin = sys.stdin
     closed = UserInputError("standard input is closed; give a file or pipe the prompt in")
     if stdin is None:  # started with standard input closed (``<&-``)
@@ -48,15 +47,13 @@ def read_blocks(name: str) -> Iterator[str]:
             print("Reading the prompt from standard input; end with Ctrl-D.", file=sys.stderr)
     except (OSError, ValueError):  # its descriptor was closed after start-up
         raise closed from None
-    check_size(stdin.buffer, "standard input")
-    return iter_text_blocks(_stdin_blocks(stdin.buffer, closed), "standard input")
+    return _explained(service.counting.stream_text(stdin.buffer, "standard input"), closed)
 
 
-def _stdin_blocks(stream: BinaryIO, closed: UserInputError) -> Iterator[bytes]:
-    from tokenbudget.core.textinput import read_blocks
-
+def _explained(blocks: Iterator[str], closed: UserInputError) -> Iterator[str]:
+    """``blocks``, with errors reading standard input as one-line messages."""
     try:
-        yield from read_blocks(stream)
+        yield from blocks
     except OSError as exc:
         if exc.errno == errno.EBADF:
             raise closed from None
@@ -69,9 +66,9 @@ def run_count(args: argparse.Namespace, out: TextIO) -> int:
 
     service = Service()
     if args.record:
-        return _record_estimate(service, "".join(read_blocks(args.file)), args, out)
+        return _record_estimate(service, "".join(read_blocks(service, args.file)), args, out)
     report = service.counting.count_stream(
-        read_blocks(args.file),
+        read_blocks(service, args.file),
         args.model,
         args.tokenizer,
         output_tokens=args.output_tokens,
@@ -142,7 +139,7 @@ def _record_estimate(service: Service, text: str, args: argparse.Namespace, out:
     if len(args.model) != 1 or args.tokenizer:
         raise UsageError("--record needs exactly one --model (and no --tokenizer)")
     service.recover_ledger = not args.no_recover
-    plan_id = service.ledger.find_plan(args.plan).id if args.plan else None
+    plan_id = service.plans.find(args.plan).id if args.plan else None
     entry = service.entries.record_estimate(
         text,
         args.model[0],

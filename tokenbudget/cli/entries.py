@@ -20,20 +20,28 @@ from tokenbudget.cli.common import (
     utc_now,
     write_json,
 )
-from tokenbudget.core.entries import SOURCE_MANUAL, Entry, NewEntry, TokenCounts
 from tokenbudget.core.errors import UserInputError
-from tokenbudget.core.ledger import HistoryFilter
-from tokenbudget.core.limits import check_amount
-from tokenbudget.core.money import Money, check_currency, from_micros, parse_decimal
 from tokenbudget.core.services import Service
+from tokenbudget.core.types import (
+    SOURCE_MANUAL,
+    Entry,
+    HistoryFilter,
+    Money,
+    NewEntry,
+    TokenCounts,
+    check_amount,
+    check_currency,
+    from_micros,
+    parse_decimal,
+)
 
 
 def run_log(args: argparse.Namespace, out: TextIO) -> int:
     """Record spend by hand (priced from the catalogue unless ``--cost`` is given)."""
     service = open_service(args)
-    info = service.catalog.get(args.model) if args.provider is None else None
+    info = service.counting.model(args.model) if args.provider is None else None
     provider = args.provider or (info.provider if info else "custom")
-    plan_id = service.ledger.find_plan(args.plan).id if args.plan else None
+    plan_id = service.plans.find(args.plan).id if args.plan else None
     cost = None
     if args.cost is not None:
         if not args.currency:
@@ -72,7 +80,7 @@ def _filter(service: Service, args: argparse.Namespace) -> HistoryFilter:
         providers=tuple(getattr(args, "provider", ())),
         models=tuple(getattr(args, "model", ())),
         sources=tuple(getattr(args, "source", ())),
-        plan_id=service.ledger.find_plan(args.plan).id if getattr(args, "plan", None) else None,
+        plan_id=service.plans.find(args.plan).id if getattr(args, "plan", None) else None,
         text=getattr(args, "search", None),
     )
 
@@ -99,19 +107,16 @@ def entry_json(e: Entry) -> dict[str, Any]:
 
 def run_history(args: argparse.Namespace, out: TextIO) -> int:
     """Recorded entries, newest first, as a table, JSON or CSV."""
-    from tokenbudget.core.importers.csv_export import write_csv
-
     service = open_service(args)
     flt = _filter(service, args)
-    ledger = service.ledger
     if args.csv:
-        write_csv(ledger.iter_entries(flt), out)
+        service.entries.write_csv(out, flt)
         return EXIT_OK
-    entries = ledger.history(flt, limit=args.limit or 50)
+    entries = service.entries.history(flt, limit=args.limit or 50)
     if args.json:
         write_json([entry_json(e) for e in entries], out)
         return EXIT_OK
-    totals = ledger.totals(flt)
+    totals = service.entries.totals(flt)
     rows = [["Time", "Provider", "Model", "Input", "Cached", "Output", "Cost", "Source", "Note"]]
     for e in entries:
         rows.append(
@@ -142,11 +147,7 @@ def run_history(args: argparse.Namespace, out: TextIO) -> int:
 
 def run_import(args: argparse.Namespace, out: TextIO) -> int:
     """Import usage from a coding tool's logs or from CSV files."""
-    from tokenbudget.core.importers import get_importer
-    from tokenbudget.core.importers.csvfiles import CsvImporter
-
     service = open_service(args)
-    importer: Any
     if args.tool == "csv":
         if not args.paths:
             raise UserInputError("import csv needs the CSV file(s) to read")
@@ -158,18 +159,18 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
                 if not sep:
                     raise UserInputError(f"--map takes FIELD=COLUMN, not '{item}'")
                 mapping[field.strip()] = column.strip()
-        try:
-            importer = CsvImporter(
-                mapping, default_provider=args.default_provider, default_model=args.default_model
-            )
-        except ValueError as exc:
-            raise UserInputError(str(exc)) from None
+        report = service.imports.run_csv(
+            args.paths,
+            mapping,
+            default_provider=args.default_provider,
+            default_model=args.default_model,
+            now=utc_now(),
+        )
     else:
-        importer = get_importer(args.tool)
-    for path in args.paths:
-        if not path.exists():
-            raise UserInputError(f"{path}: no such file or folder")
-    report = service.imports.run(importer, args.paths, now=utc_now())
+        for path in args.paths:
+            if not path.exists():
+                raise UserInputError(f"{path}: no such file or folder")
+        report = service.imports.run(args.tool, args.paths, now=utc_now())
     out.write(
         f"Imported {report.records:,} new or updated entries from {report.importer} "
         f"({report.files_read} files, {report.bytes_read / 1e6:.1f} MB read)"
@@ -217,18 +218,8 @@ def _check_target(path: Path) -> None:
 
 def run_export(args: argparse.Namespace, out: TextIO) -> int:
     """Write the matching entries to a new CSV file (replaced whole, never half-written)."""
-    from tokenbudget.core.importers.csv_export import write_csv
-
     _check_target(args.file)
     service = open_service(args)
-    flt = _filter(service, args)
-    tmp = args.file.with_name(args.file.name + ".part")
-    try:
-        with tmp.open("w", encoding="utf-8", newline="") as handle:
-            count = write_csv(service.ledger.iter_entries(flt), handle)
-        tmp.replace(args.file)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise UserInputError(f"cannot write {args.file}: {exc.strerror or exc}") from None
+    count = service.entries.export_csv(args.file, _filter(service, args))
     out.write(f"Exported {count:,} entries to {args.file}.\n")
     return EXIT_OK

@@ -16,7 +16,7 @@ from tokenbudget.cli.common import EXIT_OK
 
 def add_commands(sub: Any) -> None:
     """Add ``keys`` to the command line (its handler is ``run_keys``)."""
-    from tokenbudget.core.secrets import PROVIDERS
+    from tokenbudget.core.types import KEY_PROVIDERS
 
     keys = sub.add_parser("keys", help="provider API keys, kept only in the OS keyring")
     keys.set_defaults(handler="tokenbudget.cli.keys:run_keys")
@@ -27,7 +27,7 @@ def add_commands(sub: Any) -> None:
         ("delete", "remove a provider's key"),
     ):
         cmd = keys_sub.add_parser(name, help=text)
-        cmd.add_argument("provider", choices=list(PROVIDERS))
+        cmd.add_argument("provider", choices=list(KEY_PROVIDERS))
     keys_sub.add_parser("list", help="which providers have a key (masked) and the keyring used")
 
 
@@ -44,25 +44,24 @@ def _read_key(provider: str) -> str:
 
 def run_keys(args: argparse.Namespace, out: TextIO) -> int:
     """Handle ``keys set|delete|list``."""
-    from tokenbudget.core import paths
-    from tokenbudget.core.secrets import PROVIDERS, KeyringStore, mask
-    from tokenbudget.core.settings import Settings
+    from tokenbudget.core.services import Service
+    from tokenbudget.core.types import KEY_PROVIDERS
 
-    settings = Settings.load(paths.config_dir() / "settings.json")
-    store = KeyringStore(allow_plaintext=bool(settings.get("allow_plaintext_keyring")))
+    service = Service()
+    service.settings.check_file()
+    keys = service.providers
     if args.keys_command == "set":
-        store.set(args.provider, _read_key(args.provider))
-        out.write(f"Stored the {PROVIDERS[args.provider]} key in the system keyring.\n")
+        keys.set_key(args.provider, _read_key(args.provider))
+        out.write(f"Stored the {KEY_PROVIDERS[args.provider]} key in the system keyring.\n")
     elif args.keys_command == "delete":
-        if store.delete(args.provider):
-            out.write(f"Deleted the {PROVIDERS[args.provider]} key.\n")
+        if keys.delete_key(args.provider):
+            out.write(f"Deleted the {KEY_PROVIDERS[args.provider]} key.\n")
         else:
-            out.write(f"There was no {PROVIDERS[args.provider]} key.\n")
+            out.write(f"There was no {KEY_PROVIDERS[args.provider]} key.\n")
     else:
-        status = store.status()
+        status = keys.keyring_status()
         out.write(status.message + "\n")
         if status.usable:
-            for provider, name in PROVIDERS.items():
-                key = store.get(provider)
-                out.write(f"  {name:<18} {mask(key) if key else '-'}\n")
+            for provider, name in KEY_PROVIDERS.items():
+                out.write(f"  {name:<18} {keys.masked_key(provider) or '-'}\n")
     return EXIT_OK

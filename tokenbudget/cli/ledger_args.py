@@ -1,4 +1,4 @@
-"""Arguments of the ledger commands: plan, log, status, history, import, export.
+"""Arguments of the ledger commands: plan, log, status, history, import, export, ledger.
 
 Their handlers (``tokenbudget.cli.plans`` and ``tokenbudget.cli.entries``) import the ledger
 stack (SQLite, time zones, plans); they are imported only when one of these commands runs.
@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from tokenbudget.cli.common import bounded_int
-from tokenbudget.core.limits import MAX_REQUESTS, MAX_ROWS, MAX_TOKENS
+from tokenbudget.core.types import MAX_REQUESTS, MAX_ROWS, MAX_TOKENS
 
 IMPORT_SOURCES = ("claude-code", "codex", "gemini-cli", "csv")
 _PLANS = "tokenbudget.cli.plans"
@@ -55,6 +55,22 @@ def add_commands(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     remove.add_argument("name")
 
     _add_entry_commands(sub)
+
+    ledger = sub.add_parser("ledger", help="look after the ledger database itself")
+    ledger.set_defaults(handler="tokenbudget.cli.recover:run_ledger")
+    ledger_actions = ledger.add_subparsers(
+        dest="ledger_command", metavar="ACTION", parser_class=parser_class
+    )
+    recover = ledger_actions.add_parser(
+        "recover",
+        help="move a damaged ledger aside and rebuild it from what can still be read "
+        "(close the window and live sync first)",
+        description="Move a damaged ledger aside (it is kept, renamed) and rebuild it from "
+        "the plans, entries and importer state that can still be read. Close the tokenbudget "
+        "window and stop live sync first: a program that keeps the ledger open would go on "
+        "writing to the moved file.",
+    )
+    recover.add_argument("--json", action="store_true", help="print one JSON object")
 
 
 def _add_entry_commands(sub: Any) -> None:

@@ -14,7 +14,7 @@ from tokenbudget import __version__
 from tokenbudget.cli.common import CliParser, bounded_int
 from tokenbudget.cli.keys import add_commands as add_keys
 from tokenbudget.cli.ledger_args import add_commands as add_ledger_commands
-from tokenbudget.core.limits import MAX_TOKENS
+from tokenbudget.core.types import MAX_TOKENS
 
 _CATALOG = "tokenbudget.cli.catalog"
 _PREFS = "tokenbudget.cli.preferences"

@@ -12,9 +12,15 @@ from typing import Any, TextIO
 
 from tokenbudget.cli.common import EXIT_OK, local, open_service, utc_now, write_json
 from tokenbudget.cli.ledger_args import PLAN_OPTIONS
-from tokenbudget.core.money import Money, from_micros
-from tokenbudget.core.plan_input import format_windows, parse_plan
-from tokenbudget.core.plans import Plan, PlanKind, PlanStatus
+from tokenbudget.core.types import (
+    Money,
+    Plan,
+    PlanKind,
+    PlanStatus,
+    format_windows,
+    from_micros,
+    parse_plan,
+)
 
 NO_PLANS = "No plans yet. Add one: tokenbudget plan add 'OpenAI API' --kind budget --amount 50\n"
 
@@ -31,29 +37,29 @@ def _plan_fields(args: argparse.Namespace) -> dict[str, str]:
 def run_plan(args: argparse.Namespace, out: TextIO) -> int:
     """``plan add|edit|remove|list``."""
     service = open_service(args)
-    ledger = service.ledger
+    plans = service.plans
     if args.plan_command == "add":
         fields = {"name": args.name, **_plan_fields(args)}
-        stored = service.plans.add(parse_plan(fields), now=utc_now())
+        stored = plans.add(parse_plan(fields), now=utc_now())
         out.write(f"Added plan {stored.id}: {describe_plan(stored)}\n")
     elif args.plan_command == "edit":
-        current = ledger.find_plan(args.name)
+        current = plans.find(args.name)
         fields = _plan_fields(args)
         if args.rename:
             fields["name"] = args.rename
-        updated = ledger.update_plan(parse_plan(fields, base=current))
+        updated = plans.update(parse_plan(fields, base=current))
         out.write(f"Updated plan {updated.id}: {describe_plan(updated)}\n")
     elif args.plan_command == "remove":
-        plan = ledger.find_plan(args.name)
-        ledger.remove_plan(plan.id)
+        plan = plans.find(args.name)
+        plans.remove(plan.id)
         out.write(f"Removed plan '{plan.name}'; its entries are kept.\n")
     else:
-        plans = ledger.plans()
+        every = plans.all()
         if getattr(args, "json", False):
-            write_json([plan_json(p) for p in plans], out)
-        elif not plans:
+            write_json([plan_json(p) for p in every], out)
+        elif not every:
             out.write(NO_PLANS)
-        for p in plans if not getattr(args, "json", False) else ():
+        for p in every if not getattr(args, "json", False) else ():
             out.write(f"{p.id:>3}  {describe_plan(p)}\n")
     return EXIT_OK
 

@@ -8,18 +8,25 @@ from typing import TYPE_CHECKING, TextIO
 
 from tokenbudget.cli.common import EXIT_OK, decimal_text
 from tokenbudget.core.errors import UsageError, UserInputError
-from tokenbudget.core.limits import check_date, check_rate
-from tokenbudget.core.money import ExchangeRate, check_currency, parse_decimal
+from tokenbudget.core.types import (
+    ExchangeRate,
+    check_currency,
+    check_date,
+    check_rate,
+    parse_decimal,
+)
 
 if TYPE_CHECKING:
-    from tokenbudget.core.settings import Settings
+    from tokenbudget.core.services import SettingsService
 
 
-def _settings() -> Settings:
-    from tokenbudget.core import paths
-    from tokenbudget.core.settings import Settings
+def _settings() -> SettingsService:
+    """The user's settings; an unreadable settings file stops the command (``SettingsError``)."""
+    from tokenbudget.core.services import Service
 
-    return Settings.load(paths.config_dir() / "settings.json")
+    settings = Service().settings
+    settings.check_file()
+    return settings
 
 
 def run_rates(args: argparse.Namespace, out: TextIO) -> int:

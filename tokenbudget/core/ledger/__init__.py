@@ -24,8 +24,8 @@ from tokenbudget.core.errors import (
     LedgerInputError,
     LedgerReadOnlyError,
 )
-from tokenbudget.core.ledger.filters import HistoryFilter, day_split
-from tokenbudget.core.ledger.queries import Totals
+from tokenbudget.core.history_filter import HistoryFilter, Totals
+from tokenbudget.core.ledger.filters import day_split
 from tokenbudget.core.ledger.recovery import RecoveryReport, recover
 from tokenbudget.core.ledger.reports import ProviderSums, UsageSums
 from tokenbudget.core.ledger.rows import from_us, to_us

@@ -8,11 +8,10 @@ days the rollup answers and the partial days at its edges that are read from the
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from tokenbudget.core.history_filter import HistoryFilter
 from tokenbudget.core.ledger.connection import translated
 from tokenbudget.core.ledger.rows import to_us
 from tokenbudget.core.ledger.schema import DAY_US
@@ -21,19 +20,6 @@ from tokenbudget.core.plans import Plan
 
 #: A condition with its parameters.
 Sql = tuple[str, list[Any]]
-
-
-@dataclass(frozen=True)
-class HistoryFilter:
-    """What the history view and ``tokenbudget history`` filter on (all optional)."""
-
-    since: datetime | None = None
-    until: datetime | None = None
-    providers: tuple[str, ...] = ()
-    models: tuple[str, ...] = ()
-    sources: tuple[str, ...] = ()
-    plan_id: int | None = None
-    text: str | None = None
 
 
 class FilterSql:

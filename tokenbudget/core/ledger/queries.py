@@ -10,32 +10,21 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from tokenbudget.core.entries import Entry, TokenCounts
 from tokenbudget.core.errors import LedgerInputError
+from tokenbudget.core.history_filter import HistoryFilter, Totals
 from tokenbudget.core.ledger.connection import translated
-from tokenbudget.core.ledger.filters import FilterSql, HistoryFilter
+from tokenbudget.core.ledger.filters import FilterSql
 from tokenbudget.core.ledger.rows import entry_from_row, plan_from_row, to_us
 from tokenbudget.core.ledger.schema import ENTRY_COLUMNS, ENTRY_SELECT, SUMMED
 from tokenbudget.core.plans import Plan
 
 #: The filter that keeps every entry (the default).
 EVERYTHING = HistoryFilter()
-
-
-@dataclass(frozen=True)
-class Totals:
-    """Sums over a set of entries; cost per currency (unpriced entries counted apart)."""
-
-    entries: int
-    requests: int
-    tokens: TokenCounts
-    cost_micros: dict[str, int]
-    unpriced: int
 
 
 class LedgerReads:

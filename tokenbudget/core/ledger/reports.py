@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from tokenbudget.core.entries import Entry
-from tokenbudget.core.ledger.filters import FilterSql, HistoryFilter, bounds_sql, plan_clause
+from tokenbudget.core.history_filter import HistoryFilter
+from tokenbudget.core.ledger.filters import FilterSql, bounds_sql, plan_clause
 from tokenbudget.core.ledger.filters import plan_clauses as _plan_clauses
 from tokenbudget.core.ledger.queries import LedgerReads
 from tokenbudget.core.ledger.rows import entry_from_row

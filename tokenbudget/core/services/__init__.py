@@ -21,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from tokenbudget.core.import_report import ImportReport
+
 # Where the app's own files are: the GUI needs them before a Service exists (its icons, the
 # single-instance socket's name).
 from tokenbudget.core.paths import data_dir, icons_dir
@@ -34,7 +36,7 @@ from tokenbudget.core.services.counting import (
     exact_method,
 )
 from tokenbudget.core.services.entries import EntriesService, HistoryJobs
-from tokenbudget.core.services.imports import ImportReport, ImportsService
+from tokenbudget.core.services.imports import ImportsService
 from tokenbudget.core.services.plans import PlansService
 from tokenbudget.core.services.prices import PricesService
 from tokenbudget.core.services.providers import ProvidersService

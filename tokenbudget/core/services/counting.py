@@ -7,25 +7,20 @@ changing the shown models re-prices cached counts (``TextCounts``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from tokenbudget.core import estimate
 from tokenbudget.core.catalog import Catalog, ModelInfo
 from tokenbudget.core.costing import Usage, request_cost
+from tokenbudget.core.count_report import CountReport, ModelEstimate
 from tokenbudget.core.errors import UnknownProviderError, UserInputError
 from tokenbudget.core.money import Money, check_currency
 from tokenbudget.core.providers import resolve_provider
-from tokenbudget.core.services.count_texts import (
-    CountReport,
-    Counts,
-    ModelEstimate,
-    TextCounts,
-    exact_method,
-)
-from tokenbudget.core.tokenizers import TokenizerRegistry
+from tokenbudget.core.services.count_texts import Counts, TextCounts, exact_method
+from tokenbudget.core.tokenizers import TokenizerRegistry, VocabularySpec
 
 if TYPE_CHECKING:
     from tokenbudget.core.services._parts import Parts
@@ -314,3 +309,36 @@ class CountingService:
             names = ", ".join(self._catalog.providers())
             raise UserInputError(f"unknown provider '{provider}' (known: {names})")
         return chosen
+
+    # -- cli: the bundled vocabularies' provenance, reading a prompt ------------------------
+
+    def vocabulary_specs(self) -> list[VocabularySpec]:
+        """The bundled vocabularies with their models, sources and licences (none loaded)."""
+        return list(self._registry)
+
+    def file_text(self, path: Path) -> Iterator[str]:
+        """The text of ``path``, decoded a block at a time (for ``count_stream``).
+
+        Raises (as the blocks are read):
+            InputFileError: the file is missing, a folder or unreadable.
+            NotTextError: it is binary or not UTF-8.
+            UserInputError: it is larger than ``textinput.MAX_TEXT_BYTES``.
+        """
+        from tokenbudget.core.textinput import iter_text_file
+
+        return iter_text_file(path)
+
+    def stream_text(self, stream: BinaryIO, name: str) -> Iterator[str]:
+        """The text of ``stream`` (standard input), decoded a block at a time.
+
+        A regular file that is too large is refused now; errors reading the stream pass
+        through as ``OSError`` for the caller to explain.
+
+        Raises:
+            UserInputError: too large (now, or as the blocks are read).
+            NotTextError: binary or not UTF-8 (as the blocks are read).
+        """
+        from tokenbudget.core.textinput import check_size, iter_text_blocks, read_blocks
+
+        check_size(stream, name)
+        return iter_text_blocks(read_blocks(stream), name)

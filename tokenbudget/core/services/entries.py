@@ -6,16 +6,17 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from tokenbudget.core.entries import SOURCE_ESTIMATE, Entry, NewEntry, TokenCounts
+from tokenbudget.core.errors import UserInputError
 from tokenbudget.core.money import ExchangeRates, Money, to_micros
 
 if TYPE_CHECKING:
     from tokenbudget.core.catalog import ModelInfo
     from tokenbudget.core.history_jobs import ChartData, Snapshot
     from tokenbudget.core.history_query import RowMap
-    from tokenbudget.core.ledger import HistoryFilter, Totals
+    from tokenbudget.core.ledger import HistoryFilter, RecoveryReport, Totals
     from tokenbudget.core.services._parts import Parts
     from tokenbudget.core.services.counting import CountingService
 
@@ -231,3 +232,56 @@ class EntriesService:
         from tokenbudget.core.recording import price
 
         return price(self._parts.catalog, model, tokens)
+
+    # -- cli: opening, CSV, recovery ------------------------------------------------------
+
+    def open_ledger(self) -> Path | None:
+        """Open the ledger now; returns where an unusable one was moved aside, else None.
+
+        Raises:
+            LedgerCorruptError: when the ledger is not usable and recovery is off.
+        """
+        return self._parts.ledger.recovered_from
+
+    def write_csv(self, out: TextIO, flt: HistoryFilter | None = None) -> int:
+        """Write the matching entries, oldest first, as our CSV export; returns how many."""
+        from tokenbudget.core.importers.csv_export import write_csv
+
+        return write_csv(self.iter_entries(flt), out)
+
+    def export_csv(self, path: Path, flt: HistoryFilter | None = None) -> int:
+        """Write the matching entries to the CSV file ``path``, replaced whole or not at all.
+
+        A temporary ``<name>.part`` file is written and renamed over ``path``.
+
+        Raises:
+            UserInputError: when the file cannot be written (nothing is left behind).
+        """
+        tmp = path.with_name(path.name + ".part")
+        try:
+            with tmp.open("w", encoding="utf-8", newline="") as handle:
+                count = self.write_csv(handle, flt)
+            tmp.replace(path)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise UserInputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        return count
+
+    def recover_ledger(self, *, now: datetime) -> RecoveryReport:
+        """Move a damaged ledger aside and rebuild it from what SQLite can still read.
+
+        This service's own connection is closed first (and opened again on next use); any
+        other program that has the ledger open (the window, live sync) must be closed
+        first, or it would go on writing to the moved file.
+
+        Raises:
+            UserInputError: there is no ledger file to recover.
+            LedgerError: the new ledger could not be written (the damaged file is put back).
+        """
+        from tokenbudget.core.ledger import Ledger
+
+        self._parts.close()
+        path = Path(self._parts.ledger_path)
+        if not path.is_file():
+            raise UserInputError(f"there is no ledger at {path}; nothing to recover")
+        return Ledger.recover(path, now=now)

@@ -3,28 +3,17 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tokenbudget.core.import_report import ImportReport
+
 if TYPE_CHECKING:
-    from tokenbudget.core.importers.base import Importer, Problem
+    from tokenbudget.core.importers.base import Importer
     from tokenbudget.core.live_sync import SyncReport, WatchRoot
     from tokenbudget.core.services._parts import Parts
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    """What one import did."""
-
-    importer: str
-    records: int
-    files_read: int
-    bytes_read: int
-    unpriced: int
-    problems: tuple[Problem, ...]
 
 
 class ImportsService:
@@ -96,3 +85,34 @@ class ImportsService:
         return sync_with(
             lambda importer, targets: self.run(importer, targets, now=now), changed, roots
         )
+
+    def run_csv(
+        self,
+        paths: Sequence[Path],
+        mapping: Mapping[str, str] | None = None,
+        *,
+        default_provider: str | None = None,
+        default_model: str | None = None,
+        now: datetime,
+    ) -> ImportReport:
+        """Import CSV files: our own export, or any CSV with ``mapping`` (field -> column).
+
+        Raises:
+            UserInputError: for a mapping that names an unknown field (or misses a needed
+                one), for no files, or for a file or folder that does not exist.
+        """
+        from tokenbudget.core.errors import UserInputError
+        from tokenbudget.core.importers.csvfiles import CsvImporter
+
+        if not paths:
+            raise UserInputError("import csv needs the CSV file(s) to read")
+        try:
+            importer = CsvImporter(
+                mapping, default_provider=default_provider, default_model=default_model
+            )
+        except ValueError as exc:
+            raise UserInputError(str(exc)) from None
+        for path in paths:
+            if not path.exists():
+                raise UserInputError(f"{path}: no such file or folder")
+        return self.run(importer, paths, now=now)

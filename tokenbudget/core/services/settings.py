@@ -87,3 +87,18 @@ class SettingsService:
         from tokenbudget.core import paths
 
         return paths.config_dir() / "window.ini"
+
+    # -- cli: the settings commands refuse an unreadable file ------------------------------
+
+    def check_file(self) -> None:
+        """Refuse to go on with defaults when the settings file exists but cannot be read.
+
+        The window starts on defaults and shows ``warning``; the command line, which changes
+        or reports the settings, stops with the reason instead.
+
+        Raises:
+            SettingsError: the file is unreadable or not a JSON object.
+        """
+        from tokenbudget.core.settings import Settings
+
+        Settings.load(self._parts.settings.path)
