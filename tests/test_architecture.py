@@ -108,16 +108,27 @@ CLI_MODULES = [
     ROOT / "tokenbudget" / "app.py",
     ROOT / "tokenbudget" / "__main__.py",
 ]
+GUI_MODULES = sorted((ROOT / "tokenbudget" / "gui").glob("*.py"))
 #: All of the core that the command line may import (``core.services`` is the one door).
 CLI_MAY_IMPORT = {"tokenbudget.core.services", "tokenbudget.core.types", "tokenbudget.core.errors"}
-#: The services' private parts, which the command line never holds.
+#: The window also talks to the counting child process (its parent end).
+GUI_MAY_IMPORT = CLI_MAY_IMPORT | {"tokenbudget.core.countproc"}
+UI_MODULES = [(p, CLI_MAY_IMPORT) for p in CLI_MODULES] + [(p, GUI_MAY_IMPORT) for p in GUI_MODULES]
+#: The services' private parts, which the user interfaces never hold.
 PARTS = {"ledger", "catalog", "registry", "secrets", "_parts"}
 
 
-@pytest.mark.parametrize("path", CLI_MODULES, ids=lambda p: p.name)
-def test_the_command_line_imports_only_services_types_and_errors_of_the_core(path: Path) -> None:
+def _ui_id(case: tuple[Path, set[str]]) -> str:
+    return f"{case[0].parent.name}/{case[0].name}"
+
+
+@pytest.mark.parametrize("case", UI_MODULES, ids=_ui_id)
+def test_the_user_interfaces_import_only_services_types_and_errors_of_the_core(
+    case: tuple[Path, set[str]],
+) -> None:
     import ast
 
+    path, allowed = case
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.module:
             names = [node.module]
@@ -129,17 +140,26 @@ def test_the_command_line_imports_only_services_types_and_errors_of_the_core(pat
             continue
         for name in names:
             if name == "tokenbudget.core" or name.startswith("tokenbudget.core."):
-                assert name in CLI_MAY_IMPORT, f"{path.name}:{node.lineno} imports {name}"
+                assert name in allowed, f"{path.name}:{node.lineno} imports {name}"
 
 
-@pytest.mark.parametrize("path", CLI_MODULES, ids=lambda p: p.name)
-def test_the_command_line_never_reaches_past_the_services(path: Path) -> None:
+@pytest.mark.parametrize("case", UI_MODULES, ids=_ui_id)
+def test_the_user_interfaces_never_reach_past_the_services(case: tuple[Path, set[str]]) -> None:
     """No ``service.ledger``, ``.catalog``, ``.registry``, ``.secrets`` or ``._parts``."""
     import ast
 
+    path, _ = case
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Attribute):
             assert node.attr not in PARTS, f"{path.name}:{node.lineno} uses .{node.attr}"
+
+
+def test_the_service_hands_out_no_part() -> None:
+    """The facade has services and flags, never the ledger, catalogue, vocabularies or keys."""
+    from tokenbudget.core.services import Service
+
+    public = {name for name in dir(Service) if not name.startswith("_")}
+    assert not public & PARTS, public & PARTS
 
 
 def test_the_types_the_user_interfaces_hold_load_no_sqlite_and_no_services() -> None:

@@ -44,7 +44,6 @@ from tokenbudget.core.services.settings import SettingsService
 
 if TYPE_CHECKING:
     from tokenbudget.core.catalog import Catalog
-    from tokenbudget.core.ledger import Ledger
     from tokenbudget.core.secrets import SecretStore
     from tokenbudget.core.settings import Settings
     from tokenbudget.core.tokenizers import TokenizerRegistry
@@ -140,21 +139,3 @@ class Service:
     def warnings(self) -> Sequence[str]:
         """One-line warnings about the user's files seen so far (oldest first)."""
         return tuple(self._parts.warnings)
-
-    # -- transitional: the parts, until every caller uses the services (removed in issue 10) --
-
-    @property
-    def ledger(self) -> Ledger:  # noqa: D102
-        return self._parts.ledger
-
-    @property
-    def catalog(self) -> Catalog:  # noqa: D102
-        return self._parts.catalog
-
-    @property
-    def registry(self) -> TokenizerRegistry:  # noqa: D102
-        return self._parts.registry
-
-    @property
-    def secrets(self) -> SecretStore:  # noqa: D102
-        return self._parts.secrets
