@@ -214,3 +214,21 @@ def test_the_lazy_names_of_core_types_agree_with_their_imports() -> None:
         assert getattr(types, name) is getattr(importlib.import_module(module), attribute)
     with pytest.raises(AttributeError):
         _ = types.no_such_name  # type: ignore[attr-defined]
+
+
+def test_the_ui_contract_forbids_every_core_module_but_the_doors() -> None:
+    """The import-linter contract names every core module the UIs may not import directly.
+
+    A new core module must join the list, or lint-imports would let a UI import it.
+    """
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = config["tool"]["importlinter"]["contracts"]
+    (ui,) = [c for c in contracts if "tokenbudget.gui" in c.get("source_modules", [])]
+    core = ROOT / "tokenbudget" / "core"
+    children = {p.stem for p in core.glob("*.py") if p.stem != "__init__"}
+    children |= {p.name for p in core.iterdir() if (p / "__init__.py").is_file()}
+    doors = {m.rsplit(".", 1)[1] for m in GUI_MAY_IMPORT}
+    expected = {f"tokenbudget.core.{name}" for name in children - doors}
+    assert set(ui["forbidden_modules"]) == expected
