@@ -305,3 +305,22 @@ def test_a_malformed_settings_file_stops_the_settings_commands(argv: tuple[str, 
     assert code == 1 and plain(err) and out == ""
     assert f"settings file {settings} is unreadable" in err
     assert settings.read_text(encoding="utf-8") == "{not json"
+
+
+def test_the_window_with_a_home_that_is_a_file_says_so_in_one_line(tmp_path: Path) -> None:
+    """The window's start, too, names the bad TOKENBUDGET_HOME instead of a traceback."""
+    home = tmp_path / "home-file"
+    home.write_text("not a folder\n")
+    env = {**os.environ, "TOKENBUDGET_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, "-m", "tokenbudget"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"tokenbudget: TOKENBUDGET_HOME is {home}, which is a file, not a folder"
+    ]

@@ -37,10 +37,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             "one (tokenbudget --help)\n"
         )
         return 1
+    from tokenbudget.core.errors import TokenbudgetError, UserInputError
     from tokenbudget.gui.app import run
 
     flag = args[0] if args else ""
-    return run(sys.argv[:1], message=gui_flags.get(flag, "activate"), in_tray=flag == "--tray")
+    try:
+        return run(sys.argv[:1], message=gui_flags.get(flag, "activate"), in_tray=flag == "--tray")
+    except TokenbudgetError as exc:  # before the window could say it (a bad TOKENBUDGET_HOME)
+        sys.stderr.write(f"tokenbudget: {exc}\n")
+        return 2 if isinstance(exc, UserInputError) else 1
 
 
 if __name__ == "__main__":  # pragma: no cover
