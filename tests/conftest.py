@@ -1,11 +1,20 @@
-"""Every test runs with its own empty user directories (TOKENBUDGET_HOME) and no network."""
+"""Every test runs with its own empty user directories (TOKENBUDGET_HOME) and no network.
+
+Also the fixtures many tests share: the bundled tokenizers, a service over them, and a way to
+damage a ledger the way a failing disk does.
+"""
 
 from __future__ import annotations
 
 import socket
+import sqlite3
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from tokenbudget.core.services import Service
+from tokenbudget.core.tokenizers import TokenizerRegistry
 
 
 @pytest.fixture(autouse=True)
@@ -36,3 +45,47 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
         return real_connect(self, address)  # type: ignore[arg-type]
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture(scope="module")
+def registry() -> TokenizerRegistry:
+    """The bundled tokenizers, one registry per test module.
+
+    Each vocabulary loads once, on first use (gemma3 takes about a second), and no module
+    sees what another loaded.
+    """
+    return TokenizerRegistry.bundled()
+
+
+@pytest.fixture
+def service(registry: TokenizerRegistry) -> Iterator[Service]:
+    """A service over the module's registry, closed after the test."""
+    svc = Service(registry)
+    yield svc
+    svc.close()
+
+
+@pytest.fixture
+def damage_entries_page() -> Callable[[Path], int]:
+    """A function that damages a ledger behind a valid header; it returns the page's number.
+
+    It overwrites a leaf page of ``entries`` in the middle of the file (never page 1), as a
+    failing disk or a torn copy would: the database still opens, and reading those rows fails.
+    """
+
+    def damage(path: Path) -> int:
+        db = sqlite3.connect(path)
+        size = db.execute("PRAGMA page_size").fetchone()[0]
+        query = (
+            "SELECT pageno FROM dbstat WHERE name = 'entries' AND pagetype = 'leaf' ORDER BY pageno"
+        )
+        leaves = [r[0] for r in db.execute(query)]
+        db.close()
+        page = leaves[len(leaves) // 2]
+        assert page > 1
+        with path.open("r+b") as handle:
+            handle.seek((page - 1) * size + 16)
+            handle.write(bytes(range(256)) * ((size - 32) // 256))
+        return int(page)
+
+    return damage

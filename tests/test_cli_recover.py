@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import json
-import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -32,26 +32,8 @@ def run(*argv: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-def _damage_an_entries_page(path: Path) -> None:
-    """Overwrite a leaf page of ``entries`` in the middle of the file (not page 1)."""
-    db = sqlite3.connect(path)
-    size = db.execute("PRAGMA page_size").fetchone()[0]
-    leaves = [
-        r[0]
-        for r in db.execute(
-            "SELECT pageno FROM dbstat WHERE name = 'entries' AND pagetype = 'leaf' ORDER BY pageno"
-        )
-    ]
-    db.close()
-    page = leaves[len(leaves) // 2]
-    assert page > 1
-    with path.open("r+b") as handle:
-        handle.seek((page - 1) * size + 16)
-        handle.write(bytes(range(256)) * ((size - 32) // 256))
-
-
 @pytest.fixture
-def damaged() -> dict[int, str]:
+def damaged(damage_entries_page: Callable[[Path], int]) -> dict[int, str]:
     """A damaged ledger where the command line looks for it; returns note by entry id."""
     path = paths.ledger_file()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -78,7 +60,7 @@ def damaged() -> dict[int, str]:
             want_ids=False,
         )
         written = {e.id: e.note or "" for e in ledger.iter_entries()}
-    _damage_an_entries_page(path)
+    damage_entries_page(path)
     return written
 
 

@@ -8,6 +8,7 @@ ledger opens and its rollup answers ``status`` while reading the entries fails.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -39,27 +40,10 @@ def _entries(plan_id: int) -> list[NewEntry]:
     ]
 
 
-def _damage_an_entries_page(path: Path) -> int:
-    """Overwrite a leaf page of ``entries`` in the middle of the file; returns its number."""
-    db = sqlite3.connect(path)
-    size = db.execute("PRAGMA page_size").fetchone()[0]
-    leaves = [
-        r[0]
-        for r in db.execute(
-            "SELECT pageno FROM dbstat WHERE name = 'entries' AND pagetype = 'leaf' ORDER BY pageno"
-        )
-    ]
-    db.close()
-    page = leaves[len(leaves) // 2]
-    assert page > 1
-    with path.open("r+b") as handle:
-        handle.seek((page - 1) * size + 16)
-        handle.write(bytes(range(256)) * ((size - 32) // 256))
-    return page
-
-
 @pytest.fixture
-def damaged(tmp_path: Path) -> tuple[Path, dict[int, Entry], Plan]:
+def damaged(
+    tmp_path: Path, damage_entries_page: Callable[[Path], int]
+) -> tuple[Path, dict[int, Entry], Plan]:
     path = tmp_path / "ledger.sqlite3"
     with Ledger.open(path) as ledger:
         plan = ledger.add_plan(
@@ -68,7 +52,7 @@ def damaged(tmp_path: Path) -> tuple[Path, dict[int, Entry], Plan]:
         ledger.add_entries(_entries(plan.id), state=("codex", {"files": {"a": 1}}), want_ids=False)
         ledger.mark_alert_sent(plan.id, T0, 80, T0)
         written = {e.id: e for e in ledger.iter_entries()}
-    _damage_an_entries_page(path)
+    damage_entries_page(path)
     return path, written, plan
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,7 +11,6 @@ import pytest
 
 from tokenbudget.core.errors import LedgerError
 from tokenbudget.core.services import HistoryJobs, Service
-from tokenbudget.core.tokenizers import TokenizerRegistry
 from tokenbudget.core.types import (
     HistoryFilter,
     NewEntry,
@@ -25,18 +23,6 @@ from tokenbudget.core.types import (
 )
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def registry() -> TokenizerRegistry:
-    return TokenizerRegistry.bundled()
-
-
-@pytest.fixture
-def service(registry: TokenizerRegistry) -> Iterator[Service]:
-    svc = Service(registry)
-    yield svc
-    svc.close()
 
 
 def manual(n: int, *, model: str = "gpt-5.5", plan_id: int | None = None) -> NewEntry:
