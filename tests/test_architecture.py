@@ -27,15 +27,19 @@ def test_core_and_cli_do_not_import_qt(module: str) -> None:
 
 
 def test_cli_count_path_does_not_load_unneeded_libraries(tmp_path: Path) -> None:
-    """Counting for one OpenAI model must not import Qt, keyring or the HF tokenizers."""
+    """Counting for one OpenAI model imports no Qt, keyring, HF tokenizers, SQLite or ledger.
+
+    Counting (without ``--record``) needs no ledger: SQLite is not even imported.
+    """
     code = (
         "import io, sys\n"
         "from tokenbudget import cli\n"
         "sys.stdin = io.TextIOWrapper(io.BytesIO(b'hello world'))\n"
         "rc = cli.run(['count', '--model', 'gpt-5.5'], out=io.StringIO())\n"
         "assert rc == 0, rc\n"
-        "heavy = ('PySide6', 'keyring', 'tokenizers')\n"
+        "heavy = ('PySide6', 'keyring', 'tokenizers', 'sqlite3')\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in heavy)\n"
+        "bad += sorted(m for m in sys.modules if m.startswith('tokenbudget.core.ledger'))\n"
         "assert not bad, bad\n"
     )
     env = {"TOKENBUDGET_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
@@ -175,22 +179,6 @@ def test_the_types_the_user_interfaces_hold_load_no_sqlite_and_no_services() -> 
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
-
-
-def test_cli_count_opens_no_ledger(tmp_path: Path) -> None:
-    """Counting (without ``--record``) needs no ledger: SQLite is not even imported."""
-    code = (
-        "import io, sys\n"
-        "from tokenbudget import cli\n"
-        "sys.stdin = io.TextIOWrapper(io.BytesIO(b'hello world'))\n"
-        "rc = cli.run(['count', '--model', 'gpt-5.5'], out=io.StringIO())\n"
-        "assert rc == 0, rc\n"
-        "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'sqlite3'"
-        " or m.startswith('tokenbudget.core.ledger'))\n"
-        "assert not bad, bad\n"
-    )
-    env = {"TOKENBUDGET_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    subprocess.run([sys.executable, "-c", code], check=True, env=env)
 
 
 def test_the_lazy_names_of_core_types_agree_with_their_imports() -> None:
