@@ -81,7 +81,7 @@ class ClaudeCodeImporter:
                 kept = found.get(SOURCE_CLAUDE_CODE, key)
                 if kept is not None and output <= kept.tokens.output_tokens:
                     return
-            record = usage_of(row)
+            record = _usage_of(row, key)
             if record is not None:
                 found.add(record)
 
@@ -124,6 +124,11 @@ def usage_of(row: object) -> NewEntry | None:
     Raises:
         ValueError: for an assistant row with usage that cannot be read.
     """
+    return _usage_of(row, None)
+
+
+def _usage_of(row: object, key: str | None) -> NewEntry | None:
+    """``usage_of``, with the row's key when ``_quick_key`` found it already."""
     if not isinstance(row, dict) or row.get("type") != "assistant":
         return None
     message = row.get("message")
@@ -146,7 +151,7 @@ def usage_of(row: object) -> NewEntry | None:
         model=model,
         tokens=_tokens(usage),
         source=SOURCE_CLAUDE_CODE,
-        source_ref=_key(row, message),
+        source_ref=_key(row, message) if key is None else key,
     )
 
 

@@ -214,18 +214,11 @@ def usage_entry(
                 raise ValueError(f"{name.replace('_', ' ')} {getattr(tokens, name)} is too large")
     if not 0 <= requests <= MAX_COUNT:
         raise ValueError(f"requests {requests} is out of range")
+    # Positional (in ``NewEntry``'s field order): measurably cheaper than keywords per record.
     return NewEntry(
-        at=at,
-        provider=provider,
-        model=model,
-        tokens=tokens,
-        cost_micros=cost_micros,
-        currency=currency,
-        source=source,
-        source_ref=source_ref,
-        note=note,
-        requests=requests,
-    )
+        at, provider, model, tokens, cost_micros, currency, source, source_ref, note, None, None,
+        requests,
+    )  # fmt: skip
 
 
 _UUID7: Final = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
