@@ -25,29 +25,26 @@ from tokenbudget.core.plans import Plan, PlanStatus, UsagePoint, current_period,
 
 
 def _point(plan: Plan, rates: ExchangeRates, sums: UsageSums) -> UsagePoint:
+    at_us, currency, entries, requests, inp, read, write, out, cost = sums
     cost_micros: int | None = None
     converted = False
-    currency = sums.currency
     if currency:
         if currency == plan.currency:
-            cost_micros = sums.cost_micros
+            cost_micros = cost
         elif rates.can_convert(currency, plan.currency):
-            money = rates.convert(Money(from_micros(sums.cost_micros), currency), plan.currency)
+            money = rates.convert(Money(from_micros(cost), currency), plan.currency)
             cost_micros, converted = to_micros(money.amount), True
     return UsagePoint(
-        at=from_us(sums.at_us),
-        tokens=sums.input_tokens
-        + sums.cache_read_tokens
-        + sums.cache_write_tokens
-        + sums.output_tokens,
-        input_tokens=sums.input_tokens,
-        cache_read_tokens=sums.cache_read_tokens,
-        cache_write_tokens=sums.cache_write_tokens,
-        output_tokens=sums.output_tokens,
-        requests=sums.requests,
+        at=from_us(at_us),
+        tokens=inp + read + write + out,
+        input_tokens=inp,
+        cache_read_tokens=read,
+        cache_write_tokens=write,
+        output_tokens=out,
+        requests=requests,
         cost_micros=cost_micros,
         converted=converted,
-        entries=sums.entries,
+        entries=entries,
     )
 
 

@@ -17,7 +17,7 @@ from tokenbudget.core.errors import UserInputError
 from tokenbudget.core.importers import IMPORTERS, get_importer
 from tokenbudget.core.importers.base import MAX_PROBLEMS_PER_FILE
 from tokenbudget.core.importers.claude_code import ClaudeCodeImporter
-from tokenbudget.core.importers.streaming import FileCursor, LineStream
+from tokenbudget.core.importers.streaming import FileCursor, LineStream, looks_like_object
 from tokenbudget.core.importers.values import (
     MAX_COUNT,
     count,
@@ -164,6 +164,60 @@ def test_usage_entry_checks_and_is_an_unpriced_entry() -> None:
         requests=2,
     )
     assert usage_entry(**fields, cost_micros=1500, currency="USD").cost_micros == 1500
+
+
+@pytest.mark.parametrize(
+    ("line", "framed"),
+    [
+        (b'{"a": 1}\n', True),
+        (b'{"a": 1}', True),
+        (b'  {"a": 1} \r\n', True),
+        (b'\t{"a": 1}\n\n', True),
+        (b'{"a": 1\n', False),
+        (b'"a": 1}\n', False),
+        (b"[1]\n", False),
+        (b"{\n", False),
+        (b"}\n", False),
+        (b"\n", False),
+        (b"", False),
+    ],
+)
+def test_looks_like_object(line: bytes, framed: bool) -> None:
+    # The usual line is judged without a stripped copy; any other must be judged the same.
+    assert looks_like_object(line) is framed
+    assert looks_like_object(line) is (line.strip()[:1] == b"{" and line.strip()[-1:] == b"}")
+
+
+def test_usage_entry_keeps_text_that_is_not_ascii() -> None:
+    entry = usage_entry(
+        at=datetime(2025, 1, 1, tzinfo=UTC),
+        provider="zai",
+        model="glm-5 模型 🚀",
+        tokens=TokenCounts(input_tokens=MAX_COUNT, output_tokens=MAX_COUNT),
+        source="codex",
+        source_ref="s:é",
+        note="总结",
+    )
+    assert (entry.model, entry.source_ref, entry.note) == ("glm-5 模型 🚀", "s:é", "总结")
+    with pytest.raises(ValueError, match="note is not valid text"):
+        usage_entry(
+            at=datetime(2025, 1, 1, tzinfo=UTC),
+            provider="zai",
+            model="glm-5",
+            tokens=TokenCounts(),
+            source="codex",
+            source_ref="s:1",
+            note="总结\ud83d",
+        )
+    with pytest.raises(ValueError, match=r"cache read tokens .* too large"):
+        usage_entry(
+            at=datetime(2025, 1, 1, tzinfo=UTC),
+            provider="zai",
+            model="glm-5",
+            tokens=TokenCounts(cache_read_tokens=MAX_COUNT + 1),
+            source="codex",
+            source_ref="s:1",
+        )
 
 
 def test_prefer_new_per_source() -> None:

@@ -37,7 +37,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from tokenbudget.core.entries import NewEntry, TokenCounts, replaces
+from tokenbudget.core.entries import DuplicateWinner, NewEntry, TokenCounts, duplicate_winner
 from tokenbudget.core.importers.base import SOURCE_CLAUDE_CODE, ImportResult, ProblemLog
 from tokenbudget.core.importers.scan import Found, discover, expand, scan_files
 from tokenbudget.core.importers.streaming import FileCursor, read_json_lines
@@ -69,18 +69,19 @@ class ClaudeCodeImporter:
     def scan(self, roots: Sequence[Path], state: Mapping[str, Any]) -> ImportResult:
         """Read new assistant rows under ``roots``; one record per response."""
         found = Found()
+        # The one duplicate rule, looked up once: with it a row is compared by its output
+        # alone, without building counts for it.
+        most_output = duplicate_winner(SOURCE_CLAUDE_CODE) is DuplicateWinner.MOST_OUTPUT
 
         def take(row: Any) -> None:
             # Streaming writes several rows per response and only the one with the most
             # output is kept; a row that cannot beat the kept one is not turned into a record.
             key, output = _quick_key(row)
-            if key is not None:
+            if key is not None and most_output:
                 kept = found.get(SOURCE_CLAUDE_CODE, key)
-                if kept is not None and not replaces(
-                    SOURCE_CLAUDE_CODE, kept.tokens, TokenCounts(output_tokens=output)
-                ):
+                if kept is not None and output <= kept.tokens.output_tokens:
                     return
-            record = usage_of(row)
+            record = _usage_of(row, key)
             if record is not None:
                 found.add(record)
 
@@ -123,6 +124,11 @@ def usage_of(row: object) -> NewEntry | None:
     Raises:
         ValueError: for an assistant row with usage that cannot be read.
     """
+    return _usage_of(row, None)
+
+
+def _usage_of(row: object, key: str | None) -> NewEntry | None:
+    """``usage_of``, with the row's key when ``_quick_key`` found it already."""
     if not isinstance(row, dict) or row.get("type") != "assistant":
         return None
     message = row.get("message")
@@ -145,7 +151,7 @@ def usage_of(row: object) -> NewEntry | None:
         model=model,
         tokens=_tokens(usage),
         source=SOURCE_CLAUDE_CODE,
-        source_ref=_key(row, message),
+        source_ref=_key(row, message) if key is None else key,
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from tokenbudget.core.entries import Entry
 from tokenbudget.core.history_filter import HistoryFilter
@@ -30,9 +30,12 @@ _ROLLUP_SUMS = (
 )
 
 
-@dataclass(frozen=True)
-class UsageSums:
+class UsageSums(NamedTuple):
     """Sums of a group of entries that count toward a plan.
+
+    A named tuple rather than a frozen dataclass: status builds one per day and segment of
+    every plan, and a frozen dataclass costs twice as much to make (it sets each field
+    through ``object.__setattr__``), which showed in the status benchmark.
 
     Attributes:
         at_us: The start of the day (from the rollup) or the oldest entry's time.
@@ -67,8 +70,18 @@ class ProviderSums:
 
 
 def _usage(at_us: int, currency: str | None, sums: Sequence[Any]) -> UsageSums:
-    values = [int(v or 0) for v in sums]
-    return UsageSums(at_us, currency or None, *values)
+    entries, requests, inp, read, write, out, cost = sums
+    return UsageSums(
+        at_us,
+        currency or None,
+        int(entries or 0),
+        int(requests or 0),
+        int(inp or 0),
+        int(read or 0),
+        int(write or 0),
+        int(out or 0),
+        int(cost or 0),
+    )
 
 
 class LedgerReports(LedgerReads):
