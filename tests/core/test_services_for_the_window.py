@@ -35,7 +35,7 @@ def test_known_models_keep_their_order_and_drop_unknown_ids(registry: TokenizerR
 
 def test_vocabularies_and_the_token_split(registry: TokenizerRegistry) -> None:
     counting = Service(registry).counting
-    vocabularies = counting.vocabularies()
+    vocabularies = [(spec.id, spec.models) for spec in counting.vocabularies()]
     assert [v for v, _models in vocabularies] == registry.ids()
     assert all(models for _v, models in vocabularies)
     text = "Hello world, 你好"

@@ -110,7 +110,7 @@ def test_stream_report_equals_whole_text_report(
         text = text.replace("\n", " ")
     service = Service()
     models = [m.id for m in service.counting.resolve_models([])] + ["claude-opus-4-7"]
-    ids = [vocab for vocab, _ in service.counting.vocabularies()]
+    ids = [spec.id for spec in service.counting.vocabularies()]
     whole = service.counting.count(text, models, ids)
     rng = random.Random(seed)
     blocks, pos = [], 0

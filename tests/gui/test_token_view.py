@@ -360,7 +360,7 @@ class FakeRegistry:
         return ["fake"]
 
     def spec(self, tokenizer_id: str) -> SimpleNamespace:
-        return SimpleNamespace(models="Fake models")
+        return SimpleNamespace(id=tokenizer_id, models="Fake models")
 
     def get(self, tokenizer_id: str) -> EmptyPieceTokenizer:
         return EmptyPieceTokenizer()

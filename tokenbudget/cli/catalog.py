@@ -81,7 +81,7 @@ def run_tokenizers(args: argparse.Namespace, out: TextIO) -> int:
     """List the bundled vocabularies with their sources and licences."""
     from tokenbudget.core.services import Service
 
-    specs = Service().counting.vocabulary_specs()
+    specs = Service().counting.vocabularies()
     if args.json:
         write_json(
             [

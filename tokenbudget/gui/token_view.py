@@ -116,7 +116,8 @@ class TokenView(QWidget):
 
     def _build_widgets(self) -> None:
         self.combo = QComboBox()
-        for vocab, models in self._counting.vocabularies():
+        for spec in self._counting.vocabularies():
+            vocab, models = spec.id, spec.models
             self.combo.addItem(self.tr("{id} — {models}").format(id=vocab, models=models), vocab)
             self.combo.setItemData(self.combo.count() - 1, models, Qt.ItemDataRole.ToolTipRole)
         self.combo.setSizeAdjustPolicy(

@@ -69,10 +69,13 @@ class CountingService:
         """The default model set as of ``today`` (none deprecated by then)."""
         return self._catalog.defaults(today)
 
-    def vocabularies(self) -> list[tuple[str, str]]:
-        """Each bundled vocabulary: its id and the models it counts for (one line)."""
+    def vocabularies(self) -> list[VocabularySpec]:
+        """The bundled vocabularies in manifest order (none is loaded).
+
+        Each has its id, the models it counts for (one line), its source and licence.
+        """
         registry = self._registry
-        return [(vocab, registry.spec(vocab).models) for vocab in registry.ids()]
+        return [registry.spec(vocab) for vocab in registry.ids()]
 
     def tokenize(
         self, tokenizer_id: str, text: str, *, limit: int, request: int = 0
@@ -310,11 +313,7 @@ class CountingService:
             raise UserInputError(f"unknown provider '{provider}' (known: {names})")
         return chosen
 
-    # -- cli: the bundled vocabularies' provenance, reading a prompt ------------------------
-
-    def vocabulary_specs(self) -> list[VocabularySpec]:
-        """The bundled vocabularies with their models, sources and licences (none loaded)."""
-        return list(self._registry)
+    # -- cli: reading a prompt ----------------------------------------------------------------
 
     def file_text(self, path: Path) -> Iterator[str]:
         """The text of ``path``, decoded a block at a time (for ``count_stream``).
