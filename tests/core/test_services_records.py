@@ -151,3 +151,21 @@ def test_record_many_prices_what_has_no_cost_and_keeps_what_has_one(service: Ser
     assert 7_000_000 in stored
     assert service.entries.price("gpt-5.5", tokens)[0] in stored
     assert service.entries.count() == 2
+
+
+def test_the_windows_export_refuses_a_pipe_as_the_command_line_does(
+    service: Service, tmp_path: Path
+) -> None:
+    """One export writer for both faces: a target that is no regular file is never replaced."""
+    import os
+    import stat
+
+    from tokenbudget.core.errors import UserInputError
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    jobs = service.entries.jobs()
+    with pytest.raises(UserInputError, match="a pipe, not a regular file"):
+        jobs.export_csv(HistoryFilter(), fifo)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert not (tmp_path / "pipe.part").exists()

@@ -6,8 +6,6 @@ Times are shown in the local time zone; money in each entry's own currency.
 from __future__ import annotations
 
 import argparse
-import stat
-from pathlib import Path
 from typing import Any, TextIO
 
 from tokenbudget.cli.common import (
@@ -187,38 +185,8 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _check_target(path: Path) -> None:
-    """Refuse an export target that exists and is not a regular file.
-
-    Export writes a temporary file and renames it over the target: over a device (run as
-    root, ``export /dev/full`` turned the device into a CSV file), a pipe or a folder that
-    would replace it, and writing into it in place could damage a disk.
-    """
-    try:
-        mode = path.stat().st_mode
-    except FileNotFoundError:
-        return
-    except OSError as exc:
-        raise UserInputError(f"cannot write {path}: {exc.strerror or exc}") from None
-    if stat.S_ISREG(mode):
-        return
-    if stat.S_ISDIR(mode):
-        what = "a folder"
-    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        what = "a device"
-    elif stat.S_ISFIFO(mode):
-        what = "a pipe"
-    else:
-        what = "a special file"
-    raise UserInputError(
-        f"{path} is {what}, not a regular file; export writes CSV files only "
-        "(to print CSV, use: tokenbudget history --csv)"
-    )
-
-
 def run_export(args: argparse.Namespace, out: TextIO) -> int:
     """Write the matching entries to a new CSV file (replaced whole, never half-written)."""
-    _check_target(args.file)
     service = open_service(args)
     count = service.entries.export_csv(args.file, _filter(service, args))
     out.write(f"Exported {count:,} entries to {args.file}.\n")

@@ -84,11 +84,12 @@ def export_csv_file(
 ) -> int:
     """Write ``flt``'s entries to ``target`` as our CSV export; returns how many.
 
-    Written to ``target.part`` first and renamed, so a failed export leaves no half file.
+    Written to ``target.part`` first and renamed, so a failed export leaves no half file; a
+    target that is a folder, a device or a pipe is refused (``csv_export.check_target``).
     ``progress`` is called with the rows written so far, every thousand rows (from the
     worker thread: it must not touch Qt).
     """
-    from tokenbudget.core.importers.csv_export import write_csv
+    from tokenbudget.core.importers.csv_export import write_csv_file
 
     def counted(entries: Iterator[Entry]) -> Iterator[Entry]:
         for done, entry in enumerate(entries, 1):
@@ -96,15 +97,5 @@ def export_csv_file(
                 progress(done)
             yield entry
 
-    part = target.with_name(target.name + ".part")
-    try:
-        with (
-            Ledger.open(path, recover=False) as ledger,
-            part.open("w", encoding="utf-8", newline="") as handle,
-        ):
-            count = write_csv(counted(ledger.iter_entries(flt)), handle)
-        part.replace(target)
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
-    return count
+    with Ledger.open(path, recover=False) as ledger:
+        return write_csv_file(counted(ledger.iter_entries(flt)), target)

@@ -8,11 +8,14 @@ it back exactly.
 from __future__ import annotations
 
 import csv
+import stat
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Final, Protocol, TextIO
 
 from tokenbudget.core.entries import TOKEN_FIELDS, TokenCounts
+from tokenbudget.core.errors import UserInputError
 from tokenbudget.core.money import from_micros
 
 EXPORT_COLUMNS: Final = (
@@ -94,3 +97,53 @@ def write_csv(entries: Iterable[ExportableEntry], file: TextIO) -> int:
         )
         rows += 1
     return rows
+
+
+def check_target(path: Path) -> None:
+    """Refuse an export target that exists and is not a regular file.
+
+    Export writes a temporary file and renames it over the target: over a device (run as
+    root, ``export /dev/full`` turned the device into a CSV file), a pipe or a folder that
+    would replace it, and writing into it in place could damage a disk.
+
+    Raises:
+        UserInputError: for a folder, a device, a pipe or another special file.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise UserInputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        what = "a folder"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        what = "a device"
+    elif stat.S_ISFIFO(mode):
+        what = "a pipe"
+    else:
+        what = "a special file"
+    raise UserInputError(
+        f"{path} is {what}, not a regular file; export writes CSV files only "
+        "(to print CSV, use: tokenbudget history --csv)"
+    )
+
+
+def write_csv_file(entries: Iterable[ExportableEntry], target: Path) -> int:
+    """Write ``entries`` to the CSV file ``target``, replaced whole or not at all.
+
+    The target is checked first (``check_target``); a temporary ``<name>.part`` is written and
+    renamed over it, and removed if anything fails. Returns how many entries were written.
+    """
+    check_target(target)
+    part = target.with_name(target.name + ".part")
+    try:
+        with part.open("w", encoding="utf-8", newline="") as handle:
+            count = write_csv(entries, handle)
+        part.replace(target)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    return count

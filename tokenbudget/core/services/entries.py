@@ -255,17 +255,15 @@ class EntriesService:
         A temporary ``<name>.part`` file is written and renamed over ``path``.
 
         Raises:
-            UserInputError: when the file cannot be written (nothing is left behind).
+            UserInputError: when the file cannot be written (nothing is left behind), or
+                ``path`` is a folder, a device or a pipe.
         """
-        tmp = path.with_name(path.name + ".part")
+        from tokenbudget.core.importers.csv_export import write_csv_file
+
         try:
-            with tmp.open("w", encoding="utf-8", newline="") as handle:
-                count = self.write_csv(handle, flt)
-            tmp.replace(path)
+            return write_csv_file(self.iter_entries(flt), path)
         except OSError as exc:
-            tmp.unlink(missing_ok=True)
             raise UserInputError(f"cannot write {path}: {exc.strerror or exc}") from None
-        return count
 
     def recover_ledger(self, *, now: datetime) -> RecoveryReport:
         """Move a damaged ledger aside and rebuild it from what SQLite can still read.
