@@ -350,11 +350,9 @@ def test_sigkill_mid_stream_loses_nothing_committed(tmp_path: Path) -> None:
 
 
 def test_other_sources_take_the_newest_record(ledger: Ledger) -> None:
-    """Gemini CLI rewrites a message as it completes: the latest record is the truth."""
-    first = entry(source="gemini-cli", source_ref="chat:m1", tokens=TokenCounts(500, 0, 0, 0, 90))
-    corrected = entry(
-        source="gemini-cli", source_ref="chat:m1", tokens=TokenCounts(480, 0, 0, 0, 60)
-    )
+    """A re-imported CSV row names the same request: the latest record is the truth."""
+    first = entry(source="csv", source_ref="chat:m1", tokens=TokenCounts(500, 0, 0, 0, 90))
+    corrected = entry(source="csv", source_ref="chat:m1", tokens=TokenCounts(480, 0, 0, 0, 60))
     (a,) = ledger.add_entries([first])
     (b,) = ledger.add_entries([corrected])
     assert a == b
@@ -371,11 +369,13 @@ def test_duplicate_rule_is_one_table_for_sql_and_python(tmp_path: Path) -> None:
         for source in [*DUPLICATE_WINNERS, "codex", "csv"]:
             for first, second in ((small, large), (large, small), (large, large)):
                 ref = f"{source}-{first.output_tokens}-{second.output_tokens}"
-                for tokens in (first, second):
-                    ledger.add_entry(
-                        NewEntry(at, "x", "m", tokens, None, None, source=source, source_ref=ref)
-                    )
+                made = [
+                    NewEntry(at, "x", "m", tokens, None, None, source=source, source_ref=ref)
+                    for tokens in (first, second)
+                ]
+                for entry in made:
+                    ledger.add_entry(entry)
                 stored = [e for e in ledger.history() if e.source_ref == ref]
                 assert len(stored) == 1
-                want = second if replaces(source, first, second) else first
+                want = second if replaces(made[0], made[1]) else first
                 assert stored[0].tokens == want, (source, first, second)

@@ -27,22 +27,34 @@ SOURCE_MANUAL = "manual"
 
 
 class DuplicateWinner(Enum):
-    """Which record wins when a ``(source, source_ref)`` is recorded again."""
+    """Which record wins when a ``(source, source_ref)`` is recorded again.
 
-    #: The newest record replaces the stored one (Gemini rewrites a message as it completes;
-    #: Codex and CSV references name identical content).
+    Before either rule, a record of higher ``precedence`` always wins over one of lower
+    precedence, and never loses to one: an original beats a copy of itself (Claude Code's
+    ``/btw`` side questions re-log the parent's messages, with more cache reads) in any
+    order and across runs. The rules below settle records of equal precedence.
+    """
+
+    #: The newest record replaces the stored one (Codex and CSV references name identical
+    #: content).
     NEWEST = "newest"
-    #: The record with strictly more output replaces the stored one; a tie keeps the stored
-    #: record. Claude Code writes one row per streamed chunk of a response and several files
-    #: can repeat a row, so the final chunk (the most output) wins in any order.
-    MOST_OUTPUT = "most_output"
+    #: The record with strictly more tokens in all replaces the stored one; a tie keeps the
+    #: stored record. Claude Code writes one row per streamed chunk of a response and Gemini
+    #: CLI re-appends a message as its tokens arrive, so the final one wins in any order.
+    LARGEST = "largest"
 
 
-#: The one table of the duplicate rule: the ledger's upsert (``upsert_keeps_stored_sql``) and
+#: The one table of the duplicate rule: the ledger's upsert (``upsert_replaces_sql``) and
 #: every importer's in-run deduplication (``replaces``) read it. Sources not named: NEWEST.
 DUPLICATE_WINNERS: Final[Mapping[str, DuplicateWinner]] = {
-    "claude-code": DuplicateWinner.MOST_OUTPUT,
+    "claude-code": DuplicateWinner.LARGEST,
+    "gemini-cli": DuplicateWinner.LARGEST,
 }
+
+#: ``precedence`` of a record that is a copy of one logged elsewhere (a sidechain replay).
+PRECEDENCE_COPY: Final = 0
+#: ``precedence`` of a record read where it was first logged.
+PRECEDENCE_ORIGINAL: Final = 1
 
 
 def duplicate_winner(source: str) -> DuplicateWinner:
@@ -50,22 +62,30 @@ def duplicate_winner(source: str) -> DuplicateWinner:
     return DUPLICATE_WINNERS.get(source, DuplicateWinner.NEWEST)
 
 
-def replaces(source: str, old: TokenCounts, new: TokenCounts) -> bool:
+def replaces(old: NewEntry, new: NewEntry) -> bool:
     """Whether a record ``new`` replaces the stored ``old`` of the same ``(source, ref)``."""
-    if duplicate_winner(source) is DuplicateWinner.MOST_OUTPUT:
-        return new.output_tokens > old.output_tokens
+    if new.precedence != old.precedence:
+        return new.precedence > old.precedence
+    if duplicate_winner(new.source) is DuplicateWinner.LARGEST:
+        return new.tokens.total_tokens > old.tokens.total_tokens
     return True
 
 
 def upsert_replaces_sql(new: str = "excluded", stored: str = "entries") -> str:
     """The same rule as ``replaces``, as an SQL condition for ``ON CONFLICT ... WHERE``."""
-    most_output = sorted(
-        s for s, w in DUPLICATE_WINNERS.items() if w is DuplicateWinner.MOST_OUTPUT
+    largest = sorted(s for s, w in DUPLICATE_WINNERS.items() if w is DuplicateWinner.LARGEST)
+
+    def total(table: str) -> str:
+        return "(" + " + ".join(f"{table}.{c}" for c in TOKEN_FIELDS) + ")"
+
+    same = "1"
+    if largest:
+        names = ", ".join("'" + s.replace("'", "''") + "'" for s in largest)
+        same = f"({new}.source NOT IN ({names}) OR {total(new)} > {total(stored)})"
+    return (
+        f"({new}.precedence > {stored}.precedence OR "
+        f"({new}.precedence = {stored}.precedence AND {same}))"
     )
-    if not most_output:
-        return "1"
-    names = ", ".join("'" + s.replace("'", "''") + "'" for s in most_output)
-    return f"({new}.source NOT IN ({names}) OR {new}.output_tokens > {stored}.output_tokens)"
 
 
 #: The token parts of a request, as ``TokenCounts`` names them (and the ledger's columns).
@@ -142,6 +162,11 @@ class NewEntry:
         prompt_text: Prompt text kept according to the privacy setting (none, preview, full).
         plan_id: Explicit plan assignment; None means "every plan that matches".
         requests: How many requests the entry stands for (request caps count these).
+        project: The project (working folder, git worktrees folded into their main
+            repository) an imported request was made in; None when unknown.
+        precedence: How a re-recorded reference is settled (``DuplicateWinner``): a copy of
+            a record logged elsewhere has ``PRECEDENCE_COPY``, everything else
+            ``PRECEDENCE_ORIGINAL``.
     """
 
     at: datetime
@@ -156,6 +181,8 @@ class NewEntry:
     prompt_text: str | None = None
     plan_id: int | None = None
     requests: int = 1
+    project: str | None = None
+    precedence: int = PRECEDENCE_ORIGINAL
 
     def __post_init__(self) -> None:
         if self.at.tzinfo is None:

@@ -101,6 +101,7 @@ def store_import(
         LedgerError, sqlite3.Error: when the database itself fails (nothing is written).
     """
     state = (importer, result.state)
+    ledger.record_limits(result.limits)
     pricer = _Pricer(catalog)
     try:
         ledger.add_entries(pricer.each(result.records), state=state, now=now, want_ids=False)

@@ -49,8 +49,6 @@ if TYPE_CHECKING:
     from tokenbudget.core.import_report import ImportReport
     from tokenbudget.core.ledger import to_us
     from tokenbudget.core.live_sync import SyncReport, WatchRoot, root_of
-
-    # -- money ------------------------------------------------------------------------------------
     from tokenbudget.core.money import (
         CURRENCIES,
         SYMBOLS,
@@ -62,6 +60,9 @@ if TYPE_CHECKING:
         parse_decimal,
         to_micros,
     )
+
+    # -- money ------------------------------------------------------------------------------------
+    from tokenbudget.core.official_limits import LimitSnapshot
     from tokenbudget.core.plan_cards import CapBar, Countdown, Level, PlanCard
     from tokenbudget.core.plan_input import (
         KIND_FIELDS,
@@ -121,6 +122,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "CountReport": ("tokenbudget.core.count_report", "CountReport"),
     "ModelEstimate": ("tokenbudget.core.count_report", "ModelEstimate"),
     "Entry": ("tokenbudget.core.entries", "Entry"),
+    "LimitSnapshot": ("tokenbudget.core.official_limits", "LimitSnapshot"),
     "NewEntry": ("tokenbudget.core.entries", "NewEntry"),
     "SOURCE_ESTIMATE": ("tokenbudget.core.entries", "SOURCE_ESTIMATE"),
     "SOURCE_MANUAL": ("tokenbudget.core.entries", "SOURCE_MANUAL"),
@@ -223,6 +225,7 @@ __all__ = [
     "HistoryFilter",
     "ImportReport",
     "Level",
+    "LimitSnapshot",
     "Measure",
     "ModelEstimate",
     "ModelInfo",

@@ -220,13 +220,27 @@ def test_usage_entry_keeps_text_that_is_not_ascii() -> None:
         )
 
 
+def _rec(source: str, tokens: TokenCounts, precedence: int = 1) -> NewEntry:
+    at = datetime(2026, 5, 1, tzinfo=UTC)
+    return NewEntry(at, "x", "m", tokens, None, None, source, "r", precedence=precedence)
+
+
 def test_prefer_new_per_source() -> None:
     small, large = TokenCounts(output_tokens=1), TokenCounts(output_tokens=9)
-    assert prefer_new("claude-code", small, large)
-    assert not prefer_new("claude-code", large, small)
-    assert not prefer_new("claude-code", large, large)
-    for source in ("codex", "gemini-cli", "csv"):
-        assert prefer_new(source, large, small)
+    for source in ("claude-code", "gemini-cli"):  # the largest wins, a tie keeps the stored
+        assert prefer_new(_rec(source, small), _rec(source, large))
+        assert not prefer_new(_rec(source, large), _rec(source, small))
+        assert not prefer_new(_rec(source, large), _rec(source, large))
+    for source in ("codex", "csv"):
+        assert prefer_new(_rec(source, large), _rec(source, small))
+
+
+def test_an_original_beats_a_copy_whatever_its_size() -> None:
+    small, large = TokenCounts(output_tokens=1), TokenCounts(input_tokens=90, output_tokens=9)
+    for source in ("claude-code", "codex", "gemini-cli", "csv"):
+        copy, original = _rec(source, large, precedence=0), _rec(source, small)
+        assert prefer_new(copy, original)
+        assert not prefer_new(original, copy)
 
 
 def test_registry() -> None:

@@ -63,7 +63,7 @@ def test_sidechain_replay_counts_once_and_a_smaller_replayed_row_never_wins() ->
     for path in (subagent, parent):
         for record in ClaudeCodeImporter().scan([path], {}).records:
             old = ledger.get(record.source_ref)
-            if old is None or prefer_new("claude-code", old.tokens, record.tokens):
+            if old is None or prefer_new(old, record):
                 ledger[record.source_ref] = record
     shop = by_ref(ClaudeCodeImporter().scan([PROJECTS / "-home-dev-shop"], {}).records)
     assert ledger == shop
@@ -214,8 +214,8 @@ def test_streamed_response_split_across_runs_upserts_to_the_largest_output(tmp_p
     second = importer.scan([path], first.state)
     (old,), (new,) = first.records, second.records
     assert old.source_ref == new.source_ref
-    assert prefer_new("claude-code", old.tokens, new.tokens)
-    assert not prefer_new("claude-code", new.tokens, old.tokens)
+    assert prefer_new(old, new)
+    assert not prefer_new(new, old)
     assert new.tokens.output_tokens == 120
 
 

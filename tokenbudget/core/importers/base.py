@@ -19,11 +19,12 @@ the state), and the registry in the package's ``__init__``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Protocol
 
 from tokenbudget.core.entries import NewEntry
+from tokenbudget.core.official_limits import LimitSnapshot
 
 MAX_PROBLEMS_PER_FILE: Final = 50
 
@@ -61,6 +62,7 @@ class ImportResult:
         state: The state to hand back next run (JSON-serialisable).
         files_read: Files opened because they were new or had changed.
         bytes_read: Bytes consumed from them.
+        limits: Official limit snapshots the logs hold (the newest per window).
     """
 
     records: list[NewEntry]
@@ -68,6 +70,7 @@ class ImportResult:
     state: dict[str, Any]
     files_read: int = 0
     bytes_read: int = 0
+    limits: list[LimitSnapshot] = field(default_factory=list)
 
 
 class Importer(Protocol):

@@ -37,7 +37,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from tokenbudget.core.entries import DuplicateWinner, NewEntry, TokenCounts, duplicate_winner
+from tokenbudget.core.entries import NewEntry, TokenCounts
 from tokenbudget.core.importers.base import SOURCE_CLAUDE_CODE, ImportResult, ProblemLog
 from tokenbudget.core.importers.scan import Found, discover, expand, scan_files
 from tokenbudget.core.importers.streaming import FileCursor, read_json_lines
@@ -69,19 +69,9 @@ class ClaudeCodeImporter:
     def scan(self, roots: Sequence[Path], state: Mapping[str, Any]) -> ImportResult:
         """Read new assistant rows under ``roots``; one record per response."""
         found = Found()
-        # The one duplicate rule, looked up once: with it a row is compared by its output
-        # alone, without building counts for it.
-        most_output = duplicate_winner(SOURCE_CLAUDE_CODE) is DuplicateWinner.MOST_OUTPUT
 
         def take(row: Any) -> None:
-            # Streaming writes several rows per response and only the one with the most
-            # output is kept; a row that cannot beat the kept one is not turned into a record.
-            key, output = _quick_key(row)
-            if key is not None and most_output:
-                kept = found.get(SOURCE_CLAUDE_CODE, key)
-                if kept is not None and output <= kept.tokens.output_tokens:
-                    return
-            record = _usage_of(row, key)
+            record = _usage_of(row, None)
             if record is not None:
                 found.add(record)
 

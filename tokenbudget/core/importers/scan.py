@@ -78,7 +78,7 @@ class Found:
         """Keep ``record`` unless the one kept for its reference wins over it."""
         key = (record.source, record.source_ref)
         old = self._records.get(key)
-        if old is None or replaces(record.source, old.tokens, record.tokens):
+        if old is None or replaces(old, record):
             self._records[key] = record
 
     def records(self) -> list[NewEntry]:

@@ -95,6 +95,8 @@ def entry_from_row(row: sqlite3.Row) -> Entry:
         prompt_text=row["prompt_text"],
         plan_id=row["plan_id"],
         requests=row["requests"],
+        project=row["project"],
+        precedence=row["precedence"],
     )
 
 
@@ -118,4 +120,6 @@ def entry_params(entry: NewEntry) -> tuple[Any, ...]:
         entry.plan_id,
         entry.requests,
         entry.prompt_text,
+        entry.project,
+        entry.precedence,
     )

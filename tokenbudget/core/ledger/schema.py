@@ -12,7 +12,7 @@ import sqlite3
 
 from tokenbudget.core.entries import upsert_replaces_sql
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 DAY_US = 86_400_000_000
 
 _ROLLUP_VALUES = (
@@ -206,12 +206,51 @@ MIGRATIONS: tuple[str, ...] = (
         {_REMOVE4_OLD} {_ADD4_NEW}
     END;
     """,
+    # 4 -> 5: the project of an imported entry, the precedence of a copy (``entries``), and
+    # the official limit snapshots the tools log (``official_limits``). Claude Code entries
+    # are keyed by message id alone and Codex token counts by when and at what running total
+    # they were logged (``importers``): old references are rewritten so that importing the
+    # same logs again adds nothing; of two old entries that now share a reference, the
+    # earlier (then the first recorded) is kept, the other was a replayed copy.
+    """
+    ALTER TABLE entries ADD COLUMN project TEXT;
+    ALTER TABLE entries ADD COLUMN precedence INTEGER NOT NULL DEFAULT 1;
+    CREATE INDEX entries_project_at ON entries(project, at_us) WHERE project IS NOT NULL;
+    CREATE TEMP TABLE rekey AS
+        SELECT id, at_us, CASE
+            WHEN source = 'claude-code' AND source_ref NOT LIKE 'row:%'
+                 AND instr(source_ref, ':') > 0
+                THEN substr(source_ref, 1, instr(source_ref, ':') - 1)
+            WHEN source = 'codex' AND instr(source_ref, ':') > 0
+                 AND source_ref NOT LIKE 't%:%'
+                THEN 't' || (at_us / 1000) || ':' || substr(source_ref, instr(source_ref, ':') + 1)
+            ELSE source_ref END AS new_ref, source
+        FROM entries WHERE source IN ('claude-code', 'codex') AND source_ref IS NOT NULL;
+    DELETE FROM entries WHERE id IN (
+        SELECT a.id FROM rekey a JOIN rekey b
+            ON a.source = b.source AND a.new_ref = b.new_ref AND a.id <> b.id
+        WHERE b.at_us < a.at_us OR (b.at_us = a.at_us AND b.id < a.id));
+    UPDATE entries SET source_ref = (SELECT new_ref FROM rekey WHERE rekey.id = entries.id)
+        WHERE id IN (SELECT id FROM rekey WHERE new_ref <> source_ref);
+    DROP TABLE rekey;
+    CREATE TABLE official_limits (
+        source TEXT NOT NULL,
+        limit_id TEXT NOT NULL,
+        window TEXT NOT NULL,
+        window_minutes INTEGER,
+        used_percent TEXT NOT NULL,
+        resets_us INTEGER,
+        observed_us INTEGER NOT NULL,
+        plan_type TEXT,
+        PRIMARY KEY (source, limit_id, window)
+    ) WITHOUT ROWID;
+    """,
 )
 
 ENTRY_COLUMNS = (
     "at_us, provider, model, input_tokens, cache_read_tokens, cache_write_5m_tokens, "
     "cache_write_1h_tokens, output_tokens, cost_micros, currency, source, source_ref, note, "
-    "plan_id, requests, prompt_text"
+    "plan_id, requests, prompt_text, project, precedence"
 )
 #: Every column ``entry_from_row`` reads; add ``WHERE``/``ORDER BY`` to it.
 ENTRY_SELECT = f"SELECT id, {ENTRY_COLUMNS} FROM entries"
@@ -226,12 +265,13 @@ TOKEN_COLUMNS = (
 
 #: Re-recording a (source, source_ref) follows the one rule, ``entries.DUPLICATE_WINNERS``.
 UPSERT = (
-    f"INSERT INTO entries ({ENTRY_COLUMNS}) VALUES ({', '.join('?' * 16)}) "
+    f"INSERT INTO entries ({ENTRY_COLUMNS}) VALUES ({', '.join('?' * 18)}) "
     "ON CONFLICT (source, source_ref) WHERE source_ref IS NOT NULL DO UPDATE SET "
     "at_us = excluded.at_us, provider = excluded.provider, model = excluded.model, "
     + ", ".join(f"{c} = excluded.{c}" for c in TOKEN_COLUMNS)
     + ", cost_micros = excluded.cost_micros, currency = excluded.currency, "
-    "note = COALESCE(excluded.note, entries.note), requests = excluded.requests "
+    "note = COALESCE(excluded.note, entries.note), requests = excluded.requests, "
+    "project = COALESCE(excluded.project, entries.project), precedence = excluded.precedence "
     f"WHERE {upsert_replaces_sql()}"
 )
 

@@ -33,11 +33,13 @@ from tokenbudget.core.ledger.connection import (
     rollback,
     translated,
 )
+from tokenbudget.core.ledger.limits import read_limits, store_limits
 from tokenbudget.core.ledger.recovery import RecoveryReport, recover
 from tokenbudget.core.ledger.reports import LedgerReports
 from tokenbudget.core.ledger.rows import entry_params, plan_values, to_us
 from tokenbudget.core.ledger.schema import ENTRY_COLUMNS, UPSERT
 from tokenbudget.core.ledger.text import fts5_available, text_index_current
+from tokenbudget.core.official_limits import LimitSnapshot
 from tokenbudget.core.plans import Plan
 
 
@@ -219,6 +221,19 @@ class Ledger(LedgerReports):
                 )
         return ids
 
+    # -- official limits -----------------------------------------------------------------
+
+    def record_limits(self, snapshots: Sequence[LimitSnapshot]) -> None:
+        """Store official limit snapshots; an older one never replaces a newer one."""
+        if snapshots:
+            with self._write() as db:
+                store_limits(db, snapshots)
+
+    def official_limits(self, source: str | None = None) -> list[LimitSnapshot]:
+        """The newest official snapshot per source, limit family and window."""
+        with translated(self.path, "read"):
+            return read_limits(self._db, source)
+
     def update_entry(self, entry: Entry) -> Entry:
         """Replace a stored entry's fields (by id).
 
@@ -264,7 +279,7 @@ class Ledger(LedgerReports):
             with self._write() as db:
                 plans = {r[0] for r in db.execute("SELECT id FROM plans")}
                 db.executemany(
-                    f"INSERT INTO entries (id, {ENTRY_COLUMNS}) VALUES ({', '.join('?' * 17)})",
+                    f"INSERT INTO entries (id, {ENTRY_COLUMNS}) VALUES ({', '.join('?' * 19)})",
                     [
                         (
                             e.id,

@@ -8,6 +8,7 @@ per domain; each holds no state of its own beyond the shared, private parts
     service.entries     record spend; history, totals, edits, export
     service.plans       plans, their status, alerts
     service.imports     usage from coding tools' logs
+    service.limits      official plan limits the tools logged
     service.prices      the price snapshot and its updates
     service.settings    the user's preferences
     service.providers   API keys and what they turn on
@@ -37,6 +38,7 @@ from tokenbudget.core.services.counting import (
 )
 from tokenbudget.core.services.entries import EntriesService, HistoryJobs
 from tokenbudget.core.services.imports import ImportsService
+from tokenbudget.core.services.limits import LimitsService
 from tokenbudget.core.services.plans import PlansService
 from tokenbudget.core.services.prices import PricesService
 from tokenbudget.core.services.providers import ProvidersService
@@ -56,6 +58,7 @@ __all__ = [
     "HistoryJobs",
     "ImportReport",
     "ImportsService",
+    "LimitsService",
     "ModelEstimate",
     "PlansService",
     "PricesService",
@@ -95,6 +98,7 @@ class Service:
         self.entries = EntriesService(self._parts, self.counting)
         self.plans = PlansService(self._parts)
         self.imports = ImportsService(self._parts)
+        self.limits = LimitsService(self._parts)
         self.prices = PricesService(self._parts)
         self.settings = SettingsService(self._parts)
         self.providers = ProvidersService(self._parts)
