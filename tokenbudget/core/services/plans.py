@@ -50,10 +50,20 @@ class PlansService:
         self._parts.ledger.remove_plan(plan_id)
 
     def status(self, now: datetime) -> list[PlanStatus]:
-        """Status of every active plan at ``now``."""
+        """Status of every active plan at ``now``, with its official limits (subscriptions)."""
         from tokenbudget.core.budget import all_status
 
-        return all_status(self._parts.ledger, now, self._parts.settings.exchange_rates())
+        statuses = all_status(self._parts.ledger, now, self._parts.settings.exchange_rates())
+        return self._with_official(statuses)
+
+    def _with_official(self, statuses: list[PlanStatus]) -> list[PlanStatus]:
+        """Each status with the official windows of its provider (``plans.with_official``)."""
+        from tokenbudget.core.plans import with_official
+
+        if not any(s.plan.kind is PlanKind.SUBSCRIPTION for s in statuses):
+            return statuses
+        snapshots = self._parts.ledger.official_limits(None)
+        return [with_official(s, snapshots) for s in statuses]
 
     def due_alerts(self, statuses: Sequence[PlanStatus]) -> list[Alert]:
         """Thresholds passed and not yet notified in their period (see ``core.alerts``)."""
@@ -76,7 +86,8 @@ class PlansService:
         from tokenbudget.core.plan_cards import plan_cards
 
         rates = self._parts.settings.exchange_rates()
-        return plan_cards(all_status(self._parts.ledger, now, rates, include_paused=True))
+        statuses = all_status(self._parts.ledger, now, rates, include_paused=True)
+        return plan_cards(self._with_official(statuses))
 
     def assigned_entries(self, plan_id: int) -> int:
         """How many entries are recorded for the plan ``plan_id`` itself."""
