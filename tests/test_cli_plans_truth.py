@@ -63,27 +63,37 @@ def seed(plans: list[Plan], entries: list[NewEntry], at: datetime) -> Service:
     return service
 
 
-def test_a_prepaid_plan_has_no_placeholder_end_and_one_fresh_entry_is_too_early(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    now = datetime(2026, 11, 2, 0, 8, tzinfo=UTC)
+def fresh_prepaid(now: datetime) -> None:
+    """¥50 topped up 8 minutes ago; one entry of ¥6.40 three minutes ago."""
     plan = Plan(
         "DeepSeek 充值", PlanKind.PREPAID, "CNY", 50 * UNIT, start=now - timedelta(minutes=8)
     )
     seed([plan], [entry(now - timedelta(minutes=3), "deepseek", 6_400_000, "CNY")], now).close()
+
+
+def test_a_prepaid_plan_shows_no_placeholder_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    now = datetime(2026, 11, 2, 0, 8, tzinfo=UTC)
+    fresh_prepaid(now)
     text = status_at(now, monkeypatch)
-    lines = text.splitlines()
-    assert lines[0] == "DeepSeek 充值 (prepaid, since 2026-11-02 00:00)"
-    assert lines[1] == "  spent ¥6.40 of ¥50.00, ¥43.60 left; too early to project"
-    assert lines[3] == "  spent            ¥6.40 / ¥50.00  12.8%"
-    assert "9999" not in text and "burn" not in text and "reached" not in text
+    assert text.splitlines()[0] == "DeepSeek 充值 (prepaid, since 2026-11-02 00:00)"
+    assert "9999" not in text  # it said "2026-11-02 00:00 to 9999-12-31 00:00"
     (plan_json,) = json.loads(status_at(now, monkeypatch, "--json"))
     assert plan_json["period"] == {"start": "2026-11-02T00:00:00+00:00", "end": None}
-    assert plan_json["burn_per_day"] is None  # it used to say 153.6
+    assert plan_json["official_limits"] == []
+
+
+def test_one_fresh_entry_is_too_early_to_project(monkeypatch: pytest.MonkeyPatch) -> None:
+    now = datetime(2026, 11, 2, 0, 8, tzinfo=UTC)
+    fresh_prepaid(now)
+    (plan_json,) = json.loads(status_at(now, monkeypatch, "--json"))
+    assert plan_json["burn_per_day"] is None  # it said 153.6 (¥6.40 over the 1-hour minimum)
     assert plan_json["projection"] is None
     assert plan_json["projection_reason"].startswith("too early to project")
-    assert plan_json["caps"][0]["reached_at"] is None
-    assert plan_json["official_limits"] == []
+    assert plan_json["caps"][0]["reached_at"] is None  # it said 06:57 that morning
+    lines = status_at(now, monkeypatch).splitlines()
+    assert lines[1] == "  spent ¥6.40 of ¥50.00, ¥43.60 left; too early to project"
+    assert lines[3] == "  spent            ¥6.40 / ¥50.00  12.8%"
+    assert not any("burn" in line or "reached" in line for line in lines)
 
 
 def test_a_cap_already_passed_says_when_it_was_passed(monkeypatch: pytest.MonkeyPatch) -> None:
