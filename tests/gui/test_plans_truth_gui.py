@@ -251,3 +251,23 @@ def test_the_tray_says_when_it_is_too_early_and_names_other_plans_at_risk(
         "OpenAI API · $9.00 of $10.00 this period (90 %)",  # why the icon is amber
     ]
     assert shell.tray.state == "warning"
+
+
+def test_a_cap_passed_is_titled_as_passed_at_the_entry_that_passed_it(
+    qtbot: QtBot, service: Service
+) -> None:
+    service.plans.add(
+        Plan("OpenAI API", PlanKind.BUDGET, "USD", 10 * UNIT, providers=("openai",)),
+        now=NOW - timedelta(days=5),
+    )
+    service.entries.record_many(
+        [
+            entry(datetime(2026, 12, 1, 2, tzinfo=UTC), "openai", 6 * UNIT),
+            entry(datetime(2026, 12, 2, 5, 30, tzinfo=UTC), "openai", 4 * UNIT),  # $10: passed
+            entry(datetime(2026, 12, 3, 9, tzinfo=UTC), "openai", 1 * UNIT),
+        ]
+    )
+    card = only_card(qtbot, service)
+    name, value = card._stat_labels["reach"]
+    assert name is not None and name.text() == "Cap passed"
+    assert value.text() == "at 05:30 yesterday"  # not the day's start, 00:00

@@ -233,6 +233,12 @@ class CardTextMixin:
                 if plan.kind is PlanKind.PREPAID
                 else self.tr("Cap reached")
             )
+            if card.reach is not None and card.reach.already:
+                title = (
+                    self.tr("Balance ran out")
+                    if plan.kind is PlanKind.PREPAID
+                    else self.tr("Cap passed")
+                )
             text, color = self._reach_text(card)
             rows.append(("reach", title, text, color))
         return rows
