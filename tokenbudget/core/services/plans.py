@@ -96,6 +96,8 @@ class PlansService:
         found = self._crossings.get(key)
         if found is None:
             found = self._search_crossing(status, cap, cap.reached_at, rates)
+            if len(self._crossings) >= 256:  # a long session: forget the old ones
+                self._crossings.clear()
             self._crossings[key] = found
         return replace(cap, reached_at=found)
 
