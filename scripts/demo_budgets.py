@@ -1,4 +1,8 @@
-"""Open the budgets view on a ledger seeded with three plans at about 30 %, 85 % and 110 %.
+"""Open the budgets view on a ledger seeded with four plans, official limits beside estimates.
+
+The plans: an API budget at 110 %, a Claude subscription whose tool reported official
+5-hour and weekly figures (shown beside our estimates), a Chinese-named monthly plan, and a
+prepaid balance at 30 %.
 
     TOKENBUDGET_HOME=$(mktemp -d) python scripts/demo_budgets.py
 
@@ -20,10 +24,12 @@ import random
 import sys
 import tempfile
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from PySide6.QtWidgets import QApplication
 
 from tokenbudget.core.entries import NewEntry, TokenCounts
+from tokenbudget.core.official_limits import LimitSnapshot
 from tokenbudget.core.plans import Plan, PlanKind, WindowCap
 from tokenbudget.core.services import Service
 from tokenbudget.gui.budgets_view import BudgetsView
@@ -50,6 +56,7 @@ MODELS = {
     "gpt-5.5": ("openai", "USD"),
     "claude-opus-4-7": ("anthropic", "USD"),
     "deepseek-v4-flash": ("deepseek", "CNY"),
+    "glm-5": ("zhipu", "CNY"),
 }
 
 
@@ -98,6 +105,16 @@ def seed(service: Service, now: datetime) -> None:
             windows=(WindowCap(5, max_tokens=2_000_000), WindowCap(168, max_requests=1_500)),
         ),
         Plan(
+            "智谱 GLM 包月",
+            PlanKind.SUBSCRIPTION,
+            "CNY",
+            50 * UNIT,
+            providers=("zhipu",),
+            reset_day=start_day,
+            timezone=zone,
+            windows=(WindowCap(5, max_requests=120),),
+        ),
+        Plan(
             "DeepSeek 充值",
             PlanKind.PREPAID,
             "CNY",
@@ -129,7 +146,44 @@ def seed(service: Service, now: datetime) -> None:
     # DeepSeek: ¥60 of a ¥200 top-up (30 %).
     for at, cost in _spread(rng, 60 * UNIT, begin, now - timedelta(hours=2), 70):
         entries.append(_entry(at, "deepseek-v4-flash", cost // 2, cost))
+    # GLM: 54 of 120 requests in the last 5 hours (45 %).
+    for ago, requests in (
+        (timedelta(hours=4), 20),
+        (timedelta(hours=2), 24),
+        (timedelta(minutes=9), 10),
+    ):
+        entries.append(
+            _entry(now - ago, "glm-5", 40_000 * requests, 2_000 * requests, requests=requests)
+        )
+    for at, tokens in _spread(rng, 9_000_000, begin, now - timedelta(hours=6), 40):
+        entries.append(_entry(at, "glm-5", tokens, tokens // 20, requests=6))
     service.entries.record_many(entries)
+    seed_official(service, now)
+
+
+def seed_official(service: Service, now: datetime) -> None:
+    """What Claude Code's status line reported 3 minutes ago: 5 hours at 78 %, the week at 64 %."""
+    seen = now - timedelta(minutes=3)
+    service.limits.record(
+        [
+            LimitSnapshot(
+                "claude-code",
+                "5h",
+                300,
+                Decimal(78),
+                (now + timedelta(hours=2, minutes=14)).replace(second=0, microsecond=0),
+                seen,
+            ),
+            LimitSnapshot(
+                "claude-code",
+                "7d",
+                10080,
+                Decimal(64),
+                (now + timedelta(days=3, hours=5)).replace(minute=0, second=0, microsecond=0),
+                seen,
+            ),
+        ]
+    )
 
 
 def main() -> int:

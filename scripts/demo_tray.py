@@ -1,4 +1,7 @@
-"""Start tokenbudget in the tray with a plan at 85 % and open the quick popup, for screenshots.
+"""Start tokenbudget in the tray and open the quick popup, for screenshots.
+
+Two plans: an API budget at 85 %, and a Claude Pro subscription whose weekly window is at
+92 % by Claude Code's own (official) figure: the tray's headline and the popup's header.
 
     TOKENBUDGET_HOME=$(mktemp -d) ../shared/tools/screenshot.sh --tray --settle 6 OUT.png -- \\
         python scripts/demo_tray.py PROMPT.txt
@@ -9,6 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -16,7 +20,8 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from tokenbudget.core.entries import NewEntry, TokenCounts
-from tokenbudget.core.plans import Plan, PlanKind
+from tokenbudget.core.official_limits import LimitSnapshot
+from tokenbudget.core.plans import Plan, PlanKind, WindowCap
 from tokenbudget.core.services import Service
 from tokenbudget.gui.shell import Shell
 
@@ -47,6 +52,25 @@ def main() -> int:
                 source="manual",
             )
         )
+    service.plans.add(
+        Plan(
+            name="Claude Pro",
+            kind=PlanKind.SUBSCRIPTION,
+            currency="USD",
+            amount_micros=20_000_000,
+            providers=("anthropic",),
+            windows=(WindowCap(168, max_requests=900),),
+        ),
+        now=start,
+    )
+    seen = now - timedelta(minutes=3)
+    resets = (now + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
+    service.limits.record(
+        [
+            LimitSnapshot("claude-code", "5h", 300, Decimal(31), now + timedelta(hours=3), seen),
+            LimitSnapshot("claude-code", "7d", 10080, Decimal(92), resets, seen),
+        ]
+    )
     service.settings.set(
         "favourite_models",
         ["gpt-5.5", "claude-sonnet-4-6", "gemini-2.5-flash", "deepseek-v4-flash", "qwen-plus"],

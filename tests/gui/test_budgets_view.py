@@ -217,8 +217,9 @@ def test_cards_at_30_85_and_110_percent(qtbot: QtBot, service: Service) -> None:
     assert prepaid.property("level") == "over"
     assert prepaid.chip.text() == "Over cap"
     (bar,) = prepaid.bars
+    # Issue 11: what the bar counts is the spend, not the balance (which is what is left).
     assert (bar.title.text(), bar.amount.text(), bar.percent.text()) == (
-        "Balance",
+        "Spent",
         "¥55.00 of ¥50.00",
         "110 %",
     )
@@ -336,7 +337,7 @@ def test_adding_a_prepaid_balance_with_a_chinese_name(qtbot: QtBot, service: Ser
     plan = service.plans.find("DeepSeek 充值")
     assert plan.start == NOW  # a balance with no top-up time starts when it is added
     card = card_named(view, "DeepSeek 充值")
-    assert card.bars[0].amount.text() == "¥0.00 of ¥200.00"
+    assert card.bars[0].amount.text() == "¥0.00 of ¥200.00 · ¥200.00 left"  # issue 11
 
 
 def test_a_name_in_use_is_refused_in_the_dialog(qtbot: QtBot, service: Service) -> None:

@@ -1,6 +1,10 @@
 """``plan`` and ``status``: the plans you pay under and where each stands this period.
 
-Times are shown in the local time zone; money in each plan's own currency.
+Times are shown in the local time zone; money in each plan's own currency. A prepaid plan
+has no period end: it shows "since" its top-up (JSON ``period.end`` is null). A
+subscription shows its provider's official limits beside our estimates. While there is too
+little history, no rate or projection is printed ("too early to project"; JSON
+``projection`` is null and ``projection_reason`` says why).
 """
 
 from __future__ import annotations
@@ -20,6 +24,13 @@ from tokenbudget.core.types import (
     format_windows,
     from_micros,
     parse_plan,
+)
+
+#: What status says, and status --json gives as ``projection_reason``, without enough history.
+TOO_EARLY = "too early to project"
+TOO_EARLY_REASON = (
+    "too early to project: less than a day of the period has passed and fewer than "
+    "5 entries over 2 hours"
 )
 
 NO_PLANS = "No plans yet. Add one: tokenbudget plan add 'OpenAI API' --kind budget --amount 50\n"
@@ -127,16 +138,30 @@ def status_json(st: PlanStatus) -> dict[str, Any]:
     def money(micros: int | None) -> str | None:
         return None if micros is None else str(from_micros(micros))
 
+    prepaid = st.plan.kind is PlanKind.PREPAID
+    burn = money(st.burn_micros_per_day) if st.projectable else None
+    projection: dict[str, Any] | None = None
+    if st.projectable:
+        projection = {
+            "burn_per_day": burn,
+            "period_end": money(st.projected_period_micros),
+            "reached_at": _first_projected(st),
+        }
     return {
         "plan": st.plan.name,
         "kind": st.plan.kind.value,
         "currency": st.plan.currency,
-        "period": {"start": st.period.start.isoformat(), "end": st.period.end.isoformat()},
+        "period": {
+            "start": st.period.start.isoformat(),
+            "end": None if prepaid else st.period.end.isoformat(),
+        },
         "spent": money(st.spent_micros),
         "remaining": money(st.remaining_micros),
         "api_equivalent": money(st.api_equivalent_micros),
-        "burn_per_day": money(st.burn_micros_per_day),
+        "burn_per_day": burn,
         "projected_period_end": money(st.projected_period_micros),
+        "projection": projection,
+        "projection_reason": None if st.projectable else TOO_EARLY_REASON,
         "tokens": {
             "input": st.input_tokens,
             "cache_read": st.cache_read_tokens,
@@ -154,18 +179,120 @@ def status_json(st: PlanStatus) -> dict[str, Any]:
                 "percent": str(Decimal(c.basis_points) / 100),
                 "resets_at": c.resets_at.isoformat() if c.resets_at else None,
                 "reached_at": c.reached_at.isoformat() if c.reached_at else None,
+                "passed": c.reached_at is not None and c.reached_at <= st.now,
             }
             for c in st.caps
         ],
         "crossed_thresholds": list(st.crossed_thresholds),
         "low_balance": st.low_balance,
+        "official_limits": [w.snapshot.to_json() for w in st.official],
     }
+
+
+def _first_projected(st: PlanStatus) -> str | None:
+    """The earliest future moment a cap is reached at this rate (ISO), or None."""
+    ahead = [c.reached_at for c in st.caps if c.reached_at is not None and c.reached_at > st.now]
+    return min(ahead).isoformat() if ahead else None
 
 
 def _cap_amount(st: PlanStatus, label: str, value: int) -> str:
     if label in ("budget", "balance"):
         return Money(from_micros(value), st.plan.currency).format(2)
     return f"{value:,}"
+
+
+def _ago(now: datetime, then: datetime) -> str:
+    minutes = max(0, int((now - then).total_seconds()) // 60)
+    if minutes < 60:
+        return f"{minutes} min ago"
+    hours = minutes // 60
+    return f"{hours} h ago" if hours < 48 else f"{hours // 24} d ago"
+
+
+def status_lines(st: PlanStatus, now: datetime) -> list[str]:
+    """What ``status`` prints for one plan."""
+    cur = st.plan.currency
+
+    def fmt(micros: int) -> str:
+        return Money(from_micros(micros), cur).format(2)
+
+    if st.plan.kind is PlanKind.PREPAID:
+        when = f"since {local(st.period.start)}"
+    else:
+        when = f"{local(st.period.start)} to {local(st.period.end)}"
+    lines = [f"{st.plan.name} ({st.plan.kind.value}, {when})"]
+    line = f"  spent {fmt(st.spent_micros)}"
+    if st.plan.kind is PlanKind.PREPAID and st.remaining_micros is not None:
+        line += f" of {fmt(st.plan.amount_micros)}, {fmt(st.remaining_micros)} left"
+    elif st.remaining_micros is not None:
+        line += f", remaining {fmt(st.remaining_micros)}"
+    if st.api_equivalent_micros is not None:
+        line += f", API-equivalent {fmt(st.api_equivalent_micros)}"
+    if not st.projectable:
+        line += f"; {TOO_EARLY}"
+    else:
+        line += f", burn {fmt(st.burn_micros_per_day)}/day"
+        if st.projected_period_micros is not None:
+            line += f", projected {fmt(st.projected_period_micros)}"
+    lines.append(line)
+    lines.append(
+        f"  tokens: {st.input_tokens:,} in, {st.cache_read_tokens:,} cached, "
+        f"{st.cache_write_tokens:,} cache writes, {st.output_tokens:,} out; "
+        f"{st.requests:,} requests"
+    )
+    lines.extend(_official_lines(st, now))
+    lines.extend(_cap_lines(st, now))
+    notes = []
+    if st.unpriced_entries:
+        notes.append(f"{st.unpriced_entries} unpriced entries not in the spend")
+    if st.converted_entries:
+        notes.append(f"{st.converted_entries} entries converted with your exchange rates")
+    if st.low_balance:
+        notes.append("LOW BALANCE")
+    if st.crossed_thresholds:
+        notes.append(f"passed {max(st.crossed_thresholds)}%")
+    if notes:
+        lines.append("  " + "; ".join(notes))
+    return lines
+
+
+def _official_lines(st: PlanStatus, now: datetime) -> list[str]:
+    """The provider's own figures, each beside our estimate of the same window."""
+    lines = []
+    for window in st.official:
+        snap = window.snapshot
+        name = f"official {snap.window}"
+        percent = _pct(window.basis_points)
+        reset = "" if snap.resets_at is None else local(snap.resets_at)
+        if window.stale:
+            text = f"  {name:<16} {percent} before the {reset} reset; stale"
+        else:
+            text = f"  {name:<16} {percent}"
+            if reset:
+                text += f"; reset {reset}"
+        text += f"; seen {_ago(now, snap.observed_at)} ({snap.source})"
+        if window.estimate is not None:
+            text += f"; estimated from logs: {_pct(window.estimate.basis_points)}"
+        lines.append(text)
+    return lines
+
+
+def _cap_lines(st: PlanStatus, now: datetime) -> list[str]:
+    """Our caps: use, reset, and when the cap was passed or is reached at this rate."""
+    lines = []
+    for cap in st.caps:
+        used = _cap_amount(st, cap.label, cap.used)
+        limit = _cap_amount(st, cap.label, cap.limit)
+        label = "spent" if cap.label == "balance" else cap.label
+        parts = [f"  {label:<16} {used} / {limit}  {_pct(cap.basis_points)}"]
+        if cap.resets_at:
+            parts.append(f"resets in {_until(now, cap.resets_at)}")
+        if cap.reached_at and cap.reached_at <= now:
+            parts.append(f"cap passed {local(cap.reached_at)}")
+        elif cap.reached_at:
+            parts.append(f"cap reached {local(cap.reached_at)} at this rate")
+        lines.append("; ".join(parts))
+    return lines
 
 
 def run_status(args: argparse.Namespace, out: TextIO) -> int:
@@ -180,45 +307,5 @@ def run_status(args: argparse.Namespace, out: TextIO) -> int:
         out.write(NO_PLANS)
         return EXIT_OK
     for st in statuses:
-        cur = st.plan.currency
-        out.write(
-            f"{st.plan.name} ({st.plan.kind.value}, "
-            f"{local(st.period.start)} to {local(st.period.end)})\n"
-        )
-        line = f"  spent {Money(from_micros(st.spent_micros), cur).format(2)}"
-        if st.remaining_micros is not None:
-            line += f", remaining {Money(from_micros(st.remaining_micros), cur).format(2)}"
-        if st.api_equivalent_micros is not None:
-            line += (
-                f", API-equivalent {Money(from_micros(st.api_equivalent_micros), cur).format(2)}"
-            )
-        line += f", burn {Money(from_micros(st.burn_micros_per_day), cur).format(2)}/day"
-        if st.projected_period_micros is not None:
-            line += f", projected {Money(from_micros(st.projected_period_micros), cur).format(2)}"
-        out.write(line + "\n")
-        out.write(
-            f"  tokens: {st.input_tokens:,} in, {st.cache_read_tokens:,} cached, "
-            f"{st.cache_write_tokens:,} cache writes, {st.output_tokens:,} out; "
-            f"{st.requests:,} requests\n"
-        )
-        for cap in st.caps:
-            used = _cap_amount(st, cap.label, cap.used)
-            limit = _cap_amount(st, cap.label, cap.limit)
-            parts = [f"  {cap.label:<16} {used} / {limit}  {_pct(cap.basis_points)}"]
-            if cap.resets_at:
-                parts.append(f"resets in {_until(now, cap.resets_at)}")
-            if cap.reached_at:
-                parts.append(f"cap reached {local(cap.reached_at)} at this rate")
-            out.write("; ".join(parts) + "\n")
-        notes = []
-        if st.unpriced_entries:
-            notes.append(f"{st.unpriced_entries} unpriced entries not in the spend")
-        if st.converted_entries:
-            notes.append(f"{st.converted_entries} entries converted with your exchange rates")
-        if st.low_balance:
-            notes.append("LOW BALANCE")
-        if st.crossed_thresholds:
-            notes.append(f"passed {max(st.crossed_thresholds)}%")
-        if notes:
-            out.write("  " + "; ".join(notes) + "\n")
+        out.write("\n".join(status_lines(st, now)) + "\n")
     return EXIT_OK

@@ -7,6 +7,10 @@ restart never repeats an alert, and a new period or window starts afresh.
 
 When a cap jumps past several thresholds at once (0 % to 110 % in one import), one alert for
 the highest is due and every threshold it passed is marked as sent.
+
+The caps rated are :func:`~tokenbudget.core.plans.rated_caps`: a fresh official figure for a
+window replaces our estimate of that window (its period is the official window: its reset
+time less its length).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from tokenbudget.core.plans import CapStatus, PlanStatus
+from tokenbudget.core.plans import CapStatus, Measure, PlanStatus, rated_caps, window_label
 
 #: ``sent(plan_id, period_start, threshold)``: was this alert sent before?
 SentCheck = Callable[[int, datetime, int], bool]
@@ -48,6 +52,10 @@ class Alert:
 
 def cap_period_start(status: PlanStatus, cap: CapStatus) -> datetime:
     """Start of ``cap``'s period: its window for rolling windows, else the plan's period."""
+    if cap.measure is Measure.PERCENT:
+        if cap.resets_at is not None and cap.window_hours is not None:
+            return cap.resets_at - timedelta(hours=cap.window_hours)
+        return status.period.start
     for window in status.plan.windows:
         if cap.resets_at is not None and cap.label.startswith(_window_prefix(window.hours)):
             return cap.resets_at - timedelta(hours=window.hours)
@@ -55,8 +63,6 @@ def cap_period_start(status: PlanStatus, cap: CapStatus) -> datetime:
 
 
 def _window_prefix(hours: int) -> str:
-    from tokenbudget.core.plans import window_label
-
     return window_label(hours) + " "
 
 
@@ -68,7 +74,7 @@ def due_alerts(statuses: Sequence[PlanStatus], sent: SentCheck) -> list[Alert]:
         if not plan.active:
             continue
         seen: set[datetime] = set()
-        for cap in sorted(status.caps, key=lambda c: -c.basis_points):
+        for cap in sorted(rated_caps(status), key=lambda c: -c.basis_points):
             start = cap_period_start(status, cap)
             passed = tuple(
                 t
@@ -105,13 +111,14 @@ def state(statuses: Sequence[PlanStatus]) -> str:
 
     ``over`` if an active plan's cap is at 100 % or more; ``warning`` if one is at 80 % or
     more or a prepaid balance is low; else ``ok``. (Notifications follow each plan's own
-    thresholds; the icon only tells these three states apart.)
+    thresholds; the icon only tells these three states apart.) Caps are rated as
+    :func:`~tokenbudget.core.plans.rated_caps` says, so a fresh official figure counts.
     """
     result = OK
     for status in statuses:
         if not status.plan.active:
             continue
-        top = max((cap.basis_points for cap in status.caps), default=0)
+        top = _top(status)
         if top >= 10_000:
             return OVER
         if top >= WARNING_BASIS_POINTS or status.low_balance:
@@ -125,8 +132,8 @@ def main_status(statuses: Sequence[PlanStatus], main_plan_id: int | None) -> Pla
     for status in active:
         if status.plan.id == main_plan_id:
             return status
-    return max(
-        active,
-        key=lambda s: max((cap.basis_points for cap in s.caps), default=0),
-        default=None,
-    )
+    return max(active, key=_top, default=None)
+
+
+def _top(status: PlanStatus) -> int:
+    return max((cap.basis_points for cap in rated_caps(status)), default=0)

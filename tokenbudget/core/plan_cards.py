@@ -6,9 +6,18 @@ carries the ``now`` it was computed at, so the GUI only has to format. Money is 
 
 Decisions worth knowing (each is tested in ``tests/core/test_plan_cards.py``):
 
-* **Level.** The most-used cap decides: at least 80 % is a warning, at least 100 % is over.
-  A prepaid balance below its low-balance mark is at least a warning. A plan without caps
-  (a subscription with no token or request limits) is normal.
+* **Level.** The most-used *rated* cap decides (``plans.rated_caps``: a fresh official
+  figure replaces our estimate of its window): at least 80 % is a warning, at least 100 %
+  is over. A prepaid balance below its low-balance mark is at least a warning. A plan
+  without caps (a subscription with no token or request limits) is normal.
+* **Official rows.** A subscription shows one row per official window of its provider:
+  the official figure, when it resets, how long ago it was seen (rounded down to whole
+  minutes), whether it is stale, and our estimate of a window of the same length.
+* **Too early.** While ``status.projectable`` is False the card has ``too_early`` set and
+  shows no burn rate, projection or future "cap reached" moment.
+* **Headline** (tray tooltip, popup header): for a subscription, its most-used rated cap
+  (official when known and fresh); for a budget, spend against it; for prepaid, spend of
+  the top-up and what is left. Its level is the card's level, so the icon and the text agree.
 * **Bars** are filled to at most 100 %; the real share stays in the cap's ``basis_points``.
 * **Countdowns** are rounded *up* to whole minutes, so a window that resets in 30 seconds
   says 1 minute, never 0. A moment at or before ``now`` is a countdown of zero.
@@ -31,7 +40,16 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tokenbudget.core.money import Money, from_micros
-from tokenbudget.core.plans import CapStatus, PlanKind, PlanStatus
+from tokenbudget.core.plans import (
+    CapStatus,
+    Measure,
+    OfficialWindow,
+    Plan,
+    PlanKind,
+    PlanStatus,
+    rated_caps,
+    top_cap,
+)
 
 #: A cap used this much (10000 = 100 %) shows a warning.
 WARNING_BASIS_POINTS = 8_000
@@ -76,6 +94,15 @@ class Countdown:
 def countdown(now: datetime, until: datetime) -> Countdown:
     """Time from ``now`` to ``until``, rounded up to whole minutes (zero when past)."""
     minutes = max(0, -(-(until - now) // _MICRO // _MINUTE_MICROS))  # ceiling, in integers
+    return _split(minutes)
+
+
+def elapsed_since(then: datetime, now: datetime) -> Countdown:
+    """Time from ``then`` to ``now``, rounded down to whole minutes (zero when ahead)."""
+    return _split(max(0, (now - then) // _MICRO // _MINUTE_MICROS))
+
+
+def _split(minutes: int) -> Countdown:
     hours, minute = divmod(minutes, 60)
     days, hour = divmod(hours, 24)
     return Countdown(days, hour, minute)
@@ -130,6 +157,79 @@ class SubscriptionValue:
 
 
 @dataclass(frozen=True)
+class OfficialRow:
+    """One official rate-limit window on a subscription's card, beside our estimate.
+
+    Attributes:
+        window: The official figure (snapshot, basis points, stale) and our estimate.
+        level: Its level; a stale figure is normal (it says nothing about the current window).
+        fill: How full to draw its bar, between 0 and 10000.
+        resets_at: When the official window resets (UTC), when known.
+        seen_ago: How long ago the figure was seen, rounded down.
+        estimate: Our most-used cap of the same window length, or None.
+    """
+
+    window: OfficialWindow
+    level: Level
+    fill: int
+    resets_at: datetime | None
+    seen_ago: Countdown
+    estimate: CapStatus | None
+
+    @property
+    def stale(self) -> bool:
+        """True when the window has reset since the figure was seen."""
+        return self.window.stale
+
+    @property
+    def basis_points(self) -> int:
+        """The official figure (10000 = 100 %)."""
+        return self.window.basis_points
+
+
+def official_row(window: OfficialWindow, now: datetime) -> OfficialRow:
+    """The card row of one official window at ``now``."""
+    return OfficialRow(
+        window=window,
+        level=Level.NORMAL if window.stale else level_of(window.basis_points),
+        fill=min(max(window.basis_points, 0), OVER_BASIS_POINTS),
+        resets_at=window.snapshot.resets_at,
+        seen_ago=elapsed_since(window.snapshot.observed_at, now),
+        estimate=window.estimate,
+    )
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One plan in a line (the tray's tooltip and the quick popup's header).
+
+    Attributes:
+        plan: The plan.
+        level: The plan's level (the card's), which the tray icon's colour shows.
+        cap: What a subscription's headline is about: its most-used rated cap (an official
+            one is ``Measure.PERCENT``), or None when it has no caps. None for other kinds.
+        spent: Spend this period (budget, prepaid) or the fee (subscription).
+        limit: The budget, the top-up or the fee.
+        remaining: Budget or balance left (None for subscriptions).
+        basis_points: ``cap``'s use, or spend against the budget or top-up; None for a
+            subscription without caps.
+    """
+
+    plan: Plan
+    level: Level
+    cap: CapStatus | None
+    spent: Money
+    limit: Money
+    remaining: Money | None
+    basis_points: int | None
+
+    @property
+    def official(self) -> bool:
+        """True when the headline figure is the provider's own."""
+        return self.cap is not None and self.cap.measure is Measure.PERCENT
+
+
+@dataclass(frozen=True)
 class PlanCard:
     """Everything one card in the budgets view shows.
 
@@ -151,6 +251,9 @@ class PlanCard:
         first_day: The period's first day in the plan's time zone (prepaid: the top-up day).
         last_day: The period's last day in the plan's time zone (None for prepaid).
         paused: True for an inactive plan.
+        official: One row per official window (subscriptions covering a provider whose
+            tool reported its limits).
+        too_early: True while there is too little history to project from.
     """
 
     status: PlanStatus
@@ -168,11 +271,25 @@ class PlanCard:
     first_day: date
     last_day: date | None
     paused: bool
+    official: tuple[OfficialRow, ...] = ()
+    too_early: bool = False
 
     @property
     def top_basis_points(self) -> int | None:
-        """Use of the most-used cap, or None when the plan has no caps."""
-        return max((bar.cap.basis_points for bar in self.bars), default=None)
+        """Use of the most-used rated cap, or None when the plan has no caps."""
+        return max((cap.basis_points for cap in rated_caps(self.status)), default=None)
+
+    @property
+    def headline(self) -> Headline:
+        """The plan in one line (see the module docstring)."""
+        plan, cap = self.status.plan, None
+        share: int | None
+        if plan.kind is PlanKind.SUBSCRIPTION:
+            cap = top_cap(self.status)
+            share = None if cap is None else cap.basis_points
+        else:
+            share = self.status.spent_micros * 10_000 // max(plan.amount_micros, 1)
+        return Headline(plan, self.level, cap, self.spent, self.limit, self.remaining, share)
 
 
 def cap_bar(cap: CapStatus, now: datetime) -> CapBar:
@@ -197,7 +314,11 @@ def plan_card(status: PlanStatus) -> PlanCard:
         return Money(from_micros(micros), plan.currency, approximate)
 
     bars = tuple(cap_bar(cap, now) for cap in status.caps)
-    level = max((bar.level for bar in bars), key=_RANK.__getitem__, default=Level.NORMAL)
+    level = max(
+        (level_of(cap.basis_points) for cap in rated_caps(status)),
+        key=_RANK.__getitem__,
+        default=Level.NORMAL,
+    )
     if status.low_balance and level is Level.NORMAL:
         level = Level.WARNING
     reached = [c for c in status.caps if c.reached_at is not None]
@@ -234,7 +355,14 @@ def plan_card(status: PlanStatus) -> PlanCard:
         first_day=status.period.start.astimezone(zone).date(),
         last_day=None if prepaid else (status.period.end - _MICRO).astimezone(zone).date(),
         paused=not plan.active,
+        official=tuple(official_row(w, now) for w in status.official),
+        too_early=not status.projectable,
     )
+
+
+def headline(status: PlanStatus) -> Headline:
+    """The plan of ``status`` in one line (see :attr:`PlanCard.headline`)."""
+    return plan_card(status).headline
 
 
 def plan_cards(statuses: Iterable[PlanStatus]) -> list[PlanCard]:

@@ -63,7 +63,15 @@ if TYPE_CHECKING:
 
     # -- money ------------------------------------------------------------------------------------
     from tokenbudget.core.official_limits import LimitSnapshot
-    from tokenbudget.core.plan_cards import CapBar, Countdown, Level, PlanCard
+    from tokenbudget.core.plan_cards import (
+        CapBar,
+        Countdown,
+        Headline,
+        Level,
+        OfficialRow,
+        PlanCard,
+        headline,
+    )
     from tokenbudget.core.plan_input import (
         KIND_FIELDS,
         WINDOW_FIELDS,
@@ -160,6 +168,9 @@ _WHERE: dict[str, tuple[str, str]] = {
     "parse_decimal": ("tokenbudget.core.money", "parse_decimal"),
     "to_micros": ("tokenbudget.core.money", "to_micros"),
     "CapBar": ("tokenbudget.core.plan_cards", "CapBar"),
+    "Headline": ("tokenbudget.core.plan_cards", "Headline"),
+    "OfficialRow": ("tokenbudget.core.plan_cards", "OfficialRow"),
+    "headline": ("tokenbudget.core.plan_cards", "headline"),
     "Countdown": ("tokenbudget.core.plan_cards", "Countdown"),
     "Level": ("tokenbudget.core.plan_cards", "Level"),
     "PlanCard": ("tokenbudget.core.plan_cards", "PlanCard"),
@@ -222,6 +233,7 @@ __all__ = [
     "Entry",
     "ExchangeRate",
     "ExchangeRates",
+    "Headline",
     "HistoryFilter",
     "ImportReport",
     "Level",
@@ -231,6 +243,7 @@ __all__ = [
     "ModelInfo",
     "Money",
     "NewEntry",
+    "OfficialRow",
     "PageCache",
     "Period",
     "Plan",
@@ -263,6 +276,7 @@ __all__ = [
     "format_windows",
     "from_micros",
     "get_estimator",
+    "headline",
     "main_status",
     "marker",
     "parse_decimal",

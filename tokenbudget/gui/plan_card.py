@@ -58,12 +58,12 @@ class BarRow(QWidget):
         top.addStretch(1)
         top.addWidget(self.amount)
         top.addWidget(self.percent)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(3)
-        layout.addLayout(top)
-        layout.addWidget(self.bar)
-        layout.addWidget(self.caption)
+        self.column = QVBoxLayout(self)
+        self.column.setContentsMargins(0, 0, 0, 0)
+        self.column.setSpacing(3)
+        self.column.addLayout(top)
+        self.column.addWidget(self.bar)
+        self.column.addWidget(self.caption)
 
     def paint(self, color: QColor) -> None:
         """Colour the bar's fill and the percentage."""
@@ -73,6 +73,28 @@ class BarRow(QWidget):
             f"QProgressBar::chunk {{ background: {color.name()}; border-radius: 4px; }}"
         )
         _color(self.percent, color)
+
+
+class OfficialRowWidget(BarRow):
+    """One official window: its title and percentage above a bar, then two lines.
+
+    The lines are the official figure (reset, when seen, stale) and our estimate of the
+    window of the same length.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.amount.hide()
+        self.caption.hide()
+        self.official_line = QLabel()
+        self.official_line.setWordWrap(True)
+        _small(self.official_line)
+        self.estimate_line = QLabel()
+        self.estimate_line.setWordWrap(True)
+        _small(self.estimate_line)
+        _dim(self.estimate_line)
+        self.column.addWidget(self.official_line)
+        self.column.addWidget(self.estimate_line)
 
 
 class PlanCardWidget(CardTextMixin, QFrame):
@@ -108,6 +130,10 @@ class PlanCardWidget(CardTextMixin, QFrame):
         _small(self.balance)
         self.balance.hide()
 
+        self._official_layout = QVBoxLayout()
+        self._official_layout.setSpacing(10)
+        #: One row per official window: the provider's figure beside our estimate.
+        self.official: list[OfficialRowWidget] = []
         self._bars_layout = QVBoxLayout()
         self._bars_layout.setSpacing(10)
         self._stats_layout = QGridLayout()
@@ -120,6 +146,7 @@ class PlanCardWidget(CardTextMixin, QFrame):
         layout.addLayout(header)
         layout.addWidget(self.subtitle)
         layout.addSpacing(4)
+        layout.addLayout(self._official_layout)
         layout.addLayout(self._bars_layout)
         layout.addSpacing(4)
         layout.addLayout(self._stats_layout)
@@ -185,6 +212,7 @@ class PlanCardWidget(CardTextMixin, QFrame):
         )
         self._show_chip(card)
         self.subtitle.setText(self._subtitle(card))
+        self._show_official(card)
         self._show_bars(card)
         self._show_stats(card)
         notes = self._notes(card)
@@ -238,6 +266,32 @@ class PlanCardWidget(CardTextMixin, QFrame):
         )
         self.chip.show()
 
+    def _show_official(self, card: PlanCard) -> None:
+        while len(self.official) > len(card.official):
+            gone = self.official.pop()
+            self._official_layout.removeWidget(gone)
+            gone.deleteLater()
+        while len(self.official) < len(card.official):
+            widget = OfficialRowWidget(self)
+            self._official_layout.addWidget(widget)
+            widget.show()
+            self.official.append(widget)
+        for widget, row in zip(self.official, card.official, strict=True):
+            widget.title.setText(self._official_title(row))
+            widget.percent.setText(self._percent(row.basis_points))
+            widget.bar.setValue(row.fill)
+            widget.bar.setToolTip(
+                self.tr("{percent} used, as the provider reports it").format(
+                    percent=self._percent(row.basis_points, exact=True)
+                )
+            )
+            color = PAUSED_COLOR if card.paused or row.stale else COLORS[row.level]
+            widget.paint(color)
+            widget.official_line.setText(self._official_line(row, card))
+            estimate = self._estimate_line(row)
+            widget.estimate_line.setText(estimate)
+            widget.estimate_line.setVisible(bool(estimate))
+
     def _show_bars(self, card: PlanCard) -> None:
         while len(self.bars) > len(card.bars):
             row = self.bars.pop()
@@ -254,11 +308,7 @@ class PlanCardWidget(CardTextMixin, QFrame):
     def _show_bar(self, row: BarRow, bar: CapBar, card: PlanCard) -> None:
         cap = bar.cap
         row.title.setText(self._cap_title(cap, card.status.plan.kind))
-        row.amount.setText(
-            self.tr("{used} of {limit}").format(
-                used=self._measure(cap.used, cap, card), limit=self._measure(cap.limit, cap, card)
-            )
-        )
+        row.amount.setText(self._bar_amount(bar, card))
         row.percent.setText(self._percent(cap.basis_points))
         row.bar.setValue(bar.fill)
         row.bar.setToolTip(

@@ -19,6 +19,7 @@ from tokenbudget.core.types import (
     Level,
     Measure,
     Money,
+    OfficialRow,
     PlanCard,
     PlanKind,
     from_micros,
@@ -90,10 +91,84 @@ class CardTextMixin:
         if bar.reached_at is not None:
             when = self._when(bar.reached_at, card.status.now, already=bar.already_reached)
             if bar.already_reached:
-                parts.append(self.tr("cap reached {when}").format(when=when))
+                parts.append(self.tr("cap passed {when}").format(when=when))
             else:
                 parts.append(self.tr("full {when} at this rate").format(when=when))
         return " · ".join(parts)
+
+    def _bar_amount(self, bar: CapBar, card: PlanCard) -> str:
+        """``850 of 1,000``; a prepaid balance: ``¥6.40 of ¥50.00 · ¥43.60 left``."""
+        cap = bar.cap
+        text = self.tr("{used} of {limit}").format(
+            used=self._measure(cap.used, cap, card), limit=self._measure(cap.limit, cap, card)
+        )
+        if card.status.plan.kind is PlanKind.PREPAID and bar.remaining >= 0:
+            text += " · " + self.tr("{amount} left").format(
+                amount=self._measure(bar.remaining, cap, card)
+            )
+        return text
+
+    # -- official limits -----------------------------------------------------------------
+
+    def _official_title(self, row: OfficialRow) -> str:
+        """``Weekly window · official (Claude Code)``."""
+        hours = row.window.window_hours
+        if hours == 5:
+            window = self.tr("5-hour window")
+        elif hours == 168:
+            window = self.tr("Weekly window")
+        elif hours is not None and hours % 24 == 0:
+            window = self.tr("%n-day window", "", hours // 24)
+        elif hours is not None:
+            window = self.tr("%n-hour window", "", hours)
+        else:
+            window = row.window.snapshot.window
+        tool = {"claude-code": "Claude Code", "codex": "Codex"}.get(
+            row.window.snapshot.source, row.window.snapshot.source
+        )
+        return self.tr("{window} · {tool}").format(window=window, tool=tool)
+
+    def _official_line(self, row: OfficialRow, card: PlanCard) -> str:
+        """``official: 42 % · reset 18:00 · seen 3 min ago`` (or the stale form)."""
+        percent = self._percent(row.basis_points)
+        now = card.status.now
+        reset = "" if row.resets_at is None else self._moment(row.resets_at, now)
+        if row.stale:
+            line = self.tr("official: {percent} before the {reset} reset · stale").format(
+                percent=percent, reset=reset
+            )
+        else:
+            line = self.tr("official: {percent}").format(percent=percent)
+            if reset:
+                line += " · " + self.tr("reset {time}").format(time=reset)
+        return line + " · " + self.tr("seen {ago}").format(ago=self._ago(row))
+
+    def _estimate_line(self, row: OfficialRow) -> str:
+        """``estimated from logs: 37 %``, or empty without a cap of that length."""
+        if row.estimate is None:
+            return ""
+        return self.tr("estimated from logs: {percent}").format(
+            percent=self._percent(row.estimate.basis_points)
+        )
+
+    def _ago(self, row: OfficialRow) -> str:
+        ago = row.seen_ago
+        if ago.total_minutes == 0:
+            return self.tr("just now")
+        return self.tr("{time} ago").format(time=self._countdown(ago))
+
+    def _moment(self, at: datetime, now: datetime) -> str:
+        """``18:00`` today, ``18:00 tomorrow``, else ``5 Dec 18:00`` (local time)."""
+        local, today = at.astimezone(), now.astimezone().date()
+        clock = self._locale.toString(
+            QTime(local.hour, local.minute), QLocale.FormatType.ShortFormat
+        )
+        days = (local.date() - today).days
+        if days == 0:
+            return clock
+        if days == 1:
+            return self.tr("{time} tomorrow").format(time=clock)
+        return self.tr("{day} {time}").format(day=self._day(local.date()), time=clock)
 
     def _stat_rows(self, card: PlanCard) -> list[tuple[str, str, str, QColor | None]]:
         plan = card.status.plan
@@ -136,6 +211,8 @@ class CardTextMixin:
             burn = self.tr("{amount} a day at API prices").format(
                 amount=self._money(card.burn_per_day)
             )
+        if card.too_early:
+            burn = self.tr("too early to project")
         rows.append(("burn", self.tr("Burn rate"), burn, None))
         if card.projected is not None and card.last_day is not None:
             title = self.tr("By {day}").format(day=self._day(card.last_day))
@@ -156,12 +233,20 @@ class CardTextMixin:
                 if plan.kind is PlanKind.PREPAID
                 else self.tr("Cap reached")
             )
+            if card.reach is not None and card.reach.already:
+                title = (
+                    self.tr("Balance ran out")
+                    if plan.kind is PlanKind.PREPAID
+                    else self.tr("Cap passed")
+                )
             text, color = self._reach_text(card)
             rows.append(("reach", title, text, color))
         return rows
 
     def _reach_text(self, card: PlanCard) -> tuple[str, QColor | None]:
         reach = card.reach
+        if reach is None and card.too_early:
+            return self.tr("too early to project"), None
         if reach is None:
             return self.tr("not at this rate"), None
         text = self._when(reach.at, card.status.now, already=reach.already)
@@ -194,7 +279,7 @@ class CardTextMixin:
 
     def _cap_title(self, cap: CapStatus, kind: PlanKind) -> str:
         if cap.measure is Measure.MONEY:
-            return self.tr("Balance") if kind is PlanKind.PREPAID else self.tr("Budget")
+            return self.tr("Spent") if kind is PlanKind.PREPAID else self.tr("Budget")
         what = self.tr("tokens") if cap.measure is Measure.TOKENS else self.tr("requests")
         hours = cap.window_hours
         if hours is None:

@@ -1,19 +1,35 @@
 """The system-tray icon: the month at a glance, a quick estimate in two clicks, alerts.
 
 The icon turns amber when a plan passes its warning threshold and red at its cap; the
-tooltip gives the main plan's spend against its cap. The menu and the popup are plain
+tooltip says why: the main plan's headline (``core.plan_cards.Headline``: a subscription's
+most-used cap, official when known and fresh; a budget's spend against it; a prepaid
+balance's spend and what is left), then every other plan that is at warning or over.
+The quick popup's header is the tooltip's first two lines. The menu and the popup are plain
 objects that tests drive directly (the offscreen platform has no tray to click).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QRect, Signal
+from dataclasses import replace
+
+from PySide6.QtCore import QLocale, QObject, QRect, Signal
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from tokenbudget.core.services import icons_dir
-from tokenbudget.core.types import ALERT_OK, Alert, PlanStatus, alert_state, main_status
-from tokenbudget.gui.formatting import format_money_micros
+from tokenbudget.core.types import (
+    ALERT_OK,
+    Alert,
+    Headline,
+    Level,
+    Measure,
+    PlanKind,
+    PlanStatus,
+    alert_state,
+    headline,
+    main_status,
+)
+from tokenbudget.gui.formatting import format_money
 
 
 def state_icon(state: str) -> QIcon:
@@ -107,31 +123,67 @@ class Tray(QObject):
         self.icon.setToolTip(self.tooltip(statuses, main_plan_id))
 
     def tooltip(self, statuses: list[PlanStatus], main_plan_id: int | None) -> str:
-        """``tokenbudget``, then the main plan's spend against its cap."""
+        """``tokenbudget · plan``, its headline, its outlook, then the other plans at risk."""
         main = main_status(statuses, main_plan_id)
         if main is None:
             return self.tr("tokenbudget\nNo plans yet: add one under Budgets.")
-        plan = main.plan
-        spent = format_money_micros(main.spent_micros, plan.currency)
-        lines = [f"tokenbudget · {plan.name}"]
-        if plan.amount_micros:
-            cap = format_money_micros(plan.amount_micros, plan.currency)
-            share = main.spent_micros * 100 // plan.amount_micros
-            lines.append(
-                self.tr("{spent} of {cap} this period ({share} %)").format(
-                    spent=spent, cap=cap, share=share
-                )
-            )
-        else:
-            lines.append(self.tr("{spent} this period").format(spent=spent))
-        for cap_status in main.caps:
-            if cap_status.label in {"budget", "balance", "fee"}:
-                continue
-            lines.append(f"{cap_status.label}: {cap_status.basis_points // 100} %")
-        others = len([s for s in statuses if s.plan.active]) - 1
-        if others > 0:
-            lines.append(self.tr("and {n} more plans").format(n=others))
+        top = headline(main)
+        lines = [f"tokenbudget · {main.plan.name}", self.headline_text(top)]
+        if not main.projectable:
+            lines.append(self.tr("too early to project"))
+        others = [s for s in statuses if s.plan.active and s is not main]
+        at_risk = [h for h in (headline(s) for s in others) if h.level is not Level.NORMAL]
+        lines.extend(f"{h.plan.name} · {self.headline_text(h)}" for h in at_risk)
+        rest = len(others) - len(at_risk)
+        if rest > 0:
+            lines.append(self.tr("and {n} more plans").format(n=rest))
         return "\n".join(lines)
+
+    def headline_text(self, top: Headline) -> str:
+        """``weekly 143 % (official)``, ``$8.50 of $10.00 this period (85 %)``, ..."""
+        plan = top.plan
+        spent, limit = format_money(QLocale(), top.spent), format_money(QLocale(), top.limit)
+        if plan.kind is PlanKind.SUBSCRIPTION:
+            if top.cap is None or top.basis_points is None:
+                return self.tr("{fee} a month, no caps set").format(fee=limit)
+            text = self.tr("{cap} {share} %").format(
+                cap=self.cap_name(top), share=top.basis_points // 100
+            )
+            if top.official:
+                text += " " + self.tr("(official)")
+            return text
+        if plan.kind is PlanKind.PREPAID and top.remaining is not None:
+            left = format_money(QLocale(), top.remaining)
+            if top.remaining.amount < 0:
+                over = format_money(QLocale(), replace(top.remaining, amount=-top.remaining.amount))
+                return self.tr("spent {spent} of {limit} · over by {over}").format(
+                    spent=spent, limit=limit, over=over
+                )
+            return self.tr("spent {spent} of {limit} · {left} left").format(
+                spent=spent, limit=limit, left=left
+            )
+        if not plan.amount_micros or top.basis_points is None:
+            return self.tr("{spent} this period").format(spent=spent)
+        return self.tr("{spent} of {cap} this period ({share} %)").format(
+            spent=spent, cap=limit, share=top.basis_points // 100
+        )
+
+    def cap_name(self, top: Headline) -> str:
+        """``weekly``, ``5-hour``, ``monthly tokens``, ``weekly requests`` ..."""
+        cap = top.cap
+        if cap is None:
+            return ""
+        window = {5: self.tr("5-hour"), 168: self.tr("weekly")}.get(
+            cap.window_hours or 0,
+            self.tr("{hours}-hour").format(hours=cap.window_hours),
+        )
+        if cap.window_hours is None:
+            window = self.tr("monthly") if cap.measure is not Measure.PERCENT else cap.label
+        what = {
+            Measure.TOKENS: self.tr("tokens"),
+            Measure.REQUESTS: self.tr("requests"),
+        }.get(cap.measure)
+        return window if what is None else f"{window} {what}"
 
     def notify(self, alert: Alert) -> None:
         """A desktop notification for a threshold passed."""

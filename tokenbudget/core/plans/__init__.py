@@ -29,6 +29,15 @@ Decisions worth knowing (each is tested in ``tests/core/test_plans.py`` and
   extrapolate over the window length. The period projection is
   ``spent + spent * time_left / elapsed``. All maths is integer (micro-units,
   microseconds), rounded down, except ``reached_at``, which is rounded up.
+* **Enough history to project.** Burn rates, period projections and future ``reached_at``
+  moments come only from enough history; otherwise status says ``projectable=False`` and
+  the user reads "too early to project". Enough is either (a) at least one day elapsed
+  since the period's counting start (``plan.start`` or the period start; for a prepaid
+  plan without a start, its first entry; a day with no entries projects zero, which is
+  true), or (b) at least 5 entries counted, the oldest of them at least 2 hours before
+  ``now``. One entry a few minutes old would otherwise be averaged over the one-hour
+  minimum and claim that a balance runs out tomorrow. A cap already reached is a fact, not
+  a projection, and is kept.
 * **reached_at** is the projected moment a cap is reached at that rate, or None when the
   rate is zero or the cap resets first (at or before that moment). A cap that is
   already reached reports the past moment it was crossed: the ``at`` of the point that took
@@ -45,6 +54,7 @@ from tokenbudget.core.plans.model import (
     FAR_FUTURE,
     CapStatus,
     Measure,
+    OfficialWindow,
     Period,
     Plan,
     PlanKind,
@@ -53,13 +63,25 @@ from tokenbudget.core.plans.model import (
     WindowCap,
     window_label,
 )
+from tokenbudget.core.plans.official import (
+    crossed,
+    plan_snapshots,
+    rated_caps,
+    top_cap,
+    with_official,
+)
 from tokenbudget.core.plans.periods import (
     check_windows,
     current_period,
     local_day_start,
     period_start_date,
 )
-from tokenbudget.core.plans.status import MIN_ELAPSED, basis_points, plan_status
+from tokenbudget.core.plans.status import (
+    MIN_ELAPSED,
+    basis_points,
+    enough_history,
+    plan_status,
+)
 
 __all__ = [
     "DEFAULT_THRESHOLDS",
@@ -67,6 +89,7 @@ __all__ = [
     "MIN_ELAPSED",
     "CapStatus",
     "Measure",
+    "OfficialWindow",
     "Period",
     "Plan",
     "PlanKind",
@@ -75,9 +98,15 @@ __all__ = [
     "WindowCap",
     "basis_points",
     "check_windows",
+    "crossed",
     "current_period",
+    "enough_history",
     "local_day_start",
     "period_start_date",
+    "plan_snapshots",
     "plan_status",
+    "rated_caps",
+    "top_cap",
     "window_label",
+    "with_official",
 ]

@@ -9,6 +9,10 @@ import fnmatch
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tokenbudget.core.official_limits import LimitSnapshot
 
 
 class PlanKind(StrEnum):
@@ -134,6 +138,8 @@ class Measure(StrEnum):
     MONEY = "money"
     TOKENS = "tokens"
     REQUESTS = "requests"
+    #: An official figure: ``used`` is in basis points of 100 % (``limit`` 10000).
+    PERCENT = "percent"
 
 
 @dataclass(frozen=True)
@@ -172,7 +178,13 @@ class PlanStatus:
     are their ``api_equivalent_micros`` instead). ``remaining_micros`` is budget or balance
     left (None for subscriptions). ``burn_micros_per_day`` is the average daily spend so far
     this period (API-equivalent for subscriptions). ``crossed_thresholds`` are the plan's
-    thresholds that the most-used cap has reached.
+    thresholds that the most-used cap has reached (official figures included, see
+    :mod:`tokenbudget.core.plans.official`).
+
+    ``projectable`` is False while there is too little history to project from (see
+    :mod:`tokenbudget.core.plans`): then ``burn_micros_per_day`` is still the plain average
+    but ``projected_period_micros`` is None and no cap has a ``reached_at`` in the future.
+    ``official`` holds the provider's own figures for the plan's rate-limit windows.
     """
 
     plan: Plan
@@ -193,6 +205,31 @@ class PlanStatus:
     api_equivalent_micros: int | None
     crossed_thresholds: tuple[int, ...]
     low_balance: bool
+    projectable: bool = True
+    official: tuple[OfficialWindow, ...] = ()
+
+
+@dataclass(frozen=True)
+class OfficialWindow:
+    """A provider's own figure for one rate-limit window, beside our estimate of it.
+
+    Attributes:
+        snapshot: The newest official snapshot of the window.
+        basis_points: Its percentage in hundredths (10000 = 100 %), rounded down.
+        stale: True when the window has reset since the snapshot was seen.
+        estimate: Our most-used cap of the same window length, or None.
+    """
+
+    snapshot: LimitSnapshot
+    basis_points: int
+    stale: bool
+    estimate: CapStatus | None
+
+    @property
+    def window_hours(self) -> int | None:
+        """The window's length in whole hours, or None when unknown or not whole."""
+        minutes = self.snapshot.window_minutes
+        return None if minutes is None or minutes % 60 else minutes // 60
 
 
 #: End of a prepaid plan's period: a balance does not reset.

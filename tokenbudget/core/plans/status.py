@@ -25,6 +25,11 @@ from tokenbudget.core.plans.periods import check_windows, current_period, requir
 #: The shortest elapsed time a rate is averaged over, so that a reset does not produce
 #: absurd rates from the first few entries.
 MIN_ELAPSED = timedelta(hours=1)
+#: Enough history to project from: this much of the period elapsed, with entries in it ...
+PROJECT_AFTER = timedelta(days=1)
+#: ... or this many entries, the oldest at least ``PROJECT_SPREAD`` before ``now``.
+PROJECT_ENTRIES = 5
+PROJECT_SPREAD = timedelta(hours=2)
 
 _MICROSECOND = timedelta(microseconds=1)
 _DAY_MICROS = 86_400 * 1_000_000
@@ -78,11 +83,20 @@ def plan_status(plan: Plan, points: Sequence[UsagePoint], now: datetime) -> Plan
         spent, remaining, api_equivalent = costs, plan.amount_micros - costs, None
         rated = spent
     burn = rated * _DAY_MICROS // _micros(elapsed)
+    projectable = enough_history(counted, floor, now)
     projected = None
-    if plan.kind != PlanKind.PREPAID:
+    if plan.kind != PlanKind.PREPAID and projectable:
         projected = rated + rated * _micros(period.end - now) // _micros(elapsed)
 
-    caps = _caps(plan, points, counted=counted, now=now, period=period, elapsed=elapsed)
+    caps = _caps(
+        plan,
+        points,
+        counted=counted,
+        now=now,
+        period=period,
+        elapsed=elapsed,
+        project=projectable,
+    )
     top = max((cap.basis_points for cap in caps), default=None)
     crossed = () if top is None else tuple(sorted(t for t in plan.thresholds if top >= t * 100))
     low = (
@@ -110,7 +124,20 @@ def plan_status(plan: Plan, points: Sequence[UsagePoint], now: datetime) -> Plan
         api_equivalent_micros=api_equivalent,
         crossed_thresholds=crossed,
         low_balance=low,
+        projectable=projectable,
     )
+
+
+def enough_history(counted: Sequence[UsagePoint], floor: datetime, now: datetime) -> bool:
+    """Whether ``counted`` (the period's points, oldest first) is enough to project from.
+
+    See :mod:`tokenbudget.core.plans`: a day of the period elapsed, or at least 5 entries
+    the oldest of which is at least 2 hours old.
+    """
+    if now - floor >= PROJECT_AFTER:
+        return True
+    entries = sum(p.entries for p in counted)
+    return entries >= PROJECT_ENTRIES and now - counted[0].at >= PROJECT_SPREAD
 
 
 _Measure = Callable[[UsagePoint], int]
@@ -136,8 +163,12 @@ def _caps(
     now: datetime,
     period: Period,
     elapsed: timedelta,
+    project: bool,
 ) -> tuple[CapStatus, ...]:
-    """Every cap of ``plan``; ``counted`` are the period's points, oldest first."""
+    """Every cap of ``plan``; ``counted`` are the period's points, oldest first.
+
+    Without ``project`` no cap projects a future ``reached_at`` (a past one stays).
+    """
     if plan.kind == PlanKind.BUDGET:
         return (
             _cap(
@@ -148,11 +179,21 @@ def _caps(
                 now,
                 span=elapsed,
                 resets_at=period.end,
+                project=project,
             ),
         )
     if plan.kind == PlanKind.PREPAID:
         return (
-            _cap("balance", counted, _cost, plan.amount_micros, now, span=elapsed, resets_at=None),
+            _cap(
+                "balance",
+                counted,
+                _cost,
+                plan.amount_micros,
+                now,
+                span=elapsed,
+                resets_at=None,
+                project=project,
+            ),
         )
     caps: list[CapStatus] = []
     if plan.monthly_token_cap is not None:
@@ -167,6 +208,7 @@ def _caps(
                 span=elapsed,
                 resets_at=period.end,
                 measure=Measure.TOKENS,
+                project=project,
             )
         )
     for window in plan.windows:
@@ -200,6 +242,7 @@ def _caps(
                     resets_at=resets_at,
                     measure=kind,
                     window_hours=window.hours,
+                    project=project,
                 )
             )
     return tuple(caps)
@@ -216,14 +259,18 @@ def _cap(
     resets_at: datetime | None,
     measure: Measure = Measure.MONEY,
     window_hours: int | None = None,
+    project: bool = True,
 ) -> CapStatus:
     """One cap over ``ordered`` (oldest first), extrapolated at ``total / span``.
 
     ``count`` reads what a point adds; ``measure`` and ``window_hours`` describe the cap.
+    Without ``project`` only a cap already reached has a ``reached_at``.
     """
     used = sum(count(p) for p in ordered)
     horizon = FAR_FUTURE if resets_at is None else resets_at
     reached = _reached_at(ordered, count, used, limit, now, span=span, horizon=horizon)
+    if not project and reached is not None and reached > now:
+        reached = None
     return CapStatus(
         label,
         used,
