@@ -52,9 +52,7 @@ def test_sidechain_replay_counts_once_and_a_smaller_replayed_row_never_wins() ->
     alone = by_ref(ClaudeCodeImporter().scan([parent], {}).records)
     assert together[REPLAYED] == alone[REPLAYED]
     # the sub-agent file also replays an earlier streamed row of msg_01B (output 100 < 310)
-    assert together["msg_01B3kLm9nPq2rS4tU6vW8xY0"].tokens == (
-        TokenCounts(6, 17920, 0, 3000, 310)
-    )
+    assert together["msg_01B3kLm9nPq2rS4tU6vW8xY0"].tokens == (TokenCounts(6, 17920, 0, 3000, 310))
     # the sub-agent's own response (two streamed rows) is there once
     own = together["msg_01G3uVw9xYz1aB3cD5eF7gH9"]
     assert own.tokens == TokenCounts(input_tokens=1200, output_tokens=530)

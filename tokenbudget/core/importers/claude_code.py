@@ -35,10 +35,11 @@ field the split does not cover is a 5-minute write (the default lifetime).
 Project: the row's ``cwd``, folded to its repository (``projects.project_of``).
 
 Speed: a row that cannot beat the record kept for its message id is not turned into a
-record (streamed rows are most of a transcript). A line is parsed only if it contains both ``"usage"`` and ``"assistant"``; other lines
-are only checked to be framed as an object (so a truncated line is still reported). A line
-over ``streaming.HUGE_LINE`` without ``"assistant"`` in its first ``streaming.PROBE`` bytes (an
-assistant row names its role before its content) is skipped without being held in memory.
+record (streamed rows are most of a transcript). A line is parsed only if it contains both
+``"usage"`` and ``"assistant"``; other lines are only checked to be framed as an object (so a
+truncated line is still reported). A line over ``streaming.HUGE_LINE`` without
+``"assistant"`` in its first ``streaming.PROBE`` bytes (an assistant row names its role before
+its content) is skipped without being held in memory.
 """
 
 from __future__ import annotations

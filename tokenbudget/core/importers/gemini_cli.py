@@ -99,7 +99,7 @@ class GeminiCliImporter:
             path: Path, fh: BinaryIO, cursor: FileCursor, log: ProblemLog
         ) -> tuple[int, int, dict[str, Any]]:
             if path.suffix == ".jsonl":
-                return _read_jsonl(path, fh, cursor, log, found, projects)
+                return _read_jsonl(path, fh, cursor, log, found=found, projects=projects)
             return _read_document(path, fh, log, found, projects)
 
         by_key: dict[str, Path] = {}
@@ -131,6 +131,7 @@ def _read_jsonl(
     fh: BinaryIO,
     cursor: FileCursor,
     log: ProblemLog,
+    *,
     found: Found,
     projects: GeminiProjects,
 ) -> tuple[int, int, dict[str, Any]]:
