@@ -97,15 +97,21 @@ class ClaudeCodeImporter:
         def take(row: Any) -> None:
             # Streaming writes several rows per response and only the largest is kept: a row
             # that cannot beat the kept one is not turned into a record (the costly part).
-            key, total, precedence = _quick_key(row)
-            if key is not None:
+            quick = _quick(row)
+            if quick is not None:
+                key, tokens, precedence = quick
                 kept = kept_of(SOURCE_CLAUDE_CODE, key)
                 if kept is not None and (
                     kept.precedence > precedence
-                    or (kept.precedence == precedence and kept.tokens.total_tokens >= total)
+                    or (
+                        kept.precedence == precedence
+                        and kept.tokens.total_tokens >= tokens.total_tokens
+                    )
                 ):
                     return
-            record = _usage_of(row, key)
+                record = _usage_of(row, key, tokens)
+            else:
+                record = _usage_of(row, None, None)
             if record is not None:
                 found.add(record)
 
@@ -129,40 +135,39 @@ def _keep_huge(head: bytes) -> bool:
     return b'"assistant"' in head
 
 
-def _quick_key(row: object) -> tuple[str | None, int, int]:
-    """The key, token total and precedence of an assistant row, cheaply.
+def _quick(row: object) -> tuple[str, TokenCounts, int] | None:
+    """The key, tokens and precedence of a well-formed assistant row, read cheaply.
 
-    ``(None, 0, 0)`` when unsure: ``_usage_of`` then reads the row properly and reports what
-    is wrong with it.
+    None when anything is unusual: ``_usage_of`` then reads the row the careful way and
+    reports what is wrong with it.
     """
     try:
         message = row["message"]  # type: ignore[index]
         usage = message["usage"]
         key = message["id"]
-        parts = (
+        values = [
             usage["input_tokens"],
             usage.get("cache_read_input_tokens") or 0,
             usage.get("cache_creation_input_tokens") or 0,
             usage["output_tokens"],
-        )
+            0,
+            0,
+        ]
         split = usage.get("cache_creation")
-        extra = 0
-        if split:
-            extra = (split.get("ephemeral_5m_input_tokens") or 0) + (
-                split.get("ephemeral_1h_input_tokens") or 0
-            )
+        if split is not None:
+            values[4] = split.get("ephemeral_5m_input_tokens") or 0
+            values[5] = split.get("ephemeral_1h_input_tokens") or 0
         sidechain = row.get("isSidechain")  # type: ignore[attr-defined]
     except (KeyError, TypeError, AttributeError):
-        return None, 0, 0
+        return None
     if type(key) is not str or not key:
-        return None, 0, 0
-    for part in parts:
-        if type(part) is not int or not 0 <= part <= MAX_COUNT:
-            return None, 0, 0
-    if type(extra) is not int:
-        return None, 0, 0
-    total = parts[0] + parts[1] + max(parts[2], extra) + parts[3]
-    return key, total, PRECEDENCE_COPY if sidechain is True else PRECEDENCE_ORIGINAL
+        return None
+    for value in values:
+        if type(value) is not int or not 0 <= value <= MAX_COUNT:
+            return None
+    fresh, read, written, output, five, hour = values
+    tokens = TokenCounts(fresh, read, five + max(0, written - five - hour), hour, output)
+    return key, tokens, PRECEDENCE_COPY if sidechain is True else PRECEDENCE_ORIGINAL
 
 
 def usage_of(row: object) -> NewEntry | None:
@@ -171,11 +176,11 @@ def usage_of(row: object) -> NewEntry | None:
     Raises:
         ValueError: for an assistant row with usage that cannot be read.
     """
-    return _usage_of(row, None)
+    return _usage_of(row, None, None)
 
 
-def _usage_of(row: object, key: str | None) -> NewEntry | None:
-    """``usage_of``, with the row's key when ``_quick_key`` found it already."""
+def _usage_of(row: object, key: str | None, tokens: TokenCounts | None) -> NewEntry | None:
+    """``usage_of``, with the row's key and tokens when ``_quick`` read them already."""
     if not isinstance(row, dict) or row.get("type") != "assistant":
         return None
     message = row.get("message")
@@ -193,11 +198,12 @@ def _usage_of(row: object, key: str | None) -> NewEntry | None:
     if at is None:
         raise ValueError("assistant row without a valid timestamp")
     ref = checked_text(_key(row, message) if key is None else key, "reference")
+    tokens = _tokens(usage) if tokens is None else tokens
     # Positional, in ``NewEntry``'s field order (cheaper than keywords, once per response);
     # unpriced: the service prices it from the catalogue.
     return NewEntry(
         at, guess_provider(model, "anthropic") or "anthropic", checked_text(model, "model"),
-        _tokens(usage), None, None, SOURCE_CLAUDE_CODE, ref, None, None, None, 1,
+        tokens, None, None, SOURCE_CLAUDE_CODE, ref, None, None, None, 1,
         _project(row.get("cwd")),
         PRECEDENCE_COPY if row.get("isSidechain") is True else PRECEDENCE_ORIGINAL,
     )  # fmt: skip
