@@ -172,6 +172,12 @@ def test_sub_agent_chats_are_found_below_their_parent_session() -> None:
     assert not importer.reads(TMP / "webshop" / "logs.json")
     records = importer.scan([TMP / "webshop" / "chats"], {}).records
     assert {r.source_ref for r in records} >= {f"{SB}:{mid(SB, 2)}", f"{SB}:{mid(SB, 3)}"}
+    # live sync scans the folder that changed: a session's sub-agent folder is one
+    records = importer.scan([SUBAGENT.parent], {}).records
+    assert {(r.source_ref, r.project) for r in records} == {
+        (f"{SB}:{mid(SB, 2)}", "/home/dev/webshop"),
+        (f"{SB}:{mid(SB, 3)}", "/home/dev/webshop"),
+    }
 
 
 def write_chat(path: Path, lines: list[dict[str, Any]]) -> Path:

@@ -104,13 +104,21 @@ class GeminiCliImporter:
 
         by_key: dict[str, Path] = {}
         for root in roots:
-            inside = root.is_dir() and root.name == "chats"
-            for path in discover([root], _IN_CHATS if inside else _BELOW):
+            for path in discover([root], _patterns(root)):
                 by_key.setdefault(str(path.resolve()), path)
         paths = [by_key[key] for key in sorted(by_key)]
         return scan_files(
             paths, roots, state, read, found, appendable=lambda p: p.suffix == ".jsonl"
         )
+
+
+def _patterns(root: Path) -> tuple[str, ...]:
+    """What to look for below a root: a tree of projects, a ``chats`` folder or a sub-agents'."""
+    if root.name == "chats":
+        return _IN_CHATS
+    if root.parent.name == "chats":
+        return ("*.jsonl",)  # chats/<parent session id>/: its sub-agents' chats
+    return _BELOW
 
 
 def _keep_huge(head: bytes) -> bool:
