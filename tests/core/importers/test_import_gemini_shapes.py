@@ -266,3 +266,18 @@ def test_project_named_by_the_metadata_line_survives_a_resumed_run(tmp_path: Pat
         fh.write(json.dumps(message("m2", {"input": 2})) + "\n")
     (record,) = importer.scan([path], first.state).records
     assert (record.source_ref, record.project) == ("a:m2", "/home/dev/x")
+
+
+def test_a_sub_agent_chat_of_the_json_era_is_read(tmp_path: Path) -> None:
+    # chats/<parent>/<session>.json: sub-agent nesting came before JSONL recording
+    path = tmp_path / "p" / "chats" / "parent-id" / "sub-id.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        json.dumps(
+            {"sessionId": "sub-id", "kind": "subagent", "messages": [message("m", {"input": 5})]}
+        )
+    )
+    importer = GeminiCliImporter()
+    assert importer.reads(path)
+    for root in (tmp_path, tmp_path / "p" / "chats", path.parent):
+        assert [r.source_ref for r in importer.scan([root], {}).records] == ["sub-id:m"]

@@ -2,7 +2,8 @@
 
 Where: ``$GEMINI_CLI_HOME/.gemini/tmp`` when that is set (Gemini CLI treats it as the home
 directory), else ``~/.gemini/tmp``; files ``*/chats/*.json`` and ``*/chats/*.jsonl``, and
-sub-agent chats ``*/chats/<parent session id>/*.jsonl`` (other JSON files there, such as
+sub-agent chats ``*/chats/<parent session id>/*.json[l]`` (``.json`` from Gemini CLI's
+sub-agent nesting of 2026-03 until its JSONL recording of 2026-04; other JSON files, such as
 ``logs.json``, are not chats and are not read).
 
 Two layouts:
@@ -64,8 +65,8 @@ UNKNOWN_MODEL: Final = "unknown"
 MAX_DOCUMENT: Final = 512 * 1024 * 1024
 """A ``.json`` chat larger than this is reported instead of being loaded."""
 
-_IN_CHATS: Final = ("*.json", "*.jsonl", "*/*.jsonl")
-_BELOW: Final = ("**/chats/*.json", "**/chats/*.jsonl", "**/chats/*/*.jsonl")
+_IN_CHATS: Final = ("*.json", "*.jsonl", "*/*.json", "*/*.jsonl")
+_BELOW: Final = ("**/chats/*.json", "**/chats/*.jsonl", "**/chats/*/*.json", "**/chats/*/*.jsonl")
 
 
 class GeminiCliImporter:
@@ -82,13 +83,11 @@ class GeminiCliImporter:
     def reads(self, path: Path) -> bool:
         """Whether a scan of a folder holding ``path`` reads it.
 
-        ``*/chats/*.json[l]``, and sub-agent chats ``*/chats/<parent session>/*.jsonl``.
+        ``*/chats/*.json[l]``, and sub-agent chats ``*/chats/<parent session>/*.json[l]``.
         """
         if path.suffix not in (".json", ".jsonl"):
             return False
-        return path.parent.name == "chats" or (
-            path.suffix == ".jsonl" and path.parent.parent.name == "chats"
-        )
+        return path.parent.name == "chats" or path.parent.parent.name == "chats"
 
     def scan(self, roots: Sequence[Path], state: Mapping[str, Any]) -> ImportResult:
         """Read new and updated messages under ``roots``."""
@@ -117,7 +116,7 @@ def _patterns(root: Path) -> tuple[str, ...]:
     if root.name == "chats":
         return _IN_CHATS
     if root.parent.name == "chats":
-        return ("*.jsonl",)  # chats/<parent session id>/: its sub-agents' chats
+        return ("*.json", "*.jsonl")  # chats/<parent session id>/: its sub-agents' chats
     return _BELOW
 
 
