@@ -120,7 +120,7 @@ def test_appended_lines_are_imported_once_and_a_partial_line_waits(
     log.write_text(claude_row(1) + "\n" + claude_row(2) + "\n")
     first = sync_paths(service, [log], [claude_root], now=NOW)
     assert (first.records, first.problems, first.errors) == (2, (), ())
-    assert refs(service) == ["msg_1:req_1", "msg_2:req_2"]
+    assert refs(service) == ["msg_1", "msg_2"]
 
     # nothing new: nothing imported, nothing counted twice
     assert sync_paths(service, [log], [claude_root], now=NOW).records == 0
@@ -130,13 +130,13 @@ def test_appended_lines_are_imported_once_and_a_partial_line_waits(
     with log.open("a", encoding="utf-8") as fh:
         fh.write(third + "\n" + claude_row(4)[:40])
     assert sync_paths(service, [log], [claude_root], now=NOW).records == 1
-    assert refs(service) == ["msg_1:req_1", "msg_2:req_2", "msg_3:req_3"]
+    assert refs(service) == ["msg_1", "msg_2", "msg_3"]
 
     # the rest of the line arrives
     with log.open("a", encoding="utf-8") as fh:
         fh.write(claude_row(4)[40:] + "\n")
     assert sync_paths(service, [log.parent], [claude_root], now=NOW).records == 1
-    assert refs(service) == ["msg_1:req_1", "msg_2:req_2", "msg_3:req_3", "msg_4:req_4"]
+    assert refs(service) == ["msg_1", "msg_2", "msg_3", "msg_4"]
     assert service.entries.count() == 4
 
 

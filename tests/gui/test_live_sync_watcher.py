@@ -71,7 +71,7 @@ def test_a_line_written_to_a_watched_log_reaches_the_ledger(
         ):
             fh.write(claude_row(2) + "\n" + claude_row(3)[:30])  # and a partial line
         assert caught.args == [1]
-        assert refs(service) == ["msg_1:req_1", "msg_2:req_2"]
+        assert refs(service) == ["msg_1", "msg_2"]
 
         # a new file in a new folder (the watcher adds the folder, then sees the file)
         sub = project / "sess" / "subagents"
@@ -79,7 +79,7 @@ def test_a_line_written_to_a_watched_log_reaches_the_ledger(
             sub.mkdir(parents=True)
             qtbot.waitUntil(lambda: str(sub.parent.resolve()) in sync.watched(), timeout=10_000)
             (sub / "agent.jsonl").write_text(claude_row(4) + "\n")
-        assert refs(service) == ["msg_1:req_1", "msg_2:req_2", "msg_4:req_4"]
+        assert refs(service) == ["msg_1", "msg_2", "msg_4"]
     finally:
         sync.stop()
     assert sync.watched() == []

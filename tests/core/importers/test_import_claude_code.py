@@ -16,8 +16,8 @@ from tokenbudget.core.importers.streaming import HUGE_LINE
 
 PROJECTS = FIXTURES / "claude" / "projects"
 SESSION = "1f0c2a4e-8b3d-4c71-9e55-2a6f0d9b7c13"
-STREAMED = "msg_01A7pQx3vKzF2mN8bR4tY6wE:req_011CTdA3bVx8nK2pQ7rS5uW1"
-REPLAYED = "msg_01F1sTu7vWx9yZ1aB3cD5eF7:req_011CTdB2fZc5sQ7uV3wX1yA6"
+STREAMED = "msg_01A7pQx3vKzF2mN8bR4tY6wE"
+REPLAYED = "msg_01F1sTu7vWx9yZ1aB3cD5eF7"
 
 
 def by_ref(records: list[NewEntry]) -> dict[str, NewEntry]:
@@ -52,11 +52,9 @@ def test_sidechain_replay_counts_once_and_a_smaller_replayed_row_never_wins() ->
     alone = by_ref(ClaudeCodeImporter().scan([parent], {}).records)
     assert together[REPLAYED] == alone[REPLAYED]
     # the sub-agent file also replays an earlier streamed row of msg_01B (output 100 < 310)
-    assert together["msg_01B3kLm9nPq2rS4tU6vW8xY0:req_011CTdA9cWy1oL3qR8sT6vX2"].tokens == (
-        TokenCounts(6, 17920, 0, 3000, 310)
-    )
+    assert together["msg_01B3kLm9nPq2rS4tU6vW8xY0"].tokens == (TokenCounts(6, 17920, 0, 3000, 310))
     # the sub-agent's own response (two streamed rows) is there once
-    own = together["msg_01G3uVw9xYz1aB3cD5eF7gH9:req_011CTdB6hAd7tR9vW5xY3zB8"]
+    own = together["msg_01G3uVw9xYz1aB3cD5eF7gH9"]
     assert own.tokens == TokenCounts(input_tokens=1200, output_tokens=530)
     # imported in separate runs, sub-agent first, the ledger's upsert rule gives the same
     ledger: dict[str, NewEntry] = {}
@@ -72,10 +70,10 @@ def test_sidechain_replay_counts_once_and_a_smaller_replayed_row_never_wins() ->
 
 def test_cache_writes_split_by_lifetime() -> None:
     records = by_ref(ClaudeCodeImporter().scan([PROJECTS], {}).records)
-    one_hour = records["msg_01B3kLm9nPq2rS4tU6vW8xY0:req_011CTdA9cWy1oL3qR8sT6vX2"].tokens
+    one_hour = records["msg_01B3kLm9nPq2rS4tU6vW8xY0"].tokens
     assert (one_hour.cache_write_5m_tokens, one_hour.cache_write_1h_tokens) == (0, 3000)
     # only cache_creation_input_tokens, no split: a 5-minute write
-    total_only = records["msg_01C5mNo1pQr3sT5uV7wX9yZ1:req_011CTdAE7xZ2pM4rS9tU7wY3"].tokens
+    total_only = records["msg_01C5mNo1pQr3sT5uV7wX9yZ1"].tokens
     assert (total_only.cache_write_5m_tokens, total_only.cache_write_1h_tokens) == (512, 0)
 
 
@@ -181,7 +179,7 @@ def test_second_run_reads_only_appended_lines(fixture_copy: Path) -> None:
     with transcript.open("ab") as fh:
         fh.write(line(assistant_row("msg_new", "req_new", output=77)))
     second = importer.scan([projects], first.state)
-    assert [r.source_ref for r in second.records] == ["msg_new:req_new"]
+    assert [r.source_ref for r in second.records] == ["msg_new"]
     assert second.files_read == 1
     assert second.bytes_read == len(line(assistant_row("msg_new", "req_new", output=77)))
 
@@ -192,14 +190,14 @@ def test_partial_last_line_waits_until_it_is_complete(tmp_path: Path) -> None:
     path.write_bytes(line(assistant_row("msg_a", "req_a", output=1)) + whole[:40])
     importer = ClaudeCodeImporter()
     first = importer.scan([path], {})
-    assert [r.source_ref for r in first.records] == ["msg_a:req_a"]
+    assert [r.source_ref for r in first.records] == ["msg_a"]
     assert first.problems == []  # an unfinished line is not damage
     (entry,) = first.state["files"].values()
     assert entry["offset"] == len(line(assistant_row("msg_a", "req_a", output=1)))
     with path.open("ab") as fh:
         fh.write(whole[40:])
     second = importer.scan([path], first.state)
-    assert [r.source_ref for r in second.records] == ["msg_p:req_p"]
+    assert [r.source_ref for r in second.records] == ["msg_p"]
     assert second.state["files"][str(path.resolve())]["line"] == 2
 
 
@@ -227,7 +225,7 @@ def test_truncated_file_is_read_again_from_the_start(tmp_path: Path) -> None:
     first = importer.scan([path], {})
     path.write_bytes(rows[0])  # the tool rewrote it shorter
     second = importer.scan([path], first.state)
-    assert [r.source_ref for r in second.records] == ["msg_0:req_0"]
+    assert [r.source_ref for r in second.records] == ["msg_0"]
 
 
 def test_replaced_file_is_read_again_from_the_start(tmp_path: Path) -> None:
@@ -242,7 +240,7 @@ def test_replaced_file_is_read_again_from_the_start(tmp_path: Path) -> None:
     )
     os.replace(replacement, path)  # a new inode (and different content) at the same path
     second = importer.scan([path], first.state)
-    assert [r.source_ref for r in second.records] == ["msg_b:req_b", "msg_c:req_c"]
+    assert [r.source_ref for r in second.records] == ["msg_b", "msg_c"]
 
 
 def test_same_inode_rewritten_with_other_content_is_read_again(tmp_path: Path) -> None:
@@ -256,7 +254,7 @@ def test_same_inode_rewritten_with_other_content_is_read_again(tmp_path: Path) -
             + line(assistant_row("msg_c", "req_c", output=3))
         )
     second = importer.scan([path], first.state)
-    assert [r.source_ref for r in second.records] == ["msg_b:req_b", "msg_c:req_c"]
+    assert [r.source_ref for r in second.records] == ["msg_b", "msg_c"]
 
 
 def test_deleted_file_leaves_the_state_and_others_are_kept(fixture_copy: Path) -> None:
@@ -286,7 +284,7 @@ def test_huge_rows_without_the_marker_are_skipped_in_flat_memory(tmp_path: Path)
         + line(assistant_row("msg_after", "req_after", output=7))
     )
     result = ClaudeCodeImporter().scan([path], {})
-    assert [r.source_ref for r in result.records] == ["msg_after:req_after"]
+    assert [r.source_ref for r in result.records] == ["msg_after"]
     assert result.problems == []
     assert result.state["files"][str(path.resolve())]["line"] == 2
 

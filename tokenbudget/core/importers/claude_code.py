@@ -14,21 +14,32 @@ What counts: rows with ``"type": "assistant"`` and a ``message.usage`` object::
                            "cache_creation": {"ephemeral_5m_input_tokens": 0,
                                               "ephemeral_1h_input_tokens": 2048}}}}
 
-``input_tokens`` excludes the cache. Cache writes are split by ``cache_creation`` when it is
-there; whatever of ``cache_creation_input_tokens`` the split does not cover is taken as a
-5-minute write (the default lifetime). Rows of the model ``<synthetic>`` are messages Claude
-Code made up itself (errors, interruptions), not requests, and are skipped.
+``input_tokens`` excludes the cache. Rows of the model ``<synthetic>`` are messages Claude
+Code made up itself (errors, interruptions), not requests, and are skipped; rows without
+``usage`` are not records.
 
-Duplicates: a streamed response is written as several rows with the same ``message.id`` and
-``requestId``, each carrying the usage so far, and a sub-agent file can replay a row of its
-parent. The key ``<message id>:<request id>`` (the message id alone without a request id)
-is the ``source_ref``; the row with the largest ``output_tokens`` wins, within a run here and
-across runs in the ledger (the one rule, ``entries.DUPLICATE_WINNERS``).
+Duplicates: the ``source_ref`` is the ``message.id`` alone (``row:<uuid>`` for a row
+without one). A streamed response is written as several rows with the same message id, each
+carrying the usage so far; the row with the largest token total wins (the ledger's rule,
+``entries.DUPLICATE_WINNERS``, applied within a run here and across runs by its upsert). A
+``/btw`` side question (``<session>/subagents/agent-aside_question-*.jsonl``, rows with
+``"isSidechain": true``) re-logs the parent's messages under the same message id but a new
+request id and larger cache reads: sidechain rows are records of ``PRECEDENCE_COPY``, so a
+parent's own row (``PRECEDENCE_ORIGINAL``) wins in any order, in one run or across runs. A
+Task sub-agent's rows are sidechain rows too, but with their own message ids: they count.
 
-Speed: a line is parsed only if it contains both ``"usage"`` and ``"assistant"``; other lines
-are only checked to be framed as an object (so a truncated line is still reported). A line
-over ``streaming.HUGE_LINE`` without ``"assistant"`` in its first ``streaming.PROBE`` bytes (an
-assistant row names its role before its content) is skipped without being held in memory.
+Cache writes: ``max(cache_creation_input_tokens, 5m + 1h)``. The split is taken as given
+(before 2.1.152 the parent field could read 0 beside a non-zero split); whatever of the parent
+field the split does not cover is a 5-minute write (the default lifetime).
+
+Project: the row's ``cwd``, folded to its repository (``projects.project_of``).
+
+Speed: a row that cannot beat the record kept for its message id is not turned into a
+record (streamed rows are most of a transcript). A line is parsed only if it contains both
+``"usage"`` and ``"assistant"``; other lines are only checked to be framed as an object (so a
+truncated line is still reported). A line over ``streaming.HUGE_LINE`` without
+``"assistant"`` in its first ``streaming.PROBE`` bytes (an assistant row names its role before
+its content) is skipped without being held in memory.
 """
 
 from __future__ import annotations
@@ -37,11 +48,23 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from tokenbudget.core.entries import NewEntry, TokenCounts
+from tokenbudget.core.entries import (
+    PRECEDENCE_COPY,
+    PRECEDENCE_ORIGINAL,
+    NewEntry,
+    TokenCounts,
+)
 from tokenbudget.core.importers.base import SOURCE_CLAUDE_CODE, ImportResult, ProblemLog
 from tokenbudget.core.importers.scan import Found, discover, expand, scan_files
 from tokenbudget.core.importers.streaming import FileCursor, read_json_lines
-from tokenbudget.core.importers.values import count, guess_provider, parse_time, usage_entry
+from tokenbudget.core.importers.values import (
+    MAX_COUNT,
+    checked_text,
+    count,
+    guess_provider,
+    parse_time,
+)
+from tokenbudget.core.projects import project_of
 
 SYNTHETIC_MODEL = "<synthetic>"
 
@@ -69,9 +92,26 @@ class ClaudeCodeImporter:
     def scan(self, roots: Sequence[Path], state: Mapping[str, Any]) -> ImportResult:
         """Read new assistant rows under ``roots``; one record per response."""
         found = Found()
+        kept_of = found.get
 
         def take(row: Any) -> None:
-            record = _usage_of(row, None)
+            # Streaming writes several rows per response and only the largest is kept: a row
+            # that cannot beat the kept one is not turned into a record (the costly part).
+            quick = _quick(row)
+            if quick is not None:
+                key, tokens, precedence = quick
+                kept = kept_of(SOURCE_CLAUDE_CODE, key)
+                if kept is not None and (
+                    kept.precedence > precedence
+                    or (
+                        kept.precedence == precedence
+                        and kept.tokens.total_tokens >= tokens.total_tokens
+                    )
+                ):
+                    return
+                record = _usage_of(row, key, tokens)
+            else:
+                record = _usage_of(row, None, None)
             if record is not None:
                 found.add(record)
 
@@ -91,21 +131,43 @@ def _wanted(line: bytes) -> bool:
     return b'"usage"' in line and b'"assistant"' in line
 
 
-def _quick_key(row: object) -> tuple[str | None, int]:
-    """The dedupe key and output tokens of an assistant row, cheaply; (None, 0) if unsure."""
-    try:
-        message = row["message"]  # type: ignore[index]
-        output = message["usage"]["output_tokens"]
-        key = _key(row, message)  # type: ignore[arg-type]
-    except (KeyError, TypeError, ValueError):
-        return None, 0
-    if isinstance(output, bool) or not isinstance(output, int) or output < 0:
-        return None, 0  # let usage_of read it properly, and report what is wrong
-    return key, output
-
-
 def _keep_huge(head: bytes) -> bool:
     return b'"assistant"' in head
+
+
+def _quick(row: object) -> tuple[str, TokenCounts, int] | None:
+    """The key, tokens and precedence of a well-formed assistant row, read cheaply.
+
+    None when anything is unusual: ``_usage_of`` then reads the row the careful way and
+    reports what is wrong with it.
+    """
+    try:
+        message = row["message"]  # type: ignore[index]
+        usage = message["usage"]
+        key = message["id"]
+        values = [
+            usage["input_tokens"],
+            usage.get("cache_read_input_tokens") or 0,
+            usage.get("cache_creation_input_tokens") or 0,
+            usage["output_tokens"],
+            0,
+            0,
+        ]
+        split = usage.get("cache_creation")
+        if split is not None:
+            values[4] = split.get("ephemeral_5m_input_tokens") or 0
+            values[5] = split.get("ephemeral_1h_input_tokens") or 0
+        sidechain = row.get("isSidechain")  # type: ignore[attr-defined]
+    except (KeyError, TypeError, AttributeError):
+        return None
+    if type(key) is not str or not key:
+        return None
+    for value in values:
+        if type(value) is not int or not 0 <= value <= MAX_COUNT:
+            return None
+    fresh, read, written, output, five, hour = values
+    tokens = TokenCounts(fresh, read, five + max(0, written - five - hour), hour, output)
+    return key, tokens, PRECEDENCE_COPY if sidechain is True else PRECEDENCE_ORIGINAL
 
 
 def usage_of(row: object) -> NewEntry | None:
@@ -114,11 +176,11 @@ def usage_of(row: object) -> NewEntry | None:
     Raises:
         ValueError: for an assistant row with usage that cannot be read.
     """
-    return _usage_of(row, None)
+    return _usage_of(row, None, None)
 
 
-def _usage_of(row: object, key: str | None) -> NewEntry | None:
-    """``usage_of``, with the row's key when ``_quick_key`` found it already."""
+def _usage_of(row: object, key: str | None, tokens: TokenCounts | None) -> NewEntry | None:
+    """``usage_of``, with the row's key and tokens when ``_quick`` read them already."""
     if not isinstance(row, dict) or row.get("type") != "assistant":
         return None
     message = row.get("message")
@@ -135,23 +197,37 @@ def _usage_of(row: object, key: str | None) -> NewEntry | None:
     at = parse_time(row.get("timestamp"))
     if at is None:
         raise ValueError("assistant row without a valid timestamp")
-    return usage_entry(
-        at=at,
-        provider=guess_provider(model, "anthropic") or "anthropic",
-        model=model,
-        tokens=_tokens(usage),
-        source=SOURCE_CLAUDE_CODE,
-        source_ref=_key(row, message) if key is None else key,
-    )
+    ref = checked_text(_key(row, message) if key is None else key, "reference")
+    tokens = _tokens(usage) if tokens is None else tokens
+    # Positional, in ``NewEntry``'s field order (cheaper than keywords, once per response);
+    # unpriced: the service prices it from the catalogue.
+    return NewEntry(
+        at, guess_provider(model, "anthropic") or "anthropic", checked_text(model, "model"),
+        tokens, None, None, SOURCE_CLAUDE_CODE, ref, None, None, None, 1,
+        _project(row.get("cwd")),
+        PRECEDENCE_COPY if row.get("isSidechain") is True else PRECEDENCE_ORIGINAL,
+    )  # fmt: skip
+
+
+def _project(cwd: object) -> str | None:
+    """The project of a row's ``cwd``; None when unknown or not storable as text."""
+    project = project_of(cwd)
+    if project is None or project.isascii():
+        return project
+    try:
+        return checked_text(project, "project")
+    except ValueError:
+        return None  # the request still counts; only its project is unknown
 
 
 def _tokens(usage: dict[str, Any]) -> TokenCounts:
+    """The token parts; cache writes are ``max(cache_creation_input_tokens, 5m + 1h)``."""
     written = count(usage, "cache_creation_input_tokens")
     split = usage.get("cache_creation")
     if isinstance(split, dict):
         five = count(split, "ephemeral_5m_input_tokens")
         hour = count(split, "ephemeral_1h_input_tokens")
-        five += max(0, written - five - hour)
+        five += max(0, written - five - hour)  # what the split does not cover: 5 minutes
     else:
         five, hour = written, 0
     return TokenCounts(
@@ -164,11 +240,9 @@ def _tokens(usage: dict[str, Any]) -> TokenCounts:
 
 
 def _key(row: dict[str, Any], message: dict[str, Any]) -> str:
+    """The message id (one API response), else ``row:<uuid>``."""
     message_id = message.get("id")
-    request_id = row.get("requestId")
     if isinstance(message_id, str) and message_id:
-        if isinstance(request_id, str) and request_id:
-            return f"{message_id}:{request_id}"
         return message_id
     uuid = row.get("uuid")
     if isinstance(uuid, str) and uuid:

@@ -1,19 +1,29 @@
 """Gemini CLI: the chat recordings under ``~/.gemini/tmp/<project>/chats/``.
 
 Where: ``$GEMINI_CLI_HOME/.gemini/tmp`` when that is set (Gemini CLI treats it as the home
-directory), else ``~/.gemini/tmp``; files ``*/chats/*.json`` and ``*/chats/*.jsonl`` (other
-JSON files there, such as ``logs.json``, are not chats and are not read).
+directory), else ``~/.gemini/tmp``; files ``*/chats/*.json`` and ``*/chats/*.jsonl``, and
+sub-agent chats ``*/chats/<parent session id>/*.json[l]`` (``.json`` from Gemini CLI's
+sub-agent nesting of 2026-03 until its JSONL recording of 2026-04; other JSON files, such as
+``logs.json``, are not chats and are not read).
 
 Two layouts:
 
 ``*.json``
-    One document, rewritten whole on every change: ``{"sessionId", "projectHash",
-    "startTime", "lastUpdated", "messages": [...]}`` or just the list of messages. It is read
-    again whenever its size or mtime changes.
+    The legacy layout: one document, rewritten whole on every change: ``{"sessionId",
+    "projectHash", "startTime", "lastUpdated", "messages": [...]}`` or just the list of
+    messages. It is read again whenever its size or mtime changes.
 ``*.jsonl``
-    One message per line, appended again each time the message is updated; a line with a
-    ``sessionId`` and no message ``type`` names the session. The last line of a message id
-    wins (within a run here; across runs the ledger's upsert keeps the latest).
+    One record a line: first the metadata ``{"sessionId", "projectHash", "startTime", ...,
+    "kind"?, "directories"?}`` (a resumed legacy session starts with the whole legacy
+    document on that line, ``messages`` included: those count), then each message, appended
+    again whenever it is updated; ``{"$set": {...}}`` updates and ``{"$rewindTo": id}``.
+
+Duplicates: ``source_ref`` is ``<session id>:<message id>`` (the file's stem when no session
+id is given), the same from a legacy ``session-X.json`` and the ``session-X.jsonl`` that
+resumed it; of the versions of one message the largest wins, in any file order and across
+runs (``entries.DUPLICATE_WINNERS``). Messages inside ``$set`` (``$set.messages``
+checkpoints re-write copies of earlier messages) never count, and ``$rewindTo`` removes
+nothing already counted: rewound calls were billed.
 
 What counts: messages with ``"type": "gemini"`` and a ``tokens`` object ``{input, output,
 cached, thoughts, tool, total}``, where ``input`` includes ``cached``, ``output`` excludes
@@ -21,18 +31,21 @@ cached, thoughts, tool, total}``, where ``input`` includes ``cached``, ``output`
 
     input_tokens = input - cached + tool, cache_read_tokens = cached, output = output + thoughts
 
-``source_ref`` is ``<session id>:<message id>`` (the file's stem when no session id is given).
+Project: from the chat's ``<project>`` folder, ``~/.gemini/projects.json`` and the chat's
+metadata (``gemini_projects``); None when unknown.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO, Final
 
 from tokenbudget.core.entries import NewEntry, TokenCounts
 from tokenbudget.core.importers.base import SOURCE_GEMINI_CLI, ImportResult, ProblemLog
+from tokenbudget.core.importers.gemini_projects import GeminiProjects, project
 from tokenbudget.core.importers.scan import Found, discover, expand, scan_files
 from tokenbudget.core.importers.streaming import (
     FileCursor,
@@ -52,6 +65,9 @@ UNKNOWN_MODEL: Final = "unknown"
 MAX_DOCUMENT: Final = 512 * 1024 * 1024
 """A ``.json`` chat larger than this is reported instead of being loaded."""
 
+_IN_CHATS: Final = ("*.json", "*.jsonl", "*/*.json", "*/*.jsonl")
+_BELOW: Final = ("**/chats/*.json", "**/chats/*.jsonl", "**/chats/*/*.json", "**/chats/*/*.jsonl")
+
 
 class GeminiCliImporter:
     """Reads Gemini CLI chat recordings (provider ``gemini`` unless the model says otherwise)."""
@@ -65,30 +81,43 @@ class GeminiCliImporter:
         return [base / ".gemini" / "tmp"]
 
     def reads(self, path: Path) -> bool:
-        """Whether a scan of a folder holding ``path`` reads it (``*/chats/*.json[l]``)."""
-        return path.suffix in (".json", ".jsonl") and path.parent.name == "chats"
+        """Whether a scan of a folder holding ``path`` reads it.
+
+        ``*/chats/*.json[l]``, and sub-agent chats ``*/chats/<parent session>/*.json[l]``.
+        """
+        if path.suffix not in (".json", ".jsonl"):
+            return False
+        return path.parent.name == "chats" or path.parent.parent.name == "chats"
 
     def scan(self, roots: Sequence[Path], state: Mapping[str, Any]) -> ImportResult:
         """Read new and updated messages under ``roots``."""
         found = Found()
+        projects = GeminiProjects()
 
         def read(
             path: Path, fh: BinaryIO, cursor: FileCursor, log: ProblemLog
         ) -> tuple[int, int, dict[str, Any]]:
             if path.suffix == ".jsonl":
-                return _read_jsonl(path, fh, cursor, log, found)
-            return _read_document(path, fh, log, found)
+                return _read_jsonl(path, fh, cursor, log, found=found, projects=projects)
+            return _read_document(path, fh, log, found, projects)
 
         by_key: dict[str, Path] = {}
         for root in roots:
-            inside = root.is_dir() and root.name == "chats"
-            patterns = ("*.json", "*.jsonl") if inside else ("**/chats/*.json", "**/chats/*.jsonl")
-            for path in discover([root], patterns):
+            for path in discover([root], _patterns(root)):
                 by_key.setdefault(str(path.resolve()), path)
         paths = [by_key[key] for key in sorted(by_key)]
         return scan_files(
             paths, roots, state, read, found, appendable=lambda p: p.suffix == ".jsonl"
         )
+
+
+def _patterns(root: Path) -> tuple[str, ...]:
+    """What to look for below a root: a tree of projects, a ``chats`` folder or a sub-agents'."""
+    if root.name == "chats":
+        return _IN_CHATS
+    if root.parent.name == "chats":
+        return ("*.json", "*.jsonl")  # chats/<parent session id>/: its sub-agents' chats
+    return _BELOW
 
 
 def _keep_huge(head: bytes) -> bool:
@@ -99,29 +128,51 @@ def _wanted(line: bytes) -> bool:
     return (b'"gemini"' in line and b'"tokens"' in line) or b'"sessionId"' in line
 
 
+def _is_metadata(row: dict[str, Any]) -> bool:
+    """The first line of a JSONL chat (or a whole legacy document on one line)."""
+    return row.get("type") is None and isinstance(row.get("sessionId"), str)
+
+
 def _read_jsonl(
-    path: Path, fh: BinaryIO, cursor: FileCursor, log: ProblemLog, found: Found
+    path: Path,
+    fh: BinaryIO,
+    cursor: FileCursor,
+    log: ProblemLog,
+    *,
+    found: Found,
+    projects: GeminiProjects,
 ) -> tuple[int, int, dict[str, Any]]:
     session = cursor.extra.get("session")
     session = session if isinstance(session, str) and session else None
+    # The metadata's own word on the project, kept for the runs that resume past that line.
+    named = cursor.extra.get("root")
+    named = named if isinstance(named, str) and named else None
+    where = project(projects.of_file(path) or named)
 
     def take(row: Any) -> None:
-        nonlocal session
+        nonlocal session, named, where
         if not isinstance(row, dict):
             raise ValueError("not a JSON object")
-        if row.get("type") is None and isinstance(row.get("sessionId"), str):
+        if "$set" in row or "$rewindTo" in row:
+            return  # checkpoint copies never count; rewound calls were billed
+        if _is_metadata(row):
             session = checked_text(row["sessionId"], "session id") or session
+            named = projects.of_metadata(path, row) or named
+            where = project(projects.of_file(path) or named)
+            messages = row.get("messages")
+            if isinstance(messages, list):  # a resumed legacy document, whole
+                _take_messages(messages, session or path.stem, where, log, found)
             return
-        record = usage_of(row, session or path.stem)
+        record = usage_of(row, session or path.stem, where)
         if record is not None:
             found.add(record)
 
     offset, line = read_json_lines(fh, cursor, log, wanted=_wanted, keep_huge=_keep_huge, take=take)
-    return offset, line, {"session": session}
+    return offset, line, {"session": session, "root": named}
 
 
 def _read_document(
-    path: Path, fh: BinaryIO, log: ProblemLog, found: Found
+    path: Path, fh: BinaryIO, log: ProblemLog, found: Found, projects: GeminiProjects
 ) -> tuple[int, int, dict[str, Any]]:
     data = fh.read(MAX_DOCUMENT + 1)
     if len(data) > MAX_DOCUMENT:
@@ -134,8 +185,9 @@ def _read_document(
         return len(data), 0, {}
     if isinstance(document, dict):
         messages, session = document.get("messages"), document.get("sessionId")
+        named = projects.of_metadata(path, document)
     else:
-        messages, session = document, None
+        messages, session, named = document, None, None
     if not isinstance(messages, list):
         log.add(None, "not a Gemini CLI chat (no list of messages)")
         return len(data), 0, {}
@@ -146,19 +198,27 @@ def _read_document(
             log.add(None, str(err))
             session = None
     session = session if isinstance(session, str) and session else path.stem
+    where = project(projects.of_file(path) or named)
+    _take_messages(messages, session, where, log, found)
+    return len(data), 0, {}
+
+
+def _take_messages(
+    messages: list[Any], session: str, where: str | None, log: ProblemLog, found: Found
+) -> None:
+    """Add the records of a list of messages; a bad one is a problem naming its number."""
     for number, message in enumerate(messages, start=1):
         try:
-            record = usage_of(message, session)
+            record = usage_of(message, session, where)
         except ValueError as err:
             log.add(None, f"message {number}: {err}")
             continue
         if record is not None:
             found.add(record)
-    return len(data), 0, {}
 
 
-def usage_of(message: object, session: str) -> NewEntry | None:
-    """The record for one chat message, or None for messages that carry no usage.
+def usage_of(message: object, session: str, where: str | None = None) -> NewEntry | None:
+    """The record for one chat message (in project ``where``), or None without usage.
 
     Raises:
         ValueError: for a Gemini message with tokens that cannot be read.
@@ -178,7 +238,7 @@ def usage_of(message: object, session: str) -> NewEntry | None:
     model = model if isinstance(model, str) and model.strip() else UNKNOWN_MODEL
     prompt = count(tokens, "input")
     cached = min(count(tokens, "cached"), prompt)
-    return usage_entry(
+    record = usage_entry(
         at=at,
         provider=guess_provider(model, "gemini") or "gemini",
         model=model,
@@ -190,3 +250,4 @@ def usage_of(message: object, session: str) -> NewEntry | None:
         source=SOURCE_GEMINI_CLI,
         source_ref=f"{session}:{message_id}",
     )
+    return record if where is None else replace(record, project=where)
