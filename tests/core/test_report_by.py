@@ -1,8 +1,7 @@
 """Spend by project: the project filter, reports by project, model, provider or local day.
 
-Seven entries with hand-summed figures (``ENTRIES``): three projects, two of which share the
-short name ``api``, and one entry without a project. With CNY at 7 per USD, project A spent
-$3.50 + ¥7.00 = $4.50, B $4.00 (and one unpriced entry), C $3.00, no project $0.25.
+The seven entries of ``project_entries`` (three projects, two sharing the short name ``api``,
+one entry without a project), with hand-summed figures.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from project_entries import ENTRIES, A, B, C, at, entry
 
 from tokenbudget.core.charts_data import daily_spend, spend_report
 from tokenbudget.core.entries import NewEntry, TokenCounts
@@ -26,64 +26,9 @@ from tokenbudget.core.ledger import HistoryFilter, Ledger
 from tokenbudget.core.money import ExchangeRate, ExchangeRates
 from tokenbudget.core.services import Service
 
-A = "/home/li/项目/商城"
-B = "/work/api"
-C = "/srv/other/api"
 RATES = ExchangeRates.of([ExchangeRate("CNY", Decimal("7"), date(2026, 11, 1))])
 NO_RATES = ExchangeRates.of([])
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-def entry(
-    when: str,
-    model: str,
-    project: str | None,
-    tokens: tuple[int, int, int, int, int],
-    cost: tuple[int, str] | None,
-    *,
-    requests: int = 1,
-    note: str | None = None,
-) -> NewEntry:
-    """An entry at ``when`` (UTC) of ``model`` (``provider/model``)."""
-    provider, _, name = model.partition("/")
-    return NewEntry(
-        at=at(when),
-        provider=provider,
-        model=name,
-        tokens=TokenCounts(*tokens),
-        cost_micros=None if cost is None else cost[0],
-        currency=None if cost is None else cost[1],
-        source="manual",
-        requests=requests,
-        project=project,
-        note=note,
-    )
-
-
-ENTRIES = [
-    entry("2026-11-01T10:00", "openai/gpt-5.5", A, (100, 10, 5, 0, 20), (1_000_000, "USD")),
-    entry(
-        "2026-11-01T23:30",
-        "anthropic/claude-sonnet-4-6",
-        A,
-        (200, 0, 0, 7, 30),
-        (2_500_000, "USD"),
-        note="refactor checkout",
-    ),
-    entry(
-        "2026-11-02T08:00", "deepseek/deepseek-v4-flash", A, (300, 0, 0, 0, 40), (7_000_000, "CNY")
-    ),
-    entry(
-        "2026-11-02T12:00", "openai/gpt-5.5", B, (50, 0, 0, 0, 5), (4_000_000, "USD"), requests=3
-    ),
-    entry("2026-11-03T01:00", "custom/my-model", B, (10, 0, 0, 0, 1), None),
-    entry("2026-11-03T02:00", "openai/gpt-5.5", None, (1, 0, 0, 0, 1), (250_000, "USD")),
-    entry("2026-11-04T00:00", "openai/gpt-5.4-mini", C, (5, 0, 0, 0, 5), (3_000_000, "USD")),
-]
 
 
 @pytest.fixture(scope="module")

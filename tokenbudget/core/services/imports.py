@@ -108,8 +108,11 @@ class ImportsService:
         default_provider: str | None = None,
         default_model: str | None = None,
         now: datetime,
+        rescan: bool = False,
     ) -> ImportReport:
         """Import CSV files: our own export, or any CSV with ``mapping`` (field -> column).
+
+        ``rescan`` reads files read before again (see ``run``).
 
         Raises:
             UserInputError: for a mapping that names an unknown field (or misses a needed
@@ -129,4 +132,4 @@ class ImportsService:
         for path in paths:
             if not path.exists():
                 raise UserInputError(f"{path}: no such file or folder")
-        return self.run(importer, paths, now=now)
+        return self.run(importer, paths, now=now, rescan=rescan)
