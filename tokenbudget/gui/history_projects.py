@@ -78,6 +78,12 @@ class ProjectBreakdown(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = QLabel(self.tr("By project"))
+        self.setToolTip(
+            self.tr(
+                "Spend per project of the entries that every filter keeps, the period and the "
+                "search included. Double-click a project to show only its entries."
+            )
+        )
         self.tree = QTreeWidget()
         self.tree.setColumnCount(4)
         self.tree.setHeaderLabels([self.tr("Project"), self.tr("Spend"), "%", self.tr("Entries")])
@@ -88,8 +94,11 @@ class ProjectBreakdown(QWidget):
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
-        for column in (SPEND, SHARE, ENTRIES):
+        for column in (SPEND, ENTRIES):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # Wide enough for the share's bar to be read at a glance.
+        header.setSectionResizeMode(SHARE, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(SHARE, self.fontMetrics().horizontalAdvance("100") * 3)
         self.tree.itemActivated.connect(
             lambda item, _column: self.chosen.emit(item.data(NAME, PROJECT_ROLE))
         )

@@ -225,6 +225,7 @@ class HistoryView(EditsMixin, ExportMixin, ChartsMixin, ProjectsMixin, QWidget):
         self.bottom.addWidget(self.breakdown)
         self.bottom.setStretchFactor(0, 3)
         self.bottom.setStretchFactor(1, 1)
+        self.bottom.setSizes([750, 250])  # in proportion: the charts need the room
         self.bottom.setChildrenCollapsible(False)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(top)
