@@ -20,9 +20,9 @@ from tokenbudget.core.charts_data import daily_spend, spend_report
 from tokenbudget.core.entries import NewEntry, TokenCounts
 from tokenbudget.core.errors import UserInputError
 from tokenbudget.core.history_filter import NO_PROJECT, Report, Totals
-from tokenbudget.core.history_query import build_row_map
+from tokenbudget.core.history_query import build_row_map, offset_spans
 from tokenbudget.core.importers.base import ImportResult
-from tokenbudget.core.ledger import HistoryFilter, Ledger
+from tokenbudget.core.ledger import HistoryFilter, Ledger, from_us, to_us
 from tokenbudget.core.money import ExchangeRate, ExchangeRates
 from tokenbudget.core.services import Service
 
@@ -402,3 +402,61 @@ def test_rescan_brings_back_an_entry_deleted_by_hand(service: Service) -> None:
     assert service.entries.count() == 1
     service.imports.run(importer, now=NOW, rescan=True)
     assert service.entries.count() == 2
+
+
+# -- local days: the zone's offset per span of time ----------------------------------------
+
+
+def test_offset_spans_cut_at_the_exact_second_the_offset_changes() -> None:
+    new_york = ZoneInfo("America/New_York")
+    spans = offset_spans(to_us(at("2026-01-01T00:00")), to_us(at("2026-12-31T00:00")), new_york)
+    hour = 3_600_000_000
+    assert spans == [
+        (None, to_us(at("2026-03-08T07:00")), -5 * hour),  # 2 a.m. local: summer time
+        (to_us(at("2026-03-08T07:00")), to_us(at("2026-11-01T06:00")), -4 * hour),
+        (to_us(at("2026-11-01T06:00")), None, -5 * hour),
+    ]
+    assert offset_spans(0, to_us(at("2026-12-31T00:00")), UTC) == [(None, None, 0)]
+    kathmandu = offset_spans(
+        to_us(at("2026-01-01T00:00")), to_us(at("2026-02-01T00:00")), ZoneInfo("Asia/Kathmandu")
+    )
+    assert kathmandu == [(None, None, (5 * 60 + 45) * 60_000_000)]
+
+
+@pytest.mark.parametrize(
+    "zone", ["America/New_York", "Europe/London", "Asia/Kathmandu", "Australia/Lord_Howe", "UTC"]
+)
+def test_local_days_match_each_entrys_own_local_date(tmp_path: Path, zone: str) -> None:
+    import random
+
+    tz = ZoneInfo(zone)
+    rng = random.Random(zone)
+    start = to_us(at("2025-01-01T00:00"))
+    times = [start + rng.randrange(2 * 365 * 86_400) * 1_000_000 for _ in range(2000)]
+    # Around each change of offset too, where a day is cut in two.
+    for low, _, _ in offset_spans(start, start + 2 * 365 * 86_400_000_000, tz)[1:]:
+        assert low is not None
+        times += [low - 1, low, low + 1]
+    times += [-1, -86_400_000_001]  # before 1970: days are rounded down, not toward zero
+    with Ledger.open(tmp_path / "ledger.sqlite3") as ledger:
+        ledger.add_entries(
+            [
+                NewEntry(
+                    at=from_us(t),
+                    provider="p",
+                    model="m",
+                    tokens=TokenCounts(1, 0, 0, 0, 0),
+                    cost_micros=1,
+                    currency="USD",
+                    source="manual",
+                )
+                for t in times
+            ],
+            want_ids=False,
+        )
+        report = spend_report(ledger, "day", HistoryFilter(), tz=tz, rates=RATES, currency="USD")
+    want: dict[str, int] = {}
+    for t in times:
+        day = from_us(t).astimezone(tz).date().isoformat()
+        want[day] = want.get(day, 0) + 1
+    assert [(r.key, r.totals.entries) for r in report.rows] == sorted(want.items())

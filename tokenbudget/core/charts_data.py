@@ -28,9 +28,9 @@ from tokenbudget.core.history_filter import (
     add_totals,
     check_report_key,
 )
-from tokenbudget.core.history_query import local_midnight, month_start
-from tokenbudget.core.ledger import DAY_US, HistoryFilter, Ledger, from_us, to_us
-from tokenbudget.core.ledger.reports import SLOT_US, GroupSums
+from tokenbudget.core.history_query import local_midnight, month_start, offset_spans
+from tokenbudget.core.ledger import DAY_US, HistoryFilter, Ledger, to_us
+from tokenbudget.core.ledger.reports import GroupSums
 from tokenbudget.core.money import ExchangeRates, Money, from_micros
 from tokenbudget.core.projects import project_name
 
@@ -259,13 +259,14 @@ def spend_report(
     check_report_key(by)
     groups: dict[str | None, list[GroupSums]] = defaultdict(list)
     if by == "day":
-        days: dict[int, str] = {}
-        for sums in ledger.group_sums(flt, "slot"):
-            slot = int(sums.key or 0)
-            if slot not in days:
-                at = from_us(slot * SLOT_US)
-                days[slot] = (at.astimezone(tz) if tz else at.astimezone()).date().isoformat()
-            groups[days[slot]].append(sums)
+        known = ledger.time_range()
+        low, high = known or (0, 0)
+        if flt.since is not None:
+            low = max(low, to_us(flt.since))
+        if flt.until is not None:
+            high = min(high, to_us(flt.until))
+        for sums in ledger.local_day_sums(flt, offset_spans(low, high, tz)):
+            groups[_day_text(int(sums.key or 0))].append(sums)
     else:
         for sums in ledger.group_sums(flt, by):
             groups[None if sums.key is None else str(sums.key)].append(sums)
@@ -282,6 +283,15 @@ def spend_report(
 
         rows.sort(key=largest)
     return Report(by, tuple(rows), add_totals([r.totals for r in rows]))
+
+
+def _day_text(number: int) -> str:
+    """A local day number as an ISO date (clamped to the years ``date`` can hold)."""
+    ordinal = min(max(_EPOCH_ORDINAL + number, 1), date.max.toordinal())
+    return date.fromordinal(ordinal).isoformat()
+
+
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 
 def _label(by: str, key: str | None, names: list[str]) -> str:

@@ -185,6 +185,11 @@ class LedgerReads:
         )
         return [r[0] for r in rows]
 
+    def time_range(self) -> tuple[int, int] | None:
+        """The oldest and the newest entry's time (UTC microseconds); None when empty."""
+        row = self._rows("SELECT MIN(at_us), MAX(at_us) FROM entries")[0]
+        return None if row[0] is None else (int(row[0]), int(row[1]))
+
     def projects(self) -> list[str]:
         """Every project an entry names, sorted (for the project picker and ``--project``).
 

@@ -36,16 +36,13 @@ _ROLLUP_GROUP_SUMS = (
     "SUM(cache_write_5m_tokens), SUM(cache_write_1h_tokens), SUM(output_tokens), "
     "SUM(cost_micros)"
 )
-#: A quarter of an hour: every UTC offset in use is a whole number of them, so all of a
-#: slot falls on one local day (``group_sums(..., "slot")``).
-SLOT_US = 900_000_000
 #: What ``group_sums`` can group by, as SQL on ``entries``.
-_GROUP_COLUMNS = {
-    "project": "project",
-    "model": "model",
-    "provider": "provider",
-    "slot": f"at_us / {SLOT_US}",
-}
+_GROUP_COLUMNS = {"project": "project", "model": "model", "provider": "provider"}
+#: The day number of ``at_us`` shifted by an offset, rounded down (also before 1970).
+_LOCAL_DAY = (
+    f"CASE WHEN at_us + {{offset}} >= 0 THEN (at_us + {{offset}}) / {DAY_US} "
+    f"ELSE -((-(at_us + {{offset}}) + {DAY_US - 1}) / {DAY_US}) END"
+)
 _ROLLUP_SUMS = (
     "SUM(entries), SUM(requests), SUM(input_tokens), SUM(cache_read_tokens), "
     "SUM(cache_write_tokens), SUM(output_tokens), SUM(cost_micros)"
@@ -80,8 +77,8 @@ class GroupSums(NamedTuple):
     """Sums of one group of entries in one currency (``group_sums``).
 
     Attributes:
-        key: The group: a project (None: no project), a model, a provider, or a quarter
-            hour (UTC microseconds // ``SLOT_US``).
+        key: The group: a project (None: no project), a model, a provider, or a local day
+            number.
         currency: The entries' currency (None: unpriced).
         cost_micros: The sum of their costs (0 when unpriced).
     """
@@ -225,9 +222,9 @@ class LedgerReports(LedgerReads):
     def group_sums(self, flt: HistoryFilter, by: str) -> list[GroupSums]:
         """Sums of ``flt``'s entries per group and currency.
 
-        ``by`` is ``project``, ``model``, ``provider`` or ``slot`` (a quarter hour, for local
-        days). Whole UTC days come from the rollup when it can answer (models and
-        providers); a group may then come twice (rollup and entries): the caller adds them.
+        ``by`` is ``project``, ``model`` or ``provider``. Whole UTC days come from the rollup
+        when it can answer (models and providers); a group may then come twice (rollup and
+        entries): the caller adds them.
 
         Raises:
             ValueError: for another ``by``.
@@ -255,6 +252,29 @@ class LedgerReports(LedgerReads):
             for r in rows
             if r[2]  # the rollup keeps a group whose entries were all removed, at 0
         ]
+
+    def local_day_sums(
+        self, flt: HistoryFilter, spans: Sequence[tuple[int | None, int | None, int]]
+    ) -> list[GroupSums]:
+        """Sums of ``flt``'s entries per local day and currency.
+
+        ``spans`` are ``(low, high, offset)``: between ``low`` and ``high`` (UTC
+        microseconds, None for open) the local time is UTC plus ``offset`` microseconds
+        (``history_query.offset_spans``). A key is a local day number (days since 1970-01-01
+        in local time); a day cut by a change of offset comes twice: the caller adds them.
+        """
+        condition, params = self._compile(flt).entries()
+        found: list[GroupSums] = []
+        for low, high, offset in spans:
+            bounds, values = bounds_sql(low, high)
+            day = _LOCAL_DAY.format(offset=int(offset))
+            rows = self._rows(
+                f"SELECT {day}, currency, {_GROUP_SUMS} FROM entries "
+                f"WHERE {bounds} AND {condition} GROUP BY 1, 2",
+                [*values, *params],
+            )
+            found.extend(GroupSums(r[0], r[1], *(int(v or 0) for v in r[2:])) for r in rows)
+        return found
 
     # -- the history table (history_query.py) --------------------------------------------
 
