@@ -6,12 +6,16 @@ makes that cheap, in one of two ways:
 * without a text search, the rollup gives how many matching entries each UTC day has (the
   partial days at the ends of the period are counted from the entries). Row *n* is then
   "the k-th entry of day d", a range query on ``at_us`` with an ``OFFSET`` of at most one
-  day's entries. Building the map reads a few hundred rollup rows.
+  day's entries. Building the map reads a few hundred rollup rows. The rollup knows no
+  projects: for a project the days are counted from the ``entries_project_at`` index.
 * with a text search, the map holds the ids of every match, newest first (the search has
   to visit each match once anyway); a page is a lookup by id.
 
 Rows are ordered newest first by ``(at_us, id)``, like ``Ledger.history``. A map is a
 snapshot: after the ledger changes, build a new one.
+
+``offset_spans`` splits time where a zone's UTC offset changes, so that reports can sum local
+days in SQL.
 """
 
 from __future__ import annotations
