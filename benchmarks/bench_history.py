@@ -55,6 +55,8 @@ NOTES = [
     "数据清洗脚本",
     "customer email reply",
 ]
+#: Where the coding tools ran (their entries name a project; the others none).
+PROJECTS = [f"/home/dev/code/project-{i:02d}" for i in range(12)] + ["/home/li/项目/商城"]
 PROMPTS = [
     "Summarise this article in three sentences and list three keywords: ",
     "请用三句话总结这篇文章，并列出三个关键词：",
@@ -112,6 +114,9 @@ def seed(ledger, count: int, now: datetime) -> float:  # type: ignore[no-untyped
                 note=note,
                 prompt_text=prompt[:200] if prompt else None,
                 plan_id=plan.id if provider == "anthropic" and rng.random() < 0.5 else None,
+                project=rng.choice(PROJECTS)
+                if source in ("claude-code", "codex", "gemini-cli")
+                else None,
             )
 
     return add_timed(ledger, rows())
@@ -161,6 +166,31 @@ def ledger_figures(db_path: Path) -> None:
     for label, fn in cases:
         median, most, _ = timed(fn)
         line(label, median, most)
+    print("projects (no rollup: the entries_project_at index; 13 projects):")
+    one = HistoryFilter(projects=("/home/li/项目/商城",))
+    recent = HistoryFilter(projects=one.projects, since=month - timedelta(days=90))
+    from tokenbudget.core.charts_data import spend_report
+    from tokenbudget.core.money import ExchangeRates
+
+    everything = HistoryFilter()
+
+    def report(by: str, flt: HistoryFilter = everything) -> object:
+        return spend_report(ledger, by, flt, tz=None, rates=ExchangeRates(), currency="USD")
+
+    for label, fn in (
+        ("list the projects", ledger.projects),
+        (f"count, one project ({ledger.count(one):,} entries)", lambda: ledger.count(one)),
+        ("totals, one project", lambda: ledger.totals(one)),
+        ("totals, one project + 90 days", lambda: ledger.totals(recent)),
+        ("row map, one project", lambda: build_row_map(ledger, one)),
+        ("report by project, all entries", lambda: report("project")),
+        ("report by project, this month", lambda: report("project", HistoryFilter(since=month))),
+        ("report by model, all entries", lambda: report("model")),
+        ("report by local day, all entries", lambda: report("day")),
+        ("report by local day, one project", lambda: report("day", one)),
+    ):
+        median, most, _ = timed(fn)
+        line(label, median, most)
     print("text search (FTS5 trigram index; count / totals / row map of the matches):")
     for query in ("parser", "refactor the parser", "会议", "录", "item 5", "e"):
         flt = HistoryFilter(text=query)
@@ -176,6 +206,7 @@ def ledger_figures(db_path: Path) -> None:
         ("no filter", HistoryFilter()),
         ("one provider", HistoryFilter(providers=("openai",))),
         ("one source (not in a covering index)", HistoryFilter(sources=("estimate",))),
+        ("one project", HistoryFilter(projects=("/home/li/项目/商城",))),
         ("search 'parser'", HistoryFilter(text="parser")),
     ):
         row_map = build_row_map(ledger, flt)

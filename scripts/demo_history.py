@@ -1,11 +1,14 @@
 """Open the history view on a temporary ledger of realistic spend, for screenshots.
 
     TOKENBUDGET_HOME=$(mktemp -d) python scripts/demo_history.py [--search TEXT] [--provider KEY]
+        [--project NAME]
 
 Without ``TOKENBUDGET_HOME`` it makes a temporary one itself: it never touches your ledger. The
 ledger gets a month of varied entries so far (OpenAI, Anthropic, Google, DeepSeek, Qwen, GLM,
 Kimi; coding tools, estimates and manual entries; notes in English and Chinese) and eleven
-quieter months before it, so both charts have stacked bars. CNY amounts convert to USD with
+quieter months before it, so both charts have stacked bars. The coding tools' entries name
+projects (one in a Chinese-named folder, /home/li/项目/商城), so the project picker and the
+spend per project have something to show. CNY amounts convert to USD with
 an exchange rate set in the temporary settings. Used with ../shared/tools/screenshot.sh:
 
     TOKENBUDGET_HOME=$(mktemp -d) ../shared/tools/screenshot.sh --settle 5 OUT.png -- \\
@@ -45,6 +48,14 @@ NOTES = [
     "客服邮件回复草稿",
     "数据清洗脚本",
     "API 文档校对",
+]
+#: The folders the coding tools ran in, and how often.
+PROJECTS = [
+    ("/home/li/项目/商城", 5),
+    ("/home/li/code/tokenbudget", 4),
+    ("/home/li/code/payments-api", 3),
+    ("/home/li/work/data-pipeline", 2),
+    ("/home/li/notes", 1),
 ]
 PROMPTS = [
     "Summarise this article in three sentences and list three keywords.",
@@ -126,6 +137,11 @@ def seed(now: datetime) -> None:
                 )
                 micros, currency = service.entries.price(model, tokens)
                 note = rng.choice(NOTES) if rng.random() < 0.12 else None
+                project = (
+                    rng.choices([p for p, _ in PROJECTS], [w for _, w in PROJECTS])[0]
+                    if coding
+                    else None
+                )
                 prompt = rng.choice(PROMPTS) if source == "estimate" else None
                 entries.append(
                     NewEntry(
@@ -142,6 +158,7 @@ def seed(now: datetime) -> None:
                         plan_id=claude.id
                         if provider == "anthropic" and rng.random() < 0.3
                         else None,
+                        project=project,
                     )
                 )
         day += timedelta(days=1)
@@ -153,6 +170,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--search", default="", help="text to search for once open")
     parser.add_argument("--provider", default=None, help="a provider key to filter on")
+    parser.add_argument("--project", default=None, help="a project's short name to filter on")
     parser.add_argument("--size", default="1240x780", help="window size, WxH")
     args = parser.parse_args()
     if not os.environ.get("TOKENBUDGET_HOME"):
@@ -178,11 +196,13 @@ def main() -> int:
     def choose() -> None:
         if args.provider:
             view.provider.setCurrentIndex(max(0, view.provider.findData(args.provider)))
+        if args.project:
+            view.project.setCurrentIndex(max(0, view.project.findText(args.project)))
         if args.search:
             view.search.setText(args.search)
             view.apply_filter()
 
-    if args.provider or args.search:
+    if args.provider or args.search or args.project:
         QTimer.singleShot(300, choose)
     return app.exec()
 

@@ -107,17 +107,43 @@ def open_service(args: argparse.Namespace) -> Service:
     return service
 
 
-def table(rows: list[list[str]], right: set[int], out: TextIO) -> None:
-    """Write ``rows`` (the first is the header) as aligned columns; ``right`` aligns right."""
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+def width(text: str) -> int:
+    """How many terminal columns ``text`` takes: wide (CJK) characters take two."""
+    import unicodedata
+
+    if text.isascii():
+        return len(text)
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1
+        for c in text
+    )
+
+
+def table(
+    rows: list[list[str]], right: set[int], out: TextIO, footer: list[str] | None = None
+) -> None:
+    """Write ``rows`` (the first is the header) as aligned columns; ``right`` aligns right.
+
+    Columns are aligned by display width, so Chinese text lines up. A ``footer`` row (a
+    total) comes after a rule.
+    """
+    every = [*rows, footer] if footer is not None else rows
+    widths = [max(width(row[i]) for row in every) for i in range(len(rows[0]))]
+
+    def line(row: list[str]) -> str:
+        cells = []
+        for i, (cell, size) in enumerate(zip(row, widths, strict=True)):
+            pad = " " * (size - width(cell))
+            cells.append(pad + cell if i in right else cell + pad)
+        return "  ".join(cells).rstrip() + "\n"
+
+    rule = "  ".join("-" * w for w in widths) + "\n"
     for n, row in enumerate(rows):
-        cells = [
-            c.rjust(w) if i in right else c.ljust(w)
-            for i, (c, w) in enumerate(zip(row, widths, strict=True))
-        ]
-        out.write("  ".join(cells).rstrip() + "\n")
+        out.write(line(row))
         if n == 0:
-            out.write("  ".join("-" * w for w in widths) + "\n")
+            out.write(rule)
+    if footer is not None:
+        out.write(rule + line(footer))
 
 
 def write_json(data: object, out: TextIO) -> None:

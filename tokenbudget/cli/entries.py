@@ -1,11 +1,13 @@
-"""``log``, ``history``, ``import`` and ``export``: the entries of the ledger.
+"""``log``, ``history``, ``report``, ``import`` and ``export``: the entries of the ledger.
 
-Times are shown in the local time zone; money in each entry's own currency.
+Times are shown in the local time zone (a report's days too); money in each entry's own
+currency.
 """
 
 from __future__ import annotations
 
 import argparse
+from decimal import Decimal
 from typing import Any, TextIO
 
 from tokenbudget.cli.common import (
@@ -21,16 +23,20 @@ from tokenbudget.cli.common import (
 from tokenbudget.core.errors import UserInputError
 from tokenbudget.core.services import Service
 from tokenbudget.core.types import (
+    REPORT_KEYS,
     SOURCE_MANUAL,
     Entry,
     HistoryFilter,
     Money,
     NewEntry,
+    ReportRow,
     TokenCounts,
+    Totals,
     check_amount,
     check_currency,
     from_micros,
     parse_decimal,
+    project_name,
 )
 
 
@@ -80,6 +86,7 @@ def _filter(service: Service, args: argparse.Namespace) -> HistoryFilter:
         sources=tuple(getattr(args, "source", ())),
         plan_id=service.plans.find(args.plan).id if getattr(args, "plan", None) else None,
         text=getattr(args, "search", None),
+        projects=tuple(service.entries.find_project(p) for p in getattr(args, "project", ())),
     )
 
 
@@ -99,6 +106,7 @@ def entry_json(e: Entry) -> dict[str, Any]:
         "cost": None if e.cost_micros is None else str(from_micros(e.cost_micros)),
         "currency": e.currency,
         "source": e.source,
+        "project": e.project,
         "note": e.note,
     }
 
@@ -115,7 +123,20 @@ def run_history(args: argparse.Namespace, out: TextIO) -> int:
         write_json([entry_json(e) for e in entries], out)
         return EXIT_OK
     totals = service.entries.totals(flt)
-    rows = [["Time", "Provider", "Model", "Input", "Cached", "Output", "Cost", "Source", "Note"]]
+    rows = [
+        [
+            "Time",
+            "Provider",
+            "Model",
+            "Input",
+            "Cached",
+            "Output",
+            "Cost",
+            "Source",
+            "Project",
+            "Note",
+        ]
+    ]
     for e in entries:
         rows.append(
             [
@@ -127,6 +148,7 @@ def run_history(args: argparse.Namespace, out: TextIO) -> int:
                 f"{e.tokens.output_tokens:,}",
                 money_text(e.cost_micros, e.currency),
                 e.source,
+                project_name(e.project) if e.project else "",
                 (e.note or "")[:40],
             ]
         )
@@ -141,6 +163,81 @@ def run_history(args: argparse.Namespace, out: TextIO) -> int:
         + f"; {totals.tokens.total_tokens:,} tokens\n"
     )
     return EXIT_OK
+
+
+CENT = Decimal("0.01")
+
+
+def run_report(args: argparse.Namespace, out: TextIO) -> int:
+    """Spend grouped by project, model, provider or local day, as a table or JSON."""
+    if args.by not in REPORT_KEYS:  # before opening the ledger
+        raise UserInputError(f"--by takes {', '.join(REPORT_KEYS)}, not '{args.by[:40]}'")
+    service = open_service(args)
+    report = service.entries.report(args.by, _filter(service, args))
+    if args.json:
+        write_json([_report_json(row) for row in report.rows], out)
+        return EXIT_OK
+    if not report.rows:
+        out.write("No entries match.\n")
+        return EXIT_OK
+    header = [args.by.capitalize(), "Entries", "Requests", "Input", "Cache read"]
+    header += ["Cache write", "Output", "Cost"]
+    paths = args.by == "project"
+    rows = [header + (["Path"] if paths else [])]
+    for row in report.rows:
+        cells = _report_cells(row.label, row.totals)
+        rows.append(cells + ([row.key or ""] if paths else []))
+    footer = _report_cells("Total", report.totals) + ([""] if paths else [])
+    table(rows, set(range(1, 8)), out, footer)
+    return EXIT_OK
+
+
+def _report_cells(label: str, totals: Totals) -> list[str]:
+    t = totals.tokens
+    return [
+        label,
+        f"{totals.entries:,}",
+        f"{totals.requests:,}",
+        f"{t.input_tokens:,}",
+        f"{t.cache_read_tokens:,}",
+        f"{t.cache_write_5m_tokens + t.cache_write_1h_tokens:,}",
+        f"{t.output_tokens:,}",
+        _cost_text(totals),
+    ]
+
+
+def _cost_text(totals: Totals) -> str:
+    """``$3.50 + ¥7.00``, with the unpriced entries said apart."""
+    amounts = [Money(from_micros(v), k) for k, v in sorted(totals.cost_micros.items())]
+    # Cents, unless that would show a fraction of a cent as nothing.
+    text = " + ".join(m.format(None if 0 < abs(m.amount) < CENT else 2) for m in amounts)
+    if totals.unpriced:
+        unpriced = f"{totals.unpriced:,} unpriced"
+        text = f"{text} (+{unpriced})" if text else unpriced
+    return text or "-"
+
+
+def _report_json(row: ReportRow) -> dict[str, Any]:
+    t = row.totals.tokens
+    costs = [
+        {"cost": str(from_micros(v)), "currency": k}
+        for k, v in sorted(row.totals.cost_micros.items())
+    ]
+    only = costs[0] if len(costs) == 1 else {"cost": None, "currency": None}
+    return {
+        "key": row.key,
+        "label": row.label,
+        "entries": row.totals.entries,
+        "requests": row.totals.requests,
+        "input_tokens": t.input_tokens,
+        "cache_read_tokens": t.cache_read_tokens,
+        "cache_write_tokens": t.cache_write_5m_tokens + t.cache_write_1h_tokens,
+        "output_tokens": t.output_tokens,
+        "cost": only["cost"],
+        "currency": only["currency"],
+        "costs": costs,
+        "unpriced": row.totals.unpriced,
+    }
 
 
 def run_import(args: argparse.Namespace, out: TextIO) -> int:
@@ -163,12 +260,13 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
             default_provider=args.default_provider,
             default_model=args.default_model,
             now=utc_now(),
+            rescan=args.rescan,
         )
     else:
         for path in args.paths:
             if not path.exists():
                 raise UserInputError(f"{path}: no such file or folder")
-        report = service.imports.run(args.tool, args.paths, now=utc_now())
+        report = service.imports.run(args.tool, args.paths, now=utc_now(), rescan=args.rescan)
     out.write(
         f"Imported {report.records:,} new or updated entries from {report.importer} "
         f"({report.files_read} files, {report.bytes_read / 1e6:.1f} MB read)"

@@ -1,4 +1,4 @@
-"""Arguments of the ledger commands: plan, log, status, history, import, export, ledger.
+"""Arguments of the ledger commands: plan, log, status, history, report, import, export, ledger.
 
 Their handlers (``tokenbudget.cli.plans`` and ``tokenbudget.cli.entries``) import the ledger
 stack (SQLite, time zones, plans); they are imported only when one of these commands runs.
@@ -96,17 +96,31 @@ def _add_entry_commands(sub: Any) -> None:
 
     history = sub.add_parser("history", help="recorded entries, newest first")
     history.set_defaults(handler=f"{_ENTRIES}:run_history")
-    history.add_argument("--since")
-    history.add_argument("--until")
-    history.add_argument("--provider", action="append", default=[])
-    history.add_argument("--model", action="append", default=[])
-    history.add_argument("--source", action="append", default=[])
-    history.add_argument("--plan")
-    history.add_argument("--search", help="text in notes and prompt previews")
+    _add_filters(history)
     history.add_argument("--limit", type=bounded_int(MAX_ROWS, "rows"), default=50)
     fmt = history.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("--csv", action="store_true", help="every matching entry as CSV")
+
+    report = sub.add_parser(
+        "report",
+        help="spend grouped by project, model, provider or day",
+        description="Spend of the matching entries grouped by project, model, provider or "
+        "local day: entries, requests, tokens and cost per currency, the largest cost first "
+        "(by date for days), and a total. Costs stay in their own currencies; the exchange "
+        "rates only order the rows. With --json, a list of objects with key, label, the "
+        "token fields, cost (a decimal string) and currency; cost and currency are null when "
+        "a group has no price or several currencies (costs lists each).",
+    )
+    report.set_defaults(handler=f"{_ENTRIES}:run_report")
+    report.add_argument(
+        "--by",
+        default="project",
+        metavar="project|model|provider|day",
+        help="what to group by (default: project; entries without one are '(no project)')",
+    )
+    _add_filters(report)
+    report.add_argument("--json", action="store_true", help="print JSON")
 
     imp = sub.add_parser("import", help="import usage from coding tools' logs or a CSV")
     imp.set_defaults(handler=f"{_ENTRIES}:run_import")
@@ -125,12 +139,38 @@ def _add_entry_commands(sub: Any) -> None:
     )
     imp.add_argument("--default-provider", help="csv: provider when there is no such column")
     imp.add_argument("--default-model", help="csv: model when there is no such column")
+    imp.add_argument(
+        "--rescan",
+        action="store_true",
+        help="forget what was read before and read every log again, so that entries imported "
+        "before projects were recorded get theirs; nothing is added twice, but entries you "
+        "deleted by hand come back if their logs still exist",
+    )
 
     export = sub.add_parser("export", help="export entries to CSV (re-importable)")
     export.set_defaults(handler=f"{_ENTRIES}:run_export")
     export.add_argument("file", type=Path)
     export.add_argument("--since")
     export.add_argument("--until")
+    export.add_argument("--project", action="append", default=[], help=_PROJECT_HELP)
+
+
+_PROJECT_HELP = (
+    "only this project: its path, a folder in it, or its short name when no other project "
+    "has it (repeatable)"
+)
+
+
+def _add_filters(command: argparse.ArgumentParser) -> None:
+    """The filter options that ``history`` and ``report`` share."""
+    command.add_argument("--since", help="from this date or time (local unless it names a zone)")
+    command.add_argument("--until", help="to this date or time (exclusive)")
+    command.add_argument("--provider", action="append", default=[], help="repeatable")
+    command.add_argument("--model", action="append", default=[], help="repeatable")
+    command.add_argument("--source", action="append", default=[], help="repeatable")
+    command.add_argument("--project", action="append", default=[], help=_PROJECT_HELP)
+    command.add_argument("--plan", help="only entries that count toward this plan")
+    command.add_argument("--search", help="text in notes and prompt previews")
 
 
 def take_late_paths(args: argparse.Namespace, extras: list[str]) -> list[str]:

@@ -1,10 +1,13 @@
-"""Spend in the display currency: totals, and per period and provider for the charts.
+"""Spend in the display currency: totals, per period and provider for the charts, reports.
 
 Periods are local days or months, which rarely start at a UTC midnight. Sums are exact all
 the same: a UTC day that lies wholly inside one period comes from the rollup; a day that a
 period boundary cuts (every day, in a zone away from UTC) is summed from its entries, each
 entry counted in the period it falls in. Amounts are converted with the user's rates; those
 in a currency without a rate are left out of the bars and reported apart, never guessed.
+
+A report (``spend_report``) groups a filter's sums by project, model, provider or local day;
+rates only order its rows, its amounts stay in their own currencies.
 """
 
 from __future__ import annotations
@@ -16,9 +19,20 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta, tzinfo
 from decimal import Decimal
 
-from tokenbudget.core.history_query import local_midnight, month_start
+from tokenbudget.core.entries import TokenCounts
+from tokenbudget.core.history_filter import (
+    NO_PROJECT,
+    Report,
+    ReportRow,
+    Totals,
+    add_totals,
+    check_report_key,
+)
+from tokenbudget.core.history_query import local_midnight, month_start, offset_spans
 from tokenbudget.core.ledger import DAY_US, HistoryFilter, Ledger, to_us
+from tokenbudget.core.ledger.reports import GroupSums
 from tokenbudget.core.money import ExchangeRates, Money, from_micros
+from tokenbudget.core.projects import project_name
 
 #: (provider, currency or None when unpriced) -> [cost micros, entries]
 Sums = dict[tuple[str, str | None], list[int]]
@@ -85,7 +99,8 @@ def period_sums(ledger: Ledger, flt: HistoryFilter, boundaries: list[int]) -> li
 
     Args:
         ledger: The ledger.
-        flt: Providers, models, sources and plan to keep; its period and text are ignored.
+        flt: Providers, models, sources, projects and plan to keep; its period and text
+            are ignored.
         boundaries: Increasing UTC microseconds, all after the first day of 1970.
     """
     flt = replace(flt, since=None, until=None, text=None)
@@ -93,6 +108,11 @@ def period_sums(ledger: Ledger, flt: HistoryFilter, boundaries: list[int]) -> li
     if not periods:
         return []
     low, high = boundaries[0], boundaries[-1]
+    if flt.projects:
+        # The rollup knows no projects: a project's entries are read through its index.
+        for sums in ledger.provider_period_sums(flt, low, high, 0, boundaries[1:-1]):
+            _add(periods[sums.key], sums.provider, sums.currency, sums.cost_micros, sums.entries)
+        return periods
     split = {b // DAY_US for b in boundaries if b % DAY_US}
     first, end = -(-low // DAY_US), high // DAY_US
     if first < end:
@@ -146,7 +166,8 @@ def spend_series(
 
     Args:
         ledger: The ledger.
-        flt: Providers, models, sources and plan to keep (period and text are ignored).
+        flt: Providers, models, sources, projects and plan to keep (period and text are
+            ignored).
         starts: First local day of each period, increasing.
         end: The local day after the last period.
         tz: The time zone of the days (None: the system's).
@@ -211,3 +232,88 @@ def monthly_spend(
     starts = [month_start(today, back) for back in range(months - 1, -1, -1)]
     after = month_start(today, -1)
     return spend_series(ledger, flt, starts, after, tz=tz, rates=rates, currency=currency)
+
+
+def spend_report(
+    ledger: Ledger,
+    by: str,
+    flt: HistoryFilter,
+    *,
+    tz: tzinfo | None,
+    rates: ExchangeRates,
+    currency: str,
+) -> Report:
+    """``flt``'s spend grouped by ``by`` (see ``Report`` for the order of its rows).
+
+    Args:
+        ledger: The ledger.
+        by: ``project``, ``model``, ``provider`` or ``day`` (a local day of ``tz``).
+        flt: The entries to report on (every part of it applies).
+        tz: The time zone of the days (None: the system's).
+        rates: The user's exchange rates (for the order only).
+        currency: The display currency (for the order only).
+
+    Raises:
+        UserInputError: for another ``by``.
+    """
+    check_report_key(by)
+    groups: dict[str | None, list[GroupSums]] = defaultdict(list)
+    if by == "day":
+        known = ledger.time_range()
+        low, high = known or (0, 0)
+        if flt.since is not None:
+            low = max(low, to_us(flt.since))
+        if flt.until is not None:
+            high = min(high, to_us(flt.until))
+        for sums in ledger.local_day_sums(flt, offset_spans(low, high, tz)):
+            groups[_day_text(int(sums.key or 0))].append(sums)
+    else:
+        for sums in ledger.group_sums(flt, by):
+            groups[None if sums.key is None else str(sums.key)].append(sums)
+    names = [project_name(k) for k in groups if k is not None] if by == "project" else []
+    rows = [ReportRow(key, _label(by, key, names), _totals(parts)) for key, parts in groups.items()]
+    if by == "day":
+        rows.sort(key=lambda r: r.key or "")
+    else:
+
+        def largest(row: ReportRow) -> tuple[Decimal, Decimal, str]:
+            spend = spend_in(row.totals.cost_micros, rates, currency)
+            shown = Decimal(0) if spend.shown is None else spend.shown.amount
+            return -shown, -sum((m.amount for m in spend.apart), Decimal(0)), row.label
+
+        rows.sort(key=largest)
+    return Report(by, tuple(rows), add_totals([r.totals for r in rows]))
+
+
+def _day_text(number: int) -> str:
+    """A local day number as an ISO date (clamped to the years ``date`` can hold)."""
+    ordinal = min(max(_EPOCH_ORDINAL + number, 1), date.max.toordinal())
+    return date.fromordinal(ordinal).isoformat()
+
+
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
+def _label(by: str, key: str | None, names: list[str]) -> str:
+    """A project's short name (its path when the name is shared), else the key itself."""
+    if key is None:
+        return NO_PROJECT
+    if by != "project":
+        return key
+    name = project_name(key)
+    return name if names.count(name) == 1 else key
+
+
+def _totals(parts: list[GroupSums]) -> Totals:
+    """One group's sums over its currencies (and its rollup and entry parts)."""
+    counts = [0] * 7
+    cost: dict[str, int] = {}
+    unpriced = 0
+    for part in parts:
+        for i, value in enumerate(part[2:9]):
+            counts[i] += int(value)
+        if part.currency is None:
+            unpriced += part.entries
+        else:
+            cost[part.currency] = cost.get(part.currency, 0) + part.cost_micros
+    return Totals(counts[0], counts[1], TokenCounts(*counts[2:7]), cost, unpriced)

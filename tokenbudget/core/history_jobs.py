@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import date, tzinfo
 from pathlib import Path
 
-from tokenbudget.core.charts_data import SpendSeries, daily_spend, monthly_spend
+from tokenbudget.core.charts_data import SpendSeries, daily_spend, monthly_spend, spend_report
 from tokenbudget.core.entries import Entry
+from tokenbudget.core.history_filter import Report
 from tokenbudget.core.history_query import RowMap, build_row_map
 from tokenbudget.core.ledger import HistoryFilter, Ledger, Totals
 from tokenbudget.core.money import ExchangeRates
@@ -22,12 +23,13 @@ from tokenbudget.core.money import ExchangeRates
 
 @dataclass(frozen=True)
 class Choices:
-    """What the filter pickers offer."""
+    """What the filter pickers offer (``projects``: every project path an entry names)."""
 
     providers: tuple[str, ...]
     models: tuple[str, ...]
     sources: tuple[str, ...]
     plans: tuple[tuple[int, str], ...]
+    projects: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ def load_snapshot(path: Path, flt: HistoryFilter) -> Snapshot:
             tuple(ledger.distinct("model")),
             tuple(ledger.distinct("source")),
             tuple((p.id, p.name) for p in ledger.plans()),
+            tuple(ledger.projects()),
         )
         return Snapshot(build_row_map(ledger, flt), ledger.totals(flt), choices)
 
@@ -74,6 +77,20 @@ def load_charts(
             daily_spend(ledger, flt, today, tz=tz, rates=rates, currency=currency),
             monthly_spend(ledger, flt, today, tz=tz, rates=rates, currency=currency),
         )
+
+
+def load_report(
+    path: Path,
+    by: str,
+    flt: HistoryFilter,
+    *,
+    tz: tzinfo | None,
+    rates: ExchangeRates,
+    currency: str,
+) -> Report:
+    """``flt``'s spend grouped by ``by`` (``charts_data.spend_report``; on a worker thread)."""
+    with Ledger.open(path, recover=False) as ledger:
+        return spend_report(ledger, by, flt, tz=tz, rates=rates, currency=currency)
 
 
 def export_csv_file(

@@ -6,12 +6,16 @@ makes that cheap, in one of two ways:
 * without a text search, the rollup gives how many matching entries each UTC day has (the
   partial days at the ends of the period are counted from the entries). Row *n* is then
   "the k-th entry of day d", a range query on ``at_us`` with an ``OFFSET`` of at most one
-  day's entries. Building the map reads a few hundred rollup rows.
+  day's entries. Building the map reads a few hundred rollup rows. The rollup knows no
+  projects: for a project the days are counted from the ``entries_project_at`` index.
 * with a text search, the map holds the ids of every match, newest first (the search has
   to visit each match once anyway); a page is a lookup by id.
 
 Rows are ordered newest first by ``(at_us, id)``, like ``Ledger.history``. A map is a
 snapshot: after the ledger changes, build a new one.
+
+``offset_spans`` splits time where a zone's UTC offset changes, so that reports can sum local
+days in SQL.
 """
 
 from __future__ import annotations
@@ -21,11 +25,11 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import Enum
 
 from tokenbudget.core.entries import Entry
-from tokenbudget.core.ledger import DAY_US, HistoryFilter, Ledger, day_split, to_us
+from tokenbudget.core.ledger import DAY_US, HistoryFilter, Ledger, day_split, from_us, to_us
 
 
 @dataclass(frozen=True)
@@ -218,3 +222,53 @@ def period_bounds(
         None if start is None else local_midnight(start, tz),
         None if end is None else local_midnight(end, tz),
     )
+
+
+#: Where ``offset_spans`` looks for changes of a zone's offset; outside, it stays as at the
+#: nearer end (a log's year 1 or 9999 is a broken clock, not a time zone question).
+_SPAN_LIMITS = (to_us(datetime(1971, 1, 1, tzinfo=UTC)), to_us(datetime(2100, 1, 1, tzinfo=UTC)))
+_WEEK_US = 7 * DAY_US
+_SECOND_US = 1_000_000
+
+
+def utc_offset_us(at_us: int, tz: tzinfo | None) -> int:
+    """``tz``'s offset from UTC at ``at_us``, in microseconds (None: the system's zone)."""
+    at = from_us(at_us)
+    offset = (at.astimezone(tz) if tz is not None else at.astimezone()).utcoffset()
+    return 0 if offset is None else offset // timedelta(microseconds=1)
+
+
+def offset_spans(
+    first_us: int, last_us: int, tz: tzinfo | None
+) -> list[tuple[int | None, int | None, int]]:
+    """``(low, high, offset)``: the times between which ``tz``'s UTC offset stays the same.
+
+    The spans cover every time (the first starts and the last ends open: None); the changes
+    between ``first_us`` and ``last_us`` are found week by week, then to the second (the
+    time zone database's precision). Two changes within a week that cancel out are missed;
+    no zone in use has them.
+    """
+    low_limit, high_limit = _SPAN_LIMITS
+    at = min(max(first_us, low_limit), high_limit)
+    end = min(max(last_us, low_limit), high_limit)
+    offset = utc_offset_us(at, tz)
+    spans: list[tuple[int | None, int | None, int]] = []
+    low: int | None = None
+    while at < end:
+        step = min(at + _WEEK_US, end)
+        if utc_offset_us(step, tz) == offset:
+            at = step
+            continue
+        # The first whole second with another offset, after ``at`` and by ``step``.
+        before, after = at // _SECOND_US, -(-step // _SECOND_US)
+        while after - before > 1:
+            middle = (before + after) // 2
+            if utc_offset_us(middle * _SECOND_US, tz) == offset:
+                before = middle
+            else:
+                after = middle
+        cut = after * _SECOND_US
+        spans.append((low, cut, offset))
+        low, at, offset = cut, cut, utc_offset_us(cut, tz)
+    spans.append((low, None, offset))
+    return spans

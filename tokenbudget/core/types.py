@@ -43,7 +43,14 @@ if TYPE_CHECKING:
 
     # -- counting ---------------------------------------------------------------------------------
     from tokenbudget.core.estimate import ESTIMATORS, get_estimator
-    from tokenbudget.core.history_filter import HistoryFilter, Totals
+    from tokenbudget.core.history_filter import (
+        NO_PROJECT,
+        REPORT_KEYS,
+        HistoryFilter,
+        Report,
+        ReportRow,
+        Totals,
+    )
     from tokenbudget.core.history_jobs import ChartData, Choices, Snapshot
     from tokenbudget.core.history_query import PageCache, Period, RowMap, period_bounds
     from tokenbudget.core.import_report import ImportReport
@@ -82,6 +89,7 @@ if TYPE_CHECKING:
 
     # -- plans ------------------------------------------------------------------------------------
     from tokenbudget.core.plans import CapStatus, Measure, Plan, PlanKind, PlanStatus, WindowCap
+    from tokenbudget.core.projects import project_name
     from tokenbudget.core.providers import BALANCE_IDS as BALANCE_PROVIDERS
     from tokenbudget.core.providers import COUNT_IDS as COUNT_PROVIDERS
     from tokenbudget.core.providers import KEY_NAMES as KEY_PROVIDERS
@@ -139,6 +147,11 @@ _WHERE: dict[str, tuple[str, str]] = {
     "get_estimator": ("tokenbudget.core.estimate", "get_estimator"),
     "HistoryFilter": ("tokenbudget.core.history_filter", "HistoryFilter"),
     "Totals": ("tokenbudget.core.history_filter", "Totals"),
+    "NO_PROJECT": ("tokenbudget.core.history_filter", "NO_PROJECT"),
+    "REPORT_KEYS": ("tokenbudget.core.history_filter", "REPORT_KEYS"),
+    "Report": ("tokenbudget.core.history_filter", "Report"),
+    "ReportRow": ("tokenbudget.core.history_filter", "ReportRow"),
+    "project_name": ("tokenbudget.core.projects", "project_name"),
     "ChartData": ("tokenbudget.core.history_jobs", "ChartData"),
     "Choices": ("tokenbudget.core.history_jobs", "Choices"),
     "Snapshot": ("tokenbudget.core.history_jobs", "Snapshot"),
@@ -217,7 +230,9 @@ __all__ = [
     "MAX_REQUESTS",
     "MAX_ROWS",
     "MAX_TOKENS",
+    "NO_PROJECT",
     "PROVIDER_NAMES",
+    "REPORT_KEYS",
     "SOURCE_ESTIMATE",
     "SOURCE_MANUAL",
     "SYMBOLS",
@@ -252,6 +267,8 @@ __all__ = [
     "PlanStatus",
     "RemoteConfig",
     "RemoteResult",
+    "Report",
+    "ReportRow",
     "RowMap",
     "Snapshot",
     "Span",
@@ -284,6 +301,7 @@ __all__ = [
     "period_bounds",
     "plan_fields",
     "printable",
+    "project_name",
     "root_of",
     "spend_in",
     "split_for_display",

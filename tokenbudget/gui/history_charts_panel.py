@@ -1,6 +1,6 @@
 """The history view's charts: pyqtgraph imported off the UI thread, sums as jobs.
 
-The charts follow the provider, model, plan and source filters but not the period or the
+The charts follow the provider, model, plan, source and project filters but not the period or the
 search, so a search never sums again. Their sums are a job of the view's ``Jobs`` (lane
 ``"charts"``), like the import of pyqtgraph (lane ``"import"``, most of a second).
 """
@@ -129,6 +129,8 @@ class ChartsMixin:
         if monthly.converted:
             notes.append(self._tr_charts("≈: converted with your exchange rates."))
         notes.append(
-            self._tr_charts("The charts follow the provider, model, plan and source filters.")
+            self._tr_charts(
+                "The charts follow the provider, model, plan, source and project filters."
+            )
         )
         return " ".join(notes)

@@ -1,4 +1,4 @@
-"""The history view's filter bar: period, provider, model, plan, source and a search.
+"""The history view's filter bar: period, provider, model, plan, source, project and a search.
 
 The bar only collects input: ``current_filter`` turns it into a ``HistoryFilter`` and
 ``changed`` says when to apply it (at once for the pickers, after a quiet ``delay_ms`` for the
@@ -10,11 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, tzinfo
 
-from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLineEdit, QWidget
 
-from tokenbudget.core.types import Choices, HistoryFilter, Period, period_bounds
+from tokenbudget.core.types import Choices, HistoryFilter, Period, period_bounds, project_name
 from tokenbudget.gui.history_model import provider_name
+
+
+def project_labels(projects: tuple[str, ...]) -> list[tuple[str, str]]:
+    """``(label, path)`` of each project: its short name, or its path when another has it."""
+    names = [project_name(p) for p in projects]
+    return [(n if names.count(n) == 1 else p, p) for n, p in zip(names, projects, strict=True)]
 
 
 def _to_date(day: QDate) -> date:
@@ -47,7 +53,7 @@ class HistoryFilterBar(QWidget):
         super().__init__(parent)
         self._now = now
         self._tz = tz
-        self.choices = Choices((), (), (), ())
+        self.choices = Choices((), (), (), (), ())
         self.search_timer = QTimer(self)
         self.search_timer.setSingleShot(True)
         self.search_timer.setInterval(delay_ms)
@@ -76,24 +82,29 @@ class HistoryFilterBar(QWidget):
         self.model_box = QComboBox()
         self.plan = QComboBox()
         self.source = QComboBox()
-        for box in (self.provider, self.model_box, self.plan, self.source):
+        self.project = QComboBox()
+        self.project.setToolTip(self.tr("Project: the repository or folder the tools ran in"))
+        for box in self._boxes():
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.fill_choices(Choices((), (), (), ()))
+        self.fill_choices(Choices((), (), (), (), ()))
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Search notes and prompts"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(lambda _: self.search_timer.start())
         self.search.returnPressed.connect(self.changed)
         self.period.currentIndexChanged.connect(self._period_changed)
-        for box in (self.provider, self.model_box, self.plan, self.source):
+        for box in self._boxes():
             box.currentIndexChanged.connect(self.changed)
         bar = QHBoxLayout(self)
         bar.setContentsMargins(0, 0, 0, 0)
         for widget in (self.period, self.first_day, self.last_day):
             bar.addWidget(widget)
-        for box in (self.provider, self.model_box, self.plan, self.source):
+        for box in self._boxes():
             bar.addWidget(box)
         bar.addWidget(self.search, 1)
+
+    def _boxes(self) -> tuple[QComboBox, ...]:
+        return (self.provider, self.model_box, self.plan, self.source, self.project)
 
     def fill_choices(self, choices: Choices) -> None:
         """Offer ``choices`` in the pickers, keeping what is chosen."""
@@ -107,6 +118,7 @@ class HistoryFilterBar(QWidget):
             (self.model_box, self.tr("All models"), [(m, m) for m in choices.models]),
             (self.plan, self.tr("All plans"), [(name, pid) for pid, name in choices.plans]),
             (self.source, self.tr("All sources"), [(s, s) for s in choices.sources]),
+            (self.project, self.tr("All projects"), project_labels(choices.projects)),
         ):
             chosen = box.currentData()
             box.blockSignals(True)
@@ -116,8 +128,21 @@ class HistoryFilterBar(QWidget):
                 box.addItem(text, value)
             if chosen is not None and box.findData(chosen) < 0 and box is not self.plan:
                 box.addItem(str(chosen), chosen)  # still chosen, though no entry has it now
+            if box is self.project:  # the full path of each, on hover
+                for index in range(1, box.count()):
+                    box.setItemData(index, box.itemData(index), Qt.ItemDataRole.ToolTipRole)
             box.setCurrentIndex(max(0, box.findData(chosen)))
             box.blockSignals(False)
+        self.project.setVisible(bool(choices.projects) or self.project.currentData() is not None)
+
+    def choose_project(self, project: str | None) -> None:
+        """Filter on ``project`` (None: every project); ``changed`` follows."""
+        index = self.project.findData(project)
+        if index < 0 and project is not None:
+            self.project.addItem(project, project)
+            index = self.project.count() - 1
+        self.project.setVisible(True)
+        self.project.setCurrentIndex(max(0, index))
 
     def forget_plan(self, exists: Callable[[int], bool]) -> None:
         """Choose every plan again if the chosen one no longer ``exists``."""
@@ -153,6 +178,7 @@ class HistoryFilterBar(QWidget):
         provider = self.provider.currentData()
         model = self.model_box.currentData()
         source = self.source.currentData()
+        project = self.project.currentData()
         return HistoryFilter(
             since=since,
             until=until,
@@ -161,4 +187,5 @@ class HistoryFilterBar(QWidget):
             sources=(source,) if source else (),
             plan_id=self.plan.currentData(),
             text=self.search.text().strip() or None,
+            projects=(project,) if project else (),
         )

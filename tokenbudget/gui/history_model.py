@@ -38,6 +38,7 @@ from tokenbudget.core.types import (
     PageCache,
     RowMap,
     from_micros,
+    project_name,
     to_us,
 )
 from tokenbudget.gui.formatting import format_int, format_money
@@ -69,7 +70,8 @@ class Column(IntEnum):
     COST = 7
     SOURCE = 8
     PLAN = 9
-    NOTE = 10
+    PROJECT = 10
+    NOTE = 11
 
 
 NUMERIC = frozenset(
@@ -95,6 +97,7 @@ HEADERS = {
     Column.COST: "Cost",
     Column.SOURCE: "Source",
     Column.PLAN: "Plan",
+    Column.PROJECT: "Project",
     Column.NOTE: "Note or prompt",
 }
 
@@ -270,6 +273,7 @@ class HistoryModel(QAbstractTableModel):
                 self._cost_text(entry),
                 entry.source,
                 self._plans.get(entry.plan_id, "") if entry.plan_id is not None else "",
+                project_name(entry.project) if entry.project else "",
                 _one_line(entry.note if entry.note is not None else entry.prompt_text or ""),
             )
             self._texts[entry.id] = texts
@@ -313,6 +317,8 @@ class HistoryModel(QAbstractTableModel):
                 short=format_int(self.locale, tokens.cache_write_5m_tokens),
                 long=format_int(self.locale, tokens.cache_write_1h_tokens),
             )
+        if column == Column.PROJECT:
+            return entry.project
         if column == Column.NOTE:
             parts = []
             if entry.note:
@@ -340,6 +346,7 @@ def _sort_key(entry: Entry, column: Column) -> Any:
         Column.COST: -1 if entry.cost_micros is None else entry.cost_micros,
         Column.SOURCE: entry.source,
         Column.PLAN: entry.plan_id or 0,
+        Column.PROJECT: entry.project or "",
         Column.NOTE: (entry.note or entry.prompt_text or "").lower(),
     }
     return keys[column]

@@ -37,6 +37,7 @@ def history_table(model: HistoryModel) -> QTableView:
         Column.COST: "~$1,234.5678",
         Column.SOURCE: "claude-code",
         Column.PLAN: "Claude Max",
+        Column.PROJECT: "tokenbudget",
     }
     for column, sample in widths.items():
         header = model.headerData(column, Qt.Orientation.Horizontal) or ""

@@ -2,14 +2,14 @@
 
 A filter bar (``HistoryFilterBar``) sits over the table of entries (``HistoryModel``, lazy: a
 million rows open as fast as a hundred), the totals of what is shown, the buttons, and the
-charts (``HistoryChart``). Edits, deletions and undo are in ``history_edits``; the CSV export
-is in ``history_export``.
+charts (``HistoryChart``) beside the spend per project (``history_projects``). Edits,
+deletions and undo are in ``history_edits``; the CSV export is in ``history_export``.
 
 Off the UI thread, as jobs of ``gui.jobs`` (the latest of each lane wins): applying a filter
-(its row map, whose cost grows with the matches of a search, and its totals), the charts' sums,
-CSV export and the import of pyqtgraph. Each job is a pure function of immutable input that
-opens its own connection to the ledger (SQLite connections belong to one thread). Pages of
-rows are read on the UI thread, a couple of milliseconds each.
+(its row map, whose cost grows with the matches of a search, and its totals), the spend per
+project, the charts' sums, CSV export and the import of pyqtgraph. Each job is a pure function
+of immutable input that opens its own connection to the ledger (SQLite connections belong to
+one thread). Pages of rows are read on the UI thread, a couple of milliseconds each.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ from tokenbudget.gui.history_edits import MAX_DELETE, EditsMixin, LedgerCommand
 from tokenbudget.gui.history_export import ExportMixin
 from tokenbudget.gui.history_filters import HistoryFilterBar
 from tokenbudget.gui.history_model import Column, HistoryModel
+from tokenbudget.gui.history_projects import ProjectBreakdown, ProjectsMixin
 from tokenbudget.gui.history_table import history_table
 from tokenbudget.gui.jobs import Jobs, Runner, inline_runner, serial_runner
 
@@ -71,7 +72,7 @@ def export_runner(task: Callable[[], None]) -> None:
     serial_runner("tokenbudget-export")(task)
 
 
-class HistoryView(EditsMixin, ExportMixin, ChartsMixin, QWidget):
+class HistoryView(EditsMixin, ExportMixin, ChartsMixin, ProjectsMixin, QWidget):
     """Every ledger entry, filtered, with totals and charts; edit, delete, undo, export.
 
     Args:
@@ -88,11 +89,13 @@ class HistoryView(EditsMixin, ExportMixin, ChartsMixin, QWidget):
         changed: This view changed the ledger (an edit, a deletion, an undo or redo).
         loaded: The rows and totals of the current filter are shown.
         charts_loaded: The charts show the current filter.
+        projects_loaded: The spend per project shows the current filter.
     """
 
     changed = Signal()
     loaded = Signal()
     charts_loaded = Signal()
+    projects_loaded = Signal()
 
     def __init__(
         self,
@@ -136,6 +139,9 @@ class HistoryView(EditsMixin, ExportMixin, ChartsMixin, QWidget):
         self.period, self.first_day, self.last_day = bar.period, bar.first_day, bar.last_day
         self.provider, self.model_box = bar.provider, bar.model_box
         self.plan, self.source, self.search = bar.plan, bar.source, bar.search
+        self.project = bar.project
+        self.breakdown = ProjectBreakdown()
+        self.breakdown.chosen.connect(self.filter_bar.choose_project)
         self._build_table()
         self._build_actions()
         self._build_layout()
@@ -213,9 +219,17 @@ class HistoryView(EditsMixin, ExportMixin, ChartsMixin, QWidget):
         self.chart_status.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._chart_layout.addWidget(self.chart_status)
         self._chart_box.setMinimumHeight(self.fontMetrics().height() * 14)
+        self.breakdown.setVisible(False)  # until some entry names a project
+        self.bottom = QSplitter(Qt.Orientation.Horizontal)
+        self.bottom.addWidget(self._chart_box)
+        self.bottom.addWidget(self.breakdown)
+        self.bottom.setStretchFactor(0, 3)
+        self.bottom.setStretchFactor(1, 1)
+        self.bottom.setSizes([750, 250])  # in proportion: the charts need the room
+        self.bottom.setChildrenCollapsible(False)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(top)
-        self.splitter.addWidget(self._chart_box)
+        self.splitter.addWidget(self.bottom)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([600, 400])
@@ -287,6 +301,7 @@ class HistoryView(EditsMixin, ExportMixin, ChartsMixin, QWidget):
             lambda snap: self._show_snapshot(flt, snap),
             self._read_failed,
         )
+        self._load_breakdown(jobs, flt)
         self._load_charts()
 
     def _forget_removed_plan(self) -> None:

@@ -1,8 +1,10 @@
 """The filter compiler: a ``HistoryFilter`` as SQL conditions on the entries or the rollup.
 
-Everything a filter keeps can be asked of ``entries``; all but a text search can also be asked
-of ``daily_rollup`` for whole UTC days. ``FilterSql.pieces`` splits a period into the whole
-days the rollup answers and the partial days at its edges that are read from the entries.
+Everything a filter keeps can be asked of ``entries``; all but a text search and a project can
+also be asked of ``daily_rollup`` for whole UTC days (the rollup has no project column: a
+project's entries are read through the ``entries_project_at`` index). ``FilterSql.pieces``
+splits a period into the whole days the rollup answers and the partial days at its edges that
+are read from the entries.
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ class FilterSql:
             ("provider", flt.providers),
             ("model", flt.models),
             ("source", flt.sources),
+            ("project", () if rollup else flt.projects),
         ):
             if values:
                 clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
@@ -91,9 +94,14 @@ class FilterSql:
         clauses, params = self._conditions(period=period, rollup=False)
         return " AND ".join(clauses) or "1", params
 
+    @property
+    def rolls_up(self) -> bool:
+        """Whether ``daily_rollup`` can answer the filter (no text search, no project)."""
+        return not self.flt.text and not self.flt.projects
+
     def rollup(self) -> Sql | None:
-        """The condition on ``daily_rollup`` without the period; None for a text search."""
-        if self.flt.text:
+        """The condition on ``daily_rollup`` without the period; None when it cannot answer."""
+        if not self.rolls_up:
             return None
         clauses, params = self._conditions(period=False, rollup=True)
         return " AND ".join(clauses) or "1", params

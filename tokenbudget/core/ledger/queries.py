@@ -185,6 +185,26 @@ class LedgerReads:
         )
         return [r[0] for r in rows]
 
+    def time_range(self) -> tuple[int, int] | None:
+        """The oldest and the newest entry's time (UTC microseconds); None when empty."""
+        row = self._rows("SELECT MIN(at_us), MAX(at_us) FROM entries")[0]
+        return None if row[0] is None else (int(row[0]), int(row[1]))
+
+    def projects(self) -> list[str]:
+        """Every project an entry names, sorted (for the project picker and ``--project``).
+
+        A loose scan of the ``entries_project_at`` index: one seek per project, however
+        many entries each has.
+        """
+        rows = self._rows(
+            "WITH RECURSIVE found(project) AS ("
+            "SELECT MIN(project) FROM entries WHERE project IS NOT NULL "
+            "UNION ALL SELECT (SELECT MIN(project) FROM entries WHERE project > found.project) "
+            "FROM found WHERE found.project IS NOT NULL) "
+            "SELECT project FROM found WHERE project IS NOT NULL"
+        )
+        return [r[0] for r in rows]
+
     # -- importer state and alerts ----------------------------------------------------
 
     def import_state(self, importer: str) -> dict[str, Any]:

@@ -1,7 +1,8 @@
-"""The sums and id lists behind plan status, the spend charts and the history table.
+"""The sums and id lists behind plan status, the spend charts, reports and the history table.
 
 ``budget``, ``charts_data`` and ``history_query`` keep the logic (which days, which
-segments, which periods); these methods are the SQL it needs, returning plain data.
+segments, which periods, which groups); these methods are the SQL it needs, returning plain
+data.
 """
 
 from __future__ import annotations
@@ -23,6 +24,24 @@ from tokenbudget.core.plans import Plan
 _SUMS = (
     "COUNT(*), SUM(requests), SUM(input_tokens), SUM(cache_read_tokens), "
     "SUM(cache_write_5m_tokens + cache_write_1h_tokens), SUM(output_tokens), SUM(cost_micros)"
+)
+#: Every sum of a report group, from the entries and from the rollup (same order).
+_GROUP_SUMS = (
+    "COUNT(*), SUM(requests), SUM(input_tokens), SUM(cache_read_tokens), "
+    "SUM(cache_write_5m_tokens), SUM(cache_write_1h_tokens), SUM(output_tokens), "
+    "SUM(cost_micros)"
+)
+_ROLLUP_GROUP_SUMS = (
+    "SUM(entries), SUM(requests), SUM(input_tokens), SUM(cache_read_tokens), "
+    "SUM(cache_write_5m_tokens), SUM(cache_write_1h_tokens), SUM(output_tokens), "
+    "SUM(cost_micros)"
+)
+#: What ``group_sums`` can group by, as SQL on ``entries``.
+_GROUP_COLUMNS = {"project": "project", "model": "model", "provider": "provider"}
+#: The day number of ``at_us`` shifted by an offset, rounded down (also before 1970).
+_LOCAL_DAY = (
+    f"CASE WHEN at_us + {{offset}} >= 0 THEN (at_us + {{offset}}) / {DAY_US} "
+    f"ELSE -((-(at_us + {{offset}}) + {DAY_US - 1}) / {DAY_US}) END"
 )
 _ROLLUP_SUMS = (
     "SUM(entries), SUM(requests), SUM(input_tokens), SUM(cache_read_tokens), "
@@ -50,6 +69,28 @@ class UsageSums(NamedTuple):
     input_tokens: int
     cache_read_tokens: int
     cache_write_tokens: int
+    output_tokens: int
+    cost_micros: int
+
+
+class GroupSums(NamedTuple):
+    """Sums of one group of entries in one currency (``group_sums``).
+
+    Attributes:
+        key: The group: a project (None: no project), a model, a provider, or a local day
+            number.
+        currency: The entries' currency (None: unpriced).
+        cost_micros: The sum of their costs (0 when unpriced).
+    """
+
+    key: str | int | None
+    currency: str | None
+    entries: int
+    requests: int
+    input_tokens: int
+    cache_read_tokens: int
+    cache_write_5m_tokens: int
+    cache_write_1h_tokens: int
     output_tokens: int
     cost_micros: int
 
@@ -132,7 +173,7 @@ class LedgerReports(LedgerReads):
         compiled = self._compile(flt)
         rollup = compiled.rollup()
         if rollup is None:
-            raise ValueError("a text search cannot be summed from the rollup")
+            raise ValueError("a text search or a project cannot be summed from the rollup")
         return compiled, rollup[0], rollup[1]
 
     def rollup_provider_days(
@@ -176,6 +217,65 @@ class LedgerReports(LedgerReads):
         )
         return [ProviderSums(r[0], r[1], r[2], int(r[3] or 0), int(r[4])) for r in rows]
 
+    # -- reports (charts_data.spend_report) -----------------------------------------------
+
+    def group_sums(self, flt: HistoryFilter, by: str) -> list[GroupSums]:
+        """Sums of ``flt``'s entries per group and currency.
+
+        ``by`` is ``project``, ``model`` or ``provider``. Whole UTC days come from the rollup
+        when it can answer (models and providers); a group may then come twice (rollup and
+        entries): the caller adds them.
+
+        Raises:
+            ValueError: for another ``by``.
+        """
+        column = _GROUP_COLUMNS[by]
+        compiled = self._compile(flt)
+        rollup, parts = compiled.pieces() if by in ("model", "provider") else (None, [])
+        if rollup is None:
+            parts = [compiled.entries()]
+        rows: list[Sequence[Any]] = []
+        if rollup is not None:
+            rows += self._rows(
+                f"SELECT {column}, NULLIF(currency, ''), {_ROLLUP_GROUP_SUMS} "
+                f"FROM daily_rollup WHERE {rollup[0]} GROUP BY 1, 2",
+                rollup[1],
+            )
+        for condition, params in parts:
+            rows += self._rows(
+                f"SELECT {column}, currency, {_GROUP_SUMS} FROM entries WHERE {condition} "
+                "GROUP BY 1, 2",
+                params,
+            )
+        return [
+            GroupSums(r[0], r[1], *(int(v or 0) for v in r[2:]))
+            for r in rows
+            if r[2]  # the rollup keeps a group whose entries were all removed, at 0
+        ]
+
+    def local_day_sums(
+        self, flt: HistoryFilter, spans: Sequence[tuple[int | None, int | None, int]]
+    ) -> list[GroupSums]:
+        """Sums of ``flt``'s entries per local day and currency.
+
+        ``spans`` are ``(low, high, offset)``: between ``low`` and ``high`` (UTC
+        microseconds, None for open) the local time is UTC plus ``offset`` microseconds
+        (``history_query.offset_spans``). A key is a local day number (days since 1970-01-01
+        in local time); a day cut by a change of offset comes twice: the caller adds them.
+        """
+        condition, params = self._compile(flt).entries()
+        found: list[GroupSums] = []
+        for low, high, offset in spans:
+            bounds, values = bounds_sql(low, high)
+            day = _LOCAL_DAY.format(offset=int(offset))
+            rows = self._rows(
+                f"SELECT {day}, currency, {_GROUP_SUMS} FROM entries "
+                f"WHERE {bounds} AND {condition} GROUP BY 1, 2",
+                [*values, *params],
+            )
+            found.extend(GroupSums(r[0], r[1], *(int(v or 0) for v in r[2:])) for r in rows)
+        return found
+
     # -- the history table (history_query.py) --------------------------------------------
 
     def ids_between(
@@ -216,8 +316,21 @@ class LedgerReports(LedgerReads):
     ) -> list[tuple[int, int]]:
         """``(day, entries)`` for UTC days from ``first_day`` (to ``end_day``, exclusive).
 
-        Only days with entries; ``flt``'s period is ignored; it must have no text search.
+        Only days with entries; ``flt``'s period is ignored. Read from the rollup when it can
+        answer; else (a project, a text search) from the entries.
         """
+        compiled = self._compile(flt)
+        if not compiled.rolls_up:
+            bare, bare_params = compiled.entries(period=False)
+            bounds, values = bounds_sql(
+                first_day * DAY_US, None if end_day is None else end_day * DAY_US
+            )
+            rows = self._rows(
+                f"SELECT at_us / {DAY_US}, COUNT(*) FROM entries WHERE {bounds} AND {bare} "
+                "GROUP BY 1",
+                [*values, *bare_params],
+            )
+            return [(int(r[0]), int(r[1])) for r in rows]
         _, condition, params = self._rollup_condition(flt)
         rows = self._rows(
             "SELECT day, SUM(entries) FROM daily_rollup WHERE day >= ? "

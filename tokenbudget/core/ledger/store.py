@@ -221,6 +221,27 @@ class Ledger(LedgerReports):
                 )
         return ids
 
+    def fill_projects(self, entries: Iterable[NewEntry]) -> int:
+        """Give stored entries that have no project the project of these records.
+
+        Matched by ``(source, source_ref)``; nothing else changes (an entry recorded before
+        projects were, whose record is read again: ``import --rescan``). Returns how many
+        entries got a project.
+        """
+        rows = [
+            (e.project, e.source, e.source_ref)
+            for e in entries
+            if e.project is not None and e.source_ref is not None
+        ]
+        with self._write() as db:
+            before = db.total_changes
+            db.executemany(
+                "UPDATE entries SET project = ? WHERE source = ? AND source_ref = ? "
+                "AND project IS NULL",
+                rows,
+            )
+            return db.total_changes - before
+
     # -- official limits -----------------------------------------------------------------
 
     def record_limits(self, snapshots: Sequence[LimitSnapshot]) -> None:

@@ -14,6 +14,7 @@ from tokenbudget.core.money import ExchangeRates, Money, to_micros
 
 if TYPE_CHECKING:
     from tokenbudget.core.catalog import ModelInfo
+    from tokenbudget.core.history_filter import Report
     from tokenbudget.core.history_jobs import ChartData, Snapshot
     from tokenbudget.core.history_query import RowMap
     from tokenbudget.core.ledger import HistoryFilter, RecoveryReport, Totals
@@ -52,6 +53,22 @@ class HistoryJobs:
 
         return history_jobs.load_charts(
             self.ledger_file, flt, today=today, tz=tz, rates=rates, currency=currency
+        )
+
+    def report(
+        self,
+        by: str,
+        flt: HistoryFilter,
+        *,
+        tz: tzinfo | None,
+        rates: ExchangeRates,
+        currency: str,
+    ) -> Report:
+        """``flt``'s spend grouped by ``by`` (the history's "by project" breakdown)."""
+        from tokenbudget.core import history_jobs
+
+        return history_jobs.load_report(
+            self.ledger_file, by, flt, tz=tz, rates=rates, currency=currency
         )
 
     def export_csv(
@@ -183,6 +200,70 @@ class EntriesService:
         """Distinct values of ``provider``, ``model`` or ``source`` (for filter pickers)."""
         return self._parts.ledger.distinct(column)
 
+    # -- projects and reports ------------------------------------------------------------
+
+    def projects(self) -> list[str]:
+        """Every project an entry names (paths, sorted)."""
+        return self._parts.ledger.projects()
+
+    def find_project(self, text: str) -> str:
+        """The stored project that ``text`` names.
+
+        ``text`` may be a project's path, a folder inside it or one of its worktrees (folded
+        as the importers fold them; ``~`` and relative paths allowed), or its short name
+        (``project_name``) when no other project has it (exactly, else ignoring case).
+
+        Raises:
+            UserInputError: no project, or more than one, has that name (one line).
+        """
+        from tokenbudget.core.projects import project_name
+
+        known = self.projects()
+        wanted = text.strip()
+        found = _project_by_path(wanted, known)
+        if found is not None:
+            return found
+        same = [p for p in known if project_name(p) == wanted] or [
+            p for p in known if project_name(p).casefold() == wanted.casefold()
+        ]
+        if len(same) == 1:
+            return same[0]
+        if same:
+            raise UserInputError(
+                f"'{wanted}' names {len(same)} projects ({', '.join(same[:5])}); "
+                "give the project's path"
+            )
+        names = sorted({project_name(p) for p in known})
+        listed = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+        raise UserInputError(
+            f"no project '{wanted[:80]}' in the ledger (projects: {listed or 'none yet'})"
+        )
+
+    def report(
+        self, by: str, flt: HistoryFilter | None = None, *, tz: tzinfo | None = None
+    ) -> Report:
+        """The matching entries' spend grouped by ``by``.
+
+        ``by`` is ``project``, ``model``, ``provider`` or ``day`` (local days of ``tz``;
+        None: the system's zone). Rows are ordered as ``Report`` says, costs by the display
+        currency and the user's exchange rates; amounts stay in their own currencies.
+
+        Raises:
+            UserInputError: for another ``by``.
+        """
+        from tokenbudget.core.charts_data import spend_report
+        from tokenbudget.core.ledger import HistoryFilter
+
+        settings = self._parts.settings
+        return spend_report(
+            self._parts.ledger,
+            by,
+            flt or HistoryFilter(),
+            tz=tz,
+            rates=settings.exchange_rates(),
+            currency=settings.display_currency,
+        )
+
     def update(self, entry: Entry) -> Entry:
         """Replace a stored entry's fields (by id)."""
         return self._parts.ledger.update_entry(entry)
@@ -283,3 +364,22 @@ class EntriesService:
         if not path.is_file():
             raise UserInputError(f"there is no ledger at {path}; nothing to recover")
         return Ledger.recover(path, now=now)
+
+
+def _project_by_path(text: str, known: Sequence[str]) -> str | None:
+    """The known project that the path ``text`` is, or is inside (worktrees folded)."""
+    import os
+
+    from tokenbudget.core.projects import project_of
+
+    if text in known:
+        return text
+    path_like = "/" in text or os.sep in text or text.startswith("~") or text in (".", "..")
+    if not path_like:
+        return None
+    absolute = os.path.abspath(os.path.expanduser(text))
+    for candidate in (os.path.normpath(text), absolute, project_of(absolute)):
+        if candidate in known:
+            return candidate
+    inside = [p for p in known if absolute.startswith(p.rstrip(os.sep) + os.sep)]
+    return max(inside, key=len) if inside else None

@@ -23,13 +23,23 @@ class ImportsService:
         self._parts = parts
 
     def run(
-        self, importer: str | Importer, roots: Sequence[Path] = (), *, now: datetime
+        self,
+        importer: str | Importer,
+        roots: Sequence[Path] = (),
+        *,
+        now: datetime,
+        rescan: bool = False,
     ) -> ImportReport:
         """Import new usage from a coding tool's logs (incremental and idempotent).
 
         Everything found is written in one transaction together with the importer's state,
         so an import that fails leaves nothing half-done behind. Records are priced from the
         catalogue as of now, unless the file states a cost itself (our own CSV export).
+
+        With ``rescan``, the importer's state is forgotten and every log read again: the
+        references keep that from adding anything twice, and an entry stored before it had
+        a project gets the one its record names (its other fields follow the duplicate
+        rule). An entry deleted by hand comes back while its log exists.
         """
         from tokenbudget.core.import_store import store_import
         from tokenbudget.core.importers import get_importer
@@ -39,8 +49,12 @@ class ImportsService:
         if not roots:
             roots = importer.default_roots(os.environ, Path.home())
         ledger = self._parts.ledger
-        result = importer.scan(roots, ledger.import_state(importer.name))
+        result = importer.scan(roots, {} if rescan else ledger.import_state(importer.name))
         stored = store_import(ledger, self._parts.catalog, importer.name, result, now=now)
+        if rescan:
+            # A record that does not replace the stored entry (a tie under the duplicate
+            # rule) leaves its project unset: fill it in.
+            ledger.fill_projects(result.records)
         return ImportReport(
             importer.name,
             stored.records,
@@ -94,8 +108,11 @@ class ImportsService:
         default_provider: str | None = None,
         default_model: str | None = None,
         now: datetime,
+        rescan: bool = False,
     ) -> ImportReport:
         """Import CSV files: our own export, or any CSV with ``mapping`` (field -> column).
+
+        ``rescan`` reads files read before again (see ``run``).
 
         Raises:
             UserInputError: for a mapping that names an unknown field (or misses a needed
@@ -115,4 +132,4 @@ class ImportsService:
         for path in paths:
             if not path.exists():
                 raise UserInputError(f"{path}: no such file or folder")
-        return self.run(importer, paths, now=now)
+        return self.run(importer, paths, now=now, rescan=rescan)
