@@ -84,6 +84,8 @@ class _Pricer:
             prompt_text=record.prompt_text,
             plan_id=record.plan_id,
             requests=record.requests,
+            project=record.project,
+            precedence=record.precedence,
         )
 
     def each(self, records: Sequence[NewEntry]) -> Iterator[NewEntry]:

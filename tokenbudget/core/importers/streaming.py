@@ -58,7 +58,7 @@ def decompressed(raw: BinaryIO) -> Decompressed:
         import zstandard
     except ImportError:
         raise ValueError("cannot read zstd files: zstandard is not installed") from None
-    reader = zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True)
+    reader = zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True, closefd=False)
     buffered = io.BufferedReader(cast(io.RawIOBase, reader), CHUNK)
     return Decompressed(buffered, zstandard.ZstdError)
 
