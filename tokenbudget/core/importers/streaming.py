@@ -14,7 +14,7 @@ import io
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO, Final, cast
+from typing import Any, BinaryIO, Final
 
 from tokenbudget.core.importers.base import ProblemLog
 
@@ -43,7 +43,9 @@ def decompressed(raw: BinaryIO) -> Decompressed:
     """The decompressed content of a zstd file open at its start, as a buffered stream.
 
     The stream cannot seek; reading it raises ``ValueError`` (with a one-line message) where
-    the data is damaged. Memory stays flat whatever the size (one read buffer each side).
+    the data is damaged or ends before its last frame does (a truncated copy: zstd's own
+    stream reader would end there silently). Memory stays flat whatever the size: one read
+    buffer each side.
 
     Raises:
         ValueError: if the file does not start like zstd data, or no zstd support is
@@ -58,9 +60,8 @@ def decompressed(raw: BinaryIO) -> Decompressed:
         import zstandard
     except ImportError:
         raise ValueError("cannot read zstd files: zstandard is not installed") from None
-    reader = zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True, closefd=False)
-    buffered = io.BufferedReader(cast(io.RawIOBase, reader), CHUNK)
-    return Decompressed(buffered, zstandard.ZstdError)
+    frames = _Frames(raw, zstandard.ZstdDecompressor(), zstandard.ZstdError)
+    return Decompressed(io.BufferedReader(frames, CHUNK))
 
 
 def _skippable(magic: bytes) -> bool:
@@ -68,15 +69,60 @@ def _skippable(magic: bytes) -> bool:
     return len(magic) == 4 and magic[1:] == b"\x2a\x4d\x18" and 0x50 <= magic[0] <= 0x5F
 
 
+class _Frames(io.RawIOBase):
+    """The decompressed bytes of consecutive zstd frames, a compressed chunk at a time."""
+
+    def __init__(self, raw: BinaryIO, decompressor: Any, error: type[Exception]) -> None:
+        self._raw = raw
+        self._decompressor = decompressor
+        self._error = error
+        self._frame: Any = None
+        self._pending = b""
+        self._at = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while self._at >= len(self._pending):
+            if not self._more():
+                return 0
+        n = min(len(buffer), len(self._pending) - self._at)
+        buffer[:n] = self._pending[self._at : self._at + n]
+        self._at += n
+        return n
+
+    def _more(self) -> bool:
+        chunk = self._raw.read(_COMPRESSED_CHUNK)
+        if not chunk:
+            if self._frame is not None and not self._frame.eof:
+                raise ValueError("the compressed file ends early (truncated?)")
+            return False
+        parts: list[bytes] = []
+        while chunk:
+            if self._frame is None or self._frame.eof:
+                self._frame = self._decompressor.decompressobj()
+            try:
+                parts.append(self._frame.decompress(chunk))
+            except self._error as err:
+                raise ValueError(f"damaged compressed data ({err})") from None
+            chunk = self._frame.unused_data if self._frame.eof else b""
+        self._pending = b"".join(parts)
+        self._at = 0
+        return True
+
+
+_COMPRESSED_CHUNK: Final = 128 * 1024
+
+
 class Decompressed:
     """A decompressed stream (the part of ``BinaryIO`` that ``LineStream`` uses).
 
-    Decoder errors are ``ValueError``; ``consumed`` counts the bytes handed out so far.
+    ``consumed`` counts the bytes handed out so far.
     """
 
-    def __init__(self, stream: io.BufferedIOBase, error: type[Exception]) -> None:
+    def __init__(self, stream: io.BufferedIOBase) -> None:
         self._stream = stream
-        self._error = error
         self.consumed = 0
 
     def seekable(self) -> bool:
@@ -85,10 +131,7 @@ class Decompressed:
 
     def readline(self, size: int = -1) -> bytes:
         """The next line, or at most ``size`` bytes of it."""
-        try:
-            data = self._stream.readline(size)
-        except self._error as err:
-            raise ValueError(f"damaged compressed data ({err})") from None
+        data = self._stream.readline(size)
         self.consumed += len(data)
         return data
 
