@@ -252,3 +252,23 @@ def test_times_are_kept_to_the_millisecond() -> None:
     (record, *_) = CodexImporter().scan([one("re_emits", "019c4f23")], {}).records
     assert record.at == datetime(2026, 2, 11, 23, 58, 20, tzinfo=UTC)
     assert record.source_ref == f"t{to_us(record.at) // 1000}:10300"
+
+
+def test_a_replay_spilling_into_the_next_second_is_still_a_replay(tmp_path: Path) -> None:
+    fork = one("fork", "019cd509")
+    rows = [json.loads(line) for line in fork.read_text().splitlines()]
+    own = next(i for i, row in enumerate(rows) if row["timestamp"] >= "2026-03-09T23:58:41")
+    for row in rows:
+        row["payload"].pop("turn_id", None)
+        row["payload"].pop("started_at", None)
+    for row in rows[1:own]:  # replayed rows written 1.3 s after the fork: the next second
+        row["timestamp"] = "2026-03-09T23:58:31.550Z"
+    target = tmp_path / fork.name
+    target.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    records = CodexImporter().scan([target], {}).records
+    assert [
+        (r.tokens.input_tokens, r.tokens.cache_read_tokens, r.tokens.output_tokens) for r in records
+    ] == [
+        (2000, 13000, 400),
+        (3000, 8000, 300),
+    ]

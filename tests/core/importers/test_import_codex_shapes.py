@@ -10,8 +10,9 @@ UTC day).
 from __future__ import annotations
 
 import itertools
+import shutil
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -119,7 +120,7 @@ def ledger_totals(service: Service) -> Totals:
 @pytest.fixture
 def fresh_service(
     registry: TokenizerRegistry, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Service]:
+) -> Iterator[Callable[[], Service]]:
     """Builds services, each over its own empty ledger."""
     made: list[Service] = []
 
@@ -131,7 +132,7 @@ def fresh_service(
         made.append(service)
         return service
 
-    yield make  # type: ignore[misc]
+    yield make
     for service in made:
         service.close()
 
@@ -151,8 +152,6 @@ def test_totals_per_model_and_day(service: Service, shape: str) -> None:
 
 @pytest.mark.parametrize("shape", sorted(EXPECTED))
 def test_a_copy_elsewhere_adds_nothing(service: Service, shape: str, tmp_path: Path) -> None:
-    import shutil
-
     service.imports.run("codex", roots(shape), now=NOW)
     count = service.entries.count()
     copy = tmp_path / "elsewhere"
@@ -164,10 +163,9 @@ def test_a_copy_elsewhere_adds_nothing(service: Service, shape: str, tmp_path: P
 
 
 @pytest.mark.parametrize("shape", sorted(EXPECTED))
-def test_one_file_per_run_in_every_order(fresh_service: object, shape: str) -> None:
-    make = fresh_service
+def test_one_file_per_run_in_every_order(fresh_service: Callable[[], Service], shape: str) -> None:
     for order in itertools.permutations(files(shape)):
-        service = make()  # type: ignore[operator]
+        service = fresh_service()
         assert service.entries.count() == 0
         for path in order:
             service.imports.run("codex", [path], now=NOW)

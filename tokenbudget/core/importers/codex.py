@@ -40,9 +40,10 @@ thread was created at C: the UUIDv7 time of its own ``session_meta`` id, else th
    ``source.subagent.thread_spawn.parent_thread_id``, ``parent_thread_id``; or the file
    holds another thread's ``session_meta``) replays its parent's history re-stamped at C.
    The replay ends at the first turn start proven to be after the fork (its ``turn_id`` is
-   a UUIDv7 minted at or after C, else its ``started_at`` second, else its row time is in a
-   later second than C), or at the first usage row stamped more than 2.5 s after C,
-   whichever comes first.
+   a UUIDv7 minted at or after C, else its ``started_at`` second is C's or later, else its
+   row is stamped more than 2.5 s after C), or at the first usage row stamped more than
+   2.5 s after C, whichever comes first. (Totals cannot mark the boundary: the replay and
+   the fork's own rows form one rising sequence.)
 
 A copied or replayed usage row only moves the file's baseline, so the next own row counts
 just what was added. A copied record keeps its key (and loses to the original).

@@ -175,9 +175,9 @@ class RolloutReader:
             own = turn_ms >= created
         elif isinstance(started, int | float) and not isinstance(started, bool):
             own = started >= created // 1000
-        else:
+        else:  # a replay is re-stamped at the fork and may spill into the next second
             at = parse_time(row_time)
-            own = at is not None and millis(at) // 1000 > created // 1000
+            own = at is not None and millis(at) > created + REPLAY_WINDOW_MS
         if own:
             state.replay = False
 
