@@ -132,9 +132,9 @@ class RolloutReader:
             elif event == "task_started":
                 self._turn_start(payload, row.get("timestamp"))
             elif event == "thread_settings_applied":
-                settings = payload.get("thread_settings")
-                if isinstance(settings, dict):
-                    self._set_model(settings.get("model"))
+                applied = payload.get("thread_settings")
+                if isinstance(applied, dict):
+                    self._set_model(applied.get("model"))
         elif kind == "token_usage_record":
             self._record(payload, row.get("timestamp"))
         elif kind == "turn_context":
