@@ -272,3 +272,34 @@ def test_a_replay_spilling_into_the_next_second_is_still_a_replay(tmp_path: Path
         (2000, 13000, 400),
         (3000, 8000, 300),
     ]
+
+
+def test_odd_records(tmp_path: Path) -> None:
+    thread = "019e9000-0000-7000-8000-000000000001"
+    at = "2026-06-10T08:00:0%d.000Z"
+    rows = [
+        {"timestamp": at % 0, "type": "session_meta", "payload": {"id": thread}},
+        {"timestamp": at % 1, "type": "token_usage_record", "payload": {"usage": None}},
+        {
+            "timestamp": at % 2,
+            "type": "token_usage_record",
+            "payload": {"usage": {"input_tokens": 900, "cached_input_tokens": 1000}},
+        },
+        {"timestamp": "soon", "type": "token_usage_record", "payload": {"usage": {}}},
+    ]
+    path = tmp_path / f"rollout-2026-06-10T08-00-00-{thread}.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    result = CodexImporter().scan([path], {})
+    (record,) = result.records
+    # no thread or response id: keyed by the file's thread, the time and the size; cached
+    # tokens never exceed the input they are part of; no model named anywhere
+    assert record.source_ref == f"r:{thread}:t{to_us(record.at) // 1000}:900"
+    assert (record.model, record.tokens.input_tokens, record.tokens.cache_read_tokens) == (
+        "unknown",
+        0,
+        900,
+    )
+    assert [(p.line, p.message) for p in result.problems] == [
+        (2, "token usage record without usage"),
+        (4, "token usage record without a valid timestamp"),
+    ]

@@ -72,7 +72,7 @@ EXPECTED: dict[str, Totals] = {
     },
     # Z1 (.zst only): 9000/0/350 -> 20000/8000/700 = (9000, 0, 350) + (3000, 8000, 350).
     # Z2 is both .jsonl.zst (cold, first turn) and .jsonl (resumed a week later):
-    # 7000/0/200, then 16000/6000/500 (+2000... = (3000, 6000, 300)).
+    # 7000/0/200, then 16000/6000/500 a week later (+9000 of which 6000 cached, +300).
     "zst": {
         ("gpt-5", "2026-01-05"): (12000, 8000, 700),
         ("gpt-5-codex", "2026-01-06"): (7000, 0, 200),
