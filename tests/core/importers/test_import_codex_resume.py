@@ -303,3 +303,52 @@ def test_odd_records(tmp_path: Path) -> None:
         (2, "token usage record without usage"),
         (4, "token usage record without a valid timestamp"),
     ]
+
+
+# --- a rollout archived after it was read ------------------------------------------------------
+
+
+def archive(home: Path, source: Path, cut: int) -> tuple[Path, Path]:
+    """``source``'s first ``cut`` lines in ``home/sessions``, and where archiving moves it."""
+    live = home / "sessions" / "2026" / "06" / "02" / source.name
+    live.parent.mkdir(parents=True)
+    live.write_bytes(b"".join(source.read_bytes().splitlines(keepends=True)[:cut]))
+    return live, home / "archived_sessions" / source.name
+
+
+def test_an_archived_rollout_is_read_on_from_where_it_was(tmp_path: Path) -> None:
+    source = one("records", "019e87bd")
+    live, archived = archive(tmp_path, source, 29)
+    first = CodexImporter().scan(roots(tmp_path), {})
+    archived.parent.mkdir()
+    live.rename(archived)
+    archived.write_bytes(source.read_bytes())  # and resumed there
+    second = CodexImporter().scan(roots(tmp_path), first.state)
+    whole = CodexImporter().scan([source], {}).records
+    assert first.records + second.records == whole
+    assert len(second.records) == 3  # the three records after the cut, nothing again
+
+
+def test_an_archived_rollout_read_by_the_old_importer_is_not_counted_again(
+    tmp_path: Path,
+) -> None:
+    source = one("records", "019e87bd")
+    live, archived = archive(tmp_path, source, 29)
+    state = CodexImporter().scan(roots(tmp_path), {}).state
+    (entry,) = state["files"].values()
+    entry["extra"] = {"session": "019e87bd-7140-751a-88be-60d6f8723ef7", "replay": False}
+    archived.parent.mkdir()
+    live.rename(archived)
+    again = CodexImporter().scan(roots(tmp_path), state)
+    assert again.records == []  # the old importer counted these token counts already
+
+
+def test_a_different_file_of_the_same_name_is_read_afresh(tmp_path: Path) -> None:
+    source = one("records", "019e87bd")
+    live, archived = archive(tmp_path, source, 29)
+    state = CodexImporter().scan(roots(tmp_path), {}).state
+    archived.parent.mkdir()
+    live.unlink()
+    archived.write_bytes(b"{}\n" + source.read_bytes())  # another first line
+    again = CodexImporter().scan(roots(tmp_path), state)
+    assert by_ref(again.records) == by_ref(CodexImporter().scan([source], {}).records)

@@ -47,6 +47,11 @@ thread was created at C: the UUIDv7 time of its own ``session_meta`` id, else th
 
 A copied or replayed usage row only moves the file's baseline, so the next own row counts
 just what was added. A copied record keeps its key (and loses to the original).
+
+A rollout moved since it was last read (``codex archive`` / ``unarchive``: same name, the old
+path gone, the same first bytes) is read silently up to where reading stopped at the old
+path, then counted from there: what was before was counted then, possibly by an older
+version of these rules whose references a fresh reading would not all reproduce.
 """
 
 from __future__ import annotations
@@ -59,7 +64,14 @@ from typing import Any, BinaryIO
 from tokenbudget.core.importers.base import SOURCE_CODEX, ImportResult, ProblemLog
 from tokenbudget.core.importers.codex_rows import LimitLog, RolloutReader, wanted
 from tokenbudget.core.importers.codex_state import FileState, Resume, from_extra
-from tokenbudget.core.importers.scan import Found, discover, expand, scan_files
+from tokenbudget.core.importers.scan import (
+    Found,
+    discover,
+    expand,
+    file_states,
+    head_hash,
+    scan_files,
+)
 from tokenbudget.core.importers.streaming import FileCursor, is_compressed, read_json_lines
 from tokenbudget.core.official_limits import from_codex, newest
 
@@ -87,13 +99,19 @@ class CodexImporter:
         """Read new usage under ``roots``; records, newest official limits and the state."""
         found = Found()
         limits = LimitLog()
+        moved = _moved(state)
 
         def read(
             path: Path, fh: BinaryIO, cursor: FileCursor, log: ProblemLog
         ) -> tuple[int, int, dict[str, Any]]:
             fallback_id = _id_from_name(path)
             file_state, how = from_extra(cursor.extra)
-            if cursor.offset == 0 or how is Resume.RESTART:
+            if cursor.offset == 0:
+                file_state, how = FileState(), Resume.RESTART
+                was = _moved_here(moved, path)
+                if was is not None and _same_head(fh, was):
+                    how, cursor = Resume.CATCH_UP, FileCursor(was["offset"], was["line"])
+            if how is Resume.RESTART:
                 file_state, cursor = FileState(), FileCursor()
             elif how is Resume.CATCH_UP:
                 quiet = RolloutReader(file_state, fallback_id, None, limits)
@@ -147,6 +165,38 @@ def choose(paths: Sequence[Path]) -> list[Path]:
             best[plain_name] = (rank, path)
     kept.update(path for _, path in best.values())
     return [path for path in paths if path in kept]
+
+
+def _moved(state: Mapping[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
+    """The stored state of every plain rollout by file name, with the path it was read at."""
+    previous, _ = file_states(state)
+    found: dict[str, tuple[str, dict[str, Any]]] = {}
+    for key, entry in previous.items():
+        name = Path(key).name
+        if (
+            name.startswith("rollout-")
+            and name.endswith(".jsonl")
+            and all(isinstance(entry.get(k), int) for k in ("offset", "line", "head_len"))
+            and isinstance(entry.get("head"), str)
+        ):
+            found[name] = (key, entry)
+    return found
+
+
+def _moved_here(
+    moved: Mapping[str, tuple[str, dict[str, Any]]], path: Path
+) -> dict[str, Any] | None:
+    """The state of the rollout ``path`` was read as at another path that is gone, if any."""
+    was = moved.get(path.name)
+    if was is None or was[0] == str(path.resolve()) or Path(was[0]).exists():
+        return None
+    return was[1]
+
+
+def _same_head(fh: BinaryIO, was: Mapping[str, Any]) -> bool:
+    """Whether an open file starts as the one ``was`` describes and is at least as long."""
+    size = fh.seek(0, 2)
+    return bool(size >= was["offset"] and head_hash(fh, was["head_len"]) == was["head"])
 
 
 def _id_from_name(path: Path) -> str:

@@ -114,7 +114,8 @@ def _is_under(path: str, roots: Sequence[Path]) -> bool:
     return False
 
 
-def _head(fh: BinaryIO, length: int) -> str:
+def head_hash(fh: BinaryIO, length: int) -> str:
+    """The ``head`` of a file's state: a hash of its first ``length`` bytes."""
     fh.seek(0)
     return hashlib.blake2b(fh.read(length), digest_size=8).hexdigest()
 
@@ -178,7 +179,7 @@ def scan_files(
                     cursor = _resume_cursor(fh, before, st, appendable(path))
                     offset, line, extra = read(path, fh, cursor, log)
                     head_len = min(offset, _HEAD_BYTES)
-                head = _head(fh, head_len)
+                head = head_hash(fh, head_len)
         except OSError as err:
             problems.append(Problem(str(path), None, f"cannot read: {err.strerror or err}"))
             if before is not None:
@@ -232,7 +233,7 @@ def _resume_cursor(
         or before.get("inode") != st.st_ino
         or st.st_size < offset
         or st.st_size < before.get("size", 0)
-        or _head(fh, head_len) != before.get("head")
+        or head_hash(fh, head_len) != before.get("head")
     ):
         return FileCursor()
     return FileCursor(offset, line, dict(extra))
