@@ -195,6 +195,6 @@ def test_one_failing_importer_does_not_skip_the_others(
     monkeypatch.setattr(service.imports, "run", claude_breaks)
     report = sync_all(service, [claude_root, codex_root], now=NOW)
     assert report.records == 1
-    assert refs(service) == ["0199a958-24a6-752e-b651-3270269e0d37:5300"]
+    assert refs(service) == ["t1795165205000:5300"]  # 2026-11-20T09:00:05Z, total 5300
     assert len(report.errors) == 1 and report.errors[0].startswith("claude-code: ")
     assert "\n" not in report.errors[0] and "failure" in report.errors[0]

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -50,8 +52,21 @@ def scan(*paths: Path, state: dict[str, Any] | None = None) -> list[NewEntry]:
     return CodexImporter().scan(list(paths), state or {}).records
 
 
+def ref(at: str, total: int) -> str:
+    """A token count's reference: ``t<unix ms of its row>:<cumulative total_tokens>``."""
+    ms = round(datetime.fromisoformat(at.replace("Z", "+00:00")).timestamp() * 1000)
+    return f"t{ms}:{total}"
+
+
+@cache
+def sessions_by_ref() -> dict[str, str]:
+    files = {PARENT: P, FORK: F, SUBAGENT: S, ARCHIVED: A, ARCHIVED_FORK: AF}
+    return {r.source_ref: session for path, session in files.items() for r in scan(path)}
+
+
 def session_of(record: NewEntry) -> str:
-    return record.source_ref.rsplit(":", 1)[0]
+    """The session whose file, read alone, yields the record's reference."""
+    return sessions_by_ref()[record.source_ref]
 
 
 def add(*parts: tuple[int, ...]) -> tuple[int, ...]:
@@ -78,8 +93,9 @@ def test_each_file_alone_counts_only_its_own_session() -> None:
         (ARCHIVED_FORK, AF),
     ]:
         records = scan(path)
-        assert {session_of(r) for r in records} == {session}, path.name
         assert totals(records) == OWN[session], path.name
+    # and no two files yield the same reference
+    assert len(sessions_by_ref()) == 11
 
 
 def test_parent_and_fork_together_are_parent_plus_the_forks_own_additions() -> None:
@@ -92,10 +108,10 @@ def test_cumulative_deltas_and_re_emits() -> None:
     records = scan(PARENT)
     # 6 token_count rows: one with null info, one re-emitting 18150 -> 4 steps
     assert [r.source_ref for r in records] == [
-        f"{P}:8400",
-        f"{P}:18150",
-        f"{P}:32200",
-        f"{P}:47300",
+        ref("2025-10-03T09:12:47.240Z", 8400),
+        ref("2025-10-03T09:12:55.020Z", 18150),
+        ref("2025-10-03T09:20:30.010Z", 32200),
+        ref("2025-10-03T09:22:10.010Z", 47300),
     ]
     assert [r.tokens for r in records] == [
         TokenCounts(input_tokens=8000, output_tokens=400),
@@ -117,7 +133,10 @@ def test_fork_counts_from_the_parents_total_at_the_fork_point() -> None:
     records = scan(FORK)
     # baseline is P's total after its first turn (18150), not P's final total; the total
     # re-emitted right after the replay adds nothing
-    assert [r.source_ref for r in records] == [f"{F}:31000", f"{F}:42900"]
+    assert [r.source_ref for r in records] == [
+        ref("2025-10-03T10:05:50.010Z", 31000),
+        ref("2025-10-03T10:06:20.010Z", 42900),
+    ]
     assert records[0].tokens == TokenCounts(
         input_tokens=3852, cache_read_tokens=8448, output_tokens=550
     )
@@ -189,12 +208,18 @@ def test_appended_turn_yields_only_new_records(tmp_path: Path) -> None:
     lines = PARENT.read_bytes().splitlines(keepends=True)
     target.write_bytes(b"".join(lines[:18]))  # up to the first step of turn two
     first = CodexImporter().scan([target], {})
-    assert [r.source_ref for r in first.records] == [f"{P}:8400", f"{P}:18150"]
+    assert [r.source_ref for r in first.records] == [
+        ref("2025-10-03T09:12:47.240Z", 8400),
+        ref("2025-10-03T09:12:55.020Z", 18150),
+    ]
     assert first.state["files"][str(target.resolve())]["extra"]["model"] == "gpt-5"
     with target.open("ab") as fh:
         fh.write(b"".join(lines[18:]))
     second = CodexImporter().scan([target], first.state)
-    assert [r.source_ref for r in second.records] == [f"{P}:32200", f"{P}:47300"]
+    assert [r.source_ref for r in second.records] == [
+        ref("2025-10-03T09:20:30.010Z", 32200),
+        ref("2025-10-03T09:22:10.010Z", 47300),
+    ]
 
 
 def test_truncated_rollout_is_read_again(tmp_path: Path) -> None:
@@ -204,7 +229,7 @@ def test_truncated_rollout_is_read_again(tmp_path: Path) -> None:
     lines = PARENT.read_bytes().splitlines(keepends=True)
     target.write_bytes(b"".join(lines[:12]))
     second = CodexImporter().scan([target], first.state)
-    assert [r.source_ref for r in second.records] == [f"{P}:8400"]
+    assert [r.source_ref for r in second.records] == [ref("2025-10-03T09:12:47.240Z", 8400)]
 
 
 # --- replay detection without the usual evidence -------------------------------------------
@@ -274,7 +299,7 @@ def test_fork_of_a_fork_counts_only_its_own_steps(tmp_path: Path) -> None:
         tmp_path / f"rollout-2025-10-03T11-11-00-{ff}.jsonl", [header, *replay, *own]
     )
     (record,) = scan(nested)
-    assert record.source_ref == f"{ff}:52200"
+    assert record.source_ref == ref("2025-10-03T11:11:20.000Z", 52200)
     # the baseline is F's last total (41000 in, 27648 cached, 1900 out): nothing of P or F again
     assert record.tokens == TokenCounts(input_tokens=648, cache_read_tokens=8352, output_tokens=300)
     assert totals(scan(PARENT, FORK, nested)) == add(OWN[P], OWN[F], totals([record]))
@@ -314,9 +339,9 @@ def test_odd_rows(tmp_path: Path) -> None:
     path = write_rows(tmp_path / "rollout-2025-10-10T08-00-00-x.jsonl", rows)
     result = CodexImporter().scan([path], {})
     assert [(r.model, r.source_ref) for r in result.records] == [
-        ("unknown", f"{session}:110"),
-        ("o3", f"{session}:330"),
-        ("o3", f"{session}:440"),
+        ("unknown", ref("2025-10-10T08:00:02Z", 110)),
+        ("o3", ref("2025-10-10T08:00:04Z", 330)),
+        ("o3", ref("2025-10-10T08:00:07Z", 440)),
     ]
     assert [r.tokens for r in result.records] == [
         TokenCounts(input_tokens=100, output_tokens=10),
@@ -328,13 +353,13 @@ def test_odd_rows(tmp_path: Path) -> None:
     ]
 
 
-def test_session_id_from_the_file_name_when_there_is_no_header(tmp_path: Path) -> None:
+def test_a_rollout_without_a_header_still_counts(tmp_path: Path) -> None:
     path = write_rows(
         tmp_path / "rollout-2025-10-10T08-00-00-0199B000-0000-7000-8000-0000000000AA.jsonl",
         [token_count("2025-10-10T08:00:02Z", total=(100, 0, 10, 0))],
     )
     (record,) = scan(path)
-    assert record.source_ref == "0199b000-0000-7000-8000-0000000000aa:110"
+    assert record.source_ref == ref("2025-10-10T08:00:02Z", 110)
 
 
 def test_default_roots(tmp_path: Path) -> None:

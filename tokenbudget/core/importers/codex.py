@@ -1,115 +1,87 @@
-"""Codex CLI: the session rollouts under ``$CODEX_HOME`` (default ``~/.codex``).
+"""Codex CLI and Codex Desktop: the rollouts under ``$CODEX_HOME`` (default ``~/.codex``).
 
-Where: ``sessions/YYYY/MM/DD/*.jsonl`` and ``archived_sessions/*.jsonl``. Rows are
-``{"timestamp", "type", "payload"}``; four kinds matter:
+Files: ``sessions/YYYY/MM/DD/rollout-*.jsonl`` and ``archived_sessions/*``, each possibly
+compressed when cold (``*.jsonl.zst``, zstd; read whole, streaming). One rollout is read
+once: the plain ``.jsonl`` wins over its ``.jsonl.zst`` (Codex re-materialises the plain file
+to append to it), and a ``rollout-*`` name in ``sessions/`` wins over the same name in
+``archived_sessions/`` (one thread, two copies).
 
-``session_meta``
-    ``payload.id`` is the session id. The first one in a file is the file's own session. It
-    names a parent when it has ``payload.forked_from_id`` (a fork) or
-    ``payload.source.subagent.thread_spawn.parent_thread_id`` (a sub-agent); ``parent_thread_id``
-    and ``parent_session_id`` at the top of the payload are read as well.
-``turn_context``
-    ``payload.model`` is the model of the following requests (it can change mid-session).
-``event_msg`` with ``payload.type == "task_started"``
-    The start of a turn, like ``turn_context``; both may carry ``payload.turn_id``.
-``event_msg`` with ``payload.type == "token_count"``
-    ``payload.info`` (may be null: skipped) holds ``total_token_usage``, cumulative for the
-    session, and ``last_token_usage``. In both, ``input_tokens`` includes
-    ``cached_input_tokens`` and ``output_tokens`` includes ``reasoning_output_tokens``.
+Rows are ``{"timestamp", ("ordinal",) "type", "payload"}``. What counts:
 
-Counting: each record is the difference between a cumulative total and the previous one, so
-a total that did not move (Codex re-emits it, e.g. with rate-limit updates) adds nothing, and
-nor does a total below the previous one (a stale snapshot). The record maps to
-``input_tokens = input - cached``, ``cache_read_tokens = cached``, ``output_tokens = output``,
-and its ``source_ref`` is ``<session id>:<cumulative total_tokens>``, which is the same
-whenever and from wherever the file is read (an archived copy included).
+``token_usage_record`` (Codex 0.151 and later)
+    One per model response: ``payload.usage`` is that response's usage (the compaction call
+    included). From a file's first record on, only records count. A record is keyed
+    ``r:<payload.thread_id>:<payload.response_id>`` wherever it is read, so a copy in
+    another file is the same record; its model is ``payload.attribution.model``, else the
+    turn's. ``compacted.payload.latest_token_usage_record`` is a copy and never read.
+``event_msg`` ``token_count``
+    ``payload.info.total_token_usage`` is cumulative for the file's thread. A row counts
+    only when that usage grows (every part at least as large, not all equal) over the
+    previous row of the file: re-emits (rate-limit refreshes), the synthetic row after a
+    compaction and stale snapshots add nothing. The record is the difference, keyed
+    ``t<unix ms of the row>:<cumulative total_tokens>``: a row copied into another file with
+    its time is the same record. ``info: null`` rows count nothing.
+    ``payload.rate_limits`` (on any row, ``info: null`` ones included) is the provider's own
+    view of the plan's limits (``official_limits.from_codex``).
 
-Forks and sub-agents: such a file starts with its own ``session_meta``, then usually its
-parent's ``session_meta`` and the parent's history replayed, ``token_count`` rows included,
-with timestamps rewritten to the moment of the fork; its own running total then continues
-from the parent's. Nothing in the replay is counted: the last replayed total becomes the
-baseline of the session's own deltas. The replay starts right after an own ``session_meta``
-that names a parent, or at any ``session_meta`` of another session, and it ends at the first
-turn start (``turn_context`` or ``task_started``) that provably happened after the fork:
+In both, ``input_tokens`` includes ``cached_input_tokens`` and ``output_tokens`` includes
+``reasoning_output_tokens``: a record has ``input - cached`` plain input, ``cached`` cache
+reads, and ``output``. The model is the latest ``turn_context.payload.model`` (or
+``thread_settings_applied``); the project is that of the file's own ``session_meta.cwd``.
 
-1. its ``turn_id`` is a UUIDv7 minted at or after the fork (the creation time is the own
-   session id's UUIDv7 time, else the ``session_meta`` timestamp), else
-2. (``task_started`` only) its ``started_at`` unix second is at or after the fork's, else
-3. its row timestamp falls in a later second than the fork (replayed rows carry either their
-   original, earlier times or the fork's second).
+Copies never count (nor do their rate limits: old figures under new times). A file's own
+thread was created at C: the UUIDv7 time of its own ``session_meta`` id, else that row's
+``payload.timestamp``, else its timestamp.
 
-Totals cannot mark the boundary (the replay and the own part form one rising sequence) and
-timestamps alone are unreliable (rewritten), hence the turn ids. When the evidence is missing
-the replay goes on: a fork's own usage may then be missed, but a parent's is never counted
-twice.
+1. A usage row stamped more than a second before C is another thread's history (a Codex
+   Desktop branch repeats its parent's rows byte for byte, with their times; old forks
+   kept them too).
+2. A fork or sub-agent (its own ``session_meta`` names a parent: ``forked_from_id``,
+   ``source.subagent.thread_spawn.parent_thread_id``, ``parent_thread_id``; or the file
+   holds another thread's ``session_meta``) replays its parent's history re-stamped at C.
+   The replay ends at the first turn start proven to be after the fork (its ``turn_id`` is
+   a UUIDv7 minted at or after C, else its ``started_at`` second is C's or later, else its
+   row is stamped more than 2.5 s after C), or at the first usage row stamped more than
+   2.5 s after C, whichever comes first. (Totals cannot mark the boundary: the replay and
+   the fork's own rows form one rising sequence.)
+
+A copied or replayed usage row only moves the file's baseline, so the next own row counts
+just what was added. A copied record keeps its key (and loses to the original).
+
+A rollout moved since it was last read (``codex archive`` / ``unarchive``: same name, the old
+path gone, the same first bytes) is read silently up to where reading stopped at the old
+path, then counted from there: what was before was counted then, possibly by an older
+version of these rules whose references a fresh reading would not all reproduce.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from tokenbudget.core.entries import NewEntry, TokenCounts
 from tokenbudget.core.importers.base import SOURCE_CODEX, ImportResult, ProblemLog
-from tokenbudget.core.importers.scan import Found, discover, expand, scan_files
-from tokenbudget.core.importers.streaming import FileCursor, read_json_lines
-from tokenbudget.core.importers.values import (
-    checked_text,
-    count,
-    guess_provider,
-    parse_time,
-    usage_entry,
-    uuid7_millis,
+from tokenbudget.core.importers.codex_rows import LimitLog, RolloutReader, wanted
+from tokenbudget.core.importers.codex_state import FileState, Resume, from_extra
+from tokenbudget.core.importers.scan import (
+    Found,
+    discover,
+    expand,
+    file_states,
+    head_hash,
+    scan_files,
 )
+from tokenbudget.core.importers.streaming import FileCursor, is_compressed, read_json_lines
+from tokenbudget.core.official_limits import from_codex, newest
 
-UNKNOWN_MODEL = "unknown"
-"""Model of a token count that comes before any ``turn_context`` names one."""
-
-_FIELDS = ("input", "cached", "output", "reasoning", "total")
 _ROLLOUT_ID = re.compile(r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$", re.I)
-
-
-@dataclass
-class SessionState:
-    """What reading one rollout file needs to resume (stored as the file's ``extra``).
-
-    Attributes:
-        session: The file's own session id (None until its ``session_meta``).
-        parent: The parent session it names, if any.
-        fork_ms: When the session was created, unix milliseconds.
-        replay: Whether reading is inside replayed history.
-        total: The last cumulative usage seen (replayed or own), by ``_FIELDS``.
-        model: The latest model named by a ``turn_context``.
-    """
-
-    session: str | None = None
-    parent: str | None = None
-    fork_ms: int | None = None
-    replay: bool = False
-    total: dict[str, int] | None = None
-    model: str | None = None
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> SessionState:
-        """Rebuild from stored state; anything malformed starts afresh."""
-        try:
-            state = cls(**data)
-        except TypeError:
-            return cls()
-        total = state.total
-        if total is not None and (
-            not isinstance(total, dict) or any(not isinstance(total.get(k), int) for k in _FIELDS)
-        ):
-            return cls()
-        return state
+_PATTERNS = ("**/*.jsonl", "**/*.jsonl.zst")
+_ARCHIVE = "archived_sessions"
 
 
 class CodexImporter:
-    """Reads Codex CLI rollouts (provider ``openai`` unless the model says otherwise)."""
+    """Reads Codex rollouts (provider ``openai`` unless the model says otherwise)."""
 
     name = SOURCE_CODEX
 
@@ -117,163 +89,118 @@ class CodexImporter:
         """``$CODEX_HOME/sessions`` and ``$CODEX_HOME/archived_sessions``."""
         configured = env.get("CODEX_HOME", "").strip()
         base = expand(configured, home) if configured else home / ".codex"
-        return [base / "sessions", base / "archived_sessions"]
+        return [base / "sessions", base / _ARCHIVE]
 
     def reads(self, path: Path) -> bool:
-        """Whether a scan of a folder holding ``path`` reads it (``**/*.jsonl``)."""
-        return path.suffix == ".jsonl"
+        """Whether a scan of a folder holding ``path`` reads it (``*.jsonl``, ``*.jsonl.zst``)."""
+        return path.name.endswith((".jsonl", ".jsonl.zst"))
 
     def scan(self, roots: Sequence[Path], state: Mapping[str, Any]) -> ImportResult:
-        """Read new token counts under ``roots``; one record per step of each session."""
+        """Read new usage under ``roots``; records, newest official limits and the state."""
         found = Found()
+        limits = LimitLog()
+        moved = _moved(state)
 
         def read(
             path: Path, fh: BinaryIO, cursor: FileCursor, log: ProblemLog
         ) -> tuple[int, int, dict[str, Any]]:
-            session = SessionState.from_json(cursor.extra) if cursor.extra else SessionState()
             fallback_id = _id_from_name(path)
-
-            def take(row: Any) -> None:
-                record = _step(session, row, fallback_id)
-                if record is not None:
-                    found.add(record)
-
+            file_state, how = from_extra(cursor.extra)
+            if cursor.offset == 0:
+                file_state, how = FileState(), Resume.RESTART
+                was = _moved_here(moved, path)
+                if was is not None and _same_head(fh, was):
+                    how, cursor = Resume.CATCH_UP, FileCursor(was["offset"], was["line"])
+            if how is Resume.RESTART:
+                file_state, cursor = FileState(), FileCursor()
+            elif how is Resume.CATCH_UP:
+                quiet = RolloutReader(file_state, fallback_id, None, limits)
+                offset, line = read_json_lines(
+                    fh,
+                    FileCursor(),
+                    ProblemLog(str(path), []),  # reported when first read
+                    wanted=wanted,
+                    keep_huge=wanted,
+                    take=quiet.row,
+                    stop=cursor.offset,
+                )
+                if offset == cursor.offset:
+                    cursor = FileCursor(offset, line)
+                else:  # the old offset is no line boundary here: a different file
+                    file_state, cursor = FileState(), FileCursor()
+            reader = RolloutReader(file_state, fallback_id, found.add, limits)
             offset, line = read_json_lines(
-                fh, cursor, log, wanted=_wanted, keep_huge=_wanted, take=take
+                fh, cursor, log, wanted=wanted, keep_huge=wanted, take=reader.row
             )
-            return offset, line, asdict(session)
+            return offset, line, file_state.to_extra()
 
-        paths = discover(roots, ("**/*.jsonl",))
-        return scan_files(paths, roots, state, read, found, appendable=lambda _: True)
+        paths = choose(discover(roots, _PATTERNS))
+        result = scan_files(
+            paths, roots, state, read, found, appendable=lambda p: not is_compressed(p.name)
+        )
+        result.limits = newest([s for at, rl in limits.observed() for s in from_codex(rl, at)])
+        return result
 
 
-def _wanted(line: bytes) -> bool:
-    return (
-        b'"token_count"' in line
-        or b'"turn_context"' in line
-        or b'"session_meta"' in line
-        or b'"task_started"' in line
-    )
+def choose(paths: Sequence[Path]) -> list[Path]:
+    """The files to read: one per rollout (module docstring), in the order given.
+
+    A ``.jsonl.zst`` is left out when its plain ``.jsonl`` is there too (found or on disk);
+    of ``rollout-*`` files of one name, one outside ``archived_sessions`` is kept, and a plain
+    one over a compressed one.
+    """
+    best: dict[str, tuple[tuple[bool, bool, str], Path]] = {}
+    kept: set[Path] = set()
+    for path in paths:
+        zst = path.name.endswith(".zst")
+        plain_name = path.name[:-4] if zst else path.name
+        if zst and (path.parent / plain_name).is_file():
+            continue
+        if not plain_name.startswith("rollout-"):
+            kept.add(path)
+            continue
+        rank = (_ARCHIVE in path.parts[:-1], zst, str(path))
+        old = best.get(plain_name)
+        if old is None or rank < old[0]:
+            best[plain_name] = (rank, path)
+    kept.update(path for _, path in best.values())
+    return [path for path in paths if path in kept]
+
+
+def _moved(state: Mapping[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
+    """The stored state of every plain rollout by file name, with the path it was read at."""
+    previous, _ = file_states(state)
+    found: dict[str, tuple[str, dict[str, Any]]] = {}
+    for key, entry in previous.items():
+        name = Path(key).name
+        if (
+            name.startswith("rollout-")
+            and name.endswith(".jsonl")
+            and all(isinstance(entry.get(k), int) for k in ("offset", "line", "head_len"))
+            and isinstance(entry.get("head"), str)
+        ):
+            found[name] = (key, entry)
+    return found
+
+
+def _moved_here(
+    moved: Mapping[str, tuple[str, dict[str, Any]]], path: Path
+) -> dict[str, Any] | None:
+    """The state of the rollout ``path`` was read as at another path that is gone, if any."""
+    was = moved.get(path.name)
+    if was is None or was[0] == str(path.resolve()) or Path(was[0]).exists():
+        return None
+    return was[1]
+
+
+def _same_head(fh: BinaryIO, was: Mapping[str, Any]) -> bool:
+    """Whether an open file starts as the one ``was`` describes and is at least as long."""
+    size = fh.seek(0, 2)
+    return bool(size >= was["offset"] and head_hash(fh, was["head_len"]) == was["head"])
 
 
 def _id_from_name(path: Path) -> str:
-    """The session id in ``rollout-<time>-<uuid>.jsonl``, else the file's stem."""
-    match = _ROLLOUT_ID.search(path.stem)
-    return match.group(1).lower() if match else path.stem
-
-
-def _step(session: SessionState, row: object, fallback_id: str) -> NewEntry | None:
-    """Advance ``session`` by one parsed row; the record it yields, if any.
-
-    Raises:
-        ValueError: for a row that names itself a token count but cannot be read.
-    """
-    if not isinstance(row, dict):
-        return None
-    kind, payload = row.get("type"), row.get("payload")
-    if not isinstance(payload, dict):
-        return None
-    if kind == "session_meta":
-        _meta(session, payload, row.get("timestamp"))
-    elif kind == "turn_context":
-        _turn_start(session, payload, row.get("timestamp"))
-        model = payload.get("model")
-        if isinstance(model, str) and model.strip():
-            session.model = checked_text(model, "model")
-    elif kind == "event_msg" and payload.get("type") == "task_started":
-        _turn_start(session, payload, row.get("timestamp"))
-    elif kind == "event_msg" and payload.get("type") == "token_count":
-        return _token_count(session, payload, row.get("timestamp"), fallback_id)
-    return None
-
-
-def _meta(session: SessionState, payload: dict[str, Any], row_time: object) -> None:
-    meta_id = payload.get("id")
-    if session.session is None:
-        if not isinstance(meta_id, str) or not meta_id:
-            return
-        session.session = checked_text(meta_id, "session id")
-        session.parent = _parent_of(payload)
-        created = parse_time(payload.get("timestamp")) or parse_time(row_time)
-        session.fork_ms = uuid7_millis(meta_id) or (_millis(created) if created else None)
-        session.replay = session.parent is not None
-    elif isinstance(meta_id, str) and meta_id != session.session:
-        session.replay = True  # an ancestor's header: its history follows
-
-
-def _parent_of(payload: dict[str, Any]) -> str | None:
-    for key in ("forked_from_id", "parent_thread_id", "parent_session_id"):
-        value = payload.get(key)
-        if isinstance(value, str) and value:
-            return value
-    source = payload.get("source")
-    subagent = source.get("subagent") if isinstance(source, dict) else None
-    spawn = subagent.get("thread_spawn") if isinstance(subagent, dict) else None
-    parent = spawn.get("parent_thread_id") if isinstance(spawn, dict) else None
-    return parent if isinstance(parent, str) and parent else None
-
-
-def _millis(at: datetime) -> int:
-    return int(at.timestamp() * 1000)
-
-
-def _turn_start(session: SessionState, payload: dict[str, Any], row_time: object) -> None:
-    """End the replay at a turn that provably started after the fork (module docstring)."""
-    if not session.replay or session.fork_ms is None:
-        return
-    fork_ms = session.fork_ms
-    turn_ms = uuid7_millis(payload.get("turn_id"))
-    if turn_ms is not None:
-        own = turn_ms >= fork_ms
-    elif isinstance(payload.get("started_at"), int | float) and not isinstance(
-        payload.get("started_at"), bool
-    ):
-        own = payload["started_at"] >= fork_ms // 1000
-    else:
-        at = parse_time(row_time)
-        own = at is not None and _millis(at) // 1000 > fork_ms // 1000
-    if own:
-        session.replay = False
-
-
-def _token_count(
-    session: SessionState, payload: dict[str, Any], row_time: object, fallback_id: str
-) -> NewEntry | None:
-    info = payload.get("info")
-    if not isinstance(info, dict):
-        return None
-    usage = info.get("total_token_usage")
-    if not isinstance(usage, dict):
-        raise ValueError("token count without total_token_usage")
-    total = {
-        "input": count(usage, "input_tokens"),
-        "cached": count(usage, "cached_input_tokens"),
-        "output": count(usage, "output_tokens"),
-        "reasoning": count(usage, "reasoning_output_tokens"),
-    }
-    total["total"] = count(usage, "total_tokens") or total["input"] + total["output"]
-    previous = session.total
-    if previous is not None and total["total"] <= previous["total"]:
-        return None  # a re-emit or a stale snapshot
-    session.total = total
-    if session.replay:
-        return None  # replayed history: only the baseline moves
-    at = parse_time(row_time)
-    if at is None:
-        raise ValueError("token count without a valid timestamp")
-    before = previous or dict.fromkeys(_FIELDS, 0)
-    step = {key: max(0, total[key] - before[key]) for key in _FIELDS}
-    cached = min(step["cached"], step["input"])
-    model = session.model or UNKNOWN_MODEL
-    return usage_entry(
-        at=at,
-        provider=guess_provider(model, "openai") or "openai",
-        model=model,
-        tokens=TokenCounts(
-            input_tokens=step["input"] - cached,
-            cache_read_tokens=cached,
-            output_tokens=step["output"],
-        ),
-        source=SOURCE_CODEX,
-        source_ref=f"{session.session or fallback_id}:{total['total']}",
-    )
+    """The thread id in ``rollout-<time>-<uuid>.jsonl(.zst)``, else the file's stem."""
+    name = path.name.removesuffix(".zst").removesuffix(".jsonl")
+    match = _ROLLOUT_ID.search(name)
+    return match.group(1).lower() if match else name

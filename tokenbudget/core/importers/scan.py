@@ -16,6 +16,11 @@ unchanged is not opened; one that shrank, changed inode or changed head is read 
 the start (source references keep that idempotent); otherwise reading resumes at ``offset``.
 ``extra`` is what a format needs to resume (Codex: the session's last cumulative totals and
 model). Unreadable state is treated as empty: everything is read again, idempotently.
+
+A zstd-compressed file (``*.zst``) is read whole, through a decompressor, whenever it
+changes; its ``offset`` and ``line`` count decompressed bytes and lines, its ``head`` hashes
+the compressed bytes. Damaged compressed data is a problem for that file; whatever was read
+before the damage is kept.
 """
 
 from __future__ import annotations
@@ -24,11 +29,16 @@ import hashlib
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO, Final
+from typing import Any, BinaryIO, Final, cast
 
 from tokenbudget.core.entries import NewEntry, replaces
 from tokenbudget.core.importers.base import ImportResult, Problem, ProblemLog
-from tokenbudget.core.importers.streaming import CHUNK, FileCursor
+from tokenbudget.core.importers.streaming import (
+    CHUNK,
+    FileCursor,
+    decompressed,
+    is_compressed,
+)
 
 STATE_VERSION: Final = 1
 
@@ -104,7 +114,8 @@ def _is_under(path: str, roots: Sequence[Path]) -> bool:
     return False
 
 
-def _head(fh: BinaryIO, length: int) -> str:
+def head_hash(fh: BinaryIO, length: int) -> str:
+    """The ``head`` of a file's state: a hash of its first ``length`` bytes."""
     fh.seek(0)
     return hashlib.blake2b(fh.read(length), digest_size=8).hexdigest()
 
@@ -160,10 +171,15 @@ def scan_files(
                 files[key] = before
                 continue
             with path.open("rb", buffering=CHUNK) as fh:
-                cursor = _resume_cursor(fh, before, st, appendable(path))
-                offset, line, extra = read(path, fh, cursor, log)
-                head_len = min(offset, _HEAD_BYTES)
-                head = _head(fh, head_len)
+                if is_compressed(path.name):
+                    cursor = FileCursor()
+                    offset, line, extra = _read_compressed(path, fh, read, log)
+                    head_len = min(st.st_size, _HEAD_BYTES)
+                else:
+                    cursor = _resume_cursor(fh, before, st, appendable(path))
+                    offset, line, extra = read(path, fh, cursor, log)
+                    head_len = min(offset, _HEAD_BYTES)
+                head = head_hash(fh, head_len)
         except OSError as err:
             problems.append(Problem(str(path), None, f"cannot read: {err.strerror or err}"))
             if before is not None:
@@ -186,6 +202,21 @@ def scan_files(
     return ImportResult(found.records(), problems, new_state, files_read, bytes_read)
 
 
+def _read_compressed(
+    path: Path, fh: BinaryIO, read: FileReader, log: ProblemLog
+) -> tuple[int, int, dict[str, Any]]:
+    """Run ``read`` over the whole decompressed content of ``fh``; damage is a problem."""
+    try:
+        stream = decompressed(fh)
+        offset, line, extra = read(path, cast(BinaryIO, stream), FileCursor(), log)
+        if stream.consumed > offset:
+            log.add(line + 1, "the compressed file ends inside a line (truncated?)")
+    except ValueError as err:
+        log.add(None, str(err))
+        return 0, 0, {}
+    return offset, line, extra
+
+
 def _resume_cursor(
     fh: BinaryIO, before: Mapping[str, Any] | None, st: os.stat_result, appendable: bool
 ) -> FileCursor:
@@ -202,7 +233,7 @@ def _resume_cursor(
         or before.get("inode") != st.st_ino
         or st.st_size < offset
         or st.st_size < before.get("size", 0)
-        or _head(fh, head_len) != before.get("head")
+        or head_hash(fh, head_len) != before.get("head")
     ):
         return FileCursor()
     return FileCursor(offset, line, dict(extra))

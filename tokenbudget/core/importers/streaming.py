@@ -4,10 +4,13 @@
 are, without holding more than one kept line; ``read_json_lines`` runs the loop every JSONL
 importer shares: skip lines that cannot matter, parse the others and hand them to the
 importer, and turn whatever a line gets wrong into a problem for that line.
+``decompressed`` reads a zstd-compressed file (Codex's cold ``.jsonl.zst`` rollouts) the
+same way, streaming, in flat memory.
 """
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -26,6 +29,111 @@ MAX_LINE: Final = 64 * 1024 * 1024
 
 CHUNK: Final = 1024 * 1024
 """The read size for files and for the rest of a huge line."""
+
+ZSTD_MAGIC: Final = b"\x28\xb5\x2f\xfd"
+"""The first bytes of a zstd frame."""
+
+
+def is_compressed(name: str) -> bool:
+    """Whether a file of that name is zstd-compressed (``*.zst``), read whole when changed."""
+    return name.endswith(".zst")
+
+
+def decompressed(raw: BinaryIO) -> Decompressed:
+    """The decompressed content of a zstd file open at its start, as a buffered stream.
+
+    The stream cannot seek; reading it raises ``ValueError`` (with a one-line message) where
+    the data is damaged or ends before its last frame does (a truncated copy: zstd's own
+    stream reader would end there silently). Memory stays flat whatever the size: one read
+    buffer each side.
+
+    Raises:
+        ValueError: if the file does not start like zstd data, or no zstd support is
+            installed.
+    """
+    start = raw.tell()
+    magic = raw.read(4)
+    raw.seek(start)
+    if magic and magic != ZSTD_MAGIC and not _skippable(magic):
+        raise ValueError("not zstd-compressed data (damaged?)")
+    try:
+        import zstandard
+    except ImportError:
+        raise ValueError("cannot read zstd files: zstandard is not installed") from None
+    frames = _Frames(raw, zstandard.ZstdDecompressor(), zstandard.ZstdError)
+    return Decompressed(io.BufferedReader(frames, CHUNK))
+
+
+def _skippable(magic: bytes) -> bool:
+    """A zstd skippable frame: ``0x184D2A50``-``0x184D2A5F``, little-endian."""
+    return len(magic) == 4 and magic[1:] == b"\x2a\x4d\x18" and 0x50 <= magic[0] <= 0x5F
+
+
+class _Frames(io.RawIOBase):
+    """The decompressed bytes of consecutive zstd frames, a compressed chunk at a time."""
+
+    def __init__(self, raw: BinaryIO, decompressor: Any, error: type[Exception]) -> None:
+        self._raw = raw
+        self._decompressor = decompressor
+        self._error = error
+        self._frame: Any = None
+        self._pending = b""
+        self._at = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while self._at >= len(self._pending):
+            if not self._more():
+                return 0
+        n = min(len(buffer), len(self._pending) - self._at)
+        buffer[:n] = self._pending[self._at : self._at + n]
+        self._at += n
+        return n
+
+    def _more(self) -> bool:
+        chunk = self._raw.read(_COMPRESSED_CHUNK)
+        if not chunk:
+            if self._frame is not None and not self._frame.eof:
+                raise ValueError("the compressed file ends early (truncated?)")
+            return False
+        parts: list[bytes] = []
+        while chunk:
+            if self._frame is None or self._frame.eof:
+                self._frame = self._decompressor.decompressobj()
+            try:
+                parts.append(self._frame.decompress(chunk))
+            except self._error as err:
+                raise ValueError(f"damaged compressed data ({err})") from None
+            chunk = self._frame.unused_data if self._frame.eof else b""
+        self._pending = b"".join(parts)
+        self._at = 0
+        return True
+
+
+_COMPRESSED_CHUNK: Final = 128 * 1024
+
+
+class Decompressed:
+    """A decompressed stream (the part of ``BinaryIO`` that ``LineStream`` uses).
+
+    ``consumed`` counts the bytes handed out so far.
+    """
+
+    def __init__(self, stream: io.BufferedIOBase) -> None:
+        self._stream = stream
+        self.consumed = 0
+
+    def seekable(self) -> bool:
+        """Never: the stream is read once, from its start."""
+        return False
+
+    def readline(self, size: int = -1) -> bytes:
+        """The next line, or at most ``size`` bytes of it."""
+        data = self._stream.readline(size)
+        self.consumed += len(data)
+        return data
 
 
 @dataclass
@@ -85,6 +193,7 @@ def read_json_lines(
     wanted: Callable[[bytes], bool],
     keep_huge: Callable[[bytes], bool],
     take: Callable[[Any], None],
+    stop: int | None = None,
 ) -> tuple[int, int]:
     """Hand each wanted line of a JSONL file, parsed, to ``take``; report the bad ones.
 
@@ -97,7 +206,7 @@ def read_json_lines(
     Returns:
         The offset and line count past the last complete line (where the next run starts).
     """
-    stream = LineStream(fh, cursor, keep_huge)
+    stream = LineStream(fh, cursor, keep_huge, stop=stop)
     for raw in stream:
         if not wanted(raw):
             if not looks_like_object(raw) and raw.strip():
@@ -127,7 +236,9 @@ class LineStream:
     the next run. A line longer than ``HUGE_LINE`` is kept only if ``keep_huge`` accepts its
     first ``PROBE`` bytes; otherwise the rest is read in chunks and dropped without being
     held. A kept line longer than ``MAX_LINE`` is dropped too and its number is appended to
-    ``oversized``.
+    ``oversized``. With ``stop``, iteration ends at the first line that starts at or after
+    that offset. A stream that cannot seek (a decompressor) is read from where it stands,
+    which must be the cursor's offset.
     """
 
     def __init__(
@@ -138,6 +249,7 @@ class LineStream:
         *,
         huge: int = HUGE_LINE,
         cap: int = MAX_LINE,
+        stop: int | None = None,
     ) -> None:
         self.offset = cursor.offset
         self.line = cursor.line
@@ -146,12 +258,17 @@ class LineStream:
         self._keep_huge = keep_huge
         self._huge = huge
         self._cap = cap
+        self._stop = stop
 
     def __iter__(self) -> Iterator[bytes]:
-        self._fh.seek(self.offset)
+        if self._fh.seekable():
+            self._fh.seek(self.offset)
         readline = self._fh.readline
         huge = self._huge
+        stop = self._stop
         while True:
+            if stop is not None and self.offset >= stop:
+                return
             chunk = readline(huge)
             if not chunk:
                 return
