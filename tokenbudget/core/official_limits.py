@@ -26,6 +26,8 @@ from typing import Any, Final
 
 SOURCE_CODEX: Final = "codex"
 SOURCE_CLAUDE_CODE: Final = "claude-code"
+#: The family of Codex's own usage limits (others, for other products, may be reported too).
+CODEX_LIMIT_ID: Final = "codex"
 
 #: Which provider's plan each source's limits belong to.
 SOURCE_PROVIDERS: Final[Mapping[str, str]] = {
@@ -178,7 +180,10 @@ def from_codex(rate_limits: object, observed_at: datetime) -> list[LimitSnapshot
                 plan_type=plan_type.strip().lower()
                 if isinstance(plan_type, str) and plan_type.strip()
                 else None,
-                limit_id=limit_id.strip()[:100] if isinstance(limit_id, str) else "",
+                # Builds before limit families named none: theirs is the Codex family.
+                limit_id=limit_id.strip()[:100]
+                if isinstance(limit_id, str) and limit_id.strip()
+                else CODEX_LIMIT_ID,
             )
         )
     return found

@@ -249,8 +249,8 @@ def test_limits_with_relative_resets(service: Service) -> None:
     service.imports.run("codex", [old], now=NOW)
     seen = datetime(2025, 9, 15, 10, 0, 30, tzinfo=UTC)
     assert limits(service) == {
-        ("", "5h"): (Decimal(30), datetime(2025, 9, 15, 12, 0, 30, tzinfo=UTC), seen),
-        ("", "7d"): (Decimal(55), datetime(2025, 9, 18, 22, 0, 30, tzinfo=UTC), seen),
+        ("codex", "5h"): (Decimal(30), datetime(2025, 9, 15, 12, 0, 30, tzinfo=UTC), seen),
+        ("codex", "7d"): (Decimal(55), datetime(2025, 9, 18, 22, 0, 30, tzinfo=UTC), seen),
     }
 
 
