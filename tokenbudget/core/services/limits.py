@@ -1,13 +1,23 @@
-"""The limits service: the official plan limits that coding tools write down."""
+"""The limits service: the official plan limits that coding tools write down.
+
+It also installs tokenbudget as Claude Code's status-line command, which is where Claude
+Code's own limits come from (see ``core.claude_settings``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from tokenbudget.core.claude_settings import StatusLinePlan
     from tokenbudget.core.official_limits import LimitSnapshot
     from tokenbudget.core.services._parts import Parts
+
+#: Where ``install`` remembers the user's previous status line, in tokenbudget's config folder.
+_RECORD_NAME = "claude_statusline.json"
 
 
 class LimitsService:
@@ -27,3 +37,61 @@ class LimitsService:
     def record(self, snapshots: Sequence[LimitSnapshot]) -> None:
         """Store snapshots; an older one never replaces a newer one of the same window."""
         self._parts.ledger.record_limits(snapshots)
+
+    def record_claude_code(self, rate_limits: object, observed_at: datetime) -> list[LimitSnapshot]:
+        """Store the windows of Claude Code's status-line ``rate_limits``; returns them.
+
+        Absent or malformed ``rate_limits`` store nothing (the limit is unknown, not 0).
+        """
+        from tokenbudget.core.official_limits import from_claude_code
+
+        snapshots = from_claude_code(rate_limits, observed_at)
+        if snapshots:
+            self.record(snapshots)
+        return snapshots
+
+    # -- Claude Code's status line -----------------------------------------------------------
+
+    @staticmethod
+    def claude_settings_file() -> Path:
+        """Claude Code's settings file (``$CLAUDE_CONFIG_DIR`` or ``~/.claude``)."""
+        from tokenbudget.core.claude_settings import settings_file
+
+        return settings_file()
+
+    def statusline_plan(self, settings: Path | None = None) -> StatusLinePlan:
+        """What installing the status line would change (reads only).
+
+        Raises:
+            UserInputError: when the settings file is not a JSON object.
+        """
+        from tokenbudget.core.claude_settings import executable, plan_install, settings_file
+
+        return plan_install(settings or settings_file(), executable(), self._record_file())
+
+    def install_statusline(self, now: datetime, settings: Path | None = None) -> StatusLinePlan:
+        """Make ``tokenbudget statusline`` Claude Code's status line (backup first).
+
+        Raises:
+            UserInputError: when the settings file is not a JSON object or cannot be written.
+        """
+        from tokenbudget.core.claude_settings import executable, install, settings_file
+
+        path = settings or settings_file()
+        return install(path, executable(), self._record_file(), now=now)
+
+    def uninstall_statusline(self, now: datetime, settings: Path | None = None) -> bool:
+        """Put back the status line the user had; False when ours was not installed.
+
+        Raises:
+            UserInputError: when the settings file is not a JSON object or cannot be written.
+        """
+        from tokenbudget.core.claude_settings import settings_file, uninstall
+
+        return uninstall(settings or settings_file(), self._record_file(), now=now)
+
+    @staticmethod
+    def _record_file() -> Path:
+        from tokenbudget.core import paths
+
+        return paths.config_dir() / _RECORD_NAME
