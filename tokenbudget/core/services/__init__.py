@@ -22,7 +22,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from tokenbudget.core.services._parts import Parts
 
@@ -107,6 +107,16 @@ __all__ = [
 ]
 
 
+class _Deferred:
+    """Stands for ``service.counting`` until one of its attributes is first used."""
+
+    def __init__(self, service: Service) -> None:
+        self._service = service
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._service.counting, name)
+
+
 class Service:
     """Everything the user interfaces need, without any UI.
 
@@ -144,7 +154,9 @@ class Service:
         """Record spend; history, totals, edits, export."""
         from tokenbudget.core.services.entries import EntriesService
 
-        return EntriesService(self._parts, self.counting)
+        # Only recording an estimate counts; reading totals (the status line) must not load
+        # the tokenizers, so the counting service is made when first used.
+        return EntriesService(self._parts, cast("CountingService", _Deferred(self)))
 
     @cached_property
     def plans(self) -> PlansService:
