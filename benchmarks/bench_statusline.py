@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from seeding import add_timed, report_seeded, use_home  # noqa: E402
+from seeding import add_timed, report_seeded, use_home
 
 _BARE = {
     "session_id": "bench",
@@ -123,9 +123,10 @@ def main() -> None:
     for case, payload in (("bare", _BARE), ("full", full)):
         if case == "full":
             tb = [sys.executable, "-m", "tokenbudget"]
+            plan = ["Claude Max", "--kind", "subscription", "--amount", "100"]
+            caps = ["--providers", "anthropic", "--windows", "5h:tokens=5000000; 7d:requests=900"]
             subprocess.run(
-                [*tb, "plan", "add", "Claude Max", "--kind", "subscription", "--amount", "100"]
-                + ["--providers", "anthropic", "--windows", "5h:tokens=5000000; 7d:requests=900"],
+                [*tb, "plan", "add", *plan, *caps],
                 check=False,
                 capture_output=True,
             )
