@@ -177,17 +177,18 @@ def _context(data: dict[str, Any]) -> str:
 
 def _ledger_parts(data: dict[str, Any], now: datetime, given: Service | None) -> list[str]:
     """Today's spend, the official limits and the plan: what needs the ledger."""
-    snapshots: list[LimitSnapshot] = []
+    from tokenbudget.core.services import LimitsService, Service
+
+    snapshots = LimitsService.from_claude_code(data.get("rate_limits"), now)
     service = given
     try:
         if service is None:
-            from tokenbudget.core.services import Service
-
             service = Service()
             # Never move a ledger aside from a status line: the window or a command does that.
             service.recover_ledger = False
-        snapshots = service.limits.record_claude_code(data.get("rate_limits"), now)
-        if not snapshots:  # absent until the session's first response: show what is known
+        if snapshots:
+            service.limits.record(snapshots)
+        else:  # absent until the session's first response: show what is known
             snapshots = [s for s in service.limits.latest("claude-code") if not s.is_stale(now)]
         parts = [_today(service, now), _limits(snapshots, now), _plan(service, now)]
         return [p for p in parts if p]

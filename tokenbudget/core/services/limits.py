@@ -38,17 +38,15 @@ class LimitsService:
         """Store snapshots; an older one never replaces a newer one of the same window."""
         self._parts.ledger.record_limits(snapshots)
 
-    def record_claude_code(self, rate_limits: object, observed_at: datetime) -> list[LimitSnapshot]:
-        """Store the windows of Claude Code's status-line ``rate_limits``; returns them.
+    @staticmethod
+    def from_claude_code(rate_limits: object, observed_at: datetime) -> list[LimitSnapshot]:
+        """The windows of Claude Code's status-line ``rate_limits`` (reads no ledger).
 
-        Absent or malformed ``rate_limits`` store nothing (the limit is unknown, not 0).
+        Absent or malformed ``rate_limits`` give none (the limit is unknown, not 0).
         """
         from tokenbudget.core.official_limits import from_claude_code
 
-        snapshots = from_claude_code(rate_limits, observed_at)
-        if snapshots:
-            self.record(snapshots)
-        return snapshots
+        return from_claude_code(rate_limits, observed_at)
 
     # -- Claude Code's status line -----------------------------------------------------------
 
