@@ -298,3 +298,40 @@ def test_the_full_parser_runs_it_too(monkeypatch: pytest.MonkeyPatch) -> None:
     assert cli.run(["--no-recover", "statusline"], out=out, err=err) == 0
     assert out.getvalue() == "Opus 4.6 │ ctx 42% │ today $0.00\n"
     assert "statusline" in cli.build_parser().format_help()
+
+
+_MODULES = (
+    "import io, sys\n"
+    "sys.stdin = io.TextIOWrapper(io.BytesIO(sys.argv[1].encode()))\n"
+    "from tokenbudget.app import main\n"
+    "main(['statusline'])\n"
+    "print('tokenbudget.core.ledger' in sys.modules)\n"
+)
+
+
+def test_a_second_run_reuses_the_ledger_parts_and_leaves_its_limits_for_later(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cli_out("plan", "add", "Claude Pro", "--kind", "subscription", "--amount", "20")
+
+    def fresh_process(data: bytes) -> list[str]:
+        done = subprocess.run(
+            [sys.executable, "-c", _MODULES, data.decode()],
+            capture_output=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.decode().splitlines()
+
+    first = fresh_process(payload(rate_limits=limits_in(five=10)))
+    assert first == ["Opus 4.6 │ ctx 42% │ today $0.00 │ 5h 10% · 7d 41% │ Claude Pro", "True"]
+    second = fresh_process(payload(rate_limits=limits_in(five=11)))
+    assert second == ["Opus 4.6 │ ctx 42% │ today $0.00 │ 5h 11% · 7d 41% │ Claude Pro", "False"]
+    # The ledger takes the left figures as soon as limits are read.
+    stored = json.loads(cli_out("limits", "--json"))
+    assert [s["used_percent"] for s in stored] == ["11", "41.2"]
+    # Anything written to the ledger shows at once.
+    cli_out("log", "-m", "claude-x", "--provider", "anthropic", "--cost", "1", "--currency", "USD")
+    assert "today $1.00" in line(payload(), monkeypatch=monkeypatch)

@@ -10,7 +10,10 @@ Contracts: it always exits 0 and never prints a traceback (a status line must ne
 user's terminal): empty, malformed or binary input, a missing or broken ledger and a missing
 home folder each give a plain short line. It is run often, so it imports only what the line
 needs (no Qt, tokenizer, catalogue or key store) and reaches the command line through
-``cli.run``'s fast path, without the full argument parser.
+``cli.run``'s fast path, without the full argument parser. Most runs open no ledger either:
+they reuse the ledger parts of the line an earlier run computed while no file they came from
+has changed (a minute at most), and leave the input's limits for the ledger to take later
+(``core.statusline_state``).
 
 ``--then CMD`` runs the user's previous status-line command with the same input (through the
 shell, 2 seconds at most; its failure is ignored) and appends its first line. ``--install`` and
@@ -20,6 +23,7 @@ shell, 2 seconds at most; its failure is ignored) and appends its first line. ``
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from datetime import datetime, timedelta
@@ -176,30 +180,51 @@ def _context(data: dict[str, Any]) -> str:
 
 
 def _ledger_parts(data: dict[str, Any], now: datetime, given: Service | None) -> list[str]:
-    """Today's spend, the official limits and the plan: what needs the ledger."""
-    from tokenbudget.core.services import LimitsService, Service
+    """Today's spend, the official limits and the plan: what needs the ledger.
+
+    Most runs reuse what an earlier run computed (``LimitsService.kept_status_parts``: while
+    no file it came from changed, for a minute at most) and leave the input's limits for the
+    ledger to take later, so that they import no ledger at all.
+    """
+    from tokenbudget.core.services import LimitsService
 
     snapshots = LimitsService.from_claude_code(data.get("rate_limits"), now)
+    shown = _limits(snapshots, now)
+    kept = None
+    if given is None:
+        with contextlib.suppress(Exception):  # an unusable home: the slow path says so
+            kept = LimitsService.kept_status_parts(now)
+        if kept is not None:
+            with contextlib.suppress(Exception):  # a lost figure is refreshed by the next run
+                LimitsService.keep_for_later(snapshots)
+            parts = [kept.get("today", ""), shown or kept.get("limits", ""), kept.get("plan", "")]
+            return [p for p in parts if p]
     service = given
     try:
         if service is None:
+            from tokenbudget.core.services import Service
+
             service = Service()
             # Never move a ledger aside from a status line: the window or a command does that.
             service.recover_ledger = False
         if snapshots:
             service.limits.record(snapshots)
         else:  # absent until the session's first response: show what is known
-            snapshots = [s for s in service.limits.latest("claude-code") if not s.is_stale(now)]
-        parts = [_today(service, now), _limits(snapshots, now), _plan(service, now)]
-        return [p for p in parts if p]
+            shown = _limits(
+                [s for s in service.limits.latest("claude-code") if not s.is_stale(now)], now
+            )
+        found = {"today": _today(service, now), "limits": shown, "plan": _plan(service, now)}
     except KeyboardInterrupt:
         raise
-    except BaseException:
-        limits = _limits(snapshots, now) if snapshots else ""
-        return [p for p in (limits, "ledger unavailable") if p]
+    except BaseException:  # the line still shows what the input gave
+        return [p for p in (shown, "ledger unavailable") if p]
     finally:
         if given is None and service is not None:
             service.close()
+    if given is None:
+        with contextlib.suppress(Exception):
+            LimitsService.keep_status_parts(now, found)
+    return [p for p in (found["today"], found["limits"], found["plan"]) if p]
 
 
 def _today(service: Service, now: datetime) -> str:

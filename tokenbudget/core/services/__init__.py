@@ -24,8 +24,6 @@ from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, cast
 
-from tokenbudget.core.services._parts import Parts
-
 if TYPE_CHECKING:
     from tokenbudget.core.catalog import Catalog
     from tokenbudget.core.import_report import ImportReport
@@ -34,6 +32,7 @@ if TYPE_CHECKING:
     # the single-instance socket's name).
     from tokenbudget.core.paths import data_dir, icons_dir
     from tokenbudget.core.secrets import SecretStore
+    from tokenbudget.core.services._parts import Parts
     from tokenbudget.core.services.counting import (
         CountingService,
         CountReport,
@@ -135,6 +134,8 @@ class Service:
         catalog: Catalog | None = None,
         secrets: SecretStore | None = None,
     ) -> None:
+        from tokenbudget.core.services._parts import Parts
+
         self._wire(Parts(registry, settings, catalog, secrets))
 
     def _wire(self, parts: Parts) -> None:

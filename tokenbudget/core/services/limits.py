@@ -28,6 +28,7 @@ class LimitsService:
 
     def latest(self, source: str | None = None) -> list[LimitSnapshot]:
         """The newest snapshot per source, limit family and window (of one source)."""
+        self._take_pending()
         return self._parts.ledger.official_limits(source)
 
     def for_provider(self, provider: str) -> list[LimitSnapshot]:
@@ -36,7 +37,44 @@ class LimitsService:
 
     def record(self, snapshots: Sequence[LimitSnapshot]) -> None:
         """Store snapshots; an older one never replaces a newer one of the same window."""
+        self._take_pending()
         self._parts.ledger.record_limits(snapshots)
+
+    def _take_pending(self) -> None:
+        """Move the snapshots the status line left for later into the ledger."""
+        from tokenbudget.core.statusline_state import take_pending
+
+        ledger = self._parts.ledger  # open first: a ledger that fails loses nothing pending
+        pending = take_pending(_pending_file())
+        if pending:
+            ledger.record_limits(pending)
+
+    # -- what the status line keeps between runs (no ledger; see core.statusline_state) -----
+
+    @staticmethod
+    def keep_for_later(snapshots: Sequence[LimitSnapshot]) -> None:
+        """Keep snapshots for the ledger to take on its next use of limits.
+
+        Raises:
+            OSError: when they cannot be written.
+        """
+        from tokenbudget.core.statusline_state import add_pending
+
+        add_pending(_pending_file(), snapshots)
+
+    @staticmethod
+    def kept_status_parts(now: datetime) -> dict[str, str] | None:
+        """The status line's ledger parts kept by an earlier run, if still true at ``now``."""
+        from tokenbudget.core.statusline_state import read_parts
+
+        return read_parts(_parts_file(), _stamped_files(), now)
+
+    @staticmethod
+    def keep_status_parts(now: datetime, parts: dict[str, str]) -> None:
+        """Keep the status line's ledger parts for the next runs (best effort)."""
+        from tokenbudget.core.statusline_state import write_parts
+
+        write_parts(_parts_file(), _stamped_files(), now, parts)
 
     @staticmethod
     def from_claude_code(rate_limits: object, observed_at: datetime) -> list[LimitSnapshot]:
@@ -93,3 +131,23 @@ class LimitsService:
         from tokenbudget.core import paths
 
         return paths.config_dir() / _RECORD_NAME
+
+
+def _pending_file() -> Path:
+    from tokenbudget.core import paths
+
+    return paths.data_dir() / "limits-pending.jsonl"
+
+
+def _parts_file() -> Path:
+    from tokenbudget.core import paths
+
+    return paths.cache_dir() / "statusline.json"
+
+
+def _stamped_files() -> list[Path]:
+    """What the status line's ledger parts come from: the ledger and the settings."""
+    from tokenbudget.core import paths
+
+    ledger = paths.ledger_file()
+    return [ledger, ledger.with_name(ledger.name + "-wal"), paths.config_dir() / "settings.json"]
