@@ -7,7 +7,11 @@ p95 wall time of each:
 
 * ``bare``: no stored limits and no plans, input without ``rate_limits``;
 * ``full``: input with ``rate_limits`` (stored on every run) and two plans, one a
-  subscription covering Anthropic with rolling caps.
+  subscription covering Anthropic with rolling caps;
+
+each warm (as Claude Code runs it: the ledger parts of the line an earlier run kept are
+reused) and ``cold`` (what was kept is deleted before each run, so every run opens the ledger,
+as after any change to it and once a minute).
 
 Prints figures; asserts nothing. Run: ``python benchmarks/bench_statusline.py [--keep DIR]``.
 """
@@ -83,10 +87,14 @@ def _seed(count: int) -> None:
     report_seeded(count, seconds, ledger_file())
 
 
-def _time(cmd: list[str], payload: bytes, runs: int) -> tuple[float, float, str]:
+def _time(
+    cmd: list[str], payload: bytes, runs: int, cold: Path | None = None
+) -> tuple[float, float, str]:
     times = []
     line = ""
     for _ in range(runs):
+        if cold is not None:  # drop what the last run kept: every run opens the ledger
+            cold.unlink(missing_ok=True)
         start = time.perf_counter()
         done = subprocess.run(cmd, input=payload, capture_output=True, check=False)
         times.append((time.perf_counter() - start) * 1000)
@@ -137,6 +145,10 @@ def main() -> None:
         for way, cmd in ways.items():
             median, p95, line = _time(cmd, data, args.runs)
             print(f"{case:5} {way:15} median {median:6.1f} ms  p95 {p95:6.1f} ms   {line[:90]}")
+        kept = Path(env_home) / "cache" / "statusline.json"
+        for way, cmd in ways.items():
+            median, p95, line = _time(cmd, data, args.runs, cold=kept)
+            print(f"{case:5} {way + ' cold':15} median {median:6.1f} ms  p95 {p95:6.1f} ms")
     if args.keep is None:
         shutil.rmtree(work, ignore_errors=True)
 

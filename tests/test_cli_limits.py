@@ -10,8 +10,6 @@ from tokenbudget import cli
 from tokenbudget.core.official_limits import from_claude_code, from_codex
 from tokenbudget.core.services import Service
 
-NOW = datetime.now(UTC).replace(microsecond=0)
-
 
 def run(*argv: str) -> str:
     out, err = io.StringIO(), io.StringIO()
@@ -19,7 +17,9 @@ def run(*argv: str) -> str:
     return out.getvalue()
 
 
-def _store() -> None:
+def _store() -> datetime:
+    """Store snapshots seen shortly before now; returns that now (whole seconds)."""
+    NOW = datetime.now(UTC).replace(microsecond=0)  # noqa: N806
     codex = {
         "limit_id": "codex",
         "plan_type": "Plus",
@@ -45,6 +45,7 @@ def _store() -> None:
         )
     finally:
         service.close()
+    return NOW
 
 
 def test_nothing_seen_yet() -> None:
@@ -56,7 +57,7 @@ def test_nothing_seen_yet() -> None:
 
 
 def test_json_is_the_newest_snapshot_per_source_and_window() -> None:
-    _store()
+    NOW = _store()  # noqa: N806
     found = json.loads(run("limits", "--json"))
     stamp = "%Y-%m-%dT%H:%M:%SZ"
     assert found == [
@@ -92,7 +93,7 @@ def test_json_is_the_newest_snapshot_per_source_and_window() -> None:
 
 
 def test_table_says_when_seen_and_what_is_stale() -> None:
-    _store()
+    NOW = _store()  # noqa: N806
     lines = run("limits").splitlines()
     assert lines[0].split() == ["source", "window", "used", "resets", "at", "seen", "plan", "note"]
     claude, codex_5h, codex_7d = lines[2:]

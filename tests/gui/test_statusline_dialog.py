@@ -71,3 +71,23 @@ def test_no_file_yet(qtbot: QtBot, svc: Service, tmp_path: Path) -> None:
     dialog = make(qtbot, svc, tmp_path / "none" / "settings.json")
     assert "creates" in dialog.change.text()
     assert dialog.previous.text() == "You have no status line of your own now."
+
+
+def test_the_main_window_opens_it_from_the_view_menu(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from tokenbudget.core.tokenizers import TokenizerRegistry
+    from tokenbudget.gui.main_window import MainWindow
+
+    monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(tmp_path / "cc"))
+    opened: list[StatusLineDialog] = []
+    monkeypatch.setattr(StatusLineDialog, "exec", lambda self: opened.append(self) or 0)
+    service = Service(TokenizerRegistry.bundled())
+    win = MainWindow(service, delay_ms=0)
+    qtbot.addWidget(win)
+    view = next(a.menu() for a in win.menuBar().actions() if a.text() == "&View")
+    assert win.statusline_action in view.actions()
+    win.statusline_action.trigger()
+    assert len(opened) == 1
+    assert str(tmp_path / "cc" / "settings.json") in opened[0].change.text()
+    assert not (tmp_path / "cc").exists()  # nothing written before a click
