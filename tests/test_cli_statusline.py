@@ -326,10 +326,14 @@ def test_a_second_run_reuses_the_ledger_parts_and_leaves_its_limits_for_later(
         return done.stdout.decode().splitlines()
 
     first = fresh_process(payload(rate_limits=limits_in(five=10)))
-    assert first == ["Opus 4.6 │ ctx 42% │ today $0.00 │ 5h 10% · 7d 41% │ Claude Pro", "True"]
+    # The subscription's headline is its most-used cap: here the official weekly figure.
+    plan = "Claude Pro 7d official 41%"
+    assert first == [f"Opus 4.6 │ ctx 42% │ today $0.00 │ 5h 10% · 7d 41% │ {plan}", "True"]
     second = fresh_process(payload(rate_limits=limits_in(five=11)))
-    assert second == ["Opus 4.6 │ ctx 42% │ today $0.00 │ 5h 11% · 7d 41% │ Claude Pro", "False"]
-    # The ledger takes the left figures as soon as limits are read.
+    assert second == [f"Opus 4.6 │ ctx 42% │ today $0.00 │ 5h 11% · 7d 41% │ {plan}", "False"]
+    # The ledger takes the left figures as soon as limits are read: by the plans too.
+    (status,) = json.loads(cli_out("status", "--json"))
+    assert [w["used_percent"] for w in status["official_limits"]] == ["11", "41.2"]
     stored = json.loads(cli_out("limits", "--json"))
     assert [s["used_percent"] for s in stored] == ["11", "41.2"]
     # Anything written to the ledger shows at once.

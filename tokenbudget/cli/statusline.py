@@ -266,17 +266,24 @@ def _limits(snapshots: list[LimitSnapshot], now: datetime) -> str:
 
 
 def _plan(service: Service, now: datetime) -> str:
-    """``Claude Max 7d tokens 43%``: the plan covering Anthropic and its most-used cap."""
+    """``Claude Max 7d official 43%``: the plan covering Anthropic, by its headline figure.
+
+    A subscription's headline is its most-used cap, the provider's own figure when fresh; a
+    budget's or balance's is its spend against the amount (``core.plan_cards.headline``).
+    """
+    from tokenbudget.core.types import headline
+
     statuses = service.plans.status(now)
     named = [s for s in statuses if "anthropic" in {p.lower() for p in s.plan.providers}]
     best = _pick(named) or _pick([s for s in statuses if not s.plan.providers])
     if best is None:
         return ""
+    line = headline(best)
     name = _clean(best.plan.name, 30)
-    if not best.caps:
+    if line.basis_points is None:
         return name
-    cap = max(best.caps, key=lambda c: c.basis_points)
-    return f"{name} {cap.label} {cap.basis_points // 100}%"
+    label = f" {line.cap.label}" if line.cap is not None else ""
+    return f"{name}{label} {line.basis_points // 100}%"
 
 
 def _pick(statuses: list[PlanStatus]) -> PlanStatus | None:
