@@ -339,3 +339,13 @@ def test_a_second_run_reuses_the_ledger_parts_and_leaves_its_limits_for_later(
     # Anything written to the ledger shows at once.
     cli_out("log", "-m", "claude-x", "--provider", "anthropic", "--cost", "1", "--currency", "USD")
     assert "today $1.00" in line(payload(), monkeypatch=monkeypatch)
+
+
+def test_an_unknown_option_still_prints_a_line_and_exits_0(monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, _ = run(payload(), "--colour", monkeypatch=monkeypatch)
+    assert (code, out) == (
+        0,
+        "tokenbudget: unknown statusline option (see tokenbudget statusline -h)\n",
+    )
+    code, out, _ = run(b"", "--install", "--bogus", monkeypatch=monkeypatch)
+    assert (code, out) == (2, "")

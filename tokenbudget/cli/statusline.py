@@ -77,11 +77,16 @@ def run_fast(argv: list[str], out: TextIO | None, err: TextIO | None) -> int:
     add_arguments(parser)
     try:
         args = parser.parse_args(argv)
-    except SystemExit as exc:  # --help (0), or a usage error argparse already printed
-        return 0 if exc.code in (0, None) else 2
-    except argparse.ArgumentError as exc:
-        _write(err, f"tokenbudget: {exc}\n")
-        return 2
+    except (SystemExit, argparse.ArgumentError) as exc:  # --help, or a usage error
+        if isinstance(exc, SystemExit) and exc.code in (0, None):
+            return 0
+        if isinstance(exc, argparse.ArgumentError):
+            _write(err, f"tokenbudget: {exc}\n")
+        if "--install" in argv or "--uninstall" in argv:
+            return 2
+        # As Claude Code's command it must still print a line and exit 0.
+        _write(out, "tokenbudget: unknown statusline option (see tokenbudget statusline -h)\n")
+        return 0
     return _dispatch(args, out, err)
 
 
