@@ -63,6 +63,7 @@ class StatusLineDialog(QDialog):
         )
         self.change = QLabel()
         self.previous = QLabel()
+        self.runs = QLabel(self.tr("Claude Code will run:"))
         self.command = QLabel()
         self.command.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.command.setStyleSheet("font-family: monospace")
@@ -80,7 +81,7 @@ class StatusLineDialog(QDialog):
         buttons.addButton(self.uninstall_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        for widget in (self.about, self.change, self.previous, self.command, self.state):
+        for widget in (self.about, self.change, self.previous, self.runs, self.command, self.state):
             layout.addWidget(widget)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
