@@ -17,14 +17,29 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from tokenbudget.cli.common import EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE, Handler
-from tokenbudget.cli.ledger_args import take_late_paths
-from tokenbudget.cli.parser import build_parser
-from tokenbudget.core.errors import TokenbudgetError, UsageError, UserInputError
+if TYPE_CHECKING:
+    from tokenbudget.cli.common import EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE, Handler
+    from tokenbudget.cli.parser import build_parser
 
 __all__ = ["EXIT_OK", "EXIT_UNEXPECTED", "EXIT_USAGE", "build_parser", "main", "run"]
+
+# Imported when first asked for: ``tokenbudget statusline`` (run after every Claude Code
+# message) must not pay for the whole parser.
+_LAZY = {
+    "EXIT_OK": "tokenbudget.cli.common",
+    "EXIT_UNEXPECTED": "tokenbudget.cli.common",
+    "EXIT_USAGE": "tokenbudget.cli.common",
+    "build_parser": "tokenbudget.cli.parser",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The names above, from their modules."""
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(_LAZY[name]), name)
 
 
 def _handler(name: str) -> Handler:
@@ -42,6 +57,16 @@ def _os_error(exc: OSError) -> str:
 
 def run(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run one command; returns the exit code. Never raises, never prints a traceback."""
+    if list(argv[:1]) == ["statusline"]:
+        # The fast path: its own small parser, and it always exits 0 (see cli.statusline).
+        from tokenbudget.cli.statusline import run_fast
+
+        return run_fast(list(argv[1:]), out, err)
+    from tokenbudget.cli.common import EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE
+    from tokenbudget.cli.ledger_args import take_late_paths
+    from tokenbudget.cli.parser import build_parser
+    from tokenbudget.core.errors import TokenbudgetError, UsageError, UserInputError
+
     # A stream the shell closed (``>&-``) is None: write nowhere rather than fail.
     out = out or sys.stdout or _devnull()
     err = err or sys.stderr or _devnull()

@@ -14,6 +14,7 @@ from tokenbudget import __version__
 from tokenbudget.cli.common import CliParser, bounded_int
 from tokenbudget.cli.keys import add_commands as add_keys
 from tokenbudget.cli.ledger_args import add_commands as add_ledger_commands
+from tokenbudget.cli.statusline import add_arguments as add_statusline_arguments
 from tokenbudget.core.types import MAX_TOKENS
 
 _CATALOG = "tokenbudget.cli.catalog"
@@ -75,6 +76,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_ledger_commands(sub, CliParser)
     add_keys(sub)
+
+    limits = sub.add_parser("limits", help="official plan limits the coding tools wrote down")
+    limits.add_argument("--json", action="store_true", help="print JSON")
+    limits.set_defaults(handler="tokenbudget.cli.limits:run_limits")
+    statusline = sub.add_parser(
+        "statusline",
+        help="Claude Code's status line: reads its JSON on stdin, prints one line "
+        "(--install to set it up)",
+    )
+    add_statusline_arguments(statusline)
+    statusline.set_defaults(handler="tokenbudget.cli.statusline:run")
     return parser
 
 

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     # -- models and counting ----------------------------------------------------------------------
     from tokenbudget.core.catalog import ModelInfo, default_models
     from tokenbudget.core.charts_data import Spend, SpendSeries, spend_in
+    from tokenbudget.core.claude_settings import StatusLinePlan
     from tokenbudget.core.count_report import CountReport, ModelEstimate
 
     # -- entries and history ----------------------------------------------------------------------
@@ -131,6 +132,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "main_status": ("tokenbudget.core.alerts", "main_status"),
     "BalanceResult": ("tokenbudget.core.balances", "BalanceResult"),
     "ModelInfo": ("tokenbudget.core.catalog", "ModelInfo"),
+    "StatusLinePlan": ("tokenbudget.core.claude_settings", "StatusLinePlan"),
     "default_models": ("tokenbudget.core.catalog", "default_models"),
     "Spend": ("tokenbudget.core.charts_data", "Spend"),
     "SpendSeries": ("tokenbudget.core.charts_data", "SpendSeries"),
@@ -274,6 +276,7 @@ __all__ = [
     "Span",
     "Spend",
     "SpendSeries",
+    "StatusLinePlan",
     "SyncReport",
     "TextStats",
     "Token",

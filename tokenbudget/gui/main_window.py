@@ -174,6 +174,9 @@ class MainWindow(QMainWindow):
         self.models_action = action(self.tr("Choose &models…"), "Ctrl+M", self.choose_models)
         self.tokens_action = action(self.tr("&Token view…"), "Ctrl+T", self.show_tokens)
         self.settings_action = action(self.tr("&Settings…"), "Ctrl+,", self.edit_settings)
+        self.statusline_action = action(
+            self.tr("Claude Code &status line…"), None, self.edit_statusline
+        )
         self.quit_action = action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.quit)
         self.budgets_action = action(self.tr("&Budgets"), "Ctrl+B", self.budgets_requested.emit)
         self.history_action = action(self.tr("&History"), "Ctrl+H", self.history_requested.emit)
@@ -184,6 +187,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.quit_action)
         view = menu.addMenu(self.tr("&View"))
         view.addActions([self.models_action, self.tokens_action, self.settings_action])
+        view.addAction(self.statusline_action)
         go = menu.addMenu(self.tr("&Go"))
         go.addActions([self.budgets_action, self.history_action])
         toolbar = self.addToolBar(self.tr("Main"))
@@ -387,6 +391,12 @@ class MainWindow(QMainWindow):
         )
         if dialog.exec() == SettingsDialog.DialogCode.Accepted:
             self.apply_settings(dialog.values())
+
+    def edit_statusline(self) -> None:
+        """Offer to install tokenbudget as Claude Code's status line (only on a click)."""
+        from tokenbudget.gui.statusline_dialog import StatusLineDialog
+
+        StatusLineDialog(self.service.limits, parent=self).exec()
 
     def apply_settings(self, values: SettingsValues) -> None:
         """Store and apply settings (currency and rates re-price at once)."""

@@ -19,36 +19,70 @@ catalogue, vocabularies, key store) are never handed out.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
-
-from tokenbudget.core.import_report import ImportReport
-
-# Where the app's own files are: the GUI needs them before a Service exists (its icons, the
-# single-instance socket's name).
-from tokenbudget.core.paths import data_dir, icons_dir
-from tokenbudget.core.services._parts import Parts
-from tokenbudget.core.services.counting import (
-    CountingService,
-    CountReport,
-    Counts,
-    ModelEstimate,
-    TextCounts,
-    exact_method,
-)
-from tokenbudget.core.services.entries import EntriesService, HistoryJobs
-from tokenbudget.core.services.imports import ImportsService
-from tokenbudget.core.services.limits import LimitsService
-from tokenbudget.core.services.plans import PlansService
-from tokenbudget.core.services.prices import PricesService
-from tokenbudget.core.services.providers import ProvidersService
-from tokenbudget.core.services.settings import SettingsService
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from tokenbudget.core.catalog import Catalog
+    from tokenbudget.core.import_report import ImportReport
+
+    # Where the app's own files are: the GUI needs them before a Service exists (its icons,
+    # the single-instance socket's name).
+    from tokenbudget.core.paths import data_dir, icons_dir
     from tokenbudget.core.secrets import SecretStore
+    from tokenbudget.core.services._parts import Parts
+    from tokenbudget.core.services.counting import (
+        CountingService,
+        CountReport,
+        Counts,
+        ModelEstimate,
+        TextCounts,
+        exact_method,
+    )
+    from tokenbudget.core.services.entries import EntriesService, HistoryJobs
+    from tokenbudget.core.services.imports import ImportsService
+    from tokenbudget.core.services.limits import LimitsService
+    from tokenbudget.core.services.plans import PlansService
+    from tokenbudget.core.services.prices import PricesService
+    from tokenbudget.core.services.providers import ProvidersService
+    from tokenbudget.core.services.settings import SettingsService
     from tokenbudget.core.settings import Settings
     from tokenbudget.core.tokenizers import TokenizerRegistry
+
+# The public names, each imported from its module on first use (PEP 562): a command that needs
+# one service (the status line runs after every Claude Code message) loads only that one.
+_WHERE = {
+    "CountReport": "tokenbudget.core.services.counting",
+    "CountingService": "tokenbudget.core.services.counting",
+    "Counts": "tokenbudget.core.services.counting",
+    "EntriesService": "tokenbudget.core.services.entries",
+    "HistoryJobs": "tokenbudget.core.services.entries",
+    "ImportReport": "tokenbudget.core.import_report",
+    "ImportsService": "tokenbudget.core.services.imports",
+    "LimitsService": "tokenbudget.core.services.limits",
+    "ModelEstimate": "tokenbudget.core.services.counting",
+    "PlansService": "tokenbudget.core.services.plans",
+    "PricesService": "tokenbudget.core.services.prices",
+    "ProvidersService": "tokenbudget.core.services.providers",
+    "SettingsService": "tokenbudget.core.services.settings",
+    "TextCounts": "tokenbudget.core.services.counting",
+    "data_dir": "tokenbudget.core.paths",
+    "exact_method": "tokenbudget.core.services.counting",
+    "icons_dir": "tokenbudget.core.paths",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module when first asked for."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "CountReport",
@@ -72,6 +106,16 @@ __all__ = [
 ]
 
 
+class _Deferred:
+    """Stands for ``service.counting`` until one of its attributes is first used."""
+
+    def __init__(self, service: Service) -> None:
+        self._service = service
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._service.counting, name)
+
+
 class Service:
     """Everything the user interfaces need, without any UI.
 
@@ -90,18 +134,72 @@ class Service:
         catalog: Catalog | None = None,
         secrets: SecretStore | None = None,
     ) -> None:
+        from tokenbudget.core.services._parts import Parts
+
         self._wire(Parts(registry, settings, catalog, secrets))
 
     def _wire(self, parts: Parts) -> None:
         self._parts = parts
-        self.counting = CountingService(self._parts)
-        self.entries = EntriesService(self._parts, self.counting)
-        self.plans = PlansService(self._parts)
-        self.imports = ImportsService(self._parts)
-        self.limits = LimitsService(self._parts)
-        self.prices = PricesService(self._parts)
-        self.settings = SettingsService(self._parts)
-        self.providers = ProvidersService(self._parts)
+
+    # Each service is made (and its module imported) on first use.
+
+    @cached_property
+    def counting(self) -> CountingService:
+        """Count and price texts; the catalogue's models."""
+        from tokenbudget.core.services.counting import CountingService
+
+        return CountingService(self._parts)
+
+    @cached_property
+    def entries(self) -> EntriesService:
+        """Record spend; history, totals, edits, export."""
+        from tokenbudget.core.services.entries import EntriesService
+
+        # Only recording an estimate counts; reading totals (the status line) must not load
+        # the tokenizers, so the counting service is made when first used.
+        return EntriesService(self._parts, cast("CountingService", _Deferred(self)))
+
+    @cached_property
+    def plans(self) -> PlansService:
+        """Plans, their status, alerts."""
+        from tokenbudget.core.services.plans import PlansService
+
+        return PlansService(self._parts)
+
+    @cached_property
+    def imports(self) -> ImportsService:
+        """Usage from coding tools' logs."""
+        from tokenbudget.core.services.imports import ImportsService
+
+        return ImportsService(self._parts)
+
+    @cached_property
+    def limits(self) -> LimitsService:
+        """Official plan limits the tools logged; Claude Code's status line."""
+        from tokenbudget.core.services.limits import LimitsService
+
+        return LimitsService(self._parts)
+
+    @cached_property
+    def prices(self) -> PricesService:
+        """The price snapshot and its updates."""
+        from tokenbudget.core.services.prices import PricesService
+
+        return PricesService(self._parts)
+
+    @cached_property
+    def settings(self) -> SettingsService:
+        """The user's preferences."""
+        from tokenbudget.core.services.settings import SettingsService
+
+        return SettingsService(self._parts)
+
+    @cached_property
+    def providers(self) -> ProvidersService:
+        """API keys and what they turn on."""
+        from tokenbudget.core.services.providers import ProvidersService
+
+        return ProvidersService(self._parts)
 
     @property
     def recover_ledger(self) -> bool:

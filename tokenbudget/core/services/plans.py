@@ -74,7 +74,10 @@ class PlansService:
 
         if not any(s.plan.kind is PlanKind.SUBSCRIPTION for s in statuses):
             return statuses
-        snapshots = self._parts.ledger.official_limits(None)
+        from tokenbudget.core.services.limits import LimitsService
+
+        # Through the limits service: it first takes what the status line left pending.
+        snapshots = LimitsService(self._parts).latest()
         return [with_official(s, snapshots) for s in statuses]
 
     def _exact_crossings(self, status: PlanStatus, rates: ExchangeRates) -> PlanStatus:

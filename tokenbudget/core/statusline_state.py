@@ -1,0 +1,160 @@
+"""What Claude Code's status line keeps between its runs, so that most runs open no ledger.
+
+Claude Code runs ``tokenbudget statusline`` after every message. Opening the ledger means
+importing most of the core, which alone takes longer than a status line should. So:
+
+* **Pending snapshots.** The official limits a run reads from its input are appended to a
+  small JSON-lines file (``limits-pending.jsonl`` in the data folder). The limits service
+  moves them into the ledger before anything reads or records limits (``take_pending``), and
+  the status line does so whenever it opens the ledger anyway (at most ``TTL`` apart).
+* **The last line's ledger parts.** Today's spend, the stored limits and the plan's state are
+  kept (``statusline.json`` in the cache folder) with a *stamp* of the files they came from:
+  the ledger (and its write-ahead log) and the settings. A run reuses them while the stamp is
+  unchanged, the local day is the same and they are younger than ``TTL`` (plans' rolling
+  windows move with the clock); otherwise it computes them again.
+
+Only the standard library: this module is on the status line's fast path.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tokenbudget.core.official_limits import LimitSnapshot
+
+#: How long the ledger parts of the line are reused (seconds).
+TTL = 60
+#: Pending snapshots beyond this size are dropped (the ledger would have had them long ago).
+_MAX_PENDING = 1024 * 1024
+
+
+def stamp(files: Sequence[Path]) -> list[int]:
+    """The size and modification time of each file (zeros for a missing one)."""
+    found: list[int] = []
+    for path in files:
+        try:
+            info = os.stat(path)
+        except OSError:
+            found += [0, 0]
+        else:
+            found += [info.st_size, info.st_mtime_ns]
+    return found
+
+
+def read_parts(
+    cache: Path, files: Sequence[Path], now: datetime, ttl: float = TTL
+) -> dict[str, str] | None:
+    """The kept parts, if still true for ``now`` (same stamp, same local day, within ``ttl``)."""
+    try:
+        kept = json.loads(cache.read_text(encoding="utf-8"))
+        written = datetime.fromisoformat(kept["at"])
+        parts = kept["parts"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    age = (now - written).total_seconds()
+    if not (0 <= age < ttl) or written.astimezone().date() != now.astimezone().date():
+        return None
+    if kept.get("stamp") != stamp(files) or not isinstance(parts, dict):
+        return None
+    return {str(k): str(v) for k, v in parts.items()}
+
+
+def write_parts(
+    cache: Path, files: Sequence[Path], now: datetime, parts: Mapping[str, str]
+) -> None:
+    """Keep ``parts`` with the current stamp of ``files`` (best effort: errors are ignored)."""
+    data = {"at": now.isoformat(), "stamp": stamp(files), "parts": dict(parts)}
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_name(f".{cache.name}.{os.getpid()}")
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, cache)
+    except OSError:
+        pass
+
+
+def add_pending(pending: Path, snapshots: Sequence[LimitSnapshot]) -> None:
+    """Append snapshots for the ledger to take later (one short line each, appended whole).
+
+    Raises:
+        OSError: when the file cannot be written.
+    """
+    if not snapshots:
+        return
+    lines = "".join(json.dumps(_json(s), ensure_ascii=False) + "\n" for s in snapshots)
+    pending.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if pending.stat().st_size > _MAX_PENDING:
+            return
+    except FileNotFoundError:
+        pass
+    fd = os.open(pending, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, lines.encode("utf-8"))
+    finally:
+        os.close(fd)
+
+
+def take_pending(pending: Path) -> list[LimitSnapshot]:
+    """The pending snapshots, removed from the file (malformed lines are skipped)."""
+    taking = pending.with_name(f"{pending.name}.{os.getpid()}.taking")
+    try:
+        os.replace(pending, taking)  # appends from now on start a new file
+    except OSError:
+        return []
+    try:
+        text = taking.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    finally:
+        taking.unlink(missing_ok=True)
+    found = []
+    for line in text.splitlines():
+        snapshot = _snapshot(line)
+        if snapshot is not None:
+            found.append(snapshot)
+    return found
+
+
+def _json(snapshot: LimitSnapshot) -> dict[str, object]:
+    """``to_json`` with the moments to the microsecond (the ledger keeps the newest)."""
+    data = snapshot.to_json()
+    data["observed_at"] = snapshot.observed_at.isoformat()
+    if snapshot.resets_at is not None:
+        data["resets_at"] = snapshot.resets_at.isoformat()
+    return data
+
+
+def _snapshot(line: str) -> LimitSnapshot | None:
+    from tokenbudget.core.official_limits import LimitSnapshot
+
+    try:
+        data = json.loads(line)
+        resets = data.get("resets_at")
+        minutes = data.get("window_minutes")
+        return LimitSnapshot(
+            source=str(data["source"]),
+            window=str(data["window"]),
+            window_minutes=int(minutes) if isinstance(minutes, int) else None,
+            used_percent=Decimal(str(data["used_percent"])),
+            resets_at=_moment(resets) if resets else None,
+            observed_at=_moment(data["observed_at"]),
+            plan_type=data.get("plan_type") or None,
+            limit_id=str(data.get("limit_id") or ""),
+        )
+    except (ValueError, KeyError, TypeError, AttributeError, InvalidOperation):
+        return None
+
+
+def _moment(text: object) -> datetime:
+    at = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    if at.tzinfo is None:
+        raise ValueError("no time zone")
+    return at
