@@ -344,7 +344,9 @@ class Replayer:
     def reads(self, path: Path) -> bool:
         return True
 
-    def scan(self, roots: Sequence[Path], state: Mapping[str, Any]) -> ImportResult:
+    def scan(
+        self, roots: Sequence[Path], state: Mapping[str, Any], *, sink: Any = None
+    ) -> ImportResult:
         self.scans += 1
         if state.get("read"):
             return ImportResult([], [], dict(state))

@@ -2,9 +2,11 @@
 
 The importers refuse every value the ledger cannot store, line by line (see
 ``importers.values``), so a scan's records normally go into the ledger in one transaction
-together with the importer's new state. Should a record still fail there (a value no check
-foresaw), that must neither lose the other records nor leave the state unsaved, or every
-later import would read the same record and fail the same way. So on such a failure the batch
+together with the importer's new state (a large scan hands its records over in batches as it
+goes, ``store_batch``, so that memory stays flat; the last batch goes with the state). Should
+a record still fail there (a value no check foresaw), that must neither lose the other
+records nor leave the state unsaved, or every later import would read the same record and
+fail the same way. So on such a failure the batch
 is stored again in halves, down to the records that fail alone, which are reported as
 problems; the state is saved after them.
 
@@ -18,7 +20,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from tokenbudget.core.entries import NewEntry
 from tokenbudget.core.importers.base import ImportResult, Problem
@@ -51,6 +53,13 @@ class Stored:
     records: int
     unpriced: int
     problems: tuple[Problem, ...]
+
+    def __add__(self, other: Stored) -> Stored:
+        return Stored(
+            self.records + other.records,
+            self.unpriced + other.unpriced,
+            self.problems + other.problems,
+        )
 
 
 class _Pricer:
@@ -97,31 +106,59 @@ class _Pricer:
 def store_import(
     ledger: Ledger, catalog: Catalog, importer: str, result: ImportResult, *, now: datetime
 ) -> Stored:
-    """Price ``result``'s records and store them with the importer's new state.
+    """Price ``result``'s records and store them with the importer's new state and limits.
 
     Raises:
         LedgerError, sqlite3.Error: when the database itself fails (nothing is written).
     """
-    state = (importer, result.state)
     ledger.record_limits(result.limits)
+    return _store(
+        ledger, catalog, importer, result.records, state=(importer, result.state), now=now
+    )
+
+
+def store_batch(
+    ledger: Ledger, catalog: Catalog, importer: str, records: Sequence[NewEntry], *, now: datetime
+) -> Stored:
+    """Price and store records a scan handed over before it ended (no state yet).
+
+    Should the import stop before its state is stored, the next run reads the same logs
+    again and the references keep that from adding anything twice.
+
+    Raises:
+        LedgerError, sqlite3.Error: when the database itself fails (nothing is written).
+    """
+    return _store(ledger, catalog, importer, records, state=None, now=now)
+
+
+def _store(
+    ledger: Ledger,
+    catalog: Catalog,
+    importer: str,
+    records: Sequence[NewEntry],
+    *,
+    state: tuple[str, dict[str, Any]] | None,
+    now: datetime,
+) -> Stored:
     pricer = _Pricer(catalog)
     try:
-        ledger.add_entries(pricer.each(result.records), state=state, now=now, want_ids=False)
+        ledger.add_entries(pricer.each(records), state=state, now=now, want_ids=False)
     except RECORD_ERRORS:
         pass  # a record the importer let through: store what can be stored (module doc)
     else:
-        return Stored(len(result.records), pricer.unpriced, ())
+        return Stored(len(records), pricer.unpriced, ())
     pricer = _Pricer(catalog)
     problems: list[Problem] = []
     priced: list[NewEntry] = []
-    for record in result.records:
+    for record in records:
         try:
             priced.append(pricer.price(record))
         except RECORD_ERRORS as exc:
             problems.append(_refused(importer, record, exc))
     problems.extend(_store_halves(ledger, importer, priced))
-    ledger.add_entries([], state=state, now=now, want_ids=False)
-    return Stored(len(result.records) - len(problems), pricer.unpriced, tuple(problems))
+    if state is not None:
+        ledger.add_entries([], state=state, now=now, want_ids=False)
+    return Stored(len(records) - len(problems), pricer.unpriced, tuple(problems))
 
 
 def _store_halves(ledger: Ledger, importer: str, records: Sequence[NewEntry]) -> list[Problem]:

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from importer_support import FIXTURES
 
-from tokenbudget.core.entries import PRECEDENCE_COPY, PRECEDENCE_ORIGINAL, Entry
+from tokenbudget.core.entries import PRECEDENCE_COPY, PRECEDENCE_ORIGINAL, Entry, NewEntry
 from tokenbudget.core.importers.base import ImportResult
 from tokenbudget.core.importers.claude_code import ClaudeCodeImporter
 from tokenbudget.core.services import Service
@@ -61,8 +61,10 @@ EXPECTED: dict[tuple[str, str], Parts] = {
 class Forgetful(ClaudeCodeImporter):
     """The importer with its state lost: every run reads every file from the start."""
 
-    def scan(self, roots: Sequence[Path], state: Mapping[str, Any]) -> ImportResult:
-        return super().scan(roots, {})
+    def scan(
+        self, roots: Sequence[Path], state: Mapping[str, Any], *, sink: Any = None
+    ) -> ImportResult:
+        return super().scan(roots, {}, sink=sink)
 
 
 def by_model_and_day(entries: Iterable[Entry]) -> dict[tuple[str, str], Parts]:
@@ -178,3 +180,33 @@ def test_sidechain_rows_are_copies_and_main_rows_originals() -> None:
     records = {r.source_ref: r for r in ClaudeCodeImporter().scan([TASK, API], {}).records}
     assert records["msg_01T2iiiiiiiiiiiiiiiiiiii"].precedence == PRECEDENCE_COPY
     assert records["msg_01A1jjjjjjjjjjjjjjjjjjjj"].precedence == PRECEDENCE_ORIGINAL
+
+
+def test_a_scan_that_hands_records_over_in_batches_stores_the_same(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Memory stays flat on big imports: records are stored as they are found, same result.
+
+    With a batch of one record, every duplicate (streamed rows, the side question's copies
+    of parent messages) is settled by the ledger instead of within the scan.
+    """
+    from tokenbudget.core.importers import scan
+
+    handed: list[int] = []
+    real = scan.Found.__init__
+
+    def counting(self: scan.Found, sink: scan.Sink | None = None) -> None:
+        def counted(records: list[NewEntry]) -> None:
+            handed.append(len(records))
+            assert sink is not None
+            sink(records)
+
+        real(self, counted if sink is not None else None)
+
+    monkeypatch.setattr(scan, "SPILL_AT", 1)
+    monkeypatch.setattr(scan.Found, "__init__", counting)
+    report = service.imports.run(ClaudeCodeImporter(), [PROJECTS], now=NOW)
+    assert len(handed) > 9 and set(handed) == {1}  # every record handed over alone
+    assert report.records == sum(handed)  # each counted once in the report
+    assert by_model_and_day(ledger(service)) == EXPECTED
+    assert len(ledger(service)) == 9

@@ -72,8 +72,10 @@ EXPECTED: dict[tuple[str, str], Parts] = {
 class Forgetful(GeminiCliImporter):
     """The importer with its state lost: every run reads every file from the start."""
 
-    def scan(self, roots: Sequence[Path], state: Mapping[str, Any]) -> ImportResult:
-        return super().scan(roots, {})
+    def scan(
+        self, roots: Sequence[Path], state: Mapping[str, Any], *, sink: Any = None
+    ) -> ImportResult:
+        return super().scan(roots, {}, sink=sink)
 
 
 def by_model_and_day(entries: Iterable[Entry]) -> dict[tuple[str, str], Parts]:

@@ -344,7 +344,7 @@ def test_a_record_the_ledger_refuses_loses_neither_the_others_nor_the_state(
         def reads(self, path: Path) -> bool:
             return True
 
-        def scan(self, roots: object, state_before: object) -> ImportResult:
+        def scan(self, roots: object, state_before: object, sink: object = None) -> ImportResult:
             records = [entry(1, 5000), entry(2, 2**63), entry(3, 7000)]
             return ImportResult(records, [], state)
 

@@ -18,7 +18,7 @@ the state), and the registry in the package's ``__init__``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Protocol
@@ -89,8 +89,18 @@ class Importer(Protocol):
         """Whether a scan of a folder holding ``path`` reads that file."""
         ...
 
-    def scan(self, roots: Sequence[Path], state: Mapping[str, Any]) -> ImportResult:
-        """Read what is new under ``roots`` (directories or single files) since ``state``."""
+    def scan(
+        self,
+        roots: Sequence[Path],
+        state: Mapping[str, Any],
+        *,
+        sink: Callable[[list[NewEntry]], None] | None = None,
+    ) -> ImportResult:
+        """Read what is new under ``roots`` (directories or single files) since ``state``.
+
+        With a ``sink``, records are handed to it in batches as they are found (memory stays
+        flat); the result then holds only those not handed over yet.
+        """
         ...
 
 

@@ -55,7 +55,7 @@ from tokenbudget.core.entries import (
     TokenCounts,
 )
 from tokenbudget.core.importers.base import SOURCE_CLAUDE_CODE, ImportResult, ProblemLog
-from tokenbudget.core.importers.scan import Found, discover, expand, scan_files
+from tokenbudget.core.importers.scan import Found, Sink, discover, expand, scan_files
 from tokenbudget.core.importers.streaming import FileCursor, read_json_lines
 from tokenbudget.core.importers.values import (
     MAX_COUNT,
@@ -89,9 +89,11 @@ class ClaudeCodeImporter:
         """Whether a scan of a folder holding ``path`` reads it (``**/*.jsonl``)."""
         return path.suffix == ".jsonl"
 
-    def scan(self, roots: Sequence[Path], state: Mapping[str, Any]) -> ImportResult:
+    def scan(
+        self, roots: Sequence[Path], state: Mapping[str, Any], *, sink: Sink | None = None
+    ) -> ImportResult:
         """Read new assistant rows under ``roots``; one record per response."""
-        found = Found()
+        found = Found(sink)
         kept_of = found.get
 
         def take(row: Any) -> None:

@@ -66,6 +66,7 @@ from tokenbudget.core.importers.codex_rows import LimitLog, RolloutReader, wante
 from tokenbudget.core.importers.codex_state import FileState, Resume, from_extra
 from tokenbudget.core.importers.scan import (
     Found,
+    Sink,
     discover,
     expand,
     file_states,
@@ -95,9 +96,11 @@ class CodexImporter:
         """Whether a scan of a folder holding ``path`` reads it (``*.jsonl``, ``*.jsonl.zst``)."""
         return path.name.endswith((".jsonl", ".jsonl.zst"))
 
-    def scan(self, roots: Sequence[Path], state: Mapping[str, Any]) -> ImportResult:
+    def scan(
+        self, roots: Sequence[Path], state: Mapping[str, Any], *, sink: Sink | None = None
+    ) -> ImportResult:
         """Read new usage under ``roots``; records, newest official limits and the state."""
-        found = Found()
+        found = Found(sink)
         limits = LimitLog()
         moved = _moved(state)
 

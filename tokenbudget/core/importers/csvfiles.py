@@ -31,7 +31,7 @@ from tokenbudget.core.entries import TOKEN_FIELDS, NewEntry, TokenCounts
 from tokenbudget.core.errors import UserInputError
 from tokenbudget.core.importers.base import SOURCE_CSV, ImportResult, Problem, ProblemLog
 from tokenbudget.core.importers.csv_export import EXPORT_COLUMNS
-from tokenbudget.core.importers.scan import Found, discover, scan_files
+from tokenbudget.core.importers.scan import Found, Sink, discover, scan_files
 from tokenbudget.core.importers.streaming import FileCursor
 from tokenbudget.core.importers.values import (
     MAX_COUNT,
@@ -124,9 +124,11 @@ class CsvImporter:
         """Whether a scan of a folder holding ``path`` reads it (``**/*.csv``)."""
         return path.suffix == ".csv"
 
-    def scan(self, roots: Sequence[Path], state: Mapping[str, Any]) -> ImportResult:
+    def scan(
+        self, roots: Sequence[Path], state: Mapping[str, Any], *, sink: Sink | None = None
+    ) -> ImportResult:
         """Read every new or changed ``*.csv`` under ``roots`` (each file whole)."""
-        found = Found()
+        found = Found(sink)
 
         def read(
             path: Path, fh: BinaryIO, cursor: FileCursor, log: ProblemLog

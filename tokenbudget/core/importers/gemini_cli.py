@@ -46,7 +46,7 @@ from typing import Any, BinaryIO, Final
 from tokenbudget.core.entries import NewEntry, TokenCounts
 from tokenbudget.core.importers.base import SOURCE_GEMINI_CLI, ImportResult, ProblemLog
 from tokenbudget.core.importers.gemini_projects import GeminiProjects, project
-from tokenbudget.core.importers.scan import Found, discover, expand, scan_files
+from tokenbudget.core.importers.scan import Found, Sink, discover, expand, scan_files
 from tokenbudget.core.importers.streaming import (
     FileCursor,
     describe,
@@ -89,9 +89,11 @@ class GeminiCliImporter:
             return False
         return path.parent.name == "chats" or path.parent.parent.name == "chats"
 
-    def scan(self, roots: Sequence[Path], state: Mapping[str, Any]) -> ImportResult:
+    def scan(
+        self, roots: Sequence[Path], state: Mapping[str, Any], *, sink: Sink | None = None
+    ) -> ImportResult:
         """Read new and updated messages under ``roots``."""
-        found = Found()
+        found = Found(sink)
         projects = GeminiProjects()
 
         def read(

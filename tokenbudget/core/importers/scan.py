@@ -70,15 +70,23 @@ def discover(roots: Sequence[Path], patterns: Sequence[str]) -> list[Path]:
     return [found[key] for key in sorted(found)]
 
 
+#: Records a scan holds before handing them to its sink (a few megabytes of them).
+SPILL_AT: Final = 5_000
+
+
 class Found:
     """The records of one scan, one per ``(source, source_ref)``.
 
     A reference seen again is settled by the one duplicate rule (``entries.replaces``), as
-    the ledger settles it against what is stored.
+    the ledger settles it against what is stored. With a ``sink``, every ``SPILL_AT``
+    records are handed to it (and forgotten here), so memory stays flat however much a scan
+    reads: a record of a reference already handed over is settled by the ledger's upsert,
+    which follows the same rule.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, sink: Sink | None = None) -> None:
         self._records: dict[tuple[str, str | None], NewEntry] = {}
+        self._sink = sink
 
     def get(self, source: str, source_ref: str) -> NewEntry | None:
         """The record kept so far for that reference, if any."""
@@ -90,10 +98,18 @@ class Found:
         old = self._records.get(key)
         if old is None or replaces(old, record):
             self._records[key] = record
+            if self._sink is not None and len(self._records) >= SPILL_AT:
+                spilled = self.records()
+                self._records.clear()
+                self._sink(spilled)
 
     def records(self) -> list[NewEntry]:
         """Every kept record, ordered by time then reference."""
         return sorted(self._records.values(), key=lambda r: (r.at, r.source_ref or ""))
+
+
+#: Takes a batch of a scan's records as they are found (``Importer.scan``'s ``sink``).
+Sink = Callable[[list[NewEntry]], None]
 
 
 def file_states(state: Mapping[str, Any]) -> tuple[dict[str, dict[str, Any]], bool]:

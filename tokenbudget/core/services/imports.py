@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from tokenbudget.core.import_report import ImportReport
 
 if TYPE_CHECKING:
+    from tokenbudget.core.entries import NewEntry
     from tokenbudget.core.importers.base import Importer
     from tokenbudget.core.live_sync import SyncReport, WatchRoot
     from tokenbudget.core.services._parts import Parts
@@ -32,8 +33,10 @@ class ImportsService:
     ) -> ImportReport:
         """Import new usage from a coding tool's logs (incremental and idempotent).
 
-        Everything found is written in one transaction together with the importer's state,
-        so an import that fails leaves nothing half-done behind. Records are priced from the
+        A large scan stores its records in batches as it goes (memory stays flat); the last
+        batch is written in one transaction with the importer's state. An import that fails
+        midway has stored no state, so the next run reads the same logs again, and the
+        references keep that from adding anything twice. Records are priced from the
         catalogue as of now, unless the file states a cost itself (our own CSV export).
 
         With ``rescan``, the importer's state is forgotten and every log read again: the
@@ -41,7 +44,7 @@ class ImportsService:
         a project gets the one its record names (its other fields follow the duplicate
         rule). An entry deleted by hand comes back while its log exists.
         """
-        from tokenbudget.core.import_store import store_import
+        from tokenbudget.core.import_store import Stored, store_batch, store_import
         from tokenbudget.core.importers import get_importer
 
         if isinstance(importer, str):
@@ -49,8 +52,17 @@ class ImportsService:
         if not roots:
             roots = importer.default_roots(os.environ, Path.home())
         ledger = self._parts.ledger
-        result = importer.scan(roots, {} if rescan else ledger.import_state(importer.name))
-        stored = store_import(ledger, self._parts.catalog, importer.name, result, now=now)
+        catalog, name = self._parts.catalog, importer.name
+        handed = Stored(0, 0, ())
+
+        def sink(records: list[NewEntry]) -> None:
+            nonlocal handed
+            handed += store_batch(ledger, catalog, name, records, now=now)
+            if rescan:
+                ledger.fill_projects(records)
+
+        result = importer.scan(roots, {} if rescan else ledger.import_state(name), sink=sink)
+        stored = handed + store_import(ledger, catalog, name, result, now=now)
         if rescan:
             # A record that does not replace the stored entry (a tie under the duplicate
             # rule) leaves its project unset: fill it in.
