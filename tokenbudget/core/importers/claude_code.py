@@ -63,8 +63,8 @@ from tokenbudget.core.importers.values import (
     count,
     guess_provider,
     parse_time,
+    project_value,
 )
-from tokenbudget.core.projects import project_of
 
 SYNTHETIC_MODEL = "<synthetic>"
 
@@ -206,20 +206,9 @@ def _usage_of(row: object, key: str | None, tokens: TokenCounts | None) -> NewEn
     return NewEntry(
         at, guess_provider(model, "anthropic") or "anthropic", checked_text(model, "model"),
         tokens, None, None, SOURCE_CLAUDE_CODE, ref, None, None, None, 1,
-        _project(row.get("cwd")),
+        project_value(row.get("cwd")),
         PRECEDENCE_COPY if row.get("isSidechain") is True else PRECEDENCE_ORIGINAL,
     )  # fmt: skip
-
-
-def _project(cwd: object) -> str | None:
-    """The project of a row's ``cwd``; None when unknown or not storable as text."""
-    project = project_of(cwd)
-    if project is None or project.isascii():
-        return project
-    try:
-        return checked_text(project, "project")
-    except ValueError:
-        return None  # the request still counts; only its project is unknown
 
 
 def _tokens(usage: dict[str, Any]) -> TokenCounts:

@@ -18,10 +18,10 @@ from tokenbudget.core.importers.values import (
     count,
     guess_provider,
     parse_time,
+    project_value,
     usage_entry,
     uuid7_millis,
 )
-from tokenbudget.core.projects import project_of
 
 UNKNOWN_MODEL: Final = "unknown"
 """Model of usage logged before anything names one."""
@@ -155,7 +155,7 @@ class RolloutReader:
             state.parent = _parent_of(payload)
             state.created_ms = _created_ms(meta_id, payload.get("timestamp"), row_time)
             state.replay = state.parent is not None
-            state.project = _project(payload.get("cwd"))
+            state.project = project_value(payload.get("cwd"))
         elif isinstance(meta_id, str) and meta_id != state.session:
             state.replay = True  # another thread's header: its history follows
 
@@ -333,13 +333,3 @@ def _parent_of(payload: dict[str, Any]) -> str | None:
     spawn = subagent.get("thread_spawn") if isinstance(subagent, dict) else None
     parent = spawn.get("parent_thread_id") if isinstance(spawn, dict) else None
     return parent if isinstance(parent, str) and parent else None
-
-
-def _project(cwd: object) -> str | None:
-    project = project_of(cwd)
-    if project is None:
-        return None
-    try:
-        return checked_text(project, "project")
-    except ValueError:
-        return None  # a folder name the ledger cannot store: the project stays unknown

@@ -45,7 +45,7 @@ from typing import Any, BinaryIO, Final
 
 from tokenbudget.core.entries import NewEntry, TokenCounts
 from tokenbudget.core.importers.base import SOURCE_GEMINI_CLI, ImportResult, ProblemLog
-from tokenbudget.core.importers.gemini_projects import GeminiProjects, project
+from tokenbudget.core.importers.gemini_projects import GeminiProjects
 from tokenbudget.core.importers.scan import Found, Sink, discover, expand, scan_files
 from tokenbudget.core.importers.streaming import (
     FileCursor,
@@ -58,6 +58,7 @@ from tokenbudget.core.importers.values import (
     count,
     guess_provider,
     parse_time,
+    project_value,
     usage_entry,
 )
 
@@ -149,7 +150,7 @@ def _read_jsonl(
     # The metadata's own word on the project, kept for the runs that resume past that line.
     named = cursor.extra.get("root")
     named = named if isinstance(named, str) and named else None
-    where = project(projects.of_file(path) or named)
+    where = project_value(projects.of_file(path) or named)
 
     def take(row: Any) -> None:
         nonlocal session, named, where
@@ -160,7 +161,7 @@ def _read_jsonl(
         if _is_metadata(row):
             session = checked_text(row["sessionId"], "session id") or session
             named = projects.of_metadata(path, row) or named
-            where = project(projects.of_file(path) or named)
+            where = project_value(projects.of_file(path) or named)
             messages = row.get("messages")
             if isinstance(messages, list):  # a resumed legacy document, whole
                 _take_messages(messages, session or path.stem, where, log, found)
@@ -200,7 +201,7 @@ def _read_document(
             log.add(None, str(err))
             session = None
     session = session if isinstance(session, str) and session else path.stem
-    where = project(projects.of_file(path) or named)
+    where = project_value(projects.of_file(path) or named)
     _take_messages(messages, session, where, log, found)
     return len(data), 0, {}
 

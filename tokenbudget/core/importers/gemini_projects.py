@@ -24,9 +24,6 @@ import json
 from pathlib import Path
 from typing import Any, Final
 
-from tokenbudget.core.importers.values import checked_text
-from tokenbudget.core.projects import project_of
-
 REGISTRY: Final = "projects.json"
 MARKER: Final = ".project_root"
 _MAX_REGISTRY: Final = 16 * 1024 * 1024
@@ -114,14 +111,3 @@ def _read_registry(path: Path) -> tuple[dict[str, str], dict[str, str]]:
             continue
         by_hash.setdefault(digest, root)
     return by_slug, by_hash
-
-
-def project(root: str | None) -> str | None:
-    """The project of a resolved root (``projects.project_of``), None if not storable text."""
-    found = project_of(root)
-    if found is None or found.isascii():
-        return found
-    try:
-        return checked_text(found, "project")
-    except ValueError:
-        return None  # the request still counts; only its project is unknown

@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 from tokenbudget.core.entries import TOKEN_FIELDS, NewEntry, TokenCounts
+from tokenbudget.core.projects import project_of
 
 MAX_COUNT: Final = 10**12
 """The most tokens (of one kind) or requests one record may carry: a thousand times the
@@ -162,6 +163,21 @@ def checked_cost(amount: Decimal) -> Decimal:
     if amount > MAX_COST:
         raise ValueError(f"cost '{amount}' is too large (the most is {MAX_COST:,})")
     return amount
+
+
+def project_value(folder: object) -> str | None:
+    """The project of a logged working folder (``projects.project_of``), None if unknown.
+
+    A project the ledger cannot store as text (say, a lone surrogate in a folder name) is
+    unknown too: the request still counts, only its project is not named.
+    """
+    project = project_of(folder)
+    if project is None or project.isascii():
+        return project
+    try:
+        return checked_text(project, "project")
+    except ValueError:
+        return None
 
 
 def usage_entry(
