@@ -189,14 +189,18 @@ def _ledger_parts(data: dict[str, Any], now: datetime, given: Service | None) ->
 
     Most runs reuse what an earlier run computed (``LimitsService.kept_status_parts``: while
     no file it came from changed, for a minute at most) and leave the input's limits for the
-    ledger to take later, so that they import no ledger at all.
+    ledger to take later, so that they import no ledger at all. The others read a current
+    ledger with a few queries (``LimitsService.quick_status_parts``), and build the full
+    service only for the plan when its kept part is out of date, or for a ledger to create,
+    migrate or report.
     """
     from tokenbudget.core.services import LimitsService
 
     snapshots = LimitsService.from_claude_code(data.get("rate_limits"), now)
     shown = _limits(snapshots, now)
-    kept = None
+    quick = None
     if given is None:
+        kept = None
         with contextlib.suppress(Exception):  # an unusable home: the slow path says so
             kept = LimitsService.kept_status_parts(now)
         if kept is not None:
@@ -204,21 +208,27 @@ def _ledger_parts(data: dict[str, Any], now: datetime, given: Service | None) ->
                 LimitsService.keep_for_later(snapshots)
             parts = [kept.get("today", ""), shown or kept.get("limits", ""), kept.get("plan", "")]
             return [p for p in parts if p]
+        with contextlib.suppress(Exception):  # the full path below reports what failed
+            quick = LimitsService.quick_status_parts(now, snapshots)
     service = given
     try:
-        if service is None:
-            from tokenbudget.core.services import Service
-
-            service = Service()
-            # Never move a ledger aside from a status line: the window or a command does that.
-            service.recover_ledger = False
-        if snapshots:
-            service.limits.record(snapshots)
-        else:  # absent until the session's first response: show what is known
-            shown = _limits(
-                [s for s in service.limits.latest("claude-code") if not s.is_stale(now)], now
-            )
-        found = {"today": _today(service, now), "limits": shown, "plan": _plan(service, now)}
+        if quick is not None:
+            if not snapshots:  # absent until the session's first response: show what is known
+                shown = _limits([s for s in quick.claude if not s.is_stale(now)], now)
+            found = {"today": quick.today, "limits": shown, "plan": quick.plan or ""}
+            if quick.plan is None:
+                service = _service()
+                found["plan"] = _plan(service, now)
+                LimitsService.keep_plan_part(now, quick.plan_key, found["plan"])
+        else:
+            service = service or _service()
+            if snapshots:
+                service.limits.record(snapshots)
+            else:
+                shown = _limits(
+                    [s for s in service.limits.latest("claude-code") if not s.is_stale(now)], now
+                )
+            found = {"today": _today(service, now), "limits": shown, "plan": _plan(service, now)}
     except KeyboardInterrupt:
         raise
     except BaseException:  # the line still shows what the input gave
@@ -232,25 +242,22 @@ def _ledger_parts(data: dict[str, Any], now: datetime, given: Service | None) ->
     return [p for p in (found["today"], found["limits"], found["plan"]) if p]
 
 
+def _service() -> Service:
+    from tokenbudget.core.services import Service
+
+    service = Service()
+    # Never move a ledger aside from a status line: the window or a command does that.
+    service.recover_ledger = False
+    return service
+
+
 def _today(service: Service, now: datetime) -> str:
     """``today $3.20``: entries recorded since local midnight, in the display currency."""
-    from tokenbudget.core.types import HistoryFilter, Money, from_micros
+    from tokenbudget.core.types import HistoryFilter
 
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
     totals = service.entries.totals(HistoryFilter(since=midnight))
-    target = service.settings.display_currency
-    if not totals.cost_micros:
-        return "" if totals.entries else f"today {Money(from_micros(0), target).format(2)}"
-    rates = service.settings.exchange_rates()
-    amounts: dict[str, Money] = {}
-    for currency, micros in sorted(totals.cost_micros.items()):
-        money = Money(from_micros(micros), currency)
-        if currency != target and rates.can_convert(currency, target):
-            money = rates.convert(money, target)
-        amounts[money.currency] = (
-            amounts[money.currency] + money if money.currency in amounts else money
-        )
-    return "today " + " + ".join(m.format(2) for m in amounts.values())
+    return service.limits.today_line(totals.entries, totals.cost_micros)
 
 
 def _limits(snapshots: list[LimitSnapshot], now: datetime) -> str:

@@ -52,6 +52,18 @@ def read_parts(
     cache: Path, files: Sequence[Path], now: datetime, ttl: float = TTL
 ) -> dict[str, str] | None:
     """The kept parts, if still true for ``now`` (same stamp, same local day, within ``ttl``)."""
+    return read_keyed(cache, stamp(files), now, ttl)
+
+
+def write_parts(
+    cache: Path, files: Sequence[Path], now: datetime, parts: Mapping[str, str]
+) -> None:
+    """Keep ``parts`` with the current stamp of ``files`` (best effort: errors are ignored)."""
+    write_keyed(cache, stamp(files), now, parts)
+
+
+def read_keyed(cache: Path, key: object, now: datetime, ttl: float = TTL) -> dict[str, str] | None:
+    """The parts kept under ``key`` (JSON-able), if kept within ``ttl`` on the same local day."""
     try:
         kept = json.loads(cache.read_text(encoding="utf-8"))
         written = datetime.fromisoformat(kept["at"])
@@ -61,16 +73,14 @@ def read_parts(
     age = (now - written).total_seconds()
     if not (0 <= age < ttl) or written.astimezone().date() != now.astimezone().date():
         return None
-    if kept.get("stamp") != stamp(files) or not isinstance(parts, dict):
+    if kept.get("stamp") != _plain(key) or not isinstance(parts, dict):
         return None
     return {str(k): str(v) for k, v in parts.items()}
 
 
-def write_parts(
-    cache: Path, files: Sequence[Path], now: datetime, parts: Mapping[str, str]
-) -> None:
-    """Keep ``parts`` with the current stamp of ``files`` (best effort: errors are ignored)."""
-    data = {"at": now.isoformat(), "stamp": stamp(files), "parts": dict(parts)}
+def write_keyed(cache: Path, key: object, now: datetime, parts: Mapping[str, str]) -> None:
+    """Keep ``parts`` under ``key`` (best effort: errors are ignored)."""
+    data = {"at": now.isoformat(), "stamp": _plain(key), "parts": dict(parts)}
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_name(f".{cache.name}.{os.getpid()}")
@@ -78,6 +88,11 @@ def write_parts(
         os.replace(tmp, cache)
     except OSError:
         pass
+
+
+def _plain(key: object) -> object:
+    """``key`` as it reads back from JSON (tuples become lists)."""
+    return json.loads(json.dumps(key))
 
 
 def add_pending(pending: Path, snapshots: Sequence[LimitSnapshot]) -> None:

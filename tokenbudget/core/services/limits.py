@@ -6,15 +6,39 @@ Code's own limits come from (see ``core.claude_settings``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+import contextlib
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from tokenbudget.core.claude_settings import StatusLinePlan
+    from tokenbudget.core.money import ExchangeRates
     from tokenbudget.core.official_limits import LimitSnapshot
     from tokenbudget.core.services._parts import Parts
+
+#: How long the status line reuses its plan part while the plans and limits are unchanged
+#: (seconds): the plan's rolling windows move with every entry, so this is kept short.
+PLAN_TTL = 30
+
+
+class QuickParts(NamedTuple):
+    """The status line's ledger parts, read without the ``Ledger`` class.
+
+    Attributes:
+        today: Today's spend (``today $3.20``; "" when nothing was recorded today).
+        claude: The stored Claude Code snapshots, the input's included.
+        plan: The plan part as kept by an earlier run, or None when it must be computed
+            (``plans.status``; then keep it with ``keep_plan_part(now, plan_key, ...)``).
+        plan_key: What the plan part depends on, besides the time.
+    """
+
+    today: str
+    claude: list[LimitSnapshot]
+    plan: str | None
+    plan_key: list[object]
+
 
 #: Where ``install`` remembers the user's previous status line, in tokenbudget's config folder.
 _RECORD_NAME = "claude_statusline.json"
@@ -75,6 +99,78 @@ class LimitsService:
         from tokenbudget.core.statusline_state import write_parts
 
         write_parts(_parts_file(), _stamped_files(), now, parts)
+
+    @staticmethod
+    def quick_status_parts(now: datetime, snapshots: Sequence[LimitSnapshot]) -> QuickParts | None:
+        """Store ``snapshots`` (and the pending ones) and read the line's ledger parts.
+
+        Uses ``core.ledger.quick``: no ``Ledger``, no migration, nothing moved aside. None
+        when the ledger is missing, of an older schema or not usable: the caller then takes
+        the full path (``Service``), which creates, migrates or reports it.
+
+        Raises:
+            sqlite3.Error: when a read or the write fails on an opened ledger.
+        """
+        from tokenbudget.core import paths
+        from tokenbudget.core.ledger import quick
+
+        db = quick.open_current(paths.ledger_file())
+        if db is None:
+            return None
+        try:
+            from tokenbudget.core.settings import Settings
+            from tokenbudget.core.statusline_state import (
+                add_pending,
+                read_keyed,
+                stamp,
+                take_pending,
+            )
+
+            # Pending first: the input's snapshots are newer and win in the upsert.
+            taken = take_pending(_pending_file())
+            try:
+                quick.store_limit_rows(db, [_row(s) for s in [*taken, *snapshots]])
+            except BaseException:  # keep what was pending for the full path or the next run
+                with contextlib.suppress(OSError):
+                    add_pending(_pending_file(), taken)
+                raise
+            rows = quick.limit_rows(db)
+            midnight = now.astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+            count, cost = quick.today_costs(db, _us(midnight))
+            plans = quick.plans_key(db)
+        finally:
+            db.close()
+        settings_file = paths.config_dir() / "settings.json"
+        settings = Settings.load_or_defaults(settings_file)
+        today = today_line(count, cost, settings.display_currency, settings.exchange_rates())
+        stored = [_snapshot(r) for r in rows]
+        claude = [s for s in stored if s.source == "claude-code"]
+        if not plans:
+            return QuickParts(today, claude, "", [])
+        # The plan's figure depends on the plans, the rates and the official limits (whether
+        # each is still fresh, not when it was seen); entries move it only within PLAN_TTL.
+        key: list[object] = [
+            plans,
+            stamp([settings_file]),
+            [[*r[:5], r[5], r[7], s.is_stale(now)] for r, s in zip(rows, stored, strict=True)],
+        ]
+        kept = read_keyed(_plan_file(), key, now, PLAN_TTL)
+        return QuickParts(today, claude, None if kept is None else kept.get("plan", ""), key)
+
+    @staticmethod
+    def keep_plan_part(now: datetime, key: list[object], plan: str) -> None:
+        """Keep the status line's plan part under ``key`` for ``PLAN_TTL`` (best effort)."""
+        from tokenbudget.core.statusline_state import write_keyed
+
+        write_keyed(_plan_file(), key, now, {"plan": plan})
+
+    def today_line(self, count: int, cost_micros: Mapping[str, int]) -> str:
+        """``today $3.20`` for today's ``count`` entries costing ``cost_micros`` per currency.
+
+        In the display currency where a rate allows (see ``today_line``, the function).
+        """
+        settings = self._parts.settings
+        return today_line(count, cost_micros, settings.display_currency, settings.exchange_rates())
 
     @staticmethod
     def from_claude_code(rate_limits: object, observed_at: datetime) -> list[LimitSnapshot]:
@@ -151,3 +247,77 @@ def _stamped_files() -> list[Path]:
 
     ledger = paths.ledger_file()
     return [ledger, ledger.with_name(ledger.name + "-wal"), paths.config_dir() / "settings.json"]
+
+
+def today_line(
+    count: int, cost_micros: Mapping[str, int], target: str, rates: ExchangeRates
+) -> str:
+    """``today $3.20``: each currency converted to ``target`` where ``rates`` can.
+
+    "" when entries were recorded today but none has a cost; ``today $0.00`` (in ``target``)
+    when none was recorded.
+    """
+    from tokenbudget.core.money import Money, from_micros
+
+    if not cost_micros:
+        return "" if count else f"today {Money(from_micros(0), target).format(2)}"
+    amounts: dict[str, Money] = {}
+    for currency, micros in sorted(cost_micros.items()):
+        money = Money(from_micros(micros), currency)
+        if currency != target and rates.can_convert(currency, target):
+            money = rates.convert(money, target)
+        amounts[money.currency] = (
+            amounts[money.currency] + money if money.currency in amounts else money
+        )
+    return "today " + " + ".join(m.format(2) for m in amounts.values())
+
+
+def _plan_file() -> Path:
+    from tokenbudget.core import paths
+
+    return paths.cache_dir() / "statusline-plan.json"
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _us(at: datetime) -> int:
+    """UTC microseconds since the epoch (``ledger.rows.to_us``, without loading the rows)."""
+    delta = at.astimezone(UTC) - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def _row(snap: LimitSnapshot) -> tuple[str, str, str, int | None, str, int | None, int, str | None]:
+    """A snapshot as an ``official_limits`` row (as ``ledger.limits.store_limits`` writes it)."""
+    resets = None if snap.resets_at is None else _us(snap.resets_at)
+    return (
+        snap.source,
+        snap.limit_id,
+        snap.window,
+        snap.window_minutes,
+        str(snap.used_percent),
+        resets,
+        _us(snap.observed_at),
+        snap.plan_type,
+    )
+
+
+def _snapshot(
+    row: tuple[str, str, str, int | None, str, int | None, int, str | None],
+) -> LimitSnapshot:
+    """A stored row as a snapshot (as ``ledger.limits.read_limits`` reads it)."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from tokenbudget.core.official_limits import LimitSnapshot
+
+    return LimitSnapshot(
+        source=row[0],
+        limit_id=row[1],
+        window=row[2],
+        window_minutes=row[3],
+        used_percent=Decimal(row[4]),
+        resets_at=None if row[5] is None else _EPOCH + timedelta(microseconds=row[5]),
+        observed_at=_EPOCH + timedelta(microseconds=row[6]),
+        plan_type=row[7],
+    )
