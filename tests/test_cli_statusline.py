@@ -349,3 +349,59 @@ def test_an_unknown_option_still_prints_a_line_and_exits_0(monkeypatch: pytest.M
     )
     code, out, _ = run(b"", "--install", "--bogus", monkeypatch=monkeypatch)
     assert (code, out) == (2, "")
+
+
+def test_after_a_ledger_change_the_plan_part_follows_the_plans_and_official_limits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cli_out("plan", "add", "Claude Pro", "--kind", "subscription", "--amount", "20")
+    first = line(payload(rate_limits=limits_in(week=41)), monkeypatch=monkeypatch)
+    assert first.endswith("│ Claude Pro 7d official 41%")
+
+    def log() -> None:  # a change to the ledger, as live sync makes after each response
+        cli_out("log", "-m", "claude-x", "--provider", "anthropic", "-i", "5")
+
+    log()
+    shown = line(payload(rate_limits=limits_in(week=55)), monkeypatch=monkeypatch)
+    assert shown.endswith("│ 5h 24% · 7d 55% │ Claude Pro 7d official 55%")
+    cli_out("plan", "add", "Claude Max", "--kind", "subscription", "--amount", "200")
+    cli_out("plan", "remove", "Claude Pro")
+    assert line(payload(), monkeypatch=monkeypatch).endswith("│ Claude Max 7d official 55%")
+
+
+_COLD = (
+    "import io, sys\n"
+    "sys.stdin = io.TextIOWrapper(io.BytesIO(sys.argv[1].encode()))\n"
+    "from tokenbudget.app import main\n"
+    "main(['statusline'])\n"
+    "heavy = ('tokenbudget.core.ledger.store', 'tokenbudget.core.ledger.reports',"
+    " 'tokenbudget.core.ledger.filters', 'tokenbudget.core.history_filter',"
+    " 'tokenbudget.core.services._parts', 'tokenbudget.core.plans', 'tokenbudget.core.budget')\n"
+    "print([m for m in heavy if m in sys.modules])\n"
+)
+
+
+def test_a_run_after_a_ledger_change_loads_no_ledger_store_or_plans(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cli_out("plan", "add", "Claude Pro", "--kind", "subscription", "--amount", "20")
+    rate = limits_in()
+    line(payload(rate_limits=rate), monkeypatch=monkeypatch)  # keeps the plan part
+    first_seen = json.loads(cli_out("limits", "--json"))[0]["observed_at"]
+    time.sleep(1.1)  # observed_at is shown to the second
+    cli_out("log", "-m", "claude-x", "--provider", "anthropic", "--cost", "2", "--currency", "USD")
+    done = subprocess.run(
+        [sys.executable, "-c", _COLD, payload(rate_limits=rate).decode()],
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    plan = "Claude Pro 7d official 41%"
+    assert done.stdout.decode().splitlines() == [
+        f"Opus 4.6 │ ctx 42% │ today $2.00 │ 5h 24% · 7d 41% │ {plan}",
+        "[]",
+    ]
+    stored = json.loads(cli_out("limits", "--json"))
+    assert stored[0]["observed_at"] > first_seen  # the input's snapshots were stored
