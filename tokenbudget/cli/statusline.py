@@ -22,14 +22,16 @@ shell, 2 seconds at most; its failure is ignored) and appends its first line. ``
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import json
 import sys
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
+    import argparse
+
     from tokenbudget.core.services import Service
     from tokenbudget.core.types import LimitSnapshot, PlanStatus
 
@@ -73,6 +75,14 @@ def run_fast(argv: list[str], out: TextIO | None, err: TextIO | None) -> int:
     """``tokenbudget statusline ...`` without building the full argument parser."""
     out = out or sys.stdout
     err = err or sys.stderr
+    if not argv or (len(argv) == 2 and argv[0] == "--then" and not argv[1].startswith("-")):
+        # As Claude Code runs it: no need to load argparse.
+        plain = SimpleNamespace(
+            then=argv[1] if argv else None, install=False, uninstall=False, settings=None
+        )
+        return _dispatch(plain, out, err)
+    import argparse
+
     parser = argparse.ArgumentParser(prog="tokenbudget statusline", exit_on_error=False)
     add_arguments(parser)
     try:
@@ -90,7 +100,7 @@ def run_fast(argv: list[str], out: TextIO | None, err: TextIO | None) -> int:
     return _dispatch(args, out, err)
 
 
-def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def _dispatch(args: argparse.Namespace | SimpleNamespace, out: TextIO, err: TextIO) -> int:
     if args.install or args.uninstall:
         return _install(args, out, err)
     if args.settings:
@@ -327,7 +337,7 @@ def _run_then(command: str, raw: bytes) -> str:
     return ""
 
 
-def _install(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def _install(args: argparse.Namespace | SimpleNamespace, out: TextIO, err: TextIO) -> int:
     """``--install`` / ``--uninstall``: exit 0 when done, 2 when refused (settings not JSON)."""
     from pathlib import Path
 
