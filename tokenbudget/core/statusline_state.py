@@ -12,6 +12,10 @@ importing most of the core, which alone takes longer than a status line should. 
   the ledger (and its write-ahead log) and the settings. A run reuses them while the stamp is
   unchanged, the local day is the same and they are younger than ``TTL`` (plans' rolling
   windows move with the clock); otherwise it computes them again.
+* **The plan part.** Computing a plan's status needs most of the core, so that part is also
+  kept on its own (``read_keyed`` / ``write_keyed``, ``statusline-plan.json``) under a key of
+  what it depends on besides the time (the plans, the settings, the official limits; see
+  ``LimitsService.quick_status_parts``) for ``PLAN_TTL`` seconds.
 
 Only the standard library: this module is on the status line's fast path.
 """
