@@ -385,22 +385,22 @@ def test_a_run_after_a_ledger_change_loads_no_ledger_store_or_plans(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     cli_out("plan", "add", "Claude Pro", "--kind", "subscription", "--amount", "20")
-    rate = limits_in()
-    line(payload(rate_limits=rate), monkeypatch=monkeypatch)  # keeps the plan part
+    line(payload(rate_limits=limits_in()), monkeypatch=monkeypatch)  # keeps the plan part
     first_seen = json.loads(cli_out("limits", "--json"))[0]["observed_at"]
     time.sleep(1.1)  # observed_at is shown to the second
     cli_out("log", "-m", "claude-x", "--provider", "anthropic", "--cost", "2", "--currency", "USD")
     done = subprocess.run(
-        [sys.executable, "-c", _COLD, payload(rate_limits=rate).decode()],
+        [sys.executable, "-c", _COLD, payload(rate_limits=limits_in(five=12, week=45)).decode()],
         capture_output=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         timeout=60,
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    plan = "Claude Pro 7d official 41%"
+    # New official figures need no plan status: they are added to the kept plan part.
+    plan = "Claude Pro 7d official 45%"
     assert done.stdout.decode().splitlines() == [
-        f"Opus 4.6 │ ctx 42% │ today $2.00 │ 5h 24% · 7d 41% │ {plan}",
+        f"Opus 4.6 │ ctx 42% │ today $2.00 │ 5h 12% · 7d 45% │ {plan}",
         "[]",
     ]
     stored = json.loads(cli_out("limits", "--json"))

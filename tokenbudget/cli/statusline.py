@@ -228,8 +228,9 @@ def _ledger_parts(data: dict[str, Any], now: datetime, given: Service | None) ->
             found = {"today": quick.today, "limits": shown, "plan": quick.plan or ""}
             if quick.plan is None:
                 service = _service()
-                found["plan"] = _plan(service, now)
-                LimitsService.keep_plan_part(now, quick.plan_key, found["plan"])
+                best = _best(service, now)
+                found["plan"] = _plan_text(best)
+                LimitsService.keep_plan_part(now, quick.plan_key, _plan_base(best))
         else:
             service = service or _service()
             if snapshots:
@@ -238,7 +239,11 @@ def _ledger_parts(data: dict[str, Any], now: datetime, given: Service | None) ->
                 shown = _limits(
                     [s for s in service.limits.latest("claude-code") if not s.is_stale(now)], now
                 )
-            found = {"today": _today(service, now), "limits": shown, "plan": _plan(service, now)}
+            found = {
+                "today": _today(service, now),
+                "limits": shown,
+                "plan": _plan_text(_best(service, now)),
+            }
     except KeyboardInterrupt:
         raise
     except BaseException:  # the line still shows what the input gave
@@ -287,7 +292,14 @@ def _limits(snapshots: list[LimitSnapshot], now: datetime) -> str:
     return " · ".join(shown)
 
 
-def _plan(service: Service, now: datetime) -> str:
+def _best(service: Service, now: datetime) -> PlanStatus | None:
+    """The status of the plan covering Anthropic (a subscription first), if any."""
+    statuses = service.plans.status(now)
+    named = [s for s in statuses if "anthropic" in {p.lower() for p in s.plan.providers}]
+    return _pick(named) or _pick([s for s in statuses if not s.plan.providers])
+
+
+def _plan_text(best: PlanStatus | None) -> str:
     """``Claude Max 7d official 43%``: the plan covering Anthropic, by its headline figure.
 
     A subscription's headline is its most-used cap, the provider's own figure when fresh; a
@@ -295,9 +307,6 @@ def _plan(service: Service, now: datetime) -> str:
     """
     from tokenbudget.core.types import headline
 
-    statuses = service.plans.status(now)
-    named = [s for s in statuses if "anthropic" in {p.lower() for p in s.plan.providers}]
-    best = _pick(named) or _pick([s for s in statuses if not s.plan.providers])
     if best is None:
         return ""
     line = headline(best)
@@ -306,6 +315,24 @@ def _plan(service: Service, now: datetime) -> str:
         return name
     label = f" {line.cap.label}" if line.cap is not None else ""
     return f"{name}{label} {line.basis_points // 100}%"
+
+
+def _plan_base(best: PlanStatus | None) -> dict[str, object]:
+    """What the status line keeps of the plan: it without its official figures.
+
+    A subscription's own caps (``LimitsService.plan_line`` adds the official ones at each
+    run); any other plan's finished line.
+    """
+    if best is None or best.plan.kind.value != "subscription":
+        return {"text": _plan_text(best)}
+    caps = [
+        [c.label, c.basis_points, c.window_hours, c.measure.value == "percent"] for c in best.caps
+    ]
+    return {
+        "name": _clean(best.plan.name, 30),
+        "providers": list(best.plan.providers),
+        "caps": caps,
+    }
 
 
 def _pick(statuses: list[PlanStatus]) -> PlanStatus | None:

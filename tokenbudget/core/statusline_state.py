@@ -14,8 +14,11 @@ importing most of the core, which alone takes longer than a status line should. 
   windows move with the clock); otherwise it computes them again.
 * **The plan part.** Computing a plan's status needs most of the core, so that part is also
   kept on its own (``read_keyed`` / ``write_keyed``, ``statusline-plan.json``) under a key of
-  what it depends on besides the time (the plans, the settings, the official limits; see
-  ``LimitsService.quick_status_parts``) for ``PLAN_TTL`` seconds.
+  what it depends on besides the time (the plans and the settings; see
+  ``LimitsService.quick_status_parts``) for ``PLAN_TTL`` seconds. What is kept is the plan
+  *without* its official windows (``plan_base``'s shape); ``plan_line`` adds the current
+  official figures, which change with almost every response, as ``plans.with_official``,
+  ``rated_caps``, ``top_cap`` and ``plan_cards.headline`` would (a test holds them equal).
 
 Only the standard library: this module is on the status line's fast path.
 """
@@ -28,13 +31,15 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tokenbudget.core.official_limits import LimitSnapshot
 
 #: How long the ledger parts of the line are reused (seconds).
 TTL = 60
+#: Codex limit families a plan shows when Codex reports several (``plans.official``).
+_PREFERRED_CODEX_FAMILIES = ("codex", "")
 #: Pending snapshots beyond this size are dropped (the ledger would have had them long ago).
 _MAX_PENDING = 1024 * 1024
 
@@ -177,3 +182,52 @@ def _moment(text: object) -> datetime:
     if at.tzinfo is None:
         raise ValueError("no time zone")
     return at
+
+
+def plan_line(base: Mapping[str, Any], snapshots: Sequence[LimitSnapshot], now: datetime) -> str:
+    """The status line's plan part: ``base`` with the official figures of ``snapshots``.
+
+    Args:
+        base: ``{"text": line}`` for a plan whose line has no official figure (a budget, a
+            balance, no plan: ``""``); for a subscription ``{"name": shown name,
+            "providers": [...], "caps": [[label, basis points, window hours or None,
+            is percent], ...]}`` with its own caps (``PlanStatus.caps``) in order.
+        snapshots: The newest stored official snapshots of every source.
+        now: The moment (a snapshot whose window has reset since is left out).
+
+    Returns:
+        ``Claude Max 7d official 43%``: the name, then the most-used rated cap, if any.
+    """
+    if "text" in base:
+        return str(base["text"])
+    fresh = [s for s in _plan_snapshots(base["providers"], snapshots) if not s.is_stale(now)]
+    covered = {s.window_minutes for s in fresh if s.window_minutes}
+    caps: list[tuple[str, int, bool]] = [
+        (str(label), int(points), bool(percent))
+        for label, points, hours, percent in base["caps"]
+        if hours is None or hours * 60 not in covered
+    ]
+    caps += [(f"{s.window} official", int(s.used_percent * 100), True) for s in fresh]
+    top = max(reversed(caps), key=lambda c: (c[1], c[2]), default=None)
+    name = str(base["name"])
+    return name if top is None else f"{name} {top[0]} {top[1] // 100}%"
+
+
+def _plan_snapshots(
+    providers: Sequence[str], snapshots: Sequence[LimitSnapshot]
+) -> list[LimitSnapshot]:
+    """The snapshots a subscription of ``providers`` shows (``plans.plan_snapshots``)."""
+    wanted = {str(p).lower() for p in providers}
+    mine = [s for s in snapshots if not wanted or s.provider in wanted]
+    families = {s.limit_id for s in mine if s.source == "codex"}
+    if len(families) > 1:
+        keep = next((f for f in _PREFERRED_CODEX_FAMILIES if f in families), None)
+        if keep is not None:
+            mine = [s for s in mine if s.source != "codex" or s.limit_id == keep]
+    newest: dict[tuple[str, str], LimitSnapshot] = {}
+    for snap in mine:
+        key = (snap.source, snap.window)
+        old = newest.get(key)
+        if old is None or snap.observed_at > old.observed_at:
+            newest[key] = snap
+    return sorted(newest.values(), key=lambda s: (s.window_minutes or 0, s.source))

@@ -7,10 +7,11 @@ Code's own limits come from (see ``core.claude_settings``).
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from tokenbudget.core.claude_settings import StatusLinePlan
@@ -29,9 +30,10 @@ class QuickParts(NamedTuple):
     Attributes:
         today: Today's spend (``today $3.20``; "" when nothing was recorded today).
         claude: The stored Claude Code snapshots, the input's included.
-        plan: The plan part as kept by an earlier run, or None when it must be computed
-            (``plans.status``; then keep it with ``keep_plan_part(now, plan_key, ...)``).
-        plan_key: What the plan part depends on, besides the time.
+        plan: The plan part (kept by an earlier run, with the current official figures), or
+            None when it must be computed (``plans.status``; then keep its base with
+            ``keep_plan_part(now, plan_key, ...)``).
+        plan_key: What the plan part depends on, besides the time and the official limits.
     """
 
     today: str
@@ -121,6 +123,7 @@ class LimitsService:
             from tokenbudget.core.settings import Settings
             from tokenbudget.core.statusline_state import (
                 add_pending,
+                plan_line,
                 read_keyed,
                 stamp,
                 take_pending,
@@ -147,22 +150,34 @@ class LimitsService:
         claude = [s for s in stored if s.source == "claude-code"]
         if not plans:
             return QuickParts(today, claude, "", [])
-        # The plan's figure depends on the plans, the rates and the official limits (whether
-        # each is still fresh, not when it was seen); entries move it only within PLAN_TTL.
-        key: list[object] = [
-            plans,
-            stamp([settings_file]),
-            [[*r[:5], r[5], r[7], s.is_stale(now)] for r, s in zip(rows, stored, strict=True)],
-        ]
-        kept = read_keyed(_plan_file(), key, now, PLAN_TTL)
-        return QuickParts(today, claude, None if kept is None else kept.get("plan", ""), key)
+        # The plan's own caps depend on the plans, the rates and the entries (the last only
+        # moves them within PLAN_TTL); the official figures are added to them at every run.
+        key: list[object] = [plans, stamp([settings_file])]
+        plan = None
+        with contextlib.suppress(ValueError, TypeError, KeyError, ArithmeticError):
+            kept = read_keyed(_plan_file(), key, now, PLAN_TTL)
+            if kept is not None:
+                plan = plan_line(json.loads(kept["base"]), stored, now)
+        return QuickParts(today, claude, plan, key)
 
     @staticmethod
-    def keep_plan_part(now: datetime, key: list[object], plan: str) -> None:
-        """Keep the status line's plan part under ``key`` for ``PLAN_TTL`` (best effort)."""
+    def keep_plan_part(now: datetime, key: list[object], base: Mapping[str, object]) -> None:
+        """Keep the status line's plan part under ``key`` for ``PLAN_TTL`` (best effort).
+
+        ``base`` is the plan without its official figures (``statusline_state.plan_line``).
+        """
         from tokenbudget.core.statusline_state import write_keyed
 
-        write_keyed(_plan_file(), key, now, {"plan": plan})
+        write_keyed(_plan_file(), key, now, {"base": json.dumps(base, ensure_ascii=False)})
+
+    @staticmethod
+    def plan_line(
+        base: Mapping[str, Any], snapshots: Sequence[LimitSnapshot], now: datetime
+    ) -> str:
+        """The status line's plan part from ``base`` and the official ``snapshots``."""
+        from tokenbudget.core.statusline_state import plan_line
+
+        return plan_line(base, snapshots, now)
 
     def today_line(self, count: int, cost_micros: Mapping[str, int]) -> str:
         """``today $3.20`` for today's ``count`` entries costing ``cost_micros`` per currency.
