@@ -405,3 +405,62 @@ def test_a_run_after_a_ledger_change_loads_no_ledger_store_or_plans(
     ]
     stored = json.loads(cli_out("limits", "--json"))
     assert stored[0]["observed_at"] > first_seen  # the input's snapshots were stored
+
+
+_PLANS = {
+    "anthropic subscription": [
+        "Claude Max", "--kind", "subscription", "--amount", "200", "--providers", "anthropic",
+        "--windows", "5h:requests=4; 7d:requests=100",
+    ],
+    "subscription of every provider": [
+        "All", "--kind", "subscription", "--amount", "20", "--windows", "5h:requests=3",
+    ],
+    "subscription without caps": [
+        "Claude Pro", "--kind", "subscription", "--amount", "20", "--providers", "anthropic",
+    ],
+    "budget": ["Budget", "--amount", "1", "--providers", "anthropic"],
+    "no plan for anthropic": ["OpenAI", "--amount", "1", "--providers", "openai"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("plan", sorted(_PLANS))
+def test_the_kept_plan_with_new_official_figures_equals_the_full_headline(plan: str) -> None:
+    from tokenbudget.cli import statusline
+    from tokenbudget.core.official_limits import from_claude_code, from_codex
+    from tokenbudget.core.services import LimitsService, Service
+
+    cli_out("plan", "add", *_PLANS[plan])
+    for _ in range(2):
+        cli_out(
+            "log", "-m", "claude-x", "--provider", "anthropic", "--cost", ".4", "--currency", "USD"
+        )
+    now = datetime.now(UTC)
+    soon, past = int(now.timestamp()) + 3600, int(now.timestamp()) - 60
+    seen = now - timedelta(hours=10)
+    service = Service()
+    try:
+        base = json.loads(json.dumps(statusline._plan_base(statusline._best(service, now))))
+        found = []
+        official: list[Any] = [
+            {"five_hour": {"used_percentage": 2, "resets_at": soon}},  # ties our 7d cap
+            {"five_hour": {"used_percentage": 49.99}, "seven_day": {"used_percentage": 41}},
+            {"five_hour": {"used_percentage": 99, "resets_at": past}},  # stale: reset since
+            {"seven_day": {"used_percentage": 0.5, "resets_at": soon}},
+            {"five_hour": {"used_percentage": 41}, "seven_day": {"used_percentage": 41}},
+            {"five_hour": {"used_percentage": 0.5}, "seven_day": {"used_percentage": 0.5}},
+        ]
+        codex: list[Any] = [  # of two families, Codex's own shows even when older
+            {"limit_id": "codex", "primary": {"used_percent": 70, "window_minutes": 300}},
+            {"limit_id": "other", "primary": {"used_percent": 90, "window_minutes": 300}},
+            {"limit_id": "codex", "secondary": {"used_percent": 99, "window_minutes": 10080}},
+        ]
+        for i, rate in enumerate(official + codex):
+            at = seen + timedelta(minutes=i)
+            snaps = from_claude_code(rate, at) if i < len(official) else from_codex(rate, at)
+            service.limits.record(snaps)
+            full = statusline._plan_text(statusline._best(service, now))
+            assert LimitsService.plan_line(base, service.limits.latest(), now) == full
+            found.append(full)
+    finally:
+        service.close()
+    assert len(set(found)) > 1 or "caps" not in base  # the figures did move the line
