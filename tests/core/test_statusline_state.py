@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import sqlite3
+from dataclasses import astuple
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -15,7 +16,13 @@ from tokenbudget.core.ledger import SCHEMA_VERSION, HistoryFilter, Ledger, quick
 from tokenbudget.core.ledger import limits as ledger_limits
 from tokenbudget.core.official_limits import from_claude_code, from_codex
 from tokenbudget.core.services import limits as limits_service
-from tokenbudget.core.statusline_state import add_pending, read_parts, take_pending, write_parts
+from tokenbudget.core.statusline_state import (
+    add_pending,
+    claude_windows,
+    read_parts,
+    take_pending,
+    write_parts,
+)
 
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
 
@@ -121,7 +128,9 @@ def test_limit_rows_round_trip_as_the_ledger_stores_and_reads_them(tmp_path: Pat
     quick.store_limit_rows(db, [limits_service._row(s) for s in claude])
     rows = quick.limit_rows(db)
     db.close()
-    assert [limits_service._snapshot(r) for r in rows] == ledger.official_limits()
+    assert [tuple(limits_service._snapshot(r)) for r in rows] == [
+        astuple(s) for s in ledger.official_limits()
+    ]
     assert ledger.official_limits("claude-code") == claude
     ledger.close()
 
@@ -149,3 +158,43 @@ def test_microseconds_as_the_ledger_counts_them() -> None:
     for at in (NOW, NOW + timedelta(microseconds=1), datetime(1969, 12, 31, 23, 59, tzinfo=UTC)):
         assert limits_service._us(at) == to_us(at)
         assert limits_service._us(at.astimezone()) == to_us(at)
+
+
+@pytest.mark.parametrize(
+    "window",
+    [
+        {"used_percentage": 23.5, "resets_at": 1_800_000_000},
+        {"used_percentage": 12.499999999, "resets_at": 1_800_000_000_000},  # milliseconds
+        {"used_percentage": "105", "resets_at": "2026-12-03T18:00:00Z"},
+        {"used_percentage": 0, "resets_at": "2026-12-03T18:00:00"},  # no zone: UTC
+        {"used_percentage": 7, "resets_at": " 1800000000.5 "},
+        {"used_percentage": 7, "resets_at": "soon"},
+        {"used_percentage": 7, "resets_at": True},
+        {"used_percentage": 7, "resets_at": 99_999_999_999_999},
+        {"used_percentage": 100_001},
+        {"used_percentage": -1},
+        {"used_percentage": "NaN"},
+        {"used_percentage": "lots"},
+        {"used_percentage": True},
+        {"used_percentage": None},
+        {},
+        "x",
+    ],
+)
+def test_claude_windows_equal_the_official_snapshots(window: object) -> None:
+    seen = datetime(2026, 12, 3, 13, 0, 0, 5).astimezone()
+    for rate in ({"five_hour": window}, {"seven_day": window, "five_hour": window}):
+        lean = claude_windows(rate, seen)
+        full = from_claude_code(rate, seen)
+        assert [tuple(w) for w in lean] == [astuple(s) for s in full]
+        assert [w.provider for w in lean] == [s.provider for s in full]
+        for now in (NOW, NOW + timedelta(days=3000)):
+            assert [w.is_stale(now) for w in lean] == [s.is_stale(now) for s in full]
+    assert claude_windows(None, seen) == [] == claude_windows([window], seen)
+
+
+def test_pending_windows_read_back_as_the_ledger_takes_them(tmp_path: Path) -> None:
+    pending = tmp_path / "pending.jsonl"
+    rate = {"five_hour": {"used_percentage": 3.25, "resets_at": 1_800_000_000}}
+    add_pending(pending, claude_windows(rate, NOW + timedelta(microseconds=3)))
+    assert take_pending(pending) == from_claude_code(rate, NOW + timedelta(microseconds=3))

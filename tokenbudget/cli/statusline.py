@@ -31,9 +31,10 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Sequence
 
     from tokenbudget.core.services import Service
-    from tokenbudget.core.types import LimitSnapshot, PlanStatus
+    from tokenbudget.core.types import LimitSnapshot, LimitWindow, PlanStatus
 
 SEP = " │ "
 _MAX_INPUT = 8 * 1024 * 1024
@@ -206,7 +207,7 @@ def _ledger_parts(data: dict[str, Any], now: datetime, given: Service | None) ->
     """
     from tokenbudget.core.services import LimitsService
 
-    snapshots = LimitsService.from_claude_code(data.get("rate_limits"), now)
+    snapshots = LimitsService.claude_windows(data.get("rate_limits"), now)
     shown = _limits(snapshots, now)
     quick = None
     if given is None:
@@ -234,7 +235,7 @@ def _ledger_parts(data: dict[str, Any], now: datetime, given: Service | None) ->
         else:
             service = service or _service()
             if snapshots:
-                service.limits.record(snapshots)
+                service.limits.record(LimitsService.from_claude_code(data.get("rate_limits"), now))
             else:
                 shown = _limits(
                     [s for s in service.limits.latest("claude-code") if not s.is_stale(now)], now
@@ -275,7 +276,7 @@ def _today(service: Service, now: datetime) -> str:
     return service.limits.today_line(totals.entries, totals.cost_micros)
 
 
-def _limits(snapshots: list[LimitSnapshot], now: datetime) -> str:
+def _limits(snapshots: Sequence[LimitWindow | LimitSnapshot], now: datetime) -> str:
     """``5h 23% · 7d 41% (resets Tue 09:00)``: the official windows, resets when near."""
     shown = []
     for snap in sorted(snapshots, key=lambda s: s.window_minutes or 0):

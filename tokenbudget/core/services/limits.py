@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from tokenbudget.core.money import ExchangeRates
     from tokenbudget.core.official_limits import LimitSnapshot
     from tokenbudget.core.services._parts import Parts
+    from tokenbudget.core.statusline_state import LimitWindow
 
 #: How long the status line reuses its plan part while the plans and limits are unchanged
 #: (seconds): the plan's rolling windows move with every entry, so this is kept short.
@@ -29,7 +30,7 @@ class QuickParts(NamedTuple):
 
     Attributes:
         today: Today's spend (``today $3.20``; "" when nothing was recorded today).
-        claude: The stored Claude Code snapshots, the input's included.
+        claude: The stored Claude Code windows, the input's included.
         plan: The plan part (kept by an earlier run, with the current official figures), or
             None when it must be computed (``plans.status``; then keep its base with
             ``keep_plan_part(now, plan_key, ...)``).
@@ -37,7 +38,7 @@ class QuickParts(NamedTuple):
     """
 
     today: str
-    claude: list[LimitSnapshot]
+    claude: list[LimitWindow]
     plan: str | None
     plan_key: list[object]
 
@@ -78,7 +79,7 @@ class LimitsService:
     # -- what the status line keeps between runs (no ledger; see core.statusline_state) -----
 
     @staticmethod
-    def keep_for_later(snapshots: Sequence[LimitSnapshot]) -> None:
+    def keep_for_later(snapshots: Sequence[LimitSnapshot | LimitWindow]) -> None:
         """Keep snapshots for the ledger to take on its next use of limits.
 
         Raises:
@@ -103,7 +104,9 @@ class LimitsService:
         write_parts(_parts_file(), _stamped_files(), now, parts)
 
     @staticmethod
-    def quick_status_parts(now: datetime, snapshots: Sequence[LimitSnapshot]) -> QuickParts | None:
+    def quick_status_parts(
+        now: datetime, snapshots: Sequence[LimitSnapshot | LimitWindow]
+    ) -> QuickParts | None:
         """Store ``snapshots`` (and the pending ones) and read the line's ledger parts.
 
         Uses ``core.ledger.quick``: no ``Ledger``, no migration, nothing moved aside. None
@@ -126,11 +129,11 @@ class LimitsService:
                 plan_line,
                 read_keyed,
                 stamp,
-                take_pending,
+                take_pending_windows,
             )
 
             # Pending first: the input's snapshots are newer and win in the upsert.
-            taken = take_pending(_pending_file())
+            taken = take_pending_windows(_pending_file())
             try:
                 quick.store_limit_rows(db, [_row(s) for s in [*taken, *snapshots]])
             except BaseException:  # keep what was pending for the full path or the next run
@@ -186,6 +189,13 @@ class LimitsService:
         """
         settings = self._parts.settings
         return today_line(count, cost_micros, settings.display_currency, settings.exchange_rates())
+
+    @staticmethod
+    def claude_windows(rate_limits: object, observed_at: datetime) -> list[LimitWindow]:
+        """``from_claude_code``'s windows without the dataclass module (for the status line)."""
+        from tokenbudget.core.statusline_state import claude_windows
+
+        return claude_windows(rate_limits, observed_at)
 
     @staticmethod
     def from_claude_code(rate_limits: object, observed_at: datetime) -> list[LimitSnapshot]:
@@ -302,7 +312,9 @@ def _us(at: datetime) -> int:
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
-def _row(snap: LimitSnapshot) -> tuple[str, str, str, int | None, str, int | None, int, str | None]:
+def _row(
+    snap: LimitSnapshot | LimitWindow,
+) -> tuple[str, str, str, int | None, str, int | None, int, str | None]:
     """A snapshot as an ``official_limits`` row (as ``ledger.limits.store_limits`` writes it)."""
     resets = None if snap.resets_at is None else _us(snap.resets_at)
     return (
@@ -319,14 +331,14 @@ def _row(snap: LimitSnapshot) -> tuple[str, str, str, int | None, str, int | Non
 
 def _snapshot(
     row: tuple[str, str, str, int | None, str, int | None, int, str | None],
-) -> LimitSnapshot:
-    """A stored row as a snapshot (as ``ledger.limits.read_limits`` reads it)."""
+) -> LimitWindow:
+    """A stored row as a window (as ``ledger.limits.read_limits`` reads it)."""
     from datetime import timedelta
     from decimal import Decimal
 
-    from tokenbudget.core.official_limits import LimitSnapshot
+    from tokenbudget.core.statusline_state import LimitWindow
 
-    return LimitSnapshot(
+    return LimitWindow(
         source=row[0],
         limit_id=row[1],
         window=row[2],
