@@ -464,3 +464,27 @@ def test_the_kept_plan_with_new_official_figures_equals_the_full_headline(plan: 
     finally:
         service.close()
     assert len(set(found)) > 1 or "caps" not in base  # the figures did move the line
+
+
+def test_a_busy_ledger_leaves_the_inputs_limits_pending_and_still_shows_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sqlite3
+
+    from tokenbudget.core.ledger import quick
+
+    cli_out("plan", "add", "Claude Pro", "--kind", "subscription", "--amount", "20")
+    line(payload(rate_limits=limits_in(week=30)), monkeypatch=monkeypatch)
+    cli_out("log", "-m", "claude-x", "--provider", "anthropic", "-i", "5")  # a ledger change
+    monkeypatch.setattr(quick, "_BUSY_MS", 50)
+    writer = sqlite3.connect(paths.ledger_file(), isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # an import writing at the same moment
+    try:
+        shown = line(payload(rate_limits=limits_in(week=52)), monkeypatch=monkeypatch)
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert shown.endswith("│ 5h 24% · 7d 52% │ Claude Pro 7d official 52%")
+    assert (paths.data_dir() / "limits-pending.jsonl").stat().st_size > 0
+    stored = json.loads(cli_out("limits", "--json"))  # taken from pending now
+    assert [s["used_percent"] for s in stored] == ["23.5", "52"]

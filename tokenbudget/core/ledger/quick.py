@@ -26,8 +26,9 @@ from pathlib import Path
 
 #: The schema this module reads (``schema.SCHEMA_VERSION``; a test keeps them equal).
 SCHEMA = 5
-#: How long a write waits for another writer (the importer's transactions are short).
-_BUSY_MS = 2000
+#: How long a write waits for another writer (the importer's transactions are short; the
+#: status line leaves its snapshots pending rather than wait longer).
+_BUSY_MS = 1000
 
 #: One stored snapshot: source, limit_id, window, window_minutes, used_percent (text),
 #: resets_us (or None), observed_us, plan_type (or None): ``official_limits``' columns.

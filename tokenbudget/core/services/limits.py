@@ -113,9 +113,14 @@ class LimitsService:
         when the ledger is missing, of an older schema or not usable: the caller then takes
         the full path (``Service``), which creates, migrates or reports it.
 
+        Snapshots that cannot be stored at once (another process is writing, say) are left
+        pending, and shown as if stored.
+
         Raises:
-            sqlite3.Error: when a read or the write fails on an opened ledger.
+            sqlite3.Error: when a read fails on an opened ledger.
         """
+        import sqlite3
+
         from tokenbudget.core import paths
         from tokenbudget.core.ledger import quick
 
@@ -134,9 +139,15 @@ class LimitsService:
 
             # Pending first: the input's snapshots are newer and win in the upsert.
             taken = take_pending_windows(_pending_file())
+            new = [*taken, *(_window(s) for s in snapshots)]
+            waiting: list[LimitWindow] = []
             try:
-                quick.store_limit_rows(db, [_row(s) for s in [*taken, *snapshots]])
-            except BaseException:  # keep what was pending for the full path or the next run
+                quick.store_limit_rows(db, [_row(s) for s in new])
+            except sqlite3.OperationalError:  # busy (an import), read-only: store them later
+                waiting = new
+                with contextlib.suppress(OSError):
+                    add_pending(_pending_file(), new)
+            except BaseException:  # keep what was pending for the full path
                 with contextlib.suppress(OSError):
                     add_pending(_pending_file(), taken)
                 raise
@@ -149,7 +160,7 @@ class LimitsService:
         settings_file = paths.config_dir() / "settings.json"
         settings = Settings.load_or_defaults(settings_file)
         today = today_line(count, cost, settings.display_currency, settings.exchange_rates())
-        stored = [_snapshot(r) for r in rows]
+        stored = _newest([*(_snapshot(r) for r in rows), *waiting])
         claude = [s for s in stored if s.source == "claude-code"]
         if not plans:
             return QuickParts(today, claude, "", [])
@@ -347,4 +358,34 @@ def _snapshot(
         resets_at=None if row[5] is None else _EPOCH + timedelta(microseconds=row[5]),
         observed_at=_EPOCH + timedelta(microseconds=row[6]),
         plan_type=row[7],
+    )
+
+
+def _window(snap: LimitSnapshot | LimitWindow) -> LimitWindow:
+    from tokenbudget.core.statusline_state import LimitWindow
+
+    if isinstance(snap, LimitWindow):
+        return snap
+    return LimitWindow(
+        snap.source,
+        snap.window,
+        snap.window_minutes,
+        snap.used_percent,
+        snap.resets_at,
+        snap.observed_at,
+        snap.plan_type,
+        snap.limit_id,
+    )
+
+
+def _newest(windows: Sequence[LimitWindow]) -> list[LimitWindow]:
+    """The newest per source, family and window, as the table keeps them, in its order."""
+    kept: dict[tuple[str, str, str], LimitWindow] = {}
+    for window in windows:
+        key = (window.source, window.limit_id, window.window)
+        old = kept.get(key)
+        if old is None or window.observed_at >= old.observed_at:
+            kept[key] = window
+    return sorted(
+        kept.values(), key=lambda w: (w.source, w.limit_id, w.window_minutes or 0, w.window)
     )
