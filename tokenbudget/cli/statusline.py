@@ -13,7 +13,10 @@ needs (no Qt, tokenizer, catalogue or key store) and reaches the command line th
 ``cli.run``'s fast path, without the full argument parser. Most runs open no ledger either:
 they reuse the ledger parts of the line an earlier run computed while no file they came from
 has changed (a minute at most), and leave the input's limits for the ledger to take later
-(``core.statusline_state``).
+(``core.statusline_state``). After a change to the ledger (live sync imports every response)
+a run reads a current ledger with a few queries and adds the official figures to the plan
+part it kept (30 seconds at most); only a missing or older ledger, or a plan part out of
+date, takes the full service.
 
 ``--then CMD`` runs the user's previous status-line command with the same input (through the
 shell, 2 seconds at most; its failure is ignored) and appends its first line. ``--install`` and
