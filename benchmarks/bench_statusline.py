@@ -11,7 +11,12 @@ p95 wall time of each:
 
 each warm (as Claude Code runs it: the ledger parts of the line an earlier run kept are
 reused) and ``cold`` (what was kept is deleted before each run, so every run opens the ledger,
-as after any change to it and once a minute).
+as after any change to it, such as live sync importing each response, and once a minute);
+``full`` also ``cold+plan`` (the kept plan part is deleted too, so the plans' status is
+computed in full, as when the plans or the official figures changed, or every 30 s).
+
+First compiles the package's bytecode (``compileall``), as an installed wheel has it: this
+machine sets ``PYTHONDONTWRITEBYTECODE``, so imports would otherwise compile on every run.
 
 Prints figures; asserts nothing. Run: ``python benchmarks/bench_statusline.py [--keep DIR]``.
 """
@@ -19,6 +24,7 @@ Prints figures; asserts nothing. Run: ``python benchmarks/bench_statusline.py [-
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import shutil
@@ -88,13 +94,13 @@ def _seed(count: int) -> None:
 
 
 def _time(
-    cmd: list[str], payload: bytes, runs: int, cold: Path | None = None
+    cmd: list[str], payload: bytes, runs: int, cold: tuple[Path, ...] = ()
 ) -> tuple[float, float, str]:
     times = []
     line = ""
     for _ in range(runs):
-        if cold is not None:  # drop what the last run kept: every run opens the ledger
-            cold.unlink(missing_ok=True)
+        for kept in cold:  # drop what the last run kept: every run opens the ledger
+            kept.unlink(missing_ok=True)
         start = time.perf_counter()
         done = subprocess.run(cmd, input=payload, capture_output=True, check=False)
         times.append((time.perf_counter() - start) * 1000)
@@ -111,6 +117,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--keep", type=Path, help="reuse (or keep) the seeded home here")
     args = parser.parse_args()
+    import tokenbudget
+
+    compileall.compile_dir(Path(tokenbudget.__file__).parent, quiet=1)
     work = use_home(args.keep, "tb-bench-statusline-")
     from tokenbudget.core.paths import ledger_file
 
@@ -144,11 +153,17 @@ def main() -> None:
         data = json.dumps(payload).encode()
         for way, cmd in ways.items():
             median, p95, line = _time(cmd, data, args.runs)
-            print(f"{case:5} {way:15} median {median:6.1f} ms  p95 {p95:6.1f} ms   {line[:90]}")
+            print(f"{case:5} {way:24} median {median:6.1f} ms  p95 {p95:6.1f} ms   {line[:90]}")
         kept = Path(env_home) / "cache" / "statusline.json"
-        for way, cmd in ways.items():
-            median, p95, line = _time(cmd, data, args.runs, cold=kept)
-            print(f"{case:5} {way + ' cold':15} median {median:6.1f} ms  p95 {p95:6.1f} ms")
+        plan = Path(env_home) / "cache" / "statusline-plan.json"
+        colds = (
+            {"cold": (kept,), "cold+plan": (kept, plan)} if case == "full" else {"cold": (kept,)}
+        )
+        for name, files in colds.items():
+            for way, cmd in ways.items():
+                median, p95, line = _time(cmd, data, args.runs, cold=files)
+                label = f"{way} {name}"
+                print(f"{case:5} {label:24} median {median:6.1f} ms  p95 {p95:6.1f} ms")
     if args.keep is None:
         shutil.rmtree(work, ignore_errors=True)
 

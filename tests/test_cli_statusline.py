@@ -306,6 +306,7 @@ _MODULES = (
     "from tokenbudget.app import main\n"
     "main(['statusline'])\n"
     "print('tokenbudget.core.ledger' in sys.modules)\n"
+    "print(sorted({'dataclasses', 'tokenbudget.core.official_limits'} & set(sys.modules)))\n"
 )
 
 
@@ -328,9 +329,13 @@ def test_a_second_run_reuses_the_ledger_parts_and_leaves_its_limits_for_later(
     first = fresh_process(payload(rate_limits=limits_in(five=10)))
     # The subscription's headline is its most-used cap: here the official weekly figure.
     plan = "Claude Pro 7d official 41%"
-    assert first == [f"Opus 4.6 │ ctx 42% │ today $0.00 │ 5h 10% · 7d 41% │ {plan}", "True"]
+    assert first[:2] == [f"Opus 4.6 │ ctx 42% │ today $0.00 │ 5h 10% · 7d 41% │ {plan}", "True"]
     second = fresh_process(payload(rate_limits=limits_in(five=11)))
-    assert second == [f"Opus 4.6 │ ctx 42% │ today $0.00 │ 5h 11% · 7d 41% │ {plan}", "False"]
+    assert second == [
+        f"Opus 4.6 │ ctx 42% │ today $0.00 │ 5h 11% · 7d 41% │ {plan}",
+        "False",
+        "[]",  # nor any dataclass module
+    ]
     # The ledger takes the left figures as soon as limits are read: by the plans too.
     (status,) = json.loads(cli_out("status", "--json"))
     assert [w["used_percent"] for w in status["official_limits"]] == ["11", "41.2"]
@@ -349,3 +354,142 @@ def test_an_unknown_option_still_prints_a_line_and_exits_0(monkeypatch: pytest.M
     )
     code, out, _ = run(b"", "--install", "--bogus", monkeypatch=monkeypatch)
     assert (code, out) == (2, "")
+
+
+def test_after_a_ledger_change_the_plan_part_follows_the_plans_and_official_limits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cli_out("plan", "add", "Claude Pro", "--kind", "subscription", "--amount", "20")
+    first = line(payload(rate_limits=limits_in(week=41)), monkeypatch=monkeypatch)
+    assert first.endswith("│ Claude Pro 7d official 41%")
+
+    def log() -> None:  # a change to the ledger, as live sync makes after each response
+        cli_out("log", "-m", "claude-x", "--provider", "anthropic", "-i", "5")
+
+    log()
+    shown = line(payload(rate_limits=limits_in(week=55)), monkeypatch=monkeypatch)
+    assert shown.endswith("│ 5h 24% · 7d 55% │ Claude Pro 7d official 55%")
+    cli_out("plan", "add", "Claude Max", "--kind", "subscription", "--amount", "200")
+    cli_out("plan", "remove", "Claude Pro")
+    assert line(payload(), monkeypatch=monkeypatch).endswith("│ Claude Max 7d official 55%")
+
+
+_COLD = (
+    "import io, sys\n"
+    "sys.stdin = io.TextIOWrapper(io.BytesIO(sys.argv[1].encode()))\n"
+    "from tokenbudget.app import main\n"
+    "main(['statusline'])\n"
+    "heavy = ('tokenbudget.core.ledger.store', 'tokenbudget.core.ledger.reports',"
+    " 'tokenbudget.core.ledger.filters', 'tokenbudget.core.history_filter',"
+    " 'tokenbudget.core.services._parts', 'tokenbudget.core.plans', 'tokenbudget.core.budget')\n"
+    "print([m for m in heavy if m in sys.modules])\n"
+)
+
+
+def test_a_run_after_a_ledger_change_loads_no_ledger_store_or_plans(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cli_out("plan", "add", "Claude Pro", "--kind", "subscription", "--amount", "20")
+    line(payload(rate_limits=limits_in()), monkeypatch=monkeypatch)  # keeps the plan part
+    first_seen = json.loads(cli_out("limits", "--json"))[0]["observed_at"]
+    time.sleep(1.1)  # observed_at is shown to the second
+    cli_out("log", "-m", "claude-x", "--provider", "anthropic", "--cost", "2", "--currency", "USD")
+    done = subprocess.run(
+        [sys.executable, "-c", _COLD, payload(rate_limits=limits_in(five=12, week=45)).decode()],
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    # New official figures need no plan status: they are added to the kept plan part.
+    plan = "Claude Pro 7d official 45%"
+    assert done.stdout.decode().splitlines() == [
+        f"Opus 4.6 │ ctx 42% │ today $2.00 │ 5h 12% · 7d 45% │ {plan}",
+        "[]",
+    ]
+    stored = json.loads(cli_out("limits", "--json"))
+    assert stored[0]["observed_at"] > first_seen  # the input's snapshots were stored
+
+
+_PLANS = {
+    "anthropic subscription": [
+        "Claude Max", "--kind", "subscription", "--amount", "200", "--providers", "anthropic",
+        "--windows", "5h:requests=4; 7d:requests=100",
+    ],
+    "subscription of every provider": [
+        "All", "--kind", "subscription", "--amount", "20", "--windows", "5h:requests=3",
+    ],
+    "subscription without caps": [
+        "Claude Pro", "--kind", "subscription", "--amount", "20", "--providers", "anthropic",
+    ],
+    "budget": ["Budget", "--amount", "1", "--providers", "anthropic"],
+    "no plan for anthropic": ["OpenAI", "--amount", "1", "--providers", "openai"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("plan", sorted(_PLANS))
+def test_the_kept_plan_with_new_official_figures_equals_the_full_headline(plan: str) -> None:
+    from tokenbudget.cli import statusline
+    from tokenbudget.core.official_limits import from_claude_code, from_codex
+    from tokenbudget.core.services import LimitsService, Service
+
+    cli_out("plan", "add", *_PLANS[plan])
+    for _ in range(2):
+        cli_out(
+            "log", "-m", "claude-x", "--provider", "anthropic", "--cost", ".4", "--currency", "USD"
+        )
+    now = datetime.now(UTC)
+    soon, past = int(now.timestamp()) + 3600, int(now.timestamp()) - 60
+    seen = now - timedelta(hours=10)
+    service = Service()
+    try:
+        base = json.loads(json.dumps(statusline._plan_base(statusline._best(service, now))))
+        found = []
+        official: list[Any] = [
+            {"five_hour": {"used_percentage": 2, "resets_at": soon}},  # ties our 7d cap
+            {"five_hour": {"used_percentage": 49.99}, "seven_day": {"used_percentage": 41}},
+            {"five_hour": {"used_percentage": 99, "resets_at": past}},  # stale: reset since
+            {"seven_day": {"used_percentage": 0.5, "resets_at": soon}},
+            {"five_hour": {"used_percentage": 41}, "seven_day": {"used_percentage": 41}},
+            {"five_hour": {"used_percentage": 0.5}, "seven_day": {"used_percentage": 0.5}},
+        ]
+        codex: list[Any] = [  # of two families, Codex's own shows even when older
+            {"limit_id": "codex", "primary": {"used_percent": 70, "window_minutes": 300}},
+            {"limit_id": "other", "primary": {"used_percent": 90, "window_minutes": 300}},
+            {"limit_id": "codex", "secondary": {"used_percent": 99, "window_minutes": 10080}},
+        ]
+        for i, rate in enumerate(official + codex):
+            at = seen + timedelta(minutes=i)
+            snaps = from_claude_code(rate, at) if i < len(official) else from_codex(rate, at)
+            service.limits.record(snaps)
+            full = statusline._plan_text(statusline._best(service, now))
+            assert LimitsService.plan_line(base, service.limits.latest(), now) == full
+            found.append(full)
+    finally:
+        service.close()
+    assert len(set(found)) > 1 or "caps" not in base  # the figures did move the line
+
+
+def test_a_busy_ledger_leaves_the_inputs_limits_pending_and_still_shows_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sqlite3
+
+    from tokenbudget.core.ledger import quick
+
+    cli_out("plan", "add", "Claude Pro", "--kind", "subscription", "--amount", "20")
+    line(payload(rate_limits=limits_in(week=30)), monkeypatch=monkeypatch)
+    cli_out("log", "-m", "claude-x", "--provider", "anthropic", "-i", "5")  # a ledger change
+    monkeypatch.setattr(quick, "_BUSY_MS", 50)
+    writer = sqlite3.connect(paths.ledger_file(), isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # an import writing at the same moment
+    try:
+        shown = line(payload(rate_limits=limits_in(week=52)), monkeypatch=monkeypatch)
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert shown.endswith("│ 5h 24% · 7d 52% │ Claude Pro 7d official 52%")
+    assert (paths.data_dir() / "limits-pending.jsonl").stat().st_size > 0
+    stored = json.loads(cli_out("limits", "--json"))  # taken from pending now
+    assert [s["used_percent"] for s in stored] == ["23.5", "52"]

@@ -13,7 +13,10 @@ needs (no Qt, tokenizer, catalogue or key store) and reaches the command line th
 ``cli.run``'s fast path, without the full argument parser. Most runs open no ledger either:
 they reuse the ledger parts of the line an earlier run computed while no file they came from
 has changed (a minute at most), and leave the input's limits for the ledger to take later
-(``core.statusline_state``).
+(``core.statusline_state``). After a change to the ledger (live sync imports every response)
+a run reads a current ledger with a few queries and adds the official figures to the plan
+part it kept (30 seconds at most); only a missing or older ledger, or a plan part out of
+date, takes the full service.
 
 ``--then CMD`` runs the user's previous status-line command with the same input (through the
 shell, 2 seconds at most; its failure is ignored) and appends its first line. ``--install`` and
@@ -22,16 +25,19 @@ shell, 2 seconds at most; its failure is ignored) and appends its first line. ``
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import json
 import sys
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
+
     from tokenbudget.core.services import Service
-    from tokenbudget.core.types import LimitSnapshot, PlanStatus
+    from tokenbudget.core.types import LimitSnapshot, LimitWindow, PlanStatus
 
 SEP = " │ "
 _MAX_INPUT = 8 * 1024 * 1024
@@ -73,6 +79,14 @@ def run_fast(argv: list[str], out: TextIO | None, err: TextIO | None) -> int:
     """``tokenbudget statusline ...`` without building the full argument parser."""
     out = out or sys.stdout
     err = err or sys.stderr
+    if not argv or (len(argv) == 2 and argv[0] == "--then" and not argv[1].startswith("-")):
+        # As Claude Code runs it: no need to load argparse.
+        plain = SimpleNamespace(
+            then=argv[1] if argv else None, install=False, uninstall=False, settings=None
+        )
+        return _dispatch(plain, out, err)
+    import argparse
+
     parser = argparse.ArgumentParser(prog="tokenbudget statusline", exit_on_error=False)
     add_arguments(parser)
     try:
@@ -90,7 +104,7 @@ def run_fast(argv: list[str], out: TextIO | None, err: TextIO | None) -> int:
     return _dispatch(args, out, err)
 
 
-def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def _dispatch(args: argparse.Namespace | SimpleNamespace, out: TextIO, err: TextIO) -> int:
     if args.install or args.uninstall:
         return _install(args, out, err)
     if args.settings:
@@ -189,14 +203,18 @@ def _ledger_parts(data: dict[str, Any], now: datetime, given: Service | None) ->
 
     Most runs reuse what an earlier run computed (``LimitsService.kept_status_parts``: while
     no file it came from changed, for a minute at most) and leave the input's limits for the
-    ledger to take later, so that they import no ledger at all.
+    ledger to take later, so that they import no ledger at all. The others read a current
+    ledger with a few queries (``LimitsService.quick_status_parts``), and build the full
+    service only for the plan when its kept part is out of date, or for a ledger to create,
+    migrate or report.
     """
     from tokenbudget.core.services import LimitsService
 
-    snapshots = LimitsService.from_claude_code(data.get("rate_limits"), now)
+    snapshots = LimitsService.claude_windows(data.get("rate_limits"), now)
     shown = _limits(snapshots, now)
-    kept = None
+    quick = None
     if given is None:
+        kept = None
         with contextlib.suppress(Exception):  # an unusable home: the slow path says so
             kept = LimitsService.kept_status_parts(now)
         if kept is not None:
@@ -204,21 +222,32 @@ def _ledger_parts(data: dict[str, Any], now: datetime, given: Service | None) ->
                 LimitsService.keep_for_later(snapshots)
             parts = [kept.get("today", ""), shown or kept.get("limits", ""), kept.get("plan", "")]
             return [p for p in parts if p]
+        with contextlib.suppress(Exception):  # the full path below reports what failed
+            quick = LimitsService.quick_status_parts(now, snapshots)
     service = given
     try:
-        if service is None:
-            from tokenbudget.core.services import Service
-
-            service = Service()
-            # Never move a ledger aside from a status line: the window or a command does that.
-            service.recover_ledger = False
-        if snapshots:
-            service.limits.record(snapshots)
-        else:  # absent until the session's first response: show what is known
-            shown = _limits(
-                [s for s in service.limits.latest("claude-code") if not s.is_stale(now)], now
-            )
-        found = {"today": _today(service, now), "limits": shown, "plan": _plan(service, now)}
+        if quick is not None:
+            if not snapshots:  # absent until the session's first response: show what is known
+                shown = _limits([s for s in quick.claude if not s.is_stale(now)], now)
+            found = {"today": quick.today, "limits": shown, "plan": quick.plan or ""}
+            if quick.plan is None:
+                service = _service()
+                best = _best(service, now)
+                found["plan"] = _plan_text(best)
+                LimitsService.keep_plan_part(now, quick.plan_key, _plan_base(best))
+        else:
+            service = service or _service()
+            if snapshots:
+                service.limits.record(LimitsService.from_claude_code(data.get("rate_limits"), now))
+            else:
+                shown = _limits(
+                    [s for s in service.limits.latest("claude-code") if not s.is_stale(now)], now
+                )
+            found = {
+                "today": _today(service, now),
+                "limits": shown,
+                "plan": _plan_text(_best(service, now)),
+            }
     except KeyboardInterrupt:
         raise
     except BaseException:  # the line still shows what the input gave
@@ -232,28 +261,25 @@ def _ledger_parts(data: dict[str, Any], now: datetime, given: Service | None) ->
     return [p for p in (found["today"], found["limits"], found["plan"]) if p]
 
 
+def _service() -> Service:
+    from tokenbudget.core.services import Service
+
+    service = Service()
+    # Never move a ledger aside from a status line: the window or a command does that.
+    service.recover_ledger = False
+    return service
+
+
 def _today(service: Service, now: datetime) -> str:
     """``today $3.20``: entries recorded since local midnight, in the display currency."""
-    from tokenbudget.core.types import HistoryFilter, Money, from_micros
+    from tokenbudget.core.types import HistoryFilter
 
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
     totals = service.entries.totals(HistoryFilter(since=midnight))
-    target = service.settings.display_currency
-    if not totals.cost_micros:
-        return "" if totals.entries else f"today {Money(from_micros(0), target).format(2)}"
-    rates = service.settings.exchange_rates()
-    amounts: dict[str, Money] = {}
-    for currency, micros in sorted(totals.cost_micros.items()):
-        money = Money(from_micros(micros), currency)
-        if currency != target and rates.can_convert(currency, target):
-            money = rates.convert(money, target)
-        amounts[money.currency] = (
-            amounts[money.currency] + money if money.currency in amounts else money
-        )
-    return "today " + " + ".join(m.format(2) for m in amounts.values())
+    return service.limits.today_line(totals.entries, totals.cost_micros)
 
 
-def _limits(snapshots: list[LimitSnapshot], now: datetime) -> str:
+def _limits(snapshots: Sequence[LimitWindow | LimitSnapshot], now: datetime) -> str:
     """``5h 23% · 7d 41% (resets Tue 09:00)``: the official windows, resets when near."""
     shown = []
     for snap in sorted(snapshots, key=lambda s: s.window_minutes or 0):
@@ -270,7 +296,14 @@ def _limits(snapshots: list[LimitSnapshot], now: datetime) -> str:
     return " · ".join(shown)
 
 
-def _plan(service: Service, now: datetime) -> str:
+def _best(service: Service, now: datetime) -> PlanStatus | None:
+    """The status of the plan covering Anthropic (a subscription first), if any."""
+    statuses = service.plans.status(now)
+    named = [s for s in statuses if "anthropic" in {p.lower() for p in s.plan.providers}]
+    return _pick(named) or _pick([s for s in statuses if not s.plan.providers])
+
+
+def _plan_text(best: PlanStatus | None) -> str:
     """``Claude Max 7d official 43%``: the plan covering Anthropic, by its headline figure.
 
     A subscription's headline is its most-used cap, the provider's own figure when fresh; a
@@ -278,9 +311,6 @@ def _plan(service: Service, now: datetime) -> str:
     """
     from tokenbudget.core.types import headline
 
-    statuses = service.plans.status(now)
-    named = [s for s in statuses if "anthropic" in {p.lower() for p in s.plan.providers}]
-    best = _pick(named) or _pick([s for s in statuses if not s.plan.providers])
     if best is None:
         return ""
     line = headline(best)
@@ -289,6 +319,24 @@ def _plan(service: Service, now: datetime) -> str:
         return name
     label = f" {line.cap.label}" if line.cap is not None else ""
     return f"{name}{label} {line.basis_points // 100}%"
+
+
+def _plan_base(best: PlanStatus | None) -> dict[str, object]:
+    """What the status line keeps of the plan: it without its official figures.
+
+    A subscription's own caps (``LimitsService.plan_line`` adds the official ones at each
+    run); any other plan's finished line.
+    """
+    if best is None or best.plan.kind.value != "subscription":
+        return {"text": _plan_text(best)}
+    caps = [
+        [c.label, c.basis_points, c.window_hours, c.measure.value == "percent"] for c in best.caps
+    ]
+    return {
+        "name": _clean(best.plan.name, 30),
+        "providers": list(best.plan.providers),
+        "caps": caps,
+    }
 
 
 def _pick(statuses: list[PlanStatus]) -> PlanStatus | None:
@@ -320,7 +368,7 @@ def _run_then(command: str, raw: bytes) -> str:
     return ""
 
 
-def _install(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def _install(args: argparse.Namespace | SimpleNamespace, out: TextIO, err: TextIO) -> int:
     """``--install`` / ``--uninstall``: exit 0 when done, 2 when refused (settings not JSON)."""
     from pathlib import Path
 

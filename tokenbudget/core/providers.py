@@ -12,7 +12,6 @@ loaded and again just before a key is sent.
 
 from __future__ import annotations
 
-import difflib
 import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -148,6 +147,8 @@ def resolve_provider(name: str) -> Provider:
     wanted = " ".join(name.split()).lower()
     found = _LOOKUP.get(wanted)
     if found is None:
+        import difflib  # here: only a misspelt name needs it (the status line loads this)
+
         close = difflib.get_close_matches(wanted, list(_LOOKUP), n=6, cutoff=0.6)
         suggestions = list(dict.fromkeys(_LOOKUP[c] for c in close))[:3]
         raise UnknownProviderError(name.strip(), suggestions)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import copy
 import json
 import os
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -310,6 +309,8 @@ class Settings:
                     f"settings file {self.path} is malformed; "
                     "fix or remove it before changing settings"
                 ) from None
+        import tempfile  # here: the status line loads settings on every run, never saves
+
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".settings-", suffix=".json")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(self._values, handle, indent=2, sort_keys=True, ensure_ascii=False)

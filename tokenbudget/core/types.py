@@ -96,6 +96,7 @@ if TYPE_CHECKING:
     from tokenbudget.core.providers import KEY_NAMES as KEY_PROVIDERS
     from tokenbudget.core.providers import NAMES as PROVIDER_NAMES
     from tokenbudget.core.remote_count import RemoteConfig, RemoteResult
+    from tokenbudget.core.statusline_state import LimitWindow
     from tokenbudget.core.textstats import TextStats, count_words, text_stats
     from tokenbudget.core.token_split import (
         EMPTY_MARK,
@@ -141,6 +142,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "ModelEstimate": ("tokenbudget.core.count_report", "ModelEstimate"),
     "Entry": ("tokenbudget.core.entries", "Entry"),
     "LimitSnapshot": ("tokenbudget.core.official_limits", "LimitSnapshot"),
+    "LimitWindow": ("tokenbudget.core.statusline_state", "LimitWindow"),
     "NewEntry": ("tokenbudget.core.entries", "NewEntry"),
     "SOURCE_ESTIMATE": ("tokenbudget.core.entries", "SOURCE_ESTIMATE"),
     "SOURCE_MANUAL": ("tokenbudget.core.entries", "SOURCE_MANUAL"),
@@ -255,6 +257,7 @@ __all__ = [
     "ImportReport",
     "Level",
     "LimitSnapshot",
+    "LimitWindow",
     "Measure",
     "ModelEstimate",
     "ModelInfo",
