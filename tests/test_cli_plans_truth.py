@@ -172,3 +172,25 @@ def test_a_subscription_lists_its_official_limits_beside_the_estimates(
         "observed_at": "2026-12-03T15:54:00Z",
     }
     assert plan_json["crossed_thresholds"] == []  # 42 % official; the stale 97.5 % rates nothing
+
+
+def test_every_plan_of_a_provider_lists_its_official_limits_in_json(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``status --json``: each plan gains its provider's official limits; only a
+    subscription's are shown on its card and rated (a budget's thresholds stay its own)."""
+    now = datetime(2026, 12, 3, 15, 57, tzinfo=UTC)
+    budget = Plan("OpenAI API", PlanKind.BUDGET, "USD", 40 * UNIT, providers=("openai",))
+    other = Plan("Claude Max", PlanKind.SUBSCRIPTION, "USD", 100 * UNIT, providers=("anthropic",))
+    service = seed([budget, other], [], now - timedelta(days=3))
+    seen = now - timedelta(minutes=3)
+    codex = LimitSnapshot(
+        "codex", "5h", 300, Decimal(91), now + timedelta(hours=1), seen, "plus", "codex"
+    )
+    service.limits.record([codex])
+    service.close()
+    by_name = {p["plan"]: p for p in json.loads(status_at(now, monkeypatch, "--json"))}
+    assert by_name["OpenAI API"]["official_limits"] == [codex.to_json()]
+    assert by_name["OpenAI API"]["official_limits"][0]["plan_type"] == "plus"
+    assert by_name["OpenAI API"]["crossed_thresholds"] == []  # 91 % official is not its cap
+    assert by_name["Claude Max"]["official_limits"] == []

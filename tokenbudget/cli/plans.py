@@ -185,7 +185,7 @@ def status_json(st: PlanStatus) -> dict[str, Any]:
         ],
         "crossed_thresholds": list(st.crossed_thresholds),
         "low_balance": st.low_balance,
-        "official_limits": [w.snapshot.to_json() for w in st.official],
+        "official_limits": [snap.to_json() for snap in st.official_limits],
     }
 
 

@@ -207,6 +207,9 @@ class PlanStatus:
     low_balance: bool
     projectable: bool = True
     official: tuple[OfficialWindow, ...] = ()
+    #: The provider's official snapshots for any kind of plan (``status --json``); only a
+    #: subscription's are rated and shown as ``official`` windows.
+    official_limits: tuple[LimitSnapshot, ...] = ()
 
 
 @dataclass(frozen=True)

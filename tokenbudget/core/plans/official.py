@@ -33,12 +33,15 @@ _FULL = 10_000
 _PREFERRED_CODEX_FAMILIES = ("codex", "")
 
 
-def plan_snapshots(plan: Plan, snapshots: Sequence[LimitSnapshot]) -> list[LimitSnapshot]:
+def plan_snapshots(
+    plan: Plan, snapshots: Sequence[LimitSnapshot], *, any_kind: bool = False
+) -> list[LimitSnapshot]:
     """The official snapshots ``plan`` shows: its providers', one per window, shortest first.
 
-    Empty unless ``plan`` is a subscription. A plan with no providers covers them all.
+    Empty unless ``plan`` is a subscription (or ``any_kind``). A plan with no providers
+    covers them all.
     """
-    if plan.kind is not PlanKind.SUBSCRIPTION:
+    if plan.kind is not PlanKind.SUBSCRIPTION and not any_kind:
         return []
     wanted = {p.lower() for p in plan.providers}
     mine = [s for s in snapshots if not wanted or s.provider in wanted]
@@ -70,15 +73,17 @@ def with_official(status: PlanStatus, snapshots: Sequence[LimitSnapshot]) -> Pla
         snapshots: The newest official snapshots of every source (any provider).
 
     Returns:
-        The status with ``official`` set (see :func:`plan_snapshots`) and
+        The status with ``official_limits`` (any kind of plan) and ``official`` (a
+        subscription's, rated) set (see :func:`plan_snapshots`) and
         ``crossed_thresholds`` worked out from :func:`rated_caps`.
     """
+    listed = tuple(plan_snapshots(status.plan, snapshots, any_kind=True))
     windows = tuple(
         _window(status, snap, status.now) for snap in plan_snapshots(status.plan, snapshots)
     )
     if not windows:
-        return status
-    rated = replace(status, official=windows)
+        return replace(status, official_limits=listed) if listed else status
+    rated = replace(status, official=windows, official_limits=listed)
     return replace(rated, crossed_thresholds=crossed(rated))
 
 
