@@ -51,6 +51,7 @@ class StatusLineDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Claude Code status line"))
+        self.setMinimumWidth(560)  # room for the command on one or two lines
         self._limits = limits
         self._file = settings_file
         self._now = now
