@@ -21,8 +21,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Final
+
+from tokenbudget.core.limit_values import epoch, percent
 
 SOURCE_CODEX: Final = "codex"
 SOURCE_CLAUDE_CODE: Final = "claude-code"
@@ -36,7 +38,6 @@ SOURCE_PROVIDERS: Final[Mapping[str, str]] = {
 }
 
 _NAMED_WINDOWS: Final[Mapping[int, str]] = {300: "5h", 10080: "7d"}
-_MAX_PERCENT: Final = Decimal(100_000)
 
 
 @dataclass(frozen=True)
@@ -102,42 +103,6 @@ def window_name(minutes: int | None, fallback: str) -> str:
     return _NAMED_WINDOWS.get(minutes, f"{minutes}m")
 
 
-def _percent(value: object) -> Decimal | None:
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        return None
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        return None
-    if not number.is_finite() or number < 0 or number > _MAX_PERCENT:
-        return None
-    # Floats such as 12.499999999 come from the tools' own arithmetic: 4 places are plenty.
-    return number.quantize(Decimal("0.0001")).normalize()
-
-
-def _epoch(value: object) -> datetime | None:
-    """Unix seconds (or milliseconds, told apart by size) or an ISO string, as UTC."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        seconds = float(value)
-        if seconds > 1e11:  # milliseconds
-            seconds /= 1000
-        if not 0 < seconds < 32_503_680_000:  # before year 3000
-            return None
-        return datetime.fromtimestamp(seconds, UTC)
-    if isinstance(value, str) and value.strip():
-        text = value.strip()
-        if text.replace(".", "", 1).isdigit():
-            return _epoch(float(text))
-        try:
-            at = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-        return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
-    return None
-
-
 def _minutes(value: object) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
@@ -156,11 +121,11 @@ def from_codex(rate_limits: object, observed_at: datetime) -> list[LimitSnapshot
         window = rate_limits.get(slot)
         if not isinstance(window, dict):
             continue
-        used = _percent(window.get("used_percent"))
+        used = percent(window.get("used_percent"))
         if used is None:
             continue
         minutes = _minutes(window.get("window_minutes"))
-        resets = _epoch(window.get("resets_at"))
+        resets = epoch(window.get("resets_at"))
         if resets is None:
             relative = window.get("resets_in_seconds")
             if (
@@ -201,7 +166,7 @@ def from_claude_code(rate_limits: object, observed_at: datetime) -> list[LimitSn
         window = rate_limits.get(key)
         if not isinstance(window, dict):
             continue
-        used = _percent(window.get("used_percentage"))
+        used = percent(window.get("used_percentage"))
         if used is None:
             continue
         found.append(
@@ -210,7 +175,7 @@ def from_claude_code(rate_limits: object, observed_at: datetime) -> list[LimitSn
                 window=window_name(minutes, key),
                 window_minutes=minutes,
                 used_percent=used,
-                resets_at=_epoch(window.get("resets_at")),
+                resets_at=epoch(window.get("resets_at")),
                 observed_at=observed_at.astimezone(UTC),
             )
         )

@@ -33,14 +33,14 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from tokenbudget.core.limit_values import epoch, percent
+
 if TYPE_CHECKING:
     from tokenbudget.core.official_limits import LimitSnapshot
 
 #: How long the ledger parts of the line are reused (seconds).
 TTL = 60
 _CLAUDE_WINDOWS = (("five_hour", 300, "5h"), ("seven_day", 10080, "7d"))
-_MAX_PERCENT = Decimal(100_000)
-_PLACES = Decimal("0.0001")
 #: Which provider's plan each source's limits belong to (``official_limits``).
 _SOURCE_PROVIDERS = {"codex": "openai", "claude-code": "anthropic"}
 #: Codex limit families a plan shows when Codex reports several (``plans.official``).
@@ -84,49 +84,14 @@ def claude_windows(rate_limits: object, observed_at: datetime) -> list[LimitWind
         window = rate_limits.get(key)
         if not isinstance(window, dict):
             continue
-        used = _percent(window.get("used_percentage"))
+        used = percent(window.get("used_percentage"))
         if used is None:
             continue
-        resets = _epoch(window.get("resets_at"))
+        resets = epoch(window.get("resets_at"))
         found.append(
             LimitWindow("claude-code", name, minutes, used, resets, observed_at.astimezone(UTC))
         )
     return found
-
-
-def _percent(value: object) -> Decimal | None:
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        return None
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        return None
-    if not number.is_finite() or number < 0 or number > _MAX_PERCENT:
-        return None
-    return number.quantize(_PLACES).normalize()
-
-
-def _epoch(value: object) -> datetime | None:
-    """Unix seconds (or milliseconds, told apart by size) or an ISO string, as UTC."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        seconds = float(value)
-        if seconds > 1e11:  # milliseconds
-            seconds /= 1000
-        if not 0 < seconds < 32_503_680_000:  # before year 3000
-            return None
-        return datetime.fromtimestamp(seconds, UTC)
-    if isinstance(value, str) and value.strip():
-        text = value.strip()
-        if text.replace(".", "", 1).isdigit():
-            return _epoch(float(text))
-        try:
-            at = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-        return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
-    return None
 
 
 def stamp(files: Sequence[Path]) -> list[int]:
