@@ -31,6 +31,12 @@ MAX_PROBLEMS_PER_FILE: Final = 50
 SOURCE_CLAUDE_CODE: Final = "claude-code"
 SOURCE_CODEX: Final = "codex"
 SOURCE_GEMINI_CLI: Final = "gemini-cli"
+SOURCE_QWEN_CODE: Final = "qwen-code"
+SOURCE_KIMI_CLI: Final = "kimi-cli"
+SOURCE_OPENCODE: Final = "opencode"
+SOURCE_COPILOT_CLI: Final = "copilot-cli"
+SOURCE_DROID: Final = "droid"
+SOURCE_GOOSE: Final = "goose"
 SOURCE_CSV: Final = "csv"
 
 
