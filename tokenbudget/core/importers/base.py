@@ -87,6 +87,11 @@ class Importer(Protocol):
         """The source name its records carry."""
         ...
 
+    @property
+    def per_session(self) -> bool:
+        """True when the tool logs only a total per session, so each entry is one session."""
+        ...
+
     def default_roots(self, env: Mapping[str, str], home: Path) -> list[Path]:
         """Where the tool keeps its logs (they may not exist)."""
         ...

@@ -73,6 +73,7 @@ class ClaudeCodeImporter:
     """Reads Claude Code transcripts (provider ``anthropic`` unless the model says otherwise)."""
 
     name = SOURCE_CLAUDE_CODE
+    per_session = False
 
     def default_roots(self, env: Mapping[str, str], home: Path) -> list[Path]:
         """``$CLAUDE_CONFIG_DIR/projects`` for each listed directory, else the two defaults."""

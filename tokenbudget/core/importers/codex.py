@@ -85,6 +85,7 @@ class CodexImporter:
     """Reads Codex rollouts (provider ``openai`` unless the model says otherwise)."""
 
     name = SOURCE_CODEX
+    per_session = False
 
     def default_roots(self, env: Mapping[str, str], home: Path) -> list[Path]:
         """``$CODEX_HOME/sessions`` and ``$CODEX_HOME/archived_sessions``."""

@@ -102,6 +102,7 @@ class CsvImporter:
     """Imports CSV files: our export by default, another layout when given a mapping."""
 
     name = SOURCE_CSV
+    per_session = False
 
     def __init__(
         self,

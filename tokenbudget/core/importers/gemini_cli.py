@@ -74,6 +74,7 @@ class GeminiCliImporter:
     """Reads Gemini CLI chat recordings (provider ``gemini`` unless the model says otherwise)."""
 
     name = SOURCE_GEMINI_CLI
+    per_session = False
 
     def default_roots(self, env: Mapping[str, str], home: Path) -> list[Path]:
         """``$GEMINI_CLI_HOME/.gemini/tmp``, else ``~/.gemini/tmp``."""
