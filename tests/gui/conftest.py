@@ -82,3 +82,19 @@ def _usable_qt_bindings() -> None:
             "(none_dealloc). Install another PySide6 (6.11.3 works) or use Python >= 3.12.",
             pytrace=False,
         )
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_the_main_thread() -> Iterator[None]:
+    """Collect each test's cyclic garbage on the main thread, when the test ends.
+
+    Left alone, Python's cyclic collector runs on whichever thread allocates next, which can
+    be a worker of the thread pool in a later test. A Qt object that owns a socket notifier
+    (a ``QProcess``, a ``QLocalSocket``) destroyed there makes Qt warn "Socket notifiers cannot
+    be enabled or disabled from another thread", and ``qt_log_level_fail`` fails that innocent
+    later test (seen once in CI on ``test_encoding_on_the_thread_pool``).
+    """
+    import gc
+
+    yield
+    gc.collect()
