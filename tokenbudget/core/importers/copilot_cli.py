@@ -54,13 +54,12 @@ from tokenbudget.core.importers.values import (
 
 UNKNOWN_MODEL: Final = "unknown"
 SHUTDOWN: Final = "session.shutdown"
-_PATTERNS: Final = ("*/events.jsonl", "*.jsonl")
+_PATTERNS: Final = ("events.jsonl", "*/events.jsonl", "*.jsonl")
 _CWD_KEYS: Final = ("cwd", "workingDirectory")
 
 
 class CopilotCliImporter:
-    """Reads GitHub Copilot CLI session events (provider ``github-copilot`` unless the model
-    names its vendor)."""
+    """Reads Copilot CLI session events (provider ``github-copilot`` unless the model says)."""
 
     name = SOURCE_COPILOT_CLI
     per_session = True
@@ -72,8 +71,10 @@ class CopilotCliImporter:
         return [base / "session-state"]
 
     def reads(self, path: Path) -> bool:
-        """Whether a scan of a folder holding ``path`` reads it: ``events.jsonl`` files, or
-        the old layout's ``session-state/*.jsonl``."""
+        """Whether a scan of a folder holding ``path`` reads it.
+
+        ``events.jsonl`` files, and the old layout's ``session-state/*.jsonl``.
+        """
         if path.name == "events.jsonl":
             return True
         return path.suffix == ".jsonl" and path.parent.name == "session-state"
@@ -91,9 +92,10 @@ class CopilotCliImporter:
 
         by_key: dict[str, Path] = {}
         for root in roots:
-            patterns = ("events.jsonl", "*.jsonl") if root.name != "session-state" else _PATTERNS
-            for path in discover([root], patterns):
-                if self.reads(path) or path.parent == root:
+            for path in discover([root], _PATTERNS):
+                # a root that is a file is read; below a folder, events files and the old
+                # layout's session files (directly in the folder scanned)
+                if path == root or path.name == "events.jsonl" or path.parent == root:
                     by_key.setdefault(str(path.resolve()), path)
         paths = [by_key[key] for key in sorted(by_key)]
         return scan_files(paths, roots, state, read, found, appendable=lambda _p: True)
@@ -154,8 +156,9 @@ def _folder_of(data: Mapping[str, Any]) -> str | None:
 
 
 def shutdown_entries(event: Mapping[str, Any], session: str, model: str | None) -> list[NewEntry]:
-    """The entries of one ``session.shutdown`` event: one per model (``model`` names the
-    usage of a shutdown that has only ``tokenDetails``).
+    """The entries of one ``session.shutdown`` event: one per model.
+
+    ``model`` names the usage of a shutdown that has only ``tokenDetails``.
 
     Raises:
         ValueError: for a shutdown without a valid time, or with counts that cannot be read.
