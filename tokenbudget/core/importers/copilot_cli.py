@@ -49,6 +49,7 @@ from tokenbudget.core.importers.values import (
     guess_provider,
     parse_time,
     project_value,
+    shown,
     usage_entry,
 )
 
@@ -93,9 +94,8 @@ class CopilotCliImporter:
         by_key: dict[str, Path] = {}
         for root in roots:
             for path in discover([root], _PATTERNS):
-                # a root that is a file is read; below a folder, events files and the old
-                # layout's session files (directly in the folder scanned)
-                if path == root or path.name == "events.jsonl" or path.parent == root:
+                # a root that is a file is read; below a folder, what ``reads`` names
+                if path == root or self.reads(path):
                     by_key.setdefault(str(path.resolve()), path)
         paths = [by_key[key] for key in sorted(by_key)]
         return scan_files(paths, roots, state, read, found, appendable=lambda _p: True)
@@ -137,9 +137,12 @@ def _read_events(
             if isinstance(named, str) and named.strip():
                 model = named.strip()
         elif kind == SHUTDOWN:
-            for record in shutdown_entries(row, session, model):
-                where = project_value(folder)
+            records, errors = shutdown_entries(row, session, model)
+            where = project_value(folder)
+            for record in records:
                 found.add(record if where is None else replace(record, project=where))
+            if errors:  # the other models of this shutdown still count
+                raise ValueError("; ".join(errors))
 
     offset, line = read_json_lines(fh, cursor, log, wanted=_wanted, keep_huge=_keep_huge, take=take)
     return offset, line, {"model": model, "cwd": folder}
@@ -155,17 +158,21 @@ def _folder_of(data: Mapping[str, Any]) -> str | None:
     return None
 
 
-def shutdown_entries(event: Mapping[str, Any], session: str, model: str | None) -> list[NewEntry]:
-    """The entries of one ``session.shutdown`` event: one per model.
+def shutdown_entries(
+    event: Mapping[str, Any], session: str, model: str | None
+) -> tuple[list[NewEntry], list[str]]:
+    """The entries of one ``session.shutdown`` event (one per model), and what was wrong.
 
-    ``model`` names the usage of a shutdown that has only ``tokenDetails``.
+    ``model`` names the usage of a shutdown that has only ``tokenDetails``. A model whose
+    counts cannot be read is left out and named in the second list; the others count.
 
     Raises:
-        ValueError: for a shutdown without a valid time, or with counts that cannot be read.
+        ValueError: for a shutdown without a valid time or id, or whose ``tokenDetails``
+            cannot be read.
     """
     data = event.get("data")
     if not isinstance(data, dict):
-        return []
+        return [], []
     at = parse_time(event.get("timestamp"))
     if at is None:
         raise ValueError("session.shutdown without a valid timestamp")
@@ -174,24 +181,27 @@ def shutdown_entries(event: Mapping[str, Any], session: str, model: str | None) 
     ref = f"{session}:{checked_text(ref, 'event id')}"
     metrics = data.get("modelMetrics")
     if isinstance(metrics, dict):
-        records = []
+        records, errors = [], []
         for name in sorted(metrics):
             usage = metrics[name].get("usage") if isinstance(metrics[name], dict) else None
             if not isinstance(usage, dict) or not name.strip():
                 continue
-            tokens = _tokens(
-                count(usage, "inputTokens"),
-                count(usage, "cacheReadTokens"),
-                count(usage, "cacheWriteTokens"),
-                count(usage, "outputTokens"),
-            )
-            requests = metrics[name].get("requests")
-            calls = count(requests, "count") if isinstance(requests, dict) else 0
-            records.append(_entry(at, name.strip(), tokens, f"{ref}:{name.strip()}", calls))
-        return records
+            try:
+                tokens = _tokens(
+                    count(usage, "inputTokens"),
+                    count(usage, "cacheReadTokens"),
+                    count(usage, "cacheWriteTokens"),
+                    count(usage, "outputTokens"),
+                )
+                requests = metrics[name].get("requests")
+                calls = count(requests, "count") if isinstance(requests, dict) else 0
+                records.append(_entry(at, name.strip(), tokens, f"{ref}:{name.strip()}", calls))
+            except ValueError as err:
+                errors.append(f"model {shown(name)}: {err}")
+        return records, errors
     details = data.get("tokenDetails")
     if not isinstance(details, dict):
-        return []
+        return [], []
 
     def detail(key: str) -> int:
         part = details.get(key)
@@ -199,7 +209,7 @@ def shutdown_entries(event: Mapping[str, Any], session: str, model: str | None) 
 
     tokens = _tokens(detail("input"), detail("cache_read"), detail("cache_write"), detail("output"))
     name = model or UNKNOWN_MODEL
-    return [_entry(at, name, tokens, f"{ref}:{name}", 0)]
+    return [_entry(at, name, tokens, f"{ref}:{name}", 0)], []
 
 
 def _tokens(gross: int, read: int, write: int, output: int) -> TokenCounts:
