@@ -222,6 +222,8 @@ def status_lines(st: PlanStatus, now: datetime) -> list[str]:
         when = f"{local(st.period.start)} to {local(st.period.end)}"
     lines = [f"{st.plan.name} ({st.plan.kind.value}, {when})"]
     line = f"  spent {fmt(st.spent_micros)}"
+    if st.unpriced_entries:
+        line += f" (+{st.unpriced_entries:,} unpriced)"  # never a bare $0 for unpriced use
     if st.plan.kind is PlanKind.PREPAID and st.remaining_micros is not None:
         line += f" of {fmt(st.plan.amount_micros)}, {fmt(st.remaining_micros)} left"
     elif st.remaining_micros is not None:

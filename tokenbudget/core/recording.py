@@ -2,30 +2,26 @@
 
 Models in usage logs are named the way each tool names them (``claude-sonnet-4-5-20250929``,
 ``anthropic/claude-opus-4-7``, ``claude-sonnet-4@20250514``); ``find_model`` maps them onto the
-catalogue. A model it cannot place is recorded unpriced, never as free.
+catalogue through the one table of names (``model_names``). A model it cannot place is
+recorded unpriced, never as free.
 """
 
 from __future__ import annotations
 
-import re
-
 from tokenbudget.core.catalog import Catalog, ModelInfo
 from tokenbudget.core.costing import request_cost
 from tokenbudget.core.entries import TokenCounts
+from tokenbudget.core.model_names import candidates
 from tokenbudget.core.money import to_micros
 
 PROMPT_TEXT_MODES = ("none", "preview", "full")
 PREVIEW_CHARS = 200
 
-_DATE_SUFFIX = re.compile(r"(?:[-@](?:\d{8}|\d{4}-\d{2}-\d{2}))$")
-
 
 def find_model(catalog: Catalog, name: str) -> ModelInfo | None:
-    """The catalogue model a log's model name stands for, or None."""
-    candidates = [name, name.rsplit("/", 1)[-1]]
-    candidates += [_DATE_SUFFIX.sub("", c) for c in candidates]
-    for candidate in candidates:
-        if candidate and candidate in catalog:
+    """The catalogue model a log's model name stands for (``model_names.candidates``), or None."""
+    for candidate in candidates(name):
+        if candidate in catalog:
             return catalog.get(candidate)
     return None
 

@@ -12,6 +12,7 @@ from tokenbudget.core.errors import UserInputError
 from tokenbudget.core.importers.base import Importer, ImportResult, Problem
 from tokenbudget.core.importers.claude_code import ClaudeCodeImporter
 from tokenbudget.core.importers.codex import CodexImporter
+from tokenbudget.core.importers.copilot_cli import CopilotCliImporter
 from tokenbudget.core.importers.csv_export import write_csv
 from tokenbudget.core.importers.csvfiles import CsvImporter, read_csv, read_generic_csv
 from tokenbudget.core.importers.gemini_cli import GeminiCliImporter
@@ -20,6 +21,7 @@ IMPORTERS: list[Importer] = [
     ClaudeCodeImporter(),
     CodexImporter(),
     GeminiCliImporter(),
+    CopilotCliImporter(),
     CsvImporter(),
 ]
 """One instance of each importer (they keep no state between scans)."""
@@ -42,6 +44,7 @@ __all__ = [
     "IMPORTERS",
     "ClaudeCodeImporter",
     "CodexImporter",
+    "CopilotCliImporter",
     "CsvImporter",
     "GeminiCliImporter",
     "ImportResult",

@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 from tokenbudget.core.entries import TOKEN_FIELDS, NewEntry, TokenCounts
+from tokenbudget.core.model_names import provider_of
 from tokenbudget.core.projects import project_of
 
 MAX_COUNT: Final = 10**12
@@ -32,43 +33,14 @@ SQLite's 64-bit integers."""
 MAX_COST: Final = Decimal(10**9)
 """The largest cost one record may state, in units of its currency (10^15 micro-units)."""
 
-_PROVIDER_PREFIXES: Final = (
-    ("claude", "anthropic"),
-    ("gpt", "openai"),
-    ("chatgpt", "openai"),
-    ("codex", "openai"),
-    ("o1", "openai"),
-    ("o3", "openai"),
-    ("o4", "openai"),
-    ("gemini", "gemini"),
-    ("gemma", "gemini"),
-    ("deepseek", "deepseek"),
-    ("qwen", "dashscope"),
-    ("qwq", "dashscope"),
-    ("glm", "zai"),
-    ("zai-", "zai"),
-    ("kimi", "moonshot"),
-    ("moonshot", "moonshot"),
-    ("minimax", "minimax"),
-    ("mistral", "mistral"),
-    ("codestral", "mistral"),
-    ("devstral", "mistral"),
-    ("magistral", "mistral"),
-    ("grok", "xai"),
-)
-
 
 def guess_provider(model: str, default: str | None = None) -> str | None:
-    """The provider key a model name belongs to, or ``default`` when the name says nothing.
+    """The provider key a model name belongs to, or ``default`` (``model_names.provider_of``).
 
     Coding tools can talk to other vendors' models (Claude Code to GLM or Kimi through an
     Anthropic-compatible endpoint, for one), so the name decides before the tool does.
     """
-    name = model.strip().lower().rsplit("/", 1)[-1]
-    for prefix, provider in _PROVIDER_PREFIXES:
-        if name.startswith(prefix):
-            return provider
-    return default
+    return provider_of(model, default)
 
 
 def parse_time(value: object) -> datetime | None:
