@@ -64,7 +64,7 @@ _PATTERNS: Final = ("**/wire.jsonl",)
 
 
 class KimiImporter:
-    """Reads Kimi CLI and Kimi Code wires (provider ``moonshot`` unless the model says otherwise)."""
+    """Reads Kimi CLI and Kimi Code wires (provider ``moonshot`` unless the model says so)."""
 
     name = SOURCE_KIMI_CLI
     per_session = False
@@ -92,9 +92,10 @@ class KimiImporter:
         def read(
             path: Path, fh: BinaryIO, cursor: FileCursor, log: ProblemLog
         ) -> tuple[int, int, dict[str, Any]]:
-            copies = cursor.extra.get("copies")
-            if not isinstance(copies, int) or copies < 0:
-                copies = _copies_before_fork(fh, cursor) if cursor.offset == 0 else 0
+            kept = cursor.extra.get("copies")
+            copies = kept if isinstance(kept, int) and kept >= 0 else 0
+            if cursor.offset == 0:
+                copies = _copies_before_fork(fh, cursor)
             fh.seek(cursor.offset)
             home = _tool_home(path)
             model: str | None = None
