@@ -15,7 +15,8 @@ provider's) is one LLM step. A sub-agent's steps are written to its own wire AND
 the parent's as ``SubagentEvent`` whose ``payload.event`` is the ``StatusUpdate``; ``/fork``
 copies a wire's lines verbatim into a new session with no marker. So ``source_ref`` is
 ``cli:<message_id>``, the same wherever the step is copied or forwarded, and counts once. A
-step with no ``message_id`` is keyed ``cli:<timestamp>:<counts>``; a forwarded copy of such a
+step forwarded to a parent is a copy (``PRECEDENCE_COPY``: it carries the parent's time,
+the sub-agent's own wire wins). A step with no ``message_id`` is keyed ``cli:<timestamp>:<counts>``; a forwarded copy of such a
 step carries the parent's time, so it is not read (the sub-agent's own wire counts it).
 The wire names no model: it is the ``default_model`` of the tool's ``config.toml`` (or the
 older ``config.json``) next to ``sessions`` (its ``models.<name>.model`` when that table
@@ -246,7 +247,7 @@ def cli_usage_of(row: Mapping[str, Any], model: str) -> NewEntry | None:
     if at is None:
         raise ValueError("status update without a valid timestamp")
     ref = ref or f"cli:{row.get('timestamp')!r}:{_label(tokens)}"
-    return usage_entry(
+    record = usage_entry(
         at=at,
         provider=guess_provider(model, PROVIDER) or PROVIDER,
         model=checked_text(model, "model"),
@@ -254,6 +255,8 @@ def cli_usage_of(row: Mapping[str, Any], model: str) -> NewEntry | None:
         source=SOURCE_KIMI_CLI,
         source_ref=ref,
     )
+    # the forwarded copy carries the parent's time: the sub-agent's own wire wins over it
+    return replace(record, precedence=PRECEDENCE_COPY) if forwarded else record
 
 
 def code_usage_of(row: Mapping[str, Any], *, copy: bool = False) -> NewEntry | None:
