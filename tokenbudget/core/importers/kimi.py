@@ -17,7 +17,8 @@ copies a wire's lines verbatim into a new session with no marker. So ``source_re
 ``cli:<message_id>``, the same wherever the step is copied or forwarded, and counts once. A
 step forwarded to a parent is a copy (``PRECEDENCE_COPY``: it carries the parent's time,
 the sub-agent's own wire wins). A step with no ``message_id`` is keyed
-``cli:<timestamp>:<counts>``; a forwarded copy of such a step carries the parent's time, so it is not read (the sub-agent's own wire counts it).
+``cli:<timestamp>:<counts>``; a forwarded copy of such a step carries the parent's time,
+so it is not read (the sub-agent's own wire counts it).
 The wire names no model: it is the ``default_model`` of the tool's ``config.toml`` (or the
 older ``config.json``) next to ``sessions`` (its ``models.<name>.model`` when that table
 names one), else ``kimi-for-coding``; a current setting, not a historical one.
