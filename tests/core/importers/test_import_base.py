@@ -248,12 +248,15 @@ def test_registry() -> None:
         "claude-code",
         "codex",
         "gemini-cli",
+        "qwen-code",
+        "kimi-cli",
         "copilot-cli",
         "csv",
     ]
     assert get_importer("codex") is IMPORTERS[1]
     with pytest.raises(
-        UserInputError, match="known: claude-code, codex, gemini-cli, copilot-cli, csv"
+        UserInputError,
+        match="known: claude-code, codex, gemini-cli, qwen-code, kimi-cli, copilot-cli, csv",
     ):
         get_importer("cursor")
 

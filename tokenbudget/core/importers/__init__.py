@@ -16,11 +16,15 @@ from tokenbudget.core.importers.copilot_cli import CopilotCliImporter
 from tokenbudget.core.importers.csv_export import write_csv
 from tokenbudget.core.importers.csvfiles import CsvImporter, read_csv, read_generic_csv
 from tokenbudget.core.importers.gemini_cli import GeminiCliImporter
+from tokenbudget.core.importers.kimi import KimiImporter
+from tokenbudget.core.importers.qwen_code import QwenCodeImporter
 
 IMPORTERS: list[Importer] = [
     ClaudeCodeImporter(),
     CodexImporter(),
     GeminiCliImporter(),
+    QwenCodeImporter(),
+    KimiImporter(),
     CopilotCliImporter(),
     CsvImporter(),
 ]
@@ -49,7 +53,9 @@ __all__ = [
     "GeminiCliImporter",
     "ImportResult",
     "Importer",
+    "KimiImporter",
     "Problem",
+    "QwenCodeImporter",
     "get_importer",
     "read_csv",
     "read_generic_csv",
