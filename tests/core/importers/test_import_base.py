@@ -244,9 +244,18 @@ def test_an_original_beats_a_copy_whatever_its_size() -> None:
 
 
 def test_registry() -> None:
-    assert [i.name for i in IMPORTERS] == ["claude-code", "codex", "gemini-cli", "csv"]
+    assert [i.name for i in IMPORTERS] == [
+        "claude-code",
+        "codex",
+        "gemini-cli",
+        "opencode",
+        "droid",
+        "goose",
+        "csv",
+    ]
     assert get_importer("codex") is IMPORTERS[1]
-    with pytest.raises(UserInputError, match="known: claude-code, codex, gemini-cli, csv"):
+    known = "known: claude-code, codex, gemini-cli, opencode, droid, goose, csv"
+    with pytest.raises(UserInputError, match=known):
         get_importer("cursor")
 
 

@@ -1,8 +1,9 @@
 """Importers: other tools' usage logs -> unpriced ledger entries (``entries.NewEntry``).
 
-Each importer reads one tool's files (``claude-code``, ``codex``, ``gemini-cli``) or CSV
-(``csv``), streams them in flat memory, reports malformed input and values no log should hold
-as ``Problem``s (file and line) and returns an incremental state for the next run. See
+Each importer reads one tool's files (``claude-code``, ``codex``, ``gemini-cli``,
+``opencode``, ``droid``, ``goose``) or CSV (``csv``), streams them in flat memory, reports
+malformed input and values no log should hold as ``Problem``s (file and line) and returns an
+incremental state for the next run. See
 ``base`` for the shared contract; this module is the registry.
 """
 
@@ -14,12 +15,18 @@ from tokenbudget.core.importers.claude_code import ClaudeCodeImporter
 from tokenbudget.core.importers.codex import CodexImporter
 from tokenbudget.core.importers.csv_export import write_csv
 from tokenbudget.core.importers.csvfiles import CsvImporter, read_csv, read_generic_csv
+from tokenbudget.core.importers.droid import DroidImporter
 from tokenbudget.core.importers.gemini_cli import GeminiCliImporter
+from tokenbudget.core.importers.goose import GooseImporter
+from tokenbudget.core.importers.opencode import OpenCodeImporter
 
 IMPORTERS: list[Importer] = [
     ClaudeCodeImporter(),
     CodexImporter(),
     GeminiCliImporter(),
+    OpenCodeImporter(),
+    DroidImporter(),
+    GooseImporter(),
     CsvImporter(),
 ]
 """One instance of each importer (they keep no state between scans)."""
@@ -43,9 +50,12 @@ __all__ = [
     "ClaudeCodeImporter",
     "CodexImporter",
     "CsvImporter",
+    "DroidImporter",
     "GeminiCliImporter",
+    "GooseImporter",
     "ImportResult",
     "Importer",
+    "OpenCodeImporter",
     "Problem",
     "get_importer",
     "read_csv",
