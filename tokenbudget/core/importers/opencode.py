@@ -222,11 +222,13 @@ def _read(db: ForeignDb, since: int, found: Found, log: ProblemLog) -> int:
             directories[key] = folder
 
     messages: dict[str, Message] = {}
+    tried: set[str] = set()  # read already (a damaged one is reported once)
 
     def remember(row: tuple[Any, ...]) -> None:
         mid = sid = None
         try:
             mid, sid = text(row[0]), text(row[1])
+            tried.add(mid or "")
             info = message_of(parse_json(row[3]), directories.get(sid or ""))
         except ValueError as err:
             log.add(None, f"message {mid or '?'}: {describe(err)}")
@@ -252,7 +254,7 @@ def _read(db: ForeignDb, since: int, found: Found, log: ProblemLog) -> int:
         _take(row, messages.get(mid or ""), found, log)
     for row in waiting:
         mid = _safe_text(row[1]) or ""
-        if mid not in messages:
+        if mid not in tried:
             for found_row in db.rows("message", _MESSAGE_COLUMNS, equals=("id", mid)):
                 remember(found_row)
         _take(row, messages.get(mid), found, log)
