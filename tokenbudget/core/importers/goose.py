@@ -182,12 +182,34 @@ def _read(db: ForeignDb, found: Found, log: ProblemLog) -> None:
     for row in db.rows("sessions", _COLUMNS):
         sid = row[0]
         try:
-            record = session_record(row, requests.get(sid, 0) if isinstance(sid, bytes) else 0)
+            model = model_of(row[4])
+        except ValueError as err:  # the session still counts, as an unknown model
+            log.add(None, f"session {_shown(sid)}: model_config_json: {describe(err)}")
+            model = UNKNOWN_MODEL
+        try:
+            count_ = requests.get(sid, 0) if isinstance(sid, bytes) else 0
+            record = session_record(row, model, count_)
         except ValueError as err:
             log.add(None, f"session {_shown(sid)}: {describe(err)}")
             continue
         if record is not None:
             found.add(record)
+
+
+def model_of(config: object) -> str:
+    """The model named by a ``model_config_json`` value (``unknown`` when none is).
+
+    Raises:
+        ValueError: for a value that is not JSON, or a name the ledger cannot store.
+    """
+    config_text = text(config)
+    if not config_text:
+        return UNKNOWN_MODEL
+    parsed = parse_json(config_text)
+    name = parsed.get("model_name") if isinstance(parsed, dict) else None
+    if isinstance(name, str) and name.strip():
+        return checked_text(name, "model")
+    return UNKNOWN_MODEL
 
 
 def _shown(value: object) -> str:
@@ -196,7 +218,7 @@ def _shown(value: object) -> str:
     return str(value)
 
 
-def session_record(row: Sequence[Any], requests: int) -> NewEntry | None:
+def session_record(row: Sequence[Any], model: str, requests: int) -> NewEntry | None:
     """The entry of one ``sessions`` row (columns as ``_COLUMNS``); None without a total.
 
     Raises:
@@ -224,13 +246,6 @@ def session_record(row: Sequence[Any], requests: int) -> NewEntry | None:
     at = parse_time(text(row[1]) if isinstance(row[1], bytes) else row[1])
     if at is None:
         raise ValueError("no valid updated_at")
-    model = UNKNOWN_MODEL
-    config_text = text(row[4])
-    if config_text:
-        config = parse_json(config_text)
-        name = config.get("model_name") if isinstance(config, dict) else None
-        if isinstance(name, str) and name.strip():
-            model = checked_text(name, "model")
     record = usage_entry(
         at=at,
         provider=provider_for(model, text(row[3])),
