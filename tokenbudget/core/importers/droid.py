@@ -90,15 +90,15 @@ class DroidImporter:
         return scan_files(paths, roots, state, read, found, appendable=lambda _: False)
 
 
-def settings_record(path: Path, settings: object, mtime: float) -> NewEntry | None:
+def settings_record(path: Path, document: object, mtime: float) -> NewEntry | None:
     """The entry of one settings file (None when it holds no token usage).
 
     Raises:
         ValueError: for usage or a model that cannot be read or stored.
     """
-    if not isinstance(settings, dict):
+    if not isinstance(document, dict):
         raise ValueError("not a Droid settings object")
-    usage = settings.get("tokenUsage")
+    usage = document.get("tokenUsage")
     if usage is None:
         return None
     if not isinstance(usage, dict):
@@ -111,14 +111,14 @@ def settings_record(path: Path, settings: object, mtime: float) -> NewEntry | No
     )
     if tokens.total_tokens == 0:
         return None
-    model = settings.get("model")
+    model = document.get("model")
     model = checked_text(model, "model") if isinstance(model, str) and model.strip() else None
     model = model or UNKNOWN_MODEL
     bare = model.removeprefix("custom:")
     session = checked_text(path.name.removesuffix(SUFFIX), "session id")
     return usage_entry(
         at=datetime.fromtimestamp(mtime, UTC),
-        provider=provider_for(bare, settings.get("providerLock")),
+        provider=provider_for(bare, document.get("providerLock")),
         model=model,
         tokens=tokens,
         source=SOURCE_DROID,

@@ -10,7 +10,7 @@ read. The rules, checked against SQLite 3.40 on this machine:
   batches of ``BATCH`` by rowid, each batch one statement (its own read transaction), so a
   rollback-journal database is never held against its writer for longer than one batch.
 - **A busy timeout** (``BUSY_TIMEOUT``): a writer holding an exclusive lock makes us wait that
-  long, then the scan gives up with a ``ForeignDbError`` (the importer reports it as a
+  long, then the scan gives up with a ``ForeignDatabaseError`` (the importer reports it as a
   ``Problem``); never a hang. In WAL mode a writer never blocks us.
 - **No -wal or -shm file where the tool has none.** A WAL database whose tool is not running
   has no ``-wal``/``-shm`` files (the last connection checkpoints and deletes them); a
@@ -24,7 +24,7 @@ read. The rules, checked against SQLite 3.40 on this machine:
   again, and a problem says so.
 
 A missing file, a file that is not SQLite, a damaged or locked database: a
-``ForeignDbError`` with one user-facing line, never a traceback. Row values arrive as
+``ForeignDatabaseError`` with one user-facing line, never a traceback. Row values arrive as
 stored; text columns arrive as ``bytes`` (``text``) so one badly encoded row is that row's
 problem, not the whole table's.
 
@@ -40,6 +40,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
+from tokenbudget.core.errors import ForeignDatabaseError
+
 BUSY_TIMEOUT: Final = 2.0
 """Seconds to wait for a writer's exclusive lock before giving up on the database."""
 
@@ -50,10 +52,6 @@ _MAGIC: Final = b"SQLite format 3\x00"
 _HEADER: Final = 100
 
 T = TypeVar("T")
-
-
-class ForeignDbError(Exception):
-    """A database that cannot be read now (missing, damaged, not SQLite, locked)."""
 
 
 def fingerprint(path: Path) -> list[int]:
@@ -118,7 +116,7 @@ class ForeignDb:
         matches nothing. A table that does not exist has no rows.
 
         Raises:
-            ForeignDbError: when the database cannot be read (a batch already yielded
+            ForeignDatabaseError: when the database cannot be read (a batch already yielded
                 stays valid).
         """
         present = self.columns(table)
@@ -154,7 +152,7 @@ class ForeignDb:
         try:
             return self._connection.execute(query, params).fetchall()
         except sqlite3.Error as err:
-            raise ForeignDbError(_explain(err)) from None
+            raise ForeignDatabaseError(_explain(err)) from None
 
 
 def read_database(path: Path, read: Callable[[ForeignDb], T]) -> tuple[T, str | None]:
@@ -165,7 +163,7 @@ def read_database(path: Path, read: Callable[[ForeignDb], T]) -> tuple[T, str | 
         without its ``-wal`` file.
 
     Raises:
-        ForeignDbError: for a missing, damaged, locked or non-SQLite file.
+        ForeignDatabaseError: for a missing, damaged, locked or non-SQLite file.
     """
     wal = _is_wal(path)
     wal_file, shm_file = _side(path, "-wal"), _side(path, "-shm")
@@ -180,7 +178,7 @@ def read_database(path: Path, read: Callable[[ForeignDb], T]) -> tuple[T, str | 
             return result, note
         # The tool opened the database meanwhile: read again, now as one more reader.
         if not (wal_file.exists() and shm_file.exists()):
-            raise ForeignDbError("the database changed while it was read; try again")
+            raise ForeignDatabaseError("the database changed while it was read; try again")
     return _with_connection(path, read, immutable=False), None
 
 
@@ -195,7 +193,7 @@ def _with_connection(path: Path, read: Callable[[ForeignDb], T], *, immutable: b
             check_same_thread=False,
         )
     except sqlite3.Error as err:
-        raise ForeignDbError(_explain(err)) from None
+        raise ForeignDatabaseError(_explain(err)) from None
     try:
         connection.text_factory = bytes
         return read(ForeignDb(connection, path))
@@ -207,17 +205,17 @@ def _is_wal(path: Path) -> bool:
     """Whether the file is an SQLite database in WAL mode (header bytes 18 and 19 are 2).
 
     Raises:
-        ForeignDbError: for a missing or unreadable file, or one that is not SQLite.
+        ForeignDatabaseError: for a missing or unreadable file, or one that is not SQLite.
     """
     try:
         with path.open("rb") as fh:
             header = fh.read(_HEADER)
     except OSError as err:
-        raise ForeignDbError(f"cannot read: {err.strerror or err}") from None
+        raise ForeignDatabaseError(f"cannot read: {err.strerror or err}") from None
     if not header:
         return False  # an empty file is an empty database to SQLite
     if not header.startswith(_MAGIC) or len(header) < _HEADER:
-        raise ForeignDbError("not an SQLite database")
+        raise ForeignDatabaseError("not an SQLite database")
     return header[18] == 2 or header[19] == 2
 
 

@@ -45,10 +45,10 @@ from pathlib import Path
 from typing import Any, Final
 
 from tokenbudget.core.entries import NewEntry, TokenCounts
+from tokenbudget.core.errors import ForeignDatabaseError
 from tokenbudget.core.importers.base import SOURCE_GOOSE, ImportResult, Problem, ProblemLog
 from tokenbudget.core.importers.foreign_db import (
     ForeignDb,
-    ForeignDbError,
     db_key,
     fingerprint,
     read_database,
@@ -130,7 +130,7 @@ class GooseImporter:
 
             try:
                 _, note = read_database(path, read)
-            except ForeignDbError as err:
+            except ForeignDatabaseError as err:
                 log.add(None, str(err))
                 log.close()
                 if key in old:

@@ -50,10 +50,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
+from tokenbudget.core.errors import ForeignDatabaseError
 from tokenbudget.core.importers.base import SOURCE_OPENCODE, ImportResult, Problem, ProblemLog
 from tokenbudget.core.importers.foreign_db import (
     ForeignDb,
-    ForeignDbError,
     db_key,
     fingerprint,
     read_database,
@@ -200,7 +200,7 @@ def _scan_database(
     log = ProblemLog(str(path), problems)
     try:
         newest, note = read_database(path, lambda db: _read(db, since, found, log))
-    except ForeignDbError as err:
+    except ForeignDatabaseError as err:
         log.add(None, str(err))
         log.close()
         return before, 0
