@@ -10,6 +10,11 @@ few hundred bytes to several megabytes, snapshots, reasoning, token counts), the
 in a fresh interpreter and prints MB/s and that interpreter's peak RSS, next to the peak RSS of
 an interpreter that only imports the package. It asserts nothing. Target (issue): more than
 20 MB/s on a 100 MB log, in memory that does not grow with the file.
+
+It also writes an OpenCode ``opencode.db`` and a Goose ``sessions.db`` of about ``--mb``
+megabytes (their MB/s are megabytes of database read per second), and ``--mb``/20 megabytes of
+Factory Droid session files (``*.settings.json`` beside ``*.jsonl`` transcripts it does not
+read; its MB/s counts the settings files).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -238,6 +244,179 @@ def codex_rollout(path: Path, target: int, rng: random.Random) -> None:
                 written += len(data)
 
 
+def _db_size(path: Path) -> int:
+    wal = path.with_name(path.name + "-wal")
+    return path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+
+
+def opencode_db(path: Path, target: int, rng: random.Random) -> None:
+    """An ``opencode.db`` (1.2+ tables) of about ``target`` bytes: tool loops, big outputs."""
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.executescript(
+        """
+        CREATE TABLE session (id text PRIMARY KEY, project_id text NOT NULL, parent_id text,
+          slug text NOT NULL, directory text NOT NULL, title text NOT NULL, version text NOT NULL,
+          time_created integer NOT NULL, time_updated integer NOT NULL);
+        CREATE TABLE message (id text PRIMARY KEY, session_id text NOT NULL,
+          time_created integer NOT NULL, time_updated integer NOT NULL, data text NOT NULL);
+        CREATE TABLE part (id text PRIMARY KEY, message_id text NOT NULL,
+          session_id text NOT NULL, time_created integer NOT NULL,
+          time_updated integer NOT NULL, data text NOT NULL);
+        CREATE INDEX part_message_id_id_idx ON part (message_id, id);
+        CREATE INDEX part_session_idx ON part (session_id);
+        """
+    )
+    at = 1772442000000
+    n = 0
+    while _db_size(path) < target:
+        session = f"ses_{n:08d}"
+        db.execute(
+            "INSERT INTO session VALUES (?, 'prj_1', NULL, 'bench', '/home/dev/shop', 't', "
+            "'1.2.4', ?, ?)",
+            (session, at, at),
+        )
+        parts: list[tuple[object, ...]] = []
+        messages: list[tuple[object, ...]] = []
+        for _ in range(40):
+            n += 1
+            at += 30_000
+            message = f"msg_{n:010d}"
+            info = {
+                "role": "assistant",
+                "time": {"created": at, "completed": at + 20_000},
+                "parentID": f"msg_u{n}",
+                "modelID": "claude-sonnet-4-5",
+                "providerID": "anthropic",
+                "mode": "build",
+                "agent": "build",
+                "path": {"cwd": "/home/dev/shop", "root": "/home/dev/shop"},
+                "cost": 0,
+                "tokens": {
+                    "input": 5,
+                    "output": 90,
+                    "reasoning": 0,
+                    "cache": {"read": 9, "write": 0},
+                },
+            }
+            messages.append((message, session, at, at + 20_000, json.dumps(info)))
+            for step in range(rng.randint(1, 6)):
+                size = rng.choice((300, 2000, 8000, 40000))
+                rows = [
+                    {"type": "step-start", "snapshot": "4b825dc6"},
+                    {"type": "text", "text": text(rng, rng.randint(100, 1500))},
+                    {
+                        "type": "tool",
+                        "callID": f"toolu_{n}_{step}",
+                        "tool": "bash",
+                        "state": {
+                            "status": "completed",
+                            "input": {"command": "rg x"},
+                            "output": text(rng, size),
+                            "title": "rg x",
+                            "metadata": {},
+                            "time": {"start": at, "end": at + 900},
+                        },
+                    },
+                    {
+                        "reason": "tool-calls",
+                        "type": "step-finish",
+                        "tokens": {
+                            "total": 41000,
+                            "input": rng.randint(2, 2000),
+                            "output": rng.randint(50, 900),
+                            "reasoning": 0,
+                            "cache": {"read": 30000 + n, "write": 900},
+                        },
+                        "cost": 0,
+                    },
+                ]
+                for k, row in enumerate(rows):
+                    parts.append(
+                        (f"prt_{n:010d}_{step}_{k}", message, session, at, at, json.dumps(row))
+                    )
+        db.executemany("INSERT INTO message VALUES (?, ?, ?, ?, ?)", messages)
+        db.executemany("INSERT INTO part VALUES (?, ?, ?, ?, ?, ?)", parts)
+        db.commit()
+    db.close()  # the tool is not running: no -wal, no -shm
+
+
+def goose_db(path: Path, target: int, rng: random.Random) -> None:
+    """A Goose ``sessions.db`` of about ``target`` bytes: sessions and their conversations."""
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.executescript(
+        """
+        CREATE TABLE sessions (id TEXT PRIMARY KEY, name TEXT NOT NULL DEFAULT '',
+          session_type TEXT NOT NULL DEFAULT 'user', working_dir TEXT NOT NULL,
+          created_at TIMESTAMP, updated_at TIMESTAMP, total_tokens INTEGER,
+          input_tokens INTEGER, output_tokens INTEGER, accumulated_total_tokens INTEGER,
+          accumulated_input_tokens INTEGER, accumulated_output_tokens INTEGER,
+          accumulated_cache_read_tokens INTEGER, accumulated_cache_write_tokens INTEGER,
+          provider_name TEXT, model_config_json TEXT);
+        CREATE TABLE messages (id INTEGER PRIMARY KEY AUTOINCREMENT, message_id TEXT,
+          session_id TEXT NOT NULL, role TEXT NOT NULL, content_json TEXT NOT NULL,
+          created_timestamp INTEGER NOT NULL, tokens INTEGER, metadata_json TEXT);
+        CREATE INDEX idx_messages_session ON messages(session_id);
+        """
+    )
+    n = 0
+    while _db_size(path) < target:
+        n += 1
+        session = f"20260302_{n}"
+        rows = []
+        for m in range(rng.randint(10, 80)):
+            role = "assistant" if m % 2 else "user"
+            body = text(rng, rng.choice((200, 2000, 8000, 40000)))
+            content = [{"type": "text", "text": body}]
+            rows.append((f"m{n}_{m}", session, role, json.dumps(content), 1772442000 + m))
+        db.executemany(
+            "INSERT INTO messages (message_id, session_id, role, content_json, created_timestamp)"
+            " VALUES (?, ?, ?, ?, ?)",
+            rows,
+        )
+        db.execute(
+            "INSERT INTO sessions VALUES (?, 'bench', 'user', '/home/dev/shop',"
+            " '2026-03-02 09:00:00+00:00', '2026-03-02 18:00:00.123456+00:00', 24000, 23000,"
+            " 1000, ?, ?, ?, ?, 0, 'anthropic', '{\"model_name\":\"claude-sonnet-4-5\"}')",
+            (session, n * 1000 + 128000, n * 1000 + 120000, 8000, 90000),
+        )
+        db.commit()
+    db.close()
+
+
+def droid_sessions(root: Path, target: int, rng: random.Random) -> None:
+    """Droid's ``sessions`` folder: ``target`` bytes of settings files, with transcripts."""
+    written = n = 0
+    while written < target:
+        n += 1
+        folder = root / f"-home-dev-project{n % 40}"
+        folder.mkdir(parents=True, exist_ok=True)
+        session = f"{n:08x}-3c2d-4e5f-8a7b-1c2d3e4f5a6b"
+        settings = {
+            "assistantActiveTimeMs": rng.randint(1000, 900000),
+            "model": "custom:Claude-Opus-4.5-Thinking-[Anthropic]-0",
+            "reasoningEffort": "high",
+            "autonomyLevel": "medium",
+            "tags": [{"name": "bench"}],
+            "providerLock": "anthropic",
+            "providerLockTimestamp": "2026-03-02T08:59:00.000Z",
+            "tokenUsage": {
+                "inputTokens": rng.randint(100, 90000),
+                "outputTokens": rng.randint(100, 9000),
+                "cacheCreationTokens": rng.randint(0, 9000),
+                "cacheReadTokens": rng.randint(0, 900000),
+                "thinkingTokens": rng.randint(0, 5000),
+            },
+        }
+        data = json.dumps(settings, indent=2).encode()
+        (folder / f"{session}.settings.json").write_bytes(data)
+        (folder / f"{session}.jsonl").write_bytes(
+            dump({"type": "message", "text": text(rng, 3000)})
+        )
+        written += len(data)
+
+
 def measure(name: str, path: str) -> dict[str, float]:
     out = subprocess.run(
         [sys.executable, "-c", CHILD, name, path], check=True, capture_output=True, text=True
@@ -254,9 +433,20 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         where = args.keep or Path(tmp)
         where.mkdir(parents=True, exist_ok=True)
-        logs = {"claude-code": where / "claude.jsonl", "codex": where / "codex.jsonl"}
+        logs = {
+            "claude-code": where / "claude.jsonl",
+            "codex": where / "codex.jsonl",
+            "opencode": where / "opencode" / "opencode.db",
+            "goose": where / "goose" / "sessions.db",
+            "droid": where / "droid" / "sessions",
+        }
         claude_transcript(logs["claude-code"], args.mb * MB, rng)
         codex_rollout(logs["codex"], args.mb * MB, rng)
+        for folder in ("opencode", "goose", "droid"):
+            (where / folder).mkdir(exist_ok=True)
+        opencode_db(logs["opencode"], args.mb * MB, rng)
+        goose_db(logs["goose"], args.mb * MB, rng)
+        droid_sessions(logs["droid"], args.mb * MB // 20, rng)
         idle = measure("codex", "-")
         print(f"interpreter + importers, nothing read: peak RSS {idle['peak_kb'] / 1024:.1f} MB")
         for name, path in logs.items():

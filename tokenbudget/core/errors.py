@@ -27,6 +27,7 @@ message that can be shown to a user as it is, on one line. The command line maps
     │   ├── RemoteTimeoutError      no answer within the timeout
     │   ├── BadResponseError        the answer was not the JSON expected
     │   └── UnsafeAddressError      a redirect, or plain http off this machine: key not sent
+    ├── ForeignDatabaseError        another tool's database cannot be read now (an import problem)
     └── LedgerError                 the ledger database could not be used (file left as it was)
         ├── LedgerInputError        a plan name taken, a plan or entry that does not exist
         │                           (also a UserInputError)
@@ -195,6 +196,14 @@ class PriceUpdateError(TokenbudgetError):
 
 
 # -- the ledger ---------------------------------------------------------------------------
+
+
+class ForeignDatabaseError(TokenbudgetError):
+    """Another tool's SQLite database that cannot be read now.
+
+    Missing, not SQLite, damaged, or locked by its writer: importers report it as a problem
+    of that file and never raise it on.
+    """
 
 
 class LedgerError(TokenbudgetError):

@@ -250,14 +250,18 @@ def test_registry() -> None:
         "gemini-cli",
         "qwen-code",
         "kimi-cli",
+        "opencode",
         "copilot-cli",
+        "droid",
+        "goose",
         "csv",
     ]
     assert get_importer("codex") is IMPORTERS[1]
-    with pytest.raises(
-        UserInputError,
-        match="known: claude-code, codex, gemini-cli, qwen-code, kimi-cli, copilot-cli, csv",
-    ):
+    known = (
+        "known: claude-code, codex, gemini-cli, qwen-code, kimi-cli, opencode, copilot-cli, "
+        "droid, goose, csv"
+    )
+    with pytest.raises(UserInputError, match=known):
         get_importer("cursor")
 
 
