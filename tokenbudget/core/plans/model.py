@@ -6,6 +6,7 @@ See :mod:`tokenbudget.core.plans` for the decisions the status maths takes.
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
