@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from tokenbudget.core.entries import NewEntry, TokenCounts
-from tokenbudget.core.ledger import MIGRATIONS, Ledger
+from tokenbudget.core.ledger import MIGRATIONS, SCHEMA_VERSION, Ledger
 from tokenbudget.core.ledger.rows import to_us
 from tokenbudget.core.official_limits import LimitSnapshot
 
@@ -45,7 +45,7 @@ def test_old_references_are_rewritten_and_replayed_copies_dropped(tmp_path: Path
         ],
     )
     with Ledger.open(path) as ledger:
-        assert ledger.schema_version == 5
+        assert ledger.schema_version == SCHEMA_VERSION
         refs = {(e.source, e.source_ref): e for e in ledger.history()}
     ms = t // 1000
     assert set(refs) == {

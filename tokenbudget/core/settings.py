@@ -155,6 +155,9 @@ BALANCE_CHECK: Final = Setting[dict[str, bool]](
     "{provider: bool}: show the prepaid balance the provider reports for the key",
 )
 LIVE_SYNC: Final = Setting("live_sync", True, _bool, "import usage logs as they are written")
+LIVE_SYNC_OFF: Final = Setting[list[str]](
+    "live_sync_off", [], _ids, "coding tools (importer names) live sync leaves alone"
+)
 FONT_SIZE: Final = Setting("font_size", 0, _whole(0), "editor font size in points; 0: the system's")
 OUTPUT_TOKENS: Final = Setting("output_tokens", 500, _whole(0), "output tokens an estimate adds")
 ALLOW_PLAINTEXT_KEYRING: Final = Setting(
@@ -180,6 +183,7 @@ TABLE: Final[tuple[Setting[Any], ...]] = (
     REMOTE_TIMEOUT_S,
     BALANCE_CHECK,
     LIVE_SYNC,
+    LIVE_SYNC_OFF,
     FONT_SIZE,
     OUTPUT_TOKENS,
     ALLOW_PLAINTEXT_KEYRING,

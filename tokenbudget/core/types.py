@@ -96,6 +96,7 @@ if TYPE_CHECKING:
     from tokenbudget.core.providers import KEY_NAMES as KEY_PROVIDERS
     from tokenbudget.core.providers import NAMES as PROVIDER_NAMES
     from tokenbudget.core.remote_count import RemoteConfig, RemoteResult
+    from tokenbudget.core.sources import SourceInfo, problem_text, source_json
     from tokenbudget.core.statusline_state import LimitWindow
     from tokenbudget.core.textstats import TextStats, count_words, text_stats
     from tokenbudget.core.token_split import (
@@ -175,6 +176,9 @@ _WHERE: dict[str, tuple[str, str]] = {
     "SyncReport": ("tokenbudget.core.live_sync", "SyncReport"),
     "WatchRoot": ("tokenbudget.core.live_sync", "WatchRoot"),
     "root_of": ("tokenbudget.core.live_sync", "root_of"),
+    "SourceInfo": ("tokenbudget.core.sources", "SourceInfo"),
+    "problem_text": ("tokenbudget.core.sources", "problem_text"),
+    "source_json": ("tokenbudget.core.sources", "source_json"),
     "CURRENCIES": ("tokenbudget.core.money", "CURRENCIES"),
     "ExchangeRate": ("tokenbudget.core.money", "ExchangeRate"),
     "ExchangeRates": ("tokenbudget.core.money", "ExchangeRates"),
@@ -276,6 +280,7 @@ __all__ = [
     "ReportRow",
     "RowMap",
     "Snapshot",
+    "SourceInfo",
     "Span",
     "Spend",
     "SpendSeries",
@@ -307,8 +312,10 @@ __all__ = [
     "period_bounds",
     "plan_fields",
     "printable",
+    "problem_text",
     "project_name",
     "root_of",
+    "source_json",
     "spend_in",
     "split_for_display",
     "text_stats",

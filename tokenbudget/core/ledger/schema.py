@@ -12,7 +12,7 @@ import sqlite3
 
 from tokenbudget.core.entries import upsert_replaces_sql
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 DAY_US = 86_400_000_000
 
 _ROLLUP_VALUES = (
@@ -244,6 +244,17 @@ MIGRATIONS: tuple[str, ...] = (
         plan_type TEXT,
         PRIMARY KEY (source, limit_id, window)
     ) WITHOUT ROWID;
+    """,
+    # 5 -> 6: what each importer's last run saw (``sources``: files read, lines skipped).
+    """
+    CREATE TABLE import_runs (
+        importer TEXT PRIMARY KEY,
+        at_us INTEGER NOT NULL,
+        files_read INTEGER NOT NULL,
+        records INTEGER NOT NULL,
+        problem_count INTEGER NOT NULL,
+        problems TEXT NOT NULL
+    );
     """,
 )
 

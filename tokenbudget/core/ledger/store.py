@@ -37,6 +37,13 @@ from tokenbudget.core.ledger.limits import read_limits, store_limits
 from tokenbudget.core.ledger.recovery import RecoveryReport, recover
 from tokenbudget.core.ledger.reports import LedgerReports
 from tokenbudget.core.ledger.rows import entry_params, plan_values, to_us
+from tokenbudget.core.ledger.runs import (
+    ImportRun,
+    SourceTotals,
+    read_runs,
+    source_totals,
+    store_run,
+)
 from tokenbudget.core.ledger.schema import ENTRY_COLUMNS, UPSERT
 from tokenbudget.core.ledger.text import fts5_available, text_index_current
 from tokenbudget.core.official_limits import LimitSnapshot
@@ -249,6 +256,23 @@ class Ledger(LedgerReports):
         if snapshots:
             with self._write() as db:
                 store_limits(db, snapshots)
+
+    # -- import runs ---------------------------------------------------------------------
+
+    def record_run(self, run: ImportRun) -> None:
+        """Keep what an importer's run saw, replacing its previous run (``runs``)."""
+        with self._write() as db:
+            store_run(db, run)
+
+    def import_runs(self) -> dict[str, ImportRun]:
+        """Each importer's last run, by name."""
+        with translated(self.path, "read"):
+            return read_runs(self._db)
+
+    def source_totals(self) -> dict[str, SourceTotals]:
+        """What the ledger holds from each source, by name."""
+        with translated(self.path, "read"):
+            return source_totals(self._db)
 
     def official_limits(self, source: str | None = None) -> list[LimitSnapshot]:
         """The newest official snapshot per source, limit family and window."""

@@ -61,6 +61,7 @@ from tokenbudget.core.plans.model import (
     PlanStatus,
     UsagePoint,
     WindowCap,
+    counting_plans,
     window_label,
 )
 from tokenbudget.core.plans.official import (
@@ -98,6 +99,7 @@ __all__ = [
     "WindowCap",
     "basis_points",
     "check_windows",
+    "counting_plans",
     "crossed",
     "current_period",
     "enough_history",

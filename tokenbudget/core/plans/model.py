@@ -6,6 +6,7 @@ See :mod:`tokenbudget.core.plans` for the decisions the status maths takes.
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -242,3 +243,21 @@ FAR_FUTURE = datetime(9999, 12, 31, tzinfo=UTC)
 def window_label(hours: int) -> str:
     """``5h`` for 5 hours, ``7d`` for 168 hours, else ``{hours}h``."""
     return {5: "5h", 168: "7d"}.get(hours, f"{hours}h")
+
+
+def counting_plans(
+    plans: Sequence[Plan], plan_id: int | None, provider: str, model: str, at: datetime
+) -> list[Plan]:
+    """The plans an entry counts toward (what the History's Plan column shows).
+
+    An entry assigned to a plan (``plan_id``) counts there only; an unassigned one counts
+    toward every active plan that covers its provider and model and had started by ``at``
+    (a plan without a start counts every period).
+    """
+    if plan_id is not None:
+        return [p for p in plans if p.id == plan_id]
+    return [
+        p
+        for p in plans
+        if p.active and p.covers(provider, model) and (p.start is None or p.start <= at)
+    ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +15,11 @@ if TYPE_CHECKING:
     from tokenbudget.core.importers.base import Importer
     from tokenbudget.core.live_sync import SyncReport, WatchRoot
     from tokenbudget.core.services._parts import Parts
+    from tokenbudget.core.settings import Setting
+    from tokenbudget.core.sources import SourceInfo
+
+#: Called before each tool of ``run_all`` is imported: (tool's name, its index, how many).
+Progress = Callable[[str, int, int], None]
 
 
 class ImportsService:
@@ -46,6 +51,7 @@ class ImportsService:
         """
         from tokenbudget.core.import_store import Stored, store_batch, store_import
         from tokenbudget.core.importers import get_importer
+        from tokenbudget.core.ledger.runs import ImportRun
 
         if isinstance(importer, str):
             importer = get_importer(importer)
@@ -67,7 +73,7 @@ class ImportsService:
             # A record that does not replace the stored entry (a tie under the duplicate
             # rule) leaves its project unset: fill it in.
             ledger.fill_projects(result.records)
-        return ImportReport(
+        report = ImportReport(
             importer.name,
             stored.records,
             result.files_read,
@@ -75,14 +81,92 @@ class ImportsService:
             stored.unpriced,
             (*result.problems, *stored.problems),
         )
+        ledger.record_run(
+            ImportRun(
+                name, now, report.files_read, report.records, len(report.problems), report.problems
+            )
+        )
+        return report
+
+    # -- the tools, found or not -------------------------------------------------------------
+
+    def sources(self) -> list[SourceInfo]:
+        """Every coding tool tokenbudget can import (all importers but CSV), found or not.
+
+        Each says where its logs are by default (the tools' env overrides honoured), which
+        of those places exist, its last import and the lines that import skipped, what the
+        ledger holds from it, and whether live sync watches it.
+        """
+        from tokenbudget.core.importers import IMPORTERS
+        from tokenbudget.core.settings import LIVE_SYNC_OFF
+        from tokenbudget.core.sources import describe
+
+        ledger = self._parts.ledger
+        return describe(
+            IMPORTERS,
+            os.environ,
+            Path.home(),
+            runs=ledger.import_runs(),
+            totals=ledger.source_totals(),
+            live_sync_off=set(self._off(LIVE_SYNC_OFF)),
+        )
+
+    def _off(self, setting: Setting[list[str]]) -> list[str]:
+        value: list[str] = self._parts.settings.value(setting)
+        return value
+
+    def run_all(
+        self, *, now: datetime, progress: Progress | None = None
+    ) -> list[tuple[str, ImportReport | None]]:
+        """Import every tool whose logs exist; (name, report), None for a tool not found.
+
+        Raises:
+            TokenbudgetError: when an import fails (those before it are stored).
+        """
+        from tokenbudget.core.importers import IMPORTERS
+        from tokenbudget.core.sources import tool_importers
+
+        tools = tool_importers(IMPORTERS)
+        done: list[tuple[str, ImportReport | None]] = []
+        for index, importer in enumerate(tools):
+            roots = [r for r in importer.default_roots(os.environ, Path.home()) if r.exists()]
+            if not roots:
+                done.append((importer.name, None))
+                continue
+            if progress is not None:
+                progress(importer.name, index, len(tools))
+            done.append((importer.name, self.run(importer, roots, now=now)))
+        return done
+
+    def set_live_sync(self, name: str, on: bool) -> None:
+        """Let live sync watch the tool ``name`` (on) or leave it alone; saved at once.
+
+        Raises:
+            UserInputError: for an unknown importer.
+            SettingsError: when the settings file cannot be written.
+        """
+        from tokenbudget.core.importers import get_importer
+        from tokenbudget.core.settings import LIVE_SYNC_OFF
+
+        get_importer(name)
+        settings = self._parts.settings
+        off = [n for n in settings.value(LIVE_SYNC_OFF) if n != name]
+        settings.put(LIVE_SYNC_OFF, off if on else [*off, name])
+        settings.save()
 
     # -- live sync -------------------------------------------------------------------------
 
     def watch_roots(self) -> list[WatchRoot]:
-        """The importers' default log folders that exist now (for this user)."""
-        from tokenbudget.core.live_sync import watch_roots
+        """The importers' default log folders that exist now (for this user).
 
-        return watch_roots(os.environ, Path.home())
+        A tool whose live sync is switched off (``set_live_sync``) has none.
+        """
+        from tokenbudget.core.importers import IMPORTERS
+        from tokenbudget.core.live_sync import watch_roots
+        from tokenbudget.core.settings import LIVE_SYNC_OFF
+
+        off = set(self._off(LIVE_SYNC_OFF))
+        return watch_roots(os.environ, Path.home(), [i for i in IMPORTERS if i.name not in off])
 
     def watch_targets(
         self, roots: Sequence[WatchRoot], now: datetime
@@ -107,7 +191,10 @@ class ImportsService:
         the report's ``errors``). See ``core.live_sync``.
         """
         from tokenbudget.core.live_sync import sync_with
+        from tokenbudget.core.settings import LIVE_SYNC_OFF
 
+        off = set(self._off(LIVE_SYNC_OFF))
+        roots = [root for root in roots if root.importer not in off]
         return sync_with(
             lambda importer, targets: self.run(importer, targets, now=now), changed, roots
         )
