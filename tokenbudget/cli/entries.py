@@ -20,6 +20,7 @@ from tokenbudget.cli.common import (
     utc_now,
     write_json,
 )
+from tokenbudget.cli.sources import run_import_all, write_report
 from tokenbudget.core.errors import UserInputError
 from tokenbudget.core.services import Service
 from tokenbudget.core.types import (
@@ -242,6 +243,8 @@ def _report_json(row: ReportRow) -> dict[str, Any]:
 
 def run_import(args: argparse.Namespace, out: TextIO) -> int:
     """Import usage from a coding tool's logs or from CSV files."""
+    if args.tool is None:
+        return run_import_all(args, out)
     service = open_service(args)
     if args.tool == "csv":
         if not args.paths:
@@ -267,19 +270,7 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
             if not path.exists():
                 raise UserInputError(f"{path}: no such file or folder")
         report = service.imports.run(args.tool, args.paths, now=utc_now(), rescan=args.rescan)
-    out.write(
-        f"Imported {report.records:,} new or updated entries from {report.importer} "
-        f"({report.files_read} files, {report.bytes_read / 1e6:.1f} MB read)"
-        + (f"; {report.unpriced} unpriced (model not in the catalogue)" if report.unpriced else "")
-        + ".\n"
-    )
-    if report.problems:
-        out.write(f"{len(report.problems)} lines could not be read:\n")
-        for problem in report.problems[:20]:
-            where = f"{problem.path}:{problem.line}" if problem.line else problem.path
-            out.write(f"  {where}: {problem.message}\n")
-        if len(report.problems) > 20:
-            out.write(f"  ... and {len(report.problems) - 20} more\n")
+    write_report(report, out)
     return EXIT_OK
 
 

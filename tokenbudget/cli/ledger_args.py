@@ -13,7 +13,6 @@ from typing import Any
 from tokenbudget.cli.common import bounded_int
 from tokenbudget.core.types import MAX_REQUESTS, MAX_ROWS, MAX_TOKENS
 
-IMPORT_SOURCES = ("claude-code", "codex", "gemini-cli", "csv")
 _PLANS = "tokenbudget.cli.plans"
 _ENTRIES = "tokenbudget.cli.entries"
 
@@ -122,9 +121,18 @@ def _add_entry_commands(sub: Any) -> None:
     _add_filters(report)
     report.add_argument("--json", action="store_true", help="print JSON")
 
-    imp = sub.add_parser("import", help="import usage from coding tools' logs or a CSV")
+    imp = sub.add_parser(
+        "import",
+        help="import usage from coding tools' logs or a CSV",
+        description="Import new usage from a coding tool's logs (claude-code, codex, "
+        "gemini-cli, qwen-code, kimi-cli, opencode, copilot-cli, droid, goose) or from CSV "
+        "files (csv). With no tool, import every tool whose logs are found (see `tokenbudget "
+        "sources`). Importing again adds only what is new.",
+    )
     imp.set_defaults(handler=f"{_ENTRIES}:run_import")
-    imp.add_argument("tool", choices=IMPORT_SOURCES)
+    # No ``choices``: the importers' registry is the one list of names (an unknown name is
+    # refused with that list), and the parser stays free of the importers.
+    imp.add_argument("tool", nargs="?", help="the tool (default: every tool found)")
     imp.add_argument(
         "paths", nargs="*", type=Path, help="files or folders (default: the tool's own)"
     )
@@ -146,6 +154,16 @@ def _add_entry_commands(sub: Any) -> None:
         "before projects were recorded get theirs; nothing is added twice, but entries you "
         "deleted by hand come back if their logs still exist",
     )
+
+    sources = sub.add_parser(
+        "sources",
+        help="the coding tools tokenbudget imports: found or not, last import, totals",
+        description="Every coding tool tokenbudget can import, found or not: where its logs "
+        "are, its last import, the entries, tokens and cost the ledger holds from it, and the "
+        "lines its last import skipped (file:line). With --json, a list of objects.",
+    )
+    sources.set_defaults(handler="tokenbudget.cli.sources:run_sources")
+    sources.add_argument("--json", action="store_true", help="print JSON")
 
     export = sub.add_parser("export", help="export entries to CSV (re-importable)")
     export.set_defaults(handler=f"{_ENTRIES}:run_export")

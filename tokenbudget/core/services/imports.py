@@ -116,9 +116,11 @@ class ImportsService:
         return value
 
     def run_all(
-        self, *, now: datetime, progress: Progress | None = None
+        self, *, now: datetime, progress: Progress | None = None, rescan: bool = False
     ) -> list[tuple[str, ImportReport | None]]:
         """Import every tool whose logs exist; (name, report), None for a tool not found.
+
+        ``rescan`` reads every log again (see ``run``).
 
         Raises:
             TokenbudgetError: when an import fails (those before it are stored).
@@ -135,7 +137,7 @@ class ImportsService:
                 continue
             if progress is not None:
                 progress(importer.name, index, len(tools))
-            done.append((importer.name, self.run(importer, roots, now=now)))
+            done.append((importer.name, self.run(importer, roots, now=now, rescan=rescan)))
         return done
 
     def set_live_sync(self, name: str, on: bool) -> None:
