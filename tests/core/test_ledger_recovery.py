@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 
 from tokenbudget.core.entries import Entry, NewEntry, TokenCounts
+from tokenbudget.core.importers.base import Problem
 from tokenbudget.core.ledger import HistoryFilter, Ledger, LedgerDamagedError, LedgerError
+from tokenbudget.core.ledger.runs import ImportRun
 from tokenbudget.core.plans import Plan, PlanKind
 
 T0 = datetime(2026, 9, 1, tzinfo=UTC)
@@ -51,6 +53,7 @@ def damaged(
         )
         ledger.add_entries(_entries(plan.id), state=("codex", {"files": {"a": 1}}), want_ids=False)
         ledger.mark_alert_sent(plan.id, T0, 80, T0)
+        ledger.record_run(ImportRun("codex", T0, 3, COUNT, 1, (Problem("a", 7, "not JSON"),)))
         written = {e.id: e for e in ledger.iter_entries()}
     damage_entries_page(path)
     return path, written, plan
@@ -91,6 +94,7 @@ def test_recover_rebuilds_the_ledger_from_what_still_reads(
     assert report.salvaged["plans"] == 1
     assert report.salvaged["import_state"] == 1
     assert report.salvaged["alerts_sent"] == 1
+    assert report.salvaged["import_runs"] == 1
     with Ledger.open(path, recover=False) as ledger:
         assert ledger._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         stored = {e.id: e for e in ledger.iter_entries()}
@@ -98,6 +102,8 @@ def test_recover_rebuilds_the_ledger_from_what_still_reads(
         assert all(written[i] == e for i, e in stored.items())  # every kept row intact
         assert ledger.plans() == [plan]
         assert ledger.import_state("codex") == {"files": {"a": 1}}
+        run = ledger.import_runs()["codex"]  # the Sources page's last import, kept
+        assert (run.at, run.records, run.problems) == (T0, COUNT, (Problem("a", 7, "not JSON"),))
         assert ledger.alert_sent(plan.id, T0, 80)
         # The rollup and the text index were rebuilt from the kept rows.
         totals = ledger.totals()

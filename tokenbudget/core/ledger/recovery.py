@@ -21,8 +21,9 @@ from tokenbudget.core.ledger.connection import connect, move_aside, rollback, tr
 
 _MIN_ROWID = -(2**63)
 _MAX_ROWID = 2**63 - 1
-#: Tables copied, parents first (foreign keys).
-_TABLES = ("plans", "entries", "import_state", "alerts_sent")
+#: Tables copied, parents first (foreign keys). Tables a damaged ledger's schema lacks copy
+#: nothing.
+_TABLES = ("plans", "entries", "import_state", "alerts_sent", "import_runs", "official_limits")
 
 
 @dataclass(frozen=True)
