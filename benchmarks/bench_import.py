@@ -11,7 +11,8 @@ in a fresh interpreter and prints MB/s and that interpreter's peak RSS, next to 
 an interpreter that only imports the package. It asserts nothing. Target (issue): more than
 20 MB/s on a 100 MB log, in memory that does not grow with the file.
 
-It also writes an OpenCode ``opencode.db`` and a Goose ``sessions.db`` of about ``--mb``
+It writes a Qwen Code chat, a Kimi CLI wire and a GitHub Copilot CLI event log of the same size
+the same way. It also writes an OpenCode ``opencode.db`` and a Goose ``sessions.db`` of about ``--mb``
 megabytes (their MB/s are megabytes of database read per second), and ``--mb``/20 megabytes of
 Factory Droid session files (``*.settings.json`` beside ``*.jsonl`` transcripts it does not
 read; its MB/s counts the settings files).
@@ -417,6 +418,131 @@ def droid_sessions(root: Path, target: int, rng: random.Random) -> None:
         written += len(data)
 
 
+def qwen_chat(path: Path, target: int, rng: random.Random) -> None:
+    """A Qwen Code chat (``chats/<id>.jsonl``): prompts, replies with usage, big tool results."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    base = {"sessionId": "bench", "cwd": "/home/dev/shop", "version": "0.9.1", "gitBranch": "main"}
+    written = n = 0
+    with path.open("wb") as fh:
+        while written < target:
+            n += 1
+            at = f"2026-10-01T09:{n // 60 % 60:02d}:{n % 60:02d}.000Z"
+            prompt = {"role": "user", "parts": [{"text": text(rng, 300)}]}
+            reply = {"role": "model", "parts": [{"text": text(rng, rng.randint(200, 3000))}]}
+            size = rng.choice((300, 2000, 8000, 40000, 200000))
+            result = {"output": text(rng, size)}
+            usage = {
+                "promptTokenCount": 20000 + n,
+                "candidatesTokenCount": rng.randint(50, 2000),
+                "cachedContentTokenCount": 15000,
+                "thoughtsTokenCount": rng.randint(0, 500),
+                "totalTokenCount": 40000 + n,
+            }
+            rows = [
+                {**base, "uuid": f"u{n}", "type": "user", "timestamp": at, "message": prompt},
+                {
+                    **base,
+                    "uuid": f"a{n}",
+                    "parentUuid": f"u{n}",
+                    "type": "assistant",
+                    "timestamp": at,
+                    "model": "qwen3-coder-plus",
+                    "message": reply,
+                    "usageMetadata": usage,
+                },
+                {
+                    **base,
+                    "uuid": f"t{n}",
+                    "parentUuid": f"a{n}",
+                    "type": "tool_result",
+                    "timestamp": at,
+                    "message": {
+                        "role": "user",
+                        "parts": [{"functionResponse": {"name": "read_file", "response": result}}],
+                    },
+                },
+            ]
+            for row in rows:
+                data = dump(row)
+                fh.write(data)
+                written += len(data)
+
+
+def kimi_wire(path: Path, target: int, rng: random.Random) -> None:
+    """A Kimi CLI ``wire.jsonl``: turns, streamed content, status updates with token usage."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    written = n = 0
+    t = 1790841598.0
+    with path.open("wb") as fh:
+        fh.write(dump({"type": "metadata", "protocol_version": "1.3"}))
+        while written < target:
+            n += 1
+            t += 7.5
+            usage = {
+                "input_other": rng.randint(100, 5000),
+                "output": rng.randint(50, 2000),
+                "input_cache_read": 20000 + n,
+                "input_cache_creation": 0,
+            }
+            events = [
+                {"type": "TurnBegin", "payload": {"user_input": text(rng, 300)}},
+                {
+                    "type": "ContentPart",
+                    "payload": {"type": "text", "text": text(rng, rng.randint(200, 3000))},
+                },
+                {
+                    "type": "ToolResult",
+                    "payload": {"output": text(rng, rng.choice((300, 2000, 8000, 40000, 200000)))},
+                },
+                {
+                    "type": "StatusUpdate",
+                    "payload": {
+                        "context_usage": 0.2,
+                        "token_usage": usage,
+                        "message_id": f"chatcmpl-{n}",
+                    },
+                },
+            ]
+            for event in events:
+                data = dump({"timestamp": t, "message": event})
+                fh.write(data)
+                written += len(data)
+
+
+def copilot_events(path: Path, target: int, rng: random.Random) -> None:
+    """A Copilot CLI ``events.jsonl``: long sessions, a ``session.shutdown`` per process."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    written = n = 0
+    with path.open("wb") as fh:
+        while written < target:
+            n += 1
+            at = f"2025-11-03T10:{n // 60 % 60:02d}:{n % 60:02d}.000Z"
+            rows: list[dict[str, object]] = [
+                {"type": "user.message", "data": {"content": text(rng, 300)}},
+                {
+                    "type": "assistant.message",
+                    "data": {"messageId": f"m{n}", "content": text(rng, rng.randint(200, 3000))},
+                },
+                {
+                    "type": "tool.execution_complete",
+                    "data": {"result": text(rng, rng.choice((300, 2000, 8000, 40000, 200000)))},
+                },
+            ]
+            if n % 200 == 0:  # a process ends: its totals, per model
+                usage = {
+                    "inputTokens": rng.randint(10000, 900000),
+                    "outputTokens": rng.randint(1000, 90000),
+                    "cacheReadTokens": rng.randint(0, 900000),
+                    "cacheWriteTokens": rng.randint(0, 90000),
+                }
+                metrics = {"claude-sonnet-4.5": {"requests": {"count": 200}, "usage": usage}}
+                rows.append({"type": "session.shutdown", "data": {"modelMetrics": metrics}})
+            for row in rows:
+                data = dump({**row, "id": f"e{n}.{len(rows)}", "timestamp": at})
+                fh.write(data)
+                written += len(data)
+
+
 def measure(name: str, path: str) -> dict[str, float]:
     out = subprocess.run(
         [sys.executable, "-c", CHILD, name, path], check=True, capture_output=True, text=True
@@ -436,12 +562,18 @@ def main() -> None:
         logs = {
             "claude-code": where / "claude.jsonl",
             "codex": where / "codex.jsonl",
+            "qwen-code": where / "qwen" / "projects",
+            "kimi-cli": where / "kimi" / "sessions",
+            "copilot-cli": where / "copilot" / "session-state",
             "opencode": where / "opencode" / "opencode.db",
             "goose": where / "goose" / "sessions.db",
             "droid": where / "droid" / "sessions",
         }
         claude_transcript(logs["claude-code"], args.mb * MB, rng)
         codex_rollout(logs["codex"], args.mb * MB, rng)
+        qwen_chat(logs["qwen-code"] / "-home-dev-shop" / "chats" / "bench.jsonl", args.mb * MB, rng)
+        kimi_wire(logs["kimi-cli"] / "0123abcd" / "bench" / "wire.jsonl", args.mb * MB, rng)
+        copilot_events(logs["copilot-cli"] / "bench" / "events.jsonl", args.mb * MB, rng)
         for folder in ("opencode", "goose", "droid"):
             (where / folder).mkdir(exist_ok=True)
         opencode_db(logs["opencode"], args.mb * MB, rng)
