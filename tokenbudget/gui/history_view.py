@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.services import HistoryJobs, Service
-from tokenbudget.core.types import HistoryFilter, Snapshot, Totals, spend_in
+from tokenbudget.core.types import HistoryFilter, Plan, Snapshot, Totals, spend_in
 from tokenbudget.gui.formatting import format_int, format_money
 from tokenbudget.gui.history_charts_panel import ChartsMixin
 from tokenbudget.gui.history_edits import MAX_DELETE, EditsMixin, LedgerCommand
@@ -314,6 +314,13 @@ class HistoryView(EditsMixin, ExportMixin, ChartsMixin, ProjectsMixin, QWidget):
             return  # the load will say what is wrong
         self.filter_bar.forget_plan(ids.__contains__)
 
+    def _plans(self) -> list[Plan]:
+        """Every plan (the Plan column shows those an entry counts toward); [] if unreadable."""
+        try:
+            return self.service.plans.all()
+        except TokenbudgetError:
+            return []  # the rows still show; the next load says what is wrong
+
     def _show_loading(self) -> None:
         if self._jobs.busy("rows"):
             self._totals_text = self.totals.text()
@@ -325,9 +332,7 @@ class HistoryView(EditsMixin, ExportMixin, ChartsMixin, ProjectsMixin, QWidget):
             self._read_error = False
             self.show_message("")
         settings = self.service.settings
-        self.model.set_display(
-            settings.display_currency, settings.exchange_rates(), dict(snap.choices.plans)
-        )
+        self.model.set_display(settings.display_currency, settings.exchange_rates(), self._plans())
         self.model.set_row_map(snap.row_map)
         self._shown_filter = flt
         if snap.choices != self.filter_bar.choices:
