@@ -22,7 +22,7 @@ from tokenbudget.core.types import SourceInfo, problem_text
 from tokenbudget.gui.formatting import format_int
 from tokenbudget.gui.jobs import inline_runner
 from tokenbudget.gui.live_sync import LiveSync
-from tokenbudget.gui.sources_model import Column
+from tokenbudget.gui.sources_model import Column, home_short
 from tokenbudget.gui.sources_view import SourcesView
 
 CHECK = Qt.ItemDataRole.CheckStateRole
@@ -198,10 +198,10 @@ def test_skipped_lines_of_the_selected_tool_are_listed_as_file_and_line(
     for info in with_problems:
         view.select(view.model.row_of(info.name))
         lines = view.problem_lines()
-        assert lines == [problem_text(p) for p in info.problems]
+        assert lines == [home_short(problem_text(p)) for p in info.problems]
         for line in lines:
             path, number, _message = re.split(r":(\d+): ", line, maxsplit=1)
-            assert Path(path).is_file() and int(number) > 0
+            assert Path(path).expanduser().is_file() and int(number) > 0
         assert format_int(QLocale(), info.problem_count) in view.problems_title.text()
         assert format_int(QLocale(), info.problem_count) in str(cell(view, info.name, Column.NOTE))
     never = next(s for s in service.imports.sources() if not s.is_found)

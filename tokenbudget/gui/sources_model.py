@@ -8,6 +8,7 @@ and shows the new records.
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 from enum import IntEnum
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from tokenbudget.core.types import Money, SourceInfo, to_us
-from tokenbudget.gui.formatting import format_int, format_money
+from tokenbudget.gui.formatting import format_int, format_money, money_places
 
 Index = QModelIndex | QPersistentModelIndex
 _GREY = QBrush(QColor(128, 128, 128))
@@ -34,6 +35,7 @@ _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _CENTRE = int(Qt.AlignmentFlag.AlignCenter)
 #: The raw value of a cell (numbers for the numeric columns).
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+CENT = Decimal("0.01")
 
 
 class Column(IntEnum):
@@ -53,6 +55,11 @@ def _tr(text: str, disambiguation: str | None = None, n: int = -1) -> str:
     return QCoreApplication.translate("SourcesModel", text, disambiguation, n)
 
 
+def counted(n: int, one: str, many: str) -> str:
+    """``one`` for 1, else ``many`` with ``%Ln`` (English has no plural forms without a .qm)."""
+    return _tr(one) if n == 1 else _tr(many, "", n)
+
+
 HEADERS = {
     Column.TOOL: "Tool",
     Column.WHERE: "Where",
@@ -66,8 +73,8 @@ HEADERS = {
 _NUMERIC = frozenset({Column.ENTRIES, Column.TOKENS, Column.COST})
 
 
-def home_short(path: Path) -> str:
-    """``path`` with the user's home as ``~`` (as people write it)."""
+def home_short(path: Path | str) -> str:
+    """``path`` (or a text that starts with one) with the user's home as ``~``."""
     home = os.path.expanduser("~")
     text = str(path)
     if home not in ("", "/", "~") and (text == home or text.startswith(home + os.sep)):
@@ -75,13 +82,14 @@ def home_short(path: Path) -> str:
     return text
 
 
-def where_text(info: SourceInfo) -> str:
-    """Where its logs are, or where they were looked for."""
+def where_text(info: SourceInfo, separator: str = "; ") -> str:
+    """Where its logs are, or where they were looked for (folders joined by ``separator``)."""
     if info.is_found:
-        return "; ".join(home_short(p) for p in info.found)
-    return _tr("Not found — looked in {roots}").format(
-        roots="; ".join(home_short(p) for p in info.roots)
-    )
+        return separator.join(home_short(p) for p in info.found)
+    roots = separator.join(home_short(p) for p in info.roots)
+    if separator == "\n":
+        roots = "\n" + roots  # a folder a line, under the words
+    return _tr("Not found — looked in {roots}").format(roots=roots)
 
 
 def last_import_text(info: SourceInfo, locale: QLocale) -> str:
@@ -95,8 +103,9 @@ def last_import_text(info: SourceInfo, locale: QLocale) -> str:
 def cost_text(info: SourceInfo, locale: QLocale) -> str:
     """Cost in each currency, plus unpriced entries counted apart (never as zero)."""
     parts = [
-        format_money(locale, Money(amount, currency), 2)
-        for currency, amount in sorted(info.cost.items())
+        # Cents, as History shows them; a sum under a cent keeps digits enough (not $0.00).
+        format_money(locale, money, 2 if abs(money.amount) >= CENT else min(4, money_places(money)))
+        for money in (Money(amount, currency) for currency, amount in sorted(info.cost.items()))
     ]
     if info.unpriced:
         parts.append(_tr("%Ln unpriced", "", info.unpriced))
@@ -109,7 +118,7 @@ def note_parts(info: SourceInfo, locale: QLocale) -> list[str]:
     if info.per_session:
         parts.append(_tr("totals per session"))
     if info.problem_count:
-        parts.append(_tr("%Ln lines skipped", "", info.problem_count))
+        parts.append(counted(info.problem_count, "1 line skipped", "%Ln lines skipped"))
     return parts
 
 
@@ -238,7 +247,7 @@ class SourcesModel(QAbstractTableModel):
         if column == Column.TOOL:
             return info.label
         if column == Column.WHERE:
-            return where_text(info)
+            return where_text(info, "\n")  # a folder a line: the rows grow, nothing is cut
         if column == Column.LAST_IMPORT:
             return last_import_text(info, loc)
         if column == Column.ENTRIES:

@@ -38,7 +38,7 @@ from tokenbudget.core.services import Service
 from tokenbudget.core.types import ImportReport, SourceInfo, problem_text
 from tokenbudget.gui.formatting import format_int
 from tokenbudget.gui.jobs import Jobs, Runner, SerialRunner, Task
-from tokenbudget.gui.sources_model import Column, SourcesModel, where_text
+from tokenbudget.gui.sources_model import Column, SourcesModel, counted, home_short, where_text
 
 _ERROR_STYLE = "color: #c62828;"
 
@@ -150,8 +150,8 @@ class SourcesView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setWordWrap(True)  # the Where column: a folder a line
         self.table.verticalHeader().setVisible(False)
         self.table.setAlternatingRowColors(True)
         head = self.table.horizontalHeader()
@@ -182,7 +182,7 @@ class SourcesView(QWidget):
         self.problems_title.setWordWrap(True)
         self.problems = QPlainTextEdit()
         self.problems.setReadOnly(True)
-        self.problems.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.problems.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         top = QHBoxLayout()
         names = QVBoxLayout()
         names.setSpacing(2)
@@ -234,7 +234,25 @@ class SourcesView(QWidget):
         self.select(row)
         self._show_selected()
         self._enable()
+        self._fit_table()
         self.loaded.emit()
+
+    def _fit_table(self) -> None:
+        """Give the table the height of its rows, and the skipped lines the rest."""
+        self.table.resizeRowsToContents()
+        rows = self.model.rowCount()
+        least = self.table.verticalHeader().defaultSectionSize()
+        for row in range(rows):  # the text's height plus some air, never less than a line's
+            self.table.setRowHeight(row, max(least, self.table.rowHeight(row) + 8))
+        wanted = (
+            self.table.horizontalHeader().sizeHint().height()
+            + sum(self.table.rowHeight(row) for row in range(rows))
+            + 2 * self.table.frameWidth()
+            + 2
+        )
+        total = sum(self.splitter.sizes())
+        if rows and total > wanted + 160:
+            self.splitter.setSizes([wanted, total - wanted])
 
     def _failed(self, why: str) -> None:
         self.show_status(self.tr("The sources could not be read: {why}").format(why=why), True)
@@ -268,7 +286,8 @@ class SourcesView(QWidget):
         self.tool_where.setText(where_text(info))
         self.tool_import.setText(self.tr("Import {tool}").format(tool=info.label))
         self.problems_title.setText(self._problems_title(info))
-        self.problems.setPlainText("\n".join(problem_text(p) for p in info.problems))
+        # file:line: message, the home folder as ~ (the full path is in the tool's tooltip).
+        self.problems.setPlainText("\n".join(home_short(problem_text(p)) for p in info.problems))
         self.problems.setVisible(bool(info.problems))
         self._enable()
 
@@ -366,15 +385,14 @@ class SourcesView(QWidget):
         reports = [r for _name, r in results if r is not None]
         records = sum(r.records for r in reports)
         skipped = sum(len(r.problems) for r in reports)
-        text = self.tr("Imported {entries} from %n tools", "", len(reports)).format(
-            entries=self.tr("%Ln entries", "", records)
-        )
+        entries = counted(records, "1 entry", "%Ln entries")
         if len(reports) == 1 and len(results) == 1:
-            text = self.tr("Imported {entries} from {tool}").format(
-                entries=self.tr("%Ln entries", "", records), tool=self._label(reports[0].importer)
-            )
+            tools = self._label(reports[0].importer)
+        else:
+            tools = counted(len(reports), "1 tool", "%Ln tools")
+        text = self.tr("Imported {entries} from {tools}").format(entries=entries, tools=tools)
         if skipped:
-            text += " · " + self.tr("%Ln lines skipped (listed below)", "", skipped)
+            text += " · " + counted(skipped, "1 line skipped", "%Ln lines skipped")
         self._stop()
         self.show_status(text)
         self.refresh()
