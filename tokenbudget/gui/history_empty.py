@@ -49,9 +49,8 @@ class EmptyLedgerPage(QWidget):
         self.text = QLabel(
             self.tr(
                 "tokenbudget reads the usage logs that Claude Code, Codex, Gemini CLI and other "
-                "coding tools keep on this computer, prices every request, and keeps them in "
-                "its own ledger. Import them now, or add what you spent elsewhere by hand; "
-                "estimates you record in the main window appear here too."
+                "coding tools keep on this computer, and prices every request. Import them now, "
+                "or add spend by hand. Estimates you record in the main window show here too."
             )
         )
         self.text.setWordWrap(True)
@@ -70,9 +69,9 @@ class EmptyLedgerPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addStretch(2)
         layout.addWidget(heading)
-        layout.addSpacing(6)
-        _centred(layout, self.text, 600)
-        layout.addSpacing(14)
+        layout.addSpacing(8)
+        _centred(layout, self.text, 560)
+        layout.addSpacing(16)
         layout.addLayout(buttons)
         layout.addStretch(3)
 
