@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QLocale, Qt
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from tests.sources_support import every_tool, fake_home
@@ -304,3 +305,28 @@ def test_the_apps_live_sync_follows_a_switch_made_in_the_window(
         view = shell.view("sources")
         if view is not None:
             view.window().close()
+
+
+def test_on_its_own_worker_thread(two_tools: Path, service: Service, qtbot: QtBot) -> None:
+    view = SourcesView(service)  # the thread the app uses
+    qtbot.addWidget(view)
+    try:
+        qtbot.waitUntil(lambda: view.model.rowCount() == 9)
+        with qtbot.waitSignal(view.imported, timeout=20_000):
+            view.import_all()
+            assert view.importing() and not view.import_button.isEnabled()
+        qtbot.waitUntil(lambda: cell(view, "codex", Column.ENTRIES) not in ("0", "—"))
+        assert cell(view, "codex", Column.ENTRIES) == format_int(
+            QLocale(), entries_of(service, "codex")
+        )
+        assert view.import_button.isEnabled()
+    finally:
+        view.close_worker()
+
+
+def test_the_table_model_follows_qts_rules(
+    two_tools: Path, qtmodeltester: ModelTester, make_view: Callable[..., SourcesView]
+) -> None:
+    view = make_view()
+    view.import_all()
+    qtmodeltester.check(view.model, force_py=True)
