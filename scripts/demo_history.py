@@ -1,7 +1,7 @@
 """Open the history view on a temporary ledger of realistic spend, for screenshots.
 
     TOKENBUDGET_HOME=$(mktemp -d) python scripts/demo_history.py [--search TEXT] [--provider KEY]
-        [--project NAME]
+        [--project NAME] [--empty]
 
 Without ``TOKENBUDGET_HOME`` it makes a temporary one itself: it never touches your ledger. The
 ledger gets a month of varied entries so far (OpenAI, Anthropic, Google, DeepSeek, Qwen, GLM,
@@ -9,7 +9,9 @@ Kimi; coding tools, estimates and manual entries; notes in English and Chinese) 
 quieter months before it, so both charts have stacked bars. The coding tools' entries name
 projects (one in a Chinese-named folder, /home/li/项目/商城), so the project picker and the
 spend per project have something to show. CNY amounts convert to USD with
-an exchange rate set in the temporary settings. Used with ../shared/tools/screenshot.sh:
+an exchange rate set in the temporary settings. With ``--empty`` the ledger stays empty, to show
+what a first start looks like (Import usage from your coding tools, Add an entry). Used with
+../shared/tools/screenshot.sh:
 
     TOKENBUDGET_HOME=$(mktemp -d) ../shared/tools/screenshot.sh --settle 5 OUT.png -- \\
         python scripts/demo_history.py
@@ -172,11 +174,13 @@ def main() -> int:
     parser.add_argument("--provider", default=None, help="a provider key to filter on")
     parser.add_argument("--project", default=None, help="a project's short name to filter on")
     parser.add_argument("--size", default="1240x780", help="window size, WxH")
+    parser.add_argument("--empty", action="store_true", help="an empty ledger (first start)")
     args = parser.parse_args()
     if not os.environ.get("TOKENBUDGET_HOME"):
         os.environ["TOKENBUDGET_HOME"] = tempfile.mkdtemp(prefix="tokenbudget-demo-")
     print(f"TOKENBUDGET_HOME={os.environ['TOKENBUDGET_HOME']}")
-    seed(datetime.now().astimezone())
+    if not args.empty:
+        seed(datetime.now().astimezone())
 
     from PySide6.QtCore import QLocale, QTimer
     from PySide6.QtWidgets import QApplication

@@ -63,7 +63,7 @@ def ledger(tmp_path: Path) -> Iterator[Ledger]:
 def model(qtbot: QtBot, ledger: Ledger) -> HistoryModel:
     shown = HistoryModel(lambda rows, start, count: rows.fetch(ledger, start, count), page_size=40)
     shown.locale = ENGLISH
-    shown.set_display("USD", RATES, {})
+    shown.set_display("USD", RATES, [])
     shown.set_row_map(build_row_map(ledger, HistoryFilter()))
     return shown
 
@@ -131,7 +131,7 @@ def test_sort_role_and_entry_roles_give_raw_values(model: HistoryModel, ledger: 
 
 
 def test_the_display_currency_can_change(model: HistoryModel) -> None:
-    model.set_display("CNY", RATES, {})
+    model.set_display("CNY", RATES, [])
     assert text(model, 0, Column.COST) == "~¥12.00"
     assert text(model, 1, Column.COST) == "¥8.00"
 
@@ -146,11 +146,11 @@ def test_plan_names_show_by_id_and_edits_are_read_again(
     assert text(model, 0, Column.NOTE) == "总结会议"  # now in the page cache
     first = ledger.history(limit=1)[0]
     ledger.update_entry(replace(first, plan_id=plan.id, note="moved to a plan"))
-    model.set_display("USD", RATES, {plan.id: plan.name})
+    model.set_display("USD", RATES, [plan])
     model.reread()
     assert text(model, 0, Column.NOTE) == "moved to a plan"
     assert text(model, 0, Column.PLAN) == "Claude Max"
-    assert text(model, 1, Column.PLAN) == ""
+    assert "no other" in text(model, 0, Column.PLAN, Qt.ItemDataRole.ToolTipRole)
 
 
 def test_a_row_gone_since_the_map_was_built_shows_a_dash(
@@ -185,3 +185,40 @@ def test_headers(model: HistoryModel) -> None:
     assert model.headerData(0, Qt.Orientation.Vertical) is None
     assert model.rowCount(model.index(0, 0)) == 0
     assert model.data(QModelIndex()) is None
+
+
+def test_the_plan_column_shows_every_plan_an_unassigned_entry_counts_toward(
+    ledger: Ledger, model: HistoryModel
+) -> None:
+    def add(name: str, **kw: object) -> Plan:
+        plan = Plan(name=name, kind=PlanKind.BUDGET, currency="USD", amount_micros=1, **kw)  # type: ignore[arg-type]
+        return ledger.add_plan(plan, now=T0)
+
+    plans = [
+        add("OpenAI API", providers=("openai",)),
+        add("Everything"),
+        add("Old", active=False),
+        add("DeepSeek", providers=("deepseek",), models=("deepseek-*",)),
+        add("Later", start=T0 + timedelta(days=1)),
+    ]
+    first = ledger.history(limit=1)[0]
+    ledger.update_entry(replace(first, plan_id=plans[2].id))  # assigned, even to a paused plan
+    model.set_display("USD", RATES, plans)
+    model.reread()
+    for row in range(12):
+        entry = text(model, row, Column.TIME, ENTRY_ROLE)
+        assert isinstance(entry, Entry)
+        if entry.plan_id is not None:
+            wanted = [p.name for p in plans if p.id == entry.plan_id]
+        else:
+            wanted = [
+                p.name
+                for p in plans
+                if p.active
+                and (not p.providers or entry.provider in p.providers)
+                and (p.start is None or p.start <= entry.at)
+                and (not p.models or entry.model.startswith(p.models[0].rstrip("*")))
+            ]
+        assert text(model, row, Column.PLAN) == ", ".join(wanted), entry
+    assert text(model, 0, Column.PLAN) == "Old"
+    assert "," in str(text(model, 1, Column.PLAN))  # an unassigned entry, more than one plan

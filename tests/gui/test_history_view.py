@@ -714,3 +714,29 @@ def test_a_long_export_reports_its_progress(
     assert view.message.text() == f"Exported {QLocale().toString(120)} entries to {target}."
     assert not view.exporting
     threads[0].join(5)
+
+
+def test_the_plan_column_names_the_plan_an_unassigned_entry_counts_toward(
+    view: HistoryView, service: Service
+) -> None:
+    plan = service.plans.all()[0]
+    service.entries.record(
+        NewEntry(
+            at=NOW - timedelta(minutes=5),
+            provider="anthropic",
+            model="claude-sonnet-4-6",
+            tokens=TokenCounts(10, 0, 0, 0, 5),
+            cost_micros=None,
+            currency=None,
+            source="manual",
+        )
+    )
+    view.refresh()
+    rows = {view.model.index(r, 0).data(ENTRY_ROLE).id: r for r in range(view.model.rowCount())}
+    for entry in stored(service):
+        shown = view.model.index(rows[entry.id], Column.PLAN).data()
+        counts = entry.plan_id == plan.id or (
+            entry.plan_id is None and entry.provider in plan.providers
+        )
+        assert shown == (plan.name if counts else ""), entry
+    assert any(e.plan_id is None and e.provider in plan.providers for e in stored(service))

@@ -20,6 +20,7 @@ from tokenbudget.core.plans import Plan, PlanKind
 from tokenbudget.core.services import Service
 from tokenbudget.core.tokenizers import TokenizerRegistry
 from tokenbudget.gui.estimate_model import SORT_ROLE, Column
+from tokenbudget.gui.jobs import inline_runner
 from tokenbudget.gui.shell import Shell
 from tokenbudget.gui.single_instance import InstanceServer, send_to_running
 from tokenbudget.gui.tray import Tray
@@ -42,6 +43,7 @@ def make_shell(
         now=lambda: NOW,
     )
     qtbot.addWidget(shell.window)
+    shell.sources_runner = inline_runner
     return shell
 
 
@@ -50,7 +52,7 @@ def shell(qtbot: QtBot, registry: TokenizerRegistry) -> Iterator[Shell]:
     shell = make_shell(qtbot, registry)
     yield shell
     shell.close()
-    for key in ("budgets", "history"):
+    for key in ("budgets", "history", "sources"):
         view = shell.view(key)
         if view is not None:
             view.window().close()
@@ -85,6 +87,7 @@ def test_the_menu_offers_what_the_tray_is_for(qtbot: QtBot) -> None:
         "Open tokenbudget",
         "Budgets",
         "History",
+        "Sources",
         "Pause alerts",
         "Quit",
     ]
@@ -94,6 +97,7 @@ def test_the_menu_offers_what_the_tray_is_for(qtbot: QtBot) -> None:
 def test_menu_actions_open_each_view(qtbot: QtBot, shell: Shell) -> None:
     from tokenbudget.gui.budgets_view import BudgetsView
     from tokenbudget.gui.history_view import HistoryView
+    from tokenbudget.gui.sources_view import SourcesView
 
     shell.start(in_tray=True)
     assert shell.tray is not None
@@ -106,6 +110,9 @@ def test_menu_actions_open_each_view(qtbot: QtBot, shell: Shell) -> None:
     shell.tray.history_action.trigger()
     history = shell.view("history")
     assert isinstance(history, HistoryView) and history.window().isVisible()
+    shell.tray.sources_action.trigger()
+    sources = shell.view("sources")
+    assert isinstance(sources, SourcesView) and sources.window().isVisible()
     shell.tray.quick_action.trigger()
     assert shell.popup.isVisible()
 

@@ -89,7 +89,15 @@ if TYPE_CHECKING:
     )
 
     # -- plans ------------------------------------------------------------------------------------
-    from tokenbudget.core.plans import CapStatus, Measure, Plan, PlanKind, PlanStatus, WindowCap
+    from tokenbudget.core.plans import (
+        CapStatus,
+        Measure,
+        Plan,
+        PlanKind,
+        PlanStatus,
+        WindowCap,
+        counting_plans,
+    )
     from tokenbudget.core.projects import project_name
     from tokenbudget.core.providers import BALANCE_IDS as BALANCE_PROVIDERS
     from tokenbudget.core.providers import COUNT_IDS as COUNT_PROVIDERS
@@ -207,6 +215,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "PlanKind": ("tokenbudget.core.plans", "PlanKind"),
     "PlanStatus": ("tokenbudget.core.plans", "PlanStatus"),
     "WindowCap": ("tokenbudget.core.plans", "WindowCap"),
+    "counting_plans": ("tokenbudget.core.plans", "counting_plans"),
     "BALANCE_PROVIDERS": ("tokenbudget.core.providers", "BALANCE_IDS"),
     "COUNT_PROVIDERS": ("tokenbudget.core.providers", "COUNT_IDS"),
     "KEY_PROVIDERS": ("tokenbudget.core.providers", "KEY_NAMES"),
@@ -300,6 +309,7 @@ __all__ = [
     "check_moment",
     "check_rate",
     "count_words",
+    "counting_plans",
     "default_models",
     "format_windows",
     "from_micros",

@@ -1,4 +1,4 @@
-"""The history view's changes to the ledger: edit and delete entries, undo and redo them.
+"""The history view's changes to the ledger: add, edit and delete entries, undo and redo them.
 
 Each change is made at once, then pushed on a ``QUndoStack`` as a ``LedgerCommand`` that can
 revert it and make it again (Ctrl+Z, Ctrl+Shift+Z, and the Undo button).
@@ -7,6 +7,7 @@ revert it and make it again (Ctrl+Z, Ctrl+Shift+Z, and the Undo button).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Protocol
 
 from PySide6.QtCore import QObject, SignalInstance
@@ -15,7 +16,7 @@ from PySide6.QtWidgets import QTableView, QWidget
 
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.services import Service
-from tokenbudget.core.types import Entry
+from tokenbudget.core.types import SOURCE_MANUAL, Entry, NewEntry, TokenCounts
 from tokenbudget.gui.entry_dialog import EntryDialog
 from tokenbudget.gui.formatting import format_int
 from tokenbudget.gui.history_model import HistoryModel
@@ -128,6 +129,60 @@ class EditsMixin:
         after = dialog.edited()
         if after is not None and after != before:
             self.save_edit(before, after)
+
+    def add_entry(self) -> None:
+        """Record spend by hand in the entry dialog; the new entry can be undone."""
+        try:
+            plans = self.service.plans.all()
+        except TokenbudgetError as exc:
+            self.show_message(str(exc), True)
+            return
+        assert isinstance(self, QWidget)
+        blank = Entry(
+            at=datetime.now(UTC).replace(microsecond=0),
+            provider="custom",
+            model="",
+            tokens=TokenCounts(),
+            cost_micros=None,
+            currency=None,
+            source=SOURCE_MANUAL,
+        )
+        dialog = EntryDialog(blank, plans=plans, entries=self.service.entries, parent=self)
+        dialog.setWindowTitle(self._tr("Add an entry"))
+        dialog.cost.setPlaceholderText(self._tr("empty: priced from the catalogue"))
+        if dialog.exec() != EntryDialog.DialogCode.Accepted:
+            return
+        made = dialog.edited()
+        if made is not None:
+            self.save_new(made)
+
+    def save_new(self, made: NewEntry) -> None:
+        """Record ``made`` (priced from the catalogue when it has no cost), undoably."""
+        new = NewEntry(
+            at=made.at,
+            provider=made.provider,
+            model=made.model,
+            tokens=made.tokens,
+            cost_micros=made.cost_micros,
+            currency=made.currency,
+            source=SOURCE_MANUAL,
+            note=made.note,
+            plan_id=made.plan_id,
+        )
+        try:
+            entries = self.service.entries
+            entry = entries.record(new)
+        except TokenbudgetError as exc:
+            self.show_message(self._tr("Not saved: {why}").format(why=exc), True)
+            return
+        command = LedgerCommand(
+            self,
+            self._tr("Add entry {id}").format(id=entry.id),
+            lambda: entries.restore([entry]),
+            lambda: entries.delete([entry.id]),
+        )
+        self.undo_stack.push(command)
+        self._after_change(self._tr("Added entry {id}.").format(id=entry.id))
 
     def save_edit(self, before: Entry, after: Entry) -> None:
         """Store ``after`` in place of ``before``, as a step that can be undone."""

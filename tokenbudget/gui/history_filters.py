@@ -144,6 +144,30 @@ class HistoryFilterBar(QWidget):
         self.project.setVisible(True)
         self.project.setCurrentIndex(max(0, index))
 
+    def clear(self) -> None:
+        """Every entry of all time again: no period, picker or search; ``changed`` follows."""
+        widgets = (self.period, *self._boxes(), self.search)
+        for widget in widgets:
+            widget.blockSignals(True)
+        self.period.setCurrentIndex(max(0, self.period.findData(Period.ALL.value)))
+        for box in self._boxes():
+            box.setCurrentIndex(0)
+        self.search.clear()
+        for widget in widgets:
+            widget.blockSignals(False)
+        self.search_timer.stop()
+        self.first_day.setVisible(False)
+        self.last_day.setVisible(False)
+        self.changed.emit()
+
+    def is_cleared(self) -> bool:
+        """Whether the bar filters nothing out (all time, every choice, no search)."""
+        return (
+            self.period.currentData() == Period.ALL.value
+            and all(box.currentData() is None for box in self._boxes())
+            and not self.search.text().strip()
+        )
+
     def forget_plan(self, exists: Callable[[int], bool]) -> None:
         """Choose every plan again if the chosen one no longer ``exists``."""
         chosen = self.plan.currentData()

@@ -12,7 +12,7 @@ Rows keep the ledger's order (newest first); ``SORT_ROLE`` gives raw values, not
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC
 from enum import IntEnum
 from typing import Any
@@ -36,7 +36,9 @@ from tokenbudget.core.types import (
     ExchangeRates,
     Money,
     PageCache,
+    Plan,
     RowMap,
+    counting_plans,
     from_micros,
     project_name,
     to_us,
@@ -132,7 +134,7 @@ class HistoryModel(QAbstractTableModel):
         self._texts: dict[int, tuple[str, ...]] = {}
         self._rates = ExchangeRates()
         self._currency = "USD"
-        self._plans: dict[int, str] = {}
+        self._plans: tuple[Plan, ...] = ()
         self.locale = QLocale()
 
     # -- updates -------------------------------------------------------------------------
@@ -144,11 +146,11 @@ class HistoryModel(QAbstractTableModel):
         self._forget()
         self.endResetModel()
 
-    def set_display(self, currency: str, rates: ExchangeRates, plans: dict[int, str]) -> None:
-        """The currency costs are shown in, the user's rates, and plan names by id."""
+    def set_display(self, currency: str, rates: ExchangeRates, plans: Sequence[Plan]) -> None:
+        """The currency costs are shown in, the user's rates, and the plans (Plan column)."""
         self._currency = currency
         self._rates = rates
-        self._plans = dict(plans)
+        self._plans = tuple(plans)
         self._texts.clear()
         self._changed_all()
 
@@ -249,6 +251,8 @@ class HistoryModel(QAbstractTableModel):
         if role == ENTRY_ID_ROLE:
             return entry.id
         if role == SORT_ROLE:
+            if column == Column.PLAN:  # the plans it counts toward, as shown
+                return self._row_texts(entry)[column].casefold()
             return _sort_key(entry, Column(column))
         return self._tooltip(entry, Column(column))
 
@@ -272,12 +276,16 @@ class HistoryModel(QAbstractTableModel):
                 format_int(loc, tokens.output_tokens),
                 self._cost_text(entry),
                 entry.source,
-                self._plans.get(entry.plan_id, "") if entry.plan_id is not None else "",
+                ", ".join(p.name for p in self.plans_of(entry)),
                 project_name(entry.project) if entry.project else "",
                 _one_line(entry.note if entry.note is not None else entry.prompt_text or ""),
             )
             self._texts[entry.id] = texts
         return texts
+
+    def plans_of(self, entry: Entry) -> list[Plan]:
+        """The plans ``entry`` counts toward: its own, or every active plan that covers it."""
+        return counting_plans(self._plans, entry.plan_id, entry.provider, entry.model, entry.at)
 
     def _time(self, entry: Entry) -> str:
         moment = QDateTime.fromMSecsSinceEpoch(to_us(entry.at) // 1000).toLocalTime()
@@ -317,6 +325,12 @@ class HistoryModel(QAbstractTableModel):
                 short=format_int(self.locale, tokens.cache_write_5m_tokens),
                 long=format_int(self.locale, tokens.cache_write_1h_tokens),
             )
+        if column == Column.PLAN:
+            if entry.plan_id is not None:
+                return _tr("Assigned to this plan: it counts toward no other.")
+            if self.plans_of(entry):
+                return _tr("Not assigned: it counts toward every active plan that covers it.")
+            return _tr("No active plan covers this provider and model.")
         if column == Column.PROJECT:
             return entry.project
         if column == Column.NOTE:
@@ -345,7 +359,6 @@ def _sort_key(entry: Entry, column: Column) -> Any:
         Column.OUTPUT: tokens.output_tokens,
         Column.COST: -1 if entry.cost_micros is None else entry.cost_micros,
         Column.SOURCE: entry.source,
-        Column.PLAN: entry.plan_id or 0,
         Column.PROJECT: entry.project or "",
         Column.NOTE: (entry.note or entry.prompt_text or "").lower(),
     }

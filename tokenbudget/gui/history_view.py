@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -39,10 +40,11 @@ from PySide6.QtWidgets import (
 
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.services import HistoryJobs, Service
-from tokenbudget.core.types import HistoryFilter, Snapshot, Totals, spend_in
+from tokenbudget.core.types import HistoryFilter, Plan, Snapshot, Totals, spend_in
 from tokenbudget.gui.formatting import format_int, format_money
 from tokenbudget.gui.history_charts_panel import ChartsMixin
 from tokenbudget.gui.history_edits import MAX_DELETE, EditsMixin, LedgerCommand
+from tokenbudget.gui.history_empty import EmptyLedgerPage, NoMatchPage
 from tokenbudget.gui.history_export import ExportMixin
 from tokenbudget.gui.history_filters import HistoryFilterBar
 from tokenbudget.gui.history_model import Column, HistoryModel
@@ -90,12 +92,15 @@ class HistoryView(EditsMixin, ExportMixin, ChartsMixin, ProjectsMixin, QWidget):
         loaded: The rows and totals of the current filter are shown.
         charts_loaded: The charts show the current filter.
         projects_loaded: The spend per project shows the current filter.
+        sources_requested: The user asked to import the coding tools' usage (the empty
+            ledger's button); the shell opens the Sources window.
     """
 
     changed = Signal()
     loaded = Signal()
     charts_loaded = Signal()
     projects_loaded = Signal()
+    sources_requested = Signal()
 
     def __init__(
         self,
@@ -189,7 +194,8 @@ class HistoryView(EditsMixin, ExportMixin, ChartsMixin, ProjectsMixin, QWidget):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self._selection_changed()
 
-    def _build_layout(self) -> None:
+    def _buttons_row(self) -> QHBoxLayout:
+        """The totals of what is shown, then Undo, Edit, Delete and Export."""
         self.totals = QLabel()
         self.totals.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message = QLabel()
@@ -205,11 +211,15 @@ class HistoryView(EditsMixin, ExportMixin, ChartsMixin, ProjectsMixin, QWidget):
         buttons.addWidget(self.totals, 1)
         for widget in (self.undo_button, self.edit_button, self.delete_button, self.export_button):
             buttons.addWidget(widget)
+        return buttons
+
+    def _build_layout(self) -> None:
+        buttons = self._buttons_row()
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addWidget(self.filter_bar)
-        top_layout.addWidget(self.table, 1)
+        top_layout.addWidget(self._table_or_no_match(), 1)
         top_layout.addLayout(buttons)
         top_layout.addWidget(self.message)
         self._chart_box = QWidget()
@@ -235,7 +245,26 @@ class HistoryView(EditsMixin, ExportMixin, ChartsMixin, ProjectsMixin, QWidget):
         self.splitter.setSizes([600, 400])
         self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.splitter)
+        layout.addWidget(self._view_or_empty_ledger())
+
+    def _table_or_no_match(self) -> QStackedWidget:
+        """The table, or (when the filter hides every entry) a way to clear the filter."""
+        self.no_match = NoMatchPage()
+        self.no_match.clear_requested.connect(self.filter_bar.clear)
+        self.table_stack = QStackedWidget()
+        self.table_stack.addWidget(self.table)
+        self.table_stack.addWidget(self.no_match)
+        return self.table_stack
+
+    def _view_or_empty_ledger(self) -> QStackedWidget:
+        """Everything, or (when the ledger has no entry) how to get entries into it."""
+        self.empty = EmptyLedgerPage()
+        self.empty.import_requested.connect(self.sources_requested)
+        self.empty.add_requested.connect(self.add_entry)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.splitter)
+        self.pages.addWidget(self.empty)
+        return self.pages
 
     @staticmethod
     def _button(action: QAction) -> QPushButton:
@@ -314,6 +343,13 @@ class HistoryView(EditsMixin, ExportMixin, ChartsMixin, ProjectsMixin, QWidget):
             return  # the load will say what is wrong
         self.filter_bar.forget_plan(ids.__contains__)
 
+    def _plans(self) -> list[Plan]:
+        """Every plan (the Plan column shows those an entry counts toward); [] if unreadable."""
+        try:
+            return self.service.plans.all()
+        except TokenbudgetError:
+            return []  # the rows still show; the next load says what is wrong
+
     def _show_loading(self) -> None:
         if self._jobs.busy("rows"):
             self._totals_text = self.totals.text()
@@ -325,14 +361,16 @@ class HistoryView(EditsMixin, ExportMixin, ChartsMixin, ProjectsMixin, QWidget):
             self._read_error = False
             self.show_message("")
         settings = self.service.settings
-        self.model.set_display(
-            settings.display_currency, settings.exchange_rates(), dict(snap.choices.plans)
-        )
+        self.model.set_display(settings.display_currency, settings.exchange_rates(), self._plans())
         self.model.set_row_map(snap.row_map)
         self._shown_filter = flt
         if snap.choices != self.filter_bar.choices:
             self.filter_bar.fill_choices(snap.choices)
         self._show_totals(snap.totals)
+        ledger_empty = not snap.choices.sources  # every entry has a source
+        self.pages.setCurrentWidget(self.empty if ledger_empty else self.splitter)
+        nothing = not ledger_empty and not snap.totals.entries
+        self.table_stack.setCurrentWidget(self.no_match if nothing else self.table)
         if self._restore is not None:
             scroll, selected = self._restore
             self._restore = None
@@ -357,6 +395,10 @@ class HistoryView(EditsMixin, ExportMixin, ChartsMixin, ProjectsMixin, QWidget):
                 selection.select(self.model.index(row, 0), self.model.index(row, len(Column) - 1))
         flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
         table.selectionModel().select(selection, flags)
+
+    def ledger_is_empty(self) -> bool:
+        """Whether the view shows the empty ledger's page (no entry at all)."""
+        return self.pages.currentWidget() is self.empty
 
     def _show_totals(self, totals: Totals) -> None:
         loc = self.model.locale

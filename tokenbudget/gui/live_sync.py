@@ -128,10 +128,15 @@ class LiveSync(QObject):
     # -- changes -----------------------------------------------------------------------
 
     def sync_all(self) -> None:
-        """Look for new roots and import everything new under all of them."""
+        """Look for the roots again and import everything new under all of them.
+
+        A root gone since the last look (a tool whose live sync was switched off, say) is no
+        longer watched.
+        """
         if not self._running:
             return
         self._roots = self._find_roots()
+        self._unwatch_outside(self._roots)
         self._watch(self._roots)
         self._pending.update(root.path for root in self._roots)
         self._flush()
@@ -142,6 +147,12 @@ class LiveSync(QObject):
         new = [str(p) for p in (*dirs, *files) if str(p) not in held]
         if new:
             self._watcher.addPaths(new)
+
+    def _unwatch_outside(self, roots: Sequence[WatchRoot]) -> None:
+        gone = [p for p in self.watched() if root_of(Path(p), roots) is None]
+        if gone:
+            self._watcher.removePaths(gone)
+        self._pending = {p for p in self._pending if root_of(p, roots) is not None}
 
     def _directory_changed(self, path: str) -> None:
         folder = Path(path)

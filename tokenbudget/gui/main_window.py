@@ -66,6 +66,7 @@ class MainWindow(QMainWindow):
     first_painted = Signal(float)
     budgets_requested = Signal()
     history_requested = Signal()
+    sources_requested = Signal()
     #: The settings dialog's values were stored and applied.
     settings_applied = Signal()
 
@@ -180,6 +181,7 @@ class MainWindow(QMainWindow):
         self.quit_action = action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.quit)
         self.budgets_action = action(self.tr("&Budgets"), "Ctrl+B", self.budgets_requested.emit)
         self.history_action = action(self.tr("&History"), "Ctrl+H", self.history_requested.emit)
+        self.sources_action = action(self.tr("&Sources…"), None, self.sources_requested.emit)
         menu = self.menuBar()
         file_menu = menu.addMenu(self.tr("&File"))
         file_menu.addActions([self.open_action, self.record_action])
@@ -189,7 +191,7 @@ class MainWindow(QMainWindow):
         view.addActions([self.models_action, self.tokens_action, self.settings_action])
         view.addAction(self.statusline_action)
         go = menu.addMenu(self.tr("&Go"))
-        go.addActions([self.budgets_action, self.history_action])
+        go.addActions([self.budgets_action, self.history_action, self.sources_action])
         toolbar = self.addToolBar(self.tr("Main"))
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)

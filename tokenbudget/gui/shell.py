@@ -1,7 +1,7 @@
-"""The running app: the window, the tray, the quick popup, the budgets and history views.
+"""The running app: the window, the tray, the quick popup, the budgets, history and sources views.
 
 Created once by ``gui.app.run``; a second ``tokenbudget`` start hands its message
-(``activate``, ``quick``, ``budgets``, ``history``) to ``handle``.
+(``activate``, ``quick``, ``budgets``, ``history``, ``sources``) to ``handle``.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.services import Service
 from tokenbudget.core.types import SyncReport, WatchRoot
 from tokenbudget.gui.counting import CountHub
+from tokenbudget.gui.jobs import Runner
 from tokenbudget.gui.live_sync import LiveSync
 from tokenbudget.gui.main_window import MainWindow
 from tokenbudget.gui.quick_popup import QuickPopup
@@ -59,6 +60,8 @@ class Shell(QObject):
         self.window.setWindowIcon(app_icon())
         self._popup: QuickPopup | None = None
         self._views: dict[str, QMainWindow] = {}
+        #: Where the sources view runs its reads and imports (None: its own thread; tests).
+        self.sources_runner: Runner | None = None
         if tray_available is None:
             tray_available = QSystemTrayIcon.isSystemTrayAvailable()
         self.tray: Tray | None = None
@@ -69,6 +72,7 @@ class Shell(QObject):
         self.window.recorded.connect(self.refresh_status)
         self.window.budgets_requested.connect(self.show_budgets)
         self.window.history_requested.connect(self.show_history)
+        self.window.sources_requested.connect(self.show_sources)
         self._timer = QTimer(self)
         self._timer.setInterval(STATUS_INTERVAL_MS)
         self._timer.timeout.connect(self.refresh_status)
@@ -104,6 +108,7 @@ class Shell(QObject):
         tray.open_requested.connect(self.show_window)
         tray.budgets_requested.connect(self.show_budgets)
         tray.history_requested.connect(self.show_history)
+        tray.sources_requested.connect(self.show_sources)
         tray.quit_requested.connect(self.quit)
         tray.pause_toggled.connect(self._pause)
 
@@ -146,6 +151,10 @@ class Shell(QObject):
             self.tray.hide()
         if self._popup is not None:
             self._popup.close_counting()
+        sources = self.view("sources")
+        close_worker = getattr(sources, "close_worker", None)
+        if callable(close_worker):
+            close_worker()
         self.window.coordinator.close()
 
     # -- second starts -----------------------------------------------------------------
@@ -156,6 +165,7 @@ class Shell(QObject):
             "quick": lambda: self.show_quick(QRect()),
             "budgets": self.show_budgets,
             "history": self.show_history,
+            "sources": self.show_sources,
         }.get(message, self.show_window)()
 
     # -- windows -----------------------------------------------------------------------
@@ -221,9 +231,27 @@ class Shell(QObject):
         def make() -> QWidget:
             view = HistoryView(self.service)
             view.changed.connect(self.refresh_status)
+            view.sources_requested.connect(self.show_sources)
             return view
 
         _bring_forward(self._view("history", self.tr("tokenbudget: history"), make))
+
+    def show_sources(self) -> None:
+        """Open the sources view: the coding tools, their imports and live-sync switches."""
+        from tokenbudget.gui.sources_view import SourcesView
+
+        def make() -> QWidget:
+            view = SourcesView(self.service, runner=self.sources_runner)
+            view.imported.connect(self._sources_imported)
+            view.live_sync_changed.connect(self._live_sync_roots_changed)
+            return view
+
+        _bring_forward(self._view("sources", self.tr("tokenbudget: sources"), make))
+
+    def _live_sync_roots_changed(self) -> None:
+        """A tool's live-sync switch changed: live sync looks at the tools' folders again."""
+        if self.live_sync is not None:
+            self.live_sync.sync_all()
 
     def _view(self, key: str, title: str, make: Callable[[], QWidget]) -> QMainWindow:
         host = self._views.get(key)
@@ -274,12 +302,19 @@ class Shell(QObject):
                 self.window.statusBar().showMessage(str(exc), 10_000)
 
     def _usage_imported(self, records: int) -> None:
-        """Live sync wrote entries: bring the tray, alerts and an open budgets view up to date."""
+        """Live sync wrote entries: bring the tray, alerts and the open views up to date."""
+        self._refresh_views("budgets", "sources")
+
+    def _sources_imported(self, records: int) -> None:
+        """The sources view imported (it shows its own records again)."""
+        self._refresh_views("budgets", "history")
+
+    def _refresh_views(self, *keys: str) -> None:
         self.refresh_status()
-        view = self.view("budgets")
-        refresh = getattr(view, "refresh", None)
-        if callable(refresh):
-            refresh()
+        for key in keys:
+            refresh = getattr(self.view(key), "refresh", None)
+            if callable(refresh):
+                refresh()
 
     def _sync_reported(self, report: SyncReport) -> None:
         if report.errors:

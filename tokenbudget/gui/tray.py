@@ -54,7 +54,8 @@ class Tray(QObject):
 
     Signals:
         quick_requested(QRect): left click or "Quick estimate" (the icon's geometry).
-        open_requested, budgets_requested, history_requested, quit_requested: menu items.
+        open_requested, budgets_requested, history_requested, sources_requested,
+            quit_requested: menu items.
         pause_toggled(bool): "Pause alerts" was switched.
     """
 
@@ -62,6 +63,7 @@ class Tray(QObject):
     open_requested = Signal()
     budgets_requested = Signal()
     history_requested = Signal()
+    sources_requested = Signal()
     quit_requested = Signal()
     pause_toggled = Signal(bool)
 
@@ -74,6 +76,7 @@ class Tray(QObject):
         self.open_action = self._action(self.tr("Open tokenbudget"), self.open_requested.emit)
         self.budgets_action = self._action(self.tr("Budgets"), self.budgets_requested.emit)
         self.history_action = self._action(self.tr("History"), self.history_requested.emit)
+        self.sources_action = self._action(self.tr("Sources"), self.sources_requested.emit)
         self.menu.addSeparator()
         self.pause_action = self._action(self.tr("Pause alerts"), None)
         self.pause_action.setCheckable(True)
