@@ -3,9 +3,9 @@
     TOKENBUDGET_HOME=$(mktemp -d) python scripts/demo_sources.py [--zh] [--no-import]
 
 It builds a fake HOME (in a temporary folder; your own home and your tools' logs are never read)
-holding the logs of Claude Code, Codex, Gemini CLI, Qwen Code, Factory Droid and Goose, made of
-the importers' committed fixtures (``tests/core/importers/fixtures``; Claude Code's hold damaged
-lines, so the window lists them), imports them into the ledger of ``TOKENBUDGET_HOME`` (a
+holding the logs of every tool but GitHub Copilot CLI and OpenCode, made of the importers'
+committed fixtures (``tests.sources_support``; they hold damaged lines, so the window lists
+them), imports them into the ledger of ``TOKENBUDGET_HOME`` (a
 temporary one when unset) and opens the window at the app's default size. The other tools show
 as not found. ``--zh`` shows the window in Chinese (a demo translation of its labels, a home in a
 Chinese-named folder and Chinese number formats), to check that the labels fit.
@@ -19,27 +19,13 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import sqlite3
 import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "core" / "importers" / "fixtures"
-#: The tools' own environment overrides, cleared so that the fake home's defaults are used.
-TOOL_ENV = (
-    "CLAUDE_CONFIG_DIR",
-    "CODEX_HOME",
-    "GEMINI_CLI_HOME",
-    "XDG_CONFIG_HOME",
-    "XDG_DATA_HOME",
-    "KIMI_SHARE_DIR",
-    "KIMI_CODE_HOME",
-    "OPENCODE_DB",
-    "COPILOT_HOME",
-    "DROID_SESSIONS_DIR",
-    "GOOSE_PATH_ROOT",
-)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.sources_support import TOOL_ENV, every_tool_home
 
 #: The demo's Chinese labels (``--zh``): source text -> translation, any context.
 CHINESE = {
@@ -76,16 +62,10 @@ CHINESE = {
 
 
 def build_home(home: Path) -> None:
-    """Claude Code, Codex, Gemini CLI, Qwen Code, Factory Droid and Goose, where they keep logs."""
-    home.mkdir(parents=True, exist_ok=True)
-    for tool in ("claude", "codex", "gemini"):
-        shutil.copytree(FIXTURES / tool, home / f".{tool}", dirs_exist_ok=True)
-    shutil.copytree(FIXTURES / "qwen" / "home", home, dirs_exist_ok=True)
-    shutil.copytree(FIXTURES / "droid", home / ".factory", dirs_exist_ok=True)
-    goose = home / ".local" / "share" / "goose" / "sessions" / "sessions.db"
-    goose.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(goose) as db:
-        db.executescript((FIXTURES / "goose" / "sessions.sql").read_text(encoding="utf-8"))
+    """Every tool's logs but GitHub Copilot CLI's and OpenCode's (so two show as not found)."""
+    every_tool_home(home)
+    shutil.rmtree(home / ".copilot")
+    shutil.rmtree(home / ".local" / "share" / "opencode")
 
 
 def main() -> int:
