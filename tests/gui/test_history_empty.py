@@ -144,3 +144,25 @@ def test_a_filter_that_hides_everything_offers_to_clear_it(qtbot: QtBot, service
     assert view.filter_bar.is_cleared() and view.search.text() == ""
     assert view.model.rowCount() == service.entries.count()
     assert view.table.isVisibleTo(view) and not view.no_match.isVisibleTo(view)
+
+
+def test_add_stays_at_hand_once_there_are_entries(
+    qtbot: QtBot, service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add(service, "weekly report")
+    view = make_view(qtbot, service)
+    assert view.add_button.isVisibleTo(view) and view.add_button.isEnabled()
+    assert view.add_action in view.table.actions()  # the table's context menu too
+
+    def fill_in(dialog: EntryDialog) -> int:
+        dialog.model.setCurrentText("deepseek-v4-flash")
+        dialog.tokens["input_tokens"].setText("5000")
+        dialog.tokens["output_tokens"].setText("700")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(EntryDialog, "exec", fill_in)
+    with qtbot.waitSignal(view.changed):
+        view.add_button.click()
+    models = sorted(e.model for e in service.entries.iter_entries())
+    assert models == ["deepseek-v4-flash", "gpt-5.5"]
+    assert view.model.rowCount() == 2

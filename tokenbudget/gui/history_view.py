@@ -168,6 +168,10 @@ class HistoryView(EditsMixin, ExportMixin, ChartsMixin, ProjectsMixin, QWidget):
             k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Redo) if k not in redo_keys
         ]
         self.redo_action.setShortcuts(redo_keys)
+        self.add_action = QAction(self.tr("&Add…"), self)
+        self.add_action.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
+        self.add_action.setToolTip(self.tr("Add an entry by hand (spend not in any log)"))
+        self.add_action.triggered.connect(self.add_entry)
         self.edit_action = QAction(self.tr("&Edit…"), self)
         self.edit_action.setShortcut(QKeySequence(Qt.Key.Key_F2))
         self.edit_action.triggered.connect(self.edit_selected)
@@ -182,6 +186,7 @@ class HistoryView(EditsMixin, ExportMixin, ChartsMixin, ProjectsMixin, QWidget):
         for action in (
             self.undo_action,
             self.redo_action,
+            self.add_action,
             self.edit_action,
             self.delete_action,
             self.export_action,
@@ -190,12 +195,14 @@ class HistoryView(EditsMixin, ExportMixin, ChartsMixin, ProjectsMixin, QWidget):
             action.setShortcutContext(scope)
             self.addAction(action)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        self.table.addActions([self.edit_action, self.delete_action, self.undo_action])
+        self.table.addActions(
+            [self.add_action, self.edit_action, self.delete_action, self.undo_action]
+        )
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self._selection_changed()
 
     def _buttons_row(self) -> QHBoxLayout:
-        """The totals of what is shown, then Undo, Edit, Delete and Export."""
+        """The totals of what is shown, then Undo, Add, Edit, Delete and Export."""
         self.totals = QLabel()
         self.totals.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message = QLabel()
@@ -204,12 +211,20 @@ class HistoryView(EditsMixin, ExportMixin, ChartsMixin, ProjectsMixin, QWidget):
         self.undo_button = QToolButton()
         self.undo_button.setDefaultAction(self.undo_action)
         self.undo_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.add_button = self._button(self.add_action)
+        self.add_button.setToolTip(self.add_action.toolTip())
         self.edit_button = self._button(self.edit_action)
         self.delete_button = self._button(self.delete_action)
         self.export_button = self._button(self.export_action)
         buttons = QHBoxLayout()
         buttons.addWidget(self.totals, 1)
-        for widget in (self.undo_button, self.edit_button, self.delete_button, self.export_button):
+        for widget in (
+            self.undo_button,
+            self.add_button,
+            self.edit_button,
+            self.delete_button,
+            self.export_button,
+        ):
             buttons.addWidget(widget)
         return buttons
 
