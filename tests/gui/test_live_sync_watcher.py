@@ -134,13 +134,15 @@ def test_the_shell_refreshes_the_tray_and_budgets_after_an_import(
     assert shell.live_sync is not None
     try:
         shell.show_budgets()
-        view = shell.view("budgets")
-        refreshed: list[bool] = []
-        view.refresh = lambda: refreshed.append(True)  # type: ignore[union-attr,method-assign]
+        shell.show_history()
+        refreshed: list[str] = []
+        for key in ("budgets", "history"):
+            view = shell.view(key)
+            view.refresh = lambda key=key: refreshed.append(key)  # type: ignore[union-attr,method-assign,misc]
         shell.start(in_tray=True)
         with qtbot.waitSignal(shell.live_sync.imported, timeout=10_000):
             (project / "s.jsonl").write_text(claude_row(1) + "\n")
-        assert refreshed
+        assert sorted(refreshed) == ["budgets", "history"]
         assert shell.tray is not None
         assert "Claude" in shell.tray.icon.toolTip()
         assert service.entries.count() == 1
@@ -149,6 +151,7 @@ def test_the_shell_refreshes_the_tray_and_budgets_after_an_import(
     finally:
         shell.close()
         shell.view("budgets").window().close()  # type: ignore[union-attr]
+        shell.view("history").window().close()  # type: ignore[union-attr]
         service.close()
     assert shell.live_sync.watched() == []
 

@@ -302,8 +302,11 @@ class Shell(QObject):
                 self.window.statusBar().showMessage(str(exc), 10_000)
 
     def _usage_imported(self, records: int) -> None:
-        """Live sync wrote entries: bring the tray, alerts and the open views up to date."""
-        self._refresh_views("budgets", "sources")
+        """Live sync wrote entries: bring the tray, alerts and the open views up to date.
+
+        History reloads on its worker and keeps its selection and scroll place.
+        """
+        self._refresh_views("budgets", "history", "sources")
 
     def _sources_imported(self, records: int) -> None:
         """The sources view imported (it shows its own records again)."""
