@@ -131,3 +131,30 @@ def test_one_new_tool_by_name(home: Path) -> None:
     listed = sources()
     assert listed["qwen-code"]["entries"] > 0
     assert listed["codex"]["entries"] == 0
+
+
+def test_a_folder_the_user_may_not_enter_is_said_and_the_rest_imports(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``~/.kimi`` made by ``sudo kimi``: stat of anything inside raises PermissionError."""
+    locked = home / ".kimi"
+    real_stat = Path.stat
+
+    def stat(self: Path, *, follow_symlinks: bool = True) -> Any:
+        if self != locked and locked in self.parents:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_stat(self, follow_symlinks=follow_symlinks)
+
+    monkeypatch.setattr(Path, "stat", stat)
+    kimi = sources()["kimi-cli"]
+    assert kimi["unreadable_roots"] == [str(locked / "sessions")]
+    assert kimi["found_roots"] == [str(home / ".kimi-code" / "sessions")]
+    out = ok("import")
+    assert "Traceback" not in out and "from 9 tools" in out
+    assert sources()["codex"]["entries"] > 0
+    text = ok("sources")
+    assert "~/.kimi/sessions exists but cannot be read (permission denied)" in text
+    from tokenbudget.core.services import Service
+
+    roots = Service().imports.watch_roots()
+    assert all(locked not in root.path.parents for root in roots)

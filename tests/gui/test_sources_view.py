@@ -330,3 +330,21 @@ def test_the_table_model_follows_qts_rules(
     view = make_view()
     view.import_all()
     qtmodeltester.check(view.model, force_py=True)
+
+
+def test_a_folder_that_cannot_be_read_says_so_rather_than_not_found(tmp_path: Path) -> None:
+    from tokenbudget.gui.sources_model import where_text
+
+    locked = tmp_path / ".kimi" / "sessions"
+    info = SourceInfo(
+        name="kimi-cli",
+        label="Kimi",
+        roots=(locked, tmp_path / "b"),
+        found=(),
+        unreadable=(locked,),
+    )
+    text = where_text(info)
+    assert "permission denied" in text and str(locked.name) in text
+    assert "Not found" not in text
+    missing = SourceInfo(name="kimi-cli", label="Kimi", roots=(locked,), found=())
+    assert where_text(missing).startswith("Not found")

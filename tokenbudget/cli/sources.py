@@ -33,7 +33,7 @@ def run_sources(args: argparse.Namespace, out: TextIO) -> int:
         rows.append(
             [
                 info.label + (" *" if info.per_session else ""),
-                "yes" if info.is_found else "no",
+                "yes" if info.is_found else ("unreadable" if info.unreadable else "no"),
                 _where(info),
                 local(info.last_import) if info.last_import else "never",
                 f"{info.entries:,}",
@@ -52,6 +52,12 @@ def run_sources(args: argparse.Namespace, out: TextIO) -> int:
             skipped = _plural(info.problem_count, "line or record", "lines or records")
             out.write(f"\n{info.label}: its last import skipped {skipped}:\n")
             _problems(info.problems, info.problem_count, out)
+    for info in infos:
+        for root in info.unreadable:
+            out.write(
+                f"\n{info.label}: {_short(root)} exists but cannot be read (permission denied); "
+                "its logs are not imported.\n"
+            )
     if not any(info.is_found for info in infos):
         out.write("\nNo coding tool's logs were found in their usual places.\n")
     return EXIT_OK

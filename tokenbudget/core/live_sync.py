@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Final, Protocol
 from tokenbudget.core.errors import TokenbudgetError, UserInputError
 from tokenbudget.core.importers import IMPORTERS, get_importer
 from tokenbudget.core.importers.base import Problem
+from tokenbudget.core.paths import can_look_at
 
 if TYPE_CHECKING:
     from tokenbudget.core.importers.base import Importer
@@ -109,7 +110,7 @@ def watch_roots(
     roots: dict[Path, WatchRoot] = {}
     for importer in importers:
         for root in importer.default_roots(env, home):
-            if root.is_dir():
+            if can_look_at(root) and root.is_dir():
                 path = root.resolve()
                 roots.setdefault(path, WatchRoot(importer.name, path))
     return list(roots.values())

@@ -107,3 +107,19 @@ def autostart_file() -> Path:
 def icons_dir() -> Path:
     """The bundled icons (SVG and PNG sizes; see ``resources/icons/manifest.json``)."""
     return resources_dir() / "icons"
+
+
+def can_look_at(path: Path) -> bool | None:
+    """Whether ``path`` exists: True, False, or None when it cannot be looked at.
+
+    ``Path.exists`` raises for a folder the user may not enter (``~/.kimi`` made by ``sudo
+    kimi``, say); here that is None, so callers can say "cannot be read" instead of failing or
+    calling it missing.
+    """
+    try:
+        path.stat()
+    except PermissionError:
+        return None
+    except (OSError, ValueError):
+        return False
+    return True

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from tokenbudget.core.importers.base import SOURCE_CSV, Problem
+from tokenbudget.core.paths import can_look_at
 
 if TYPE_CHECKING:
     from tokenbudget.core.importers.base import Importer
@@ -56,6 +57,7 @@ class SourceInfo:
         unpriced: Entries without a price (never counted as zero cost).
         live_sync: Whether live sync watches it.
         per_session: Whether the tool logs one total per session (each entry is a session).
+        unreadable: Roots that exist but the user may not look into (permissions).
     """
 
     name: str
@@ -73,6 +75,7 @@ class SourceInfo:
     unpriced: int = 0
     live_sync: bool = True
     per_session: bool = False
+    unreadable: tuple[Path, ...] = ()
 
     @property
     def is_found(self) -> bool:
@@ -105,13 +108,14 @@ def describe(
     for importer in tool_importers(importers):
         name = importer.name
         roots = tuple(importer.default_roots(env, home))
+        seen = {root: can_look_at(root) for root in roots}
         run, total = runs.get(name), totals.get(name)
         found.append(
             SourceInfo(
                 name=name,
                 label=label_of(importer),
                 roots=roots,
-                found=tuple(r for r in roots if r.exists()),
+                found=tuple(r for r in roots if seen[r]),
                 last_import=run.at if run else None,
                 files_read=run.files_read if run else 0,
                 last_records=run.records if run else 0,
@@ -123,6 +127,7 @@ def describe(
                 unpriced=total.unpriced if total else 0,
                 live_sync=name not in live_sync_off,
                 per_session=bool(getattr(importer, "per_session", False)),
+                unreadable=tuple(r for r in roots if seen[r] is None),
             )
         )
     return found
@@ -153,4 +158,5 @@ def source_json(info: SourceInfo) -> dict[str, Any]:
         "per_session": info.per_session,
         "problem_count": info.problem_count,
         "problems": [{"path": p.path, "line": p.line, "message": p.message} for p in info.problems],
+        "unreadable_roots": [str(p) for p in info.unreadable],
     }

@@ -86,6 +86,10 @@ def where_text(info: SourceInfo, separator: str = "; ") -> str:
     """Where its logs are, or where they were looked for (folders joined by ``separator``)."""
     if info.is_found:
         return separator.join(home_short(p) for p in info.found)
+    if info.unreadable:
+        return _tr("Cannot be read (permission denied): {roots}").format(
+            roots=separator.join(home_short(p) for p in info.unreadable)
+        )
     roots = separator.join(home_short(p) for p in info.roots)
     if separator == "\n":
         roots = "\n" + roots  # a folder a line, under the words

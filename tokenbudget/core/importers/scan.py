@@ -39,6 +39,7 @@ from tokenbudget.core.importers.streaming import (
     decompressed,
     is_compressed,
 )
+from tokenbudget.core.paths import can_look_at
 
 STATE_VERSION: Final = 1
 
@@ -56,10 +57,13 @@ def expand(text: str, home: Path) -> Path:
 def discover(roots: Sequence[Path], patterns: Sequence[str]) -> list[Path]:
     """Files matching ``patterns`` (globs) under each root directory, plus roots that are files.
 
-    Missing roots are skipped. The result is sorted and free of duplicates.
+    Missing roots, and roots the user may not look at, are skipped. The result is sorted and
+    free of duplicates.
     """
     found: dict[str, Path] = {}
     for root in roots:
+        if not can_look_at(root):
+            continue
         if root.is_file():
             found.setdefault(str(root.resolve()), root)
         elif root.is_dir():

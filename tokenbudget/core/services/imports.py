@@ -126,12 +126,13 @@ class ImportsService:
             TokenbudgetError: when an import fails (those before it are stored).
         """
         from tokenbudget.core.importers import IMPORTERS
+        from tokenbudget.core.paths import can_look_at
         from tokenbudget.core.sources import tool_importers
 
         tools = tool_importers(IMPORTERS)
         done: list[tuple[str, ImportReport | None]] = []
         for index, importer in enumerate(tools):
-            roots = [r for r in importer.default_roots(os.environ, Path.home()) if r.exists()]
+            roots = [r for r in importer.default_roots(os.environ, Path.home()) if can_look_at(r)]
             if not roots:
                 done.append((importer.name, None))
                 continue
