@@ -26,6 +26,8 @@ EXPECTED_IDS = {
     "qwen3.5",
     "mistral-tekken",
     "gemma3",
+    "glm-5",
+    "minimax-m2",
 }
 # The sha256 tiktoken itself checks for these files (tiktoken_ext/openai_public.py).
 TIKTOKEN_EXPECTED = {
