@@ -1,0 +1,138 @@
+"""The shipped kitoken path counts exactly as ``tokenizers`` reading the original file.
+
+Each Hugging Face vocabulary ships twice: the original ``tokenizer.json`` (pinned, the
+provenance) and the kitoken definition converted from it, which the app loads. The reference
+here is ``tokenizers`` (a test dependency only) reading the original, with the product's rule:
+``encode_special_tokens = True`` and ``add_special_tokens=False``.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import unicodedata
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tokenbudget.core.paths import resources_dir
+from tokenbudget.core.tokenizers import TokenizerRegistry, read_verified
+
+tokenizers = pytest.importorskip("tokenizers")
+
+DIRECTORY = resources_dir() / "tokenizers"
+GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "strings.json"
+STRINGS = [c["text"] for c in json.loads(GOLDEN.read_text("utf-8"))]
+CONVERTED = ["deepseek-v3", "gemma3", "glm-5", "minimax-m2"]
+
+CODE = (
+    "def f(x: int) -> int:\n    return x ** 2  # square\n\n"
+    "const y = () => { return `${a}` };\n\t\tif (a != b) { x++; }\n"
+)
+ADVERSARIAL = [
+    CODE,
+    "中文测试，日本語のテキスト、한국어 텍스트。" * 3,
+    "👨\u200d👩\u200d👧\u200d👦🏳\ufe0f\u200d🌈👍🏽 🇯🇵🇺🇸 \U000e0067",
+    "cafe\u0301 nai\u0308ve A\u030angstro\u0308m \u1112\u1161\u11ab",
+    "café naïve Ångström 한",
+    "\u212a \u2126 \u212b \ufb01 \u0041\u030a",  # NFC singletons: Kelvin, Ohm, Angstrom
+    "<thin\u212a>x</thin\u212a>",  # NFC turns it into <think>: must not become one token
+    "<think>\u0338 </think>\u0338 >\u0338 <\u0338think>",  # NFC composes '>' + U+0338
+    "\u2581" * 28,
+    " " + "\u2581" * 28,
+    "a\u2581\u2581 b  \u2581 \u2581\u2581\u2581c" + "\u2581" * 40 + "d",
+    "\u2581<b>\u2581\u2581<unused0>  <mask>\u2581",
+    *[" " * n for n in (1, 2, 3, 7, 16, 31, 32, 33, 64, 100)],
+    *["\n" * n for n in (1, 2, 5, 31, 32, 40)],
+    *["\t" * n for n in (1, 2, 31, 33)],
+    " \t \n \r\n \u3000 \xa0 \u200b x",
+    "x" * 2000,
+    "=" * 999,
+    "<|endoftext|><|endoftext|> <|endoftext|>x<|endoftext|>\n<|endoftext|>",
+    " <|im_start|>user\n<|im_end|> <|fim_prefix|><|fim_middle|>",
+    "<｜begin▁of▁sentence｜> <｜User｜> <｜Assistant｜><think></think> <｜fim▁hole｜>",
+    "<start_of_turn>user <end_of_turn> <bos><eos><pad><unk> <mask>[multimodal]",
+    "[gMASK]<sop> <|user|>\n<|assistant|> <|system|> <|observation|> /nothink <arg_key>",
+    "]~!b[]~b]system ]~b]user [e~[ ]!d~[ ]!p~[ <fim_prefix><minimax:tool_call>",
+    "<<think>> <</think>> <think<think>> <|<|endoftext|>|> [[gMASK]]",
+    "<THINK> <Think> <|ENDOFTEXT|> <｜USER｜>",
+]
+
+
+@cache
+def reference(tokenizer_id: str) -> Any:
+    registry = TokenizerRegistry(DIRECTORY)
+    spec = registry.spec(tokenizer_id)
+    tok = tokenizers.Tokenizer.from_str(read_verified(DIRECTORY / spec.file, spec).decode())
+    tok.encode_special_tokens = True
+    return tok
+
+
+@cache
+def added_tokens(tokenizer_id: str) -> list[str]:
+    registry = TokenizerRegistry(DIRECTORY)
+    spec = registry.spec(tokenizer_id)
+    data = json.loads(read_verified(DIRECTORY / spec.file, spec))
+    return [t["content"] for t in data["added_tokens"]]
+
+
+def texts_for(tokenizer_id: str) -> list[str]:
+    """Golden and adversarial strings, every added token in context, and random mixes."""
+    rng = random.Random(tokenizer_id)
+    added = added_tokens(tokenizer_id)
+    sample = added if len(added) <= 300 else rng.sample(added, 300)
+    texts = [*STRINGS, *ADVERSARIAL]
+    texts += [unicodedata.normalize(form, s) for form in ("NFD", "NFKC") for s in STRINGS]
+    for token in sample:
+        texts += [token, f" {token}", f"x{token}y", token * 2, f"Hi {token} there\n"]
+    pieces = [
+        *rng.sample(added, min(len(added), 30)),
+        " ",
+        "  ",
+        "\n",
+        "\t",
+        "\u2581",
+        "a",
+        "Z",
+        "中",
+        "é",
+        "e\u0301",
+        "\u212a",
+        "😀",
+        "\u200d",
+        "<",
+        ">",
+        "|",
+        "1",
+    ]
+    for _ in range(400):
+        texts.append("".join(rng.choice(pieces) for _ in range(rng.randint(1, 40))))
+    return texts
+
+
+@pytest.mark.parametrize("tokenizer_id", CONVERTED)
+def test_kitoken_counts_equal_tokenizers(registry: TokenizerRegistry, tokenizer_id: str) -> None:
+    ref = reference(tokenizer_id)
+    ours = registry.get(tokenizer_id)
+    differ = []
+    for text in texts_for(tokenizer_id):
+        expected = ref.encode(text, add_special_tokens=False).ids
+        if ours.encode(text) != expected or ours.count(text) != len(expected):
+            differ.append((text[:60], len(expected), ours.count(text)))
+    assert not differ, differ[:10]
+
+
+@pytest.mark.parametrize("tokenizer_id", CONVERTED)
+def test_batches_equal_single_counts(registry: TokenizerRegistry, tokenizer_id: str) -> None:
+    """The batch path (long texts, several pieces) counts each piece as the single path."""
+    ours = registry.get(tokenizer_id)
+    texts = texts_for(tokenizer_id)[:200]
+    assert ours.count_pieces(texts) == [ours.count(t) for t in texts]  # type: ignore[attr-defined]
+
+
+def test_every_converted_vocabulary_is_tested(registry: TokenizerRegistry) -> None:
+    converted = {s.id for s in registry if s.converted_file}
+    assert converted == set(CONVERTED)
+    assert {s.id for s in registry if s.loader == "hf"} == converted
