@@ -16,11 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import tokenizers
 
 from tokenbudget.core.paths import resources_dir
 from tokenbudget.core.tokenizers import TokenizerRegistry, read_verified
-
-tokenizers = pytest.importorskip("tokenizers")
 
 DIRECTORY = resources_dir() / "tokenizers"
 GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "strings.json"
