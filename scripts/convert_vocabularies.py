@@ -1,6 +1,7 @@
 """Convert the bundled Hugging Face vocabularies into kitoken definitions, and pin them.
 
-For every manifest entry with ``loader: hf``, this reads the shipped original
+For every manifest entry with ``loader: hf``, and for the tiktoken-format vocabularies in
+``TIKTOKEN_CONVERTED`` (Qwen and Tekken), this reads the shipped original
 (``<id>.tokenizer.json.gz``, checked against both of its sha256 pins), converts it with
 ``kitoken.Kitoken.from_tokenizers`` and writes ``<id>.kitoken`` beside it. The manifest entry
 gains ``converted_file``, ``converted_sha256`` and ``converted_by``; the original stays pinned
@@ -100,18 +101,60 @@ def convert(tokenizer_id: str, raw: bytes) -> bytes:
     return data
 
 
+#: tiktoken-format vocabularies that load faster from kitoken definitions (measured with
+#: benchmarks/bench_vocab.py --kitoken-tiktoken). o200k_base and cl100k_base stay on tiktoken:
+#: kitoken encodes them a third slower and loads o200k no faster.
+TIKTOKEN_CONVERTED = ("qwen2", "qwen3.5", "mistral-tekken")
+
+
+def convert_tiktoken(entry: dict[str, Any], raw: bytes) -> bytes:
+    """A kitoken definition of a tiktoken or Tekken file, counting as ``encode_ordinary``.
+
+    No special tokens (the product counts special-token text as ordinary text, and the
+    tiktoken Encodings are built with ``special_tokens={}``), the manifest's pattern (Tekken:
+    its file's own), NFC first where the manifest says so. Tekken keeps only the first
+    ``default_vocab_size - default_num_special_tokens`` ranks, as mistral_common does.
+    """
+    if entry["loader"] == "tekken":
+        data = json.loads(raw)
+        config = data["config"]
+        size = int(config["default_vocab_size"]) - int(config["default_num_special_tokens"])
+        lines = [f"{v['token_bytes']} {v['rank']}" for v in data["vocab"][:size]]
+        kit = Kitoken.from_tiktoken(("\n".join(lines) + "\n").encode())
+        pattern = str(config["pattern"])
+    else:
+        kit = Kitoken.from_tiktoken(raw)
+        pattern = entry["pattern"]
+    definition = kit.definition()
+    definition["specials"] = []
+    definition["config"]["split"] = [
+        {"Pattern": {"pattern": {"Regex": pattern}, "behavior": "Isolate"}}
+    ]
+    definition["config"]["normalization"] = (
+        [{"Unicode": {"scheme": "NFC"}}] if entry["normalize"] == "NFC" else []
+    )
+    definition["meta"]["meta"] = [(META_KEY, "[]")]
+    kit.set_definition(definition)
+    out: bytes = kit.to_bytes()
+    return out
+
+
 def main() -> None:
     manifest_path = OUT_DIR / "manifest.json"
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     by = f"kitoken {version('kitoken')}, scripts/convert_vocabularies.py"
     for entry in manifest["tokenizers"]:
-        if entry["loader"] != "hf":
+        if entry["loader"] == "hf":
+            convert_one = lambda raw: convert(entry["id"], raw)  # noqa: E731, B023
+        elif entry["id"] in TIKTOKEN_CONVERTED:
+            convert_one = lambda raw: convert_tiktoken(entry, raw)  # noqa: E731, B023
+        else:
             continue
         raw = read_original(entry)
         start = time.perf_counter()
-        data = convert(entry["id"], raw)
+        data = convert_one(raw)
         took = time.perf_counter() - start
-        if convert(entry["id"], raw) != data:
+        if convert_one(raw) != data:
             raise SystemExit(f"{entry['id']}: the conversion is not deterministic")
         name = f"{entry['id']}.kitoken"
         (OUT_DIR / name).write_bytes(data)

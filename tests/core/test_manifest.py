@@ -88,7 +88,8 @@ def test_every_vocabulary_file_is_listed() -> None:
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=_by_id)
 def test_entry_shape(entry: dict[str, Any]) -> None:
-    assert set(entry) == (KEYS | CONVERTED_KEYS if entry["loader"] == "hf" else KEYS)
+    converted = entry["loader"] == "hf" or "converted_file" in entry
+    assert set(entry) == (KEYS | CONVERTED_KEYS if converted else KEYS)
     assert entry["loader"] in {"tiktoken", "tekken", "hf"}
     assert entry["compression"] in {"gzip", "xz"}
     assert entry["normalize"] in {None, "NFC"}

@@ -260,14 +260,16 @@ class TiktokenVocabulary(_PieceCounter):
 
 
 class KitokenVocabulary(_PieceCounter):
-    """An exact tokenizer over a kitoken definition converted from a Hugging Face file.
+    """An exact tokenizer over a kitoken definition converted from a pinned vocabulary file.
 
-    ``scripts/convert_vocabularies.py`` makes the definition from the pinned ``tokenizer.json``
-    (DeepSeek, Gemma 3, GLM-5, MiniMax-M2) so that it counts as ``tokenizers`` does with
+    ``scripts/convert_vocabularies.py`` makes the definitions. From a tiktoken or Tekken file
+    (Qwen, Mistral) it counts as tiktoken's ``encode_ordinary`` with the manifest's pattern
+    (and NFC first for Qwen). From a Hugging Face ``tokenizer.json`` (DeepSeek, Gemma 3,
+    GLM-5, MiniMax-M2) it counts as ``tokenizers`` does with
     ``encode_special_tokens = True``: tokens flagged special in the file are never produced
     from user text; other added tokens (DeepSeek's ``<think>``, Gemma's ``<unusedN>``) match
     as the published tokenizer matches them. ``tests/core/test_kitoken_reference.py`` checks
-    it against ``tokenizers`` reading the original file.
+    both kinds against the reference library (tiktoken, ``tokenizers``) reading the original.
 
     ``tokenizers`` cuts the raw text at every added token before normalising it. kitoken
     keeps some added tokens only as vocabulary entries (Gemma's runs of U+2581) and looks for
@@ -285,10 +287,12 @@ class KitokenVocabulary(_PieceCounter):
             self._kit = Kitoken(definition)
         except Exception as exc:  # kitoken raises RuntimeError, or others for bad input
             raise ResourceError(f"vocabulary {spec.id}: bad kitoken definition: {exc}") from exc
-        self._nfc = False  # the definition carries the file's own normaliser
-        self._chunkable = spec.id in _CHUNKABLE_HF
-        self._normalization = _normalization_kind(self._kit.config())
-        self._added: _AddedTokens | None = None
+        self._nfc = False  # the definition carries the file's own normaliser (or NFC)
+        # tiktoken-format files pre-split with their pattern, so safe cuts are safe for them
+        self._chunkable = spec.loader != "hf" or spec.id in _CHUNKABLE_HF
+        self._added = _AddedTokens.from_meta(self._kit.meta())
+        # Without added tokens there is nothing that kitoken could match differently.
+        self._normalization = _normalization_kind(self._kit.config()) if self._added.ids else "none"
 
     @property
     def id(self) -> str:
@@ -308,14 +312,9 @@ class KitokenVocabulary(_PieceCounter):
             return "\u2581" in text
         return True
 
-    def _added_tokens(self) -> _AddedTokens:
-        if self._added is None:
-            self._added = _AddedTokens.from_meta(self._kit.meta())
-        return self._added
-
     def _ids_raw_matched(self, text: str) -> list[int]:
         ids: list[int] = []
-        for piece, token_id in self._added_tokens().split(text):
+        for piece, token_id in self._added.split(text):
             if token_id is None:
                 ids.extend(self._kit.encode(piece, []))
             else:
@@ -487,14 +486,15 @@ class TokenizerRegistry:
     def count(self, tokenizer_id: str, text: str) -> int:
         """Exact count of ``text`` with ``tokenizer_id``, loading only what it needs.
 
-        A short text for a tiktoken-family vocabulary that is not loaded yet is counted with
-        a sub-vocabulary (see ``subvocab``): same result, a fraction of the start-up cost.
+        A short text for a tiktoken-format vocabulary that is not loaded yet (o200k, cl100k)
+        is counted with a sub-vocabulary (see ``subvocab``): same result, a fraction of the
+        start-up cost. Vocabularies with a kitoken definition load in tens of milliseconds.
         """
         loaded = self._loaded.get(tokenizer_id)
         if loaded is not None:
             return loaded.count(text)
         spec = self.spec(tokenizer_id)
-        if spec.loader != "hf" and len(text) <= self._quick_budget[tokenizer_id]:
+        if not spec.converted_file and len(text) <= self._quick_budget[tokenizer_id]:
             size = len(text.encode("utf-8"))
             with self._locks[tokenizer_id]:
                 quick = size <= self._quick_budget[tokenizer_id]
@@ -534,10 +534,12 @@ class TokenizerRegistry:
         return loaded
 
     def _load(self, spec: VocabularySpec) -> Tokenizer:
-        if spec.loader == "hf":
-            return KitokenVocabulary(spec, read_converted(self._dir, spec))
-        if spec.loader not in ("tiktoken", "tekken"):
+        if spec.loader not in ("hf", "tiktoken", "tekken"):
             raise ResourceError(f"vocabulary {spec.id}: unknown loader {spec.loader}")
+        if spec.converted_file:
+            return KitokenVocabulary(spec, read_converted(self._dir, spec))
+        if spec.loader == "hf":
+            raise ResourceError(f"vocabulary {spec.id} has no converted definition")
         return TiktokenVocabulary(spec, self._vocabulary(spec))
 
     def _vocabulary(self, spec: VocabularySpec) -> ParsedVocabulary:
