@@ -159,8 +159,9 @@ t = time.perf_counter()
 if mode == "kitoken":
     kit = Kitoken(out.read_bytes()); kit.encode("warm up", False)
     count = lambda s: len(kit.encode(s, False))
-else:
-    tok = reg.get(spec.id); tok.count("warm up")
+else:  # the tiktoken path, whichever the registry now uses (with the user's parse cache)
+    from tokenbudget.core.tokenizers import TiktokenVocabulary
+    tok = TiktokenVocabulary(spec, reg._vocabulary(spec)); tok.count("warm up")
     count = tok.count
 load = time.perf_counter() - t
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

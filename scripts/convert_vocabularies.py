@@ -102,8 +102,8 @@ def convert(tokenizer_id: str, raw: bytes) -> bytes:
 
 
 #: tiktoken-format vocabularies that load faster from kitoken definitions (measured with
-#: benchmarks/bench_vocab.py --kitoken-tiktoken). o200k_base and cl100k_base stay on tiktoken:
-#: kitoken encodes them a third slower and loads o200k no faster.
+#: benchmarks/bench_vocab.py --kitoken-tiktoken). o200k_base and cl100k_base stay on tiktoken
+#: for now: measurements on the shared machine disagreed (resources/tokenizers/README.md).
 TIKTOKEN_CONVERTED = ("qwen2", "qwen3.5", "mistral-tekken")
 
 
