@@ -16,12 +16,14 @@ import json
 import random
 import unicodedata
 from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import pytest
 import tiktoken
 import tokenizers
+from kitoken import Kitoken
 
 from tokenbudget.core.paths import resources_dir
 from tokenbudget.core.tokenizers import TokenizerRegistry, read_verified
@@ -191,3 +193,39 @@ def test_every_converted_vocabulary_is_tested(registry: TokenizerRegistry) -> No
     converted = {s.id for s in registry if s.converted_file}
     assert converted == set(CONVERTED) | set(CONVERTED_TIKTOKEN)
     assert {s.id for s in registry if s.loader == "hf"} == set(CONVERTED)
+
+
+def _converter() -> Any:
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[2] / "scripts" / "convert_vocabularies.py"
+    spec = importlib.util.spec_from_file_location("convert_vocabularies", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("tokenizer_id", [*CONVERTED, *CONVERTED_TIKTOKEN])
+def test_shipped_definition_is_the_conversion_of_the_pinned_original(
+    registry: TokenizerRegistry, tokenizer_id: str
+) -> None:
+    """Converting the pinned original again gives the shipped definition, byte for byte."""
+    convert = _converter()
+    spec = registry.spec(tokenizer_id)
+    entry = {"id": spec.id, "loader": spec.loader, "pattern": spec.pattern}
+    entry["normalize"] = spec.normalize
+    original = read_verified(DIRECTORY / spec.file, spec)
+    if spec.loader == "hf":
+        data = convert.convert(spec.id, original)
+    else:
+        data = convert.convert_tiktoken(entry, original)
+    assert spec.converted_file is not None and spec.converted_by is not None
+    shipped = (DIRECTORY / spec.converted_file).read_bytes()
+    if spec.converted_by.split(",")[0] == f"kitoken {version('kitoken')}":
+        assert data == shipped
+    else:  # another kitoken within the pinned range: the same definition, its own version
+        ours, theirs = Kitoken(data).definition(), Kitoken(shipped).definition()
+        ours["meta"].pop("version")
+        theirs["meta"].pop("version")
+        assert ours == theirs
