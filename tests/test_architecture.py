@@ -37,7 +37,7 @@ def test_cli_count_path_does_not_load_unneeded_libraries(tmp_path: Path) -> None
         "sys.stdin = io.TextIOWrapper(io.BytesIO(b'hello world'))\n"
         "rc = cli.run(['count', '--model', 'gpt-5.5'], out=io.StringIO())\n"
         "assert rc == 0, rc\n"
-        "heavy = ('PySide6', 'keyring', 'tokenizers', 'sqlite3')\n"
+        "heavy = ('PySide6', 'keyring', 'tokenizers', 'kitoken', 'sqlite3')\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in heavy)\n"
         "bad += sorted(m for m in sys.modules if m.startswith('tokenbudget.core.ledger'))\n"
         "assert not bad, bad\n"

@@ -285,6 +285,8 @@ def test_tokenizers_lists_sources_and_licences() -> None:
         "qwen3.5",
         "mistral-tekken",
         "gemma3",
+        "glm-5",
+        "minimax-m2",
     }
     assert all(r["licence"] and r["source"] for r in rows)
 

@@ -36,6 +36,13 @@ SPLIT = [
     "<end_of_turn>",
     "<bos>",
     "<eos>",
+    "[gMASK]",
+    "<sop>",
+    "<|user|>",
+    "<|assistant|>",
+    "]~b]",
+    "]~!b[",
+    "[e~[",
 ]
 SPECIAL_TEXTS = [
     *SPLIT,
@@ -59,6 +66,9 @@ SPECIAL_TEXTS = [
     "[IMG]",
     "<SPECIAL_999>",
     "｜DSML｜",
+    "<minimax:tool_call>",
+    "<arg_key>",
+    "/nothink",
     "".join(SPLIT),
     "x<|endoftext|>y<|im_start|>z",
 ]
@@ -97,3 +107,26 @@ def test_special_token_text_never_raises(registry: TokenizerRegistry, tokenizer_
         assert tok.count(text) >= 1, text
     for text in SPLIT:
         assert tok.count(text) > 1, f"{text!r} counted as a single special token"
+
+
+HF_IDS = [t for t in IDS if t in ("deepseek-v3", "gemma3", "glm-5", "minimax-m2")]
+
+
+@pytest.mark.parametrize("tokenizer_id", HF_IDS)
+def test_added_tokens_follow_the_counting_rule(
+    registry: TokenizerRegistry, tokenizer_id: str
+) -> None:
+    """Every added token of the file: special ones split as text, the others count one."""
+    from tokenbudget.core.paths import resources_dir
+    from tokenbudget.core.tokenizers import read_verified
+
+    spec = registry.spec(tokenizer_id)
+    path = resources_dir() / "tokenizers" / spec.file
+    added = json.loads(read_verified(path, spec))["added_tokens"]
+    tok = registry.get(tokenizer_id)
+    for token in added:
+        text = token["content"]
+        if token["special"]:
+            assert tok.count(text) > 1 or len(text) == 1, text
+        else:
+            assert tok.count(text) == 1, text

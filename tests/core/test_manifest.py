@@ -26,6 +26,8 @@ EXPECTED_IDS = {
     "qwen3.5",
     "mistral-tekken",
     "gemma3",
+    "glm-5",
+    "minimax-m2",
 }
 # The sha256 tiktoken itself checks for these files (tiktoken_ext/openai_public.py).
 TIKTOKEN_EXPECTED = {
@@ -48,6 +50,8 @@ KEYS = {
     "licence_file",
     "notes",
 }
+#: Keys of a vocabulary that also ships a converted definition (the Hugging Face ones).
+CONVERTED_KEYS = {"converted_file", "converted_sha256", "converted_by"}
 
 
 def _manifest() -> dict[str, Any]:
@@ -72,7 +76,9 @@ def test_ids_are_unique_and_exactly_the_bundled_set() -> None:
 
 
 def test_every_vocabulary_file_is_listed() -> None:
-    listed = {e["file"] for e in ENTRIES}
+    listed = {e["file"] for e in ENTRIES} | {
+        e["converted_file"] for e in ENTRIES if "converted_file" in e
+    }
     on_disk = {p.name for p in TOKENIZERS_DIR.iterdir() if p.is_file()} - {
         "manifest.json",
         "README.md",
@@ -82,7 +88,8 @@ def test_every_vocabulary_file_is_listed() -> None:
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=_by_id)
 def test_entry_shape(entry: dict[str, Any]) -> None:
-    assert set(entry) == KEYS
+    converted = entry["loader"] == "hf" or "converted_file" in entry
+    assert set(entry) == (KEYS | CONVERTED_KEYS if converted else KEYS)
     assert entry["loader"] in {"tiktoken", "tekken", "hf"}
     assert entry["compression"] in {"gzip", "xz"}
     assert entry["normalize"] in {None, "NFC"}
@@ -100,6 +107,13 @@ def test_file_matches_both_pins(entry: dict[str, Any]) -> None:
     decompress = gzip.decompress if entry["compression"] == "gzip" else lzma.decompress
     content = decompress(shipped)
     assert hashlib.sha256(content).hexdigest() == entry["content_sha256"]
+
+
+@pytest.mark.parametrize("entry", [e for e in ENTRIES if "converted_file" in e], ids=_by_id)
+def test_converted_definition_matches_its_pin(entry: dict[str, Any]) -> None:
+    data = (TOKENIZERS_DIR / entry["converted_file"]).read_bytes()
+    assert hashlib.sha256(data).hexdigest() == entry["converted_sha256"]
+    assert entry["converted_by"].startswith("kitoken ")
 
 
 @pytest.mark.parametrize("tokenizer_id", sorted(TIKTOKEN_EXPECTED))

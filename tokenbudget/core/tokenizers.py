@@ -6,7 +6,8 @@ their sha256, source and licence. Nothing is ever downloaded: a missing or alter
 
 Counting rule: text is counted as ordinary text. Text that looks like a special token
 (``<|endoftext|>``, ``<|im_start|>``, ``<｜begin▁of▁sentence｜>``) never raises and is split like
-any other text; tiktoken vocabularies use ``encode_ordinary`` and Hugging Face vocabularies set
+any other text; tiktoken vocabularies use ``encode_ordinary``, and Hugging Face vocabularies
+(loaded through kitoken definitions converted from them) count as ``tokenizers`` does with
 ``encode_special_tokens``. Empty text counts 0.
 """
 
@@ -18,6 +19,7 @@ import gzip
 import hashlib
 import json
 import lzma
+import re
 import sys
 import threading
 import unicodedata
@@ -86,6 +88,10 @@ class VocabularySpec:
     licence: str
     licence_file: str
     notes: str = ""
+    #: A definition converted from ``file`` for a faster loader (kitoken), and its pins.
+    converted_file: str | None = None
+    converted_sha256: str | None = None
+    converted_by: str | None = None
 
     @classmethod
     def from_json(cls, obj: dict[str, Any]) -> VocabularySpec:
@@ -131,6 +137,25 @@ def read_verified(path: Path, spec: VocabularySpec) -> bytes:
     if hashlib.sha256(content).hexdigest() != spec.content_sha256:
         raise ResourceError(f"vocabulary {spec.id} content does not match its sha256 pin")
     return content
+
+
+def read_converted(directory: Path, spec: VocabularySpec) -> bytes:
+    """Read the converted definition of a vocabulary, checking its sha256 pin.
+
+    Raises:
+        ResourceError: if the manifest names none, or it is missing or fails its pin.
+    """
+    if not spec.converted_file or not spec.converted_sha256:
+        raise ResourceError(f"vocabulary {spec.id} has no converted definition")
+    try:
+        data = (directory / spec.converted_file).read_bytes()
+    except OSError as exc:
+        raise ResourceError(f"vocabulary {spec.id} cannot be read: {exc}") from exc
+    if hashlib.sha256(data).hexdigest() != spec.converted_sha256:
+        raise ResourceError(
+            f"vocabulary {spec.id} ({spec.converted_file}) does not match its sha256 pin"
+        )
+    return data
 
 
 def _parse_tiktoken_ranks(content: bytes) -> dict[bytes, int]:
@@ -234,42 +259,145 @@ class TiktokenVocabulary(_PieceCounter):
         return [self._encoding.decode_single_token_bytes(i) for i in ids]
 
 
-class HuggingFaceVocabulary(_PieceCounter):
-    """An exact tokenizer over a Hugging Face ``tokenizer.json`` (DeepSeek, Gemma 3).
+class KitokenVocabulary(_PieceCounter):
+    """An exact tokenizer over a kitoken definition converted from a pinned vocabulary file.
 
-    Tokens flagged special in the file are never produced from user text; other added tokens
-    (DeepSeek's ``<think>``, Gemma's ``<unusedN>``) match as the published tokenizer matches
-    them.
+    ``scripts/convert_vocabularies.py`` makes the definitions. From a tiktoken or Tekken file
+    (Qwen, Mistral) it counts as tiktoken's ``encode_ordinary`` with the manifest's pattern
+    (and NFC first for Qwen). From a Hugging Face ``tokenizer.json`` (DeepSeek, Gemma 3,
+    GLM-5, MiniMax-M2) it counts as ``tokenizers`` does with
+    ``encode_special_tokens = True``: tokens flagged special in the file are never produced
+    from user text; other added tokens (DeepSeek's ``<think>``, Gemma's ``<unusedN>``) match
+    as the published tokenizer matches them. ``tests/core/test_kitoken_reference.py`` checks
+    both kinds against the reference library (tiktoken, ``tokenizers``) reading the original.
+
+    ``tokenizers`` cuts the raw text at every added token before normalising it. kitoken
+    keeps some added tokens only as vocabulary entries (Gemma's runs of U+2581) and looks for
+    the others after its normaliser has run. Where that could matter (see
+    ``_raw_matching_needed``: Gemma text holding U+2581, MiniMax text that is not NFC), the
+    text is cut at its added tokens here, as ``tokenizers`` cuts it, and the pieces between
+    are encoded with no added-token matching at all.
     """
 
-    def __init__(self, spec: VocabularySpec, content: bytes) -> None:
-        from tokenizers import Tokenizer as HFTokenizer
+    def __init__(self, spec: VocabularySpec, definition: bytes) -> None:
+        from kitoken import Kitoken
 
         self._id = spec.id
-        self._tok = HFTokenizer.from_str(content.decode("utf-8"))
-        self._tok.encode_special_tokens = True
-        self._nfc = spec.normalize == "NFC"
-        self._chunkable = spec.id in _CHUNKABLE_HF
+        try:
+            self._kit = Kitoken(definition)
+        except Exception as exc:  # kitoken raises RuntimeError, or others for bad input
+            raise ResourceError(f"vocabulary {spec.id}: bad kitoken definition: {exc}") from exc
+        self._nfc = False  # the definition carries the file's own normaliser (or NFC)
+        # tiktoken-format files pre-split with their pattern, so safe cuts are safe for them
+        self._chunkable = spec.loader != "hf" or spec.id in _CHUNKABLE_HF
+        self._added = _AddedTokens.from_meta(self._kit.meta())
+        # Without added tokens there is nothing that kitoken could match differently.
+        self._normalization = _normalization_kind(self._kit.config()) if self._added.ids else "none"
 
     @property
     def id(self) -> str:
         """The canonical tokenizer id."""
         return self._id
 
+    def _raw_matching_needed(self, text: str) -> bool:
+        """True when normalising ``text`` could change which added tokens match in it."""
+        kind = self._normalization
+        if kind == "none":
+            return False
+        if kind == "nfc":
+            return not unicodedata.is_normalized("NFC", text)
+        if kind == "space-to-u2581":
+            # Gemma: spaces become U+2581, which is in no added token but the U+2581 runs;
+            # those are matched differently only when the raw text holds U+2581 itself.
+            return "\u2581" in text
+        return True
+
+    def _ids_raw_matched(self, text: str) -> list[int]:
+        ids: list[int] = []
+        for piece, token_id in self._added.split(text):
+            if token_id is None:
+                ids.extend(self._kit.encode(piece, []))
+            else:
+                ids.append(token_id)
+        return ids
+
     def _length(self, text: str) -> int:
-        return len(self._tok.encode(text, add_special_tokens=False).ids)
+        return len(self.encode(text))
 
     def _lengths(self, texts: list[str]) -> list[int]:
-        return [len(e.ids) for e in self._tok.encode_batch(texts, add_special_tokens=False)]
+        if any(self._raw_matching_needed(t) for t in texts):
+            return [self._length(t) for t in texts]
+        return [len(ids) for ids in self._kit.encode_all(texts, False)]
 
     def encode(self, text: str) -> list[int]:
         """Token ids of ``text``."""
-        ids: list[int] = self._tok.encode(text, add_special_tokens=False).ids
+        if self._raw_matching_needed(text):
+            return self._ids_raw_matched(text)
+        ids: list[int] = self._kit.encode(text, False)
         return ids
 
     def decode_pieces(self, ids: Sequence[int]) -> list[bytes]:
-        """The text of each token (as UTF-8 bytes of the vocabulary's surface form)."""
-        return [(self._tok.decode([i]) or "").encode("utf-8") for i in ids]
+        """The bytes each token stands for."""
+        return [bytes(self._kit.decode([i], True)) for i in ids]
+
+
+def _normalization_kind(config: dict[str, Any]) -> str:
+    """Name the normaliser of a kitoken config, for ``_raw_matching_needed``."""
+    steps = config.get("normalization") or []
+    if not steps:
+        return "none"
+    if steps == [{"Unicode": {"scheme": "NFC"}}]:
+        return "nfc"
+    if steps == [{"Replace": {"pattern": {"Regex": " "}, "replacement": "\u2581"}}]:
+        return "space-to-u2581"
+    return "other"
+
+
+@dataclass(frozen=True)
+class _AddedTokens:
+    """The added tokens of a Hugging Face file, to cut raw text as ``tokenizers`` does."""
+
+    pattern: re.Pattern[str]
+    ids: dict[str, int | None]  # content -> id, None for a special token (never matched)
+
+    @classmethod
+    def from_meta(cls, meta: dict[str, Any]) -> _AddedTokens:
+        """Read the table ``convert_vocabularies.py`` keeps in the definition's metadata.
+
+        Raises:
+            ResourceError: if the table is missing.
+        """
+        table = dict(meta.get("meta") or []).get(_ADDED_KEY)
+        if table is None:
+            raise ResourceError("kitoken definition has no added-token table")
+        rows = json.loads(table)
+        ids = {str(c): (None if special else int(i)) for c, special, i in rows}
+        # Longest first: at each position the regex takes the first alternative that matches,
+        # which makes it leftmost-longest, as tokenizers' Aho-Corasick matcher is.
+        alternatives = sorted(ids, key=len, reverse=True)
+        return cls(re.compile("|".join(map(re.escape, alternatives))), ids)
+
+    def split(self, text: str) -> Iterator[tuple[str, int | None]]:
+        """Pieces of ``text``: (added token, its id) or (other text, None).
+
+        A special token's match is not a cut: its text stays in the surrounding text, as in
+        ``tokenizers`` with ``encode_special_tokens`` (which also lets it hide an overlapping
+        added token).
+        """
+        start = 0
+        for match in self.pattern.finditer(text):
+            token_id = self.ids[match.group()]
+            if token_id is None:
+                continue
+            if match.start() > start:
+                yield text[start : match.start()], None
+            yield match.group(), token_id
+            start = match.end()
+        if start < len(text):
+            yield text[start:], None
+
+
+_ADDED_KEY = "tokenbudget:added_tokens"
 
 
 #: Hugging Face vocabularies that may be counted in pieces cut by ``safe_cuts``. DeepSeek's
@@ -358,14 +486,15 @@ class TokenizerRegistry:
     def count(self, tokenizer_id: str, text: str) -> int:
         """Exact count of ``text`` with ``tokenizer_id``, loading only what it needs.
 
-        A short text for a tiktoken-family vocabulary that is not loaded yet is counted with
-        a sub-vocabulary (see ``subvocab``): same result, a fraction of the start-up cost.
+        A short text for a tiktoken-format vocabulary that is not loaded yet (o200k, cl100k)
+        is counted with a sub-vocabulary (see ``subvocab``): same result, a fraction of the
+        start-up cost. Vocabularies with a kitoken definition load in tens of milliseconds.
         """
         loaded = self._loaded.get(tokenizer_id)
         if loaded is not None:
             return loaded.count(text)
         spec = self.spec(tokenizer_id)
-        if spec.loader != "hf" and len(text) <= self._quick_budget[tokenizer_id]:
+        if not spec.converted_file and len(text) <= self._quick_budget[tokenizer_id]:
             size = len(text.encode("utf-8"))
             with self._locks[tokenizer_id]:
                 quick = size <= self._quick_budget[tokenizer_id]
@@ -405,10 +534,12 @@ class TokenizerRegistry:
         return loaded
 
     def _load(self, spec: VocabularySpec) -> Tokenizer:
-        if spec.loader == "hf":
-            return HuggingFaceVocabulary(spec, read_verified(self._dir / spec.file, spec))
-        if spec.loader not in ("tiktoken", "tekken"):
+        if spec.loader not in ("hf", "tiktoken", "tekken"):
             raise ResourceError(f"vocabulary {spec.id}: unknown loader {spec.loader}")
+        if spec.converted_file:
+            return KitokenVocabulary(spec, read_converted(self._dir, spec))
+        if spec.loader == "hf":
+            raise ResourceError(f"vocabulary {spec.id} has no converted definition")
         return TiktokenVocabulary(spec, self._vocabulary(spec))
 
     def _vocabulary(self, spec: VocabularySpec) -> ParsedVocabulary:

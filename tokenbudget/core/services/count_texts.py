@@ -81,5 +81,6 @@ class TextCounts:
 def exact_method(registry: TokenizerRegistry, tokenizer_id: str) -> str:
     """A one-line description of an exact count."""
     spec = registry.spec(tokenizer_id)
-    library = "tokenizers" if spec.loader == "hf" else "tiktoken"
+    # Hugging Face vocabularies run on kitoken definitions converted from the pinned files.
+    library = "kitoken" if spec.loader == "hf" else "tiktoken"
     return f"exact: bundled {tokenizer_id} vocabulary ({library})"
