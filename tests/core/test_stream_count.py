@@ -131,3 +131,49 @@ def test_cjk_line_without_spaces_equals_whole(monkeypatch: pytest.MonkeyPatch) -
     whole = service.counting.count(text, models)
     blocks = [text[i : i + 999] for i in range(0, len(text), 999)]
     assert Service().counting.count_stream(blocks, models) == whole
+
+
+@pytest.mark.parametrize("batches", [1, 3])
+def test_a_lean_count_equals_the_full_one_and_holds_one_vocabulary_at_a_time(
+    monkeypatch: pytest.MonkeyPatch, batches: int
+) -> None:
+    """``lean`` (what ``tokenbudget count`` uses) changes what stays loaded, never a number."""
+    text = _mixed(random.Random(7), 600)
+    monkeypatch.setattr(stream_count, "_BATCH_CHARS", len(text) // batches + 1)
+    service = Service()
+    models = [m.id for m in service.counting.resolve_models([])] + ["claude-opus-4-7"]
+    ids = [spec.id for spec in service.counting.vocabularies()]
+    full = Service().counting.count_stream([text], models, ids)
+
+    lean_service = Service()
+    registry = lean_service.counting._registry
+    registry.get("cl100k_base")  # loaded before the count: someone else uses it
+    loaded_at_once: list[int] = []
+    real_get = registry.get
+
+    def get(tokenizer_id: str) -> Tokenizer:
+        got = real_get(tokenizer_id)
+        loaded_at_once.append(sum(registry.is_loaded(i) for i in ids))
+        return got
+
+    monkeypatch.setattr(registry, "get", get)
+    lean = lean_service.counting.count_stream([text], models, ids, lean=True)
+    assert lean == full
+    still = [i for i in ids if registry.is_loaded(i)]
+    if batches == 1:
+        assert still == ["cl100k_base"]  # the others were let go after their count
+        assert max(loaded_at_once) <= 2  # cl100k_base and the one being counted
+    else:
+        assert set(still) == set(ids)  # a long text keeps them: reloading per batch costs more
+
+
+def test_an_unloaded_vocabulary_loads_again_with_the_same_counts(
+    registry: TokenizerRegistry,
+) -> None:
+    text = "Summarise 这篇文章 <|endoftext|> def f(x): return x\n" * 50
+    first = registry.get("gemma3").count(text)
+    registry.unload("gemma3")
+    assert not registry.is_loaded("gemma3")
+    assert registry.get("gemma3").count(text) == first
+    registry.unload("gemma3")
+    registry.unload("gemma3")  # unloading what is not loaded is harmless

@@ -74,6 +74,7 @@ def run_count(args: argparse.Namespace, out: TextIO) -> int:
         output_tokens=args.output_tokens,
         cached_tokens=args.cached_tokens,
         currency=args.currency,
+        lean=True,  # one vocabulary in memory at a time: this process counts once and exits
     )
     if args.json:
         write_json(_report_json(report), out)

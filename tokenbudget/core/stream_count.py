@@ -114,12 +114,24 @@ class StreamCounter:
 
     Feed it the chunks of ``stream_chunks`` in order; ``exact`` and ``estimated`` then give
     what ``service.TextCounts`` gives for the whole text.
+
+    With ``lean``, a text that fits in one batch (a prompt, a file of up to a megabyte) is
+    counted one vocabulary at a time, each unloaded after its count unless it was loaded
+    before: a one-shot command then holds one vocabulary at a time, not all of them. A longer
+    text keeps them loaded (reloading each per batch would cost more than it saves).
     """
 
     def __init__(
-        self, registry: TokenizerRegistry, tokenizers: Iterable[str], estimators: Iterable[str]
+        self,
+        registry: TokenizerRegistry,
+        tokenizers: Iterable[str],
+        estimators: Iterable[str],
+        *,
+        lean: bool = False,
     ) -> None:
         self._registry = registry
+        self._lean = lean
+        self._flushed = False
         self._estimators = {e: estimate.get_estimator(e) for e in estimators}
         self._exact = dict.fromkeys(tokenizers, 0)
         self._kinds: dict[str, dict[estimate.TextKind, int]] = {}
@@ -143,7 +155,7 @@ class StreamCounter:
 
     def finish(self) -> StreamCounter:
         """Count what is still pending; returns self."""
-        self._flush()
+        self._flush(release=self._lean and not self._flushed)
         return self
 
     def exact(self, tokenizer_id: str) -> int:
@@ -157,23 +169,29 @@ class StreamCounter:
             return est.from_count(self._exact[est.base])
         return est.from_kind_counts(self._kinds[est.base])
 
-    def _flush(self) -> None:
+    def _flush(self, *, release: bool = False) -> None:
         pieces, self._pending, self._pending_chars = self._pending, [], 0
+        self._flushed = True
         if not pieces:
             return
-        for tokenizer_id in self._exact:
-            self._exact[tokenizer_id] += self._count(tokenizer_id, pieces)
-        if not self._kinds:
-            return
         parts: dict[estimate.TextKind, list[str]] = {kind: [] for kind in estimate.TextKind}
-        for piece in pieces:
-            for kind, part in estimate.split_by_kind(piece, self._in_fence).items():
-                if part:
-                    parts[kind].append(part)
-            self._in_fence ^= estimate.fence_flips(piece)
-        for base, totals in self._kinds.items():
-            for kind, texts in parts.items():
-                totals[kind] += self._count(base, texts)
+        if self._kinds:
+            for piece in pieces:
+                for kind, part in estimate.split_by_kind(piece, self._in_fence).items():
+                    if part:
+                        parts[kind].append(part)
+                self._in_fence ^= estimate.fence_flips(piece)
+        registry = self._registry
+        for tokenizer_id in dict.fromkeys([*self._exact, *self._kinds]):
+            held = registry.is_loaded(tokenizer_id)
+            if tokenizer_id in self._exact:
+                self._exact[tokenizer_id] += self._count(tokenizer_id, pieces)
+            totals = self._kinds.get(tokenizer_id)
+            if totals is not None:
+                for kind, texts in parts.items():
+                    totals[kind] += self._count(tokenizer_id, texts)
+            if release and not held:
+                registry.unload(tokenizer_id)
 
     def _count(self, tokenizer_id: str, texts: list[str]) -> int:
         """The sum of the counts of ``texts``, each counted as ``registry.count`` would."""
@@ -196,9 +214,11 @@ def count_blocks(
     registry: TokenizerRegistry,
     tokenizers: Iterable[str],
     estimators: Iterable[str],
+    *,
+    lean: bool = False,
 ) -> StreamCounter:
-    """Count a text given as blocks of any size (see the module docstring)."""
-    counter = StreamCounter(registry, tokenizers, estimators)
+    """Count a text given as blocks of any size (see the module docstring and ``lean``)."""
+    counter = StreamCounter(registry, tokenizers, estimators, lean=lean)
     for piece in stream_chunks(blocks):
         counter.add(piece)
     return counter.finish()

@@ -533,6 +533,17 @@ class TokenizerRegistry:
                 _return_freed_memory()
         return loaded
 
+    def unload(self, tokenizer_id: str) -> None:
+        """Forget ``tokenizer_id``'s loaded and parsed forms; the next use loads it again.
+
+        Holders of the tokenizer keep a working object; the memory returns once they let go.
+        """
+        with self._locks[tokenizer_id]:
+            dropped = self._loaded.pop(tokenizer_id, None), self._parsed.pop(tokenizer_id, None)
+        if dropped != (None, None):
+            del dropped
+            _return_freed_memory()
+
     def _load(self, spec: VocabularySpec) -> Tokenizer:
         if spec.loader not in ("hf", "tiktoken", "tekken"):
             raise ResourceError(f"vocabulary {spec.id}: unknown loader {spec.loader}")

@@ -223,10 +223,13 @@ class CountingService:
         output_tokens: int = 0,
         cached_tokens: int = 0,
         currency: str | None = None,
+        lean: bool = False,
     ) -> CountReport:
         """``count`` of a text given in blocks (a file, a pipe), holding a chunk at a time.
 
         The report is the one ``count`` gives for the joined text (see ``core.stream_count``).
+        ``lean`` holds one vocabulary at a time for a text of up to a megabyte (a one-shot
+        command; see ``StreamCounter``).
 
         Raises:
             UnknownModelError: for an unknown model or tokenizer (with suggestions).
@@ -238,7 +241,7 @@ class CountingService:
         chosen = self._chosen(models, tokenizers, output_tokens, cached_tokens, currency)
         exact = [m.counting.tokenizer for m in chosen if m.counting.estimator is None]
         estimators = [m.counting.estimator for m in chosen if m.counting.estimator is not None]
-        counts = count_blocks(blocks, self._registry, [*tokenizers, *exact], estimators)
+        counts = count_blocks(blocks, self._registry, [*tokenizers, *exact], estimators, lean=lean)
         extra = {"output_tokens": output_tokens, "cached_tokens": cached_tokens}
         return self._report(counts, counts.chars, chosen, tokenizers, **extra, currency=currency)
 
