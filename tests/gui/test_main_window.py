@@ -430,3 +430,35 @@ def test_start_at_login_writes_and_removes_the_autostart_entry(window: MainWindo
     assert window.settings_values().start_at_login is True
     window.apply_settings(replace(values, start_at_login=False))
     assert not autostart.is_enabled()
+
+
+def test_a_two_megabyte_single_line_paste_shows_progress_and_ends_exact(
+    qtbot: QtBot, window: MainWindow, registry: TokenizerRegistry
+) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QGuiApplication
+
+    record = '{"id":7,"name":"数据 ok","values":[1.5,2.25],"flag":true,"note":"a b c"},'
+    line = ("[" + record * (2_000_000 // len(record)))[:2_000_000]
+    QGuiApplication.clipboard().setText(line)
+    seen: list[bool] = []
+    ticks: list[int] = []
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(
+        lambda: (ticks.append(1), seen.append(not window.paste_progress.isHidden()))
+    )
+    timer.start()
+    window.editor.setFocus()
+    window.editor.paste()
+    qtbot.waitUntil(lambda: not window.editor.pasting, timeout=60_000)
+    window.coordinator.flush()
+    qtbot.waitUntil(lambda: window.coordinator.idle, timeout=60_000)
+    timer.stop()
+    assert True in seen  # the bar was up while the text went in, and the loop kept running
+    assert len(ticks) > 2
+    assert window.paste_progress.isHidden()
+    assert window.editor.text() == line
+    qtbot.waitUntil(lambda: cell(window, "gpt-5.5", Column.TOKENS, SORT_ROLE) is not None)
+    expected = registry.get("o200k_base").count(line)
+    assert cell(window, "gpt-5.5", Column.TOKENS, SORT_ROLE) == expected

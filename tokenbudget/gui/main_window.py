@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QProgressBar,
     QSpinBox,
     QSplitter,
     QVBoxLayout,
@@ -202,12 +203,19 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         self.stats_label = QLabel()
         self.selected_label = QLabel()
+        # Shown while a large paste or file goes in (the editor is read-only meanwhile).
+        self.paste_progress = QProgressBar()
+        self.paste_progress.setMaximumWidth(160)
+        self.paste_progress.setTextVisible(False)
+        self.paste_progress.hide()
+        self.statusBar().addPermanentWidget(self.paste_progress)
         self.statusBar().addPermanentWidget(self.stats_label)
         self.statusBar().addPermanentWidget(self.selected_label)
 
     def _connect(self) -> None:
         self.editor.textChanged.connect(self._text_changed)
         self.editor.refused.connect(self._show_refusal)
+        self.editor.progress.connect(self._paste_progress)
         self.editor.file_loaded.connect(
             lambda path: self.statusBar().showMessage(
                 self.tr("Loaded {path}").format(path=path), 5000
@@ -243,6 +251,17 @@ class MainWindow(QMainWindow):
 
     def _text_changed(self) -> None:
         self.coordinator.set_text(self.editor.text)
+
+    def _paste_progress(self, done: int, total: int) -> None:
+        # Permille: a 10 MB paste overflows no int, and the bar needs no more.
+        self.paste_progress.setRange(0, 1000)
+        self.paste_progress.setValue(done * 1000 // max(total, 1))
+        self.paste_progress.setVisible(done < total)
+        message = self.tr("Inserting the text…")
+        if done < total:
+            self.statusBar().showMessage(message)
+        elif self.statusBar().currentMessage() == message:
+            self.statusBar().clearMessage()
 
     def _output_changed(self) -> None:
         multiple = self.output_mode.currentData() == "multiple"
