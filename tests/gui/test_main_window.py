@@ -84,11 +84,15 @@ def test_rows_show_loading_until_their_count_arrives(
     win.editor.setPlainText("counting happens elsewhere")
     win.coordinator.flush()
     assert win.model.rowCount() == len(MODELS)
-    assert cell(win, "gpt-5.5", Column.TOKENS) == "loading…"  # the window works meanwhile
+    # The empty text's zero, greyed as updating, until the count arrives (an empty text
+    # is counted without asking the counting process).
+    assert cell(win, "gpt-5.5", Column.TOKENS, SORT_ROLE) == 0
+    assert all(row.updating for row in win.model.rows())
+    assert win.coordinator.requests == 1  # the window works meanwhile
     assert win.editor.isEnabled()
     for job in list(held):
         job()
-    qtbot.waitUntil(lambda: cell(win, "gpt-5.5", Column.TOKENS) != "loading…")
+    qtbot.waitUntil(lambda: not any(row.updating for row in win.model.rows()))
     assert cell(win, "gpt-5.5", Column.TOKENS, SORT_ROLE) == registry.get("o200k_base").count(
         "counting happens elsewhere"
     )
@@ -135,7 +139,7 @@ def test_stale_results_are_dropped(qtbot: QtBot) -> None:
     coordinator.flush()
     for job in jobs:  # the newer job finishes first ...
         job()
-    qtbot.waitUntil(lambda: coordinator.rows()[0].estimate is not None)
+    qtbot.waitUntil(lambda: not coordinator.rows()[0].updating)
     second = coordinator.rows()[0].estimate
     for job in first_jobs:  # ... and the stale one arrives late
         job()
@@ -462,3 +466,31 @@ def test_a_two_megabyte_single_line_paste_shows_progress_and_ends_exact(
     qtbot.waitUntil(lambda: cell(window, "gpt-5.5", Column.TOKENS, SORT_ROLE) is not None)
     expected = registry.get("o200k_base").count(line)
     assert cell(window, "gpt-5.5", Column.TOKENS, SORT_ROLE) == expected
+
+
+def test_a_text_counted_before_is_answered_without_a_request(
+    qtbot: QtBot, window: MainWindow, registry: TokenizerRegistry
+) -> None:
+    coordinator = window.coordinator
+    type_and_settle(qtbot, window, "Hello there")
+    counted = cell(window, "gpt-5.5", Column.TOKENS, SORT_ROLE)
+    before = coordinator.requests
+    window.editor.setFocus()
+    window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
+    qtbot.keyClicks(window.editor, "!")
+    coordinator.flush()
+    qtbot.waitUntil(lambda: coordinator.idle)
+    assert coordinator.requests == before + 1  # a new text: counted in the child
+    qtbot.waitUntil(lambda: not any(row.updating for row in window.model.rows()))
+    qtbot.keyClick(window.editor, Qt.Key.Key_Backspace)  # back to a text counted before
+    coordinator.flush()
+    assert coordinator.idle  # answered at once ...
+    assert coordinator.requests == before + 1  # ... without a round trip
+    assert not any(row.updating for row in window.model.rows())
+    assert cell(window, "gpt-5.5", Column.TOKENS, SORT_ROLE) == counted
+    assert counted == registry.get("o200k_base").count("Hello there")
+    assert coordinator.stats.chars == len("Hello there")
+    window.editor.clear()  # an empty text counts 0 without asking either
+    coordinator.flush()
+    assert coordinator.idle and coordinator.requests == before + 1
+    assert cell(window, "gpt-5.5", Column.TOKENS, SORT_ROLE) == 0
