@@ -18,13 +18,14 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, TypeAlias
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from tokenbudget.core.countproc import CountReply, FailedReply, Reply, SkippedReply, StatsReply
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.services import Service
-from tokenbudget.core.types import ESTIMATORS, ModelInfo, RemoteResult, TextStats
+from tokenbudget.core.types import ESTIMATORS, ModelInfo, TextStats
 from tokenbudget.gui.count_channel import CountHub, ProcessBackend, shared_hub
 from tokenbudget.gui.estimate_model import Row
 from tokenbudget.gui.jobs import Mailbox
@@ -32,7 +33,12 @@ from tokenbudget.gui.jobs import Mailbox
 __all__ = ["CountCoordinator", "CountHub", "OutputSetting", "ProcessBackend", "shared_hub"]
 
 #: The exact online count (or why there is none) for a model and a job id, if any.
-RemoteLookup = Callable[[ModelInfo, int], RemoteResult | None]
+#: (Only for type checking: ``RemoteResult`` lives with the HTTP client, which the window
+#: need not import before its first paint.)
+if TYPE_CHECKING:
+    from tokenbudget.core.types import RemoteResult
+
+    RemoteLookup: TypeAlias = Callable[[ModelInfo, int], RemoteResult | None]
 
 #: Texts whose counts are remembered in this process (an undo, or a character typed and
 #: deleted again, is answered without asking the counting process), and the most characters

@@ -30,7 +30,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from tokenbudget.core.errors import UserInputError
-from tokenbudget.core.services import CountingService
 from tokenbudget.gui.text_mirror import TextMirror
 
 #: The block property marking a block that follows a display-only break.
@@ -334,6 +333,8 @@ class PromptEditor(QPlainTextEdit):
             self._refuse(self.tr("Wait until the current text is in, then try again."))
             return False
         try:
+            from tokenbudget.core.services import CountingService  # not before the first paint
+
             text = CountingService.read_text_file(path)
         except UserInputError as exc:
             self._refuse(str(exc))
