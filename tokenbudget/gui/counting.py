@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 #: deleted again, is answered without asking the counting process), and the most characters
 #: they may hold together.
 MEMO_TEXTS = 6
+#: A text that was at most this long is sent in the same turn as the keystroke's job starts.
+SEND_AT_ONCE = 4_000_000
 MEMO_CHARS = 8_000_000
 
 
@@ -200,10 +202,15 @@ class CountCoordinator(QObject):
         self._previous = {**self._previous, **self._counts}
         self._counts = {}
         self._pending = {m.counting.key for m in self._models}
+        if len(self._text) <= SEND_AT_ONCE:
+            # Sent first: the counting process works while this process repaints the table.
+            self._send_job()
+            self.updated.emit()
+            return
         self.updated.emit()
-        # The text is read and sent on the next turn of the event loop, after the table has
-        # repainted: reading 10 MB takes ~25 ms and sending competes for the GIL, and neither
-        # should add to the repaint's time in one block.
+        # A long text is read and sent on the next turn of the event loop, after the table
+        # has repainted: reading 10 MB takes ~25 ms and sending competes for the GIL, and
+        # neither should add to the repaint's time in one block.
         self._send_timer.start()
 
     def _send_job(self) -> None:
