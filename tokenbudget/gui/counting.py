@@ -199,7 +199,8 @@ class CountCoordinator(QObject):
 
     def _start_job(self) -> None:
         self._job += 1
-        self._previous = {**self._previous, **self._counts}
+        # An empty text's zeros are no count to show while a real text is being counted.
+        self._previous = {**self._previous, **self._counts} if self._text else {}
         self._counts = {}
         self._pending = {m.counting.key for m in self._models}
         if len(self._text) <= SEND_AT_ONCE:
