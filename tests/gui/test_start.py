@@ -38,3 +38,25 @@ def test_the_first_paint_comes_before_the_catalogue_ledger_and_counting(qtbot: Q
         qtbot.waitUntil(lambda: parts._ledger is not None, timeout=10_000)  # status and alerts
     finally:
         shell.close()
+
+
+def test_the_tray_comes_after_the_first_paint_and_at_once_when_starting_in_it(
+    qtbot: QtBot,
+) -> None:
+    shell = Shell(Service(), tray_available=True, delay_ms=0, live_sync=False, fill_later=True)
+    qtbot.addWidget(shell.window)
+    try:
+        shell.start(after_paint=True)
+        assert shell.tray is None  # not needed for the first frame
+        qtbot.waitUntil(lambda: shell.tray is not None, timeout=10_000)
+        assert shell.window.keep_in_tray is not None
+    finally:
+        shell.close()
+    hidden = Shell(Service(), tray_available=True, delay_ms=0, live_sync=False, fill_later=True)
+    qtbot.addWidget(hidden.window)
+    try:
+        hidden.start(in_tray=True, after_paint=True)  # no window to paint: the tray now
+        assert hidden.tray is not None and not hidden.window.isVisible()
+        assert hidden.window.shown_models()  # filled without a paint
+    finally:
+        hidden.close()

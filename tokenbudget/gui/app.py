@@ -11,10 +11,10 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from tokenbudget.core.services import Service
+from tokenbudget.gui.icons import app_icon
 from tokenbudget.gui.main_window import MainWindow
 from tokenbudget.gui.shell import Shell
 from tokenbudget.gui.single_instance import InstanceServer, send_to_running
-from tokenbudget.gui.tray import app_icon
 
 #: Set to a file path to have the app write the wall time of its first paint there and quit
 #: (the start-up benchmark).

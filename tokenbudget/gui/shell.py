@@ -16,14 +16,15 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QSystemTrayIcon, QWidge
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.services import Service
 from tokenbudget.gui.counting import CountHub
+from tokenbudget.gui.icons import app_icon
 from tokenbudget.gui.jobs import Runner
 from tokenbudget.gui.main_window import MainWindow
-from tokenbudget.gui.tray import Tray, alert_text, app_icon
 
 if TYPE_CHECKING:  # live sync's importers are not needed before the first paint
     from tokenbudget.core.types import SyncReport, WatchRoot
     from tokenbudget.gui.live_sync import LiveSync
     from tokenbudget.gui.quick_popup import QuickPopup
+    from tokenbudget.gui.tray import Tray
 
 #: How often the tray's status and alerts are checked without anything happening.
 STATUS_INTERVAL_MS = 60_000
@@ -70,11 +71,10 @@ class Shell(QObject):
         self.sources_runner: Runner | None = None
         if tray_available is None:
             tray_available = QSystemTrayIcon.isSystemTrayAvailable()
+        self._tray_available = tray_available
         self.tray: Tray | None = None
-        if tray_available:
-            self.tray = Tray(self, paused=bool(service.settings.get("alerts_paused")))
-            self._connect_tray(self.tray)
-            self.window.keep_in_tray = self._hide_to_tray
+        if tray_available and not fill_later:
+            self._make_tray()
         self.window.recorded.connect(self.refresh_status)
         self.window.budgets_requested.connect(self.show_budgets)
         self.window.history_requested.connect(self.show_history)
@@ -112,6 +112,14 @@ class Shell(QObject):
             self.live_sync.stop()
             self.live_sync = None
 
+    def _make_tray(self) -> Tray:
+        from tokenbudget.gui.tray import Tray  # with the plans and alerts it shows
+
+        tray = self.tray = Tray(self, paused=bool(self.service.settings.get("alerts_paused")))
+        self._connect_tray(tray)
+        self.window.keep_in_tray = self._hide_to_tray
+        return tray
+
     def _connect_tray(self, tray: Tray) -> None:
         tray.quick_requested.connect(self.show_quick)
         tray.open_requested.connect(self.show_window)
@@ -129,14 +137,16 @@ class Shell(QObject):
         With ``after_paint``, what the first frame does not need (the status and alerts, live
         sync) starts once the window has painted.
         """
+        if self._tray_available and self.tray is None and (in_tray or not after_paint):
+            self._make_tray()
         if self.tray is not None:
             self.tray.show()
-        shown = not in_tray or self.tray is None
+        shown = not in_tray or not self._tray_available
         if shown:
             self.window.show()
         else:
             self.window.fill()  # no paint to wait for
-        if self.tray is None:
+        if not self._tray_available:
             QApplication.instance().setQuitOnLastWindowClosed(True)  # type: ignore[union-attr]
             self.window.statusBar().showMessage(
                 self.tr(
@@ -156,7 +166,9 @@ class Shell(QObject):
             self._start_behind()
 
     def _start_behind(self) -> None:
-        """Start what works behind the window: status checks and live sync."""
+        """Start what works behind the window: the tray, status checks and live sync."""
+        if self._tray_available and self.tray is None:
+            self._make_tray().show()
         self._timer.start()
         QTimer.singleShot(0, self.refresh_status)
         if self._want_sync is None and self.service.settings.get("live_sync") is not False:
@@ -322,6 +334,8 @@ class Shell(QObject):
             if self.tray is not None:
                 self.tray.notify(alert)
             else:
+                from tokenbudget.gui.tray import alert_text
+
                 title, body = alert_text(self, alert)
                 self.window.statusBar().showMessage(f"{title}. {body}", 30_000)
         if alerts:
