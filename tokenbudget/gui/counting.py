@@ -25,7 +25,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from tokenbudget.core.countproc import CountReply, FailedReply, Reply, SkippedReply, StatsReply
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.services import Service
-from tokenbudget.core.types import ESTIMATORS, ModelInfo, TextStats
+from tokenbudget.core.types import ESTIMATORS, TextStats
 from tokenbudget.gui.count_channel import CountHub, ProcessBackend, shared_hub
 from tokenbudget.gui.estimate_model import Row
 from tokenbudget.gui.jobs import Mailbox
@@ -36,7 +36,7 @@ __all__ = ["CountCoordinator", "CountHub", "OutputSetting", "ProcessBackend", "s
 #: (Only for type checking: ``RemoteResult`` lives with the HTTP client, which the window
 #: need not import before its first paint.)
 if TYPE_CHECKING:
-    from tokenbudget.core.types import RemoteResult
+    from tokenbudget.core.types import ModelInfo, RemoteResult
 
     RemoteLookup: TypeAlias = Callable[[ModelInfo, int], RemoteResult | None]
 

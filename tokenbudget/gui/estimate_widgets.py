@@ -10,12 +10,12 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.services import Service
-from tokenbudget.core.types import Entry, ModelInfo
 from tokenbudget.gui.counting import CountCoordinator
 from tokenbudget.gui.estimate_model import SORT_ROLE, Column, EstimateModel
 from tokenbudget.gui.widgets import ContextBarDelegate
 
 if TYPE_CHECKING:
+    from tokenbudget.core.types import Entry, ModelInfo
     from tokenbudget.gui.dialogs import RecordDialog
 
 

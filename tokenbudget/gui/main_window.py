@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 
 from tokenbudget.core.errors import AutostartError, TokenbudgetError
 from tokenbudget.core.services import Service
-from tokenbudget.core.types import ModelInfo
 from tokenbudget.gui.counting import CountCoordinator, CountHub, OutputSetting
 from tokenbudget.gui.editor import PromptEditor
 from tokenbudget.gui.estimate_model import MODEL_ID_ROLE, EstimateModel
@@ -38,6 +37,7 @@ from tokenbudget.gui.providers_page import ProviderSettings
 from tokenbudget.gui.remote_counting import RemoteCounting
 
 if TYPE_CHECKING:  # the dialogs are imported when first opened, not before the first paint
+    from tokenbudget.core.types import ModelInfo
     from tokenbudget.gui.dialogs import RecordDialog, SettingsValues
 
 

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from tokenbudget.core.services import Service
-from tokenbudget.core.types import COUNT_PROVIDERS, ModelInfo
+from tokenbudget.core.types import COUNT_PROVIDERS
 
 if TYPE_CHECKING:  # the HTTP client is imported when a provider is asked, not at start
-    from tokenbudget.core.types import RemoteConfig, RemoteResult
+    from tokenbudget.core.types import ModelInfo, RemoteConfig, RemoteResult
 from tokenbudget.gui.counting import CountCoordinator
 from tokenbudget.gui.jobs import Jobs, Runner, SerialRunner, Task
 
