@@ -309,8 +309,11 @@ def in_process(one_line_limit: float) -> None:
         print("  (the window is still inserting; the paste row is left out)")
     else:
         assert window.editor.text() == line
+        other = one_line_json(2_200_000, seed=4)  # another line: none of it counted yet
         beat(
-            f"pasting the {len(line) / 1e6:.1f} MB single line over it", paste(line), one_line_limit
+            f"pasting another {len(other) / 1e6:.1f} MB single line over it",
+            paste(other),
+            one_line_limit,
         )
     window.close()
     window.coordinator.close()
