@@ -11,7 +11,7 @@ from PySide6.QtCore import QMimeData, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QTextCursor
 from pytestqt.qtbot import QtBot
 
-from tokenbudget.gui.editor import LINE, PromptEditor, cut_at
+from tokenbudget.gui.editor import LINE, SOFT, PromptEditor, cut_at
 from tokenbudget.gui.text_mirror import TextMirror, from_units, plain, to_units
 
 # Line breaks, a no-break space, astral characters (emoji, a CJK extension B ideograph) and
@@ -191,3 +191,50 @@ def test_cut_at_prefers_a_natural_break() -> None:
     cut = cut_at(text, LINE)
     assert cut <= LINE and text[cut - 1] == " "
     assert cut_at("x" * 10_000, LINE) == LINE
+
+
+def _joined_blocks(editor: PromptEditor) -> str:
+    """The text as the blocks hold it, display-only breaks left out (a second derivation)."""
+    parts = []
+    block = editor.document().begin()
+    while block.isValid():
+        if block != editor.document().begin() and not block.blockFormat().hasProperty(SOFT):
+            parts.append("\n")
+        parts.append(block.text().replace("\u2028", "\n").replace("\u00a0", " "))
+        block = block.next()
+    return "".join(parts)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    edits=st.lists(
+        st.tuples(st.floats(0, 1), st.floats(0, 1), st.text(alphabet=ALPHABET, max_size=12)),
+        max_size=10,
+    )
+)
+def test_text_leaves_out_display_breaks_after_random_edits(
+    qtbot: QtBot, edits: list[tuple[float, float, str]]
+) -> None:
+    editor = PromptEditor()
+    mime = QMimeData()
+    mime.setText("start\n" + "ab, cd 中文 " * 1500 + "\nend")
+    editor.insertFromMimeData(mime)
+    assert editor.text() == _joined_blocks(editor)
+    for a, b, insert in edits:
+        cursor = editor.textCursor()
+        units = to_units(editor.toPlainText())
+
+        def at(share: float, units: str = units) -> int:
+            pos = int(share * len(units))
+            return pos - 1 if pos < len(units) and "\udc00" <= units[pos] <= "\udfff" else pos
+
+        cursor.setPosition(at(a))
+        cursor.setPosition(at(b), QTextCursor.MoveMode.KeepAnchor)
+        cursor.insertText(insert)
+        assert editor.text() == _joined_blocks(editor)
+    while editor.document().isUndoAvailable():
+        editor.undo()
+        assert editor.text() == _joined_blocks(editor)
+    editor.deleteLater()
