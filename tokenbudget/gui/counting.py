@@ -46,6 +46,8 @@ if TYPE_CHECKING:
 MEMO_TEXTS = 6
 #: A text that was at most this long is sent in the same turn as the keystroke's job starts.
 SEND_AT_ONCE = 4_000_000
+#: Rows still being counted this long after the text changed are shown as updating.
+STALE_MS = 60
 MEMO_CHARS = 8_000_000
 
 
@@ -103,6 +105,12 @@ class CountCoordinator(QObject):
         self._send_timer.setSingleShot(True)
         self._send_timer.setInterval(0)
         self._send_timer.timeout.connect(self._send_job)
+        # Rows are shown as updating only when their counts take a while: a keystroke's
+        # counts usually arrive first, and the table then changes once, not twice.
+        self._stale_timer = QTimer(self)
+        self._stale_timer.setSingleShot(True)
+        self._stale_timer.setInterval(STALE_MS)
+        self._stale_timer.timeout.connect(self._show_stale)
         # Replies from the process's reader thread, handed over to the UI thread.
         self._mailbox: Mailbox[Reply] = Mailbox(self._on_replies, owner=self)
         self.backend = ProcessBackend(self._mailbox.put, hub)
@@ -204,15 +212,20 @@ class CountCoordinator(QObject):
         self._counts = {}
         self._pending = {m.counting.key for m in self._models}
         if len(self._text) <= SEND_AT_ONCE:
-            # Sent first: the counting process works while this process repaints the table.
+            # Sent at once: the counting process works while this process goes on.
             self._send_job()
-            self.updated.emit()
+            if self._pending:
+                self._stale_timer.start()
             return
         self.updated.emit()
         # A long text is read and sent on the next turn of the event loop, after the table
         # has repainted: reading 10 MB takes ~25 ms and sending competes for the GIL, and
         # neither should add to the repaint's time in one block.
         self._send_timer.start()
+
+    def _show_stale(self) -> None:
+        if self._pending:
+            self.updated.emit()
 
     def _send_job(self) -> None:
         source = self._source
@@ -281,6 +294,7 @@ class CountCoordinator(QObject):
         """Stop counting (the app is quitting)."""
         self._timer.stop()
         self._send_timer.stop()
+        self._stale_timer.stop()
         self._mailbox.close()
         self.backend.close()
 
