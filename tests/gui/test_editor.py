@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from PySide6.QtCore import QMimeData
+from PySide6.QtCore import QMimeData, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QTextCursor
 from pytestqt.qtbot import QtBot
 
-from tokenbudget.gui.editor import PromptEditor
+from tokenbudget.gui.editor import LINE, SOFT, PromptEditor, cut_at
 from tokenbudget.gui.text_mirror import TextMirror, from_units, plain, to_units
 
 # Line breaks, a no-break space, astral characters (emoji, a CJK extension B ideograph) and
@@ -121,3 +122,119 @@ def test_clipboard_paste_goes_through_the_mirror(qtbot: QtBot) -> None:
     QGuiApplication.clipboard().setText("pasted 中文")
     editor.paste()
     assert editor.text() == "pasted 中文"
+
+
+def _one_line(size: int) -> str:
+    """Minified JSON on one line, with astral characters and no break for a long way."""
+    record = '{"id":12345,"name":"a👍🏽 b","tags":["x","中文"],"blob":"' + "z" * 5000 + '"},'
+    return ("[" + record * (size // len(record) + 1))[:size]
+
+
+def test_one_long_line_goes_in_with_progress_and_the_loop_keeps_running(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    line = _one_line(2_000_000)
+    path = tmp_path / "one-line.json"
+    path.write_text(line, encoding="utf-8")
+    editor = PromptEditor()
+    qtbot.addWidget(editor)
+    progress: list[tuple[int, int]] = []
+    editor.progress.connect(lambda done, total: progress.append((done, total)))
+    ticks: list[int] = []
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(lambda: ticks.append(len(progress)))
+    timer.start()
+    with qtbot.waitSignal(editor.file_loaded, timeout=60_000):
+        assert editor.load_file(path)
+    timer.stop()
+    # The loop ran between slices: the timer ticked while the text was going in.
+    assert len({t for t in ticks if 0 < t < len(progress)}) > 1
+    assert progress[0] == (0, len(line)) and progress[-1] == (len(line), len(line))
+    assert all(a[0] <= b[0] for a, b in pairwise(progress))
+    # Shown in pieces, none of them a 2 MB paragraph; the text itself is the file's.
+    assert editor.document().blockCount() > len(line) // (2 * LINE)
+    assert max(len(b) for b in editor.toPlainText().split("\n")) <= LINE + 2
+    assert editor.text() == line
+
+
+def test_display_breaks_stay_out_of_text_copy_and_edits(qtbot: QtBot) -> None:
+    line = _one_line(3 * LINE)
+    editor = PromptEditor()
+    qtbot.addWidget(editor)
+    mime = QMimeData()
+    mime.setText(line)
+    editor.insertFromMimeData(mime)  # under the slice size: inserted at once, in pieces
+    assert editor.document().blockCount() > 2
+    assert editor.text() == line
+    # Copying across a display break copies the real text.
+    editor.selectAll()
+    assert editor.createMimeDataFromSelection().text() == line
+    second = editor.document().begin().next()
+    cursor = editor.textCursor()
+    cursor.setPosition(second.position())
+    editor.setTextCursor(cursor)
+    cut = len(editor.document().begin().text()) - 1
+    qtbot.keyClick(editor, Qt.Key.Key_Backspace)  # removes the character before, not the break
+    assert editor.text() == line[:cut] + line[cut + 1 :]
+    qtbot.keyClick(editor, Qt.Key.Key_Return)  # a typed line break is a real one
+    assert editor.text() == line[:cut] + "\n" + line[cut + 1 :]
+    editor.undo()
+    editor.undo()
+    assert editor.text() == line
+    editor.redo()
+    assert editor.text() == line[:cut] + line[cut + 1 :]
+
+
+def test_cut_at_prefers_a_natural_break() -> None:
+    text = "word " * 2000
+    cut = cut_at(text, LINE)
+    assert cut <= LINE and text[cut - 1] == " "
+    assert cut_at("x" * 10_000, LINE) == LINE
+
+
+def _joined_blocks(editor: PromptEditor) -> str:
+    """The text as the blocks hold it, display-only breaks left out (a second derivation)."""
+    parts = []
+    block = editor.document().begin()
+    while block.isValid():
+        if block != editor.document().begin() and not block.blockFormat().hasProperty(SOFT):
+            parts.append("\n")
+        parts.append(block.text().replace("\u2028", "\n").replace("\u00a0", " "))
+        block = block.next()
+    return "".join(parts)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    edits=st.lists(
+        st.tuples(st.floats(0, 1), st.floats(0, 1), st.text(alphabet=ALPHABET, max_size=12)),
+        max_size=10,
+    )
+)
+def test_text_leaves_out_display_breaks_after_random_edits(
+    qtbot: QtBot, edits: list[tuple[float, float, str]]
+) -> None:
+    editor = PromptEditor()
+    mime = QMimeData()
+    mime.setText("start\n" + "ab, cd 中文 " * 1500 + "\nend")
+    editor.insertFromMimeData(mime)
+    assert editor.text() == _joined_blocks(editor)
+    for a, b, insert in edits:
+        cursor = editor.textCursor()
+        units = to_units(editor.toPlainText())
+
+        def at(share: float, units: str = units) -> int:
+            pos = int(share * len(units))
+            return pos - 1 if pos < len(units) and "\udc00" <= units[pos] <= "\udfff" else pos
+
+        cursor.setPosition(at(a))
+        cursor.setPosition(at(b), QTextCursor.MoveMode.KeepAnchor)
+        cursor.insertText(insert)
+        assert editor.text() == _joined_blocks(editor)
+    while editor.document().isUndoAvailable():
+        editor.undo()
+        assert editor.text() == _joined_blocks(editor)
+    editor.deleteLater()

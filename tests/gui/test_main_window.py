@@ -84,7 +84,9 @@ def test_rows_show_loading_until_their_count_arrives(
     win.editor.setPlainText("counting happens elsewhere")
     win.coordinator.flush()
     assert win.model.rowCount() == len(MODELS)
-    assert cell(win, "gpt-5.5", Column.TOKENS) == "loading…"  # the window works meanwhile
+    # Shown as loading once the count takes a while; the window works meanwhile.
+    qtbot.waitUntil(lambda: cell(win, "gpt-5.5", Column.TOKENS) == "loading…")
+    assert win.coordinator.requests == 1  # the empty text before was counted here
     assert win.editor.isEnabled()
     for job in list(held):
         job()
@@ -430,3 +432,63 @@ def test_start_at_login_writes_and_removes_the_autostart_entry(window: MainWindo
     assert window.settings_values().start_at_login is True
     window.apply_settings(replace(values, start_at_login=False))
     assert not autostart.is_enabled()
+
+
+def test_a_two_megabyte_single_line_paste_shows_progress_and_ends_exact(
+    qtbot: QtBot, window: MainWindow, registry: TokenizerRegistry
+) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QGuiApplication
+
+    record = '{"id":7,"name":"数据 ok","values":[1.5,2.25],"flag":true,"note":"a b c"},'
+    line = ("[" + record * (2_000_000 // len(record)))[:2_000_000]
+    QGuiApplication.clipboard().setText(line)
+    seen: list[bool] = []
+    ticks: list[int] = []
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(
+        lambda: (ticks.append(1), seen.append(not window.paste_progress.isHidden()))
+    )
+    timer.start()
+    window.editor.setFocus()
+    window.editor.paste()
+    qtbot.waitUntil(lambda: not window.editor.pasting, timeout=60_000)
+    window.coordinator.flush()
+    qtbot.waitUntil(lambda: window.coordinator.idle, timeout=60_000)
+    timer.stop()
+    assert True in seen  # the bar was up while the text went in, and the loop kept running
+    assert len(ticks) > 2
+    assert window.paste_progress.isHidden()
+    assert window.editor.text() == line
+    qtbot.waitUntil(lambda: cell(window, "gpt-5.5", Column.TOKENS, SORT_ROLE) is not None)
+    expected = registry.get("o200k_base").count(line)
+    assert cell(window, "gpt-5.5", Column.TOKENS, SORT_ROLE) == expected
+
+
+def test_a_text_counted_before_is_answered_without_a_request(
+    qtbot: QtBot, window: MainWindow, registry: TokenizerRegistry
+) -> None:
+    coordinator = window.coordinator
+    type_and_settle(qtbot, window, "Hello there")
+    counted = cell(window, "gpt-5.5", Column.TOKENS, SORT_ROLE)
+    before = coordinator.requests
+    window.editor.setFocus()
+    window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
+    qtbot.keyClicks(window.editor, "!")
+    coordinator.flush()
+    qtbot.waitUntil(lambda: coordinator.idle)
+    assert coordinator.requests == before + 1  # a new text: counted in the child
+    qtbot.waitUntil(lambda: not any(row.updating for row in window.model.rows()))
+    qtbot.keyClick(window.editor, Qt.Key.Key_Backspace)  # back to a text counted before
+    coordinator.flush()
+    assert coordinator.idle  # answered at once ...
+    assert coordinator.requests == before + 1  # ... without a round trip
+    assert not any(row.updating for row in window.model.rows())
+    assert cell(window, "gpt-5.5", Column.TOKENS, SORT_ROLE) == counted
+    assert counted == registry.get("o200k_base").count("Hello there")
+    assert coordinator.stats.chars == len("Hello there")
+    window.editor.clear()  # an empty text counts 0 without asking either
+    coordinator.flush()
+    assert coordinator.idle and coordinator.requests == before + 1
+    assert cell(window, "gpt-5.5", Column.TOKENS, SORT_ROLE) == 0

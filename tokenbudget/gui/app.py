@@ -7,14 +7,14 @@ import os
 import sys
 from collections.abc import Sequence
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from tokenbudget.core.services import Service
+from tokenbudget.gui.icons import app_icon
 from tokenbudget.gui.main_window import MainWindow
 from tokenbudget.gui.shell import Shell
 from tokenbudget.gui.single_instance import InstanceServer, send_to_running
-from tokenbudget.gui.tray import app_icon
 
 #: Set to a file path to have the app write the wall time of its first paint there and quit
 #: (the start-up benchmark).
@@ -69,7 +69,8 @@ def run(argv: Sequence[str], *, message: str = "activate", in_tray: bool = False
     server.listen()
     service = Service()
     service.recover_prices = True  # a broken prices.json is reported, not fatal
-    shell = Shell(service)
+    # Whatever the first frame does not need waits until it is on screen.
+    shell = Shell(service, fill_later=True)
     window = shell.window
     app.setWindowIcon(app_icon())
     server.message.connect(shell.handle)
@@ -82,13 +83,24 @@ def run(argv: Sequence[str], *, message: str = "activate", in_tray: bool = False
             QTimer.singleShot(0, app.quit)
 
         window.first_painted.connect(painted)
-    shell.start(in_tray=in_tray and not report)
+    hidden = in_tray and not report
+    shell.start(in_tray=hidden, after_paint=True)
     if message != "activate":
         QTimer.singleShot(0, lambda: shell.handle(message))
-    QTimer.singleShot(0, lambda: preload(window))
-    # What start-up built lives as long as the app: keep it out of the garbage collector's
-    # full passes, which otherwise pause the window for tens of milliseconds.
-    QTimer.singleShot(0, gc.freeze)
+
+    def behind() -> None:
+        # The counting process starts here, once the window is on screen.
+        preload(window)
+        # What start-up built lives as long as the app: keep it out of the garbage
+        # collector's full passes, which otherwise pause the window for tens of milliseconds.
+        gc.freeze()
+
+    if hidden:
+        QTimer.singleShot(0, behind)
+    else:
+        window.first_painted.connect(
+            lambda _at: QTimer.singleShot(0, behind), Qt.ConnectionType.SingleShotConnection
+        )
     if service.settings.warning:
         window.statusBar().showMessage(service.settings.warning, 10000)
     code = app.exec()

@@ -16,8 +16,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from tokenbudget.core.countproc import CountProcess, Reply
+from tokenbudget.core.countproc import Reply
+
+if TYPE_CHECKING:
+    from tokenbudget.core.countproc import CountProcess
 
 
 class CountHub:
@@ -35,13 +39,26 @@ class CountHub:
         self.process: CountProcess | None = None
 
     def join(self, deliver: Callable[[Reply], None]) -> int:
-        """A new channel whose replies go to ``deliver`` (a reply's job is (channel, number))."""
+        """A new channel whose replies go to ``deliver`` (a reply's job is (channel, number)).
+
+        The child process is started by the first request (``running``), not here: a window
+        joins before its first paint.
+        """
         with self._lock:
             self._next += 1
             self._routes[self._next] = deliver
-            if self.process is None:
-                self.process = CountProcess(self._route, env=self._env)
             return self._next
+
+    def running(self) -> CountProcess:
+        """The child process's parent end, made on first use."""
+        with self._lock:
+            if not self._routes:
+                raise RuntimeError("no view counts here any more")  # nothing would stop it
+            if self.process is None:
+                from tokenbudget.core.countproc import CountProcess
+
+                self.process = CountProcess(self._route, env=self._env)
+            return self.process
 
     def leave(self, channel: int) -> None:
         """Forget a channel; stop the child when none is left."""
@@ -92,9 +109,8 @@ class ProcessBackend:
 
     @property
     def process(self) -> CountProcess:
-        """The child process's parent end."""
-        assert self.hub.process is not None
-        return self.hub.process
+        """The child process's parent end (made on first use)."""
+        return self.hub.running()
 
     def submit(self, job: int, text: str, keys: list[str], stats: bool) -> None:
         """Send the request to the child."""

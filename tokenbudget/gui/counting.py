@@ -14,16 +14,18 @@ off the UI thread.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, TypeAlias
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from tokenbudget.core.countproc import CountReply, FailedReply, Reply, SkippedReply, StatsReply
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.services import Service
-from tokenbudget.core.types import ESTIMATORS, ModelInfo, RemoteResult, TextStats
+from tokenbudget.core.types import ESTIMATORS, TextStats
 from tokenbudget.gui.count_channel import CountHub, ProcessBackend, shared_hub
 from tokenbudget.gui.estimate_model import Row
 from tokenbudget.gui.jobs import Mailbox
@@ -31,7 +33,22 @@ from tokenbudget.gui.jobs import Mailbox
 __all__ = ["CountCoordinator", "CountHub", "OutputSetting", "ProcessBackend", "shared_hub"]
 
 #: The exact online count (or why there is none) for a model and a job id, if any.
-RemoteLookup = Callable[[ModelInfo, int], RemoteResult | None]
+#: (Only for type checking: ``RemoteResult`` lives with the HTTP client, which the window
+#: need not import before its first paint.)
+if TYPE_CHECKING:
+    from tokenbudget.core.types import ModelInfo, RemoteResult
+
+    RemoteLookup: TypeAlias = Callable[[ModelInfo, int], RemoteResult | None]
+
+#: Texts whose counts are remembered in this process (an undo, or a character typed and
+#: deleted again, is answered without asking the counting process), and the most characters
+#: they may hold together.
+MEMO_TEXTS = 6
+#: A text that was at most this long is sent in the same turn as the keystroke's job starts.
+SEND_AT_ONCE = 4_000_000
+#: Rows still being counted this long after the text changed are shown as updating.
+STALE_MS = 60
+MEMO_CHARS = 8_000_000
 
 
 @dataclass(frozen=True)
@@ -88,6 +105,12 @@ class CountCoordinator(QObject):
         self._send_timer.setSingleShot(True)
         self._send_timer.setInterval(0)
         self._send_timer.timeout.connect(self._send_job)
+        # Rows are shown as updating only when their counts take a while: a keystroke's
+        # counts usually arrive first, and the table then changes once, not twice.
+        self._stale_timer = QTimer(self)
+        self._stale_timer.setSingleShot(True)
+        self._stale_timer.setInterval(STALE_MS)
+        self._stale_timer.timeout.connect(self._show_stale)
         # Replies from the process's reader thread, handed over to the UI thread.
         self._mailbox: Mailbox[Reply] = Mailbox(self._on_replies, owner=self)
         self.backend = ProcessBackend(self._mailbox.put, hub)
@@ -106,6 +129,11 @@ class CountCoordinator(QObject):
         self._currency: str | None = None
         self.stats = TextStats(0, 0, 0)
         self._settled: tuple[int, tuple[str, ...]] | None = None
+        # Counts and stats of recent texts, newest last (see ``MEMO_TEXTS``).
+        self._memo: OrderedDict[str, tuple[dict[str, int], TextStats | None]] = OrderedDict()
+        #: Requests sent to the counting process (tests and benchmarks read it).
+        self.requests = 0
+        self._stats_job = 0  # the job whose stats ``stats`` are
         #: Exact online counts (see ``gui.remote_counting``); None: estimates only.
         self.remote_lookup: RemoteLookup | None = None
 
@@ -179,14 +207,25 @@ class CountCoordinator(QObject):
 
     def _start_job(self) -> None:
         self._job += 1
-        self._previous = {**self._previous, **self._counts}
+        # An empty text's zeros are no count to show while a real text is being counted.
+        self._previous = {**self._previous, **self._counts} if self._text else {}
         self._counts = {}
         self._pending = {m.counting.key for m in self._models}
+        if len(self._text) <= SEND_AT_ONCE:
+            # Sent at once: the counting process works while this process goes on.
+            self._send_job()
+            if self._pending:
+                self._stale_timer.start()
+            return
         self.updated.emit()
-        # The text is read and sent on the next turn of the event loop, after the table has
-        # repainted: reading 10 MB takes ~25 ms and sending competes for the GIL, and neither
-        # should add to the repaint's time in one block.
+        # A long text is read and sent on the next turn of the event loop, after the table
+        # has repainted: reading 10 MB takes ~25 ms and sending competes for the GIL, and
+        # neither should add to the repaint's time in one block.
         self._send_timer.start()
+
+    def _show_stale(self) -> None:
+        if self._pending:
+            self.updated.emit()
 
     def _send_job(self) -> None:
         source = self._source
@@ -194,12 +233,58 @@ class CountCoordinator(QObject):
         self._submit(self._job, self._text, set(self._pending), stats=True)
 
     def _submit(self, job: int, text: str, keys: set[str], *, stats: bool = False) -> None:
+        if self._answer_here(job, text, keys, stats):
+            return
         # Estimators need their base vocabulary: count exact keys first so shared work is
         # done once and rows fill in cheapest-first.
         ordered = sorted(keys, key=lambda k: (k in ESTIMATORS, k))
+        self.requests += 1
         self._pending.update(ordered)
         self._outstanding += len(ordered) + int(stats)
         self.backend.submit(job, text, ordered, stats)
+
+    def _answer_here(self, job: int, text: str, keys: set[str], stats: bool) -> bool:
+        """Answer from what this process knows, without a round trip; True if all is answered.
+
+        An empty text counts 0 everywhere (so a new window starts no counting process before
+        its first paint); a recent text's counts are remembered. What is left is requested.
+        """
+        known: dict[str, int] = {}
+        known_stats: TextStats | None = None
+        if len(text) > MEMO_CHARS // 2:
+            return False  # not remembered; and hashing 10 MB is not free
+        if text:
+            if text in self._memo:
+                known, known_stats = self._memo[text]
+                self._memo.move_to_end(text)
+        else:
+            known, known_stats = dict.fromkeys(keys, 0), TextStats(0, 0, 0)
+        found = keys & known.keys()
+        if not found and (known_stats is None or not stats):
+            return False
+        for key in found:
+            self._on_counted(job, key, known[key])
+        if stats and known_stats is not None:
+            self._on_measured(job, known_stats)
+            stats = False
+        keys -= found
+        self.updated.emit()
+        if keys or stats:
+            self._submit(job, text, keys, stats=stats)
+        else:
+            self._check_settled()
+        return True
+
+    def _remember(self) -> None:
+        """Keep the current text's counts once all of them are in."""
+        text = self._text
+        if self._pending or not text or len(text) > MEMO_CHARS // 2:
+            return
+        counts = {**self._memo.get(text, ({}, None))[0], **self._counts}
+        self._memo[text] = (counts, self.stats if self._stats_job == self._job else None)
+        self._memo.move_to_end(text)
+        while len(self._memo) > MEMO_TEXTS or sum(map(len, self._memo)) > MEMO_CHARS:
+            self._memo.popitem(last=False)
 
     def preload(self, tokenizer_ids: list[str]) -> None:
         """Load vocabularies ahead of need (most used first)."""
@@ -209,6 +294,7 @@ class CountCoordinator(QObject):
         """Stop counting (the app is quitting)."""
         self._timer.stop()
         self._send_timer.stop()
+        self._stale_timer.stop()
         self._mailbox.close()
         self.backend.close()
 
@@ -232,6 +318,7 @@ class CountCoordinator(QObject):
         self._outstanding = max(self._outstanding, 0)
         if changed:
             self.updated.emit()
+            self._remember()
         self._check_settled()
 
     def _check_settled(self) -> None:
@@ -273,6 +360,7 @@ class CountCoordinator(QObject):
     def _on_measured(self, job: int, stats: TextStats) -> bool:
         if job == self._job:
             self.stats = stats
+            self._stats_job = job
             return True
         return False
 

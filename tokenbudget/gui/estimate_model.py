@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -22,7 +22,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from tokenbudget.core.types import PROVIDER_NAMES as PROVIDER_LABELS
-from tokenbudget.core.types import ModelEstimate, ModelInfo, Money, RemoteResult
+
+if TYPE_CHECKING:  # the catalogue's types: not imported before the first paint
+    from tokenbudget.core.types import ModelEstimate, ModelInfo, Money, RemoteResult
 from tokenbudget.gui.formatting import format_int, format_money
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.services import Service
-from tokenbudget.core.types import Entry, ModelInfo
 from tokenbudget.gui.counting import CountCoordinator
-from tokenbudget.gui.dialogs import RecordDialog
 from tokenbudget.gui.estimate_model import SORT_ROLE, Column, EstimateModel
 from tokenbudget.gui.widgets import ContextBarDelegate
+
+if TYPE_CHECKING:
+    from tokenbudget.core.types import Entry, ModelInfo
+    from tokenbudget.gui.dialogs import RecordDialog
 
 
 class EstimateTable(QTableView):
@@ -66,6 +69,8 @@ class Recorder:
             plans = self.service.plans.all(active_only=True)
         except TokenbudgetError:
             plans = []
+        from tokenbudget.gui.dialogs import RecordDialog  # when first opened
+
         return RecordDialog(
             models, plans, selected=selected, output_tokens=output, parent=self.parent
         )

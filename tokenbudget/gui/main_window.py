@@ -7,8 +7,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QFontDatabase, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QProgressBar,
     QSpinBox,
     QSplitter,
     QVBoxLayout,
@@ -26,15 +28,17 @@ from PySide6.QtWidgets import (
 
 from tokenbudget.core.errors import AutostartError, TokenbudgetError
 from tokenbudget.core.services import Service
-from tokenbudget.core.types import ModelInfo
 from tokenbudget.gui.counting import CountCoordinator, CountHub, OutputSetting
-from tokenbudget.gui.dialogs import RecordDialog, SettingsDialog, SettingsValues
 from tokenbudget.gui.editor import PromptEditor
 from tokenbudget.gui.estimate_model import MODEL_ID_ROLE, EstimateModel
 from tokenbudget.gui.estimate_widgets import EstimateTable, Recorder
 from tokenbudget.gui.formatting import format_int
 from tokenbudget.gui.providers_page import ProviderSettings
 from tokenbudget.gui.remote_counting import RemoteCounting
+
+if TYPE_CHECKING:  # the dialogs are imported when first opened, not before the first paint
+    from tokenbudget.core.types import ModelInfo
+    from tokenbudget.gui.dialogs import RecordDialog, SettingsValues
 
 
 class _FirstPaint(QObject):
@@ -76,8 +80,10 @@ class MainWindow(QMainWindow):
         *,
         delay_ms: int = 150,
         hub: CountHub | None = None,
+        fill_later: bool = False,
         parent: QWidget | None = None,
     ) -> None:
+        """The window; with ``fill_later`` its models (the catalogue) come after its first paint."""
         super().__init__(parent)
         self.service = service
         self.setWindowTitle(self.tr("tokenbudget: what will this prompt cost?"))
@@ -96,15 +102,29 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._connect()
         self._apply_font_size(int(self.service.settings.get("font_size") or 0))
-        self._shown = self._initial_models()
+        self._shown: list[ModelInfo] = []
+        self._filled = False
         self._output_changed()  # the spin box's starting value applies from the first count
-        self.coordinator.set_models(self._shown)
         self._restore_geometry()
         #: Set by the app when it has a tray: returns True to hide on close instead.
         self.keep_in_tray: Callable[[], bool] | None = None
         self._paint_probe = _FirstPaint(self)
         self._paint_probe.painted.connect(lambda: self.first_painted.emit(time.time()))
         self.installEventFilter(self._paint_probe)
+        if fill_later:
+            self.first_painted.connect(
+                lambda _at: QTimer.singleShot(0, self.fill), Qt.ConnectionType.SingleShotConnection
+            )
+        else:
+            self.fill()
+
+    def fill(self) -> None:
+        """Show the saved (or default) models: this reads the catalogue (once)."""
+        if self._filled:
+            return
+        self._filled = True
+        self._shown = self._initial_models()
+        self.coordinator.set_models(self._shown)
 
     # -- construction ----------------------------------------------------------------
 
@@ -202,12 +222,19 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         self.stats_label = QLabel()
         self.selected_label = QLabel()
+        # Shown while a large paste or file goes in (the editor is read-only meanwhile).
+        self.paste_progress = QProgressBar()
+        self.paste_progress.setMaximumWidth(160)
+        self.paste_progress.setTextVisible(False)
+        self.paste_progress.hide()
+        self.statusBar().addPermanentWidget(self.paste_progress)
         self.statusBar().addPermanentWidget(self.stats_label)
         self.statusBar().addPermanentWidget(self.selected_label)
 
     def _connect(self) -> None:
         self.editor.textChanged.connect(self._text_changed)
         self.editor.refused.connect(self._show_refusal)
+        self.editor.progress.connect(self._paste_progress)
         self.editor.file_loaded.connect(
             lambda path: self.statusBar().showMessage(
                 self.tr("Loaded {path}").format(path=path), 5000
@@ -243,6 +270,17 @@ class MainWindow(QMainWindow):
 
     def _text_changed(self) -> None:
         self.coordinator.set_text(self.editor.text)
+
+    def _paste_progress(self, done: int, total: int) -> None:
+        # Permille: a 10 MB paste overflows no int, and the bar needs no more.
+        self.paste_progress.setRange(0, 1000)
+        self.paste_progress.setValue(done * 1000 // max(total, 1))
+        self.paste_progress.setVisible(done < total)
+        message = self.tr("Inserting the text…")
+        if done < total:
+            self.statusBar().showMessage(message)
+        elif self.statusBar().currentMessage() == message:
+            self.statusBar().clearMessage()
 
     def _output_changed(self) -> None:
         multiple = self.output_mode.currentData() == "multiple"
@@ -330,7 +368,7 @@ class MainWindow(QMainWindow):
     def record(self) -> int | None:
         """Record the current estimate as spend; returns the new entry's id."""
         dialog = self._record_dialog()
-        if dialog.exec() != RecordDialog.DialogCode.Accepted:
+        if dialog.exec() != dialog.DialogCode.Accepted:
             return None
         return self.record_choice(dialog)
 
@@ -370,6 +408,8 @@ class MainWindow(QMainWindow):
 
     def settings_values(self) -> SettingsValues:
         """The settings the dialog edits, as stored."""
+        from tokenbudget.gui.dialogs import SettingsValues
+
         settings = self.service.settings
         return SettingsValues(
             display_currency=settings.display_currency,
@@ -387,6 +427,8 @@ class MainWindow(QMainWindow):
 
     def edit_settings(self) -> None:
         """Open the settings dialog and apply what it returns."""
+        from tokenbudget.gui.dialogs import SettingsDialog
+
         providers = self.service.providers
         dialog = SettingsDialog(
             self.settings_values(), parent=self, providers=providers, tester=providers.check_key

@@ -12,10 +12,15 @@ keep the estimate with the reason (``CountCoordinator.remote_lookup``).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal
 
 from tokenbudget.core.services import Service
-from tokenbudget.core.types import COUNT_PROVIDERS, ModelInfo, RemoteConfig, RemoteResult
+from tokenbudget.core.types import COUNT_PROVIDERS
+
+if TYPE_CHECKING:  # the HTTP client is imported when a provider is asked, not at start
+    from tokenbudget.core.types import ModelInfo, RemoteConfig, RemoteResult
 from tokenbudget.gui.counting import CountCoordinator
 from tokenbudget.gui.jobs import Jobs, Runner, SerialRunner, Task
 
@@ -93,6 +98,8 @@ class RemoteCounting(QObject):
         self, job: int, provider: str, text: str, models: tuple[str, ...], config: RemoteConfig
     ) -> None:
         results = self._service.providers.count_online(provider, models, text, config)
+
+        from tokenbudget.core.types import RemoteResult
 
         def work(task: Task[RemoteResult]) -> None:  # on the provider's thread: no Qt here
             for _model in models:

@@ -8,19 +8,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QRect, QTimer
+from PySide6.QtCore import QObject, QRect, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow, QSystemTrayIcon, QWidget
 
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.services import Service
-from tokenbudget.core.types import SyncReport, WatchRoot
 from tokenbudget.gui.counting import CountHub
+from tokenbudget.gui.icons import app_icon
 from tokenbudget.gui.jobs import Runner
-from tokenbudget.gui.live_sync import LiveSync
 from tokenbudget.gui.main_window import MainWindow
-from tokenbudget.gui.quick_popup import QuickPopup
-from tokenbudget.gui.tray import Tray, alert_text, app_icon
+
+if TYPE_CHECKING:  # live sync's importers are not needed before the first paint
+    from tokenbudget.core.types import SyncReport, WatchRoot
+    from tokenbudget.gui.live_sync import LiveSync
+    from tokenbudget.gui.quick_popup import QuickPopup
+    from tokenbudget.gui.tray import Tray
 
 #: How often the tray's status and alerts are checked without anything happening.
 STATUS_INTERVAL_MS = 60_000
@@ -35,8 +39,10 @@ class Shell(QObject):
         hub: The counting process (None: the app's one).
         now: Clock (tests).
         live_sync: Whether to import the coding tools' usage as they write it (None: the
-            ``live_sync`` setting, on by default).
+            ``live_sync`` setting, on by default; with ``fill_later``, read once the window
+            has painted).
         sync_roots: Where live sync looks (None: the importers' default folders; tests).
+        fill_later: The window reads the catalogue after its first paint (the app's start).
     """
 
     def __init__(
@@ -49,6 +55,7 @@ class Shell(QObject):
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         live_sync: bool | None = None,
         sync_roots: Callable[[], list[WatchRoot]] | None = None,
+        fill_later: bool = False,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -56,7 +63,7 @@ class Shell(QObject):
         self.now = now
         self._hub = hub
         self._delay = delay_ms
-        self.window = MainWindow(service, delay_ms=delay_ms, hub=hub)
+        self.window = MainWindow(service, delay_ms=delay_ms, hub=hub, fill_later=fill_later)
         self.window.setWindowIcon(app_icon())
         self._popup: QuickPopup | None = None
         self._views: dict[str, QMainWindow] = {}
@@ -64,11 +71,10 @@ class Shell(QObject):
         self.sources_runner: Runner | None = None
         if tray_available is None:
             tray_available = QSystemTrayIcon.isSystemTrayAvailable()
+        self._tray_available = tray_available
         self.tray: Tray | None = None
-        if tray_available:
-            self.tray = Tray(self, paused=bool(service.settings.get("alerts_paused")))
-            self._connect_tray(self.tray)
-            self.window.keep_in_tray = self._hide_to_tray
+        if tray_available and not fill_later:
+            self._make_tray()
         self.window.recorded.connect(self.refresh_status)
         self.window.budgets_requested.connect(self.show_budgets)
         self.window.history_requested.connect(self.show_history)
@@ -78,14 +84,17 @@ class Shell(QObject):
         self._timer.timeout.connect(self.refresh_status)
         self._sync_roots = sync_roots
         self._started = False
-        if live_sync is None:
+        if live_sync is None and not fill_later:
             live_sync = service.settings.get("live_sync") is not False
+        self._want_sync = live_sync  # None: decided once the window has painted
         self.live_sync: LiveSync | None = None
         if live_sync:
             self._make_live_sync()
         self.window.settings_applied.connect(self._settings_applied)
 
     def _make_live_sync(self) -> LiveSync:
+        from tokenbudget.gui.live_sync import LiveSync  # its importers are not needed sooner
+
         sync = LiveSync(self.service, roots=self._sync_roots, parent=self)
         sync.imported.connect(self._usage_imported)
         sync.reported.connect(self._sync_reported)
@@ -103,6 +112,14 @@ class Shell(QObject):
             self.live_sync.stop()
             self.live_sync = None
 
+    def _make_tray(self) -> Tray:
+        from tokenbudget.gui.tray import Tray  # with the plans and alerts it shows
+
+        tray = self.tray = Tray(self, paused=bool(self.service.settings.get("alerts_paused")))
+        self._connect_tray(tray)
+        self.window.keep_in_tray = self._hide_to_tray
+        return tray
+
     def _connect_tray(self, tray: Tray) -> None:
         tray.quick_requested.connect(self.show_quick)
         tray.open_requested.connect(self.show_window)
@@ -114,13 +131,22 @@ class Shell(QObject):
 
     # -- start and stop ----------------------------------------------------------------
 
-    def start(self, *, in_tray: bool = False) -> None:
-        """Show the tray icon and (unless starting in the tray) the window."""
+    def start(self, *, in_tray: bool = False, after_paint: bool = False) -> None:
+        """Show the tray icon and (unless starting in the tray) the window.
+
+        With ``after_paint``, what the first frame does not need (the status and alerts, live
+        sync) starts once the window has painted.
+        """
+        if self._tray_available and self.tray is None and (in_tray or not after_paint):
+            self._make_tray()
         if self.tray is not None:
             self.tray.show()
-        if not in_tray or self.tray is None:
+        shown = not in_tray or not self._tray_available
+        if shown:
             self.window.show()
-        if self.tray is None:
+        else:
+            self.window.fill()  # no paint to wait for
+        if not self._tray_available:
             QApplication.instance().setQuitOnLastWindowClosed(True)  # type: ignore[union-attr]
             self.window.statusBar().showMessage(
                 self.tr(
@@ -131,9 +157,22 @@ class Shell(QObject):
             )
         else:
             QApplication.instance().setQuitOnLastWindowClosed(False)  # type: ignore[union-attr]
+        self._started = True
+        if after_paint and shown:
+            self.window.first_painted.connect(
+                self._start_behind, Qt.ConnectionType.SingleShotConnection
+            )
+        else:
+            self._start_behind()
+
+    def _start_behind(self) -> None:
+        """Start what works behind the window: the tray, status checks and live sync."""
+        if self._tray_available and self.tray is None:
+            self._make_tray().show()
         self._timer.start()
         QTimer.singleShot(0, self.refresh_status)
-        self._started = True
+        if self._want_sync is None and self.service.settings.get("live_sync") is not False:
+            self._make_live_sync()
         if self.live_sync is not None:
             self.live_sync.start()
 
@@ -196,6 +235,8 @@ class Shell(QObject):
     def popup(self) -> QuickPopup:
         """The quick-estimate popup (made on first use)."""
         if self._popup is None:
+            from tokenbudget.gui.quick_popup import QuickPopup  # when first opened
+
             self._popup = QuickPopup(self.service, delay_ms=self._delay, hub=self._hub)
             self._popup.recorded.connect(self.refresh_status)
             self._popup.open_in_window.connect(self._open_text)
@@ -293,6 +334,8 @@ class Shell(QObject):
             if self.tray is not None:
                 self.tray.notify(alert)
             else:
+                from tokenbudget.gui.tray import alert_text
+
                 title, body = alert_text(self, alert)
                 self.window.statusBar().showMessage(f"{title}. {body}", 30_000)
         if alerts:

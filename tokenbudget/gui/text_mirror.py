@@ -17,6 +17,7 @@ No Qt here: the editor feeds it, and tests compare it with a real document.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 # What ``QTextDocument.toPlainText`` turns into plain characters: paragraph and line
@@ -115,3 +116,21 @@ class TextMirror:
             self._flush()
             self._text = from_units(self._units) if self._astral else self._units
         return self._text
+
+    def without(self, drop: Sequence[int], start: int = 0, end: int | None = None) -> str:
+        """The text from ``start`` to ``end`` (UTF-16 units) less the units at ``drop``.
+
+        ``drop`` is sorted; positions outside the range are ignored. The editor drops the
+        line breaks it added only for display (see ``editor``).
+        """
+        self._flush()
+        units = self._units
+        stop = len(units) if end is None else end
+        pieces, at = [], start
+        for position in drop:
+            if start <= position < stop:
+                pieces.append(units[at:position])
+                at = position + 1
+        pieces.append(units[at:stop])
+        joined = "".join(pieces)
+        return from_units(joined) if self._astral else joined

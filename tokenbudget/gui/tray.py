@@ -13,10 +13,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import QLocale, QObject, QRect, Signal
-from PySide6.QtGui import QAction, QIcon
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
-from tokenbudget.core.services import icons_dir
 from tokenbudget.core.types import (
     ALERT_OK,
     Alert,
@@ -30,23 +29,9 @@ from tokenbudget.core.types import (
     main_status,
 )
 from tokenbudget.gui.formatting import format_money
+from tokenbudget.gui.icons import app_icon, state_icon
 
-
-def state_icon(state: str) -> QIcon:
-    """The app icon for a tray state (``ok``, ``warning``, ``over``), every bundled size."""
-    name = "tokenbudget" if state == ALERT_OK else f"tokenbudget-{state}"
-    icon = QIcon()
-    directory = icons_dir()
-    for png in sorted(directory.glob(f"{name}-*.png")):
-        if png.stem.removeprefix(name + "-").isdigit():
-            icon.addFile(str(png))
-    icon.addFile(str(directory / f"{name}.svg"))
-    return icon
-
-
-def app_icon() -> QIcon:
-    """The application's icon."""
-    return state_icon(ALERT_OK)
+__all__ = ["Tray", "alert_text", "app_icon", "state_icon"]
 
 
 class Tray(QObject):

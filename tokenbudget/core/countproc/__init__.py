@@ -11,7 +11,12 @@ newer text on the same channel has made stale. The messages are the frozen datac
 ``messages``, framed on the child's standard input and output by ``wire``.
 
 ``python -m tokenbudget.core.countproc`` runs the child.
+
+``CountProcess`` (with ``subprocess`` and ``pickle``) is imported on first use: a window
+imports this package before its first paint and starts the child only after it.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from tokenbudget.core.countproc.messages import (
     CountReply,
@@ -26,7 +31,18 @@ from tokenbudget.core.countproc.messages import (
     SkippedReply,
     StatsReply,
 )
-from tokenbudget.core.countproc.proxy import CountProcess, Deliver
+
+if TYPE_CHECKING:
+    from tokenbudget.core.countproc.proxy import CountProcess, Deliver
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("CountProcess", "Deliver"):
+        from tokenbudget.core.countproc import proxy
+
+        return getattr(proxy, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "CountProcess",
