@@ -148,17 +148,11 @@ def test_activating_a_project_in_the_breakdown_filters_on_it(
 
 
 def test_the_charts_follow_the_project(qtbot: QtBot, view: HistoryView) -> None:
-    import pyqtgraph as pg
-
     view.start_charts()
     assert view.chart is not None
     with qtbot.waitSignal(view.charts_loaded):
         choose_project(view, A)
-    heights = {
-        i.name(): [float(h) for h in i.opts["height"][:3]]
-        for i in view.chart.daily.getPlotItem().items
-        if isinstance(i, pg.BarGraphItem)
-    }
+    heights = {name: h[:3] for name, h in view.chart.daily.heights().items() if any(h)}
     assert heights == {
         "Anthropic": [2.5, 0.0, 0.0],
         "OpenAI": [1.0, 0.0, 0.0],

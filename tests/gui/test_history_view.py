@@ -542,14 +542,8 @@ def test_with_the_real_worker_thread(qtbot: QtBot, service: Service) -> None:
 
 
 def bars(chart: object) -> dict[str, list[float]]:
-    import pyqtgraph as pg
-
-    items = chart.getPlotItem().items  # type: ignore[attr-defined]
-    return {
-        i.name(): list(map(float, i.opts["height"]))
-        for i in items
-        if isinstance(i, pg.BarGraphItem)
-    }
+    heights: dict[str, list[float]] = chart.heights()  # type: ignore[attr-defined]
+    return {name: h for name, h in heights.items() if any(h)}
 
 
 def test_charts_stack_spend_per_provider_in_the_display_currency(
@@ -586,7 +580,7 @@ def test_charts_stack_spend_per_provider_in_the_display_currency(
 def test_a_bar_tooltip_gives_exact_amounts(view: HistoryView, service: Service) -> None:
     view.start_charts()
     assert view.chart is not None
-    locale = view.chart.daily.locale
+    locale = view.chart.daily.money_locale
     for day in (19, 18):  # 20 November (USD only), 19 November (with CNY)
         on_day = [e for e in stored(service) if e.at.date() == date(2026, 11, day + 1)]
         lines = []
@@ -607,11 +601,11 @@ def test_a_bar_tooltip_gives_exact_amounts(view: HistoryView, service: Service) 
     assert view.chart.daily.bar_text(99) == ""
 
 
-def test_charts_say_so_when_pyqtgraph_is_missing(
+def test_charts_say_so_when_they_cannot_be_built(
     monkeypatch: pytest.MonkeyPatch, view: HistoryView
 ) -> None:
     def missing() -> None:
-        raise ImportError("No module named 'pyqtgraph'")
+        raise ImportError("No module named 'tokenbudget.gui.history_chart'")
 
     monkeypatch.setattr(history_charts_panel, "import_charts", missing)
     view.start_charts()

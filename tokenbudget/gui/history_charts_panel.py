@@ -1,8 +1,9 @@
-"""The history view's charts: pyqtgraph imported off the UI thread, sums as jobs.
+"""The history view's charts: built once the view is shown, their sums as jobs.
 
 The charts follow the provider, model, plan, source and project filters but not the period or the
 search, so a search never sums again. Their sums are a job of the view's ``Jobs`` (lane
-``"charts"``), like the import of pyqtgraph (lane ``"import"``, most of a second).
+``"charts"``); the charts module is imported as a job too (lane ``"import"``), so that a view
+opens without it.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from tokenbudget.gui.jobs import Jobs
 
 
 def import_charts() -> ModuleType:
-    """Import the charts module, and pyqtgraph with it (most of a second)."""
+    """Import the charts module (``history_chart``)."""
     return importlib.import_module("tokenbudget.gui.history_chart")
 
 
@@ -69,7 +70,7 @@ class ChartsMixin:
             self.start_charts()
 
     def start_charts(self) -> None:
-        """Import pyqtgraph off the UI thread, then build and fill the charts."""
+        """Import the charts module off the UI thread, then build and fill the charts."""
         self._charts_started = True
         # A lambda: ``import_charts`` is looked up when the job runs (tests replace it).
         self._jobs.submit(

@@ -7,9 +7,9 @@ deletions and undo are in ``history_edits``; the CSV export is in ``history_expo
 
 Off the UI thread, as jobs of ``gui.jobs`` (the latest of each lane wins): applying a filter
 (its row map, whose cost grows with the matches of a search, and its totals), the spend per
-project, the charts' sums, CSV export and the import of pyqtgraph. Each job is a pure function
-of immutable input that opens its own connection to the ledger (SQLite connections belong to
-one thread). Pages of rows are read on the UI thread, a couple of milliseconds each.
+project, the charts' sums, CSV export and the import of the charts module. Each job is a pure
+function of immutable input that opens its own connection to the ledger (SQLite connections
+belong to one thread). Pages of rows are read on the UI thread, a couple of milliseconds each.
 """
 
 from __future__ import annotations
@@ -127,7 +127,7 @@ class HistoryView(EditsMixin, ExportMixin, ChartsMixin, ProjectsMixin, QWidget):
         self._restore: tuple[int, set[int]] | None = None
         self._totals_text = ""
         self._read_error = False
-        self.chart: Any = None  # a HistoryChart, once pyqtgraph is imported
+        self.chart: Any = None  # a HistoryChart, once its module is imported
         self._charts_started = False
 
         self.model = HistoryModel(self.service.entries.page, self)
