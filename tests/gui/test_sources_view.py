@@ -165,7 +165,7 @@ def test_a_failed_import_is_a_message_not_a_traceback(
     def broken(**_kw: object) -> object:
         raise TokenbudgetError("the disk is full")
 
-    monkeypatch.setattr(view._worker().imports, "run_all", broken)
+    monkeypatch.setattr(view._worker.get().imports, "run_all", broken)
     view.import_all()
     assert "the disk is full" in view.status.text()
     assert "Traceback" not in view.status.text()

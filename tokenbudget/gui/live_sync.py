@@ -27,6 +27,7 @@ from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 from tokenbudget.core.services import Service
 from tokenbudget.core.types import SyncReport, WatchRoot, root_of
 from tokenbudget.gui.jobs import Jobs, Runner, SerialRunner
+from tokenbudget.gui.worker_service import WorkerService
 
 DEBOUNCE_MS = 1000
 POLL_MS = 120_000
@@ -65,10 +66,9 @@ class LiveSync(QObject):
         self._roots: list[WatchRoot] = []
         # Its own thread unless told otherwise: the worker's ledger connection lives on it.
         thread = SerialRunner("tokenbudget-sync")
-        self._thread = thread if runner is None else None
         self._jobs = Jobs(runner or thread)
         self._now = now
-        self._worker_service: Service | None = None
+        self._worker = WorkerService(service, thread if runner is None else None)
         self._pending: set[Path] = set()
         self._running = False
         self.last_report: SyncReport | None = None
@@ -117,13 +117,7 @@ class LiveSync(QObject):
         if paths:
             self._watcher.removePaths(paths)
         self._pending.clear()
-        worker, self._worker_service = self._worker_service, None
-        if self._thread is not None:
-            # Closed on its own thread (where it was opened), after the import under way.
-            self._thread(lambda: worker.close() if worker is not None else None)
-            self._thread.stop(wait=True)
-        elif worker is not None:
-            worker.close()
+        self._worker.close()  # on its own thread (where it was opened), after the import
 
     # -- changes -----------------------------------------------------------------------
 
@@ -185,7 +179,7 @@ class LiveSync(QObject):
         changed, self._pending = sorted(self._pending), set()
         roots = list(self._roots)
         now = self._now()
-        service = self._worker()
+        service = self._worker.get()
 
         def failed(why: str) -> None:
             self._deliver(SyncReport(errors=(f"live sync failed: {why}",)))
@@ -196,14 +190,6 @@ class LiveSync(QObject):
             self._deliver,
             failed,
         )
-
-    def _worker(self) -> Service:
-        if self._worker_service is None:
-            main = self._service
-            worker = main.for_worker()
-            worker.recover_ledger = False  # moving a bad ledger aside is the UI's decision
-            self._worker_service = worker
-        return self._worker_service
 
     def _deliver(self, report: SyncReport) -> None:
         if not self._running:

@@ -39,6 +39,7 @@ from tokenbudget.core.types import ImportReport, SourceInfo, problem_text
 from tokenbudget.gui.formatting import format_int
 from tokenbudget.gui.jobs import Jobs, Runner, SerialRunner, Task
 from tokenbudget.gui.sources_model import Column, SourcesModel, counted, home_short, where_text
+from tokenbudget.gui.worker_service import WorkerService
 
 _ERROR_STYLE = "color: #c62828;"
 
@@ -82,11 +83,11 @@ class SourcesView(QWidget):
         self._service = service
         self._now = now
         # Its own thread unless told otherwise: the worker's ledger connection lives on it.
-        self._thread: SerialRunner | None = None
+        thread = None
         if runner is None:
-            runner = self._thread = SerialRunner("tokenbudget-import")
+            runner = thread = SerialRunner("tokenbudget-import")
         self._jobs = Jobs(runner, owner=self)
-        self._worker_service: Service | None = None
+        self._worker = WorkerService(service, thread)
         self._found: list[str] = []
         self.model = SourcesModel(self)
         self.model.live_sync_toggled.connect(self.set_live_sync)
@@ -199,16 +200,9 @@ class SourcesView(QWidget):
 
     # -- reading -------------------------------------------------------------------------
 
-    def _worker(self) -> Service:
-        if self._worker_service is None:
-            worker = self._service.for_worker()
-            worker.recover_ledger = False  # moving a bad ledger aside is the UI's decision
-            self._worker_service = worker
-        return self._worker_service
-
     def refresh(self) -> None:
         """Read every tool's record again (off the UI thread)."""
-        worker = self._worker()
+        worker = self._worker.get()
         self._jobs.submit("sources", worker.imports.sources, self._show_sources, self._failed)
 
     def _show_sources(self, sources: list[SourceInfo]) -> None:
@@ -333,7 +327,7 @@ class SourcesView(QWidget):
         if not found:
             self.show_status(self.tr("No coding tool's logs were found: nothing to import."))
             return
-        worker, now = self._worker(), self._now()
+        worker, now = self._worker.get(), self._now()
 
         def work(task: Task[tuple[str, int, int]]) -> Results:
             return worker.imports.run_all(
@@ -350,7 +344,7 @@ class SourcesView(QWidget):
         info = self.selected()
         if info is None or not info.is_found or self.importing():
             return
-        worker, now, roots = self._worker(), self._now(), list(info.found)
+        worker, now, roots = self._worker.get(), self._now(), list(info.found)
         self._start(1)
         self._progress((info.name, 0, 1))
         name = info.name
@@ -430,12 +424,7 @@ class SourcesView(QWidget):
     def close_worker(self) -> None:
         """Stop the worker and close its ledger connection (the app is quitting)."""
         self._jobs.close()
-        worker, self._worker_service = self._worker_service, None
-        if self._thread is not None:
-            self._thread(lambda: worker.close() if worker is not None else None)
-            self._thread.stop(wait=True)
-        elif worker is not None:
-            worker.close()
+        self._worker.close()
 
 
 def _dim(label: QLabel) -> None:
