@@ -19,11 +19,11 @@ from tests.sources_support import every_tool, fake_home
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.ledger import HistoryFilter
 from tokenbudget.core.services import Service
-from tokenbudget.core.types import SourceInfo, problem_text
+from tokenbudget.core.types import SourceInfo, home_short, problem_text
 from tokenbudget.gui.formatting import format_int
 from tokenbudget.gui.jobs import inline_runner
 from tokenbudget.gui.live_sync import LiveSync
-from tokenbudget.gui.sources_model import Column, home_short
+from tokenbudget.gui.sources_model import Column
 from tokenbudget.gui.sources_view import SourcesView
 
 CHECK = Qt.ItemDataRole.CheckStateRole

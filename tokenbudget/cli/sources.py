@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from tokenbudget.cli.common import EXIT_OK, local, open_service, table, utc_now, write_json
-from tokenbudget.core.types import Money, problem_text, source_json
+from tokenbudget.core.types import Money, home_short, problem_text, source_json
 
 if TYPE_CHECKING:
     from tokenbudget.core.types import ImportReport, SourceInfo
@@ -55,8 +54,8 @@ def run_sources(args: argparse.Namespace, out: TextIO) -> int:
     for info in infos:
         for root in info.unreadable:
             out.write(
-                f"\n{info.label}: {_short(root)} exists but cannot be read (permission denied); "
-                "its logs are not imported.\n"
+                f"\n{info.label}: {home_short(root)} exists but cannot be read "
+                "(permission denied); its logs are not imported.\n"
             )
     if not any(info.is_found for info in infos):
         out.write("\nNo coding tool's logs were found in their usual places.\n")
@@ -125,17 +124,8 @@ def cost_text(info: SourceInfo) -> str:
 def _where(info: SourceInfo) -> str:
     """Where its logs were found, or the first place they are looked for (--json has all)."""
     paths = info.found or info.roots[:1]
-    return ", ".join(_short(p) for p in paths)
+    return ", ".join(home_short(p) for p in paths)
 
 
 def _plural(count: int, one: str, many: str) -> str:
     return f"{count:,} {one if count == 1 else many}"
-
-
-def _short(path: Path) -> str:
-    """``path`` with the home folder as ``~``."""
-    home = Path.home()
-    try:
-        return "~/" + path.relative_to(home).as_posix()
-    except ValueError:
-        return str(path)

@@ -9,6 +9,7 @@ for it). Nothing here names a tool except the display labels, so an importer add
 
 from __future__ import annotations
 
+import os
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -131,6 +132,15 @@ def describe(
             )
         )
     return found
+
+
+def home_short(path: Path | str) -> str:
+    """``path`` (or a text that starts with one) with the user's home as ``~``."""
+    home = os.path.expanduser("~")
+    text = str(path)
+    if home not in ("", "/", "~") and (text == home or text.startswith(home + os.sep)):
+        return "~" + text[len(home) :]
+    return text
 
 
 def problem_text(problem: Problem) -> str:

@@ -104,7 +104,7 @@ if TYPE_CHECKING:
     from tokenbudget.core.providers import KEY_NAMES as KEY_PROVIDERS
     from tokenbudget.core.providers import NAMES as PROVIDER_NAMES
     from tokenbudget.core.remote_count import RemoteConfig, RemoteResult
-    from tokenbudget.core.sources import SourceInfo, problem_text, source_json
+    from tokenbudget.core.sources import SourceInfo, home_short, problem_text, source_json
     from tokenbudget.core.statusline_state import LimitWindow
     from tokenbudget.core.textstats import TextStats, count_words, text_stats
     from tokenbudget.core.token_split import (
@@ -186,6 +186,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "root_of": ("tokenbudget.core.live_sync", "root_of"),
     "SourceInfo": ("tokenbudget.core.sources", "SourceInfo"),
     "problem_text": ("tokenbudget.core.sources", "problem_text"),
+    "home_short": ("tokenbudget.core.sources", "home_short"),
     "source_json": ("tokenbudget.core.sources", "source_json"),
     "CURRENCIES": ("tokenbudget.core.money", "CURRENCIES"),
     "ExchangeRate": ("tokenbudget.core.money", "ExchangeRate"),
@@ -315,6 +316,7 @@ __all__ = [
     "from_micros",
     "get_estimator",
     "headline",
+    "home_short",
     "main_status",
     "marker",
     "parse_decimal",

@@ -7,10 +7,8 @@ and shows the new records.
 
 from __future__ import annotations
 
-import os
 from decimal import Decimal
 from enum import IntEnum
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -25,7 +23,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from tokenbudget.core.types import Money, SourceInfo, to_us
+from tokenbudget.core.types import Money, SourceInfo, home_short, to_us
 from tokenbudget.gui.formatting import format_int, format_money, money_places
 
 Index = QModelIndex | QPersistentModelIndex
@@ -71,15 +69,6 @@ HEADERS = {
     Column.LIVE_SYNC: "Live sync",
 }
 _NUMERIC = frozenset({Column.ENTRIES, Column.TOKENS, Column.COST})
-
-
-def home_short(path: Path | str) -> str:
-    """``path`` (or a text that starts with one) with the user's home as ``~``."""
-    home = os.path.expanduser("~")
-    text = str(path)
-    if home not in ("", "/", "~") and (text == home or text.startswith(home + os.sep)):
-        return "~" + text[len(home) :]
-    return text
 
 
 def where_text(info: SourceInfo, separator: str = "; ") -> str:

@@ -35,10 +35,10 @@ from PySide6.QtWidgets import (
 
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.services import Service
-from tokenbudget.core.types import ImportReport, SourceInfo, problem_text
+from tokenbudget.core.types import ImportReport, SourceInfo, home_short, problem_text
 from tokenbudget.gui.formatting import format_int
 from tokenbudget.gui.jobs import Jobs, Runner, SerialRunner, Task
-from tokenbudget.gui.sources_model import Column, SourcesModel, counted, home_short, where_text
+from tokenbudget.gui.sources_model import Column, SourcesModel, counted, where_text
 from tokenbudget.gui.worker_service import WorkerService
 
 _ERROR_STYLE = "color: #c62828;"
