@@ -72,6 +72,7 @@ class SpendChart(QWidget):
         self._title = title
         self._legend = legend
         self._heights: dict[str, list[float]] = {}
+        self._tick_values = nice_ticks(0.0)
         self.money_locale = QLocale()
         self.setMouseTracking(True)
         self.setMinimumSize(220, 160)
@@ -85,6 +86,8 @@ class SpendChart(QWidget):
         self._title = title
         # Floats from here on: coordinates to draw, never money to add up.
         self._heights = {p: [float(v) for v in series.values[p]] for p in series.providers}
+        tops = [sum(h[i] for h in self._heights.values()) for i in range(len(series.starts))]
+        self._tick_values = nice_ticks(max(tops, default=0.0))
         self.update()
 
     def heights(self) -> dict[str, list[float]]:
@@ -124,17 +127,12 @@ class SpendChart(QWidget):
     def _label_lines(self) -> int:
         return max((label.count("\n") + 1 for label in self._labels if label), default=1)
 
-    def _ticks(self) -> list[float]:
-        count = len(self._labels) if self._series is None else len(self._series.starts)
-        totals = [sum(h[i] for h in self._heights.values()) for i in range(count)]
-        return nice_ticks(max(totals, default=0.0))
-
     def plot_rect(self) -> QRectF:
         """Where the bars are drawn, inside the title, legend, axis and labels."""
         metrics = QFontMetrics(self.font())
         line = metrics.lineSpacing()
         top = _PAD + int(line * 1.3) + self._legend_rows() * (line + 4) + _PAD
-        ticks = self._ticks()
+        ticks = self._tick_values
         widest = max(metrics.horizontalAdvance(self._tick_text(t, ticks)) for t in ticks)
         left = _PAD + line + 4 + widest + 6  # the unit, turned, then the tick labels
         bottom = self._label_lines() * line + 8
@@ -223,7 +221,7 @@ class SpendChart(QWidget):
             )
 
     def _paint_axis(self, painter: QPainter, rect: QRectF, text: QColor) -> None:
-        ticks = self._ticks()
+        ticks = self._tick_values
         scale = rect.height() / ticks[-1]
         grid = QColor(text)
         grid.setAlphaF(0.18)
@@ -257,7 +255,7 @@ class SpendChart(QWidget):
         series = self._series
         if series is None or not series.starts:
             return
-        scale = rect.height() / self._ticks()[-1]
+        scale = rect.height() / self._tick_values[-1]
         slot = rect.width() / len(series.starts)
         base = [0.0] * len(series.starts)
         for provider in series.providers:
