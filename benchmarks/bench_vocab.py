@@ -86,7 +86,8 @@ def timed_child(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     return took, usage.ru_maxrss / 1024
 
 
-def cold_count(venv: Path, work: Path, runs: int) -> None:
+def cold_count(venv: Path, work: Path, runs: int) -> tuple[float, float]:
+    """Print and return the median wall time (ms) and median peak RSS (MB) of ``count``."""
     prompt = work / "prompt.txt"
     prompt.write_text(mixed_text(10 * 1024), encoding="utf-8")
     env = {**os.environ, "TOKENBUDGET_HOME": str(work / "home")}
@@ -100,12 +101,17 @@ def cold_count(venv: Path, work: Path, runs: int) -> None:
         f" (min {min(ms):.0f}, max {max(ms):.0f}); peak RSS median {statistics.median(rss):.0f} MB"
         f" (max {max(rss):.0f})"
     )
+    return statistics.median(ms), statistics.median(rss)
 
 
-def load_times(venv: Path, work: Path) -> None:
+def load_times(
+    venv: Path, work: Path, only: list[str] | None = None
+) -> dict[str, tuple[float, float]]:
+    """Print and return each vocabulary's median load time (ms) and peak RSS (MB)."""
     python = str(venv / "bin" / "python")
     env = {**os.environ, "TOKENBUDGET_HOME": str(work / "home")}
-    ids = json.loads(run([python, "-c", LOAD, "--list"], env=env, cwd=work).stdout)
+    ids = only or json.loads(run([python, "-c", LOAD, "--list"], env=env, cwd=work).stdout)
+    figures = {}
     print("  vocabulary load (fresh interpreter, median of 3): time, peak RSS, RSS once loaded")
     for tokenizer_id in ids:
         rows = [
@@ -117,15 +123,19 @@ def load_times(venv: Path, work: Path) -> None:
             f"    {tokenizer_id:15s} {took:6.0f} ms  peak {max(r[1] for r in rows):5.0f} MB"
             f"  loaded {statistics.median(r[2] for r in rows):5.0f} MB"
         )
+        figures[tokenizer_id] = (took, max(r[1] for r in rows))
+    return figures
 
 
-def install_size(venv: Path) -> None:
+def install_size(venv: Path) -> float:
+    """Print and return the size of ``venv`` in MB."""
     kb = int(run(["du", "-sk", str(venv)]).stdout.split()[0])
     listed = run([str(venv / "bin" / "pip"), "list", "--format=json"]).stdout
     names = {p["name"].lower(): p["version"] for p in json.loads(listed)}
     keep = ("tokenizers", "huggingface-hub", "huggingface_hub", "hf-xet", "kitoken", "tiktoken")
     present = ", ".join(f"{n} {v}" for n, v in sorted(names.items()) if n in keep)
     print(f"  install size of the fresh venv: {kb / 1024:.0f} MB ({present})")
+    return kb / 1024
 
 
 def kitoken_for_tiktoken(venv: Path, work: Path) -> None:
@@ -202,6 +212,32 @@ print(json.dumps([load, rss, 1.0 / best, counts]))
         )
 
 
+def export_revision(revision: str, dest: Path) -> Path:
+    """Write the files of ``revision`` to ``dest`` (a new folder) and return it."""
+    dest.mkdir()
+    archive = subprocess.run(
+        ["git", "-C", str(REPO), "archive", "--format=tar", revision],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive.stdout, check=True)
+    return dest
+
+
+def export_working_tree(dest: Path) -> Path:
+    """Write this working tree's tracked files, as they are now, to ``dest`` and return it."""
+    dest.mkdir()
+    files = run(["git", "-C", str(REPO), "ls-files", "-z"]).stdout.split("\0")
+    tar = dest.parent / f"{dest.name}.tar"
+    subprocess.run(
+        ["tar", "-c", "-C", str(REPO), "-f", str(tar), *filter(None, files)],
+        check=True,
+    )
+    subprocess.run(["tar", "-x", "-C", str(dest), "-f", str(tar)], check=True)
+    tar.unlink()
+    return dest
+
+
 def side(name: str, source: Path, work: Path, runs: int, kit: bool) -> None:
     venv = work / "venv"
     start = time.perf_counter()
@@ -226,24 +262,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="tb-bench-vocab-") as tmp:
         root = Path(tmp)
         if args.before:
-            base = root / "before-src"
-            base.mkdir()
-            archive = subprocess.run(
-                ["git", "-C", str(REPO), "archive", "--format=tar", args.before],
-                check=True,
-                capture_output=True,
-            )
-            subprocess.run(["tar", "-x", "-C", str(base)], input=archive.stdout, check=True)
+            base = export_revision(args.before, root / "before-src")
             (root / "before").mkdir()
             side(f"before: {args.before}", base, root / "before", args.runs, False)
-        after = root / "after-src"
-        files = run(["git", "-C", str(REPO), "ls-files", "-z"]).stdout.split("\0")
-        subprocess.run(
-            ["tar", "-c", "-C", str(REPO), "-f", str(root / "tree.tar"), *filter(None, files)],
-            check=True,
-        )
-        after.mkdir()
-        subprocess.run(["tar", "-x", "-C", str(after), "-f", str(root / "tree.tar")], check=True)
+        after = export_working_tree(root / "after-src")
         (root / "after").mkdir()
         side("after: this working tree", after, root / "after", args.runs, args.kitoken_tiktoken)
 
