@@ -37,15 +37,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             "one (tokenbudget --help)\n"
         )
         return 1
-    from tokenbudget.core.errors import TokenbudgetError, UserInputError
-    from tokenbudget.gui.app import run
+    import gc
 
-    flag = args[0] if args else ""
+    # No collections while the window is built: what start-up makes lives as long as the app,
+    # and a full pass over it is time before the first frame. ``gui.app`` turns the collector
+    # back on once the window has painted.
+    gc.disable()
     try:
-        return run(sys.argv[:1], message=gui_flags.get(flag, "activate"), in_tray=flag == "--tray")
-    except TokenbudgetError as exc:  # before the window could say it (a bad TOKENBUDGET_HOME)
-        sys.stderr.write(f"tokenbudget: {exc}\n")
-        return 2 if isinstance(exc, UserInputError) else 1
+        from tokenbudget.core.errors import TokenbudgetError, UserInputError
+        from tokenbudget.gui.app import run
+
+        flag = args[0] if args else ""
+        try:
+            return run(
+                sys.argv[:1], message=gui_flags.get(flag, "activate"), in_tray=flag == "--tray"
+            )
+        except TokenbudgetError as exc:  # before the window could say it (a bad home)
+            sys.stderr.write(f"tokenbudget: {exc}\n")
+            return 2 if isinstance(exc, UserInputError) else 1
+    finally:
+        gc.enable()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QMimeData, Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QTextCursor
+from PySide6.QtGui import QGuiApplication, QTextCursor, QTextFormat
 from pytestqt.qtbot import QtBot
 
 from tokenbudget.gui.editor import LINE, SOFT, PromptEditor, cut_at
@@ -17,6 +17,10 @@ from tokenbudget.gui.text_mirror import TextMirror, from_units, plain, to_units
 # Line breaks, a no-break space, astral characters (emoji, a CJK extension B ideograph) and
 # combining marks: everything where Qt's positions or toPlainText differ from a Python str.
 ALPHABET = "ab \n\u00a0\t中文👍🏽\U00020000e\u0301\u2028"
+
+
+def test_the_soft_property_is_the_first_free_user_property() -> None:
+    assert int(QTextFormat.Property.UserProperty) + 1 == SOFT
 
 
 def test_units_round_trip() -> None:

@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from tokenbudget.core.services import Service
-from tokenbudget.gui.icons import app_icon
 from tokenbudget.gui.main_window import MainWindow
 from tokenbudget.gui.shell import Shell
 from tokenbudget.gui.single_instance import InstanceServer, send_to_running
@@ -64,16 +63,11 @@ def run(argv: Sequence[str], *, message: str = "activate", in_tray: bool = False
     app.setDesktopFileName("tokenbudget")
     if send_to_running(message):
         return 0
-    tune_allocator()
-    server = InstanceServer()
-    server.listen()
     service = Service()
     service.recover_prices = True  # a broken prices.json is reported, not fatal
     # Whatever the first frame does not need waits until it is on screen.
     shell = Shell(service, fill_later=True)
     window = shell.window
-    app.setWindowIcon(app_icon())
-    server.message.connect(shell.handle)
     report = os.environ.get(FIRST_PAINT_ENV)
     if report:
 
@@ -87,13 +81,27 @@ def run(argv: Sequence[str], *, message: str = "activate", in_tray: bool = False
     shell.start(in_tray=hidden, after_paint=True)
     if message != "activate":
         QTimer.singleShot(0, lambda: shell.handle(message))
+    servers: list[InstanceServer] = []
 
     def behind() -> None:
+        # Later starts hand over to this one from now on (a start in the few milliseconds
+        # before is as if both had started at once).
+        server = InstanceServer()
+        server.listen()
+        server.message.connect(shell.handle)
+        servers.append(server)
+        tune_allocator()  # no large text can have come in yet
+        from tokenbudget.gui.icons import app_icon
+
+        app.setWindowIcon(app_icon())
         # The counting process starts here, once the window is on screen.
         preload(window)
         # What start-up built lives as long as the app: keep it out of the garbage
         # collector's full passes, which otherwise pause the window for tens of milliseconds.
+        # (``tokenbudget.app`` turned the collector off for the start: nothing it builds is
+        # garbage, and its passes were time before the first frame.)
         gc.freeze()
+        gc.enable()
 
     if hidden:
         QTimer.singleShot(0, behind)
@@ -105,7 +113,8 @@ def run(argv: Sequence[str], *, message: str = "activate", in_tray: bool = False
         window.statusBar().showMessage(service.settings.warning, 10000)
     code = app.exec()
     shell.close()
-    server.close()
+    for server in servers:
+        server.close()
     service.close()
     return int(code)
 

@@ -18,10 +18,8 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from tokenbudget.core.countproc import Reply
-
-if TYPE_CHECKING:
-    from tokenbudget.core.countproc import CountProcess
+if TYPE_CHECKING:  # the messages are not needed before the window's first paint
+    from tokenbudget.core.countproc import CountProcess, Reply
 
 
 class CountHub:

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from tokenbudget.core.countproc import CountReply, FailedReply, Reply, SkippedReply, StatsReply
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.services import Service
 from tokenbudget.core.types import ESTIMATORS, TextStats
@@ -36,6 +35,7 @@ __all__ = ["CountCoordinator", "CountHub", "OutputSetting", "ProcessBackend", "s
 #: (Only for type checking: ``RemoteResult`` lives with the HTTP client, which the window
 #: need not import before its first paint.)
 if TYPE_CHECKING:
+    from tokenbudget.core.countproc import Reply
     from tokenbudget.core.types import ModelInfo, RemoteResult
 
     RemoteLookup: TypeAlias = Callable[[ModelInfo, int], RemoteResult | None]
@@ -300,6 +300,9 @@ class CountCoordinator(QObject):
 
     def _on_replies(self, replies: list[Reply]) -> None:
         """Apply the child's replies (UI thread, from the mailbox)."""
+        # Imported here: the messages are not needed before the window's first paint.
+        from tokenbudget.core.countproc import CountReply, FailedReply, SkippedReply, StatsReply
+
         changed = False
         for reply in replies:
             self._outstanding -= 1

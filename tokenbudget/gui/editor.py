@@ -16,24 +16,21 @@ import codecs
 import re
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QMimeData, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QDragEnterEvent,
-    QDropEvent,
-    QKeyEvent,
-    QKeySequence,
-    QTextBlockFormat,
-    QTextCursor,
-    QTextFormat,
-)
+from PySide6.QtGui import QKeySequence, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from tokenbudget.core.errors import UserInputError
 from tokenbudget.gui.text_mirror import TextMirror
 
-#: The block property marking a block that follows a display-only break.
-SOFT = int(QTextFormat.Property.UserProperty) + 1
+if TYPE_CHECKING:  # Qt makes each class's type when first named: not before the first paint
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeyEvent, QTextBlockFormat
+
+#: The block property marking a block that follows a display-only break
+#: (``QTextFormat.Property.UserProperty + 1``; a test checks the value).
+SOFT = 0x100000 + 1
 #: Lines longer than this many characters are shown in pieces about this long.
 LINE = 4096
 #: What ``QTextCursor.insertText`` turns into a new block.
@@ -48,8 +45,15 @@ def _longest_line(text: str) -> int:
     return max(map(len, _BREAKS.split(text)), default=0)
 
 
+def _block_format() -> QTextBlockFormat:
+    """A plain block format (a real line break)."""
+    from PySide6.QtGui import QTextBlockFormat
+
+    return QTextBlockFormat()
+
+
 def _soft_format() -> QTextBlockFormat:
-    block_format = QTextBlockFormat()
+    block_format = _block_format()
     block_format.setProperty(SOFT, True)
     return block_format
 
@@ -180,7 +184,7 @@ class PromptEditor(QPlainTextEdit):
             # taken for a display-only one.
             cursor.beginEditBlock()
             cursor.removeSelectedText()
-            cursor.insertBlock(QTextBlockFormat())
+            cursor.insertBlock(_block_format())
             cursor.endEditBlock()
             return True
         if cursor.hasSelection():
@@ -284,7 +288,7 @@ class PromptEditor(QPlainTextEdit):
         for index, whole in enumerate(_BREAKS.split(piece)):
             line = whole
             if index:
-                cursor.insertBlock(QTextBlockFormat())  # a real line break
+                cursor.insertBlock(_block_format())  # a real line break
                 column = 0
             while column + len(line) > LINE:
                 cut = cut_at(line, LINE - column)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDoubleSpinBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -33,7 +32,6 @@ from tokenbudget.gui.editor import PromptEditor
 from tokenbudget.gui.estimate_model import MODEL_ID_ROLE, EstimateModel
 from tokenbudget.gui.estimate_widgets import EstimateTable, Recorder
 from tokenbudget.gui.formatting import format_int
-from tokenbudget.gui.providers_page import ProviderSettings
 from tokenbudget.gui.remote_counting import RemoteCounting
 
 if TYPE_CHECKING:  # the dialogs are imported when first opened, not before the first paint
@@ -54,6 +52,7 @@ class _FirstPaint(QObject):
         """Emit once on the first paint event."""
         if not self._done and event.type() == QEvent.Type.Paint:
             self._done = True
+            watched.removeEventFilter(self)  # no Python call for every later event
             self.painted.emit()
         return False
 
@@ -168,8 +167,7 @@ class MainWindow(QMainWindow):
         right_layout.addWidget(self.table)
         self.currency_note = QLabel()
         self.currency_note.setWordWrap(True)
-        self.currency_note.setStyleSheet("color: #666")
-        self.currency_note.hide()
+        self.currency_note.hide()  # styled when first shown (a style sheet is not free)
         right_layout.addWidget(self.currency_note)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.editor)
@@ -299,6 +297,8 @@ class MainWindow(QMainWindow):
         self.model.set_rows(rows)
         self.table.fit_columns(self.model.text_lengths())
         mixed = self.model.mixed_currencies()
+        if mixed and not self.currency_note.styleSheet():
+            self.currency_note.setStyleSheet("color: #666")
         self.currency_note.setVisible(bool(mixed))
         if mixed:
             self.currency_note.setText(
@@ -361,6 +361,8 @@ class MainWindow(QMainWindow):
 
     def open_file(self) -> None:
         """Open a text file into the editor."""
+        from PySide6.QtWidgets import QFileDialog
+
         name, _ = QFileDialog.getOpenFileName(self, self.tr("Open a prompt"))
         if name:
             self.editor.load_file(Path(name))
@@ -409,6 +411,7 @@ class MainWindow(QMainWindow):
     def settings_values(self) -> SettingsValues:
         """The settings the dialog edits, as stored."""
         from tokenbudget.gui.dialogs import SettingsValues
+        from tokenbudget.gui.providers_page import ProviderSettings
 
         settings = self.service.settings
         return SettingsValues(

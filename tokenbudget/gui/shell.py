@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QSystemTrayIcon, QWidge
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.services import Service
 from tokenbudget.gui.counting import CountHub
-from tokenbudget.gui.icons import app_icon
 from tokenbudget.gui.jobs import Runner
 from tokenbudget.gui.main_window import MainWindow
 
@@ -64,7 +63,6 @@ class Shell(QObject):
         self._hub = hub
         self._delay = delay_ms
         self.window = MainWindow(service, delay_ms=delay_ms, hub=hub, fill_later=fill_later)
-        self.window.setWindowIcon(app_icon())
         self._popup: QuickPopup | None = None
         self._views: dict[str, QMainWindow] = {}
         #: Where the sources view runs its reads and imports (None: its own thread; tests).
@@ -159,14 +157,19 @@ class Shell(QObject):
             QApplication.instance().setQuitOnLastWindowClosed(False)  # type: ignore[union-attr]
         self._started = True
         if after_paint and shown:
+            # On the next turn: the frame is flushed to the screen first.
             self.window.first_painted.connect(
-                self._start_behind, Qt.ConnectionType.SingleShotConnection
+                lambda _at: QTimer.singleShot(0, self._start_behind),
+                Qt.ConnectionType.SingleShotConnection,
             )
         else:
             self._start_behind()
 
     def _start_behind(self) -> None:
-        """Start what works behind the window: the tray, status checks and live sync."""
+        """Start what works behind the window: its icon, the tray, status checks, live sync."""
+        from tokenbudget.gui.icons import app_icon  # icons are loaded after the first paint
+
+        self.window.setWindowIcon(app_icon())
         if self._tray_available and self.tray is None:
             self._make_tray().show()
         self._timer.start()
@@ -297,6 +300,8 @@ class Shell(QObject):
     def _view(self, key: str, title: str, make: Callable[[], QWidget]) -> QMainWindow:
         host = self._views.get(key)
         if host is None:
+            from tokenbudget.gui.icons import app_icon
+
             host = QMainWindow()
             host.setWindowTitle(title)
             host.setWindowIcon(app_icon())
