@@ -459,3 +459,62 @@ def test_split_in_blocks_equals_one_split() -> None:
     # Block edges that fall inside runs of line breaks move past them.
     text = "a" * (chunking._SPLIT_BLOCK - 1) + "\n" * 5 + "b" * 10 + "\nc" * 1000
     assert chunking.split_safe(text) == chunking.SAFE_CUT.split(text)
+
+
+# -- a keystroke's new chunks, counted line by line -------------------------------------------
+
+
+class _Spy:
+    """A registry that records the texts it counts one at a time (few new pieces)."""
+
+    def __init__(self, registry: TokenizerRegistry) -> None:
+        self._registry = registry
+        self.counted: list[str] = []
+
+    def count(self, tokenizer_id: str, text: str) -> int:
+        self.counted.append(text)
+        return self._registry.count(tokenizer_id, text)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._registry, name)
+
+
+@pytest.mark.parametrize("tokenizer_id", ["o200k_base", "deepseek-v3", "qwen2", "gemma3"])
+def test_typing_counts_new_chunks_by_lines_and_stays_exact(
+    registry: TokenizerRegistry, tokenizers: dict[str, Tokenizer], tokenizer_id: str
+) -> None:
+    """Random keystrokes, pastes and deletions in a document with the app's chunk rule: after
+    each, the count equals a count of the whole text from scratch."""
+    text = realistic(60_000, seed=21)
+    counter = IncrementalCounter(registry)
+    rng = random.Random(22)
+    for _ in range(60):
+        at = rng.randrange(len(text) + 1)
+        kind = rng.randrange(6)
+        if kind == 0:
+            text = text[:at] + text[at + rng.randrange(1, 40) :]
+        elif kind == 1:
+            text = text[:at] + rng.choice(ATOMS) + rng.choice(ATOMS) + text[at:]
+        else:
+            text = text[:at] + rng.choice("ab \n\t中/`é\u0301") + text[at:]
+        assert counter.count(tokenizer_id, text) == tokenizers[tokenizer_id].count(text)
+    assert counter.count(tokenizer_id, text) == IncrementalCounter(registry).count(
+        tokenizer_id, text
+    )
+
+
+def test_the_next_keystroke_in_a_chunk_counts_only_its_line(registry: TokenizerRegistry) -> None:
+    spy = _Spy(registry)
+    counter = IncrementalCounter(spy)  # type: ignore[arg-type]
+    text = realistic(60_000, seed=23)
+    counter.count("o200k_base", text)
+    at = text.index("\n", len(text) // 2) - 5  # inside a line in the middle
+    text = text[:at] + "x" + text[at:]
+    counter.count("o200k_base", text)  # the first keystroke here counts the chunk's lines
+    spy.counted.clear()
+    text = text[: at + 1] + "y" + text[at + 1 :]
+    assert counter.count("o200k_base", text) == registry.get("o200k_base").count(text)
+    line_start = text.rindex("\n", 0, at) + 1
+    line = text[line_start : text.index("\n", at) + 1]
+    assert spy.counted and all(len(piece) <= len(line) for piece in spy.counted)
+    assert sum(map(len, spy.counted)) < 4 * len(line)  # one line, not a chunk of kilobytes
