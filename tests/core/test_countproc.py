@@ -181,3 +181,25 @@ def test_a_dead_child_fails_its_requests_and_is_restarted() -> None:
     assert isinstance(reply, FailedReply) and reply.job == (1, 2)
     assert process.starts == 2  # a new child for the new request
     process.close()
+
+
+@given(
+    st.lists(
+        st.sampled_from(["a b", " ", "\n", "\n\n", "word\n", "中文 ", "\r\n", "x" * 40]),
+        max_size=80,
+    ),
+    st.data(),
+)
+def test_chunk_stats_equal_text_stats_after_edits(parts: list[str], data: st.DataObject) -> None:
+    from tokenbudget.core.chunking import ChunkRule
+    from tokenbudget.core.countproc.child import _ChunkStats
+
+    counter = IncrementalCounter(
+        TokenizerRegistry.bundled(), rule=ChunkRule(target=8, min_size=2, max_size=30)
+    )
+    stats = _ChunkStats(counter)
+    text = "".join(parts)
+    for _ in range(4):
+        assert stats.stats(text) == text_stats(text)
+        at = data.draw(st.integers(0, len(text)))
+        text = text[:at] + data.draw(st.sampled_from(["", "\n", "z", " q\n"])) + text[at + 1 :]
