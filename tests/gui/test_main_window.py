@@ -492,3 +492,50 @@ def test_a_text_counted_before_is_answered_without_a_request(
     coordinator.flush()
     assert coordinator.idle and coordinator.requests == before + 1
     assert cell(window, "gpt-5.5", Column.TOKENS, SORT_ROLE) == 0
+
+
+def test_a_keystrokes_counts_change_the_table_once(
+    qtbot: QtBot, window: MainWindow, registry: TokenizerRegistry
+) -> None:
+    """The counts of one keystroke arrive key by key; the table changes when all are in."""
+    text = "".join(f"line {i} of a prompt that is being edited\n" for i in range(400))
+    type_and_settle(qtbot, window, text)
+    before = cell(window, "gpt-5.5", Column.TOKENS)
+    window.coordinator._stale_timer.setInterval(60_000)  # never "still updating" here
+    updates: list[int] = []
+    window.coordinator.updated.connect(lambda: updates.append(1))
+    cursor = window.editor.textCursor()
+    cursor.setPosition(len(text) // 2)
+    cursor.insertText(" and one more word")
+    window.coordinator.flush()
+    qtbot.waitUntil(lambda: window.coordinator.idle)
+    qtbot.wait(20)  # anything still queued for the table
+    assert updates == [1]
+    edited = window.editor.text()
+    expected = registry.get("o200k_base").count(edited)
+    assert cell(window, "gpt-5.5", Column.TOKENS, SORT_ROLE) == expected
+    assert cell(window, "gpt-5.5", Column.TOKENS) != before  # the shown text too
+    assert cell(window, "qwen-plus", Column.TOKENS, SORT_ROLE) == registry.get("qwen2").count(
+        edited
+    )
+
+
+def test_counts_held_back_for_the_stats_show_when_the_stats_are_skipped(qtbot: QtBot) -> None:
+    from tokenbudget.core.countproc import CountReply, SkippedReply
+
+    service = Service()
+    coordinator = CountCoordinator(service, delay_ms=0)
+    hold_requests(coordinator)
+    coordinator.set_models([service.counting.model("gpt-5.5")])
+    coordinator._stale_timer.setInterval(60_000)
+    coordinator.set_text("a text")
+    coordinator.flush()
+    updates: list[int] = []
+    coordinator.updated.connect(lambda: updates.append(1))
+    job = (coordinator.backend.channel, coordinator.job_id)
+    coordinator._on_replies([CountReply(job, "o200k_base", 2)])
+    assert updates == []  # the stats are still due: one update for both
+    coordinator._on_replies([SkippedReply(job, None)])
+    assert updates == [1] and coordinator.idle
+    assert coordinator.rows()[0].estimate is not None
+    coordinator.close()

@@ -134,6 +134,7 @@ class CountCoordinator(QObject):
         #: Requests sent to the counting process (tests and benchmarks read it).
         self.requests = 0
         self._stats_job = 0  # the job whose stats ``stats`` are
+        self._unshown = False  # counts came in that the views were not told of yet
         #: Exact online counts (see ``gui.remote_counting``); None: estimates only.
         self.remote_lookup: RemoteLookup | None = None
 
@@ -224,7 +225,8 @@ class CountCoordinator(QObject):
         self._send_timer.start()
 
     def _show_stale(self) -> None:
-        if self._pending:
+        if self._pending or self._unshown:
+            self._unshown = False
             self.updated.emit()
 
     def _send_job(self) -> None:
@@ -254,7 +256,8 @@ class CountCoordinator(QObject):
         if len(text) > MEMO_CHARS // 2:
             return False  # not remembered; and hashing 10 MB is not free
         if text:
-            if text in self._memo:
+            # Compared by length first: hashing a 1 MB text takes most of a millisecond.
+            if any(len(t) == len(text) for t in self._memo) and text in self._memo:
                 known, known_stats = self._memo[text]
                 self._memo.move_to_end(text)
         else:
@@ -320,8 +323,15 @@ class CountCoordinator(QObject):
                     self._submit(job, self._text, {key})
         self._outstanding = max(self._outstanding, 0)
         if changed:
-            self.updated.emit()
+            self._unshown = True
             self._remember()
+        # A keystroke's counts (and then its stats) come one at a time: while more are due
+        # within ``STALE_MS`` the table waits for them and changes once (each update repaints
+        # every row, in Python); past it, each count shows as it comes.
+        due = self._pending or self._outstanding > 0
+        if self._unshown and not (due and self._stale_timer.isActive()):
+            self._unshown = False
+            self.updated.emit()
         self._check_settled()
 
     def _check_settled(self) -> None:

@@ -49,6 +49,17 @@ class Column(IntEnum):
     TOTAL = 6
 
 
+#: The columns by number, and the roles as plain ints: ``data`` runs for every painted cell
+#: and role, and making an enum member there costs more than the rest of the call.
+_COLUMNS = tuple(Column)
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
 def _tr(text: str) -> str:
     return QCoreApplication.translate("EstimateModel", text)
 
@@ -98,6 +109,10 @@ class EstimateModel(QAbstractTableModel):
         self._currencies: dict[str, int] = {}
         self._cheapest: str | None = None
         self.locale = QLocale()
+        #: Each row's shown texts, made when first asked for after the row changed.
+        self._cells: dict[int, tuple[str, ...]] = {}
+        self._grey = QBrush(QColor(128, 128, 128))
+        self._highlight = QBrush(_CHEAPEST)
 
     # -- updates -------------------------------------------------------------------------
 
@@ -116,12 +131,15 @@ class EstimateModel(QAbstractTableModel):
                 for i, (a, b) in enumerate(zip(old, rows, strict=True))
                 if a != b or (cheapest != self._cheapest and b.model.id in marked)
             ]
+            for i in changed:
+                self._cells.pop(i, None)
             if changed:  # one signal: each makes the sorting proxy sort again
                 last = len(Column) - 1
                 self.dataChanged.emit(self.index(changed[0], 0), self.index(changed[-1], last))
             return
         self.beginResetModel()
         self._rows = rows
+        self._cells.clear()
         self.endResetModel()
 
     @staticmethod
@@ -142,10 +160,16 @@ class EstimateModel(QAbstractTableModel):
 
     def text_lengths(self) -> tuple[int, ...]:
         """The longest shown text of each column (the view refits its columns on a change)."""
-        return tuple(
-            max((len(self._display(row, column)) for row in self._rows), default=0)
-            for column in Column
-        )
+        cells = [self._row_cells(i) for i in range(len(self._rows))]
+        return tuple(max((len(c[column]) for c in cells), default=0) for column in Column)
+
+    def _row_cells(self, row: int) -> tuple[str, ...]:
+        cells = self._cells.get(row)
+        if cells is None:
+            cells = self._cells[row] = tuple(
+                self._display(self._rows[row], column) for column in _COLUMNS
+            )
+        return cells
 
     def mixed_currencies(self) -> list[str]:
         """The currencies of the totals shown, when there is more than one."""
@@ -178,30 +202,31 @@ class EstimateModel(QAbstractTableModel):
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Cell contents by role; sorting reads ``SORT_ROLE``."""
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        number = index.row()
+        if not 0 <= number < len(self._rows) or not index.isValid():
             return None
-        row = self._rows[index.row()]
-        column = Column(index.column())
+        if role == _DISPLAY:
+            return self._row_cells(number)[index.column()]
+        row = self._rows[number]
+        column = _COLUMNS[index.column()]
         est = row.estimate
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column)
         if role == SORT_ROLE:
             return self._sort_key(row, column)
         if role == MODEL_ID_ROLE:
             return row.model.id
         if role == CHEAPEST_ROLE:
             return row.model.id == self._cheapest
-        if role == Qt.ItemDataRole.BackgroundRole and row.model.id == self._cheapest:
-            return QBrush(_CHEAPEST)
+        if role == _BACKGROUND and row.model.id == self._cheapest:
+            return self._highlight
         if role == CONTEXT_ROLE and est is not None:
             share = est.context_share(row.output_tokens)
             return None if share is None else float(share)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column >= Column.TOKENS:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _ALIGNMENT and column >= Column.TOKENS:
+            return _RIGHT
+        if role == _TOOLTIP:
             return self._tooltip(row, column)
-        if role == Qt.ItemDataRole.ForegroundRole and (est is None or row.updating):
-            return QBrush(QColor(128, 128, 128))
+        if role == _FOREGROUND and (est is None or row.updating):
+            return self._grey
         return None
 
     def _display(self, row: Row, column: Column) -> str:
