@@ -518,3 +518,22 @@ def test_the_next_keystroke_in_a_chunk_counts_only_its_line(registry: TokenizerR
     line = text[line_start : text.index("\n", at) + 1]
     assert spy.counted and all(len(piece) <= len(line) for piece in spy.counted)
     assert sum(map(len, spy.counted)) < 4 * len(line)  # one line, not a chunk of kilobytes
+
+
+def test_a_fence_typed_above_edited_chunks_still_gives_the_one_shot_estimate(
+    registry: TokenizerRegistry,
+) -> None:
+    """Keystrokes count their chunks for one fence state; a fence typed above them later
+    flips it, and those chunks are counted again for the other."""
+    text = realistic(40_000, seed=24)
+    counter = IncrementalCounter(registry)
+    claude = estimate.ESTIMATORS["claude"]
+    count = _registry_count(registry, "o200k_base")
+    assert counter.estimate("claude", text) == claude.estimate(text, count)
+    at = len(text) // 2
+    for i in range(5):  # typing in the middle: one state counted for its chunk
+        text = text[: at + i] + "z" + text[at + i :]
+        assert counter.estimate("claude", text) == claude.estimate(text, count)
+    for edit in ("```\n", ""):  # a fence at the top, then gone again
+        flipped = edit + text
+        assert counter.estimate("claude", flipped) == claude.estimate(flipped, count)

@@ -263,9 +263,11 @@ class IncrementalCounter:
         """``estimate.kind_counts(text, count)`` with ``base_id``'s counts, chunk by chunk.
 
         A chunk's split depends on whether it starts inside a fenced code block, and typing one
-        fence line flips that for every later chunk. So each new chunk is counted for both
-        states at once (the CJK part, the same in both, once): a fence typed at the top of a
-        long text then costs lookups, not a re-count of everything below it.
+        fence line flips that for every later chunk. So new chunks are counted for both states
+        at once (the CJK part, the same in both, once): a fence typed at the top of a long text
+        then costs lookups, not a re-count of everything below it. A keystroke's few new chunks
+        are counted for their current state only (half the work of a keystroke's estimate); a
+        later flip counts those few again.
 
         Raises:
             UnknownModelError: for an id that is not bundled.
@@ -293,11 +295,13 @@ class IncrementalCounter:
         if not missing:
             return dict(zip(estimate.TextKind, totals, strict=True))
         unique = list(dict.fromkeys(piece for piece, _ in missing))
-        splits = {
-            (piece, state): estimate.split_by_kind(piece, state)
-            for piece in unique
-            for state in (False, True)
-        }
+        if len(unique) <= _BY_LINES:
+            # A keystroke's chunk or two: only the state they are in. Should a fence typed
+            # above flip it later, these few are counted then.
+            wanted = list(dict.fromkeys(missing))
+        else:
+            wanted = [(piece, state) for piece in unique for state in (False, True)]
+        splits = {(piece, state): estimate.split_by_kind(piece, state) for piece, state in wanted}
         parts = list(dict.fromkeys(p for split in splits.values() for p in split.values() if p))
         counted = dict(zip(parts, self._count_pieces(base_id, parts), strict=True))
         counted[""] = 0
