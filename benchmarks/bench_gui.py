@@ -287,7 +287,7 @@ def in_process(one_line_limit: float) -> None:
         )
         print(
             f"  median {statistics.median(latencies):.1f} ms, max {max(latencies):.0f} ms "
-            f"({len(window.shown_models())} models)"
+            f"({len(window.shown_models())} models; load average {os.getloadavg()[0]:.2f})"
         )
 
     keystrokes("a new window")

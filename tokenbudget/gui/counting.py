@@ -24,7 +24,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.services import Service
-from tokenbudget.core.types import ESTIMATORS, TextStats
+from tokenbudget.core.types import TextStats
 from tokenbudget.gui.count_channel import CountHub, ProcessBackend, shared_hub
 from tokenbudget.gui.estimate_model import Row
 from tokenbudget.gui.jobs import Mailbox
@@ -238,7 +238,10 @@ class CountCoordinator(QObject):
         if self._answer_here(job, text, keys, stats):
             return
         # Estimators need their base vocabulary: count exact keys first so shared work is
-        # done once and rows fill in cheapest-first.
+        # done once and rows fill in cheapest-first. (Imported here: the estimators' table is
+        # not needed before the window's first paint.)
+        from tokenbudget.core.types import ESTIMATORS
+
         ordered = sorted(keys, key=lambda k: (k in ESTIMATORS, k))
         self.requests += 1
         self._pending.update(ordered)
