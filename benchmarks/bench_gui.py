@@ -3,6 +3,7 @@ during a 10 MB paste and while opening and pasting a 2.2 MB single line, keystro
 a 1 MB document, and idle memory.
 
     python benchmarks/bench_gui.py [--starts 7] [--platform offscreen|xcb] [--tree CHECKOUT]
+        [--start-only | --skip-start]
 
 ``--tree`` runs the same measurements on another checkout's ``tokenbudget`` (for example
 ``/work/main``, for figures before a change), with this script's own workloads.
@@ -324,6 +325,7 @@ def main() -> None:
     parser.add_argument("--starts", type=int, default=7)
     parser.add_argument("--platform", default="offscreen")
     parser.add_argument("--skip-start", action="store_true")
+    parser.add_argument("--start-only", action="store_true", help="only the first-paint figures")
     parser.add_argument("--tree", type=Path, help="measure this checkout's tokenbudget")
     parser.add_argument(
         "--one-line-limit",
@@ -342,7 +344,8 @@ def main() -> None:
     )
     if not args.skip_start:
         first_paint(args.starts, args.platform, args.tree)
-    in_process(args.one_line_limit)
+    if not args.start_only:
+        in_process(args.one_line_limit)
 
 
 if __name__ == "__main__":
