@@ -132,6 +132,8 @@ def test_the_app_paints_before_loading_what_its_first_frame_does_not_need(tmp_pa
         "tokenbudget.gui.live_sync",
         "tokenbudget.gui.icons",
         "tokenbudget.gui.providers_page",
+        "tokenbudget.gui.widgets",
+        "tokenbudget.core.estimate",
         "PySide6.QtNetwork",
         "ctypes",
         "hashlib",

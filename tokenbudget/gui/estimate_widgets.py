@@ -12,9 +12,10 @@ from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.services import Service
 from tokenbudget.gui.counting import CountCoordinator
 from tokenbudget.gui.estimate_model import SORT_ROLE, Column, EstimateModel
-from tokenbudget.gui.widgets import ContextBarDelegate
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QStyledItemDelegate
+
     from tokenbudget.core.types import Entry, ModelInfo
     from tokenbudget.gui.dialogs import RecordDialog
 
@@ -32,7 +33,9 @@ class EstimateTable(QTableView):
         self.sortByColumn(Column.TOTAL, Qt.SortOrder.AscendingOrder)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setItemDelegateForColumn(Column.CONTEXT, ContextBarDelegate(self))
+        # The context column's bars are drawn by a delegate set once rows show (``fit_columns``):
+        # the empty table of a window's first frame needs none.
+        self._bars: QStyledItemDelegate | None = None
         self.verticalHeader().hide()
         header = self.horizontalHeader()
         # Widths are fitted when the longest text of a column changes (``fit_columns``), not
@@ -44,6 +47,11 @@ class EstimateTable(QTableView):
 
     def fit_columns(self, lengths: tuple[int, ...]) -> None:
         """Size the columns to their contents when the longest texts changed."""
+        if self._bars is None and any(lengths):
+            from tokenbudget.gui.widgets import ContextBarDelegate
+
+            self._bars = ContextBarDelegate(self)
+            self.setItemDelegateForColumn(Column.CONTEXT, self._bars)
         if lengths == self._lengths:
             return
         self._lengths = lengths

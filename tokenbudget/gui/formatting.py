@@ -7,10 +7,12 @@ produced exactly by ``Decimal`` and only the separators come from the locale.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, Decimal
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLocale
 
-from tokenbudget.core.types import CURRENCIES, SYMBOLS, Money
+if TYPE_CHECKING:  # the currency tables are read with the first amount, after the first paint
+    from tokenbudget.core.types import Money
 
 
 def group_digits(locale: QLocale, digits: str) -> str:
@@ -39,6 +41,8 @@ def format_decimal(locale: QLocale, value: Decimal, places: int) -> str:
 
 def money_places(money: Money) -> int:
     """Digits worth showing: the currency's usual ones, more for sub-unit amounts."""
+    from tokenbudget.core.types import CURRENCIES
+
     digits = CURRENCIES.get(money.currency, 2)
     amount = abs(money.amount)
     if amount == 0 or amount >= 1:
@@ -51,6 +55,8 @@ def money_places(money: Money) -> int:
 def format_money(locale: QLocale, money: Money, places: int | None = None) -> str:
     """E.g. ``$0.0123``, ``¥1,234.50``, ``~€3.00`` (``~`` marks a converted amount)."""
     text = format_decimal(locale, money.amount, money_places(money) if places is None else places)
+    from tokenbudget.core.types import SYMBOLS
+
     symbol = SYMBOLS.get(money.currency)
     body = f"{symbol}{text}" if symbol else f"{text} {money.currency}"
     return ("~" if money.converted else "") + body
@@ -58,6 +64,6 @@ def format_money(locale: QLocale, money: Money, places: int | None = None) -> st
 
 def format_money_micros(micros: int, currency: str, locale: QLocale | None = None) -> str:
     """Stored micro-units of ``currency``, formatted as ``format_money`` does."""
-    from tokenbudget.core.types import from_micros
+    from tokenbudget.core.types import Money, from_micros
 
     return format_money(locale or QLocale(), Money(from_micros(micros), currency))
