@@ -29,6 +29,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_core import CODE, EN, ZH
 
+#: The figures printed, by name, for ``--json`` (``benchmarks/bench_issue13.py`` reads them).
+FIGURES: dict[str, float | None] = {}
+
 
 def varied_text(size: int, seed: int = 5) -> str:
     """About ``size`` characters of English, code and Chinese that never repeats a line.
@@ -148,6 +151,9 @@ def first_paint(starts: int, platform: str, tree: Path | None) -> None:
                 bare.append(bare_painted - bare_launched)
     ms = [t * 1000 for t in times]
     bare_ms = [t * 1000 for t in bare]
+    FIGURES["first_paint_ms"] = statistics.median(ms)
+    FIGURES["bare_paint_ms"] = statistics.median(bare_ms)
+    FIGURES["paint_ratio"] = statistics.median(ms) / statistics.median(bare_ms)
     print(f"== cold start to first paint ({platform}, {starts} starts, a new process each)")
     print(f"  median {statistics.median(ms):.0f} ms, min {min(ms):.0f} ms, max {max(ms):.0f} ms")
     print(
@@ -211,6 +217,7 @@ def in_process(one_line_limit: float) -> None:
             f"  window process {ui:.0f} MB + counting process {counting:.0f} MB = {ui + counting:.0f} MB RSS"
         )
         shared = pss_mb() + pss_mb(child.pid)
+        FIGURES.update(ui_rss_mb=ui, child_rss_mb=counting, pss_total_mb=shared)
         print(f"  ({shared:.0f} MB PSS: pages the two processes share counted once)")
     else:
         print(f"  {ui:.0f} MB RSS (one process)")
@@ -230,7 +237,9 @@ def in_process(one_line_limit: float) -> None:
     heart.setInterval(10)
     heart.timeout.connect(tick)
 
-    def beat(title: str, start: Callable[[], object], timeout: float = 300.0) -> None:
+    def beat(
+        title: str, start: Callable[[], object], timeout: float = 300.0, key: str = ""
+    ) -> None:
         """Run ``start()``, then the event loop until the text is in and counted."""
         for _ in range(20):
             app.processEvents()
@@ -245,12 +254,17 @@ def in_process(one_line_limit: float) -> None:
         # does).
         try:
             settle(timeout)
-            done = f"in and counted after {time.perf_counter() - began:.2f} s"
+            took: float | None = time.perf_counter() - began
+            done = f"in and counted after {took:.2f} s"
         except TimeoutError:
+            took = None
             done = f"NOT in after {timeout:.0f} s (stopped waiting)"
         heart.stop()
         tick()  # the gap up to now counts too (a frozen loop may never have ticked)
         gaps.sort()
+        if key:
+            FIGURES[f"{key}_gap_ms"] = gaps[-1]
+            FIGURES[f"{key}_s"] = took
         print(f"== heartbeat while {title} (10 ms timer)")
         print(
             f"  longest gap {gaps[-1]:.0f} ms, 99th percentile "
@@ -267,7 +281,7 @@ def in_process(one_line_limit: float) -> None:
 
         return go
 
-    def keystrokes(when: str) -> None:
+    def keystrokes(when: str, key: str) -> None:
         """Time from an edit of a 1 MB document to every shown count updated."""
         window.editor.setPlainText(varied_text(1024 * 1024, seed=9))
         window.coordinator.flush()
@@ -282,6 +296,7 @@ def in_process(one_line_limit: float) -> None:
             settle()
             latencies.append((time.perf_counter() - start) * 1000)
             assert window.coordinator.stats.chars == len(window.editor.toPlainText())
+        FIGURES[key] = statistics.median(latencies)
         print(
             f"== keystroke in a 1 MB document to every shown count updated ({when}; "
             "debounce excluded)"
@@ -291,9 +306,9 @@ def in_process(one_line_limit: float) -> None:
             f"({len(window.shown_models())} models; load average {os.getloadavg()[0]:.2f})"
         )
 
-    keystrokes("a new window")
-    beat("pasting 10 MB and counting it", paste(varied_text(10 * 1024 * 1024)))
-    keystrokes("after a 10 MB text was counted")
+    keystrokes("a new window", "keystroke_ms")
+    beat("pasting 10 MB and counting it", paste(varied_text(10 * 1024 * 1024)), key="paste10")
+    keystrokes("after a 10 MB text was counted", "keystroke_after_10mb_ms")
 
     # One line of 2.2 MB (minified JSON): opened as a file, then pasted over it.
     line = one_line_json(2_200_000)
@@ -305,6 +320,7 @@ def in_process(one_line_limit: float) -> None:
         f"opening a {len(line) / 1e6:.1f} MB single-line file and counting it",
         lambda: window.editor.load_file(path),
         one_line_limit,
+        key="one_line_open",
     )
     if window.editor.pasting:
         print("  (the window is still inserting; the paste row is left out)")
@@ -315,6 +331,7 @@ def in_process(one_line_limit: float) -> None:
             f"pasting another {len(other) / 1e6:.1f} MB single line over it",
             paste(other),
             one_line_limit,
+            key="one_line_paste",
         )
     window.close()
     window.coordinator.close()
@@ -327,6 +344,7 @@ def main() -> None:
     parser.add_argument("--skip-start", action="store_true")
     parser.add_argument("--start-only", action="store_true", help="only the first-paint figures")
     parser.add_argument("--tree", type=Path, help="measure this checkout's tokenbudget")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument(
         "--one-line-limit",
         type=float,
@@ -344,8 +362,14 @@ def main() -> None:
     )
     if not args.skip_start:
         first_paint(args.starts, args.platform, args.tree)
-    if not args.start_only:
-        in_process(args.one_line_limit)
+    try:
+        if not args.start_only:
+            in_process(args.one_line_limit)
+    finally:
+        if args.json is not None:
+            import json
+
+            args.json.write_text(json.dumps(FIGURES, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":
