@@ -19,6 +19,7 @@ import gzip
 import hashlib
 import json
 import lzma
+import os
 import re
 import sys
 import threading
@@ -26,13 +27,16 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tokenbudget.core import vocabcache
 from tokenbudget.core.chunking import safe_cuts, split_at
 from tokenbudget.core.errors import ResourceError, UnknownModelError
 from tokenbudget.core.paths import cache_dir, resources_dir
 from tokenbudget.core.subvocab import QUICK_LIMIT, ParsedVocabulary, count_short, index_long_tokens
+
+if TYPE_CHECKING:
+    from kitoken import Kitoken
 
 #: Texts longer than this are cut at safe boundaries and encoded as batches, which lets the
 #: tokenizer libraries use every core; shorter texts are encoded in one call.
@@ -280,11 +284,9 @@ class KitokenVocabulary(_PieceCounter):
     """
 
     def __init__(self, spec: VocabularySpec, definition: bytes) -> None:
-        from kitoken import Kitoken
-
         self._id = spec.id
         try:
-            self._kit = Kitoken(definition)
+            self._kit = _kitoken_class()(definition)
         except Exception as exc:  # kitoken raises RuntimeError, or others for bad input
             raise ResourceError(f"vocabulary {spec.id}: bad kitoken definition: {exc}") from exc
         self._nfc = False  # the definition carries the file's own normaliser (or NFC)
@@ -339,6 +341,25 @@ class KitokenVocabulary(_PieceCounter):
     def decode_pieces(self, ids: Sequence[int]) -> list[bytes]:
         """The bytes each token stands for."""
         return [bytes(self._kit.decode([i], True)) for i in ids]
+
+
+#: kitoken allocates with the mimalloc built into it, which by default keeps every page it
+#: frees for the life of the process: the temporaries of a vocabulary's load (30-60 MB for
+#: Gemma 3 or DeepSeek) and all of an unloaded vocabulary stayed resident (nine vocabularies
+#: loaded and unloaded again left 364 MB RSS where 45 MB remain with these options). Return
+#: freed pages at once, and commit arena memory only as it is used. The cost, measured on
+#: 1 MB of mixed text: encoding 10-20 % slower (DeepSeek 165 -> 195 ms); counts are the same.
+#: Options already in the environment win; mimalloc reads them when kitoken is first imported.
+MIMALLOC_OPTIONS = {"MIMALLOC_PURGE_DELAY": "0", "MIMALLOC_ARENA_EAGER_COMMIT": "0"}
+
+
+def _kitoken_class() -> type[Kitoken]:
+    """``kitoken.Kitoken``, imported with ``MIMALLOC_OPTIONS`` in place."""
+    for name, value in MIMALLOC_OPTIONS.items():
+        os.environ.setdefault(name, value)
+    import kitoken
+
+    return kitoken.Kitoken
 
 
 def _normalization_kind(config: dict[str, Any]) -> str:
@@ -482,6 +503,10 @@ class TokenizerRegistry:
     def is_loaded(self, tokenizer_id: str) -> bool:
         """True once ``tokenizer_id`` has been loaded."""
         return tokenizer_id in self._loaded
+
+    def loaded(self) -> list[str]:
+        """Ids of the vocabularies held in memory (loaded, or parsed for the quick path)."""
+        return [i for i in self._specs if i in self._loaded or i in self._parsed]
 
     def count(self, tokenizer_id: str, text: str) -> int:
         """Exact count of ``text`` with ``tokenizer_id``, loading only what it needs.
