@@ -20,6 +20,7 @@ from tokenbudget.core.countproc.messages import (
     CountRequest,
     FailedReply,
     Job,
+    KeepRequest,
     LoadRequest,
     QuitRequest,
     Reply,
@@ -33,7 +34,7 @@ Deliver = Callable[[Reply], None]
 #: What a reply answers: a job and a key (None for the stats).
 _Answer = tuple[Job, str | None]
 #: What the writer thread is asked to send; None: stop the child.
-_Outgoing = CountRequest | LoadRequest | None
+_Outgoing = CountRequest | LoadRequest | KeepRequest | None
 
 
 class CountProcess:
@@ -68,6 +69,7 @@ class CountProcess:
         self._proc: subprocess.Popen[bytes] | None = None
         self._reader: threading.Thread | None = None
         self._sent: dict[int, str] = {}  # each channel's last text sent
+        self._keeps: dict[int, tuple[str, ...]] = {}  # each channel's kept vocabularies
         self._writer = threading.Thread(target=self._write_loop, daemon=True, name="count-out")
         self._writer.start()
         self.starts = 0
@@ -77,6 +79,17 @@ class CountProcess:
     def load(self, tokenizer_ids: Sequence[str]) -> None:
         """Load these vocabularies in the child, in this order, when it has nothing to count."""
         self._post(LoadRequest(tuple(tokenizer_ids)))
+
+    def keep(self, channel: int, tokenizer_ids: Sequence[str]) -> None:
+        """Have the child hold only the vocabularies some channel keeps (see ``KeepRequest``).
+
+        Remembered: a child started later (or again, after one died) is told first thing.
+        This alone starts no child.
+        """
+        request = KeepRequest(channel, tuple(tokenizer_ids))
+        with self._lock:
+            self._keeps[channel] = request.tokenizer_ids
+        self._post(request)
 
     def count(self, job: Job, text: str, keys: Sequence[str], stats: bool) -> None:
         """Count ``text`` for each key (and measure it when ``stats``)."""
@@ -111,7 +124,9 @@ class CountProcess:
                 return
             self._send(request)
 
-    def _send(self, request: CountRequest | LoadRequest) -> None:
+    def _send(self, request: CountRequest | LoadRequest | KeepRequest) -> None:
+        if isinstance(request, KeepRequest) and self.pid is None:
+            return  # the child will be told when it starts (``_running``)
         expected: set[_Answer] = set()
         if isinstance(request, CountRequest):
             expected = {(request.job, k) for k in request.keys}
@@ -153,6 +168,11 @@ class CountProcess:
             target=self._read_loop, args=(proc,), daemon=True, name="count-in"
         )
         self._reader.start()
+        with self._lock:
+            keeps = [KeepRequest(c, ids) for c, ids in self._keeps.items()]
+        assert proc.stdin is not None
+        for keep in keeps:  # before anything else: the child preloads only what is kept
+            write_message(proc.stdin, keep)
         return proc
 
     def _lost(self, expected: set[_Answer], why: str) -> None:
