@@ -5,7 +5,8 @@ new job id and one request per *counting key* (a vocabulary or an estimator: man
 one) goes to the child process (``gui.count_channel``; the same process in the app and in the
 tests). The UI thread drops any result whose job id is not the latest. Changing the shown
 models, the expected output or the currency re-prices the counts already known and only counts
-keys that are new.
+keys that are new. Whenever the vocabularies the shown models need change, the child is told
+(``keep``): it holds only those.
 
 Replies arrive on the process's reader thread, which hands them to a ``gui.jobs.Mailbox``: they
 reach the UI thread in batches, with no polling timer, and nothing but the mailbox is touched
@@ -124,6 +125,7 @@ class CountCoordinator(QObject):
         self._previous: dict[str, int] = {}
         self._pending: set[str] = set()
         self._models: list[ModelInfo] = []
+        self._kept: list[str] | None = None  # the vocabularies last sent as kept
         self._output = OutputSetting()
         self._cached_tokens = 0
         self._currency: str | None = None
@@ -155,6 +157,11 @@ class CountCoordinator(QObject):
     def set_models(self, models: list[ModelInfo]) -> None:
         """The shown models: re-price known counts, count only new keys."""
         self._models = list(models)
+        # Estimators count with their base vocabulary, so every shown row needs exactly one.
+        kept = sorted({m.counting.tokenizer for m in models})
+        if kept != self._kept:
+            self._kept = kept
+            self.backend.keep(kept)  # before any count for a new model
         missing = {m.counting.key for m in models} - set(self._counts) - self._pending
         if self._send_timer.isActive():
             self._pending |= missing  # sent with the text on the next turn
