@@ -15,6 +15,7 @@ import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from tokenbudget.core.countproc.messages import (
     CountRequest,
@@ -31,6 +32,10 @@ from tokenbudget.core.countproc.messages import (
 from tokenbudget.core.countproc.wire import PART, SEND_PAUSE, read_reply, write_message
 
 Deliver = Callable[[Reply], None]
+#: The child: this interpreter, with no current directory on its path (``-P``).
+_CHILD_COMMAND = (sys.executable, "-P", "-m", "tokenbudget.core.countproc")
+#: The directory that holds this ``tokenbudget`` package.
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[3])
 #: What a reply answers: a job and a key (None for the stats).
 _Answer = tuple[Job, str | None]
 #: What the writer thread is asked to send; None: stop the child.
@@ -47,8 +52,8 @@ class CountProcess:
 
     Args:
         deliver: Receives each reply.
-        command: The child's command line (default: ``tokenbudget.core.countproc`` in this
-            interpreter).
+        command: The child's command line (default: ``tokenbudget.core.countproc`` of this
+            copy of the package, in this interpreter).
         env: Extra environment for the child.
     """
 
@@ -60,8 +65,13 @@ class CountProcess:
         env: dict[str, str] | None = None,
     ) -> None:
         self._deliver = deliver
-        self._command = list(command or [sys.executable, "-m", "tokenbudget.core.countproc"])
+        self._command = list(command or _CHILD_COMMAND)
         self._env = {**os.environ, **(env or {})}
+        if command is None:
+            # The child runs this process's own copy of the package (both ends of the pipe
+            # must be the same code), not one that the current directory happens to hold.
+            path = self._env.get("PYTHONPATH")
+            self._env["PYTHONPATH"] = _PACKAGE_ROOT + (os.pathsep + path if path else "")
         self._lock = threading.Lock()
         self._outstanding: set[_Answer] = set()
         self._outbox: deque[_Outgoing] = deque()
