@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from tokenbudget.core.services import Service
@@ -71,3 +72,27 @@ def test_a_view_that_leaves_keeps_nothing_and_the_last_one_stops_the_child() -> 
     assert process.keeps == [(popup, ())] and not process.closed
     hub.leave(window)
     assert process.closed and hub.process is None
+
+
+def test_settled_counts_give_freed_memory_back_after_a_quiet_while(
+    qtbot: QtBot, registry: TokenizerRegistry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tokenbudget.gui import counting
+
+    released: list[bool] = []
+    monkeypatch.setattr(counting, "IDLE_TRIM_MS", 50)
+    monkeypatch.setattr(counting, "release_freed_memory", lambda: released.append(True))
+    service = Service(registry)
+    coordinator = CountCoordinator(service, delay_ms=0)
+    coordinator.set_models([service.counting.model("gpt-5.5")])
+    coordinator.set_text("A long text, then a pause.")
+    coordinator.flush()
+    qtbot.waitUntil(lambda: coordinator.idle)
+    qtbot.waitUntil(lambda: released == [True])
+    coordinator.set_delay(10_000)
+    coordinator.set_text("Typing again")  # no release while a change waits to be counted
+    qtbot.wait(150)
+    assert released == [True]
+    coordinator.flush()
+    qtbot.waitUntil(lambda: len(released) == 2)
+    coordinator.close()
