@@ -11,7 +11,9 @@ stopped changing:
   then ``all -> default``: back to the default models in the same process;
 - ``idle``: the default models, then ``--idle-seconds`` of real idle (the status timer, live
   sync and, where the platform has one, the tray running), sampled, and then a simulated hour:
-  the periodic work of an hour driven at once (60 status checks, 30 live-sync polls).
+  the periodic work of an hour driven at once (60 status checks, 30 live-sync polls);
+- ``paste``: the default models and a 10 MB text counted, then the 10 KB prompt again, then
+  the same idle as ``idle`` (what a long text leaves behind). Not run unless asked for.
 
 PSS (proportional set size) counts a page shared by both processes (a library mapped by both,
 say) once between them; RSS counts it in each. The total is the sum of the two PSS figures.
@@ -36,7 +38,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_gui import pss_mb, rss_mb, varied_text
 
-WORKLOADS = ("default", "all", "idle")
+WORKLOADS = ("default", "all", "idle", "paste")
 #: Status checks and live-sync polls in an hour (``gui.shell.STATUS_INTERVAL_MS``,
 #: ``gui.live_sync.POLL_MS``).
 HOUR_STATUS, HOUR_POLLS = 60, 30
@@ -123,7 +125,19 @@ def drive(workload: str, report: Path, idle_seconds: float) -> int:
             defaults = window.shown_models()
             text = varied_text(10 * 1024)
             results["models"] = len(defaults)
-            if workload == "all":
+            if workload == "paste":
+                count(varied_text(10 * 1024 * 1024))
+                results["10 MB text"] = settled()
+                count(text)
+                results["10 KB again"] = settled()
+                if os.environ.get("BENCH_TRIM"):
+                    import ctypes
+                    import gc
+
+                    gc.collect()
+                    ctypes.CDLL("libc.so.6").malloc_trim(0)
+                    results["UI malloc_trim"] = settled()
+            elif workload == "all":
                 everything = window.service.counting.models()
                 window.set_shown_models(everything)
                 count(text)
@@ -135,7 +149,7 @@ def drive(workload: str, report: Path, idle_seconds: float) -> int:
             else:
                 count(text)
                 results["default"] = settled()
-            if workload == "idle":
+            if workload in ("idle", "paste"):
                 samples = []
                 start = time.monotonic()
                 step = max(1.0, idle_seconds / 30)
@@ -210,7 +224,7 @@ def main() -> None:
     parser.add_argument("--tree", type=Path, help="measure this checkout's tokenbudget")
     parser.add_argument("--platform", default="offscreen")
     parser.add_argument("--idle-seconds", type=float, default=150.0)
-    parser.add_argument("--workloads", default=",".join(WORKLOADS))
+    parser.add_argument("--workloads", default="default,all,idle")
     parser.add_argument("--drive", choices=WORKLOADS, help=argparse.SUPPRESS)
     parser.add_argument("--report", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
