@@ -130,13 +130,6 @@ def drive(workload: str, report: Path, idle_seconds: float) -> int:
                 results["10 MB text"] = settled()
                 count(text)
                 results["10 KB again"] = settled()
-                if os.environ.get("BENCH_TRIM"):
-                    import ctypes
-                    import gc
-
-                    gc.collect()
-                    ctypes.CDLL("libc.so.6").malloc_trim(0)
-                    results["UI malloc_trim"] = settled()
             elif workload == "all":
                 everything = window.service.counting.models()
                 window.set_shown_models(everything)
