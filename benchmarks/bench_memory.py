@@ -165,7 +165,12 @@ def drive(workload: str, report: Path, idle_seconds: float) -> int:
             results["error"] = f"{type(exc).__name__}: {exc}"
         finally:
             report.write_text(json.dumps(results), encoding="utf-8")
-            QApplication.quit()
+            # Until the app's own loop has ended: this may run inside a loop that the app
+            # spins before its main one (under xcb), and a quit there would be lost.
+            quitter.timeout.connect(QApplication.quit)
+            quitter.start(100)
+
+    quitter = QTimer()
 
     QTimer.singleShot(0, run_workload)
     return app_module.run(sys.argv[:1])
