@@ -59,14 +59,22 @@ class CountHub:
             return self.process
 
     def leave(self, channel: int) -> None:
-        """Forget a channel; stop the child when none is left."""
+        """Forget a channel; stop the child when none is left.
+
+        While others stay, the vocabularies only this channel kept are unloaded.
+        """
         with self._lock:
             self._routes.pop(channel, None)
-            process = self.process if not self._routes else None
-            if process is not None:
+            process = self.process
+            last = not self._routes
+            if last:
                 self.process = None
-        if process is not None:
+        if process is None:
+            return
+        if last:
             process.close()
+        else:
+            process.keep(channel, ())
 
     def _route(self, reply: Reply) -> None:
         channel = reply.job[0]
@@ -113,6 +121,10 @@ class ProcessBackend:
     def submit(self, job: int, text: str, keys: list[str], stats: bool) -> None:
         """Send the request to the child."""
         self.process.count((self.channel, job), text, keys, stats)
+
+    def keep(self, tokenizer_ids: list[str]) -> None:
+        """Tell the child which vocabularies this channel's rows need (it unloads the rest)."""
+        self.process.keep(self.channel, tokenizer_ids)
 
     def preload(self, tokenizer_ids: list[str]) -> None:
         """Have the child load these vocabularies while it is idle."""

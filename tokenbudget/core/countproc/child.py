@@ -3,6 +3,12 @@
 ``python -m tokenbudget.core.countproc`` runs it on its standard input and output. A thread
 reads requests into an ``_Inbox`` as they come, so that the main loop, between two keys, can see
 that a newer text has arrived on the same channel and skip the rest of the old one.
+
+Memory: a loaded vocabulary takes 15-70 MB here, and the default models need seven of them. The
+child holds only the vocabularies that some channel's shown rows need (``KeepRequest``), preloads
+no other, and after ``IDLE_RELEASE_SECONDS`` with nothing to do unloads them all: its chunk cache
+keeps the counts already made, so a view shown again, or a text counted before, needs none of
+them, and an edit loads each again as its row is counted (30-200 ms each).
 """
 
 from __future__ import annotations
@@ -12,7 +18,9 @@ import os
 import pickle
 import sys
 import threading
+import time
 from collections import deque
+from dataclasses import dataclass
 from typing import IO
 
 from tokenbudget.core.countproc.messages import (
@@ -21,6 +29,7 @@ from tokenbudget.core.countproc.messages import (
     EditRequest,
     FailedReply,
     Job,
+    KeepRequest,
     LoadRequest,
     QuitRequest,
     Reply,
@@ -38,6 +47,15 @@ from tokenbudget.core.tokenizers import TokenizerRegistry
 #: text take 35 ms instead of 18 (on two cores; the window's own thread is never starved of
 #: the interpreter lock by the child, which has an interpreter of its own).
 NICENESS = 0
+#: With no request for this long, the child unloads every vocabulary (see the module docstring).
+IDLE_RELEASE_SECONDS = 120.0
+
+
+@dataclass(frozen=True)
+class _Trim:
+    """Unload every vocabulary that is not in ``kept``."""
+
+    kept: frozenset[str]
 
 
 class _Inbox:
@@ -50,6 +68,9 @@ class _Inbox:
         self.latest: dict[int, int] = {}  # the newest job number on each channel
         self.closed = False
         self.text: dict[int, str] = {}  # each channel's last text (its edits apply to it)
+        self.keeps: dict[int, frozenset[str]] = {}  # what each channel's rows need
+        self.trim_due = False  # the kept set changed since the last trim
+        self.released = False  # unloaded for idleness, nothing asked since
 
     def read_from(self, stream: IO[bytes]) -> None:
         """Read requests until the stream ends, says quit, or breaks."""
@@ -59,6 +80,7 @@ class _Inbox:
             except (ValueError, pickle.UnpicklingError, EOFError):
                 request = None
             with self.cond:
+                self.released = False
                 match request:
                     case None | QuitRequest():
                         self.closed = True
@@ -70,6 +92,9 @@ class _Inbox:
                         self._add_count(request)
                     case LoadRequest(tokenizer_ids=ids):
                         self.loads.extend(ids)
+                    case KeepRequest(channel=channel, tokenizer_ids=ids):
+                        self.keeps[channel] = frozenset(ids)
+                        self.trim_due = True
                 self.cond.notify()
 
     def _add_count(self, request: CountRequest) -> None:
@@ -78,16 +103,44 @@ class _Inbox:
         self.latest[channel] = max(self.latest.get(channel, 0), number)
         self.counts.append(request)
 
-    def next(self) -> CountRequest | LoadRequest | None:
-        """The next request to handle (a load names one vocabulary); None when the parent left."""
-        with self.cond:
-            while not self.counts and not self.loads and not self.closed:
-                self.cond.wait()
-            if self.counts:
-                return self.counts.popleft()
-            if self.loads:
-                return LoadRequest((self.loads.popleft(),))
+    def kept(self) -> frozenset[str] | None:
+        """The vocabularies some channel keeps; None until a channel has said."""
+        if not self.keeps:
             return None
+        return frozenset().union(*self.keeps.values())
+
+    def next(self, idle: float | None = None) -> CountRequest | LoadRequest | _Trim | None:
+        """The next thing to do; None when the parent left.
+
+        A load names one vocabulary, and only one that is kept. After ``idle`` seconds with
+        nothing to do (None: never), a trim of everything (once until the next request).
+        """
+        with self.cond:
+            while True:
+                if self.trim_due:
+                    self.trim_due = False
+                    return _Trim(self.kept() or frozenset())
+                if self.counts:
+                    return self.counts.popleft()
+                if self.loads:
+                    tokenizer_id = self.loads.popleft()
+                    kept = self.kept()
+                    if kept is None or tokenizer_id in kept:
+                        return LoadRequest((tokenizer_id,))
+                    continue
+                if self.closed:
+                    return None
+                if idle is None or self.released:
+                    self.cond.wait()
+                    continue
+                start = time.monotonic()
+                self.cond.wait(idle)
+                if time.monotonic() - start >= idle and not self._ready():
+                    self.released = True
+                    return _Trim(frozenset())
+
+    def _ready(self) -> bool:
+        return bool(self.trim_due or self.counts or self.loads or self.closed)
 
     def stale(self, job: Job) -> bool:
         """True when a newer text has been sent on ``job``'s channel."""
@@ -124,15 +177,33 @@ class _ChunkStats:
         return TextStats(len(text), words, lines)
 
 
-def serve(inp: IO[bytes], out: IO[bytes], registry: TokenizerRegistry | None = None) -> None:
-    """Answer requests from ``inp`` on ``out`` until ``inp`` ends or says quit."""
+def serve(
+    inp: IO[bytes],
+    out: IO[bytes],
+    registry: TokenizerRegistry | None = None,
+    *,
+    idle_release: float | None = IDLE_RELEASE_SECONDS,
+) -> None:
+    """Answer requests from ``inp`` on ``out`` until ``inp`` ends or says quit.
+
+    Args:
+        inp: Where the requests come from.
+        out: Where the replies go.
+        registry: The vocabularies (None: the bundled ones).
+        idle_release: Seconds with nothing to do after which every vocabulary is unloaded
+            (None: never).
+    """
     registry = registry if registry is not None else TokenizerRegistry.bundled()
     counter = IncrementalCounter(registry)
     words = _ChunkStats(counter)
     inbox = _Inbox()
     threading.Thread(target=inbox.read_from, args=(inp,), daemon=True).start()
-    while (request := inbox.next()) is not None:
+    while (request := inbox.next(idle_release)) is not None:
         match request:
+            case _Trim(kept=kept):
+                for tokenizer_id in registry.loaded():
+                    if tokenizer_id not in kept:
+                        registry.unload(tokenizer_id)
             case LoadRequest(tokenizer_ids=ids):
                 for tokenizer_id in ids:
                     # A failure here is reported by the count that needs the vocabulary.

@@ -5,7 +5,8 @@ channel, and a request is stale only when a newer one came on the same channel.
 
 To the child (``Request``): ``LoadRequest``, ``CountRequest``, ``EditRequest`` (a count of the
 channel's previous text with ``text[start:end]`` replaced by ``middle``: a keystroke in a long
-text sends a few bytes, not the text) and ``QuitRequest``.
+text sends a few bytes, not the text), ``KeepRequest`` (the vocabularies a channel's shown rows
+need: the child holds only those that some channel keeps) and ``QuitRequest``.
 
 To the parent (``Reply``): ``CountReply``, ``StatsReply``, ``FailedReply`` and ``SkippedReply``.
 Every requested key, and the stats when asked for, gets exactly one reply.
@@ -25,6 +26,18 @@ Job = tuple[int, int]
 class LoadRequest:
     """Load these vocabularies, in this order, when there is nothing to count."""
 
+    tokenizer_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class KeepRequest:
+    """The vocabularies ``channel``'s shown rows need; an empty tuple: none (the view left).
+
+    Once any channel has said what it keeps, the child unloads every vocabulary that no
+    channel keeps and preloads none of them. A count still loads what it needs.
+    """
+
+    channel: int
     tokenizer_ids: tuple[str, ...]
 
 
@@ -94,10 +107,10 @@ class SkippedReply:
     key: str | None
 
 
-Request = LoadRequest | CountRequest | EditRequest | QuitRequest
+Request = LoadRequest | KeepRequest | CountRequest | EditRequest | QuitRequest
 Reply = CountReply | StatsReply | FailedReply | SkippedReply
 #: The concrete classes of each union, for checking what comes off a pipe.
-REQUEST_TYPES = (LoadRequest, CountRequest, EditRequest, QuitRequest)
+REQUEST_TYPES = (LoadRequest, KeepRequest, CountRequest, EditRequest, QuitRequest)
 REPLY_TYPES = (CountReply, StatsReply, FailedReply, SkippedReply)
 
 

@@ -15,11 +15,13 @@ import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from tokenbudget.core.countproc.messages import (
     CountRequest,
     FailedReply,
     Job,
+    KeepRequest,
     LoadRequest,
     QuitRequest,
     Reply,
@@ -30,10 +32,14 @@ from tokenbudget.core.countproc.messages import (
 from tokenbudget.core.countproc.wire import PART, SEND_PAUSE, read_reply, write_message
 
 Deliver = Callable[[Reply], None]
+#: The child: this interpreter, with no current directory on its path (``-P``).
+_CHILD_COMMAND = (sys.executable, "-P", "-m", "tokenbudget.core.countproc")
+#: The directory that holds this ``tokenbudget`` package.
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[3])
 #: What a reply answers: a job and a key (None for the stats).
 _Answer = tuple[Job, str | None]
 #: What the writer thread is asked to send; None: stop the child.
-_Outgoing = CountRequest | LoadRequest | None
+_Outgoing = CountRequest | LoadRequest | KeepRequest | None
 
 
 class CountProcess:
@@ -46,8 +52,8 @@ class CountProcess:
 
     Args:
         deliver: Receives each reply.
-        command: The child's command line (default: ``tokenbudget.core.countproc`` in this
-            interpreter).
+        command: The child's command line (default: ``tokenbudget.core.countproc`` of this
+            copy of the package, in this interpreter).
         env: Extra environment for the child.
     """
 
@@ -59,8 +65,13 @@ class CountProcess:
         env: dict[str, str] | None = None,
     ) -> None:
         self._deliver = deliver
-        self._command = list(command or [sys.executable, "-m", "tokenbudget.core.countproc"])
+        self._command = list(command or _CHILD_COMMAND)
         self._env = {**os.environ, **(env or {})}
+        if command is None:
+            # The child runs this process's own copy of the package (both ends of the pipe
+            # must be the same code), not one that the current directory happens to hold.
+            path = self._env.get("PYTHONPATH")
+            self._env["PYTHONPATH"] = _PACKAGE_ROOT + (os.pathsep + path if path else "")
         self._lock = threading.Lock()
         self._outstanding: set[_Answer] = set()
         self._outbox: deque[_Outgoing] = deque()
@@ -68,6 +79,7 @@ class CountProcess:
         self._proc: subprocess.Popen[bytes] | None = None
         self._reader: threading.Thread | None = None
         self._sent: dict[int, str] = {}  # each channel's last text sent
+        self._keeps: dict[int, tuple[str, ...]] = {}  # each channel's kept vocabularies
         self._writer = threading.Thread(target=self._write_loop, daemon=True, name="count-out")
         self._writer.start()
         self.starts = 0
@@ -77,6 +89,17 @@ class CountProcess:
     def load(self, tokenizer_ids: Sequence[str]) -> None:
         """Load these vocabularies in the child, in this order, when it has nothing to count."""
         self._post(LoadRequest(tuple(tokenizer_ids)))
+
+    def keep(self, channel: int, tokenizer_ids: Sequence[str]) -> None:
+        """Have the child hold only the vocabularies some channel keeps (see ``KeepRequest``).
+
+        Remembered: a child started later (or again, after one died) is told first thing.
+        This alone starts no child.
+        """
+        request = KeepRequest(channel, tuple(tokenizer_ids))
+        with self._lock:
+            self._keeps[channel] = request.tokenizer_ids
+        self._post(request)
 
     def count(self, job: Job, text: str, keys: Sequence[str], stats: bool) -> None:
         """Count ``text`` for each key (and measure it when ``stats``)."""
@@ -111,7 +134,9 @@ class CountProcess:
                 return
             self._send(request)
 
-    def _send(self, request: CountRequest | LoadRequest) -> None:
+    def _send(self, request: CountRequest | LoadRequest | KeepRequest) -> None:
+        if isinstance(request, KeepRequest) and self.pid is None:
+            return  # the child will be told when it starts (``_running``)
         expected: set[_Answer] = set()
         if isinstance(request, CountRequest):
             expected = {(request.job, k) for k in request.keys}
@@ -153,6 +178,11 @@ class CountProcess:
             target=self._read_loop, args=(proc,), daemon=True, name="count-in"
         )
         self._reader.start()
+        with self._lock:
+            keeps = [KeepRequest(c, ids) for c, ids in self._keeps.items()]
+        assert proc.stdin is not None
+        for keep in keeps:  # before anything else: the child preloads only what is kept
+            write_message(proc.stdin, keep)
         return proc
 
     def _lost(self, expected: set[_Answer], why: str) -> None:

@@ -6,6 +6,11 @@ longer than ``PART`` characters is not pickled with the rest: the pickle holds o
 of parts it travels in (a pickle *persistent id*), and that many frames follow, each a
 ``PART``-character slice of the string as UTF-8 (lone surrogates kept), in the order the pickle
 refers to them. Both ends of the pipe are this package; nothing else reads or writes it.
+
+Only the message classes (and ``TextStats``) are unpickled. Anything else, a message of a newer
+or older version of this package among them, is malformed (``pickle.UnpicklingError``), as a
+damaged frame is: the reader stops there, since the rest of the stream can no longer be trusted
+to be in step.
 """
 
 from __future__ import annotations
@@ -16,8 +21,12 @@ import time
 from typing import IO
 
 from tokenbudget.core.countproc.messages import REPLY_TYPES, REQUEST_TYPES, Reply, Request
+from tokenbudget.core.textstats import TextStats
 
 Message = Request | Reply
+
+#: The classes a message may hold, by module and name.
+_CLASSES = {(c.__module__, c.__qualname__): c for c in (*REQUEST_TYPES, *REPLY_TYPES, TextStats)}
 
 #: Bytes of the length that starts each frame (big-endian, unsigned).
 _HEADER = 8
@@ -51,6 +60,12 @@ class _Unpickler(pickle.Unpickler):
     def __init__(self, data: bytes, stream: IO[bytes]) -> None:
         super().__init__(io.BytesIO(data))
         self._stream = stream
+
+    def find_class(self, module: str, name: str) -> type:
+        try:
+            return _CLASSES[module, name]
+        except KeyError:
+            raise pickle.UnpicklingError(f"not a message: {module}.{name}") from None
 
     def persistent_load(self, pid: object) -> str:
         if not isinstance(pid, int) or pid < 1:
@@ -123,6 +138,8 @@ def _read_message(stream: IO[bytes]) -> object:
         message: object = _Unpickler(data, stream).load()
     except EOFError:
         return None
+    except (AttributeError, IndexError, KeyError, TypeError) as exc:  # a damaged pickle
+        raise pickle.UnpicklingError(f"malformed message: {exc}") from exc
     return message
 
 
