@@ -225,6 +225,7 @@ def main() -> None:
     parser.add_argument("--workloads", default="default,all,idle")
     parser.add_argument("--drive", choices=WORKLOADS, help=argparse.SUPPRESS)
     parser.add_argument("--report", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--json", type=Path, help="also write every sample here, by label")
     args = parser.parse_args()
     if args.drive:
         if args.tree is not None:
@@ -238,8 +239,14 @@ def main() -> None:
     )
     print("== memory in MB (window process, counting process; PSS total of both)")
     print(f"  {'':<26} {'UI RSS':>7} {'UI PSS':>7} {'CP RSS':>7} {'CP PSS':>7} {'PSS sum':>8}")
+    collected: dict[str, dict[str, float]] = {}
     for workload in args.workloads.split(","):
         result = measure(workload, tree, args.platform, args.idle_seconds)
+        collected.update(
+            {label: value for label, value in result.items() if isinstance(value, dict)}
+        )
+        if args.json is not None:
+            args.json.write_text(json.dumps(collected, indent=1), encoding="utf-8")
         if "error" in result:
             print(f"  {workload}: {result['error']}")
         for label, value in result.items():
