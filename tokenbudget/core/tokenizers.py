@@ -22,7 +22,6 @@ import json
 import lzma
 import os
 import re
-import sys
 import threading
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -33,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from tokenbudget.core import vocabcache
 from tokenbudget.core.chunking import safe_cuts, split_at
 from tokenbudget.core.errors import ResourceError, UnknownModelError
+from tokenbudget.core.memory import release_freed_memory
 from tokenbudget.core.paths import cache_dir, resources_dir
 from tokenbudget.core.subvocab import QUICK_LIMIT, ParsedVocabulary, count_short, index_long_tokens
 
@@ -452,22 +452,6 @@ def parse_vocabulary(spec: VocabularySpec, content: bytes) -> ParsedVocabulary:
     return ParsedVocabulary(ranks, pattern, index_long_tokens(ranks))
 
 
-def _return_freed_memory() -> None:
-    """Give memory freed after a load back to the OS (glibc keeps it otherwise).
-
-    Parsing Gemma's 33 MB tokenizer.json peaks near 400 MB; without this, the process keeps
-    that peak as its resident size for good.
-    """
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        return
-
-
 class TokenizerRegistry:
     """Lazily loads each bundled vocabulary once, on first use, from any thread.
 
@@ -564,7 +548,7 @@ class TokenizerRegistry:
                         gc.enable()
                 self._loaded[tokenizer_id] = loaded
                 self._parsed.pop(tokenizer_id, None)  # the quick path is not used any more
-                _return_freed_memory()
+                release_freed_memory()
         return loaded
 
     def unload(self, tokenizer_id: str) -> None:
@@ -576,7 +560,7 @@ class TokenizerRegistry:
             dropped = self._loaded.pop(tokenizer_id, None), self._parsed.pop(tokenizer_id, None)
         if dropped != (None, None):
             del dropped
-            _return_freed_memory()
+            release_freed_memory()
 
     def _load(self, spec: VocabularySpec) -> Tokenizer:
         if spec.loader not in ("hf", "tiktoken", "tekken"):

@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from tokenbudget.core.import_report import ImportReport
     from tokenbudget.core.ledger import to_us
     from tokenbudget.core.live_sync import SyncReport, WatchRoot, root_of
+    from tokenbudget.core.memory import release_freed_memory
     from tokenbudget.core.money import (
         CURRENCIES,
         SYMBOLS,
@@ -187,6 +188,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "SourceInfo": ("tokenbudget.core.sources", "SourceInfo"),
     "problem_text": ("tokenbudget.core.sources", "problem_text"),
     "home_short": ("tokenbudget.core.sources", "home_short"),
+    "release_freed_memory": ("tokenbudget.core.memory", "release_freed_memory"),
     "source_json": ("tokenbudget.core.sources", "source_json"),
     "CURRENCIES": ("tokenbudget.core.money", "CURRENCIES"),
     "ExchangeRate": ("tokenbudget.core.money", "ExchangeRate"),
@@ -326,6 +328,7 @@ __all__ = [
     "printable",
     "problem_text",
     "project_name",
+    "release_freed_memory",
     "root_of",
     "source_json",
     "spend_in",

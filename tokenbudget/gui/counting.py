@@ -18,7 +18,6 @@ off the UI thread.
 
 from __future__ import annotations
 
-import sys
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -29,7 +28,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.services import Service
-from tokenbudget.core.types import TextStats
+from tokenbudget.core.types import TextStats, release_freed_memory
 from tokenbudget.gui.count_channel import CountHub, ProcessBackend, shared_hub
 from tokenbudget.gui.estimate_model import Row
 from tokenbudget.gui.jobs import Mailbox
@@ -56,24 +55,6 @@ STALE_MS = 60
 MEMO_CHARS = 8_000_000
 #: Counts settled and nothing changed for this long: give freed memory back to the system.
 IDLE_TRIM_MS = 30_000
-
-
-def release_freed_memory() -> None:
-    """Return the memory glibc holds freed to the system (``malloc_trim``).
-
-    ``gui.app.tune_allocator`` has glibc keep up to 128 MB of freed memory for reuse, so that
-    copies of a long text fault in no fresh pages while the user works on it. Measured with
-    ``benchmarks/bench_memory.py --workloads paste``: a 10 MB text, replaced by a 10 KB one,
-    left the window's process at 309 MB RSS for good; 99 MB after this.
-    """
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        return
 
 
 @dataclass(frozen=True)
