@@ -58,40 +58,22 @@ def measure(
     figures["gemma_ms"], figures["gemma_peak_mb"] = gemma
     python = str(venv / "bin" / "python")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "DBUS_SESSION_BUS_ADDRESS": "disabled:"}
-    gui = work / "gui.json"
-    subprocess.run(
-        [
-            python,
-            str(HERE / "bench_gui.py"),
-            "--starts",
-            str(args.starts),
-            "--one-line-limit",
-            str(args.one_line_limit),
-            "--json",
-            str(gui),
-        ],
-        cwd=work,
-        env=env,
-        check=False,
+
+    def figures_of(script: str, *options: str) -> Any:
+        """Run ``script`` in the side's venv; the figures it wrote with ``--json``, or None."""
+        out = work / f"{script}.json"
+        command = [python, str(HERE / script), *options, "--json", str(out)]
+        subprocess.run(command, cwd=work, env=env, check=False)
+        return json.loads(out.read_text("utf-8")) if out.exists() else None
+
+    gui = figures_of(
+        "bench_gui.py", "--starts", str(args.starts), "--one-line-limit", str(args.one_line_limit)
     )
-    if gui.exists():
-        figures.update(json.loads(gui.read_text("utf-8")))
-    memory = work / "memory.json"
-    subprocess.run(
-        [
-            python,
-            str(HERE / "bench_memory.py"),
-            "--idle-seconds",
-            str(args.idle_seconds),
-            "--json",
-            str(memory),
-        ],
-        cwd=work,
-        env=env,
-        check=False,
-    )
-    if memory.exists():
-        for label, sample in json.loads(memory.read_text("utf-8")).items():
+    if gui is not None:
+        figures.update(gui)
+    memory = figures_of("bench_memory.py", "--idle-seconds", str(args.idle_seconds))
+    if memory is not None:
+        for label, sample in memory.items():
             # "default", "all", "all -> default", "after N s idle", "after a simulated hour"
             workload = "idle" if label.endswith(" idle") else label
             for key, value in sample.items():
