@@ -16,9 +16,10 @@ For each side it prints:
 - the installed size of the fresh venv (``du -sk``), and the packages in it that matter here.
 
 With ``--kitoken-tiktoken`` it also converts the OpenAI encodings (o200k, cl100k; the other
-tiktoken-format files already ship as kitoken definitions) to kitoken definitions in a temporary directory and prints their load
-time, their encoding speed against tiktoken's on 1 MiB, and whether they agree with the shipped
-path on the golden strings: the figures behind keeping tiktoken for them.
+tiktoken-format files already ship as kitoken definitions) to kitoken definitions in a
+temporary directory and prints their load time, their encoding speed against tiktoken's on
+1 MiB, and whether they agree with the shipped path on the golden strings: the figures behind
+keeping tiktoken for them.
 
 It prints figures and asserts nothing. Byte-compiled files are written first
 (``compileall``) because this machine sets PYTHONDONTWRITEBYTECODE=1.
