@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -24,6 +24,7 @@ from tokenbudget.core import estimate
 from tokenbudget.core.errors import CatalogError, UnknownModelError
 from tokenbudget.core.money import CURRENCIES
 from tokenbudget.core.providers import CATALOG_NAMES as PROVIDER_NAMES
+from tokenbudget.core.providers import LONG_CONTEXT_AT
 
 #: Shown when no model is chosen: the everyday models of each provider, Western and Chinese.
 #: Models past their deprecation date drop out of the set by themselves.
@@ -84,6 +85,8 @@ class Pricing:
         source: Where the price was published (a URL where known).
         checked: The date the price was last checked against its source.
         origin: ``snapshot``, ``list price`` or ``override``.
+        long_context_at: The long-context rates apply from the threshold itself (``>=``, the
+            provider's rule in ``core.providers``); False: only above it (``>``).
     """
 
     currency: str
@@ -93,6 +96,7 @@ class Pricing:
     source: str = ""
     checked: date | None = None
     origin: str = "snapshot"
+    long_context_at: bool = False
 
 
 @dataclass(frozen=True)
@@ -410,6 +414,9 @@ def model_from_entry(
     max_out = entry.get("max_output_tokens")
     deprecated = entry.get("deprecation_date")
     key = entry.get("litellm_key")
+    pricing = parse_pricing(entry, where, source=source, checked=checked, origin=origin)
+    if pricing is not None and provider in LONG_CONTEXT_AT:
+        pricing = replace(pricing, long_context_at=True)
     return ModelInfo(
         id=model_id,
         provider=provider,
@@ -417,7 +424,7 @@ def model_from_entry(
         counting=counting,
         context_window=int(window) if window else None,
         max_output=int(max_out) if max_out else None,
-        pricing=parse_pricing(entry, where, source=source, checked=checked, origin=origin),
+        pricing=pricing,
         deprecated=parse_date(deprecated, where) if deprecated else None,
         aliases=(str(key),) if key and key != model_id else (),
     )

@@ -36,6 +36,9 @@ class Provider:
         currencies: Currencies its bills and balances come in, most usual first.
         currency_hosts: (host suffix, currency) pairs for a balance whose currency depends
             on which of the provider's sites the key belongs to.
+        long_context_at: The higher long-context rate applies once the prompt *reaches* the
+            threshold (``>=``: xAI bills 200,000 prompt tokens at the higher rate); False: once
+            it *passes* it (``>``, the rule for the others).
     """
 
     id: str
@@ -46,6 +49,7 @@ class Provider:
     in_catalog: bool = True
     currencies: tuple[str, ...] = ("USD",)
     currency_hosts: tuple[tuple[str, str], ...] = ()
+    long_context_at: bool = False
 
     @property
     def counts(self) -> bool:
@@ -102,7 +106,7 @@ TABLE: Final[tuple[Provider, ...]] = (
     ),
     Provider("minimax", "MiniMax", ("mini-max",), currencies=("CNY", "USD")),
     Provider("mistral", "Mistral", ("mistralai", "mistral-ai")),
-    Provider("xai", "xAI", ("grok", "x.ai"), count_url="https://api.x.ai"),
+    Provider("xai", "xAI", ("grok", "x.ai"), count_url="https://api.x.ai", long_context_at=True),
     Provider(
         "openrouter",
         "OpenRouter",
@@ -132,6 +136,9 @@ COUNT_URLS: Final[Mapping[str, str]] = MappingProxyType(
 BALANCE_URLS: Final[Mapping[str, str]] = MappingProxyType(
     {p.id: p.balance_url for p in TABLE if p.balance_url}
 )
+
+#: Providers whose long-context rate starts at the threshold itself (``>=``; see ``Provider``).
+LONG_CONTEXT_AT: Final[frozenset[str]] = frozenset(p.id for p in TABLE if p.long_context_at)
 
 _LOOKUP: Final[Mapping[str, str]] = MappingProxyType(
     {spelling: p.id for p in TABLE for spelling in (p.id, p.name.lower(), *p.aliases)}
