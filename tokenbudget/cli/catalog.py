@@ -20,6 +20,7 @@ def run_models(args: argparse.Namespace, out: TextIO) -> int:
     from tokenbudget.core.services import Service
 
     models = Service().counting.models(args.provider)
+    today = date.today()
     if args.json:
         data: list[dict[str, Any]] = []
         for m in models:
@@ -46,12 +47,25 @@ def run_models(args: argparse.Namespace, out: TextIO) -> int:
                     ],
                     "source": p.source if p else None,
                     "checked": p.checked.isoformat() if p and p.checked else None,
+                    "deprecation_date": m.deprecated.isoformat() if m.deprecated else None,
+                    "retired": m.retired(today),
                 }
             )
         write_json(data, out)
         return EXIT_OK
     rows = [
-        ["Model", "Provider", "Tokenizer", "Context", "Cur", "In/M", "Out/M", "Cached/M", "Checked"]
+        [
+            "Model",
+            "Provider",
+            "Tokenizer",
+            "Context",
+            "Cur",
+            "In/M",
+            "Out/M",
+            "Cached/M",
+            "Checked",
+            "Retired",
+        ]
     ]
     for m in models:
         p = m.pricing
@@ -68,12 +82,18 @@ def run_models(args: argparse.Namespace, out: TextIO) -> int:
                 _per_million(p.base.output) if p else "",
                 _per_million(p.base.cache_read) if p else "",
                 p.checked.isoformat() if p and p.checked else "",
+                m.deprecated.isoformat() if m.deprecated and m.retired(today) else "",
             ]
         )
     table(rows, {3, 5, 6, 7}, out)
     out.write(
         "\nPrices per million tokens. * higher rates for long prompts or tiers (see --json).\n"
     )
+    if any(m.retired(today) for m in models):
+        out.write(
+            "Retired: the provider shut the model down on that date; it is kept to price "
+            "recorded spend and is never in the default set.\n"
+        )
     return EXIT_OK
 
 

@@ -27,14 +27,14 @@ from tokenbudget.core.providers import CATALOG_NAMES as PROVIDER_NAMES
 from tokenbudget.core.providers import LONG_CONTEXT_AT
 
 #: Shown when no model is chosen: the everyday models of each provider, Western and Chinese.
-#: Models past their deprecation date drop out of the set by themselves.
+#: None is retired (gemini-2.5-flash was until its shutdown on 2026-12-01); a model that
+#: passes its deprecation date later drops out of the set by itself (``Catalog.defaults``).
 DEFAULT_MODELS: tuple[str, ...] = (
     "gpt-5.5",
     "gpt-5.4-mini",
     "claude-sonnet-4-6",
     "claude-opus-4-7",
     "gemini-3.8-flash",
-    "gemini-2.5-flash",
     "deepseek-v4-flash",
     "qwen-plus",
     "glm-5.3",
@@ -131,6 +131,14 @@ class ModelInfo:
     def priced(self) -> bool:
         """False for a model whose price is unknown (shown as unpriced, never as free)."""
         return self.pricing is not None
+
+    def retired(self, today: date) -> bool:
+        """Whether the provider has shut the model down by ``today`` (its deprecation date).
+
+        A retired model stays in the catalogue, so that recorded spend on it is still
+        priced; it is never in the default set.
+        """
+        return self.deprecated is not None and self.deprecated <= today
 
 
 def _num(value: Any, where: str) -> Decimal:
@@ -379,9 +387,9 @@ class Catalog:
         return [lowered[h] for h in hits]
 
     def defaults(self, today: date) -> list[ModelInfo]:
-        """The default model set: those present here and not deprecated by ``today``."""
+        """The default model set: those present here and not retired by ``today``."""
         chosen = [self.get(m) for m in DEFAULT_MODELS if m in self]
-        return [m for m in chosen if m.deprecated is None or m.deprecated > today]
+        return [m for m in chosen if not m.retired(today)]
 
 
 def default_models(models: Iterable[ModelInfo], today: date) -> list[ModelInfo]:

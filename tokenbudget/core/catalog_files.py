@@ -18,6 +18,7 @@ from typing import Any
 
 from tokenbudget.core.catalog import Catalog, ModelInfo, cny_pricing, model_from_entry, parse_date
 from tokenbudget.core.errors import CatalogError
+from tokenbudget.core.litellm_format import TEXT_MODES
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def load_catalog(
         raise CatalogError(f"price snapshot {snap.path} is not a JSON object")
     models: dict[str, ModelInfo] = {}
     for model_id, entry in raw.items():
-        if isinstance(entry, dict) and entry.get("mode", "chat") == "chat":
+        if isinstance(entry, dict) and entry.get("mode", "chat") in TEXT_MODES:
             models[model_id] = model_from_entry(
                 model_id,
                 entry,

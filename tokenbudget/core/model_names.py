@@ -110,12 +110,17 @@ def normalise(name: str) -> str:
 def candidates(name: str) -> list[str]:
     """The names to look up in the catalogue for ``name``, best first, without repeats.
 
-    The name as written first (the catalogue may know it exactly, as a LiteLLM key), then its
-    normalised form, then that without a date suffix, then the alias that undated name is.
+    An alias row's model first, then the name as written (the catalogue may know it exactly,
+    as a LiteLLM key), then its normalised form, then that without a date suffix, then the
+    alias that undated name is.
     """
     bare = _bare(name)
     undated = _DATE_SUFFIX.sub("", bare)
     found = [name.strip(), normalise(name), bare, undated]
+    if bare in _BY_ALIAS:
+        # An alias row wins over an id the catalogue also knows (grok-code-fast-1, a retired
+        # id that Copilot still sends for the current model), with or without a prefix.
+        found.insert(0, _BY_ALIAS[bare].model)
     alias = _BY_ALIAS.get(undated)
     if alias is not None:
         found.append(alias.model)
