@@ -311,7 +311,7 @@ def test_prices_update_from_a_file_is_used_by_count(tmp_path: Path) -> None:
     source.write_text(json.dumps(raw), encoding="utf-8")
     code, out, err = run("prices", "update", "--from", str(source))
     assert code == 0, err
-    assert "changed: 1 (gpt-5.5)" in out
+    assert "re-priced: 1\n    gpt-5.5: input 5 → 10 (prices per million tokens)" in out
     data = count_json("-m", "gpt-5.5", text="hello world", tmp_path=tmp_path)
     assert D(data["results"][0]["input_cost"]) == D("0.00002")
 

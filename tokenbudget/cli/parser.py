@@ -56,6 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
         "update", help="refresh prices from LiteLLM's JSON (the only command that uses the network)"
     )
     update.add_argument("--from", dest="source", help="a URL or a local LiteLLM-format JSON file")
+    update.add_argument(
+        "--allow-older",
+        action="store_true",
+        help="install a snapshot even when it is older than the prices in use",
+    )
+    update.add_argument("--json", action="store_true", help="print what changed as JSON")
 
     rates = sub.add_parser("rates", help="exchange rates for showing costs in other currencies")
     rates.set_defaults(handler=f"{_PREFS}:run_rates")
