@@ -20,7 +20,7 @@ from tokenbudget.cli.common import (
     utc_now,
     write_json,
 )
-from tokenbudget.cli.sources import run_import_all, write_report
+from tokenbudget.cli.sources import report_json, run_import_all, write_report
 from tokenbudget.core.errors import UserInputError
 from tokenbudget.core.services import Service
 from tokenbudget.core.types import (
@@ -71,6 +71,9 @@ def run_log(args: argparse.Namespace, out: TextIO) -> int:
         ),
         cost=cost,
     )
+    if args.json:
+        write_json(entry_json(entry), out)
+        return EXIT_OK
     out.write(
         f"Logged entry {entry.id}: {entry.model}, {entry.tokens.total_tokens:,} tokens, "
         f"{money_text(entry.cost_micros, entry.currency)} at {local(entry.at)}\n"
@@ -270,6 +273,9 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
             if not path.exists():
                 raise UserInputError(f"{path}: no such file or folder")
         report = service.imports.run(args.tool, args.paths, now=utc_now(), rescan=args.rescan)
+    if args.json:
+        write_json([report_json(report)], out)
+        return EXIT_OK
     write_report(report, out)
     return EXIT_OK
 
@@ -278,5 +284,8 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
     """Write the matching entries to a new CSV file (replaced whole, never half-written)."""
     service = open_service(args)
     count = service.entries.export_csv(args.file, _filter(service, args))
-    out.write(f"Exported {count:,} entries to {args.file}.\n")
+    if args.json:
+        write_json({"file": str(args.file), "entries": count}, out)
+        return EXIT_OK
+    out.write(f"Exported {count:,} {'entry' if count == 1 else 'entries'} to {args.file}.\n")
     return EXIT_OK

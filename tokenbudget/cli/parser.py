@@ -66,18 +66,21 @@ def build_parser() -> argparse.ArgumentParser:
     rates = sub.add_parser("rates", help="exchange rates for showing costs in other currencies")
     rates.set_defaults(handler=f"{_PREFS}:run_rates")
     rates_sub = rates.add_subparsers(dest="rates_command", metavar="ACTION", parser_class=CliParser)
-    rates_sub.add_parser("list", help="show the exchange rates set")
+    rates_list = rates_sub.add_parser("list", help="show the exchange rates set")
+    rates_list.add_argument("--json", action="store_true", help="print JSON")
     rate_set = rates_sub.add_parser("set", help="set how many units of CURRENCY one USD buys")
     rate_set.add_argument("currency")
     rate_set.add_argument("per_usd", metavar="RATE")
     rate_set.add_argument("--date", help="the date the rate is for (default: today)")
     currency = sub.add_parser("currency", help="show or set the display currency")
     currency.add_argument("code", nargs="?")
+    currency.add_argument("--json", action="store_true", help="print JSON")
     currency.set_defaults(handler=f"{_PREFS}:run_currency")
     privacy = sub.add_parser(
         "privacy", help="how much prompt text a recorded estimate keeps: none, preview or full"
     )
     privacy.add_argument("mode", nargs="?", choices=("none", "preview", "full"))
+    privacy.add_argument("--json", action="store_true", help="print JSON")
     privacy.set_defaults(handler=f"{_PREFS}:run_privacy")
 
     add_ledger_commands(sub, CliParser)

@@ -6,7 +6,7 @@ import argparse
 from datetime import date
 from typing import TYPE_CHECKING, TextIO
 
-from tokenbudget.cli.common import EXIT_OK, decimal_text
+from tokenbudget.cli.common import EXIT_OK, decimal_text, write_json
 from tokenbudget.core.errors import UsageError, UserInputError
 from tokenbudget.core.types import (
     ExchangeRate,
@@ -52,6 +52,20 @@ def run_rates(args: argparse.Namespace, out: TextIO) -> int:
     if args.rates_command not in (None, "list"):
         raise UsageError("rates needs an action: list or set")
     rates = settings.exchange_rates().rates
+    if getattr(args, "json", False):
+        write_json(
+            [
+                {
+                    "currency": r.currency,
+                    "per_usd": decimal_text(r.per_usd),
+                    "as_of": r.as_of.isoformat(),
+                    "source": r.source,
+                }
+                for r in rates.values()
+            ],
+            out,
+        )
+        return EXIT_OK
     if not rates:
         out.write("No exchange rates set. Set one with: tokenbudget rates set CNY 7.10\n")
     for entry in rates.values():
@@ -66,6 +80,9 @@ def run_privacy(args: argparse.Namespace, out: TextIO) -> int:
     if args.mode:
         settings.set("prompt_text", args.mode)
         settings.save()
+    if args.json:
+        write_json({"prompt_text": settings.get("prompt_text")}, out)
+        return EXIT_OK
     out.write(f"Recorded estimates keep: {settings.get('prompt_text')} of the prompt text\n")
     return EXIT_OK
 
@@ -76,5 +93,8 @@ def run_currency(args: argparse.Namespace, out: TextIO) -> int:
     if args.code:
         settings.set("display_currency", check_currency(args.code))
         settings.save()
+    if args.json:
+        write_json({"display_currency": settings.display_currency}, out)
+        return EXIT_OK
     out.write(f"Display currency: {settings.display_currency}\n")
     return EXIT_OK

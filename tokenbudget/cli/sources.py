@@ -73,6 +73,9 @@ def run_import_all(args: argparse.Namespace, out: TextIO) -> int:
 
     done = service.imports.run_all(now=utc_now(), progress=progress, rescan=args.rescan)
     found = [(name, report) for name, report in done if report is not None]
+    if getattr(args, "json", False):
+        write_json([report_json(report) for _name, report in found], out)
+        return EXIT_OK
     if not found:
         out.write(
             "No coding tool's logs were found in their usual places "
@@ -87,6 +90,18 @@ def run_import_all(args: argparse.Namespace, out: TextIO) -> int:
     out.write(f"In all: {entries} from {_plural(len(found), 'tool', 'tools')}.")
     out.write(f" Not found: {', '.join(missing)}.\n" if missing else "\n")
     return EXIT_OK
+
+
+def report_json(report: ImportReport) -> dict[str, Any]:
+    """What one import did, as JSON (each skipped line as ``file:line: message``)."""
+    return {
+        "importer": report.importer,
+        "entries": report.records,
+        "files_read": report.files_read,
+        "bytes_read": report.bytes_read,
+        "unpriced": report.unpriced,
+        "problems": [problem_text(p) for p in report.problems],
+    }
 
 
 def write_report(report: ImportReport, out: TextIO) -> None:
