@@ -11,7 +11,7 @@ from tokenbudget.cli.common import EXIT_OK, decimal_text, table, write_json
 from tokenbudget.core.errors import UsageError
 
 if TYPE_CHECKING:
-    from tokenbudget.core.price_update import Repricing, UpdateReport
+    from tokenbudget.core.types import Repricing, UpdateReport
 
 
 def _per_million(value: Decimal | None) -> str:

@@ -45,7 +45,10 @@ def run_log(args: argparse.Namespace, out: TextIO) -> int:
     """Record spend by hand (priced from the catalogue unless ``--cost`` is given)."""
     service = open_service(args)
     info = service.counting.model(args.model) if args.provider is None else None
-    provider = args.provider or (info.provider if info else "custom")
+    if args.provider is not None:  # a custom model: its provider must still be one we know
+        provider = service.entries.provider_id(args.provider)
+    else:
+        provider = info.provider if info else "custom"
     plan_id = service.plans.find(args.plan).id if args.plan else None
     cost = None
     if args.cost is not None:
@@ -82,15 +85,18 @@ def run_log(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _filter(service: Service, args: argparse.Namespace) -> HistoryFilter:
-    return HistoryFilter(
-        since=parse_when(args.since) if args.since else None,
-        until=parse_when(args.until) if args.until else None,
-        providers=tuple(getattr(args, "provider", ())),
-        models=tuple(getattr(args, "model", ())),
-        sources=tuple(getattr(args, "source", ())),
-        plan_id=service.plans.find(args.plan).id if getattr(args, "plan", None) else None,
-        text=getattr(args, "search", None),
-        projects=tuple(service.entries.find_project(p) for p in getattr(args, "project", ())),
+    """The filter typed, its model and provider names checked ("did you mean")."""
+    return service.entries.check_filter(
+        HistoryFilter(
+            since=parse_when(args.since) if args.since else None,
+            until=parse_when(args.until) if args.until else None,
+            providers=tuple(getattr(args, "provider", ())),
+            models=tuple(getattr(args, "model", ())),
+            sources=tuple(getattr(args, "source", ())),
+            plan_id=service.plans.find(args.plan).id if getattr(args, "plan", None) else None,
+            text=getattr(args, "search", None),
+            projects=tuple(service.entries.find_project(p) for p in getattr(args, "project", ())),
+        )
     )
 
 

@@ -51,7 +51,9 @@ def run_plan(args: argparse.Namespace, out: TextIO) -> int:
     plans = service.plans
     if args.plan_command == "add":
         fields = {"name": args.name, **_plan_fields(args)}
-        stored = plans.add(parse_plan(fields), now=utc_now())
+        plan = parse_plan(fields)
+        service.entries.check_model_patterns(plan.models)
+        stored = plans.add(plan, now=utc_now())
         if args.json:
             write_json(plan_json(stored), out)
             return EXIT_OK
@@ -61,7 +63,10 @@ def run_plan(args: argparse.Namespace, out: TextIO) -> int:
         fields = _plan_fields(args)
         if args.rename:
             fields["name"] = args.rename
-        updated = plans.update(parse_plan(fields, base=current))
+        changed = parse_plan(fields, base=current)
+        if "models" in fields:
+            service.entries.check_model_patterns(changed.models)
+        updated = plans.update(changed)
         if args.json:
             write_json(plan_json(updated), out)
             return EXIT_OK

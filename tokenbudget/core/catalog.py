@@ -377,14 +377,15 @@ class Catalog:
         return self._models[key]
 
     def suggest(self, name: str, n: int = 3) -> list[str]:
-        """The ids closest to ``name``."""
-        from difflib import get_close_matches
+        """The ids closest to ``name`` (by id or alias; ``model_names.closest``)."""
+        from tokenbudget.core.model_names import closest
 
-        lowered = {m.lower(): m for m in self._models}
-        hits = get_close_matches(name.lower(), list(lowered), n=n, cutoff=0.5)
-        if not hits:
-            hits = [k for k in lowered if name.lower() in k][:n]
-        return [lowered[h] for h in hits]
+        ids = [self._lookup[c.lower()] for c in closest(name, self._lookup, n=2 * n)]
+        return list(dict.fromkeys(ids))[:n]
+
+    def spellings(self) -> dict[str, str]:
+        """Every id and alias in lower case, mapped to its model's id."""
+        return dict(self._lookup)
 
     def defaults(self, today: date) -> list[ModelInfo]:
         """The default model set: those present here and not retired by ``today``."""

@@ -15,7 +15,10 @@ never free.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from typing import Final, NamedTuple
+
+from tokenbudget.core.errors import UnknownModelError, UnknownProviderError
 
 
 class Alias(NamedTuple):
@@ -142,3 +145,38 @@ def provider_of(name: str, default: str | None = None) -> str | None:
         if bare.startswith(prefix):
             return provider
     return default
+
+
+def closest(name: str, choices: Iterable[str], n: int = 3, cutoff: float = 0.5) -> list[str]:
+    """The ``choices`` most like ``name``, best first: the one "did you mean" of every command.
+
+    Compared without case (``difflib.get_close_matches``); when nothing is close, the
+    choices that contain ``name`` are offered instead (``sonnet`` finds ``claude-sonnet-4-6``).
+    """
+    import difflib  # here: only a misspelt name needs it (the status line loads this module)
+
+    lowered: dict[str, str] = {}
+    for choice in choices:
+        lowered.setdefault(choice.lower(), choice)
+    wanted = " ".join(name.split()).lower()
+    hits = difflib.get_close_matches(wanted, list(lowered), n=n, cutoff=cutoff)
+    if not hits and len(wanted) >= 3:
+        hits = [key for key in lowered if wanted in key][:n]
+    return [lowered[hit] for hit in hits]
+
+
+def match_name(name: str, spellings: Mapping[str, str], kind: str = "model") -> str:
+    """The canonical name that ``name`` spells, from ``spellings`` (lower case -> canonical).
+
+    Raises:
+        UnknownProviderError: (``kind`` ``"provider"``) or ``UnknownModelError`` (any other
+            kind), with the closest canonical names as suggestions.
+    """
+    found = spellings.get(" ".join(name.split()).lower())
+    if found is not None:
+        return found
+    close = closest(name, spellings, n=6)
+    suggestions = list(dict.fromkeys(spellings[c] for c in close))[:3]
+    if kind == "provider":
+        raise UnknownProviderError(name.strip(), suggestions)
+    raise UnknownModelError(kind, name.strip(), suggestions)

@@ -19,8 +19,6 @@ from types import MappingProxyType
 from typing import Final
 from urllib.parse import urlsplit
 
-from tokenbudget.core.errors import UnknownProviderError
-
 
 @dataclass(frozen=True)
 class Provider:
@@ -151,15 +149,14 @@ def resolve_provider(name: str) -> Provider:
     Raises:
         UnknownProviderError: for any other name, with the closest known ids.
     """
-    wanted = " ".join(name.split()).lower()
-    found = _LOOKUP.get(wanted)
-    if found is None:
-        import difflib  # here: only a misspelt name needs it (the status line loads this)
+    from tokenbudget.core.model_names import match_name
 
-        close = difflib.get_close_matches(wanted, list(_LOOKUP), n=6, cutoff=0.6)
-        suggestions = list(dict.fromkeys(_LOOKUP[c] for c in close))[:3]
-        raise UnknownProviderError(name.strip(), suggestions)
-    return BY_ID[found]
+    return BY_ID[match_name(name, _LOOKUP, "provider")]
+
+
+def spellings() -> dict[str, str]:
+    """Every id, display name and alias in lower case, mapped to the provider's id."""
+    return dict(_LOOKUP)
 
 
 def display_name(provider_id: str) -> str:

@@ -99,6 +99,7 @@ if TYPE_CHECKING:
         WindowCap,
         counting_plans,
     )
+    from tokenbudget.core.price_update import Repricing, UpdateReport
     from tokenbudget.core.projects import project_name
     from tokenbudget.core.providers import BALANCE_IDS as BALANCE_PROVIDERS
     from tokenbudget.core.providers import COUNT_IDS as COUNT_PROVIDERS
@@ -190,6 +191,8 @@ _WHERE: dict[str, tuple[str, str]] = {
     "home_short": ("tokenbudget.core.sources", "home_short"),
     "release_freed_memory": ("tokenbudget.core.memory", "release_freed_memory"),
     "source_json": ("tokenbudget.core.sources", "source_json"),
+    "Repricing": ("tokenbudget.core.price_update", "Repricing"),
+    "UpdateReport": ("tokenbudget.core.price_update", "UpdateReport"),
     "CURRENCIES": ("tokenbudget.core.money", "CURRENCIES"),
     "ExchangeRate": ("tokenbudget.core.money", "ExchangeRate"),
     "ExchangeRates": ("tokenbudget.core.money", "ExchangeRates"),
@@ -290,6 +293,7 @@ __all__ = [
     "RemoteResult",
     "Report",
     "ReportRow",
+    "Repricing",
     "RowMap",
     "Snapshot",
     "SourceInfo",
@@ -303,6 +307,7 @@ __all__ = [
     "TokenCounts",
     "Tokenization",
     "Totals",
+    "UpdateReport",
     "WatchRoot",
     "WindowCap",
     "alert_state",

@@ -16,9 +16,8 @@ from tokenbudget.core import estimate
 from tokenbudget.core.catalog import Catalog, ModelInfo
 from tokenbudget.core.costing import Usage, request_cost
 from tokenbudget.core.count_report import CountReport, ModelEstimate
-from tokenbudget.core.errors import UnknownProviderError, UserInputError
+from tokenbudget.core.errors import UserInputError
 from tokenbudget.core.money import Money, check_currency
-from tokenbudget.core.providers import resolve_provider
 from tokenbudget.core.services.count_texts import Counts, TextCounts, exact_method
 from tokenbudget.core.tokenizers import TokenizerRegistry, VocabularySpec
 
@@ -306,15 +305,15 @@ class CountingService:
         every = self._catalog.all()
         if provider is None:
             return every
-        try:  # an alias ("qwen", "claude") names the provider's id
-            wanted = resolve_provider(provider).id
-        except UnknownProviderError:
-            wanted = provider.lower()
-        chosen = [m for m in every if wanted in (m.provider.lower(), m.provider_name.lower())]
-        if not chosen:
-            names = ", ".join(self._catalog.providers())
-            raise UserInputError(f"unknown provider '{provider}' (known: {names})")
-        return chosen
+        from tokenbudget.core import providers
+        from tokenbudget.core.model_names import match_name
+
+        # An alias ("qwen", "claude") names the provider's id; a custom model's provider (in
+        # prices.json) is known by its own name.
+        spellings = {p.lower(): p for p in self._catalog.providers()}
+        spellings.update(providers.spellings())
+        wanted = match_name(provider, spellings, "provider")
+        return [m for m in every if m.provider == wanted]
 
     # -- cli: reading a prompt ----------------------------------------------------------------
 
