@@ -65,6 +65,8 @@ def run_count(args: argparse.Namespace, out: TextIO) -> int:
     from tokenbudget.core.services import Service
 
     service = Service()
+    if args.output_tokens is None:
+        args.output_tokens = service.counting.default_output_tokens()
     if args.record:
         return _record_estimate(service, "".join(read_blocks(service, args.file)), args, out)
     report = service.counting.count_stream(
@@ -76,6 +78,7 @@ def run_count(args: argparse.Namespace, out: TextIO) -> int:
         currency=args.currency,
         lean=True,  # one vocabulary in memory at a time: this process counts once and exits
     )
+    report = service.counting.by_cost(report)
     if args.json:
         write_json(_report_json(report), out)
     else:

@@ -101,7 +101,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_count(sub: Any) -> None:
     tokens = bounded_int(MAX_TOKENS)
-    count = sub.add_parser("count", help="count tokens and cost of a prompt across models")
+    count = sub.add_parser(
+        "count",
+        help="count tokens and cost of a prompt across models, cheapest first",
+        description="Count a prompt's tokens and price it for each model, cheapest first "
+        "(unpriced models last). Costs include the expected output: -o, or the window's "
+        "setting.",
+    )
     count.set_defaults(handler="tokenbudget.cli.count:run_count")
     count.add_argument("file", nargs="?", default="-", help="a UTF-8 text file, or - for stdin")
     count.add_argument("-m", "--model", action="append", default=[], help="a model id (repeatable)")
@@ -109,7 +115,11 @@ def _add_count(sub: Any) -> None:
         "-t", "--tokenizer", action="append", default=[], help="a raw tokenizer id (repeatable)"
     )
     count.add_argument(
-        "-o", "--output-tokens", type=tokens, default=0, help="expected output tokens"
+        "-o",
+        "--output-tokens",
+        type=tokens,
+        default=None,
+        help="expected output tokens (default: the window's setting, 500 unless changed)",
     )
     count.add_argument(
         "--cached-tokens",

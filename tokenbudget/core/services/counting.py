@@ -8,7 +8,9 @@ changing the shown models re-prices cached counts (``TextCounts``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -299,6 +301,33 @@ class CountingService:
                 )
             )
         return CountReport(chars, output_tokens, cached_tokens, tuple(results))
+
+    def default_output_tokens(self) -> int:
+        """The expected output a count adds when none is given: the window's setting."""
+        return int(self._parts.settings.get("output_tokens") or 0)
+
+    def by_cost(self, report: CountReport) -> CountReport:
+        """``report`` with its model rows cheapest first (total cost), then the others.
+
+        Costs in other currencies are compared through the exchange rates; a priced row that
+        cannot be converted comes after those that can (by its own amount), unpriced models
+        next, raw tokenizer rows last, each group in its original order where costs tie.
+        """
+        rates = self._parts.settings.exchange_rates()
+
+        def key(indexed: tuple[int, ModelEstimate]) -> tuple[int, str, Decimal, int]:
+            index, row = indexed
+            total = row.total_cost
+            if row.model is None:
+                return 3, "", Decimal(0), index
+            if total is None:
+                return 2, "", Decimal(0), index
+            if total.currency == "USD" or rates.can_convert(total.currency, "USD"):
+                return 0, "", rates.convert(total, "USD").amount, index
+            return 1, total.currency, total.amount, index
+
+        ordered = [row for _, row in sorted(enumerate(report.results), key=key)]
+        return replace(report, results=tuple(ordered))
 
     def models(self, provider: str | None = None) -> list[ModelInfo]:
         """The catalogue, optionally for one provider (key or display name, any case)."""
