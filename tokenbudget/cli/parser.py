@@ -25,17 +25,28 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used to print help when no window is available)."""
     parser = CliParser(
         prog="tokenbudget",
+        usage="tokenbudget [--quick | --tray]\n       tokenbudget [options] COMMAND ...",
         description="What an LLM prompt will cost before you send it. Offline; exact counts "
-        "where a tokenizer is public, marked estimates elsewhere.",
+        "where a tokenizer is public, marked estimates elsewhere. With no command, "
+        "tokenbudget opens its window (or brings the running one forward).",
+        epilog="'tokenbudget help COMMAND' (or 'tokenbudget COMMAND --help') shows a "
+        "command's options. Exit codes: 0 success, 2 bad input or usage (an unknown model, a "
+        "missing file), 1 anything else.",
     )
     parser.add_argument("--version", action="version", version=f"tokenbudget {__version__}")
+    _add_window_flags(parser)
     parser.add_argument(
         "--no-recover",
         action="store_true",
         help="refuse to start when the ledger database is unreadable, instead of moving it "
         "aside and starting a new one",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=CliParser)
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=CliParser, prog="tokenbudget"
+    )
+    helper = sub.add_parser("help", help="show this help, or a command's: help COMMAND [ACTION]")
+    helper.add_argument("topic", nargs="*", metavar="COMMAND", help="a command (and its action)")
+    helper.set_defaults(handler="tokenbudget.cli.help:run_help")
     _add_count(sub)
 
     models = sub.add_parser("models", help="list the model catalogue with prices")
@@ -136,3 +147,19 @@ def _add_count(sub: Any) -> None:
     )
     count.add_argument("--plan", help="with --record: count it toward this plan only")
     count.add_argument("--note", help="with --record: a note for the entry")
+
+
+def _add_window_flags(parser: argparse.ArgumentParser) -> None:
+    """``--quick`` and ``--tray``: ``app.main`` opens the window for them; listed for --help."""
+    window = parser.add_argument_group("the window (give these alone, without a command)")
+    window.add_argument(
+        "--quick",
+        action="store_true",
+        help="open the tray's quick-estimate popup of the running window (bind it to a "
+        "keyboard shortcut)",
+    )
+    window.add_argument(
+        "--tray",
+        action="store_true",
+        help="start in the system tray without the window (what the login autostart runs)",
+    )

@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from tokenbudget.core.ledger import to_us
     from tokenbudget.core.live_sync import SyncReport, WatchRoot, root_of
     from tokenbudget.core.memory import release_freed_memory
+    from tokenbudget.core.model_names import closest
     from tokenbudget.core.money import (
         CURRENCIES,
         SYMBOLS,
@@ -192,6 +193,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "release_freed_memory": ("tokenbudget.core.memory", "release_freed_memory"),
     "source_json": ("tokenbudget.core.sources", "source_json"),
     "Repricing": ("tokenbudget.core.price_update", "Repricing"),
+    "closest": ("tokenbudget.core.model_names", "closest"),
     "UpdateReport": ("tokenbudget.core.price_update", "UpdateReport"),
     "CURRENCIES": ("tokenbudget.core.money", "CURRENCIES"),
     "ExchangeRate": ("tokenbudget.core.money", "ExchangeRate"),
@@ -316,6 +318,7 @@ __all__ = [
     "check_date",
     "check_moment",
     "check_rate",
+    "closest",
     "count_words",
     "counting_plans",
     "default_models",
