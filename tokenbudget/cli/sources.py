@@ -101,11 +101,19 @@ def report_json(report: ImportReport) -> dict[str, Any]:
         "bytes_read": report.bytes_read,
         "unpriced": report.unpriced,
         "problems": [problem_text(p) for p in report.problems],
+        "roots": [str(r) for r in report.roots],
+        "found_nothing": report.found_nothing,
     }
 
 
 def write_report(report: ImportReport, out: TextIO) -> None:
     """What one import did, and the first lines it could not read."""
+    if report.found_nothing and report.roots:
+        existing = [r for r in report.roots if r.exists()] or list(report.roots)
+        where = ", ".join(home_short(r) for r in existing)
+        what = "Nothing new" if report.seen_before else "Nothing found"
+        out.write(f"{report.importer}: {what} in {where}.\n")
+        return
     entries = _plural(report.records, "new or updated entry", "new or updated entries")
     out.write(
         f"Imported {entries} from {report.importer} "
