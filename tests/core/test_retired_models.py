@@ -49,3 +49,37 @@ def test_models_command_says_which_are_retired(capsys: pytest.CaptureFixture[str
     table = io.StringIO()
     assert run(["models", "--provider", "gemini"], table) == 0
     assert "Retired" in table.getvalue().splitlines()[0]
+
+
+def test_spend_on_a_retired_model_is_priced_after_a_prices_update(tmp_path: object) -> None:
+    import io
+    from pathlib import Path
+
+    from tokenbudget.core import paths
+
+    snapshot = json.loads(
+        (paths.resources_dir() / "prices" / "litellm_snapshot.json").read_text("utf-8")
+    )
+    raw = {
+        e["litellm_key"]: {k: v for k, v in e.items() if k != "litellm_key"}
+        for e in snapshot.values()
+    }
+    source = Path(str(tmp_path)) / "litellm.json"
+    source.write_text(json.dumps(raw), encoding="utf-8")
+    err = io.StringIO()
+    assert run(["prices", "update", "--from", str(source)], io.StringIO(), err) == 0, err
+    out = io.StringIO()
+    assert run(["log", "-m", "claude-sonnet-4-5", "-i", "1000000", "--json"], out) == 0
+    entry = json.loads(out.getvalue())
+    assert entry["cost"] == "3" and entry["currency"] == "USD"
+
+
+def test_count_marks_a_retired_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"hi\n")))
+    out = io.StringIO()
+    assert run(["count", "-m", "deepseek-chat", "-m", "gpt-5.5"], out) == 0
+    assert "deepseek-chat (retired)" in out.getvalue()
+    assert "gpt-5.5 (retired)" not in out.getvalue()

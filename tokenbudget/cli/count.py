@@ -11,7 +11,7 @@ import argparse
 import errno
 import sys
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -82,7 +82,9 @@ def run_count(args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         write_json(_report_json(report), out)
     else:
-        _write_table(report, out)
+        today = datetime.now(UTC).date()
+        retired = {r.model for r in report.results if r.model and _retired(service, r.model, today)}
+        _write_table(report, out, retired)
     return EXIT_OK
 
 
@@ -113,7 +115,12 @@ def _report_json(report: CountReport) -> dict[str, Any]:
     }
 
 
-def _write_table(report: CountReport, out: TextIO) -> None:
+def _retired(service: Service, model: str, today: date) -> bool:
+    return service.counting.model(model).retired(today)
+
+
+def _write_table(report: CountReport, out: TextIO, retired: set[str] | None = None) -> None:
+    retired = retired or set()
     rows = [["Model", "Provider", "Tokens", "Count", "Context", "Input", "Output", "Total"]]
     for r in report.results:
         share = r.context_share(report.output_tokens)
@@ -121,7 +128,9 @@ def _write_table(report: CountReport, out: TextIO) -> None:
         unpriced = "unpriced" if r.model else ""
         rows.append(
             [
-                r.model or f"[{r.tokenizer}]",
+                (r.model + (" (retired)" if r.model in retired else ""))
+                if r.model
+                else f"[{r.tokenizer}]",
                 r.provider or "tokenizer",
                 f"{'' if r.exact else '~'}{r.tokens:,}",
                 "exact" if r.exact else "estimate",
@@ -135,6 +144,8 @@ def _write_table(report: CountReport, out: TextIO) -> None:
     table(rows, {2, 4, 5, 6, 7}, out)
     if any(not r.exact for r in report.results):
         out.write("\n~ estimate: no public tokenizer for that model (see --json for the method)\n")
+    if retired:
+        out.write("(retired) the provider no longer serves it; priced for past spend\n")
     if any(r.input_cost and r.input_cost.converted for r in report.results):
         out.write("~$ converted with your exchange rate (tokenbudget rates list)\n")
 
