@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from tokenbudget.cli.common import EXIT_OK, decimal_text, table, write_json
 from tokenbudget.core.errors import UsageError, UserInputError
-from tokenbudget.core.types import Money
+from tokenbudget.core.types import CONVERTED_MARK, ESTIMATED_MARK, Money, cheapest_model
 
 if TYPE_CHECKING:
     from tokenbudget.core.services import Service
@@ -87,6 +87,7 @@ def _report_json(report: CountReport) -> dict[str, Any]:
     return {
         "chars": report.chars,
         "output_tokens": report.output_tokens,
+        "cheapest": cheapest_model(report.results, report.output_tokens),
         "results": [
             {
                 "model": r.model,
@@ -101,6 +102,15 @@ def _report_json(report: CountReport) -> dict[str, Any]:
                 "total_cost": _money_json(r.total_cost),
                 "currency": r.input_cost.currency if r.input_cost else None,
                 "converted": bool(r.input_cost and r.input_cost.converted),
+                "rates": [
+                    {
+                        "currency": rate.currency,
+                        "per_usd": decimal_text(rate.per_usd),
+                        "as_of": rate.as_of.isoformat(),
+                        "source": rate.source,
+                    }
+                    for rate in (r.total_cost.rates if r.total_cost else ())
+                ],
                 "priced": r.input_cost is not None,
                 "price_source": r.price_source,
                 "price_checked": r.price_checked.isoformat() if r.price_checked else None,
@@ -120,7 +130,7 @@ def _write_table(report: CountReport, out: TextIO) -> None:
             [
                 r.model or f"[{r.tokenizer}]",
                 r.provider or "tokenizer",
-                f"{'' if r.exact else '~'}{r.tokens:,}",
+                f"{'' if r.exact else ESTIMATED_MARK}{r.tokens:,}",
                 "exact" if r.exact else "estimate",
                 context,
                 r.input_cost.format() if r.input_cost else unpriced,
@@ -130,10 +140,19 @@ def _write_table(report: CountReport, out: TextIO) -> None:
         )
     out.write(f"{report.chars:,} characters; expected output {report.output_tokens:,} tokens\n\n")
     table(rows, {2, 4, 5, 6, 7}, out)
+    cheapest = cheapest_model(report.results, report.output_tokens)
+    if cheapest is not None:
+        out.write(f"\nCheapest that fits its context window: {cheapest}\n")
     if any(not r.exact for r in report.results):
-        out.write("\n~ estimate: no public tokenizer for that model (see --json for the method)\n")
-    if any(r.input_cost and r.input_cost.converted for r in report.results):
-        out.write("~$ converted with your exchange rate (tokenbudget rates list)\n")
+        out.write(
+            f"\n{ESTIMATED_MARK} estimated count: no public tokenizer for that model "
+            "(see --json for the method)\n"
+        )
+    converted = [r.total_cost for r in report.results if r.total_cost and r.total_cost.converted]
+    if converted:
+        used = dict.fromkeys(rate for money in converted for rate in money.rates)
+        how = "; ".join(rate.describe() for rate in used)
+        out.write(f"{CONVERTED_MARK} converted at {how} (tokenbudget rates list)\n")
 
 
 def _record_estimate(service: Service, text: str, args: argparse.Namespace, out: TextIO) -> int:

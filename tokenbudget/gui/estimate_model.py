@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
+    QDate,
     QLocale,
     QModelIndex,
     QPersistentModelIndex,
@@ -21,6 +22,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from tokenbudget.core.types import ESTIMATED_MARK
 from tokenbudget.core.types import PROVIDER_NAMES as PROVIDER_LABELS
 
 if TYPE_CHECKING:  # the catalogue's types: not imported before the first paint
@@ -144,19 +146,13 @@ class EstimateModel(QAbstractTableModel):
 
     @staticmethod
     def _find_cheapest(rows: list[Row]) -> str | None:
-        currency = rows_currency(rows)
-        priced = [
-            (r.estimate.total_cost.amount, r.model.id)
-            for r in rows
-            if r.estimate is not None
-            and r.estimate.total_cost is not None
-            and r.estimate.total_cost.currency == currency
-        ]
-        if len(priced) < 2:
-            return None
-        priced.sort()
-        (low, model_id), (second, _) = priced[0], priced[1]
-        return model_id if low < second else None  # a tie has no cheapest
+        """The core rule (``core.cheapest``), once every shown row's count is in."""
+        from tokenbudget.core.types import cheapest_model
+
+        if any(r.estimate is None or r.updating for r in rows):
+            return None  # a loading row may be the cheapest: no highlight until counts are in
+        output = max((r.output_tokens for r in rows), default=0)
+        return cheapest_model([r.estimate for r in rows if r.estimate is not None], output)
 
     def text_lengths(self) -> tuple[int, ...]:
         """The longest shown text of each column (the view refits its columns on a change)."""
@@ -239,7 +235,7 @@ class EstimateModel(QAbstractTableModel):
             return _tr("loading…") if column == Column.TOKENS else ""
         if column == Column.TOKENS:
             count = format_int(self.locale, est.tokens)
-            return count if est.exact else "~" + count
+            return count if est.exact else ESTIMATED_MARK + count
         if column == Column.CONTEXT:
             share = est.context_share(row.output_tokens)
             return "" if share is None else f"{share * 100:.1f}%"
@@ -287,14 +283,40 @@ class EstimateModel(QAbstractTableModel):
             )
             if est.price_band and est.price_band != "base":
                 tip += " " + _tr("Long-prompt price band: {band}.").format(band=est.price_band)
-            if est.input_cost.converted:
-                tip += " " + _tr("Converted with your exchange rate.")
+            total = est.total_cost
+            if total is not None and total.converted:
+                tip += " " + conversion_note(total, self.locale)
             return tip
         if column == Column.CONTEXT and row.model.context_window:
             return _tr("{window} tokens context window").format(
                 window=format_int(self.locale, row.model.context_window)
             )
         return None
+
+
+def conversion_note(money: Money, locale: QLocale) -> str:
+    """Which rates a converted amount used, e.g. "Converted at 7.1234 CNY per USD (ECB, …)"."""
+    parts = []
+    for rate in money.rates:
+        value = locale.toString(float(round(rate.per_usd, 4)), "f", 4)  # display only
+        day = locale.toString(
+            QDate(rate.as_of.year, rate.as_of.month, rate.as_of.day), QLocale.FormatType.ShortFormat
+        )
+        if rate.origin == "user":
+            parts.append(
+                _tr("{rate} {code} per USD (your rate, set {date})").format(
+                    rate=value, code=rate.currency, date=day
+                )
+            )
+        else:
+            parts.append(
+                _tr("{rate} {code} per USD ({source} reference rate, {date})").format(
+                    rate=value, code=rate.currency, source=rate.source, date=day
+                )
+            )
+    if not parts:
+        return _tr("Converted from the price's own currency.")
+    return _tr("Converted at {rates}.").format(rates="; ".join(parts))
 
 
 def remote_tooltip(remote: RemoteResult, method: str) -> str:

@@ -330,7 +330,9 @@ class MainWindow(QMainWindow):
         count = row.estimate.tokens if row is not None and row.estimate is not None else None
         tokens = self.tr("loading…") if count is None else format_int(locale, count)
         exact = row is not None and row.estimate is not None and row.estimate.exact
-        prefix = "" if exact or count is None else "~"
+        from tokenbudget.core.types import ESTIMATED_MARK
+
+        prefix = "" if exact or count is None else ESTIMATED_MARK
         self.selected_label.setText(
             self.tr("{model}: {tokens} tokens").format(model=model.id, tokens=prefix + tokens)
         )
