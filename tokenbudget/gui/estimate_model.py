@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
-    QDate,
     QLocale,
     QModelIndex,
     QPersistentModelIndex,
@@ -27,6 +26,7 @@ from tokenbudget.core.types import PROVIDER_NAMES as PROVIDER_LABELS
 
 if TYPE_CHECKING:  # the catalogue's types: not imported before the first paint
     from tokenbudget.core.types import ModelEstimate, ModelInfo, Money, RemoteResult
+from tokenbudget.gui.conversion import conversion_note
 from tokenbudget.gui.formatting import format_int, format_money
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -292,31 +292,6 @@ class EstimateModel(QAbstractTableModel):
                 window=format_int(self.locale, row.model.context_window)
             )
         return None
-
-
-def conversion_note(money: Money, locale: QLocale) -> str:
-    """Which rates a converted amount used, e.g. "Converted at 7.1234 CNY per USD (ECB, …)"."""
-    parts = []
-    for rate in money.rates:
-        value = locale.toString(float(round(rate.per_usd, 4)), "f", 4)  # display only
-        day = locale.toString(
-            QDate(rate.as_of.year, rate.as_of.month, rate.as_of.day), QLocale.FormatType.ShortFormat
-        )
-        if rate.origin == "user":
-            parts.append(
-                _tr("{rate} {code} per USD (your rate, set {date})").format(
-                    rate=value, code=rate.currency, date=day
-                )
-            )
-        else:
-            parts.append(
-                _tr("{rate} {code} per USD ({source} reference rate, {date})").format(
-                    rate=value, code=rate.currency, source=rate.source, date=day
-                )
-            )
-    if not parts:
-        return _tr("Converted from the price's own currency.")
-    return _tr("Converted at {rates}.").format(rates="; ".join(parts))
 
 
 def remote_tooltip(remote: RemoteResult, method: str) -> str:
