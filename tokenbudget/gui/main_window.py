@@ -419,6 +419,7 @@ class MainWindow(QMainWindow):
         return SettingsValues(
             display_currency=settings.display_currency,
             rates=tuple(settings.exchange_rates().rates.values()),
+            reference=tuple(settings.reference_rates()),
             prompt_text=str(settings.get("prompt_text")),
             font_size=int(settings.get("font_size") or 0),
             start_at_login=settings.autostart_enabled(),
