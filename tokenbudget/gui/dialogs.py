@@ -166,7 +166,8 @@ class SettingsDialog(QDialog):
         self.currency.currentTextChanged.connect(lambda _code: self.currency_error.hide())
         currency_row = QHBoxLayout()
         currency_row.addWidget(self.currency)
-        currency_row.addWidget(self.currency_error, 1)
+        currency_row.addWidget(self.currency_error)
+        currency_row.addStretch(1)
         self.rates = RatesEditor(values.rates, values.reference)
         rates_note = QLabel(
             self.tr(

@@ -75,12 +75,13 @@ class RatesEditor(QWidget):
             error = QLabel()
             error.setStyleSheet("color: #b00020")
             error.setVisible(False)
-            field.textEdited.connect(lambda _text, code=code: self._clear_error(code))
+            editor.setEnabled(rate is not None)  # a date only for a rate of the user's own
+            field.textChanged.connect(lambda text, code=code: self._edited(code, text))
             for column, widget in enumerate((label, field, editor, shown, error)):
                 grid.addWidget(widget, row, column)
             self.fields[code], self.dates[code] = field, editor
             self.errors[code], self.reference_labels[code] = error, shown
-        grid.setColumnStretch(4, 1)
+        grid.setColumnStretch(5, 1)
 
     def _reference_text(self, locale: QLocale, rate: ExchangeRate | None) -> str:
         if rate is None:
@@ -92,6 +93,10 @@ class RatesEditor(QWidget):
         return self.tr("{rate} ({source}, {date})").format(
             rate=format_decimal(locale, rate.per_usd, 4), source=rate.source, date=day
         )
+
+    def _edited(self, code: str, text: str) -> None:
+        self._clear_error(code)
+        self.dates[code].setEnabled(bool(text.strip()))
 
     def _clear_error(self, code: str) -> None:
         self.errors[code].clear()
