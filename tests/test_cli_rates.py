@@ -8,6 +8,7 @@ import json
 import threading
 import zipfile
 from collections.abc import Iterator
+from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
@@ -178,3 +179,17 @@ def test_count_names_the_cheapest_that_fits(tmp_path: Path) -> None:
         tmp_path=tmp_path,
     )
     assert data["cheapest"] == "deepseek-v4-flash"  # a CNY price competes once converted
+
+
+def test_count_off_peak_note_and_flag(tmp_path: Path) -> None:
+    args = ("-m", "deepseek-v4-pro", "-o", "1000000", "--currency", "CNY")
+    data = count_json(*args, text="hi", tmp_path=tmp_path)
+    (row,) = data["results"]
+    assert row["off_peak"] is False
+    assert D(row["off_peak_total"]) * 2 == D(row["total_cost"])
+    data = count_json(*args, "--off-peak", text="hi", tmp_path=tmp_path)
+    (cheap,) = data["results"]
+    assert cheap["off_peak"] is True and cheap["off_peak_total"] is None
+    assert D(cheap["total_cost"]) == D(row["off_peak_total"])
+    code, out, _ = run("count", str(tmp_path / "prompt.txt"), *args)
+    assert code == 0 and "Off-peak totals" in out and "deepseek-v4-pro  ¥13.50" in out

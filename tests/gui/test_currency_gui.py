@@ -165,3 +165,25 @@ def test_settings_refuses_a_currency_with_no_rate(qtbot: QtBot, service: Service
     assert dialog.result() == SettingsDialog.DialogCode.Accepted
     assert dialog.values().display_currency == "TWD"
     assert dialog.values().rates[0].per_usd == D("32.5")
+
+
+def test_off_peak_note_in_the_tooltip_and_the_setting(qtbot: QtBot, service: Service) -> None:
+    em = EstimateModel()
+    em.locale = QLocale("en_US")
+    ds = service.counting.model("deepseek-v4-pro")
+    noted = service.counting.price_tokens(ds, 1000, output_tokens=1000, currency="CNY")
+    em.set_rows([Row(ds, noted)])
+    tip = str(em.index(0, Column.TOTAL).data(Qt.ItemDataRole.ToolTipRole))
+    assert "Off-peak, outside the provider's peak hours: ¥0.0180 in all." in tip
+    applied = service.counting.price_tokens(ds, 1000, output_tokens=1000, off_peak=True)
+    em.set_rows([Row(ds, applied)])
+    tip = str(em.index(0, Column.TOTAL).data(Qt.ItemDataRole.ToolTipRole))
+    assert "Off-peak price applied" in tip and "ECB reference rate" in tip
+
+    values = SettingsValues("USD", (), "preview", 0, reference=tuple(ECB.in_use()))
+    dialog = SettingsDialog(values, providers=service.providers)
+    qtbot.addWidget(dialog)
+    assert not dialog.off_peak.isChecked()
+    dialog.off_peak.setChecked(True)
+    dialog._accept()
+    assert dialog.values().off_peak is True

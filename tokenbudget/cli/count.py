@@ -74,6 +74,7 @@ def run_count(args: argparse.Namespace, out: TextIO) -> int:
         output_tokens=args.output_tokens,
         cached_tokens=args.cached_tokens,
         currency=args.currency,
+        off_peak=args.off_peak,
         lean=True,  # one vocabulary in memory at a time: this process counts once and exits
     )
     if args.json:
@@ -114,6 +115,8 @@ def _report_json(report: CountReport) -> dict[str, Any]:
                 "priced": r.input_cost is not None,
                 "price_source": r.price_source,
                 "price_checked": r.price_checked.isoformat() if r.price_checked else None,
+                "off_peak": r.off_peak,
+                "off_peak_total": _money_json(r.off_peak_total),
             }
             for r in report.results
         ],
@@ -148,6 +151,13 @@ def _write_table(report: CountReport, out: TextIO) -> None:
             f"\n{ESTIMATED_MARK} estimated count: no public tokenizer for that model "
             "(see --json for the method)\n"
         )
+    if any(r.off_peak for r in report.results):
+        out.write("Off-peak prices applied where a model has them (--off-peak).\n")
+    cheaper = [(r.model, r.off_peak_total) for r in report.results if r.off_peak_total]
+    if cheaper:
+        out.write("Off-peak totals (outside the provider's peak hours; --off-peak applies them):\n")
+    for model, total in cheaper:
+        out.write(f"  {model}  {total.format()}\n")
     converted = [r.total_cost for r in report.results if r.total_cost and r.total_cost.converted]
     if converted:
         used = dict.fromkeys(rate for money in converted for rate in money.rates)

@@ -121,6 +121,13 @@ def _add_count(sub: Any) -> None:
         help="prompt tokens expected to be read from the provider's cache",
     )
     count.add_argument("--currency", help="show costs in this currency (needs an exchange rate)")
+    count.add_argument(
+        "--off-peak",
+        action="store_true",
+        default=None,
+        help="price models that have off-peak rates (DeepSeek) at them "
+        "(default: the off_peak_prices setting)",
+    )
     count.add_argument("--json", action="store_true", help="print one JSON object")
     count.add_argument(
         "--record",

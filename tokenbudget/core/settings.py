@@ -131,6 +131,12 @@ EXCHANGE_RATES: Final = Setting[dict[str, Any]](
     _object,
     '{currency: {"per_usd": "7.10", "as_of": "2026-11-01", "source": "..."}}',
 )
+OFF_PEAK_PRICES: Final = Setting(
+    "off_peak_prices",
+    False,
+    _bool,
+    "price models that have off-peak rates (DeepSeek) at them; otherwise shown as a note",
+)
 PROMPT_TEXT: Final = Setting(
     "prompt_text",
     "preview",
@@ -181,6 +187,7 @@ MAIN_PLAN: Final = Setting[int | None](
 TABLE: Final[tuple[Setting[Any], ...]] = (
     DISPLAY_CURRENCY,
     EXCHANGE_RATES,
+    OFF_PEAK_PRICES,
     PROMPT_TEXT,
     SHOWN_MODELS,
     FAVOURITE_MODELS,

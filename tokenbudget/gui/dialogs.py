@@ -112,6 +112,8 @@ class SettingsValues:
     providers: ProviderSettings = field(default_factory=ProviderSettings)
     #: The ECB reference rates in use (shown read-only beside the user's own).
     reference: tuple[ExchangeRate, ...] = ()
+    #: Price models that have off-peak rates (DeepSeek) at them.
+    off_peak: bool = False
 
 
 class SettingsDialog(QDialog):
@@ -176,6 +178,16 @@ class SettingsDialog(QDialog):
             )
         )
         rates_note.setWordWrap(True)
+        self.off_peak = QCheckBox(
+            self.tr("Use off-peak prices where a provider has them (DeepSeek: half price)")
+        )
+        self.off_peak.setChecked(values.off_peak)
+        self.off_peak.setToolTip(
+            self.tr(
+                "Off-peak is outside the provider's peak hours. Unchecked, the off-peak "
+                "price is shown in the cost's tooltip."
+            )
+        )
         self.privacy = QButtonGroup(self)
         privacy_box = QVBoxLayout()
         for mode, label in self.PRIVACY:
@@ -195,6 +207,7 @@ class SettingsDialog(QDialog):
             currency_label.setBuddy(self.currency)
         form.addRow(self.tr("Exchange rates"), self.rates)
         form.addRow("", rates_note)
+        form.addRow(self.tr("Off-peak"), self.off_peak)
         form.addRow(self.tr("Recorded prompts"), privacy_box)
         form.addRow(self.tr("Editor font size"), self.font_size)
         self.start_at_login = QCheckBox(self.tr("Start tokenbudget in the tray when I log in"))
@@ -235,6 +248,7 @@ class SettingsDialog(QDialog):
                 live_sync=self.live_sync.isChecked(),
                 providers=self._provider_values(),
                 reference=self._values.reference,
+                off_peak=self.off_peak.isChecked(),
             )
         except UserInputError as exc:
             self.error.setText(str(exc))

@@ -284,6 +284,12 @@ class EstimateModel(QAbstractTableModel):
             if est.price_band and est.price_band != "base":
                 tip += " " + _tr("Long-prompt price band: {band}.").format(band=est.price_band)
             total = est.total_cost
+            if est.off_peak:
+                tip += " " + _tr("Off-peak price applied (Settings: use off-peak prices).")
+            elif est.off_peak_total is not None:
+                tip += " " + _tr(
+                    "Off-peak, outside the provider's peak hours: {total} in all."
+                ).format(total=format_money(self.locale, est.off_peak_total))
             if total is not None and total.converted:
                 tip += " " + conversion_note(total, self.locale)
             return tip

@@ -420,6 +420,7 @@ class MainWindow(QMainWindow):
             display_currency=settings.display_currency,
             rates=tuple(settings.exchange_rates().rates.values()),
             reference=tuple(settings.reference_rates()),
+            off_peak=settings.get("off_peak_prices") is True,
             prompt_text=str(settings.get("prompt_text")),
             font_size=int(settings.get("font_size") or 0),
             start_at_login=settings.autostart_enabled(),
@@ -455,6 +456,7 @@ class MainWindow(QMainWindow):
         settings.set("exchange_rates", {})
         for rate in values.rates:
             settings.set_exchange_rate(rate)
+        settings.set("off_peak_prices", values.off_peak)
         settings.set("prompt_text", values.prompt_text)
         settings.set("font_size", values.font_size)
         settings.set("remote_count", values.providers.remote_count)
