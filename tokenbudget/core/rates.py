@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-import io
 import json
 import threading
-import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -144,6 +142,9 @@ def ecb_source_text(raw: bytes, source: str) -> str:
         UserInputError: if no rates CSV is found or it is not UTF-8.
     """
     if raw[:2] == b"PK":
+        import io  # only for ``rates update`` and the build script
+        import zipfile
+
         try:
             with zipfile.ZipFile(io.BytesIO(raw)) as archive:
                 names = archive.namelist()
