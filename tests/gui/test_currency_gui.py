@@ -187,3 +187,40 @@ def test_off_peak_note_in_the_tooltip_and_the_setting(qtbot: QtBot, service: Ser
     dialog.off_peak.setChecked(True)
     dialog._accept()
     assert dialog.values().off_peak is True
+
+
+def test_the_tray_popup_uses_the_same_marks_and_cheapest_rule(qtbot: QtBot) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    from tokenbudget.core.tokenizers import TokenizerRegistry
+    from tokenbudget.gui.jobs import inline_runner
+    from tokenbudget.gui.shell import Shell
+
+    shell = Shell(Service(TokenizerRegistry.bundled()), tray_available=True, delay_ms=0)
+    qtbot.addWidget(shell.window)
+    shell.sources_runner = inline_runner
+    try:
+        QGuiApplication.clipboard().setText("Summarise this thread. 请用中文回答。")
+        favourites = ["gpt-5.5", "deepseek-v4-flash", "claude-opus-4-7"]
+        shell.service.settings.set("favourite_models", favourites)
+        shell.service.settings.set("display_currency", "USD")
+        shell.tray.quick_action.trigger()  # type: ignore[union-attr]
+        popup = shell.popup
+        qtbot.waitUntil(lambda: popup.coordinator.idle)
+        qtbot.waitUntil(lambda: all(r.estimate is not None for r in popup.model.rows()))
+        qtbot.waitUntil(lambda: bool(cheapest(popup.model)))
+        assert cheapest(popup.model) == ["deepseek-v4-flash"]
+        texts = {
+            str(popup.model.index(r, Column.MODEL).data()): (
+                str(popup.model.index(r, Column.TOKENS).data()),
+                str(popup.model.index(r, Column.TOTAL).data()),
+            )
+            for r in range(popup.model.rowCount())
+        }
+        assert texts["deepseek-v4-flash"][1].startswith("≈$")
+        assert not texts["deepseek-v4-flash"][0].startswith("~")
+        assert texts["claude-opus-4-7"][0].startswith("~")
+        assert texts["claude-opus-4-7"][1].startswith("$")
+        popup.hide()
+    finally:
+        shell.close()
