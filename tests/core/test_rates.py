@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -225,3 +225,19 @@ def test_cheapest_compares_in_the_common_currency() -> None:
         estimate("claude", 10, 100, "0.30"),
     ]
     assert cheapest_model(rows, 0) == "deepseek"
+
+
+def test_budget_points_convert_at_their_own_day() -> None:
+    from tokenbudget.core.budget import _point
+    from tokenbudget.core.ledger import UsageSums, to_us
+    from tokenbudget.core.plans import Plan, PlanKind
+
+    plan = Plan(name="b", kind=PlanKind.BUDGET, currency="USD", amount_micros=50_000_000)
+    ecb = ExchangeRates.of([], reference())
+    at = datetime(2024, 5, 4, 9, tzinfo=UTC)  # a Saturday: Friday's rate
+    point = _point(plan, ecb, UsageSums(to_us(at), "CNY", 1, 1, 10, 0, 0, 10, 100_000_000))
+    friday = reference().rate("CNY", date(2024, 5, 3))
+    assert friday is not None and point.converted
+    assert point.cost_micros == round(D(100) / friday.per_usd * 1_000_000)
+    latest = ExchangeRates.of([], reference()).convert(Money(D(100), "CNY"), "USD")
+    assert point.cost_micros != round(latest.amount * 1_000_000)
