@@ -80,7 +80,7 @@ def test_the_bar_under_the_pointer_gives_its_exact_amounts(chart: SpendChart) ->
     assert chart.bar_at(QPoint(2, middle)) is None  # on the axis labels
     lines = chart.bar_text(0).splitlines()
     assert lines[0].startswith("OpenAI: ") and "2.50" in lines[0]
-    assert lines[1].startswith("DeepSeek: ~") and lines[2].startswith("Total: ~")
+    assert lines[1].startswith("DeepSeek: ≈") and lines[2].startswith("Total: ≈")
 
 
 def test_both_charts_draw_with_labels_of_two_lines(qtbot: QtBot) -> None:

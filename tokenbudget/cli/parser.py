@@ -60,7 +60,19 @@ def build_parser() -> argparse.ArgumentParser:
     rates = sub.add_parser("rates", help="exchange rates for showing costs in other currencies")
     rates.set_defaults(handler=f"{_PREFS}:run_rates")
     rates_sub = rates.add_subparsers(dest="rates_command", metavar="ACTION", parser_class=CliParser)
-    rates_sub.add_parser("list", help="show the exchange rates set")
+    rates_list = rates_sub.add_parser(
+        "list", help="show the rate in use for each currency, with its source and date"
+    )
+    rates_list.add_argument("--json", action="store_true", help="print JSON")
+    rates_update = rates_sub.add_parser(
+        "update", help="refresh the ECB reference rates (uses the network unless --from)"
+    )
+    rates_update.add_argument(
+        "--from", dest="source", help="a URL, or a local copy of the ECB's zip or CSV"
+    )
+    rates_update.add_argument(
+        "--allow-older", action="store_true", help="install a file older than the rates in use"
+    )
     rate_set = rates_sub.add_parser("set", help="set how many units of CURRENCY one USD buys")
     rate_set.add_argument("currency")
     rate_set.add_argument("per_usd", metavar="RATE")
@@ -109,6 +121,13 @@ def _add_count(sub: Any) -> None:
         help="prompt tokens expected to be read from the provider's cache",
     )
     count.add_argument("--currency", help="show costs in this currency (needs an exchange rate)")
+    count.add_argument(
+        "--off-peak",
+        action="store_true",
+        default=None,
+        help="price models that have off-peak rates (DeepSeek) at them "
+        "(default: the off_peak_prices setting)",
+    )
     count.add_argument("--json", action="store_true", help="print one JSON object")
     count.add_argument(
         "--record",

@@ -17,6 +17,7 @@ message that can be shown to a user as it is, on one line. The command line maps
     ├── CatalogError                a price catalogue or override file is malformed
     ├── SettingsError               the settings file is malformed (it is never overwritten)
     ├── PriceUpdateError            ``prices update`` could not fetch or validate a snapshot
+    ├── RatesUpdateError            ``rates update`` could not fetch or check the ECB's rates
     ├── AutostartError              the login autostart entry could not be written or removed
     ├── BalanceError                a provider's balance could not be read
     ├── RemoteCountError            a count endpoint gave no count (``reason`` says why)
@@ -193,6 +194,10 @@ class UsageError(Exception):
 
 class PriceUpdateError(TokenbudgetError):
     """A price snapshot could not be fetched, parsed or validated; nothing was changed."""
+
+
+class RatesUpdateError(TokenbudgetError):
+    """The ECB's rates could not be fetched or checked, or were older; nothing was changed."""
 
 
 # -- the ledger ---------------------------------------------------------------------------

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     # -- models and counting ----------------------------------------------------------------------
     from tokenbudget.core.catalog import ModelInfo, default_models
     from tokenbudget.core.charts_data import Spend, SpendSeries, spend_in
+    from tokenbudget.core.cheapest import cheapest_model
     from tokenbudget.core.claude_settings import StatusLinePlan
     from tokenbudget.core.count_report import CountReport, ModelEstimate
 
@@ -59,7 +60,9 @@ if TYPE_CHECKING:
     from tokenbudget.core.live_sync import SyncReport, WatchRoot, root_of
     from tokenbudget.core.memory import release_freed_memory
     from tokenbudget.core.money import (
+        CONVERTED_MARK,
         CURRENCIES,
+        ESTIMATED_MARK,
         SYMBOLS,
         ExchangeRate,
         ExchangeRates,
@@ -149,6 +152,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "SpendSeries": ("tokenbudget.core.charts_data", "SpendSeries"),
     "spend_in": ("tokenbudget.core.charts_data", "spend_in"),
     "CountReport": ("tokenbudget.core.count_report", "CountReport"),
+    "cheapest_model": ("tokenbudget.core.cheapest", "cheapest_model"),
     "ModelEstimate": ("tokenbudget.core.count_report", "ModelEstimate"),
     "Entry": ("tokenbudget.core.entries", "Entry"),
     "LimitSnapshot": ("tokenbudget.core.official_limits", "LimitSnapshot"),
@@ -191,6 +195,8 @@ _WHERE: dict[str, tuple[str, str]] = {
     "release_freed_memory": ("tokenbudget.core.memory", "release_freed_memory"),
     "source_json": ("tokenbudget.core.sources", "source_json"),
     "CURRENCIES": ("tokenbudget.core.money", "CURRENCIES"),
+    "CONVERTED_MARK": ("tokenbudget.core.money", "CONVERTED_MARK"),
+    "ESTIMATED_MARK": ("tokenbudget.core.money", "ESTIMATED_MARK"),
     "ExchangeRate": ("tokenbudget.core.money", "ExchangeRate"),
     "ExchangeRates": ("tokenbudget.core.money", "ExchangeRates"),
     "Money": ("tokenbudget.core.money", "Money"),
@@ -241,9 +247,11 @@ _WHERE: dict[str, tuple[str, str]] = {
 __all__ = [
     "ALERT_OK",
     "BALANCE_PROVIDERS",
+    "CONVERTED_MARK",
     "COUNT_PROVIDERS",
     "CURRENCIES",
     "EMPTY_MARK",
+    "ESTIMATED_MARK",
     "ESTIMATORS",
     "KEY_PROVIDERS",
     "KIND_FIELDS",
@@ -306,6 +314,7 @@ __all__ = [
     "WatchRoot",
     "WindowCap",
     "alert_state",
+    "cheapest_model",
     "check_amount",
     "check_currency",
     "check_date",

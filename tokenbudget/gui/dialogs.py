@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QRadioButton,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -35,11 +28,10 @@ from tokenbudget.core.types import (
     ExchangeRate,
     ModelInfo,
     Plan,
-    check_currency,
-    parse_decimal,
 )
 from tokenbudget.core.types import KEY_PROVIDERS as PROVIDERS
 from tokenbudget.gui.providers_page import ProviderSettings, ProvidersPage, Tester
+from tokenbudget.gui.rates_editor import RatesEditor
 
 
 @dataclass(frozen=True)
@@ -118,6 +110,10 @@ class SettingsValues:
     start_at_login: bool = False
     live_sync: bool = True
     providers: ProviderSettings = field(default_factory=ProviderSettings)
+    #: The ECB reference rates in use (shown read-only beside the user's own).
+    reference: tuple[ExchangeRate, ...] = ()
+    #: Price models that have off-peak rates (DeepSeek) at them.
+    off_peak: bool = False
 
 
 class SettingsDialog(QDialog):
@@ -165,22 +161,33 @@ class SettingsDialog(QDialog):
         self.currency = QComboBox()
         self.currency.addItems(sorted(CURRENCIES))
         self.currency.setCurrentText(values.display_currency)
-        self.rates = QTableWidget(0, 3)
-        self.rates.setHorizontalHeaderLabels(
-            [self.tr("Currency"), self.tr("Units per 1 USD"), self.tr("As of")]
+        self.currency_error = QLabel()
+        self.currency_error.setStyleSheet("color: #b00020")
+        self.currency_error.setWordWrap(True)
+        self.currency_error.setVisible(False)
+        self.currency.currentTextChanged.connect(lambda _code: self.currency_error.hide())
+        currency_row = QHBoxLayout()
+        currency_row.addWidget(self.currency)
+        currency_row.addWidget(self.currency_error)
+        currency_row.addStretch(1)
+        self.rates = RatesEditor(values.rates, values.reference)
+        rates_note = QLabel(
+            self.tr(
+                "Leave a rate empty to use the ECB reference rate: of the entry's own day for "
+                "History, the latest for estimates. Your own rate always wins."
+            )
         )
-        self.rates.horizontalHeader().setStretchLastSection(True)
-        self.rates.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        for rate in values.rates:
-            self._add_rate_row(rate.currency, str(rate.per_usd), rate.as_of)
-        add = QPushButton(self.tr("Add rate"))
-        add.clicked.connect(lambda: self._add_rate_row("CNY", "", date.today()))
-        remove = QPushButton(self.tr("Remove rate"))
-        remove.clicked.connect(self._remove_rate_row)
-        rate_buttons = QHBoxLayout()
-        rate_buttons.addWidget(add)
-        rate_buttons.addWidget(remove)
-        rate_buttons.addStretch()
+        rates_note.setWordWrap(True)
+        self.off_peak = QCheckBox(
+            self.tr("Use off-peak prices where a provider has them (DeepSeek: half price)")
+        )
+        self.off_peak.setChecked(values.off_peak)
+        self.off_peak.setToolTip(
+            self.tr(
+                "Off-peak is outside the provider's peak hours. Unchecked, the off-peak "
+                "price is shown in the cost's tooltip."
+            )
+        )
         self.privacy = QButtonGroup(self)
         privacy_box = QVBoxLayout()
         for mode, label in self.PRIVACY:
@@ -194,9 +201,13 @@ class SettingsDialog(QDialog):
         self.font_size.setSpecialValueText(self.tr("System default"))
         self.font_size.setValue(values.font_size)
         form = QFormLayout()
-        form.addRow(self.tr("Show costs in"), self.currency)
+        form.addRow(self.tr("Show costs in"), currency_row)
+        currency_label = form.labelForField(currency_row)
+        if isinstance(currency_label, QLabel):
+            currency_label.setBuddy(self.currency)
         form.addRow(self.tr("Exchange rates"), self.rates)
-        form.addRow("", rate_buttons)
+        form.addRow("", rates_note)
+        form.addRow(self.tr("Off-peak"), self.off_peak)
         form.addRow(self.tr("Recorded prompts"), privacy_box)
         form.addRow(self.tr("Editor font size"), self.font_size)
         self.start_at_login = QCheckBox(self.tr("Start tokenbudget in the tray when I log in"))
@@ -211,49 +222,33 @@ class SettingsDialog(QDialog):
         page.setLayout(form)
         return page
 
-    def _add_rate_row(self, currency: str, per_usd: str, as_of: date) -> None:
-        row = self.rates.rowCount()
-        self.rates.insertRow(row)
-        self.rates.setItem(row, 0, QTableWidgetItem(currency))
-        self.rates.setItem(row, 1, QTableWidgetItem(per_usd))
-        editor = QDateEdit(QDate(as_of.year, as_of.month, as_of.day))
-        editor.setCalendarPopup(True)
-        editor.setDisplayFormat("yyyy-MM-dd")
-        self.rates.setCellWidget(row, 2, editor)
-
-    def _remove_rate_row(self) -> None:
-        rows = sorted({i.row() for i in self.rates.selectedIndexes()}, reverse=True)
-        for row in rows or [self.rates.rowCount() - 1]:
-            if row >= 0:
-                self.rates.removeRow(row)
-
-    def _read_rates(self) -> tuple[ExchangeRate, ...]:
-        rates = []
-        for row in range(self.rates.rowCount()):
-            code_item, value_item = self.rates.item(row, 0), self.rates.item(row, 1)
-            code = check_currency(code_item.text() if code_item else "")
-            if code == "USD":
-                raise UserInputError(self.tr("USD needs no rate: rates are units per 1 USD"))
-            value = parse_decimal(value_item.text() if value_item else "", f"rate for {code}")
-            if value <= 0:
-                raise UserInputError(
-                    self.tr("the rate for {code} must be above 0").format(code=code)
-                )
-            editor = self.rates.cellWidget(row, 2)
-            qdate = editor.date() if isinstance(editor, QDateEdit) else QDate.currentDate()
-            rates.append(ExchangeRate(code, value, date(qdate.year(), qdate.month(), qdate.day())))
-        return tuple(rates)
-
     def _accept(self) -> None:
+        rates = self.rates.rates()
+        if rates is None:
+            self.tabs.setCurrentIndex(0)
+            self.error.setText(self.tr("Correct the exchange rates marked in red."))
+            return
+        code = self.currency.currentText()
+        if not self.rates.has_rate(code, self._values.reference):
+            self.tabs.setCurrentIndex(0)
+            self.currency_error.setText(
+                self.tr("No rate for {code}: enter your own rate for it below first.").format(
+                    code=code
+                )
+            )
+            self.currency_error.setVisible(True)
+            return
         try:
             self._values = SettingsValues(
-                display_currency=self.currency.currentText(),
-                rates=self._read_rates(),
+                display_currency=code,
+                rates=rates,
                 prompt_text=self._privacy_mode(),
                 font_size=self.font_size.value(),
                 start_at_login=self.start_at_login.isChecked(),
                 live_sync=self.live_sync.isChecked(),
                 providers=self._provider_values(),
+                reference=self._values.reference,
+                off_peak=self.off_peak.isChecked(),
             )
         except UserInputError as exc:
             self.error.setText(str(exc))

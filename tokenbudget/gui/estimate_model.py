@@ -21,10 +21,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from tokenbudget.core.types import ESTIMATED_MARK
 from tokenbudget.core.types import PROVIDER_NAMES as PROVIDER_LABELS
 
 if TYPE_CHECKING:  # the catalogue's types: not imported before the first paint
     from tokenbudget.core.types import ModelEstimate, ModelInfo, Money, RemoteResult
+from tokenbudget.gui.conversion import conversion_note
 from tokenbudget.gui.formatting import format_int, format_money
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -144,19 +146,13 @@ class EstimateModel(QAbstractTableModel):
 
     @staticmethod
     def _find_cheapest(rows: list[Row]) -> str | None:
-        currency = rows_currency(rows)
-        priced = [
-            (r.estimate.total_cost.amount, r.model.id)
-            for r in rows
-            if r.estimate is not None
-            and r.estimate.total_cost is not None
-            and r.estimate.total_cost.currency == currency
-        ]
-        if len(priced) < 2:
-            return None
-        priced.sort()
-        (low, model_id), (second, _) = priced[0], priced[1]
-        return model_id if low < second else None  # a tie has no cheapest
+        """The core rule (``core.cheapest``), once every shown row's count is in."""
+        from tokenbudget.core.types import cheapest_model
+
+        if any(r.estimate is None or r.updating for r in rows):
+            return None  # a loading row may be the cheapest: no highlight until counts are in
+        output = max((r.output_tokens for r in rows), default=0)
+        return cheapest_model([r.estimate for r in rows if r.estimate is not None], output)
 
     def text_lengths(self) -> tuple[int, ...]:
         """The longest shown text of each column (the view refits its columns on a change)."""
@@ -239,7 +235,7 @@ class EstimateModel(QAbstractTableModel):
             return _tr("loading…") if column == Column.TOKENS else ""
         if column == Column.TOKENS:
             count = format_int(self.locale, est.tokens)
-            return count if est.exact else "~" + count
+            return count if est.exact else ESTIMATED_MARK + count
         if column == Column.CONTEXT:
             share = est.context_share(row.output_tokens)
             return "" if share is None else f"{share * 100:.1f}%"
@@ -287,8 +283,15 @@ class EstimateModel(QAbstractTableModel):
             )
             if est.price_band and est.price_band != "base":
                 tip += " " + _tr("Long-prompt price band: {band}.").format(band=est.price_band)
-            if est.input_cost.converted:
-                tip += " " + _tr("Converted with your exchange rate.")
+            total = est.total_cost
+            if est.off_peak:
+                tip += " " + _tr("Off-peak price applied (Settings: use off-peak prices).")
+            elif est.off_peak_total is not None:
+                tip += " " + _tr(
+                    "Off-peak, outside the provider's peak hours: {total} in all."
+                ).format(total=format_money(self.locale, est.off_peak_total))
+            if total is not None and total.converted:
+                tip += " " + conversion_note(total, self.locale)
             return tip
         if column == Column.CONTEXT and row.model.context_window:
             return _tr("{window} tokens context window").format(

@@ -18,7 +18,7 @@ from PySide6.QtCore import QDate, QEvent, QLocale, QPoint, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QHelpEvent, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolTip, QVBoxLayout, QWidget
 
-from tokenbudget.core.types import Money, SpendSeries
+from tokenbudget.core.types import CONVERTED_MARK, Money, SpendSeries
 from tokenbudget.gui.formatting import format_money
 from tokenbudget.gui.history_model import provider_name
 
@@ -241,7 +241,9 @@ class SpendChart(QWidget):
         series = self._series
         if series is None:
             return
-        unit = series.currency + (" ≈" if series.converted else "")  # some bars converted
+        unit = series.currency + (
+            " " + CONVERTED_MARK if series.converted else ""
+        )  # some bars converted
         painter.save()
         painter.translate(_PAD + metrics.ascent(), rect.center().y())
         painter.rotate(-90)

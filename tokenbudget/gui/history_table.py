@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, QTime
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
+from tokenbudget.core.types import CONVERTED_MARK
 from tokenbudget.gui.history_model import Column, HistoryModel
 
 
@@ -34,7 +35,7 @@ def history_table(model: HistoryModel) -> QTableView:
         Column.CACHE_READ: "1,234,567",
         Column.CACHE_WRITE: "123,456",
         Column.OUTPUT: "123,456",
-        Column.COST: "~$1,234.5678",
+        Column.COST: CONVERTED_MARK + "$1,234.5678",
         Column.SOURCE: "claude-code",
         Column.PLAN: "Claude Max",
         Column.PROJECT: "tokenbudget",

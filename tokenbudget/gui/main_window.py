@@ -330,7 +330,9 @@ class MainWindow(QMainWindow):
         count = row.estimate.tokens if row is not None and row.estimate is not None else None
         tokens = self.tr("loading…") if count is None else format_int(locale, count)
         exact = row is not None and row.estimate is not None and row.estimate.exact
-        prefix = "" if exact or count is None else "~"
+        from tokenbudget.core.types import ESTIMATED_MARK
+
+        prefix = "" if exact or count is None else ESTIMATED_MARK
         self.selected_label.setText(
             self.tr("{model}: {tokens} tokens").format(model=model.id, tokens=prefix + tokens)
         )
@@ -417,6 +419,8 @@ class MainWindow(QMainWindow):
         return SettingsValues(
             display_currency=settings.display_currency,
             rates=tuple(settings.exchange_rates().rates.values()),
+            reference=tuple(settings.reference_rates()),
+            off_peak=settings.get("off_peak_prices") is True,
             prompt_text=str(settings.get("prompt_text")),
             font_size=int(settings.get("font_size") or 0),
             start_at_login=settings.autostart_enabled(),
@@ -452,6 +456,7 @@ class MainWindow(QMainWindow):
         settings.set("exchange_rates", {})
         for rate in values.rates:
             settings.set_exchange_rate(rate)
+        settings.set("off_peak_prices", values.off_peak)
         settings.set("prompt_text", values.prompt_text)
         settings.set("font_size", values.font_size)
         settings.set("remote_count", values.providers.remote_count)

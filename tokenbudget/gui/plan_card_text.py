@@ -13,6 +13,7 @@ from PySide6.QtCore import QDate, QLocale, QTime
 from PySide6.QtGui import QColor
 
 from tokenbudget.core.types import (
+    CONVERTED_MARK,
     CapBar,
     CapStatus,
     Countdown,
@@ -266,10 +267,10 @@ class CardTextMixin:
         if status.converted_entries:
             notes.append(
                 self.tr(
-                    "~ %n entries converted with your exchange rates.",
+                    "{mark} %n entries converted with exchange rates.",
                     "",
                     status.converted_entries,
-                )
+                ).format(mark=CONVERTED_MARK)
             )
         if card.paused:
             notes.append(self.tr("Paused: not counted in status or alerts."))
