@@ -39,6 +39,7 @@ from tokenbudget.core.types import (
     parse_decimal,
 )
 from tokenbudget.core.types import KEY_PROVIDERS as PROVIDERS
+from tokenbudget.gui.palette import Tone, tint
 from tokenbudget.gui.providers_page import ProviderSettings, ProvidersPage, Tester
 
 
@@ -145,7 +146,7 @@ class SettingsDialog(QDialog):
         self.setWindowTitle(self.tr("Settings"))
         self.providers = ProvidersPage(providers, values.providers, tester=tester)
         self.error = QLabel()
-        self.error.setStyleSheet("color: #b00020")
+        tint(self.error, Tone.ERROR)
         self.error.setWordWrap(True)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

@@ -36,6 +36,7 @@ from tokenbudget.core.types import (
     to_micros,
     to_us,
 )
+from tokenbudget.gui.palette import Tone, tint
 
 #: The token fields, in the order of the form.
 TOKEN_FIELDS = (
@@ -45,7 +46,6 @@ TOKEN_FIELDS = (
     "cache_write_1h_tokens",
     "output_tokens",
 )
-_ERROR_STYLE = "color: #c62828;"
 
 
 class EntryDialog(QDialog):
@@ -146,7 +146,7 @@ class EntryDialog(QDialog):
 
     def _with_error(self, name: str, field: QWidget) -> QWidget:
         error = QLabel()
-        error.setStyleSheet(_ERROR_STYLE)
+        tint(error, Tone.ERROR)
         error.setVisible(False)
         self.errors[name] = error
         box = QWidget()

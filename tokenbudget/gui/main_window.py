@@ -32,6 +32,7 @@ from tokenbudget.gui.editor import PromptEditor
 from tokenbudget.gui.estimate_model import MODEL_ID_ROLE, EstimateModel
 from tokenbudget.gui.estimate_widgets import EstimateTable, Recorder
 from tokenbudget.gui.formatting import format_int
+from tokenbudget.gui.palette import Tone, tint
 from tokenbudget.gui.remote_counting import RemoteCounting
 
 if TYPE_CHECKING:  # the dialogs are imported when first opened, not before the first paint
@@ -297,8 +298,8 @@ class MainWindow(QMainWindow):
         self.model.set_rows(rows)
         self.table.fit_columns(self.model.text_lengths())
         mixed = self.model.mixed_currencies()
-        if mixed and not self.currency_note.styleSheet():
-            self.currency_note.setStyleSheet("color: #666")
+        if mixed and self.currency_note.property("tokenbudgetTint") is None:
+            tint(self.currency_note, Tone.MUTED)
         self.currency_note.setVisible(bool(mixed))
         if mixed:
             self.currency_note.setText(

@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from tokenbudget.core.types import BalanceResult, CapBar, Level, Money, PlanCard
+from tokenbudget.gui import palette
+from tokenbudget.gui.palette import Tone
 from tokenbudget.gui.plan_card_text import (
-    CHIP_BACKGROUNDS,
     COLORS,
     PAUSED_COLOR,
     STAT_KEYS,
@@ -249,19 +250,22 @@ class PlanCardWidget(CardTextMixin, QFrame):
 
     def _show_chip(self, card: PlanCard) -> None:
         if card.paused:
-            text, color, background = self.tr("Paused"), PAUSED_COLOR, QColor(243, 244, 246)
+            text, tone, accent = self.tr("Paused"), Tone.MUTED, PAUSED_COLOR
         elif card.level is Level.OVER:
-            text, color = self.tr("Over cap"), COLORS[Level.OVER]
-            background = CHIP_BACKGROUNDS[Level.OVER]
+            text, tone, accent = self.tr("Over cap"), Tone.ERROR, COLORS[Level.OVER]
         elif card.level is Level.WARNING:
             text = self.tr("Low balance") if card.status.low_balance else self.tr("Near cap")
-            color, background = COLORS[Level.WARNING], CHIP_BACKGROUNDS[Level.WARNING]
+            tone, accent = Tone.WARNING, COLORS[Level.WARNING]
         else:
             self.chip.hide()
             return
         self.chip.setText(text)
+        # A translucent tint of the level's accent over the card: the text colour is the
+        # theme's (checked for contrast on light and dark), not a light-theme hex.
+        color = palette.current().tone(tone)
         self.chip.setStyleSheet(
-            f"QLabel {{ color: {color.name()}; background: {background.name()};"
+            f"QLabel {{ color: {color.name()};"
+            f" background: rgba({accent.red()}, {accent.green()}, {accent.blue()}, 40);"
             " border-radius: 9px; padding: 2px 8px; font-weight: bold; }"
         )
         self.chip.show()

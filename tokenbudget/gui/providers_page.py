@@ -28,6 +28,7 @@ from tokenbudget.core.services import ProvidersService
 from tokenbudget.core.types import BALANCE_PROVIDERS, COUNT_PROVIDERS
 from tokenbudget.core.types import KEY_PROVIDERS as PROVIDERS
 from tokenbudget.gui.jobs import Jobs, Runner, thread_runner
+from tokenbudget.gui.palette import Tone, tint
 
 __all__ = ["BALANCE_PROVIDERS", "COUNT_PROVIDERS", "ProviderSettings", "ProvidersPage", "Tester"]
 
@@ -66,7 +67,7 @@ class ProvidersPage(QWidget):
         status = providers.keyring_status()
         self.keyring_note = QLabel(status.message)
         self.keyring_note.setWordWrap(True)
-        self.keyring_note.setStyleSheet("" if status.usable else "color: #b91c1c")
+        tint(self.keyring_note, Tone.NORMAL if status.usable else Tone.ERROR)
         self.privacy_note = QLabel(
             self.tr(
                 "Counting online sends the prompt text to that provider to be counted, after "
