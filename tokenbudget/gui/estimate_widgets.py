@@ -37,6 +37,12 @@ class EstimateTable(QTableView):
         # the empty table of a window's first frame needs none.
         self._bars: QStyledItemDelegate | None = None
         self.verticalHeader().hide()
+        # Long model names lose their middle, keeping the version and the "cheapest" tag.
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.setAccessibleName(self.tr("Estimated cost per model"))
+        self.setAccessibleDescription(
+            self.tr("One row per model: tokens, share of its context window, and cost.")
+        )
         header = self.horizontalHeader()
         # Widths are fitted when the longest text of a column changes (``fit_columns``), not
         # on every change: ResizeToContents measured every cell again on each update,

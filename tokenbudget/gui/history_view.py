@@ -49,7 +49,7 @@ from tokenbudget.gui.history_export import ExportMixin
 from tokenbudget.gui.history_filters import HistoryFilterBar
 from tokenbudget.gui.history_model import Column, HistoryModel
 from tokenbudget.gui.history_projects import ProjectBreakdown, ProjectsMixin
-from tokenbudget.gui.history_table import history_table
+from tokenbudget.gui.history_table import fit_numeric_columns, history_table
 from tokenbudget.gui.jobs import Jobs, Runner, inline_runner, serial_runner
 from tokenbudget.gui.palette import Tone, tint
 
@@ -394,6 +394,7 @@ class HistoryView(EditsMixin, ExportMixin, ChartsMixin, ProjectsMixin, QWidget):
             self.table.verticalScrollBar().setValue(scroll)
             self._select_ids(selected)
         self._selection_changed()
+        fit_numeric_columns(self.table)
         self.loaded.emit()
 
     def _select_ids(self, ids: set[int]) -> None:

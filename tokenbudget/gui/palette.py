@@ -296,3 +296,28 @@ def use_dark(app: QApplication, style: str = "fusion") -> None:
     """Switch ``app`` to Fusion with a dark palette (the demos' ``--dark``)."""
     app.setStyle("Fusion")
     app.setPalette(dark_palette(style))
+
+
+def demo_arguments(parser: Any, *, size: str | None = None) -> None:
+    """Add the demo scripts' ``--dark [fusion|breeze]`` and ``--size WxH`` options."""
+    parser.add_argument(
+        "--dark",
+        nargs="?",
+        const="fusion",
+        choices=("fusion", "breeze"),
+        help="Fusion with a dark palette (breeze: a Breeze-Dark-like one)",
+    )
+    parser.add_argument(
+        "--size",
+        default=size,
+        help="window size, WxH (default: fitted to the screen's available area)",
+    )
+
+
+def apply_demo_arguments(app: QApplication, args: Any, window: QWidget | None = None) -> None:
+    """Apply ``--dark`` to ``app`` and ``--size`` to ``window`` (see ``demo_arguments``)."""
+    if args.dark:
+        use_dark(app, args.dark)
+    if window is not None and args.size:
+        width, height = (int(v) for v in str(args.size).lower().split("x"))
+        window.resize(width, height)
