@@ -62,6 +62,23 @@ def nice_ticks(top: float, most: int = 5) -> list[float]:
     return [float(i * step) for i in range(count + 1)]
 
 
+#: The least room between two period labels, in pixels.
+_LABEL_GAP = 8
+
+
+def visible_on(fill: QColor, ground: QColor) -> QColor:
+    """``fill``, lightened or darkened until it stands out from ``ground`` (dark themes)."""
+    from tokenbudget.gui.palette import contrast_ratio
+
+    shown = QColor(fill)
+    dark = ground.lightness() < 128
+    for _ in range(6):
+        if contrast_ratio(shown, ground) >= 1.8:
+            break
+        shown = shown.lighter(130) if dark else shown.darker(130)
+    return shown
+
+
 class SpendChart(QWidget):
     """One stacked bar chart of a ``SpendSeries``, with a legend and date labels."""
 
@@ -213,7 +230,10 @@ class SpendChart(QWidget):
             row, column = divmod(i, _LEGEND_COLUMNS)
             x = _PAD + column * width + 12
             y = top + _PAD + row * (line + 4)
-            painter.fillRect(QRectF(x, y + 2, line - 4, line - 4), colour(provider))
+            ground = self.palette().color(QPalette.ColorRole.Base)
+            painter.fillRect(
+                QRectF(x, y + 2, line - 4, line - 4), visible_on(colour(provider), ground)
+            )
             painter.drawText(
                 QRectF(x + line, y, width - line - 4, line),
                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
@@ -258,8 +278,9 @@ class SpendChart(QWidget):
         scale = rect.height() / self._tick_values[-1]
         slot = rect.width() / len(series.starts)
         base = [0.0] * len(series.starts)
+        ground = self.palette().color(QPalette.ColorRole.Base)
         for provider in series.providers:
-            fill = colour(provider)
+            fill = visible_on(colour(provider), ground)
             for i, height in enumerate(self._heights[provider]):
                 if height <= 0:
                     continue
@@ -268,15 +289,36 @@ class SpendChart(QWidget):
                 painter.fillRect(QRectF(x, top, slot * _BAR_WIDTH, height * scale), fill)
                 base[i] += height
 
-    def _paint_labels(self, painter: QPainter, rect: QRectF, line: int) -> None:
+    def label_boxes(self) -> list[tuple[str, QRectF]]:
+        """The period labels drawn and where: every k-th one, so no two run together.
+
+        Each label is as wide as its widest line measured in the chart's font; k is the
+        smallest step at which the widest label and a gap fit between two drawn ones.
+        """
         if not self._labels:
-            return
+            return []
+        rect = self.plot_rect()
+        metrics = QFontMetrics(self.font())
+        line = metrics.lineSpacing()
+        widths = [
+            max((metrics.horizontalAdvance(part) for part in label.split("\n")), default=0)
+            for label in self._labels
+        ]
         slot = rect.width() / len(self._labels)
+        step = max(1, math.ceil((max(widths) + _LABEL_GAP) / max(slot, 1e-6)))
+        boxes: list[tuple[str, QRectF]] = []
         for i, label in enumerate(self._labels):
-            if not label:
+            if not label or i % step:
                 continue
             centre = rect.left() + (i + 0.5) * slot
-            box = QRectF(centre - 40, rect.bottom() + 4, 80, line * (label.count("\n") + 1))
+            width = widths[i] + 2
+            left = min(max(centre - width / 2, 0.0), self.width() - width)
+            height = line * (label.count("\n") + 1)
+            boxes.append((label, QRectF(left, rect.bottom() + 4, width, height)))
+        return boxes
+
+    def _paint_labels(self, painter: QPainter, rect: QRectF, line: int) -> None:
+        for label, box in self.label_boxes():
             painter.drawText(box, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, label)
 
 

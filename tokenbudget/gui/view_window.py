@@ -76,9 +76,11 @@ class ViewWindow(QMainWindow):
         self.setWindowTitle(title)
         self.setCentralWidget(view)
         self.close_action = QAction(self.tr("&Close"), self)
-        self.close_action.setShortcuts(
-            [QKeySequence("Ctrl+W"), *QKeySequence.keyBindings(QKeySequence.StandardKey.Close)]
-        )
+        keys = [QKeySequence("Ctrl+W")]
+        keys += [
+            k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Close) if k not in keys
+        ]
+        self.close_action.setShortcuts(keys)
         self.close_action.triggered.connect(self.close)
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         if actions:
