@@ -36,6 +36,7 @@ from tokenbudget.core.types import (
     to_micros,
     to_us,
 )
+from tokenbudget.gui.a11y import link_labels
 from tokenbudget.gui.palette import Tone, tint
 
 #: The token fields, in the order of the form.
@@ -108,6 +109,7 @@ class EntryDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(self._form())
         layout.addWidget(self.buttons)
+        link_labels(self)
 
         self.time.dateTimeChanged.connect(self.validate)
         self.model.currentTextChanged.connect(self.validate)

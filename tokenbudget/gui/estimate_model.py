@@ -182,6 +182,10 @@ class EstimateModel(QAbstractTableModel):
         (low, model_id), (second, _) = priced[0], priced[1]
         return model_id if low < second else None  # a tie has no cheapest
 
+    def cheapest_model_id(self) -> str | None:
+        """The model of the highlighted (cheapest) row, if any."""
+        return self._cheapest
+
     def text_lengths(self) -> tuple[int, ...]:
         """The longest shown text of each column (the view refits its columns on a change)."""
         cells = [self._row_cells(i) for i in range(len(self._rows))]

@@ -162,12 +162,16 @@ class MainWindow(QMainWindow):
 
     def _build_layout(self) -> None:
         controls = QHBoxLayout()
-        controls.addWidget(QLabel(self.tr("Expected output:")))
+        output_label = QLabel(self.tr("Expected output:"))
+        output_label.setBuddy(self.output_tokens)
+        controls.addWidget(output_label)
         controls.addWidget(self.output_tokens)
         controls.addWidget(self.output_multiple)
         controls.addWidget(self.output_mode)
         controls.addSpacing(16)
-        controls.addWidget(QLabel(self.tr("Cached prefix:")))
+        cached_label = QLabel(self.tr("Cached prefix:"))
+        cached_label.setBuddy(self.cached)
+        controls.addWidget(cached_label)
         controls.addWidget(self.cached)
         controls.addStretch()
         right = QWidget()
@@ -386,7 +390,9 @@ class MainWindow(QMainWindow):
         return self.record_choice(dialog)
 
     def _record_dialog(self) -> RecordDialog:
-        return self.recorder.dialog(self._shown, self.selected_model_id())
+        return self.recorder.dialog(
+            self._shown, self.selected_model_id(), self.model.cheapest_model_id()
+        )
 
     def record_choice(self, dialog: RecordDialog) -> int | None:
         """Record what ``dialog`` holds (split out so tests can drive it)."""

@@ -164,7 +164,9 @@ class QuickPopup(QFrame):
 
     def record(self) -> int | None:
         """Record the estimate (a dialog asks model, plan, output and note)."""
-        dialog = self.recorder.dialog(self.models(), self.selected_model_id())
+        dialog = self.recorder.dialog(
+            self.models(), self.selected_model_id(), self.model.cheapest_model_id()
+        )
         if dialog.exec() != RecordDialog.DialogCode.Accepted:
             return None
         return self.record_choice(dialog)

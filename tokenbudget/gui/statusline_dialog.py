@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.services import LimitsService
 from tokenbudget.core.types import StatusLinePlan
+from tokenbudget.gui.a11y import link_labels
 from tokenbudget.gui.palette import Tone, tint
 
 
@@ -87,6 +88,7 @@ class StatusLineDialog(QDialog):
             layout.addWidget(widget)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        link_labels(self)
         self.refresh()
 
     def refresh(self) -> StatusLinePlan | None:
