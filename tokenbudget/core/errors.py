@@ -18,6 +18,7 @@ message that can be shown to a user as it is, on one line. The command line maps
     ├── SettingsError               the settings file is malformed (it is never overwritten)
     ├── PriceUpdateError            ``prices update`` could not fetch or validate a snapshot
     ├── AutostartError              the login autostart entry could not be written or removed
+    ├── LauncherError               the desktop menu entry could not be installed or removed
     ├── BalanceError                a provider's balance could not be read
     ├── RemoteCountError            a count endpoint gave no count (``reason`` says why)
     │   ├── OfflineError            the provider could not be reached
@@ -128,6 +129,10 @@ class NoKeyringError(SecretsError):
 
 class AutostartError(TokenbudgetError):
     """The autostart entry could not be written or removed."""
+
+
+class LauncherError(TokenbudgetError):
+    """The desktop menu entry or its icons could not be installed or removed."""
 
 
 class BalanceError(TokenbudgetError):

@@ -83,6 +83,8 @@ class Shell(QObject):
         self._timer.timeout.connect(self.refresh_status)
         self._sync_roots = sync_roots
         self._started = False
+        #: Offer to add the app to the desktop's menu on its first start (the app; not tests).
+        self.offer_launcher = False
         if live_sync is None and not fill_later:
             live_sync = service.settings.get("live_sync") is not False
         self._want_sync = live_sync  # None: decided once the window has painted
@@ -171,6 +173,10 @@ class Shell(QObject):
         from tokenbudget.gui.icons import app_icon  # icons are loaded after the first paint
 
         self.window.setWindowIcon(app_icon())
+        if self.offer_launcher:
+            from tokenbudget.gui.launcher_offer import offer_launcher
+
+            offer_launcher(self.window, self.service)
         if self._tray_available and self.tray is None:
             self._make_tray().show()
         self._timer.start()
