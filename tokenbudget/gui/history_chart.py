@@ -139,7 +139,16 @@ class SpendChart(QWidget):
     def _legend_rows(self) -> int:
         if not self._legend or self._series is None:
             return 0
-        return -(-len(self._series.providers) // _LEGEND_COLUMNS)
+        return -(-len(self._series.providers) // self._legend_columns())
+
+    def _legend_columns(self) -> int:
+        """As many legend columns as the widest name (and its swatch) fits, at most four."""
+        if self._series is None or not self._series.providers:
+            return _LEGEND_COLUMNS
+        metrics = QFontMetrics(self.font())
+        widest = max(metrics.horizontalAdvance(provider_name(p)) for p in self._series.providers)
+        room = self.width() - 2 * _PAD
+        return max(1, min(_LEGEND_COLUMNS, room // (widest + metrics.lineSpacing() + 20)))
 
     def _label_lines(self) -> int:
         return max((label.count("\n") + 1 for label in self._labels if label), default=1)
@@ -225,9 +234,10 @@ class SpendChart(QWidget):
     def _paint_legend(self, painter: QPainter, top: int, line: int) -> None:
         if not self._legend_rows() or self._series is None:
             return
-        width = (self.width() - 2 * _PAD) / _LEGEND_COLUMNS
+        columns = self._legend_columns()
+        width = (self.width() - 2 * _PAD) / columns
         for i, provider in enumerate(self._series.providers):
-            row, column = divmod(i, _LEGEND_COLUMNS)
+            row, column = divmod(i, columns)
             x = _PAD + column * width + 12
             y = top + _PAD + row * (line + 4)
             ground = self.palette().color(QPalette.ColorRole.Base)

@@ -539,7 +539,7 @@ class MainWindow(QMainWindow):
             self.splitter.setSizes([width * 5 // 12, width * 7 // 12])
         else:
             height = max(self.height(), 300)
-            self.splitter.setSizes([height * 2 // 5, height * 3 // 5])
+            self.splitter.setSizes([height * 3 // 10, height * 7 // 10])
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         """Re-arrange the prompt and the table for the new width."""
