@@ -24,12 +24,27 @@ from tokenbudget.gui.main_window import MainWindow
 from tokenbudget.gui.palette import apply_demo_arguments, demo_arguments, use_dark
 
 
+def open_settings(window: MainWindow, page: str) -> None:
+    """Open the settings dialog (not modal: the screenshot is taken while it shows)."""
+    from tokenbudget.gui.dialogs import SettingsDialog
+
+    providers = window.service.providers
+    dialog = SettingsDialog(window.settings_values(), parent=window, providers=providers)
+    dialog.tabs.setCurrentIndex(1 if page == "providers" else 0)
+    dialog.show()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("prompt", type=Path, nargs="?")
     parser.add_argument("--open", type=Path, help="open this file once the window is shown")
     parser.add_argument("--output", type=int, default=800)
     parser.add_argument("--select", default="gpt-5.5")
+    parser.add_argument(
+        "--settings",
+        choices=("general", "providers"),
+        help="also open the settings dialog on this page",
+    )
     demo_arguments(parser)
     args = parser.parse_args()
     app = QApplication(sys.argv[:1])
@@ -44,6 +59,8 @@ def main() -> int:
     if args.open is not None:
         QTimer.singleShot(200, lambda: window.editor.load_file(args.open))
     QTimer.singleShot(1500, lambda: window.select_model(args.select))
+    if args.settings:
+        QTimer.singleShot(1800, lambda: open_settings(window, args.settings))
     return app.exec()
 
 

@@ -29,6 +29,7 @@ from tokenbudget.core.services import ProvidersService
 from tokenbudget.core.types import BALANCE_PROVIDERS, COUNT_PROVIDERS
 from tokenbudget.core.types import KEY_PROVIDERS as PROVIDERS
 from tokenbudget.core.types import PROVIDER_TABLE as TABLE
+from tokenbudget.gui.geometry import available_area
 from tokenbudget.gui.jobs import Jobs, Runner, thread_runner
 from tokenbudget.gui.palette import Tone, tint
 
@@ -114,6 +115,13 @@ class ProvidersPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(grid_host)
+        # As wide as the table wants (every column, the URLs whole) and tall enough for most
+        # rows, within the screen; past that it scrolls.
+        area = available_area(self)
+        bar = scroll.verticalScrollBar().sizeHint().width()
+        wanted = grid_host.sizeHint()
+        scroll.setMinimumWidth(min(wanted.width() + bar + 4, area.width() - 120))
+        scroll.setMinimumHeight(min(wanted.height() + 4, max(area.height() // 2, 200)))
         layout = QVBoxLayout(self)
         layout.addWidget(self.keyring_note)
         layout.addWidget(scroll, 1)
