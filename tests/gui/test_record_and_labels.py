@@ -156,3 +156,29 @@ def test_tables_and_cards_have_accessible_names(qtbot: QtBot, window: MainWindow
     history = HistoryView(window.service, runner=inline_runner, delay_ms=0, tz=UTC)
     qtbot.addWidget(history)
     assert history.table.accessibleName()
+
+
+def test_plan_cards_are_named_focusable_and_show_focus(qtbot: QtBot) -> None:
+    from PySide6.QtCore import Qt as QtCore_Qt
+    from PySide6.QtTest import QTest
+
+    from tokenbudget.core.plans import Plan, PlanKind
+    from tokenbudget.gui.budgets_view import BudgetsView
+
+    service = Service()
+    plan = service.plans.add(
+        Plan(name="API budget", kind=PlanKind.BUDGET, currency="USD", amount_micros=50_000_000),
+        now=NOW,
+    )
+    view = BudgetsView(service, refresh_ms=0, clock=lambda: NOW)
+    qtbot.addWidget(view)
+    view.refresh(NOW)
+    card = view._cards[plan.id]
+    assert card.accessibleName() == "Plan API budget"
+    assert "Monthly budget" in card.accessibleDescription()
+    assert card.edit_button.accessibleName() == "Edit “API budget”"
+    assert card.focusPolicy() & QtCore_Qt.FocusPolicy.TabFocus
+    assert ":focus" in card.styleSheet() and "palette(highlight)" in card.styleSheet()
+    with qtbot.waitSignal(card.edit_requested) as signal:
+        QTest.keyClick(card, QtCore_Qt.Key.Key_Return)
+    assert signal.args == [plan.id]

@@ -8,7 +8,7 @@ Moments are shown in the computer's local time; the period's days in the plan's 
 from __future__ import annotations
 
 from PySide6.QtCore import QLocale, Qt, QTime, Signal
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -114,6 +114,8 @@ class PlanCardWidget(CardTextMixin, QFrame):
         self.setObjectName("planCard")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        # Reachable with Tab (Enter edits it), and its focus shows as a highlighted border.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._locale = QLocale()
         header = self._header()
         self.subtitle = QLabel()
@@ -189,6 +191,13 @@ class PlanCardWidget(CardTextMixin, QFrame):
         header.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignVCenter)
         return header
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        """Enter or Return edits the focused card's plan."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.edit_requested.emit(self.plan_id)
+            return
+        super().keyPressEvent(event)
+
     @property
     def plan_id(self) -> int:
         """The plan's ledger id."""
@@ -210,7 +219,9 @@ class PlanCardWidget(CardTextMixin, QFrame):
         self.setStyleSheet(
             "QFrame#planCard { background: palette(base); border-radius: 8px;"
             f" border: {width}px solid {_border(card)}; }}"
+            " QFrame#planCard:focus { border: 2px solid palette(highlight); }"
         )
+        self.setAccessibleName(self.tr("Plan {name}").format(name=plan.name))
         self._show_chip(card)
         self.subtitle.setText(self._subtitle(card))
         self._show_official(card)
@@ -221,6 +232,12 @@ class PlanCardWidget(CardTextMixin, QFrame):
         self.notes.setVisible(bool(notes))
         self.edit_button.setToolTip(self.tr("Edit “{name}”").format(name=plan.name))
         self.remove_button.setToolTip(self.tr("Remove “{name}”").format(name=plan.name))
+        self.edit_button.setAccessibleName(self.edit_button.toolTip())
+        self.remove_button.setAccessibleName(self.remove_button.toolTip())
+        state = self.chip.text() if self.chip.isVisibleTo(self) else ""
+        self.setAccessibleDescription(
+            " · ".join(part for part in (self.subtitle.text(), state) if part)
+        )
 
     def set_balances(self, results: list[BalanceResult]) -> None:
         """Show the providers' own balances (or why they could not be read); [] hides them."""
