@@ -190,6 +190,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 6)
         self.setCentralWidget(self.splitter)
         fit_to_screen(self, PREFERRED_SIZE)
+        self.splitter.setSizes([self.width() * 5 // 12, self.width() * 7 // 12])
         self._arrange_for_width(self.width())
 
     def _build_actions(self) -> None:
@@ -532,8 +533,8 @@ class MainWindow(QMainWindow):
     def _arrange_for_width(self, width: int) -> None:
         """Prompt beside the table on a wide window, above it on a narrow one."""
         wanted = Qt.Orientation.Vertical if width < STACK_BELOW else Qt.Orientation.Horizontal
-        if self.splitter.orientation() == wanted and self.splitter.sizes()[0] > 0:
-            return
+        if self.splitter.orientation() == wanted:
+            return  # the user's own split stays
         self.splitter.setOrientation(wanted)
         if wanted == Qt.Orientation.Horizontal:
             self.splitter.setSizes([width * 5 // 12, width * 7 // 12])
