@@ -88,10 +88,8 @@ class HistoryFilterBar(QWidget):
             # As wide as their longest choice when there is room; on a small screen they
             # give way (down to a few characters, the whole text in their list) so the
             # search field keeps a usable width.
-            box.setSizeAdjustPolicy(
-                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-            )
-            box.setMinimumContentsLength(6)
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            box.setMinimumWidth(box.fontMetrics().averageCharWidth() * 9)
         self.fill_choices(Choices((), (), (), (), ()))
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Search notes and prompts"))

@@ -73,7 +73,10 @@ class BarRow(QWidget):
             " border-radius: 4px; }"
             f"QProgressBar::chunk {{ background: {color.name()}; border-radius: 4px; }}"
         )
-        _color(self.percent, color)
+        # The percentage is text: the accent, made lighter or darker until it reads on the
+        # card's background under the current theme.
+        colours = palette.current()
+        _color(self.percent, palette.readable(color, colours.base, colours.dark))
 
 
 class OfficialRowWidget(BarRow):
