@@ -261,3 +261,28 @@ def test_views_have_a_menu_bar_with_file_and_go(qtbot: QtBot, shell: Shell) -> N
     assert titles[:2] == ["&File", "&Go"]
     file_texts = [a.text() for a in window.menuBar().actions()[0].menu().actions()]
     assert "&Close" in file_texts and "E&xport CSV…" in file_texts
+
+
+def test_main_window_puts_back_a_saved_geometry_only_if_it_fits(
+    qtbot: QtBot, registry: TokenizerRegistry
+) -> None:
+    from PySide6.QtCore import QSettings
+
+    service = Service(registry)
+    first = MainWindow(service, delay_ms=0)
+    qtbot.addWidget(first)
+    first.setGeometry(30, 40, 600, 450)
+    first.save_window_state()
+    second = MainWindow(service, delay_ms=0)
+    qtbot.addWidget(second)
+    assert second.size() == first.size()
+    # A geometry saved on a bigger screen is not used here.
+    state = QSettings(str(service.settings.window_state_file()), QSettings.Format.IniFormat)
+    big = QMainWindow()
+    qtbot.addWidget(big)
+    big.setGeometry(0, 0, 1900, 1000)
+    state.setValue("geometry", big.saveGeometry())
+    state.sync()
+    third = MainWindow(service, delay_ms=0)
+    qtbot.addWidget(third)
+    assert third.width() <= 800 and third.height() <= 600
