@@ -32,7 +32,7 @@ from tokenbudget.core.entries import NewEntry, TokenCounts
 from tokenbudget.core.official_limits import LimitSnapshot
 from tokenbudget.core.plans import Plan, PlanKind, WindowCap
 from tokenbudget.core.services import Service
-from tokenbudget.gui.palette import apply_demo_arguments, demo_arguments
+from tokenbudget.gui.dark_theme import apply_demo_arguments, demo_arguments
 from tokenbudget.gui.plan_dialog import system_time_zone
 from tokenbudget.gui.view_window import budgets_window
 

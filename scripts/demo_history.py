@@ -174,7 +174,7 @@ def main() -> int:
     parser.add_argument("--provider", default=None, help="a provider key to filter on")
     parser.add_argument("--project", default=None, help="a project's short name to filter on")
     parser.add_argument("--empty", action="store_true", help="an empty ledger (first start)")
-    from tokenbudget.gui.palette import apply_demo_arguments, demo_arguments
+    from tokenbudget.gui.dark_theme import apply_demo_arguments, demo_arguments
 
     demo_arguments(parser)
     args = parser.parse_args()

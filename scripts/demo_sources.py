@@ -72,7 +72,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--zh", action="store_true", help="Chinese labels and formats")
     parser.add_argument("--no-import", action="store_true", help="open before any import")
-    from tokenbudget.gui.palette import apply_demo_arguments, demo_arguments
+    from tokenbudget.gui.dark_theme import apply_demo_arguments, demo_arguments
 
     demo_arguments(parser)
     args = parser.parse_args()

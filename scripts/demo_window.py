@@ -20,8 +20,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from tokenbudget.core.services import Service
+from tokenbudget.gui.dark_theme import apply_demo_arguments, demo_arguments, use_dark
 from tokenbudget.gui.main_window import MainWindow
-from tokenbudget.gui.palette import apply_demo_arguments, demo_arguments, use_dark
 
 
 def open_settings(window: MainWindow, page: str) -> None:

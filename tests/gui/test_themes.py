@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QStyleFactory
 from pytestqt.qtbot import QtBot
@@ -12,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from tokenbudget.core.services import Service
 from tokenbudget.core.tokenizers import TokenizerRegistry
 from tokenbudget.gui import palette
+from tokenbudget.gui.dark_theme import dark_palette
 from tokenbudget.gui.estimate_model import CHEAPEST_ROLE, MODEL_ID_ROLE, Column
 from tokenbudget.gui.main_window import MainWindow
 from tokenbudget.gui.widgets import OVER_MARK, ContextBarDelegate
@@ -25,8 +27,8 @@ def _light() -> QPalette:
 
 PALETTES = {
     "fusion-light": _light,
-    "fusion-dark": lambda: palette.dark_palette("fusion"),
-    "breeze-dark": lambda: palette.dark_palette("breeze"),
+    "fusion-dark": lambda: dark_palette("fusion"),
+    "breeze-dark": lambda: dark_palette("breeze"),
 }
 
 
@@ -57,7 +59,7 @@ def test_every_text_colour_reads_on_its_background(qapp: QApplication, name: str
 
 def test_the_old_fixed_highlight_is_unreadable_under_dark() -> None:
     """The check can fail: white text on the former light-green highlight does."""
-    dark = palette.dark_palette()
+    dark = dark_palette()
     text = dark.color(QPalette.ColorRole.Text)
     assert palette.contrast_ratio(text, QColor(214, 245, 221)) < palette.MIN_CONTRAST
 
@@ -89,8 +91,8 @@ def test_cheapest_row_reads_in_the_window_under_each_palette(
     row = _cheapest_row(window)
     for column in Column:
         index = window.model.index(row, column)
-        background = index.data(int(palette.Qt.ItemDataRole.BackgroundRole))
-        foreground = index.data(int(palette.Qt.ItemDataRole.ForegroundRole))
+        background = index.data(int(Qt.ItemDataRole.BackgroundRole))
+        foreground = index.data(int(Qt.ItemDataRole.ForegroundRole))
         assert isinstance(background, QBrush) and isinstance(foreground, QBrush)
         ratio = palette.contrast_ratio(foreground.color(), background.color())
         assert ratio >= palette.MIN_CONTRAST, (name, column, ratio)
@@ -101,10 +103,10 @@ def test_highlight_follows_a_palette_change_at_run_time(
 ) -> None:
     qapp.setPalette(_light())
     row = _cheapest_row(window)
-    light = window.model.index(row, 0).data(int(palette.Qt.ItemDataRole.BackgroundRole)).color()
+    light = window.model.index(row, 0).data(int(Qt.ItemDataRole.BackgroundRole)).color()
     with qtbot.waitSignal(window.model.dataChanged, timeout=2000):
-        qapp.setPalette(palette.dark_palette())
-    dark = window.model.index(row, 0).data(int(palette.Qt.ItemDataRole.BackgroundRole)).color()
+        qapp.setPalette(dark_palette())
+    dark = window.model.index(row, 0).data(int(Qt.ItemDataRole.BackgroundRole)).color()
     assert light.lightness() > 128 > dark.lightness()
 
 
@@ -114,7 +116,7 @@ def test_cheapest_is_marked_by_text_not_colour_alone(window: MainWindow) -> None
     name = window.model.index(row, Column.MODEL).data()
     assert name.startswith(model_id) and "★" in name and "cheapest" in name
     access = window.model.index(row, Column.TOTAL).data(
-        int(palette.Qt.ItemDataRole.AccessibleDescriptionRole)
+        int(Qt.ItemDataRole.AccessibleDescriptionRole)
     )
     assert access and "Cheapest" in access
     others = [r for r in range(window.model.rowCount()) if r != row]
@@ -122,7 +124,7 @@ def test_cheapest_is_marked_by_text_not_colour_alone(window: MainWindow) -> None
         assert "★" not in window.model.index(other, Column.MODEL).data()
         assert (
             window.model.index(other, Column.TOTAL).data(
-                int(palette.Qt.ItemDataRole.AccessibleDescriptionRole)
+                int(Qt.ItemDataRole.AccessibleDescriptionRole)
             )
             is None
         )
@@ -162,7 +164,7 @@ def test_tinted_labels_follow_the_palette(qapp: QApplication, qtbot: QtBot, them
     qtbot.addWidget(label)
     palette.tint(label, palette.Tone.ERROR)
     light = label.palette().color(QPalette.ColorRole.WindowText)
-    qapp.setPalette(palette.dark_palette("breeze"))  # the change events are posted
+    qapp.setPalette(dark_palette("breeze"))  # the change events are posted
     qtbot.waitUntil(lambda: label.palette().color(QPalette.ColorRole.WindowText) != light)
     dark = label.palette().color(QPalette.ColorRole.WindowText)
     ground = qapp.palette().color(QPalette.ColorRole.Window)
