@@ -182,3 +182,30 @@ def test_plan_cards_are_named_focusable_and_show_focus(qtbot: QtBot) -> None:
     with qtbot.waitSignal(card.edit_requested) as signal:
         QTest.keyClick(card, QtCore_Qt.Key.Key_Return)
     assert signal.args == [plan.id]
+
+
+def test_every_view_table_has_an_accessible_name(qtbot: QtBot, window: MainWindow) -> None:
+    from PySide6.QtWidgets import QAbstractItemView, QHeaderView
+
+    from tokenbudget.gui.history_view import HistoryView
+    from tokenbudget.gui.jobs import inline_runner
+    from tokenbudget.gui.model_picker import ModelPickerDialog
+    from tokenbudget.gui.sources_view import SourcesView
+
+    service = window.service
+    history = HistoryView(service, runner=inline_runner, delay_ms=0, tz=UTC)
+    picker = ModelPickerDialog(service.counting.models(), ["gpt-5.5"], [])
+    sources = SourcesView(service, runner=inline_runner)
+    named = []
+    for widget in (window, history, picker, sources):
+        qtbot.addWidget(widget)
+        views = [v for v in widget.findChildren(QAbstractItemView) if v.window() is widget]
+        for view in views:
+            if type(view).__name__ in ("QListView", "QComboBoxListView", "QCalendarView"):
+                continue  # a combo box's or calendar's own list
+            if isinstance(view, QHeaderView):
+                continue  # a table's header: part of its table
+            assert view.accessibleName(), (type(widget).__name__, type(view).__name__)
+            named.append(view.accessibleName())
+    assert len(named) >= 5, named  # the estimate, history, projects, models, sources tables
+    sources.close_worker()

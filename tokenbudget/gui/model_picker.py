@@ -251,6 +251,7 @@ class ModelPickerDialog(ItemsMixin, QDialog):
         self.search.installEventFilter(self)
 
         self.tree = QTreeView()
+        self.tree.setAccessibleName(self.tr("Models by provider"))
         self.tree.setModel(self.proxy)
         self.tree.setItemDelegateForColumn(Column.FAVOURITE, StarDelegate(self.tree))
         self.tree.setUniformRowHeights(True)
