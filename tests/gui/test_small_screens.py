@@ -286,3 +286,12 @@ def test_main_window_puts_back_a_saved_geometry_only_if_it_fits(
     third = MainWindow(service, delay_ms=0)
     qtbot.addWidget(third)
     assert third.width() <= 800 and third.height() <= 600
+
+
+def test_a_narrow_model_column_elides_names_in_the_middle(window: MainWindow) -> None:
+    table = window.table
+    assert not table.wordWrap()
+    assert table.textElideMode() == Qt.TextElideMode.ElideMiddle
+    name = "mistral-small-latest  ★ cheapest"
+    shown = table.fontMetrics().elidedText(name, table.textElideMode(), 120)
+    assert shown.endswith("cheapest") and "…" in shown  # the tag survives

@@ -41,6 +41,7 @@ class EstimateTable(QTableView):
         self.verticalHeader().hide()
         # Long model names lose their middle, keeping the version and the "cheapest" tag.
         self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.setWordWrap(False)  # one line per row: a narrow name elides, it does not wrap
         self.setAccessibleName(self.tr("Estimated cost per model"))
         self.setAccessibleDescription(
             self.tr("One row per model: tokens, share of its context window, and cost.")
