@@ -19,6 +19,7 @@ message that can be shown to a user as it is, on one line. The command line maps
     ├── PriceUpdateError            ``prices update`` could not fetch or validate a snapshot
     ├── RatesUpdateError            ``rates update`` could not fetch or check the ECB's rates
     ├── AutostartError              the login autostart entry could not be written or removed
+    ├── LauncherError               the desktop menu entry could not be installed or removed
     ├── BalanceError                a provider's balance could not be read
     ├── RemoteCountError            a count endpoint gave no count (``reason`` says why)
     │   ├── OfflineError            the provider could not be reached
@@ -129,6 +130,10 @@ class NoKeyringError(SecretsError):
 
 class AutostartError(TokenbudgetError):
     """The autostart entry could not be written or removed."""
+
+
+class LauncherError(TokenbudgetError):
+    """The desktop menu entry or its icons could not be installed or removed."""
 
 
 class BalanceError(TokenbudgetError):

@@ -179,6 +179,9 @@ ALERTS_PAUSED: Final = Setting("alerts_paused", False, _bool, "no budget notific
 TRAY_HINT_SHOWN: Final = Setting(
     "tray_hint_shown", False, _bool, "the 'still running in the tray' hint was shown"
 )
+LAUNCHER_OFFERED: Final = Setting(
+    "launcher_offered", False, _bool, "the offer to add tokenbudget to the desktop menu was made"
+)
 MAIN_PLAN: Final = Setting[int | None](
     "main_plan", None, _optional_id, "the plan the tray icon shows (a plan id)"
 )
@@ -202,6 +205,7 @@ TABLE: Final[tuple[Setting[Any], ...]] = (
     ALLOW_PLAINTEXT_KEYRING,
     ALERTS_PAUSED,
     TRAY_HINT_SHOWN,
+    LAUNCHER_OFFERED,
     MAIN_PLAN,
 )
 BY_KEY: Final[Mapping[str, Setting[Any]]] = MappingProxyType({s.key: s for s in TABLE})

@@ -107,6 +107,7 @@ if TYPE_CHECKING:
     from tokenbudget.core.providers import COUNT_IDS as COUNT_PROVIDERS
     from tokenbudget.core.providers import KEY_NAMES as KEY_PROVIDERS
     from tokenbudget.core.providers import NAMES as PROVIDER_NAMES
+    from tokenbudget.core.providers import TABLE as PROVIDER_TABLE
     from tokenbudget.core.remote_count import RemoteConfig, RemoteResult
     from tokenbudget.core.sources import SourceInfo, home_short, problem_text, source_json
     from tokenbudget.core.statusline_state import LimitWindow
@@ -229,6 +230,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "COUNT_PROVIDERS": ("tokenbudget.core.providers", "COUNT_IDS"),
     "KEY_PROVIDERS": ("tokenbudget.core.providers", "KEY_NAMES"),
     "PROVIDER_NAMES": ("tokenbudget.core.providers", "NAMES"),
+    "PROVIDER_TABLE": ("tokenbudget.core.providers", "TABLE"),
     "RemoteConfig": ("tokenbudget.core.remote_count", "RemoteConfig"),
     "RemoteResult": ("tokenbudget.core.remote_count", "RemoteResult"),
     "TextStats": ("tokenbudget.core.textstats", "TextStats"),
@@ -260,6 +262,7 @@ __all__ = [
     "MAX_TOKENS",
     "NO_PROJECT",
     "PROVIDER_NAMES",
+    "PROVIDER_TABLE",
     "REPORT_KEYS",
     "SOURCE_ESTIMATE",
     "SOURCE_MANUAL",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -27,9 +29,13 @@ from tokenbudget.core.types import (
     CURRENCIES,
     ExchangeRate,
     ModelInfo,
+    Money,
     Plan,
 )
 from tokenbudget.core.types import KEY_PROVIDERS as PROVIDERS
+from tokenbudget.gui.a11y import link_labels
+from tokenbudget.gui.formatting import format_money
+from tokenbudget.gui.palette import Tone, tint
 from tokenbudget.gui.providers_page import ProviderSettings, ProvidersPage, Tester
 from tokenbudget.gui.rates_editor import RatesEditor
 
@@ -44,8 +50,17 @@ class RecordChoice:
     note: str | None
 
 
+#: ``price(model_id, output_tokens)``: what recording would store (None: not known yet, or
+#: the model has no price), and why not as a short text.
+Pricer = Callable[[str, int], tuple[Money | None, str]]
+
+
 class RecordDialog(QDialog):
-    """Record the current estimate as spend: model, plan, expected output, note."""
+    """Record the current estimate as spend: model, plan, expected output, note.
+
+    With a ``price`` function it shows the cost it will record before it is recorded, again
+    whenever the model or the output changes, and its Record button names the amount.
+    """
 
     def __init__(
         self,
@@ -54,10 +69,15 @@ class RecordDialog(QDialog):
         *,
         selected: str | None,
         output_tokens: int,
+        price: Pricer | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Record spend"))
+        self._price = price
+        self.cost_label = QLabel()
+        self.cost_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.cost_label.setAccessibleName(self.tr("Cost to record"))
         self.model_box = QComboBox()
         for model in models:
             self.model_box.addItem(f"{model.id} ({model.provider_name})", model.id)
@@ -78,15 +98,40 @@ class RecordDialog(QDialog):
         form.addRow(self.tr("Count toward"), self.plan_box)
         form.addRow(self.tr("Expected output tokens"), self.output)
         form.addRow(self.tr("Note"), self.note)
+        if price is not None:
+            form.addRow(self.tr("Cost to record"), self.cost_label)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Record"))
+        self.record_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.record_button.setText(self.tr("Record"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
+        link_labels(self)
+        self.model_box.currentIndexChanged.connect(self._show_cost)
+        self.output.valueChanged.connect(self._show_cost)
+        self._show_cost()
+
+    def cost(self) -> Money | None:
+        """The cost recording the current choice would store (None: not known yet)."""
+        if self._price is None or self.model_box.currentData() is None:
+            return None
+        return self._price(str(self.model_box.currentData()), self.output.value())[0]
+
+    def _show_cost(self) -> None:
+        if self._price is None or self.model_box.currentData() is None:
+            return
+        money, why = self._price(str(self.model_box.currentData()), self.output.value())
+        if money is None:
+            self.cost_label.setText(why)
+            self.record_button.setText(self.tr("Record"))
+            return
+        amount = format_money(QLocale(), money)
+        self.cost_label.setText(amount)
+        self.record_button.setText(self.tr("Record {amount}").format(amount=amount))
 
     def choice(self) -> RecordChoice:
         """The values entered."""
@@ -141,7 +186,7 @@ class SettingsDialog(QDialog):
         self.setWindowTitle(self.tr("Settings"))
         self.providers = ProvidersPage(providers, values.providers, tester=tester)
         self.error = QLabel()
-        self.error.setStyleSheet("color: #b00020")
+        tint(self.error, Tone.ERROR)
         self.error.setWordWrap(True)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -155,6 +200,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.tabs)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        link_labels(self)
         self._values = values
 
     def _general_page(self, values: SettingsValues) -> QWidget:

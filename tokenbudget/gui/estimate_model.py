@@ -2,7 +2,9 @@
 
 Sorting uses ``SORT_ROLE`` (numbers, never formatted strings). A row whose count is not in yet
 (its tokenizer still loading) shows "loading" and sorts last. The cheapest priced row gets
-``CHEAPEST_ROLE`` and a highlight colour.
+``CHEAPEST_ROLE``, a highlight colour taken from the theme (``gui.palette``) and, so that
+colour is not the only sign, a "★ cheapest" tag after its model name and an accessible
+description.
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 
 from tokenbudget.core.types import ESTIMATED_MARK
 from tokenbudget.core.types import PROVIDER_NAMES as PROVIDER_LABELS
+from tokenbudget.gui import palette
 
 if TYPE_CHECKING:  # the catalogue's types: not imported before the first paint
     from tokenbudget.core.types import ModelEstimate, ModelInfo, Money, RemoteResult
@@ -34,7 +37,8 @@ CONTEXT_ROLE = Qt.ItemDataRole.UserRole + 2  # share of the context window, as a
 CHEAPEST_ROLE = Qt.ItemDataRole.UserRole + 3
 MODEL_ID_ROLE = Qt.ItemDataRole.UserRole + 4
 
-_CHEAPEST = QColor(214, 245, 221)
+#: The tag after the cheapest row's model name (colour is not the only sign).
+CHEAPEST_MARK = "★"
 _MISSING = float("inf")
 Index = QModelIndex | QPersistentModelIndex
 
@@ -59,6 +63,7 @@ _BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
 _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleDescriptionRole)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
@@ -113,8 +118,27 @@ class EstimateModel(QAbstractTableModel):
         self.locale = QLocale()
         #: Each row's shown texts, made when first asked for after the row changed.
         self._cells: dict[int, tuple[str, ...]] = {}
-        self._grey = QBrush(QColor(128, 128, 128))
-        self._highlight = QBrush(_CHEAPEST)
+        self._brushes: tuple[int, QBrush, QBrush, QBrush] | None = None
+        palette.watcher().changed.connect(self._theme_changed)
+
+    def _theme_brushes(self) -> tuple[QBrush, QBrush, QBrush]:
+        """The cheapest row's background and text, and the muted text, for the current theme."""
+        colours = palette.current()
+        key = id(colours)
+        if self._brushes is None or self._brushes[0] != key:
+            self._brushes = (
+                key,
+                QBrush(colours.cheapest_bg),
+                QBrush(colours.cheapest_fg),
+                QBrush(colours.muted),
+            )
+        return self._brushes[1:]
+
+    def _theme_changed(self) -> None:
+        self._brushes = None
+        if self._rows:
+            last = len(Column) - 1
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, last))
 
     # -- updates -------------------------------------------------------------------------
 
@@ -153,6 +177,10 @@ class EstimateModel(QAbstractTableModel):
             return None  # a loading row may be the cheapest: no highlight until counts are in
         output = max((r.output_tokens for r in rows), default=0)
         return cheapest_model([r.estimate for r in rows if r.estimate is not None], output)
+
+    def cheapest_model_id(self) -> str | None:
+        """The model of the highlighted (cheapest) row, if any."""
+        return self._cheapest
 
     def text_lengths(self) -> tuple[int, ...]:
         """The longest shown text of each column (the view refits its columns on a change)."""
@@ -212,8 +240,11 @@ class EstimateModel(QAbstractTableModel):
             return row.model.id
         if role == CHEAPEST_ROLE:
             return row.model.id == self._cheapest
-        if role == _BACKGROUND and row.model.id == self._cheapest:
-            return self._highlight
+        cheapest = row.model.id == self._cheapest
+        if role == _BACKGROUND and cheapest:
+            return self._theme_brushes()[0]
+        if role == _ACCESSIBLE and cheapest:
+            return _tr("Cheapest model for this prompt")
         if role == CONTEXT_ROLE and est is not None:
             share = est.context_share(row.output_tokens)
             return None if share is None else float(share)
@@ -221,8 +252,11 @@ class EstimateModel(QAbstractTableModel):
             return _RIGHT
         if role == _TOOLTIP:
             return self._tooltip(row, column)
-        if role == _FOREGROUND and (est is None or row.updating):
-            return self._grey
+        if role == _FOREGROUND:
+            if est is None or row.updating:
+                return self._theme_brushes()[2]
+            if cheapest:
+                return self._theme_brushes()[1]
         return None
 
     def _display(self, row: Row, column: Column) -> str:
@@ -230,6 +264,8 @@ class EstimateModel(QAbstractTableModel):
         if column == Column.PROVIDER:
             return row.model.provider_name
         if column == Column.MODEL:
+            if row.model.id == self._cheapest:
+                return f"{row.model.id}  {CHEAPEST_MARK} " + _tr("cheapest")
             return row.model.id
         if est is None:
             return _tr("loading…") if column == Column.TOKENS else ""
@@ -266,6 +302,8 @@ class EstimateModel(QAbstractTableModel):
 
     def _tooltip(self, row: Row, column: Column) -> str | None:
         est = row.estimate
+        if column == Column.MODEL and row.model.id == self._cheapest:
+            return _tr("The cheapest of the models shown for this prompt.")
         if est is None:
             return _tr("The tokenizer for this model is still loading.")
         if column == Column.TOKENS:
