@@ -72,7 +72,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--zh", action="store_true", help="Chinese labels and formats")
     parser.add_argument("--no-import", action="store_true", help="open before any import")
-    parser.add_argument("--size", default="1000x700", help="window size, WxH (the app's default)")
+    from tokenbudget.gui.dark_theme import apply_demo_arguments, demo_arguments
+
+    demo_arguments(parser)
     args = parser.parse_args()
     if not os.environ.get("TOKENBUDGET_HOME"):
         os.environ["TOKENBUDGET_HOME"] = tempfile.mkdtemp(prefix="tokenbudget-demo-")
@@ -84,10 +86,11 @@ def main() -> int:
         os.environ.pop(name, None)
     os.environ["HOME"] = str(home)
 
-    from PySide6.QtCore import QLocale, QTranslator
+    from PySide6.QtCore import QLocale, QSize, QTranslator
     from PySide6.QtWidgets import QApplication, QMainWindow
 
     from tokenbudget.core.services import Service
+    from tokenbudget.gui.geometry import fit_to_screen
     from tokenbudget.gui.sources_view import SourcesView
     from tokenbudget.gui.tray import app_icon
 
@@ -102,6 +105,7 @@ def main() -> int:
             return CHINESE.get(source, "")  # Qt fills in %n and %Ln itself
 
     app = QApplication(sys.argv[:1])
+    apply_demo_arguments(app, argparse.Namespace(dark=args.dark, size=None))
     translator = Chinese()
     if args.zh:
         QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
@@ -113,8 +117,11 @@ def main() -> int:
     host.setWindowIcon(app_icon())
     view = SourcesView(service)
     host.setCentralWidget(view)
-    width, height = (int(v) for v in args.size.split("x"))
-    host.resize(width, height)
+    if args.size:
+        width, height = (int(v) for v in args.size.split("x"))
+        host.resize(width, height)
+    else:
+        fit_to_screen(host, QSize(1000, 700))
     host.show()
     code = app.exec()
     view.close_worker()

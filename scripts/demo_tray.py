@@ -23,14 +23,17 @@ from tokenbudget.core.entries import NewEntry, TokenCounts
 from tokenbudget.core.official_limits import LimitSnapshot
 from tokenbudget.core.plans import Plan, PlanKind, WindowCap
 from tokenbudget.core.services import Service
+from tokenbudget.gui.dark_theme import apply_demo_arguments, demo_arguments
 from tokenbudget.gui.shell import Shell
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("prompt", type=Path)
+    demo_arguments(parser)
     args = parser.parse_args()
     app = QApplication(sys.argv[:1])
+    apply_demo_arguments(app, args)
     app.setApplicationName("tokenbudget")
     service = Service()
     now = datetime.now(UTC)

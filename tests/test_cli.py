@@ -225,16 +225,22 @@ def test_cny_list_price_and_currency_conversion(tmp_path: Path) -> None:
         "-m", "deepseek-v4-pro", "-m", "gpt-5.5", "-o", "1000000", text="hi", tmp_path=tmp_path
     )
     deepseek, gpt = by_model(data)["deepseek-v4-pro"], by_model(data)["gpt-5.5"]
-    assert deepseek["currency"] == "CNY"
-    assert D(deepseek["output_cost"]) == D("27")  # ¥27 per million output tokens, cited list price
-    assert gpt["currency"] == "USD"
+    # ¥27 per million output tokens (cited list price), at the bundled ECB rate of 2026-10-30
+    ecb_cny = D("7.4326") / D("1.1172")
+    assert deepseek["currency"] == "USD" and deepseek["converted"] is True
+    assert D(deepseek["output_cost"]) == D("27") / ecb_cny
+    assert deepseek["rates"] == [
+        {"currency": "CNY", "per_usd": str(ecb_cny), "as_of": "2026-10-30", "source": "ECB"}
+    ]
+    assert gpt["currency"] == "USD" and gpt["converted"] is False
 
-    code, _, err = run("count", str(tmp_path / "prompt.txt"), "--currency", "CNY", "-m", "gpt-5.5")
-    assert code == 2 and "no exchange rate set for CNY" in err
+    code, _, err = run("count", str(tmp_path / "prompt.txt"), "--currency", "TWD", "-m", "gpt-5.5")
+    assert code == 2 and "no exchange rate for TWD" in err
 
     assert run("rates", "set", "CNY", "7.2", "--date", "2026-11-20")[0] == 0
     code, out, _ = run("rates", "list")
-    assert "1 USD = 7.2 CNY (as of 2026-11-20" in out
+    assert "1 USD = 7.2 CNY (yours, as of 2026-11-20)" in out
+    assert "EUR (ECB 2026-10-30, bundled)" in out
     data = count_json(
         "-m", "gpt-5.5", "-o", "1000000", "--currency", "CNY", text="hi", tmp_path=tmp_path
     )

@@ -34,13 +34,13 @@ def test_log_prints_the_entry() -> None:
 
 
 def test_rates_list() -> None:
-    assert run_json("rates", "list") == []
+    bundled = {r["currency"]: r for r in run_json("rates", "list")}
+    assert bundled["CNY"]["origin"] == "bundled" and bundled["CNY"]["source"] == "ECB"
     out = io.StringIO()
     assert cli.run(["rates", "set", "CNY", "7.1", "--date", "2026-11-01"], out, io.StringIO()) == 0
-    rates = run_json("rates", "list")
-    assert rates == [
-        {"currency": "CNY", "per_usd": "7.1", "as_of": "2026-11-01", "source": rates[0]["source"]}
-    ]
+    rates = {r["currency"]: r for r in run_json("rates", "list")}
+    assert rates["CNY"]["per_usd"] == "7.1" and rates["CNY"]["as_of"] == "2026-11-01"
+    assert rates["CNY"]["origin"] == "yours"
 
 
 def test_currency_and_privacy() -> None:

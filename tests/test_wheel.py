@@ -88,3 +88,13 @@ def test_the_pins_still_hold_in_the_wheel(wheel: Path) -> None:
             pin = entry.get("converted_sha256") or entry["sha256"]
             data = archive.read(f"{INSIDE}tokenizers/{name}")
             assert hashlib.sha256(data).hexdigest() == pin, name
+
+
+def test_exchange_rates_load_from_the_wheel_alone(wheel: Path, tmp_path: Path) -> None:
+    from tokenbudget.core.rates import ReferenceRates
+
+    with zipfile.ZipFile(wheel) as archive:
+        members = [n for n in archive.namelist() if n.startswith(INSIDE + "rates/")]
+        archive.extractall(tmp_path, members)
+    rate = ReferenceRates(tmp_path / INSIDE / "rates", None).rate("CNY")
+    assert rate is not None and rate.source == "ECB" and rate.as_of.isoformat() == "2026-10-30"

@@ -101,8 +101,8 @@ def test_cells_show_the_entry_in_the_display_currency(model: HistoryModel) -> No
     assert text(model, 0, Column.OUTPUT) == "50"
     assert text(model, 0, Column.COST) == "$1.50"
     assert text(model, 0, Column.NOTE) == "总结会议"
-    # CNY has a rate: 8 CNY are 1 USD, shown as converted (~).
-    assert text(model, 1, Column.COST) == "~$1.00"
+    # CNY has a rate: 8 CNY are 1 USD, shown as converted (≈).
+    assert text(model, 1, Column.COST) == "≈$1.00"
     assert "Recorded as ¥8.00" in str(text(model, 1, Column.COST, Qt.ItemDataRole.ToolTipRole))
     # EUR has none: shown in EUR, and said so.
     assert text(model, 2, Column.COST) == "€2.00"
@@ -132,7 +132,7 @@ def test_sort_role_and_entry_roles_give_raw_values(model: HistoryModel, ledger: 
 
 def test_the_display_currency_can_change(model: HistoryModel) -> None:
     model.set_display("CNY", RATES, [])
-    assert text(model, 0, Column.COST) == "~¥12.00"
+    assert text(model, 0, Column.COST) == "≈¥12.00"
     assert text(model, 1, Column.COST) == "¥8.00"
 
 

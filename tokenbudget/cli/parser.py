@@ -74,15 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     update.add_argument("--json", action="store_true", help="print what changed as JSON")
 
-    rates = sub.add_parser("rates", help="exchange rates for showing costs in other currencies")
-    rates.set_defaults(handler=f"{_PREFS}:run_rates")
-    rates_sub = rates.add_subparsers(dest="rates_command", metavar="ACTION", parser_class=CliParser)
-    rates_list = rates_sub.add_parser("list", help="show the exchange rates set")
-    rates_list.add_argument("--json", action="store_true", help="print JSON")
-    rate_set = rates_sub.add_parser("set", help="set how many units of CURRENCY one USD buys")
-    rate_set.add_argument("currency")
-    rate_set.add_argument("per_usd", metavar="RATE")
-    rate_set.add_argument("--date", help="the date the rate is for (default: today)")
+    _add_rates(sub)
     currency = sub.add_parser("currency", help="show or set the display currency")
     currency.add_argument("code", nargs="?")
     currency.add_argument("--json", action="store_true", help="print JSON")
@@ -139,6 +131,13 @@ def _add_count(sub: Any) -> None:
         help="prompt tokens expected to be read from the provider's cache",
     )
     count.add_argument("--currency", help="show costs in this currency (needs an exchange rate)")
+    count.add_argument(
+        "--off-peak",
+        action="store_true",
+        default=None,
+        help="price models that have off-peak rates (DeepSeek) at them "
+        "(default: the off_peak_prices setting)",
+    )
     count.add_argument("--json", action="store_true", help="print one JSON object")
     count.add_argument(
         "--record",
@@ -163,3 +162,27 @@ def _add_window_flags(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="start in the system tray without the window (what the login autostart runs)",
     )
+
+
+def _add_rates(sub: Any) -> None:
+    """``rates list|set|update`` (their logic is in ``cli.preferences``)."""
+    rates = sub.add_parser("rates", help="exchange rates for showing costs in other currencies")
+    rates.set_defaults(handler=f"{_PREFS}:run_rates")
+    rates_sub = rates.add_subparsers(dest="rates_command", metavar="ACTION", parser_class=CliParser)
+    rates_list = rates_sub.add_parser(
+        "list", help="show the rate in use for each currency, with its source and date"
+    )
+    rates_list.add_argument("--json", action="store_true", help="print JSON")
+    rates_update = rates_sub.add_parser(
+        "update", help="refresh the ECB reference rates (uses the network unless --from)"
+    )
+    rates_update.add_argument(
+        "--from", dest="source", help="a URL, or a local copy of the ECB's zip or CSV"
+    )
+    rates_update.add_argument(
+        "--allow-older", action="store_true", help="install a file older than the rates in use"
+    )
+    rate_set = rates_sub.add_parser("set", help="set how many units of CURRENCY one USD buys")
+    rate_set.add_argument("currency")
+    rate_set.add_argument("per_usd", metavar="RATE")
+    rate_set.add_argument("--date", help="the date the rate is for (default: today)")

@@ -87,6 +87,8 @@ class Pricing:
         origin: ``snapshot``, ``list price`` or ``override``.
         long_context_at: The long-context rates apply from the threshold itself (``>=``, the
             provider's rule in ``core.providers``); False: only above it (``>``).
+        off_peak: Rates outside the provider's peak hours (DeepSeek's ``off_peak_pricing``),
+            applied only when the user asks for them.
     """
 
     currency: str
@@ -96,6 +98,7 @@ class Pricing:
     source: str = ""
     checked: date | None = None
     origin: str = "snapshot"
+    off_peak: Rates | None = None
     long_context_at: bool = False
 
 
@@ -244,7 +247,43 @@ def parse_pricing(
     base = _rates(entry, where)
     if base is None:
         return None
-    return Pricing(currency, base, _long_context(entry, base, where), (), source, checked, origin)
+    off_peak = entry.get("off_peak_pricing")
+    return Pricing(
+        currency,
+        base,
+        _long_context(entry, base, where),
+        (),
+        source,
+        checked,
+        origin,
+        _rates(off_peak, f"{where}.off_peak_pricing") if isinstance(off_peak, Mapping) else None,
+    )
+
+
+def scaled_off_peak(snapshot: Pricing | None, listed: Pricing) -> Pricing:
+    """``listed`` with off-peak rates in the same proportion as ``snapshot``'s, if it has any.
+
+    A cited list price (DeepSeek's in CNY) replaces the snapshot's USD price; the off-peak
+    discount (half, for DeepSeek) is the snapshot's off-peak rate over its base rate.
+    """
+    if snapshot is None or snapshot.off_peak is None or listed.off_peak is not None:
+        return listed
+    base, cheap = snapshot.base, snapshot.off_peak
+
+    def scale(value: Decimal | None, low: Decimal | None, high: Decimal | None) -> Decimal | None:
+        if value is None or low is None or not high:
+            return None
+        return value * low / high
+
+    rates = listed.base
+    return replace(
+        listed,
+        off_peak=Rates(
+            rates.input * cheap.input / base.input if base.input else rates.input,
+            rates.output * cheap.output / base.output if base.output else rates.output,
+            cache_read=scale(rates.cache_read, cheap.cache_read, base.cache_read),
+        ),
+    )
 
 
 def parse_date(value: Any, where: str) -> date:

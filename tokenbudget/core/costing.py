@@ -96,9 +96,12 @@ def select_rates(pricing: Pricing, prompt_tokens: int) -> tuple[Rates, str]:
     return rates, band
 
 
-def request_cost(pricing: Pricing, usage: Usage) -> Cost:
-    """Exact cost of one request under ``pricing``."""
-    rates, band = select_rates(pricing, usage.input_tokens)
+def request_cost(pricing: Pricing, usage: Usage, *, off_peak: bool = False) -> Cost:
+    """Exact cost of one request under ``pricing`` (at its off-peak rates when asked)."""
+    if off_peak and pricing.off_peak is not None:
+        rates, band = pricing.off_peak, "off-peak"
+    else:
+        rates, band = select_rates(pricing, usage.input_tokens)
     read = rates.input if rates.cache_read is None else rates.cache_read
     write_5m = rates.input if rates.cache_write_5m is None else rates.cache_write_5m
     write_1h = rates.input * 2 if rates.cache_write_1h is None else rates.cache_write_1h

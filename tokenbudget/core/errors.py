@@ -21,7 +21,9 @@ message that can be shown to a user as it is, on one line. The command line maps
     │   │                           InputFileError)
     │   └── OlderSnapshotError      the snapshot is older than the one in use (also a
     │                               UserInputError: ``--allow-older`` installs it)
+    ├── RatesUpdateError            ``rates update`` could not fetch or check the ECB's rates
     ├── AutostartError              the login autostart entry could not be written or removed
+    ├── LauncherError               the desktop menu entry could not be installed or removed
     ├── BalanceError                a provider's balance could not be read
     ├── RemoteCountError            a count endpoint gave no count (``reason`` says why)
     │   ├── OfflineError            the provider could not be reached
@@ -134,6 +136,10 @@ class AutostartError(TokenbudgetError):
     """The autostart entry could not be written or removed."""
 
 
+class LauncherError(TokenbudgetError):
+    """The desktop menu entry or its icons could not be installed or removed."""
+
+
 class BalanceError(TokenbudgetError):
     """A balance could not be read; the message is a short reason (never the key)."""
 
@@ -205,6 +211,10 @@ class PriceFileError(PriceUpdateError, InputFileError):
 
 class OlderSnapshotError(PriceUpdateError, UserInputError):
     """The snapshot offered is older than the one in use; nothing was changed."""
+
+
+class RatesUpdateError(TokenbudgetError):
+    """The ECB's rates could not be fetched or checked, or were older; nothing was changed."""
 
 
 # -- the ledger ---------------------------------------------------------------------------

@@ -27,7 +27,13 @@ from typing import Any, Final, Generic, TypeVar
 
 from tokenbudget.core import providers
 from tokenbudget.core.errors import SettingsError, UserInputError
-from tokenbudget.core.money import ExchangeRate, ExchangeRates, check_currency, parse_decimal
+from tokenbudget.core.money import (
+    ExchangeRate,
+    ExchangeRates,
+    check_currency,
+    locale_currency,
+    parse_decimal,
+)
 
 T = TypeVar("T")
 
@@ -125,6 +131,12 @@ EXCHANGE_RATES: Final = Setting[dict[str, Any]](
     _object,
     '{currency: {"per_usd": "7.10", "as_of": "2026-11-01", "source": "..."}}',
 )
+OFF_PEAK_PRICES: Final = Setting(
+    "off_peak_prices",
+    False,
+    _bool,
+    "price models that have off-peak rates (DeepSeek) at them; otherwise shown as a note",
+)
 PROMPT_TEXT: Final = Setting(
     "prompt_text",
     "preview",
@@ -167,6 +179,9 @@ ALERTS_PAUSED: Final = Setting("alerts_paused", False, _bool, "no budget notific
 TRAY_HINT_SHOWN: Final = Setting(
     "tray_hint_shown", False, _bool, "the 'still running in the tray' hint was shown"
 )
+LAUNCHER_OFFERED: Final = Setting(
+    "launcher_offered", False, _bool, "the offer to add tokenbudget to the desktop menu was made"
+)
 MAIN_PLAN: Final = Setting[int | None](
     "main_plan", None, _optional_id, "the plan the tray icon shows (a plan id)"
 )
@@ -175,6 +190,7 @@ MAIN_PLAN: Final = Setting[int | None](
 TABLE: Final[tuple[Setting[Any], ...]] = (
     DISPLAY_CURRENCY,
     EXCHANGE_RATES,
+    OFF_PEAK_PRICES,
     PROMPT_TEXT,
     SHOWN_MODELS,
     FAVOURITE_MODELS,
@@ -189,6 +205,7 @@ TABLE: Final[tuple[Setting[Any], ...]] = (
     ALLOW_PLAINTEXT_KEYRING,
     ALERTS_PAUSED,
     TRAY_HINT_SHOWN,
+    LAUNCHER_OFFERED,
     MAIN_PLAN,
 )
 BY_KEY: Final[Mapping[str, Setting[Any]]] = MappingProxyType({s.key: s for s in TABLE})
@@ -322,11 +339,19 @@ class Settings:
 
     @property
     def display_currency(self) -> str:
-        """The currency costs are shown in."""
+        """The currency costs are shown in: the user's choice, else the locale's (CNY in zh_CN)."""
+        if self._values.get(DISPLAY_CURRENCY.key) is None:
+            return locale_currency()
         return self.value(DISPLAY_CURRENCY)
 
     def exchange_rates(self) -> ExchangeRates:
-        """The user's exchange rates (invalid entries are skipped)."""
+        """The user's exchange rates (invalid entries are skipped), over the reference rates."""
+        from tokenbudget.core import rates as reference_rates
+
+        return ExchangeRates.of(self.user_rates(), reference_rates.reference())
+
+    def user_rates(self) -> list[ExchangeRate]:
+        """The rates the user set (invalid entries are skipped)."""
         rates = []
         for currency, entry in self.value(EXCHANGE_RATES).items():
             try:
@@ -340,7 +365,7 @@ class Settings:
                 )
             except (KeyError, TypeError, ValueError, AttributeError, UserInputError):
                 continue
-        return ExchangeRates.of(rates)
+        return rates
 
     def set_exchange_rate(self, rate: ExchangeRate) -> None:
         """Add or replace one rate."""

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     # -- models and counting ----------------------------------------------------------------------
     from tokenbudget.core.catalog import ModelInfo, default_models
     from tokenbudget.core.charts_data import Spend, SpendSeries, spend_in
+    from tokenbudget.core.cheapest import cheapest_model
     from tokenbudget.core.claude_settings import StatusLinePlan
     from tokenbudget.core.count_report import CountReport, ModelEstimate
 
@@ -60,7 +61,9 @@ if TYPE_CHECKING:
     from tokenbudget.core.memory import release_freed_memory
     from tokenbudget.core.model_names import closest
     from tokenbudget.core.money import (
+        CONVERTED_MARK,
         CURRENCIES,
+        ESTIMATED_MARK,
         SYMBOLS,
         ExchangeRate,
         ExchangeRates,
@@ -106,6 +109,7 @@ if TYPE_CHECKING:
     from tokenbudget.core.providers import COUNT_IDS as COUNT_PROVIDERS
     from tokenbudget.core.providers import KEY_NAMES as KEY_PROVIDERS
     from tokenbudget.core.providers import NAMES as PROVIDER_NAMES
+    from tokenbudget.core.providers import TABLE as PROVIDER_TABLE
     from tokenbudget.core.remote_count import RemoteConfig, RemoteResult
     from tokenbudget.core.sources import SourceInfo, home_short, problem_text, source_json
     from tokenbudget.core.statusline_state import LimitWindow
@@ -151,6 +155,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "SpendSeries": ("tokenbudget.core.charts_data", "SpendSeries"),
     "spend_in": ("tokenbudget.core.charts_data", "spend_in"),
     "CountReport": ("tokenbudget.core.count_report", "CountReport"),
+    "cheapest_model": ("tokenbudget.core.cheapest", "cheapest_model"),
     "ModelEstimate": ("tokenbudget.core.count_report", "ModelEstimate"),
     "Entry": ("tokenbudget.core.entries", "Entry"),
     "LimitSnapshot": ("tokenbudget.core.official_limits", "LimitSnapshot"),
@@ -196,6 +201,8 @@ _WHERE: dict[str, tuple[str, str]] = {
     "closest": ("tokenbudget.core.model_names", "closest"),
     "UpdateReport": ("tokenbudget.core.price_update", "UpdateReport"),
     "CURRENCIES": ("tokenbudget.core.money", "CURRENCIES"),
+    "CONVERTED_MARK": ("tokenbudget.core.money", "CONVERTED_MARK"),
+    "ESTIMATED_MARK": ("tokenbudget.core.money", "ESTIMATED_MARK"),
     "ExchangeRate": ("tokenbudget.core.money", "ExchangeRate"),
     "ExchangeRates": ("tokenbudget.core.money", "ExchangeRates"),
     "Money": ("tokenbudget.core.money", "Money"),
@@ -228,6 +235,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "COUNT_PROVIDERS": ("tokenbudget.core.providers", "COUNT_IDS"),
     "KEY_PROVIDERS": ("tokenbudget.core.providers", "KEY_NAMES"),
     "PROVIDER_NAMES": ("tokenbudget.core.providers", "NAMES"),
+    "PROVIDER_TABLE": ("tokenbudget.core.providers", "TABLE"),
     "RemoteConfig": ("tokenbudget.core.remote_count", "RemoteConfig"),
     "RemoteResult": ("tokenbudget.core.remote_count", "RemoteResult"),
     "TextStats": ("tokenbudget.core.textstats", "TextStats"),
@@ -246,9 +254,11 @@ _WHERE: dict[str, tuple[str, str]] = {
 __all__ = [
     "ALERT_OK",
     "BALANCE_PROVIDERS",
+    "CONVERTED_MARK",
     "COUNT_PROVIDERS",
     "CURRENCIES",
     "EMPTY_MARK",
+    "ESTIMATED_MARK",
     "ESTIMATORS",
     "KEY_PROVIDERS",
     "KIND_FIELDS",
@@ -257,6 +267,7 @@ __all__ = [
     "MAX_TOKENS",
     "NO_PROJECT",
     "PROVIDER_NAMES",
+    "PROVIDER_TABLE",
     "REPORT_KEYS",
     "SOURCE_ESTIMATE",
     "SOURCE_MANUAL",
@@ -313,6 +324,7 @@ __all__ = [
     "WatchRoot",
     "WindowCap",
     "alert_state",
+    "cheapest_model",
     "check_amount",
     "check_currency",
     "check_date",

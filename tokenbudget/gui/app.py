@@ -67,6 +67,7 @@ def run(argv: Sequence[str], *, message: str = "activate", in_tray: bool = False
     service.recover_prices = True  # a broken prices.json is reported, not fatal
     # Whatever the first frame does not need waits until it is on screen.
     shell = Shell(service, fill_later=True)
+    shell.offer_launcher = not os.environ.get(FIRST_PAINT_ENV)  # once, on a first start
     window = shell.window
     report = os.environ.get(FIRST_PAINT_ENV)
     if report:

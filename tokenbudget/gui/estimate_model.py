@@ -2,7 +2,9 @@
 
 Sorting uses ``SORT_ROLE`` (numbers, never formatted strings). A row whose count is not in yet
 (its tokenizer still loading) shows "loading" and sorts last. The cheapest priced row gets
-``CHEAPEST_ROLE`` and a highlight colour.
+``CHEAPEST_ROLE``, a highlight colour taken from the theme (``gui.palette``) and, so that
+colour is not the only sign, a "★ cheapest" tag after its model name and an accessible
+description.
 """
 
 from __future__ import annotations
@@ -19,12 +21,15 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 
+from tokenbudget.core.types import ESTIMATED_MARK
 from tokenbudget.core.types import PROVIDER_NAMES as PROVIDER_LABELS
+from tokenbudget.gui import palette
 
 if TYPE_CHECKING:  # the catalogue's types: not imported before the first paint
     from tokenbudget.core.types import ModelEstimate, ModelInfo, Money, RemoteResult
+from tokenbudget.gui.conversion import conversion_note
 from tokenbudget.gui.formatting import format_int, format_money
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -32,7 +37,8 @@ CONTEXT_ROLE = Qt.ItemDataRole.UserRole + 2  # share of the context window, as a
 CHEAPEST_ROLE = Qt.ItemDataRole.UserRole + 3
 MODEL_ID_ROLE = Qt.ItemDataRole.UserRole + 4
 
-_CHEAPEST = QColor(214, 245, 221)
+#: The tag after the cheapest row's model name (colour is not the only sign).
+CHEAPEST_MARK = "★"
 _MISSING = float("inf")
 Index = QModelIndex | QPersistentModelIndex
 
@@ -57,6 +63,7 @@ _BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
 _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleDescriptionRole)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
@@ -111,8 +118,27 @@ class EstimateModel(QAbstractTableModel):
         self.locale = QLocale()
         #: Each row's shown texts, made when first asked for after the row changed.
         self._cells: dict[int, tuple[str, ...]] = {}
-        self._grey = QBrush(QColor(128, 128, 128))
-        self._highlight = QBrush(_CHEAPEST)
+        self._brushes: tuple[int, QBrush, QBrush, QBrush] | None = None
+        palette.watcher().changed.connect(self._theme_changed)
+
+    def _theme_brushes(self) -> tuple[QBrush, QBrush, QBrush]:
+        """The cheapest row's background and text, and the muted text, for the current theme."""
+        colours = palette.current()
+        key = id(colours)
+        if self._brushes is None or self._brushes[0] != key:
+            self._brushes = (
+                key,
+                QBrush(colours.cheapest_bg),
+                QBrush(colours.cheapest_fg),
+                QBrush(colours.muted),
+            )
+        return self._brushes[1:]
+
+    def _theme_changed(self) -> None:
+        self._brushes = None
+        if self._rows:
+            last = len(Column) - 1
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, last))
 
     # -- updates -------------------------------------------------------------------------
 
@@ -144,19 +170,17 @@ class EstimateModel(QAbstractTableModel):
 
     @staticmethod
     def _find_cheapest(rows: list[Row]) -> str | None:
-        currency = rows_currency(rows)
-        priced = [
-            (r.estimate.total_cost.amount, r.model.id)
-            for r in rows
-            if r.estimate is not None
-            and r.estimate.total_cost is not None
-            and r.estimate.total_cost.currency == currency
-        ]
-        if len(priced) < 2:
-            return None
-        priced.sort()
-        (low, model_id), (second, _) = priced[0], priced[1]
-        return model_id if low < second else None  # a tie has no cheapest
+        """The core rule (``core.cheapest``), once every shown row's count is in."""
+        from tokenbudget.core.types import cheapest_model
+
+        if any(r.estimate is None or r.updating for r in rows):
+            return None  # a loading row may be the cheapest: no highlight until counts are in
+        output = max((r.output_tokens for r in rows), default=0)
+        return cheapest_model([r.estimate for r in rows if r.estimate is not None], output)
+
+    def cheapest_model_id(self) -> str | None:
+        """The model of the highlighted (cheapest) row, if any."""
+        return self._cheapest
 
     def text_lengths(self) -> tuple[int, ...]:
         """The longest shown text of each column (the view refits its columns on a change)."""
@@ -216,8 +240,11 @@ class EstimateModel(QAbstractTableModel):
             return row.model.id
         if role == CHEAPEST_ROLE:
             return row.model.id == self._cheapest
-        if role == _BACKGROUND and row.model.id == self._cheapest:
-            return self._highlight
+        cheapest = row.model.id == self._cheapest
+        if role == _BACKGROUND and cheapest:
+            return self._theme_brushes()[0]
+        if role == _ACCESSIBLE and cheapest:
+            return _tr("Cheapest model for this prompt")
         if role == CONTEXT_ROLE and est is not None:
             share = est.context_share(row.output_tokens)
             return None if share is None else float(share)
@@ -225,8 +252,11 @@ class EstimateModel(QAbstractTableModel):
             return _RIGHT
         if role == _TOOLTIP:
             return self._tooltip(row, column)
-        if role == _FOREGROUND and (est is None or row.updating):
-            return self._grey
+        if role == _FOREGROUND:
+            if est is None or row.updating:
+                return self._theme_brushes()[2]
+            if cheapest:
+                return self._theme_brushes()[1]
         return None
 
     def _display(self, row: Row, column: Column) -> str:
@@ -234,12 +264,14 @@ class EstimateModel(QAbstractTableModel):
         if column == Column.PROVIDER:
             return row.model.provider_name
         if column == Column.MODEL:
+            if row.model.id == self._cheapest:
+                return f"{row.model.id}  {CHEAPEST_MARK} " + _tr("cheapest")
             return row.model.id
         if est is None:
             return _tr("loading…") if column == Column.TOKENS else ""
         if column == Column.TOKENS:
             count = format_int(self.locale, est.tokens)
-            return count if est.exact else "~" + count
+            return count if est.exact else ESTIMATED_MARK + count
         if column == Column.CONTEXT:
             share = est.context_share(row.output_tokens)
             return "" if share is None else f"{share * 100:.1f}%"
@@ -270,6 +302,8 @@ class EstimateModel(QAbstractTableModel):
 
     def _tooltip(self, row: Row, column: Column) -> str | None:
         est = row.estimate
+        if column == Column.MODEL and row.model.id == self._cheapest:
+            return _tr("The cheapest of the models shown for this prompt.")
         if est is None:
             return _tr("The tokenizer for this model is still loading.")
         if column == Column.TOKENS:
@@ -287,8 +321,15 @@ class EstimateModel(QAbstractTableModel):
             )
             if est.price_band and est.price_band != "base":
                 tip += " " + _tr("Long-prompt price band: {band}.").format(band=est.price_band)
-            if est.input_cost.converted:
-                tip += " " + _tr("Converted with your exchange rate.")
+            total = est.total_cost
+            if est.off_peak:
+                tip += " " + _tr("Off-peak price applied (Settings: use off-peak prices).")
+            elif est.off_peak_total is not None:
+                tip += " " + _tr(
+                    "Off-peak, outside the provider's peak hours: {total} in all."
+                ).format(total=format_money(self.locale, est.off_peak_total))
+            if total is not None and total.converted:
+                tip += " " + conversion_note(total, self.locale)
             return tip
         if column == Column.CONTEXT and row.model.context_window:
             return _tr("{window} tokens context window").format(

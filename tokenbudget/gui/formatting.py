@@ -53,13 +53,13 @@ def money_places(money: Money) -> int:
 
 
 def format_money(locale: QLocale, money: Money, places: int | None = None) -> str:
-    """E.g. ``$0.0123``, ``¥1,234.50``, ``~€3.00`` (``~`` marks a converted amount)."""
+    """E.g. ``$0.0123``, ``¥1,234.50``, ``≈€3.00`` (``CONVERTED_MARK`` marks a converted amount)."""
     text = format_decimal(locale, money.amount, money_places(money) if places is None else places)
-    from tokenbudget.core.types import SYMBOLS
+    from tokenbudget.core.types import CONVERTED_MARK, SYMBOLS
 
     symbol = SYMBOLS.get(money.currency)
     body = f"{symbol}{text}" if symbol else f"{text} {money.currency}"
-    return ("~" if money.converted else "") + body
+    return (CONVERTED_MARK if money.converted else "") + body
 
 
 def format_money_micros(micros: int, currency: str, locale: QLocale | None = None) -> str:

@@ -85,11 +85,17 @@ class HistoryFilterBar(QWidget):
         self.project = QComboBox()
         self.project.setToolTip(self.tr("Project: the repository or folder the tools ran in"))
         for box in self._boxes():
+            # As wide as their longest choice when there is room; on a small screen they
+            # give way (down to a few characters, the whole text in their list) so the
+            # search field keeps a usable width.
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            box.setMinimumWidth(box.fontMetrics().averageCharWidth() * 9)
         self.fill_choices(Choices((), (), (), (), ()))
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Search notes and prompts"))
         self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(self.search.fontMetrics().averageCharWidth() * 18)
+        self.search.setAccessibleName(self.tr("Search notes and prompts"))
         self.search.textChanged.connect(lambda _: self.search_timer.start())
         self.search.returnPressed.connect(self.changed)
         self.period.currentIndexChanged.connect(self._period_changed)

@@ -43,6 +43,7 @@ from tokenbudget.core.types import (
     project_name,
     to_us,
 )
+from tokenbudget.gui.conversion import conversion_note
 from tokenbudget.gui.formatting import format_int, format_money
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -297,7 +298,8 @@ class HistoryModel(QAbstractTableModel):
             return None
         money = Money(from_micros(entry.cost_micros), entry.currency)
         if self._rates.can_convert(money.currency, self._currency):
-            return self._rates.convert(money, self._currency)
+            # A recorded amount is converted at the rate of its own day (the user's rate wins).
+            return self._rates.convert(money, self._currency, entry.at.date())
         return money
 
     def _cost_text(self, entry: Entry) -> str:
@@ -313,7 +315,11 @@ class HistoryModel(QAbstractTableModel):
             own = format_money(self.locale, Money(from_micros(entry.cost_micros), entry.currency))
             shown = self.shown_cost(entry)
             if shown is not None and shown.converted:
-                return _tr("Recorded as {own}; converted with your exchange rate.").format(own=own)
+                return (
+                    _tr("Recorded as {own}.").format(own=own)
+                    + " "
+                    + conversion_note(shown, self.locale)
+                )
             if entry.currency != self._currency:
                 return _tr("No exchange rate for {currency}: shown in {currency}.").format(
                     currency=entry.currency

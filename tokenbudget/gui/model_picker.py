@@ -26,6 +26,7 @@ from PySide6.QtCore import (
     QLocale,
     QModelIndex,
     QObject,
+    QSize,
     QSortFilterProxyModel,
     Qt,
 )
@@ -44,6 +45,7 @@ from PySide6.QtWidgets import (
 
 from tokenbudget.core.types import ModelInfo, default_models
 from tokenbudget.gui.formatting import format_int
+from tokenbudget.gui.geometry import fit_to_screen
 from tokenbudget.gui.model_picker_items import (
     FAVOURITE_ROLE,
     MODEL_ID_ROLE,
@@ -267,6 +269,7 @@ class ModelPickerDialog(ItemsMixin, QDialog):
         self.search.installEventFilter(self)
 
         self.tree = QTreeView()
+        self.tree.setAccessibleName(self.tr("Models by provider"))
         self.tree.setModel(self.proxy)
         self.tree.setItemDelegateForColumn(Column.FAVOURITE, StarDelegate(self.tree))
         self.tree.setUniformRowHeights(True)
@@ -300,7 +303,7 @@ class ModelPickerDialog(ItemsMixin, QDialog):
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.summary)
         layout.addWidget(self.buttons)
-        self.resize(880, 600)
+        fit_to_screen(self, QSize(880, 600))
 
     # Reactions ------------------------------------------------------------------------------
 

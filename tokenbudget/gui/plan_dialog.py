@@ -30,7 +30,9 @@ from tokenbudget.core.types import (
     plan_fields,
     time_zones,
 )
+from tokenbudget.gui.a11y import link_labels
 from tokenbudget.gui.formatting import format_int
+from tokenbudget.gui.geometry import FRAME_ALLOWANCE, available_area
 from tokenbudget.gui.plan_form import EPOCH, SECOND, PlanFormMixin, paint_message, qdatetime, secs
 
 #: Fields whose empty text means "none", sent even when they do not apply to the kind, so
@@ -76,8 +78,10 @@ class PlanDialog(PlanFormMixin, QDialog):
         self._rows: dict[str, tuple[QFormLayout, QWidget]] = {}
         self._errors: dict[str, str] = {}
         self.setWindowTitle(self.tr("Edit plan") if plan else self.tr("Add plan"))
-        self.setMinimumWidth(880)
+        # Wide enough for its two columns, but never wider than a small screen.
+        self.setMinimumWidth(min(880, available_area(self).width() - FRAME_ALLOWANCE.width()))
         self._build(now or datetime.now(UTC))
+        link_labels(self)
         self._fill(plan, default_timezone or system_time_zone())
         self._connect()
         self._kind_changed()

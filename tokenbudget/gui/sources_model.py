@@ -21,14 +21,13 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 
 from tokenbudget.core.types import Money, SourceInfo, home_short, to_us
+from tokenbudget.gui import palette
 from tokenbudget.gui.formatting import format_int, format_money, money_places
 
 Index = QModelIndex | QPersistentModelIndex
-_GREY = QBrush(QColor(128, 128, 128))
-_AMBER = QBrush(QColor(183, 110, 0))
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _CENTRE = int(Qt.AlignmentFlag.AlignCenter)
 #: The raw value of a cell (numbers for the numeric columns).
@@ -205,9 +204,9 @@ class SourcesModel(QAbstractTableModel):
             return _RIGHT if column in _NUMERIC else _CENTRE if column == Column.LIVE_SYNC else None
         if role == Qt.ItemDataRole.ForegroundRole:
             if not info.is_found and column in (Column.TOOL, Column.WHERE, Column.LAST_IMPORT):
-                return _GREY
+                return QBrush(palette.current().muted)  # the theme's, read on light and dark
             if column == Column.NOTE and info.problem_count:
-                return _AMBER
+                return QBrush(palette.current().warning)
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(info, column)

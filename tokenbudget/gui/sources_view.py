@@ -38,10 +38,9 @@ from tokenbudget.core.services import Service
 from tokenbudget.core.types import ImportReport, SourceInfo, home_short, problem_text
 from tokenbudget.gui.formatting import format_int
 from tokenbudget.gui.jobs import Jobs, Runner, SerialRunner, Task
+from tokenbudget.gui.palette import Tone, tint
 from tokenbudget.gui.sources_model import Column, SourcesModel, counted, where_text
 from tokenbudget.gui.worker_service import WorkerService
-
-_ERROR_STYLE = "color: #c62828;"
 
 #: What ``run_all`` returns: (tool, its report or None when not found).
 Results = list[tuple[str, ImportReport | None]]
@@ -147,6 +146,7 @@ class SourcesView(QWidget):
 
     def _table(self) -> QTableView:
         self.table = QTableView()
+        self.table.setAccessibleName(self.tr("Coding tools and their usage logs"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -416,7 +416,7 @@ class SourcesView(QWidget):
 
     def show_status(self, text: str, error: bool = False) -> None:
         """Show ``text`` under the header (in red for an error)."""
-        self.status.setStyleSheet(_ERROR_STYLE if error else "")
+        tint(self.status, Tone.ERROR if error else Tone.NORMAL)
         self.status.setText(text)
 
     # -- closing -------------------------------------------------------------------------

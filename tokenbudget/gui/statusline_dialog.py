@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.services import LimitsService
 from tokenbudget.core.types import StatusLinePlan
+from tokenbudget.gui.a11y import link_labels
+from tokenbudget.gui.palette import Tone, tint
 
 
 def _now() -> datetime:
@@ -70,7 +72,7 @@ class StatusLineDialog(QDialog):
         self.command.setStyleSheet("font-family: monospace")
         self.state = QLabel()
         self.error = QLabel()
-        self.error.setStyleSheet("color: #b00020")
+        tint(self.error, Tone.ERROR)
         for label in (self.about, self.change, self.previous, self.command, self.error):
             label.setWordWrap(True)
         self.install_button = QPushButton(self.tr("Install"))
@@ -86,6 +88,7 @@ class StatusLineDialog(QDialog):
             layout.addWidget(widget)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        link_labels(self)
         self.refresh()
 
     def refresh(self) -> StatusLinePlan | None:

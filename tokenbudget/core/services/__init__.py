@@ -30,6 +30,11 @@ if TYPE_CHECKING:
 
     # Where the app's own files are: the GUI needs them before a Service exists (its icons,
     # the single-instance socket's name).
+    from tokenbudget.core.launcher import (
+        install_launcher,
+        launcher_installed,
+        uninstall_launcher,
+    )
     from tokenbudget.core.paths import data_dir, icons_dir
     from tokenbudget.core.secrets import SecretStore
     from tokenbudget.core.services._parts import Parts
@@ -71,6 +76,10 @@ _WHERE = {
     "data_dir": "tokenbudget.core.paths",
     "exact_method": "tokenbudget.core.services.counting",
     "icons_dir": "tokenbudget.core.paths",
+    # The desktop menu entry (``tokenbudget --install-desktop``, the first-start offer).
+    "install_launcher": "tokenbudget.core.launcher",
+    "launcher_installed": "tokenbudget.core.launcher",
+    "uninstall_launcher": "tokenbudget.core.launcher",
 }
 
 
@@ -103,6 +112,9 @@ __all__ = [
     "data_dir",
     "exact_method",
     "icons_dir",
+    "install_launcher",
+    "launcher_installed",
+    "uninstall_launcher",
 ]
 
 

@@ -125,6 +125,7 @@ class CountingService:
         output_tokens: int = 0,
         cached_tokens: int = 0,
         currency: str | None = None,
+        off_peak: bool | None = None,
     ) -> ModelEstimate:
         """Price one model for an already-counted text."""
         counting = model.counting
@@ -138,6 +139,7 @@ class CountingService:
             output_tokens=output_tokens,
             cached_tokens=cached_tokens,
             currency=currency,
+            off_peak=off_peak,
         )
 
     def counting_method(self, model: ModelInfo) -> str:
@@ -155,28 +157,42 @@ class CountingService:
         output_tokens: int = 0,
         cached_tokens: int = 0,
         currency: str | None = None,
+        off_peak: bool | None = None,
     ) -> ModelEstimate:
         """Price ``tokens`` prompt tokens (and expected output) for ``model``, no counting.
 
         The window re-prices its cached counts with this when the shown models, the expected
-        output or the currency change.
+        output or the currency change. ``off_peak`` applies a model's off-peak rates (None:
+        as the ``off_peak_prices`` setting says); when not applied, the off-peak total is
+        given beside the price.
         """
-        input_cost = output_cost = None
+        from tokenbudget.core.settings import OFF_PEAK_PRICES
+
+        input_cost = output_cost = off_peak_total = None
         pricing = model.pricing
         band = None
+        settings = self._parts.settings
+        applied = False
         if pricing is not None:
             usage = Usage(tokens, output_tokens, min(cached_tokens, tokens))
-            cost = request_cost(pricing, usage)
+            wanted = settings.value(OFF_PEAK_PRICES) if off_peak is None else off_peak
+            applied = wanted and pricing.off_peak is not None
+            cost = request_cost(pricing, usage, off_peak=applied)
             band = cost.band
             input_cost = Money(cost.input, cost.currency)
             output_cost = Money(cost.output, cost.currency)
-            target = currency or self._parts.settings.display_currency
-            rates = self._parts.settings.exchange_rates()
+            if pricing.off_peak is not None and not applied:
+                cheap = request_cost(pricing, usage, off_peak=True)
+                off_peak_total = Money(cheap.input + cheap.output, cheap.currency)
+            target = currency or settings.display_currency
+            rates = settings.exchange_rates()
             # A currency asked for explicitly must be honoured (or fail with how to set the
             # rate); the display-currency setting falls back to the price's own currency.
             if target != cost.currency and (currency or rates.can_convert(cost.currency, target)):
                 input_cost = rates.convert(input_cost, target)
                 output_cost = rates.convert(output_cost, target)
+                if off_peak_total is not None:
+                    off_peak_total = rates.convert(off_peak_total, target)
         return ModelEstimate(
             model=model.id,
             provider=model.provider_name,
@@ -190,6 +206,8 @@ class CountingService:
             price_band=band,
             price_source=pricing.source if pricing else None,
             price_checked=pricing.checked if pricing else None,
+            off_peak=applied,
+            off_peak_total=off_peak_total,
         )
 
     def count(
@@ -201,6 +219,7 @@ class CountingService:
         output_tokens: int = 0,
         cached_tokens: int = 0,
         currency: str | None = None,
+        off_peak: bool | None = None,
     ) -> CountReport:
         """Count ``text`` for models and/or bare tokenizers and price each model.
 
@@ -213,7 +232,9 @@ class CountingService:
         chosen = self._chosen(models, tokenizers, output_tokens, cached_tokens, currency)
         counts = TextCounts(text, self._registry)
         extra = {"output_tokens": output_tokens, "cached_tokens": cached_tokens}
-        return self._report(counts, len(text), chosen, tokenizers, **extra, currency=currency)
+        return self._report(
+            counts, len(text), chosen, tokenizers, **extra, currency=currency, off_peak=off_peak
+        )
 
     def count_stream(
         self,
@@ -224,6 +245,7 @@ class CountingService:
         output_tokens: int = 0,
         cached_tokens: int = 0,
         currency: str | None = None,
+        off_peak: bool | None = None,
         lean: bool = False,
     ) -> CountReport:
         """``count`` of a text given in blocks (a file, a pipe), holding a chunk at a time.
@@ -244,7 +266,9 @@ class CountingService:
         estimators = [m.counting.estimator for m in chosen if m.counting.estimator is not None]
         counts = count_blocks(blocks, self._registry, [*tokenizers, *exact], estimators, lean=lean)
         extra = {"output_tokens": output_tokens, "cached_tokens": cached_tokens}
-        return self._report(counts, counts.chars, chosen, tokenizers, **extra, currency=currency)
+        return self._report(
+            counts, counts.chars, chosen, tokenizers, **extra, currency=currency, off_peak=off_peak
+        )
 
     def _chosen(
         self,
@@ -273,6 +297,7 @@ class CountingService:
         output_tokens: int,
         cached_tokens: int,
         currency: str | None,
+        off_peak: bool | None = None,
     ) -> CountReport:
         if currency is not None:
             currency = check_currency(currency)
@@ -283,6 +308,7 @@ class CountingService:
                 output_tokens=output_tokens,
                 cached_tokens=cached_tokens,
                 currency=currency,
+                off_peak=off_peak,
             )
             for m in chosen
         ]
