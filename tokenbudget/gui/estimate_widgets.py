@@ -119,8 +119,10 @@ class Recorder:
         if model is None or tokens is None:
             return None, tr("counted when recorded")
         try:
+            # In the model's own currency and at its list price, as the entry is stored.
+            own = model.pricing.currency if model.pricing is not None else None
             estimate = self.service.counting.price_tokens(
-                model, tokens, output_tokens=output_tokens
+                model, tokens, output_tokens=output_tokens, currency=own, off_peak=False
             )
         except TokenbudgetError as exc:
             return None, str(exc)
