@@ -26,6 +26,7 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
 from tokenbudget.core.entries import NewEntry, TokenCounts
@@ -34,6 +35,7 @@ from tokenbudget.core.plans import Plan, PlanKind, WindowCap
 from tokenbudget.core.services import Service
 from tokenbudget.gui.budgets_view import BudgetsView
 from tokenbudget.gui.plan_dialog import system_time_zone
+from tokenbudget.gui.translation import add_language_option, apply_language
 
 UNIT = 1_000_000  # micro-units in one dollar or yuan
 DAYS = 18  # how far into its period each plan is
@@ -191,11 +193,13 @@ def main() -> int:
     parser.add_argument("--empty", action="store_true", help="no plans: the empty state")
     parser.add_argument("--edit", metavar="NAME", help="also open the dialog for this plan")
     parser.add_argument("--add", metavar="KIND", help="also open the dialog for a new plan")
+    add_language_option(parser)
     args = parser.parse_args()
     if not os.environ.get("TOKENBUDGET_HOME"):
         os.environ["TOKENBUDGET_HOME"] = tempfile.mkdtemp(prefix="tokenbudget-demo-")
     app = QApplication(sys.argv[:1])
     app.setApplicationName("tokenbudget")
+    apply_language(app, args.lang)
     service = Service()
     if service.plans.all():
         print(f"{os.environ['TOKENBUDGET_HOME']} already has plans; use an empty directory")
@@ -203,7 +207,7 @@ def main() -> int:
     if not args.empty:
         seed(service, datetime.now(UTC))
     view = BudgetsView(service)
-    view.setWindowTitle("tokenbudget — Budgets")
+    view.setWindowTitle(QCoreApplication.translate("Shell", "tokenbudget: budgets"))
     screen = app.primaryScreen().availableGeometry()
     view.resize(min(screen.width(), 1280), min(screen.height(), 800))
     view.show()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication
 
 from tokenbudget.core.services import Service
 from tokenbudget.gui.main_window import MainWindow
+from tokenbudget.gui.translation import add_language_option, apply_language
 
 
 def main() -> int:
@@ -27,8 +28,10 @@ def main() -> int:
     parser.add_argument("--open", type=Path, help="open this file once the window is shown")
     parser.add_argument("--output", type=int, default=800)
     parser.add_argument("--select", default="gpt-5.5")
+    add_language_option(parser)
     args = parser.parse_args()
     app = QApplication(sys.argv[:1])
+    apply_language(app, args.lang)
     window = MainWindow(Service())
     window.output_tokens.setValue(args.output)
     if args.prompt is not None:

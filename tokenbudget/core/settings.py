@@ -170,6 +170,12 @@ TRAY_HINT_SHOWN: Final = Setting(
 MAIN_PLAN: Final = Setting[int | None](
     "main_plan", None, _optional_id, "the plan the tray icon shows (a plan id)"
 )
+LANGUAGE: Final = Setting(
+    "language",
+    "system",
+    _choice("system", "en", "zh_CN"),
+    "the interface language: the system's (LANG, LC_ALL), English or Simplified Chinese",
+)
 
 #: Every setting the app reads.
 TABLE: Final[tuple[Setting[Any], ...]] = (
@@ -190,6 +196,7 @@ TABLE: Final[tuple[Setting[Any], ...]] = (
     ALERTS_PAUSED,
     TRAY_HINT_SHOWN,
     MAIN_PLAN,
+    LANGUAGE,
 )
 BY_KEY: Final[Mapping[str, Setting[Any]]] = MappingProxyType({s.key: s for s in TABLE})
 DEFAULTS: Final[Mapping[str, Any]] = MappingProxyType({s.key: s.default for s in TABLE})

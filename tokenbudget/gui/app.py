@@ -14,6 +14,9 @@ from tokenbudget.core.services import Service
 from tokenbudget.gui.main_window import MainWindow
 from tokenbudget.gui.shell import Shell
 from tokenbudget.gui.single_instance import InstanceServer, send_to_running
+from tokenbudget.gui.translation import install as install_translators
+from tokenbudget.gui.translation import resolve_language
+from tokenbudget.gui.translation import uninstall as uninstall_translators
 
 #: Set to a file path to have the app write the wall time of its first paint there and quit
 #: (the start-up benchmark).
@@ -65,6 +68,9 @@ def run(argv: Sequence[str], *, message: str = "activate", in_tray: bool = False
         return 0
     service = Service()
     service.recover_prices = True  # a broken prices.json is reported, not fatal
+    # Before any window: every string is translated as its widget is built.
+    language = resolve_language(str(service.settings.get("language") or "system"))
+    translators = install_translators(app, language)
     # Whatever the first frame does not need waits until it is on screen.
     shell = Shell(service, fill_later=True)
     window = shell.window
@@ -113,6 +119,7 @@ def run(argv: Sequence[str], *, message: str = "activate", in_tray: bool = False
         window.statusBar().showMessage(service.settings.warning, 10000)
     code = app.exec()
     shell.close()
+    uninstall_translators(app, translators)
     for server in servers:
         server.close()
     service.close()

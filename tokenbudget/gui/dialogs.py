@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from tokenbudget.core.errors import UserInputError
+from tokenbudget.core.messages import QT_TRANSLATE_NOOP
 from tokenbudget.core.services import ProvidersService
 from tokenbudget.core.types import (
     CURRENCIES,
@@ -118,6 +119,7 @@ class SettingsValues:
     start_at_login: bool = False
     live_sync: bool = True
     providers: ProviderSettings = field(default_factory=ProviderSettings)
+    language: str = "system"
 
 
 class SettingsDialog(QDialog):
@@ -128,9 +130,9 @@ class SettingsDialog(QDialog):
     """
 
     PRIVACY = (
-        ("none", "Keep no prompt text"),
-        ("preview", "Keep a short preview (200 characters)"),
-        ("full", "Keep the full prompt text"),
+        ("none", QT_TRANSLATE_NOOP("SettingsDialog", "Keep no prompt text")),
+        ("preview", QT_TRANSLATE_NOOP("SettingsDialog", "Keep a short preview (200 characters)")),
+        ("full", QT_TRANSLATE_NOOP("SettingsDialog", "Keep the full prompt text")),
     )
 
     def __init__(
@@ -207,9 +209,35 @@ class SettingsDialog(QDialog):
         )
         self.live_sync.setChecked(values.live_sync)
         form.addRow(self.tr("Coding tools"), self.live_sync)
+        form.addRow(self.tr("&Language"), self._language_box(values.language))
         page = QWidget()
         page.setLayout(form)
         return page
+
+    def _language_box(self, current: str) -> QWidget:
+        """The language choice, with the note that it applies at the next start."""
+        self.language = QComboBox()
+        # Each language is named in itself, so it can be found in any interface language.
+        for code, name in (
+            ("system", self.tr("System language")),
+            ("en", "English"),
+            ("zh_CN", "简体中文"),
+        ):
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(current)))
+        note = QLabel(self.tr("Applies the next time tokenbudget starts."))
+        note.setEnabled(False)
+        note.setVisible(False)
+        self.language.currentIndexChanged.connect(
+            lambda _i: note.setVisible(self.language.currentData() != current)
+        )
+        box = QVBoxLayout()
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.language)
+        box.addWidget(note)
+        widget = QWidget()
+        widget.setLayout(box)
+        return widget
 
     def _add_rate_row(self, currency: str, per_usd: str, as_of: date) -> None:
         row = self.rates.rowCount()
@@ -254,6 +282,7 @@ class SettingsDialog(QDialog):
                 start_at_login=self.start_at_login.isChecked(),
                 live_sync=self.live_sync.isChecked(),
                 providers=self._provider_values(),
+                language=str(self.language.currentData()),
             )
         except UserInputError as exc:
             self.error.setText(str(exc))

@@ -21,6 +21,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from tokenbudget.core.messages import QT_TRANSLATE_NOOP
 from tokenbudget.core.types import PROVIDER_NAMES as PROVIDER_LABELS
 
 if TYPE_CHECKING:  # the catalogue's types: not imported before the first paint
@@ -65,13 +66,13 @@ def _tr(text: str) -> str:
 
 
 HEADERS = {
-    Column.PROVIDER: "Provider",
-    Column.MODEL: "Model",
-    Column.TOKENS: "Tokens",
-    Column.CONTEXT: "Context",
-    Column.INPUT: "Input",
-    Column.OUTPUT: "Output",
-    Column.TOTAL: "Total",
+    Column.PROVIDER: QT_TRANSLATE_NOOP("EstimateModel", "Provider"),
+    Column.MODEL: QT_TRANSLATE_NOOP("EstimateModel", "Model"),
+    Column.TOKENS: QT_TRANSLATE_NOOP("EstimateModel", "Tokens"),
+    Column.CONTEXT: QT_TRANSLATE_NOOP("EstimateModel", "Context"),
+    Column.INPUT: QT_TRANSLATE_NOOP("EstimateModel", "Input"),
+    Column.OUTPUT: QT_TRANSLATE_NOOP("EstimateModel", "Output"),
+    Column.TOTAL: QT_TRANSLATE_NOOP("EstimateModel", "Total"),
 }
 
 

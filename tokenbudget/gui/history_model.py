@@ -30,6 +30,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from tokenbudget.core.errors import TokenbudgetError
+from tokenbudget.core.messages import QT_TRANSLATE_NOOP
 from tokenbudget.core.types import (
     PROVIDER_NAMES,
     Entry,
@@ -89,18 +90,18 @@ def _tr(text: str) -> str:
 
 
 HEADERS = {
-    Column.TIME: "Time",
-    Column.PROVIDER: "Provider",
-    Column.MODEL: "Model",
-    Column.INPUT: "Input",
-    Column.CACHE_READ: "Cache read",
-    Column.CACHE_WRITE: "Cache write",
-    Column.OUTPUT: "Output",
-    Column.COST: "Cost",
-    Column.SOURCE: "Source",
-    Column.PLAN: "Plan",
-    Column.PROJECT: "Project",
-    Column.NOTE: "Note or prompt",
+    Column.TIME: QT_TRANSLATE_NOOP("HistoryModel", "Time"),
+    Column.PROVIDER: QT_TRANSLATE_NOOP("HistoryModel", "Provider"),
+    Column.MODEL: QT_TRANSLATE_NOOP("HistoryModel", "Model"),
+    Column.INPUT: QT_TRANSLATE_NOOP("HistoryModel", "Input"),
+    Column.CACHE_READ: QT_TRANSLATE_NOOP("HistoryModel", "Cache read"),
+    Column.CACHE_WRITE: QT_TRANSLATE_NOOP("HistoryModel", "Cache write"),
+    Column.OUTPUT: QT_TRANSLATE_NOOP("HistoryModel", "Output"),
+    Column.COST: QT_TRANSLATE_NOOP("HistoryModel", "Cost"),
+    Column.SOURCE: QT_TRANSLATE_NOOP("HistoryModel", "Source"),
+    Column.PLAN: QT_TRANSLATE_NOOP("HistoryModel", "Plan"),
+    Column.PROJECT: QT_TRANSLATE_NOOP("HistoryModel", "Project"),
+    Column.NOTE: QT_TRANSLATE_NOOP("HistoryModel", "Note or prompt"),
 }
 
 

@@ -315,10 +315,12 @@ class MainWindow(QMainWindow):
         locale = self.model.locale
         stats = self.coordinator.stats
         self.stats_label.setText(
-            self.tr("{chars} characters · {words} words · {lines} lines").format(
-                chars=format_int(locale, stats.chars),
-                words=format_int(locale, stats.words),
-                lines=format_int(locale, stats.lines),
+            " · ".join(
+                (
+                    self.tr("%Ln characters", "", stats.chars),
+                    self.tr("%Ln words", "", stats.words),
+                    self.tr("%Ln lines", "", stats.lines),
+                )
             )
         )
         model_id = self.selected_model_id()
@@ -426,6 +428,7 @@ class MainWindow(QMainWindow):
                 balance_check=dict(settings.get("balance_check") or {}),
                 base_urls=dict(settings.get("base_urls") or {}),
             ),
+            language=str(settings.get("language") or "system"),
         )
 
     def edit_settings(self) -> None:
@@ -458,6 +461,7 @@ class MainWindow(QMainWindow):
         settings.set("balance_check", values.providers.balance_check)
         settings.set("base_urls", values.providers.base_urls)
         settings.set("live_sync", values.live_sync)
+        settings.set("language", values.language)
         self._save_settings()
         self._apply_font_size(values.font_size)
         self.coordinator.set_currency(None)

@@ -38,7 +38,7 @@ from tokenbudget.core.services import Service
 from tokenbudget.core.types import ImportReport, SourceInfo, home_short, problem_text
 from tokenbudget.gui.formatting import format_int
 from tokenbudget.gui.jobs import Jobs, Runner, SerialRunner, Task
-from tokenbudget.gui.sources_model import Column, SourcesModel, counted, where_text
+from tokenbudget.gui.sources_model import Column, SourcesModel, where_text
 from tokenbudget.gui.worker_service import WorkerService
 
 _ERROR_STYLE = "color: #c62828;"
@@ -379,14 +379,14 @@ class SourcesView(QWidget):
         reports = [r for _name, r in results if r is not None]
         records = sum(r.records for r in reports)
         skipped = sum(len(r.problems) for r in reports)
-        entries = counted(records, "1 entry", "%Ln entries")
+        entries = self.tr("%Ln entries", "", records)
         if len(reports) == 1 and len(results) == 1:
             tools = self._label(reports[0].importer)
         else:
-            tools = counted(len(reports), "1 tool", "%Ln tools")
+            tools = self.tr("%Ln tools", "", len(reports))
         text = self.tr("Imported {entries} from {tools}").format(entries=entries, tools=tools)
         if skipped:
-            text += " · " + counted(skipped, "1 line skipped", "%Ln lines skipped")
+            text += " · " + self.tr("%Ln lines skipped", "", skipped)
         self._stop()
         self.show_status(text)
         self.refresh()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QLocale, QObject, QRect, Signal
+from PySide6.QtCore import QCoreApplication, QLocale, QObject, QRect, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
@@ -124,7 +124,7 @@ class Tray(QObject):
         lines.extend(f"{h.plan.name} · {self.headline_text(h)}" for h in at_risk)
         rest = len(others) - len(at_risk)
         if rest > 0:
-            lines.append(self.tr("and {n} more plans").format(n=rest))
+            lines.append(self.tr("and %n more plans", "", rest))
         return "\n".join(lines)
 
     def headline_text(self, top: Headline) -> str:
@@ -183,15 +183,17 @@ class Tray(QObject):
 
 def alert_text(context: QObject, alert: Alert) -> tuple[str, str]:
     """Title and body of an alert's notification."""
-    title = context.tr("{plan}: {share} % of {cap}").format(
+    title = QCoreApplication.translate("Alerts", "{plan}: {share} % of {cap}").format(
         plan=alert.plan_name, share=alert.basis_points // 100, cap=alert.cap
     )
     if alert.basis_points >= 10_000:
-        body = context.tr("The cap is reached.")
+        body = QCoreApplication.translate("Alerts", "The cap is reached.")
     else:
-        body = context.tr("Past the {threshold} % threshold.").format(threshold=alert.threshold)
+        body = QCoreApplication.translate("Alerts", "Past the {threshold} % threshold.").format(
+            threshold=alert.threshold
+        )
     if alert.resets_at is not None:
-        body += " " + context.tr("Resets {when}.").format(
+        body += " " + QCoreApplication.translate("Alerts", "Resets {when}.").format(
             when=alert.resets_at.astimezone().strftime("%Y-%m-%d %H:%M")
         )
     return title, body

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     # Where the app's own files are: the GUI needs them before a Service exists (its icons,
     # the single-instance socket's name).
-    from tokenbudget.core.paths import data_dir, icons_dir
+    from tokenbudget.core.paths import data_dir, i18n_dir, icons_dir
     from tokenbudget.core.secrets import SecretStore
     from tokenbudget.core.services._parts import Parts
     from tokenbudget.core.services.counting import (
@@ -70,6 +70,7 @@ _WHERE = {
     "TextCounts": "tokenbudget.core.services.counting",
     "data_dir": "tokenbudget.core.paths",
     "exact_method": "tokenbudget.core.services.counting",
+    "i18n_dir": "tokenbudget.core.paths",
     "icons_dir": "tokenbudget.core.paths",
 }
 
@@ -102,6 +103,7 @@ __all__ = [
     "TextCounts",
     "data_dir",
     "exact_method",
+    "i18n_dir",
     "icons_dir",
 ]
 
