@@ -1762,6 +1762,18 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
         <translation>编程工具</translation>
     </message>
     <message>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Applies the next time tokenbudget starts.</source>
+        <translation>下次启动 tokenbudget 时生效。</translation>
+    </message>
+    <message>
         <source>USD needs no rate: rates are units per 1 USD</source>
         <translation>美元无需汇率：汇率为每 1 美元兑换的单位数</translation>
     </message>

@@ -70,15 +70,17 @@ class AppTranslator(QTranslator):
         source_text: str,
         disambiguation: str | None = None,
         n: int = -1,
-    ) -> str:
+    ) -> str | None:
+        # None, not "": Qt takes an empty string for a translation into nothing.
         found = super().translate(context, source_text, disambiguation, n)
-        if found or not context:
-            return found or ""
-        for other in fallback_contexts(context):
-            found = super().translate(other, source_text, disambiguation, n)
-            if found:
-                return str(found)
-        return ""
+        if found:
+            return str(found)
+        if context:
+            for other in fallback_contexts(context):
+                found = super().translate(other, source_text, disambiguation, n)
+                if found:
+                    return str(found)
+        return None
 
 
 def install(app: QCoreApplication, language: str) -> list[QTranslator]:
