@@ -1529,15 +1529,15 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
     </message>
     <message>
         <source>Alibaba Qwen</source>
-        <translation>阿里通义千问</translation>
+        <translation>Alibaba Qwen</translation>
     </message>
     <message>
         <source>Zhipu GLM</source>
-        <translation>智谱 GLM</translation>
+        <translation>Zhipu GLM</translation>
     </message>
     <message>
         <source>Moonshot Kimi</source>
-        <translation>月之暗面 Kimi</translation>
+        <translation>Moonshot Kimi</translation>
     </message>
     <message>
         <source>MiniMax</source>
