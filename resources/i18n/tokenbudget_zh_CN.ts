@@ -220,7 +220,7 @@
     </message>
     <message>
         <source>({ratio}×)</source>
-        <translation>（{ratio}×）</translation>
+        <translation>({ratio}×)</translation>
     </message>
     <message>
         <source>{spent} of {limit}</source>
@@ -260,7 +260,7 @@
     </message>
     <message>
         <source>({percent} of budget)</source>
-        <translation>（预算的 {percent}）</translation>
+        <translation>(预算的 {percent})</translation>
     </message>
     <message>
         <source>at API prices</source>
@@ -284,11 +284,11 @@
     </message>
     <message>
         <source>not at this rate</source>
-        <translation>按此速度不会</translation>
+        <translation>按此速度不会达到</translation>
     </message>
     <message>
         <source>({cap})</source>
-        <translation>（{cap}）</translation>
+        <translation>({cap})</translation>
     </message>
     <message numerus="yes">
         <source>%n unpriced entries are not in the spend.</source>
@@ -320,7 +320,7 @@
     </message>
     <message>
         <source>Monthly {what}</source>
-        <translation>每月{what}</translation>
+        <translation>每月 {what}</translation>
     </message>
     <message>
         <source>{window}, {what}</source>
