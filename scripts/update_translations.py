@@ -4,7 +4,7 @@
     .venv/bin/python scripts/update_translations.py --release # lrelease only
 
 ``pyside6-lupdate`` reads every ``tokenbudget/gui/*.py`` and the core message catalogue
-(``tokenbudget/core/messages.py``) and updates ``resources/i18n/tokenbudget_zh_CN.ts`` (every
+(``tokenbudget/core/message_texts.py``) and updates ``resources/i18n/tokenbudget_zh_CN.ts`` (every
 string) and ``tokenbudget_en.ts`` (plural forms only). New strings arrive "unfinished":
 translate them in Qt Linguist (``.venv/bin/pyside6-linguist``) or the ``.ts`` itself, see
 ``docs/translation.md``. ``pyside6-lrelease`` then writes the ``.qm`` files next to them, and
@@ -42,9 +42,9 @@ def tool(name: str) -> str:
 def sources(root: Path = ROOT) -> list[str]:
     """The files lupdate reads, relative to ``root``."""
     files = sorted((root / "tokenbudget" / "gui").glob("*.py"))
-    messages = root / "tokenbudget" / "core" / "messages.py"
-    if messages.exists():
-        files.append(messages)
+    catalogue = root / "tokenbudget" / "core" / "message_texts.py"
+    if catalogue.exists():
+        files.append(catalogue)
     return [str(path.relative_to(root)) for path in files]
 
 

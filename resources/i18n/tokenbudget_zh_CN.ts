@@ -664,6 +664,173 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
     </message>
 </context>
 <context>
+    <name>CoreMessages</name>
+    <message>
+        <source>amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>low balance</source>
+        <translation>余额提醒值</translation>
+    </message>
+    <message>
+        <source>monthly token cap</source>
+        <translation>每月 Token 上限</translation>
+    </message>
+    <message>
+        <source>reset day</source>
+        <translation>重置日</translation>
+    </message>
+    <message>
+        <source>threshold</source>
+        <translation>阈值</translation>
+    </message>
+    <message>
+        <source>start</source>
+        <translation>开始时间</translation>
+    </message>
+    <message>
+        <source>5-hour token cap</source>
+        <translation>5 小时 Token 上限</translation>
+    </message>
+    <message>
+        <source>5-hour request cap</source>
+        <translation>5 小时请求上限</translation>
+    </message>
+    <message>
+        <source>weekly token cap</source>
+        <translation>每周 Token 上限</translation>
+    </message>
+    <message>
+        <source>weekly request cap</source>
+        <translation>每周请求上限</translation>
+    </message>
+    <message>
+        <source>{key} cap of the {window} window</source>
+        <translation>{window} 窗口的 {key} 上限</translation>
+    </message>
+    <message>
+        <source>{what} &apos;{text}&apos; is not a number</source>
+        <translation>{what}“{text}”不是数字</translation>
+    </message>
+    <message>
+        <source>{what} &apos;{text}&apos; is not a finite number</source>
+        <translation>{what}“{text}”不是有限的数字</translation>
+    </message>
+    <message>
+        <source>{what} must be a whole number</source>
+        <translation>{what}必须是整数</translation>
+    </message>
+    <message>
+        <source>{what} must be greater than 0</source>
+        <translation>{what}必须大于 0</translation>
+    </message>
+    <message>
+        <source>{what} must be 0 or more</source>
+        <translation>{what}必须为 0 或以上</translation>
+    </message>
+    <message>
+        <source>{what} must be at most {high}</source>
+        <translation>{what}最多为 {high}</translation>
+    </message>
+    <message>
+        <source>{what} must be between {first} and {last}, not {value}</source>
+        <translation>{what}必须在 {first} 到 {last} 年之间，而不是 {value}</translation>
+    </message>
+    <message>
+        <source>unknown field</source>
+        <translation>未知字段</translation>
+    </message>
+    <message>
+        <source>a plan needs a name</source>
+        <translation>套餐需要名称</translation>
+    </message>
+    <message>
+        <source>keep the name under 80 characters</source>
+        <translation>名称请少于 80 个字符</translation>
+    </message>
+    <message>
+        <source>a plan named &apos;{name}&apos; already exists</source>
+        <translation>已有名为“{name}”的套餐</translation>
+    </message>
+    <message>
+        <source>kind is budget, subscription or prepaid</source>
+        <translation>类型为预算、订阅或预付</translation>
+    </message>
+    <message>
+        <source>unknown currency &apos;{text}&apos; (known: {known})</source>
+        <translation>未知货币“{text}”（可用：{known}）</translation>
+    </message>
+    <message>
+        <source>reset day is a day of the month, 1 to 31</source>
+        <translation>重置日是每月中的一天，1 到 31</translation>
+    </message>
+    <message>
+        <source>unknown time zone &apos;{text}&apos; (use a name like Asia/Shanghai)</source>
+        <translation>未知时区“{text}”（请使用类似 Asia/Shanghai 的名称）</translation>
+    </message>
+    <message>
+        <source>give at least one threshold, e.g. 50,80,100</source>
+        <translation>请至少填写一个阈值，例如 50,80,100</translation>
+    </message>
+    <message>
+        <source>thresholds are percentages (e.g. 80)</source>
+        <translation>阈值是百分比（例如 80）</translation>
+    </message>
+    <message>
+        <source>active is yes or no</source>
+        <translation>启用为 yes 或 no</translation>
+    </message>
+    <message>
+        <source>start is a date or time like 2026-11-01 or 2026-11-01T09:00</source>
+        <translation>开始时间是类似 2026-11-01 或 2026-11-01T09:00 的日期或时间</translation>
+    </message>
+    <message>
+        <source>set the monthly budget</source>
+        <translation>请设置月度预算</translation>
+    </message>
+    <message>
+        <source>set the monthly fee</source>
+        <translation>请设置月费</translation>
+    </message>
+    <message>
+        <source>set the balance you topped up</source>
+        <translation>请设置你充值的余额</translation>
+    </message>
+    <message>
+        <source>token and request caps belong to subscriptions</source>
+        <translation>Token 和请求上限只适用于订阅</translation>
+    </message>
+    <message>
+        <source>a low-balance warning belongs to prepaid plans</source>
+        <translation>余额不足提醒只适用于预付套餐</translation>
+    </message>
+    <message>
+        <source>&apos;{part}&apos; is not like 5h:tokens=N,requests=M or 7d:requests=M</source>
+        <translation>“{part}”的格式不是 5h:tokens=N,requests=M 或 7d:requests=M</translation>
+    </message>
+    <message>
+        <source>a window must be at least 1 hour long</source>
+        <translation>窗口至少为 1 小时</translation>
+    </message>
+    <message>
+        <source>a window is at most {days} days long</source>
+        <translation>窗口最长为 {days} 天</translation>
+    </message>
+    <message>
+        <source>&apos;{key}&apos; in &apos;{part}&apos;: a window caps tokens or requests</source>
+        <translation>“{part}”中的“{key}”：窗口只能限制 tokens 或 requests</translation>
+    </message>
+    <message>
+        <source>&apos;{part}&apos; caps nothing: add tokens=N or requests=M</source>
+        <translation>“{part}”没有设置任何上限：请添加 tokens=N 或 requests=M</translation>
+    </message>
+    <message>
+        <source>set the 5-hour and weekly windows in their own fields</source>
+        <translation>请在各自的字段中设置 5 小时和每周窗口</translation>
+    </message>
+</context>
+<context>
     <name>EditsMixin</name>
     <message>
         <source>Add an entry</source>

@@ -140,3 +140,29 @@ def test_chinese_plurals_and_alerts(language: object) -> None:
     assert translate("BudgetsView", "%n plans · as of {time}", "", 1) == "1 个套餐 · 截至 {time}"
     assert translate("BudgetsView", "%n plans · as of {time}", "", 3) == "3 个套餐 · 截至 {time}"
     assert translate("Alerts", "The cap is reached.") == "已达上限。"
+
+
+def test_core_messages_are_translated_and_their_numbers_localised(
+    qtbot: QtBot, language: object
+) -> None:
+    from tokenbudget.core import message_texts as texts
+    from tokenbudget.core.messages import message
+    from tokenbudget.gui.formatting import error_text, render
+    from tokenbudget.gui.plan_dialog import PlanDialog
+
+    language("zh_CN")  # type: ignore[operator]
+    big = message(texts.AT_MOST, what=message(texts.MONTHLY_TOKEN_CAP), high=1_000_000)
+    assert big == "monthly token cap must be at most 1,000,000"  # the CLI's English
+    assert render(big, QLocale(QLocale.Language.Chinese, QLocale.Country.China)) == (
+        "每月 Token 上限最多为 1,000,000"
+    )
+    german = QLocale(QLocale.Language.German, QLocale.Country.Germany)
+    assert render(big, german).endswith("1.000.000")  # the locale's grouping
+    assert render("plain text") == "plain text"
+    assert error_text(ValueError(message(texts.PLAN_NEEDS_NAME))) == "套餐需要名称"
+    dialog = PlanDialog(taken_names=["OpenAI API"], now=NOW, default_timezone="UTC")
+    qtbot.addWidget(dialog)
+    dialog.name_edit.setText("openai api")
+    dialog.amount_edit.setText("abc")
+    assert dialog.message("name") == "已有名为“openai api”的套餐"
+    assert dialog.message("amount") == "金额“abc”不是数字"

@@ -47,9 +47,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from tokenbudget.core.messages import text_of
+
 
 class TokenbudgetError(Exception):
-    """Base of every error tokenbudget raises on purpose; ``str(err)`` is user-facing."""
+    """Base of every error tokenbudget raises on purpose; ``str(err)`` is user-facing.
+
+    ``str(err)`` is English (the command line's). Raised with a ``core.messages.Message``,
+    ``err.message`` is that message, which the GUI translates; otherwise it is the same text.
+    """
+
+    @property
+    def message(self) -> str:
+        """The user-facing text: a ``Message`` when raised with one."""
+        return text_of(self)
 
 
 class UserInputError(TokenbudgetError):

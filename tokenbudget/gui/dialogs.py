@@ -40,6 +40,7 @@ from tokenbudget.core.types import (
     parse_decimal,
 )
 from tokenbudget.core.types import KEY_PROVIDERS as PROVIDERS
+from tokenbudget.gui.formatting import error_text
 from tokenbudget.gui.providers_page import ProviderSettings, ProvidersPage, Tester
 
 
@@ -285,7 +286,7 @@ class SettingsDialog(QDialog):
                 language=str(self.language.currentData()),
             )
         except UserInputError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(error_text(exc))
             return
         self.accept()
 

@@ -12,6 +12,7 @@ from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.services import Service
 from tokenbudget.gui.counting import CountCoordinator
 from tokenbudget.gui.estimate_model import SORT_ROLE, Column, EstimateModel
+from tokenbudget.gui.formatting import error_text
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QStyledItemDelegate
@@ -108,7 +109,7 @@ class Recorder:
                 input_tokens=known,
             )
         except TokenbudgetError as exc:
-            return None, tr("Not recorded: {why}").format(why=exc)
+            return None, tr("Not recorded: {why}").format(why=error_text(exc))
         return entry, tr("Recorded {model}: {tokens} tokens").format(
             model=entry.model, tokens=f"{entry.tokens.total_tokens:,}"
         )

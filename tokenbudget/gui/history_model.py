@@ -44,7 +44,7 @@ from tokenbudget.core.types import (
     project_name,
     to_us,
 )
-from tokenbudget.gui.formatting import format_int, format_money
+from tokenbudget.gui.formatting import error_text, format_int, format_money
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -191,7 +191,7 @@ class HistoryModel(QAbstractTableModel):
             entry = self._cache.entry(row)
         except TokenbudgetError as exc:
             self._failed = True  # one message, not one per cell, until the next refresh
-            self.load_failed.emit(str(exc))
+            self.load_failed.emit(error_text(exc))
             return None
         self._last = (row, entry)
         return entry

@@ -31,7 +31,7 @@ from tokenbudget.gui.counting import CountCoordinator, CountHub, OutputSetting
 from tokenbudget.gui.editor import PromptEditor
 from tokenbudget.gui.estimate_model import MODEL_ID_ROLE, EstimateModel
 from tokenbudget.gui.estimate_widgets import EstimateTable, Recorder
-from tokenbudget.gui.formatting import format_int
+from tokenbudget.gui.formatting import error_text, format_int
 from tokenbudget.gui.remote_counting import RemoteCounting
 
 if TYPE_CHECKING:  # the dialogs are imported when first opened, not before the first paint
@@ -471,7 +471,7 @@ class MainWindow(QMainWindow):
             try:
                 settings.set_autostart(values.start_at_login)
             except AutostartError as exc:
-                self.statusBar().showMessage(str(exc), 10000)
+                self.statusBar().showMessage(error_text(exc), 10000)
 
     def _apply_font_size(self, size: int) -> None:
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont)
@@ -488,7 +488,7 @@ class MainWindow(QMainWindow):
         try:
             self.service.settings.save()
         except TokenbudgetError as exc:
-            self.statusBar().showMessage(str(exc), 10000)
+            self.statusBar().showMessage(error_text(exc), 10000)
 
     # -- window state ------------------------------------------------------------------
 

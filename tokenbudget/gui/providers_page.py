@@ -27,6 +27,7 @@ from tokenbudget.core.errors import SecretsError
 from tokenbudget.core.services import ProvidersService
 from tokenbudget.core.types import BALANCE_PROVIDERS, COUNT_PROVIDERS
 from tokenbudget.core.types import KEY_PROVIDERS as PROVIDERS
+from tokenbudget.gui.formatting import error_text
 from tokenbudget.gui.jobs import Jobs, Runner, thread_runner
 
 __all__ = ["BALANCE_PROVIDERS", "COUNT_PROVIDERS", "ProviderSettings", "ProvidersPage", "Tester"]
@@ -146,7 +147,7 @@ class ProvidersPage(QWidget):
                 key = self.keys.masked_key(provider) if usable else None
             except SecretsError as exc:
                 key = None
-                self.result.setText(str(exc))
+                self.result.setText(error_text(exc))
             self.key_labels[provider].setText(key if key else self.tr("no key"))
             self.set_buttons[provider].setText(self.tr("Replace…") if key else self.tr("Set…"))
             self.test_buttons[provider].setEnabled(bool(key) and self.tester is not None)
@@ -170,7 +171,7 @@ class ProvidersPage(QWidget):
         try:
             self.keys.set_key(provider, key)
         except SecretsError as exc:
-            self.result.setText(str(exc))
+            self.result.setText(error_text(exc))
             return False
         self.result.setText(self.tr("The {name} key is stored.").format(name=PROVIDERS[provider]))
         self.refresh_keys()
@@ -190,7 +191,7 @@ class ProvidersPage(QWidget):
         try:
             deleted = self.keys.delete_key(provider)
         except SecretsError as exc:
-            self.result.setText(str(exc))
+            self.result.setText(error_text(exc))
             return False
         self.result.setText(self.tr("The {name} key is deleted.").format(name=name))
         self.refresh_keys()

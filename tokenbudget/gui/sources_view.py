@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.services import Service
 from tokenbudget.core.types import ImportReport, SourceInfo, home_short, problem_text
-from tokenbudget.gui.formatting import format_int
+from tokenbudget.gui.formatting import error_text, format_int
 from tokenbudget.gui.jobs import Jobs, Runner, SerialRunner, Task
 from tokenbudget.gui.sources_model import Column, SourcesModel, where_text
 from tokenbudget.gui.worker_service import WorkerService
@@ -308,7 +308,7 @@ class SourcesView(QWidget):
         try:
             self._service.imports.set_live_sync(name, on)
         except TokenbudgetError as exc:
-            self.show_status(self.tr("Not saved: {why}").format(why=exc), True)
+            self.show_status(self.tr("Not saved: {why}").format(why=error_text(exc)), True)
             return
         self.live_sync_changed.emit()
         self.refresh()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.services import LimitsService
 from tokenbudget.core.types import StatusLinePlan
+from tokenbudget.gui.formatting import error_text
 
 
 def _now() -> datetime:
@@ -93,7 +94,7 @@ class StatusLineDialog(QDialog):
         try:
             plan = self._limits.statusline_plan(self._file)
         except TokenbudgetError as exc:
-            self._show_error(str(exc))
+            self._show_error(error_text(exc))
             self.install_button.setEnabled(False)
             self.uninstall_button.setEnabled(False)
             return None
@@ -129,7 +130,7 @@ class StatusLineDialog(QDialog):
         try:
             self._limits.install_statusline(self._now(), self._file)
         except TokenbudgetError as exc:
-            self._show_error(str(exc))
+            self._show_error(error_text(exc))
             return
         self.error.clear()
         self.refresh()
@@ -139,7 +140,7 @@ class StatusLineDialog(QDialog):
         try:
             self._limits.uninstall_statusline(self._now(), self._file)
         except TokenbudgetError as exc:
-            self._show_error(str(exc))
+            self._show_error(error_text(exc))
             return
         self.error.clear()
         self.refresh()

@@ -1,0 +1,76 @@
+"""The catalogue of the core's messages: English templates, marked for translation.
+
+Each constant is a template for ``core.messages.message(TEMPLATE, **fields)``. The marker
+``QT_TRANSLATE_NOOP("CoreMessages", ...)`` lets ``pyside6-lupdate`` extract them (it reads
+calls by name, and needs the context written out); the GUI translates a message through its
+template. Fields are named so a translator can move them: ``{what}``, ``{value}``, ...
+"""
+
+from __future__ import annotations
+
+from tokenbudget.core.messages import QT_TRANSLATE_NOOP
+
+# -- what a field is (used as {what} in the checks below) -----------------------------------
+AMOUNT = QT_TRANSLATE_NOOP("CoreMessages", "amount")
+LOW_BALANCE = QT_TRANSLATE_NOOP("CoreMessages", "low balance")
+MONTHLY_TOKEN_CAP = QT_TRANSLATE_NOOP("CoreMessages", "monthly token cap")
+RESET_DAY = QT_TRANSLATE_NOOP("CoreMessages", "reset day")
+THRESHOLD = QT_TRANSLATE_NOOP("CoreMessages", "threshold")
+START = QT_TRANSLATE_NOOP("CoreMessages", "start")
+FIVE_HOUR_TOKEN_CAP = QT_TRANSLATE_NOOP("CoreMessages", "5-hour token cap")
+FIVE_HOUR_REQUEST_CAP = QT_TRANSLATE_NOOP("CoreMessages", "5-hour request cap")
+WEEKLY_TOKEN_CAP = QT_TRANSLATE_NOOP("CoreMessages", "weekly token cap")
+WEEKLY_REQUEST_CAP = QT_TRANSLATE_NOOP("CoreMessages", "weekly request cap")
+WINDOW_CAP = QT_TRANSLATE_NOOP("CoreMessages", "{key} cap of the {window} window")
+
+# -- numbers, amounts and moments ----------------------------------------------------------
+NOT_A_NUMBER = QT_TRANSLATE_NOOP("CoreMessages", "{what} '{text}' is not a number")
+NOT_FINITE = QT_TRANSLATE_NOOP("CoreMessages", "{what} '{text}' is not a finite number")
+NOT_WHOLE = QT_TRANSLATE_NOOP("CoreMessages", "{what} must be a whole number")
+NOT_ABOVE_ZERO = QT_TRANSLATE_NOOP("CoreMessages", "{what} must be greater than 0")
+NOT_ZERO_OR_MORE = QT_TRANSLATE_NOOP("CoreMessages", "{what} must be 0 or more")
+AT_MOST = QT_TRANSLATE_NOOP("CoreMessages", "{what} must be at most {high}")
+MOMENT_OUT_OF_RANGE = QT_TRANSLATE_NOOP(
+    "CoreMessages", "{what} must be between {first} and {last}, not {value}"
+)
+
+# -- plans -----------------------------------------------------------------------------------
+UNKNOWN_FIELD = QT_TRANSLATE_NOOP("CoreMessages", "unknown field")
+PLAN_NEEDS_NAME = QT_TRANSLATE_NOOP("CoreMessages", "a plan needs a name")
+NAME_TOO_LONG = QT_TRANSLATE_NOOP("CoreMessages", "keep the name under 80 characters")
+PLAN_NAME_TAKEN = QT_TRANSLATE_NOOP("CoreMessages", "a plan named '{name}' already exists")
+KIND_CHOICES = QT_TRANSLATE_NOOP("CoreMessages", "kind is budget, subscription or prepaid")
+UNKNOWN_CURRENCY = QT_TRANSLATE_NOOP("CoreMessages", "unknown currency '{text}' (known: {known})")
+RESET_DAY_RANGE = QT_TRANSLATE_NOOP("CoreMessages", "reset day is a day of the month, 1 to 31")
+UNKNOWN_TIME_ZONE = QT_TRANSLATE_NOOP(
+    "CoreMessages", "unknown time zone '{text}' (use a name like Asia/Shanghai)"
+)
+NO_THRESHOLD = QT_TRANSLATE_NOOP("CoreMessages", "give at least one threshold, e.g. 50,80,100")
+THRESHOLDS_ARE_PERCENT = QT_TRANSLATE_NOOP("CoreMessages", "thresholds are percentages (e.g. 80)")
+ACTIVE_YES_NO = QT_TRANSLATE_NOOP("CoreMessages", "active is yes or no")
+START_FORMAT = QT_TRANSLATE_NOOP(
+    "CoreMessages", "start is a date or time like 2026-11-01 or 2026-11-01T09:00"
+)
+SET_BUDGET = QT_TRANSLATE_NOOP("CoreMessages", "set the monthly budget")
+SET_FEE = QT_TRANSLATE_NOOP("CoreMessages", "set the monthly fee")
+SET_TOPPED_UP = QT_TRANSLATE_NOOP("CoreMessages", "set the balance you topped up")
+CAPS_FOR_SUBSCRIPTIONS = QT_TRANSLATE_NOOP(
+    "CoreMessages", "token and request caps belong to subscriptions"
+)
+LOW_BALANCE_FOR_PREPAID = QT_TRANSLATE_NOOP(
+    "CoreMessages", "a low-balance warning belongs to prepaid plans"
+)
+WINDOW_SYNTAX = QT_TRANSLATE_NOOP(
+    "CoreMessages", "'{part}' is not like 5h:tokens=N,requests=M or 7d:requests=M"
+)
+WINDOW_TOO_SHORT = QT_TRANSLATE_NOOP("CoreMessages", "a window must be at least 1 hour long")
+WINDOW_TOO_LONG = QT_TRANSLATE_NOOP("CoreMessages", "a window is at most {days} days long")
+WINDOW_CAPS_WHAT = QT_TRANSLATE_NOOP(
+    "CoreMessages", "'{key}' in '{part}': a window caps tokens or requests"
+)
+WINDOW_CAPS_NOTHING = QT_TRANSLATE_NOOP(
+    "CoreMessages", "'{part}' caps nothing: add tokens=N or requests=M"
+)
+FIXED_WINDOWS_OWN_FIELDS = QT_TRANSLATE_NOOP(
+    "CoreMessages", "set the 5-hour and weekly windows in their own fields"
+)
