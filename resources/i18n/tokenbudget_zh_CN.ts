@@ -829,6 +829,30 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
         <source>set the 5-hour and weekly windows in their own fields</source>
         <translation>请在各自的字段中设置 5 小时和每周窗口</translation>
     </message>
+    <message>
+        <source>budget</source>
+        <translation>预算</translation>
+    </message>
+    <message>
+        <source>balance</source>
+        <translation>余额</translation>
+    </message>
+    <message>
+        <source>monthly tokens</source>
+        <translation>每月 Token</translation>
+    </message>
+    <message>
+        <source>{window} tokens</source>
+        <translation>{window} Token</translation>
+    </message>
+    <message>
+        <source>{window} requests</source>
+        <translation>{window} 请求</translation>
+    </message>
+    <message>
+        <source>{window} official</source>
+        <translation>{window} 官方</translation>
+    </message>
 </context>
 <context>
     <name>EditsMixin</name>

@@ -166,3 +166,27 @@ def test_core_messages_are_translated_and_their_numbers_localised(
     dialog.amount_edit.setText("abc")
     assert dialog.message("name") == "已有名为“openai api”的套餐"
     assert dialog.message("amount") == "金额“abc”不是数字"
+
+
+def test_an_alert_in_chinese(language: object) -> None:
+    from tokenbudget.core import message_texts as texts
+    from tokenbudget.core.alerts import Alert
+    from tokenbudget.core.messages import message
+    from tokenbudget.gui.tray import alert_text
+
+    language("zh_CN")  # type: ignore[operator]
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    alert = Alert(
+        plan_id=1,
+        plan_name="Claude Max",
+        cap=message(texts.CAP_WINDOW_TOKENS, window="5h"),
+        threshold=80,
+        passed=(80,),
+        basis_points=8_500,
+        period_start=NOW,
+        resets_at=NOW,
+    )
+    title, body = alert_text(QWidget(), alert)
+    assert title == "Claude Max：已用 5h Token 的 85%"
+    assert body.startswith("已超过 80% 阈值。")
+    assert "2026/11/11" in body  # the locale's date, not ISO next to it

@@ -74,3 +74,11 @@ WINDOW_CAPS_NOTHING = QT_TRANSLATE_NOOP(
 FIXED_WINDOWS_OWN_FIELDS = QT_TRANSLATE_NOOP(
     "CoreMessages", "set the 5-hour and weekly windows in their own fields"
 )
+
+# -- caps (an alert's "{plan}: {share} % of {cap}") -------------------------------------------
+CAP_BUDGET = QT_TRANSLATE_NOOP("CoreMessages", "budget")
+CAP_BALANCE = QT_TRANSLATE_NOOP("CoreMessages", "balance")
+CAP_MONTHLY_TOKENS = QT_TRANSLATE_NOOP("CoreMessages", "monthly tokens")
+CAP_WINDOW_TOKENS = QT_TRANSLATE_NOOP("CoreMessages", "{window} tokens")
+CAP_WINDOW_REQUESTS = QT_TRANSLATE_NOOP("CoreMessages", "{window} requests")
+CAP_OFFICIAL = QT_TRANSLATE_NOOP("CoreMessages", "{window} official")

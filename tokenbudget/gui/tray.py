@@ -28,7 +28,7 @@ from tokenbudget.core.types import (
     headline,
     main_status,
 )
-from tokenbudget.gui.formatting import format_money
+from tokenbudget.gui.formatting import format_datetime, format_money, render
 from tokenbudget.gui.icons import app_icon, state_icon
 
 __all__ = ["Tray", "alert_text", "app_icon", "state_icon"]
@@ -184,7 +184,7 @@ class Tray(QObject):
 def alert_text(context: QObject, alert: Alert) -> tuple[str, str]:
     """Title and body of an alert's notification."""
     title = QCoreApplication.translate("Alerts", "{plan}: {share} % of {cap}").format(
-        plan=alert.plan_name, share=alert.basis_points // 100, cap=alert.cap
+        plan=alert.plan_name, share=alert.basis_points // 100, cap=render(alert.cap)
     )
     if alert.basis_points >= 10_000:
         body = QCoreApplication.translate("Alerts", "The cap is reached.")
@@ -194,6 +194,6 @@ def alert_text(context: QObject, alert: Alert) -> tuple[str, str]:
         )
     if alert.resets_at is not None:
         body += " " + QCoreApplication.translate("Alerts", "Resets {when}.").format(
-            when=alert.resets_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            when=format_datetime(QLocale(), alert.resets_at)
         )
     return title, body
