@@ -853,6 +853,66 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
         <source>{window} official</source>
         <translation>{window} 官方</translation>
     </message>
+    <message>
+        <source>{name} looks like a binary file (NUL byte at offset {offset}); not counted</source>
+        <translation>{name} 看起来是二进制文件（偏移 {offset} 处有 NUL 字节）；未计数</translation>
+    </message>
+    <message>
+        <source>{name} is not valid UTF-8 text (bad byte at offset {offset}); not counted</source>
+        <translation>{name} 不是有效的 UTF-8 文本（偏移 {offset} 处有错误字节）；未计数</translation>
+    </message>
+    <message>
+        <source>{name} is larger than {size} MiB; not counted (no model takes a prompt that long)</source>
+        <translation>{name} 大于 {size} MiB；未计数（没有模型能接受这么长的提示词）</translation>
+    </message>
+    <message>
+        <source>{path}: no such file</source>
+        <translation>{path}：文件不存在</translation>
+    </message>
+    <message>
+        <source>{path} is a directory, not a file</source>
+        <translation>{path} 是文件夹，不是文件</translation>
+    </message>
+    <message>
+        <source>{path} cannot be read: {why}</source>
+        <translation>无法读取 {path}：{why}</translation>
+    </message>
+    <message>
+        <source>the key is empty</source>
+        <translation>密钥为空</translation>
+    </message>
+    <message>
+        <source>a key has no spaces, line breaks or control characters</source>
+        <translation>密钥不能包含空格、换行或控制字符</translation>
+    </message>
+    <message>
+        <source>Keys are kept in memory for this session only.</source>
+        <translation>密钥仅在本次会话中保存在内存里。</translation>
+    </message>
+    <message>
+        <source>Keys are kept in the system keyring ({name}).</source>
+        <translation>密钥保存在系统密钥环中（{name}）。</translation>
+    </message>
+    <message>
+        <source>This system has no usable keyring, so no API key can be kept. To keep API keys, run a Secret Service: on Debian or Ubuntu install gnome-keyring (or KeePassXC with its Secret Service integration) and unlock it in your desktop session.</source>
+        <translation>此系统没有可用的密钥环，因此无法保存 API 密钥。要保存 API 密钥，请运行 Secret Service：在 Debian 或 Ubuntu 上安装 gnome-keyring（或启用 Secret Service 集成的 KeePassXC），并在桌面会话中解锁。</translation>
+    </message>
+    <message>
+        <source>The only keyring here keeps keys in a plain file (keyrings.alt), so tokenbudget does not use it. To keep API keys, run a Secret Service: on Debian or Ubuntu install gnome-keyring (or KeePassXC with its Secret Service integration) and unlock it in your desktop session.</source>
+        <translation>这里唯一的密钥环把密钥保存在明文文件中（keyrings.alt），因此 tokenbudget 不使用它。要保存 API 密钥，请运行 Secret Service：在 Debian 或 Ubuntu 上安装 gnome-keyring（或启用 Secret Service 集成的 KeePassXC），并在桌面会话中解锁。</translation>
+    </message>
+    <message>
+        <source>{text} ({detail})</source>
+        <translation>{text}（{detail}）</translation>
+    </message>
+    <message>
+        <source>no plan with id {id}</source>
+        <translation>没有 ID 为 {id} 的套餐</translation>
+    </message>
+    <message>
+        <source>no entry with id {id}</source>
+        <translation>没有 ID 为 {id} 的条目</translation>
+    </message>
 </context>
 <context>
     <name>EditsMixin</name>

@@ -82,3 +82,43 @@ CAP_MONTHLY_TOKENS = QT_TRANSLATE_NOOP("CoreMessages", "monthly tokens")
 CAP_WINDOW_TOKENS = QT_TRANSLATE_NOOP("CoreMessages", "{window} tokens")
 CAP_WINDOW_REQUESTS = QT_TRANSLATE_NOOP("CoreMessages", "{window} requests")
 CAP_OFFICIAL = QT_TRANSLATE_NOOP("CoreMessages", "{window} official")
+
+# -- text files --------------------------------------------------------------------------------
+NOT_TEXT_BINARY = QT_TRANSLATE_NOOP(
+    "CoreMessages", "{name} looks like a binary file (NUL byte at offset {offset}); not counted"
+)
+NOT_UTF8 = QT_TRANSLATE_NOOP(
+    "CoreMessages", "{name} is not valid UTF-8 text (bad byte at offset {offset}); not counted"
+)
+TOO_LARGE = QT_TRANSLATE_NOOP(
+    "CoreMessages",
+    "{name} is larger than {size} MiB; not counted (no model takes a prompt that long)",
+)
+NO_SUCH_FILE = QT_TRANSLATE_NOOP("CoreMessages", "{path}: no such file")
+IS_A_DIRECTORY = QT_TRANSLATE_NOOP("CoreMessages", "{path} is a directory, not a file")
+CANNOT_READ = QT_TRANSLATE_NOOP("CoreMessages", "{path} cannot be read: {why}")
+
+# -- keys and the keyring ------------------------------------------------------------------------
+KEY_EMPTY = QT_TRANSLATE_NOOP("CoreMessages", "the key is empty")
+KEY_HAS_SPACES = QT_TRANSLATE_NOOP(
+    "CoreMessages", "a key has no spaces, line breaks or control characters"
+)
+KEYS_IN_MEMORY = QT_TRANSLATE_NOOP("CoreMessages", "Keys are kept in memory for this session only.")
+KEYS_IN_KEYRING = QT_TRANSLATE_NOOP("CoreMessages", "Keys are kept in the system keyring ({name}).")
+NO_KEYRING = QT_TRANSLATE_NOOP(
+    "CoreMessages",
+    "This system has no usable keyring, so no API key can be kept. To keep API keys, run a "
+    "Secret Service: on Debian or Ubuntu install gnome-keyring (or KeePassXC with its Secret "
+    "Service integration) and unlock it in your desktop session.",
+)
+PLAINTEXT_KEYRING_ONLY = QT_TRANSLATE_NOOP(
+    "CoreMessages",
+    "The only keyring here keeps keys in a plain file (keyrings.alt), so tokenbudget does not "
+    "use it. To keep API keys, run a Secret Service: on Debian or Ubuntu install gnome-keyring "
+    "(or KeePassXC with its Secret Service integration) and unlock it in your desktop session.",
+)
+WITH_DETAIL = QT_TRANSLATE_NOOP("CoreMessages", "{text} ({detail})")
+
+# -- the ledger ------------------------------------------------------------------------------------
+NO_PLAN_WITH_ID = QT_TRANSLATE_NOOP("CoreMessages", "no plan with id {id}")
+NO_ENTRY_WITH_ID = QT_TRANSLATE_NOOP("CoreMessages", "no entry with id {id}")

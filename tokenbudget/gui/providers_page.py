@@ -27,7 +27,7 @@ from tokenbudget.core.errors import SecretsError
 from tokenbudget.core.services import ProvidersService
 from tokenbudget.core.types import BALANCE_PROVIDERS, COUNT_PROVIDERS
 from tokenbudget.core.types import KEY_PROVIDERS as PROVIDERS
-from tokenbudget.gui.formatting import error_text
+from tokenbudget.gui.formatting import error_text, render
 from tokenbudget.gui.jobs import Jobs, Runner, thread_runner
 
 __all__ = ["BALANCE_PROVIDERS", "COUNT_PROVIDERS", "ProviderSettings", "ProvidersPage", "Tester"]
@@ -65,7 +65,7 @@ class ProvidersPage(QWidget):
         # A test goes over the network: a daemon thread each (a lane per provider).
         self._jobs = Jobs(runner or thread_runner("key-test"), owner=self)
         status = providers.keyring_status()
-        self.keyring_note = QLabel(status.message)
+        self.keyring_note = QLabel(render(status.message))
         self.keyring_note.setWordWrap(True)
         self.keyring_note.setStyleSheet("" if status.usable else "color: #b91c1c")
         self.privacy_note = QLabel(
