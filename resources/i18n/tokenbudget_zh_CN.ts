@@ -327,10 +327,6 @@
         <translation>{window}，{what}</translation>
     </message>
     <message>
-        <source>{number} %</source>
-        <translation>{number}%</translation>
-    </message>
-    <message>
         <source>{days} d {hours} h</source>
         <translation>{days} 天 {hours} 小时</translation>
     </message>
@@ -554,16 +550,16 @@
 <context>
     <name>Alerts</name>
     <message>
-        <source>{plan}: {share} % of {cap}</source>
-        <translation>{plan}：已用 {cap} 的 {share}%</translation>
+        <source>{plan}: {share} of {cap}</source>
+        <translation>{plan}：已用 {cap} 的 {share}</translation>
     </message>
     <message>
         <source>The cap is reached.</source>
         <translation>已达上限。</translation>
     </message>
     <message>
-        <source>Past the {threshold} % threshold.</source>
-        <translation>已超过 {threshold}% 阈值。</translation>
+        <source>Past the {threshold} threshold.</source>
+        <translation>已超过 {threshold} 阈值。</translation>
     </message>
     <message>
         <source>Resets {when}.</source>
@@ -2380,8 +2376,12 @@ No plans yet: add one under Budgets.</source>
         <translation>每月 {fee}，未设上限</translation>
     </message>
     <message>
-        <source>{cap} {share} %</source>
-        <translation>{cap} {share}%</translation>
+        <source>{cap} {share}</source>
+        <translation>{cap} {share}</translation>
+    </message>
+    <message>
+        <source>{spent} of {cap} this period ({share})</source>
+        <translation>本周期 {spent} / {cap}（{share}）</translation>
     </message>
     <message>
         <source>(official)</source>
@@ -2398,10 +2398,6 @@ No plans yet: add one under Budgets.</source>
     <message>
         <source>{spent} this period</source>
         <translation>本周期 {spent}</translation>
-    </message>
-    <message>
-        <source>{spent} of {cap} this period ({share} %)</source>
-        <translation>本周期 {spent} / {cap}（{share}%）</translation>
     </message>
     <message>
         <source>5-hour</source>

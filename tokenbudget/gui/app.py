@@ -14,8 +14,7 @@ from tokenbudget.core.services import Service
 from tokenbudget.gui.main_window import MainWindow
 from tokenbudget.gui.shell import Shell
 from tokenbudget.gui.single_instance import InstanceServer, send_to_running
-from tokenbudget.gui.translation import install as install_translators
-from tokenbudget.gui.translation import resolve_language
+from tokenbudget.gui.translation import apply_language
 from tokenbudget.gui.translation import uninstall as uninstall_translators
 
 #: Set to a file path to have the app write the wall time of its first paint there and quit
@@ -69,8 +68,7 @@ def run(argv: Sequence[str], *, message: str = "activate", in_tray: bool = False
     service = Service()
     service.recover_prices = True  # a broken prices.json is reported, not fatal
     # Before any window: every string is translated as its widget is built.
-    language = resolve_language(str(service.settings.get("language") or "system"))
-    translators = install_translators(app, language)
+    translators = apply_language(app, str(service.settings.get("language") or "system"))
     # Whatever the first frame does not need waits until it is on screen.
     shell = Shell(service, fill_later=True)
     window = shell.window

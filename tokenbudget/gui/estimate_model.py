@@ -8,6 +8,7 @@ Sorting uses ``SORT_ROLE`` (numbers, never formatted strings). A row whose count
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,13 @@ from tokenbudget.core.types import PROVIDER_NAMES as PROVIDER_LABELS
 
 if TYPE_CHECKING:  # the catalogue's types: not imported before the first paint
     from tokenbudget.core.types import ModelEstimate, ModelInfo, Money, RemoteResult
-from tokenbudget.gui.formatting import format_int, format_money
+from tokenbudget.gui.formatting import (
+    column_places,
+    format_date,
+    format_int,
+    format_money,
+    format_percent,
+)
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 CONTEXT_ROLE = Qt.ItemDataRole.UserRole + 2  # share of the context window, as a float 0..n
@@ -243,13 +250,22 @@ class EstimateModel(QAbstractTableModel):
             return count if est.exact else "~" + count
         if column == Column.CONTEXT:
             share = est.context_share(row.output_tokens)
-            return "" if share is None else f"{share * 100:.1f}%"
+            return "" if share is None else format_percent(self.locale, Decimal(share * 100), 1)
         money = {Column.INPUT: est.input_cost, Column.OUTPUT: est.output_cost}.get(
             column, est.total_cost
         )
         if money is None:
             return _tr("unpriced") if column == Column.TOTAL else ""
-        return format_money(self.locale, money)
+        return format_money(self.locale, money, self._places(column))
+
+    def _places(self, column: int) -> int:
+        """One number of decimals for a money column, so its amounts align."""
+        costs = (r.estimate for r in self._rows if r.estimate is not None)
+        if column == Column.INPUT:
+            return column_places(e.input_cost for e in costs)
+        if column == Column.OUTPUT:
+            return column_places(e.output_cost for e in costs)
+        return column_places(e.total_cost for e in costs)
 
     def _sort_key(self, row: Row, column: Column) -> Any:
         est = row.estimate
@@ -282,7 +298,7 @@ class EstimateModel(QAbstractTableModel):
         if column in (Column.INPUT, Column.OUTPUT, Column.TOTAL):
             if est.input_cost is None:
                 return _tr("No price is known for this model; it is not free.")
-            checked = est.price_checked.isoformat() if est.price_checked else "?"
+            checked = format_date(self.locale, est.price_checked) if est.price_checked else "?"
             tip = _tr("Price from {source}, checked {date}.").format(
                 source=est.price_source or "?", date=checked
             )

@@ -6,6 +6,7 @@ produced exactly by ``Decimal`` and only the separators come from the locale.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import TYPE_CHECKING
@@ -40,6 +41,34 @@ def format_decimal(locale: QLocale, value: Decimal, places: int) -> str:
     sign = "-" if value < 0 and text.strip("0.") else ""
     body = group_digits(locale, whole)
     return sign + body + (locale.decimalPoint() + fraction if fraction else "")
+
+
+def format_percent(locale: QLocale, percent: Decimal | int, places: int = 0) -> str:
+    """A percentage, one style everywhere: ``89%``, ``0.2%`` (``0,2%`` in German).
+
+    ``percent`` is already in percent (``89`` for 89 %). No space before the sign, as English
+    and Chinese write it; the sign is the locale's.
+    """
+    return format_decimal(locale, Decimal(percent), places) + locale.percent()
+
+
+def column_places(amounts: Iterable[Money | None]) -> int:
+    """Decimals for a column of amounts: the most any of them needs, so the column aligns.
+
+    ``$0.4800`` above ``$2.0000`` rather than ``$0.4800`` above ``$2.00``.
+    """
+    return max((money_places(m) for m in amounts if m is not None), default=2)
+
+
+def ledger_places(currency: str) -> int:
+    """Decimals of a column of recorded costs (History, Sources): the currency's, plus two.
+
+    Every row of the column has the same (``$0.0245``, ``$2.0000``), whichever page of the
+    ledger is on screen; the tooltip has the exact amount.
+    """
+    from tokenbudget.core.types import CURRENCIES
+
+    return CURRENCIES.get(currency, 2) + 2
 
 
 def money_places(money: Money) -> int:

@@ -44,7 +44,7 @@ from tokenbudget.core.types import (
     project_name,
     to_us,
 )
-from tokenbudget.gui.formatting import error_text, format_int, format_money
+from tokenbudget.gui.formatting import error_text, format_int, format_money, ledger_places
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -303,7 +303,9 @@ class HistoryModel(QAbstractTableModel):
 
     def _cost_text(self, entry: Entry) -> str:
         money = self.shown_cost(entry)
-        return _tr("unpriced") if money is None else format_money(self.locale, money)
+        if money is None:
+            return _tr("unpriced")
+        return format_money(self.locale, money, ledger_places(money.currency))
 
     def _tooltip(self, entry: Entry, column: Column) -> str | None:
         if column == Column.TIME:
