@@ -909,6 +909,110 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
         <source>no entry with id {id}</source>
         <translation>没有 ID 为 {id} 的条目</translation>
     </message>
+    <message>
+        <source>the provider redirected to another address; not followed so your key stays with it</source>
+        <translation>服务商重定向到了另一个地址；未跟随，以免密钥外泄</translation>
+    </message>
+    <message>
+        <source>invalid key (401)</source>
+        <translation>密钥无效（401）</translation>
+    </message>
+    <message>
+        <source>key not allowed to count (403)</source>
+        <translation>密钥无权计数（403）</translation>
+    </message>
+    <message>
+        <source>rate limited (429)</source>
+        <translation>请求过于频繁（429）</translation>
+    </message>
+    <message>
+        <source>rate limited (429, retry after {seconds} s)</source>
+        <translation>请求过于频繁（429，{seconds} 秒后重试）</translation>
+    </message>
+    <message>
+        <source>rate limited (429); asking again in {seconds} s</source>
+        <translation>请求过于频繁（429）；{seconds} 秒后再次询问</translation>
+    </message>
+    <message>
+        <source>provider error ({code})</source>
+        <translation>服务商出错（{code}）</translation>
+    </message>
+    <message>
+        <source>request refused ({code})</source>
+        <translation>请求被拒绝（{code}）</translation>
+    </message>
+    <message>
+        <source>key not sent: {problem}</source>
+        <translation>未发送密钥：{problem}</translation>
+    </message>
+    <message>
+        <source>timed out after {seconds} s</source>
+        <translation>{seconds} 秒后超时</translation>
+    </message>
+    <message>
+        <source>offline or unreachable ({why})</source>
+        <translation>离线或无法访问（{why}）</translation>
+    </message>
+    <message>
+        <source>connection failed ({why})</source>
+        <translation>连接失败（{why}）</translation>
+    </message>
+    <message>
+        <source>malformed response (too long)</source>
+        <translation>响应格式错误（过长）</translation>
+    </message>
+    <message>
+        <source>malformed response (not JSON)</source>
+        <translation>响应格式错误（不是 JSON）</translation>
+    </message>
+    <message>
+        <source>malformed response (no token count)</source>
+        <translation>响应格式错误（没有 Token 数）</translation>
+    </message>
+    <message>
+        <source>no answer in time</source>
+        <translation>未及时响应</translation>
+    </message>
+    <message>
+        <source>unexpected answer ({detail})</source>
+        <translation>意外的响应（{detail}）</translation>
+    </message>
+    <message>
+        <source>cannot reach the provider</source>
+        <translation>无法连接服务商</translation>
+    </message>
+    <message>
+        <source>API key refused</source>
+        <translation>API 密钥被拒绝</translation>
+    </message>
+    <message>
+        <source>rate limited; try again later</source>
+        <translation>请求过于频繁；请稍后再试</translation>
+    </message>
+    <message>
+        <source>payment required</source>
+        <translation>需要付款</translation>
+    </message>
+    <message>
+        <source>provider error (HTTP {code})</source>
+        <translation>服务商出错（HTTP {code}）</translation>
+    </message>
+    <message>
+        <source>request refused (HTTP {code})</source>
+        <translation>请求被拒绝（HTTP {code}）</translation>
+    </message>
+    <message>
+        <source>settings file {path} is unreadable ({why}); using defaults</source>
+        <translation>无法读取设置文件 {path}（{why}）；使用默认值</translation>
+    </message>
+    <message>
+        <source>settings file {path} is not a JSON object; using defaults</source>
+        <translation>设置文件 {path} 不是 JSON 对象；使用默认值</translation>
+    </message>
+    <message>
+        <source>settings file {path}: ignored invalid {keys}; using defaults there</source>
+        <translation>设置文件 {path}：已忽略无效的 {keys}；这些项使用默认值</translation>
+    </message>
 </context>
 <context>
     <name>EditsMixin</name>

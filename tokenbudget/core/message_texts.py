@@ -122,3 +122,46 @@ WITH_DETAIL = QT_TRANSLATE_NOOP("CoreMessages", "{text} ({detail})")
 # -- the ledger ------------------------------------------------------------------------------------
 NO_PLAN_WITH_ID = QT_TRANSLATE_NOOP("CoreMessages", "no plan with id {id}")
 NO_ENTRY_WITH_ID = QT_TRANSLATE_NOOP("CoreMessages", "no entry with id {id}")
+
+# -- count endpoints and balances (why there is no count or balance) -------------------------------
+REDIRECTED = QT_TRANSLATE_NOOP(
+    "CoreMessages",
+    "the provider redirected to another address; not followed so your key stays with it",
+)
+INVALID_KEY_401 = QT_TRANSLATE_NOOP("CoreMessages", "invalid key (401)")
+KEY_NOT_ALLOWED_403 = QT_TRANSLATE_NOOP("CoreMessages", "key not allowed to count (403)")
+RATE_LIMITED_429 = QT_TRANSLATE_NOOP("CoreMessages", "rate limited (429)")
+RATE_LIMITED_429_RETRY = QT_TRANSLATE_NOOP(
+    "CoreMessages", "rate limited (429, retry after {seconds} s)"
+)
+RATE_LIMITED_ASKING_AGAIN = QT_TRANSLATE_NOOP(
+    "CoreMessages", "rate limited (429); asking again in {seconds} s"
+)
+PROVIDER_ERROR = QT_TRANSLATE_NOOP("CoreMessages", "provider error ({code})")
+REQUEST_REFUSED = QT_TRANSLATE_NOOP("CoreMessages", "request refused ({code})")
+KEY_NOT_SENT = QT_TRANSLATE_NOOP("CoreMessages", "key not sent: {problem}")
+TIMED_OUT = QT_TRANSLATE_NOOP("CoreMessages", "timed out after {seconds} s")
+OFFLINE = QT_TRANSLATE_NOOP("CoreMessages", "offline or unreachable ({why})")
+CONNECTION_FAILED = QT_TRANSLATE_NOOP("CoreMessages", "connection failed ({why})")
+MALFORMED_TOO_LONG = QT_TRANSLATE_NOOP("CoreMessages", "malformed response (too long)")
+MALFORMED_NOT_JSON = QT_TRANSLATE_NOOP("CoreMessages", "malformed response (not JSON)")
+MALFORMED_NO_COUNT = QT_TRANSLATE_NOOP("CoreMessages", "malformed response (no token count)")
+NO_ANSWER_IN_TIME = QT_TRANSLATE_NOOP("CoreMessages", "no answer in time")
+UNEXPECTED_ANSWER = QT_TRANSLATE_NOOP("CoreMessages", "unexpected answer ({detail})")
+CANNOT_REACH = QT_TRANSLATE_NOOP("CoreMessages", "cannot reach the provider")
+API_KEY_REFUSED = QT_TRANSLATE_NOOP("CoreMessages", "API key refused")
+RATE_LIMITED_LATER = QT_TRANSLATE_NOOP("CoreMessages", "rate limited; try again later")
+PAYMENT_REQUIRED = QT_TRANSLATE_NOOP("CoreMessages", "payment required")
+PROVIDER_ERROR_HTTP = QT_TRANSLATE_NOOP("CoreMessages", "provider error (HTTP {code})")
+REQUEST_REFUSED_HTTP = QT_TRANSLATE_NOOP("CoreMessages", "request refused (HTTP {code})")
+
+# -- the settings file ---------------------------------------------------------------------------
+SETTINGS_UNREADABLE = QT_TRANSLATE_NOOP(
+    "CoreMessages", "settings file {path} is unreadable ({why}); using defaults"
+)
+SETTINGS_NOT_OBJECT = QT_TRANSLATE_NOOP(
+    "CoreMessages", "settings file {path} is not a JSON object; using defaults"
+)
+SETTINGS_INVALID = QT_TRANSLATE_NOOP(
+    "CoreMessages", "settings file {path}: ignored invalid {keys}; using defaults there"
+)

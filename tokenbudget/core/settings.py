@@ -25,8 +25,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final, Generic, TypeVar
 
+from tokenbudget.core import message_texts as texts
 from tokenbudget.core import providers
 from tokenbudget.core.errors import SettingsError, UserInputError
+from tokenbudget.core.messages import message
 from tokenbudget.core.money import ExchangeRate, ExchangeRates, check_currency, parse_decimal
 
 T = TypeVar("T")
@@ -256,16 +258,14 @@ class Settings:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise SettingsError(
-                f"settings file {path} is unreadable ({_one_line(exc)}); using defaults"
+                message(texts.SETTINGS_UNREADABLE, path=str(path), why=_one_line(exc))
             ) from exc
         if not isinstance(data, dict):
-            raise SettingsError(f"settings file {path} is not a JSON object; using defaults")
+            raise SettingsError(message(texts.SETTINGS_NOT_OBJECT, path=str(path)))
         values, bad = _problems(data)
         settings = cls(path, values)
         if bad:
-            settings.warning = (
-                f"settings file {path}: ignored invalid {', '.join(bad)}; using defaults there"
-            )
+            settings.warning = message(texts.SETTINGS_INVALID, path=str(path), keys=", ".join(bad))
         return settings
 
     @classmethod
@@ -278,7 +278,7 @@ class Settings:
             return cls.load(path)
         except SettingsError as exc:
             settings = cls(path)
-            settings.warning = str(exc)
+            settings.warning = exc.message
             return settings
 
     def value(self, setting: Setting[T]) -> T:

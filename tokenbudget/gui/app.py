@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from tokenbudget.core.services import Service
+from tokenbudget.gui.formatting import render
 from tokenbudget.gui.main_window import MainWindow
 from tokenbudget.gui.shell import Shell
 from tokenbudget.gui.single_instance import InstanceServer, send_to_running
@@ -114,7 +115,7 @@ def run(argv: Sequence[str], *, message: str = "activate", in_tray: bool = False
             lambda _at: QTimer.singleShot(0, behind), Qt.ConnectionType.SingleShotConnection
         )
     if service.settings.warning:
-        window.statusBar().showMessage(service.settings.warning, 10000)
+        window.statusBar().showMessage(render(service.settings.warning), 10000)
     code = app.exec()
     shell.close()
     uninstall_translators(app, translators)

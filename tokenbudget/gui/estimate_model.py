@@ -33,6 +33,7 @@ from tokenbudget.gui.formatting import (
     format_int,
     format_money,
     format_percent,
+    render,
 )
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -319,7 +320,7 @@ def remote_tooltip(remote: RemoteResult, method: str) -> str:
     provider = PROVIDER_LABELS.get(remote.provider, remote.provider)
     if remote.tokens is None:
         return _tr("{provider} count failed: {reason}; showing the estimate ({method}).").format(
-            provider=provider, reason=remote.reason or "?", method=method
+            provider=provider, reason=render(remote.reason or "?"), method=method
         )
     if remote.provider == "anthropic":
         if remote.frame is None:

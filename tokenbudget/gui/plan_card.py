@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from tokenbudget.core.types import BalanceResult, CapBar, Level, Money, PlanCard
+from tokenbudget.gui.formatting import render
 from tokenbudget.gui.plan_card_text import (
     CHIP_BACKGROUNDS,
     COLORS,
@@ -237,7 +238,7 @@ class PlanCardWidget(CardTextMixin, QFrame):
                 )
             else:
                 line = self.tr("Balance at provider: not available ({reason}, {time})").format(
-                    reason=result.error or "", time=checked
+                    reason=render(result.error or ""), time=checked
                 )
             if len(results) > 1:
                 line = f"{result.provider}: {line}"
