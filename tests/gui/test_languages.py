@@ -190,3 +190,33 @@ def test_an_alert_in_chinese(language: object) -> None:
     assert title == "Claude Max：已用 5h Token 的 85%"
     assert body.startswith("已超过 80% 阈值。")
     assert "2026/11/11" in body  # the locale's date, not ISO next to it
+
+
+def test_the_language_choice_is_stored_and_says_when_it_applies(
+    qtbot: QtBot, service: Service
+) -> None:
+    from tokenbudget.core.secrets import MemoryStore
+    from tokenbudget.gui.dialogs import SettingsDialog
+
+    window = MainWindow(service, delay_ms=0)
+    qtbot.addWidget(window)
+    assert window.settings_values().language == "system"  # the default follows the system
+    dialog = SettingsDialog(
+        window.settings_values(), providers=Service(secrets=MemoryStore()).providers
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    names = [dialog.language.itemText(i) for i in range(dialog.language.count())]
+    assert names[1:] == ["English", "简体中文"]  # each named in itself
+    note = next(
+        label
+        for label in dialog.findChildren(QLabel)
+        if label.text() == "Applies the next time tokenbudget starts."
+    )
+    assert not note.isVisible()
+    dialog.language.setCurrentIndex(dialog.language.findData("zh_CN"))
+    assert note.isVisible()
+    dialog._accept()
+    window.apply_settings(dialog.values())
+    assert service.settings.get("language") == "zh_CN"
+    assert translation.resolve_language(service.settings.get("language")) == "zh_CN"
