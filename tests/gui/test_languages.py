@@ -7,7 +7,14 @@ from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QLocale, Qt
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialogButtonBox,
+    QLabel,
+    QPushButton,
+    QToolBar,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from tokenbudget.core.plans import Plan, PlanKind
@@ -80,6 +87,13 @@ def test_the_main_window_in_chinese(qtbot: QtBot, service: Service, language: ob
     ]
     assert headers == ["服务商", "模型", "Token", "上下文", "输入", "输出", "合计"]
     assert window.stats_label.text() == "0 个字符 · 0 个词 · 0 行"
+    toolbar = window.findChild(QToolBar)
+    assert [a.iconText() for a in toolbar.actions()] == [
+        "打开",
+        "选择模型",
+        "Token 视图",
+        "记录支出",
+    ]
 
 
 def test_budgets_history_and_the_popup_in_chinese(

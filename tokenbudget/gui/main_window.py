@@ -33,6 +33,7 @@ from tokenbudget.gui.estimate_model import MODEL_ID_ROLE, EstimateModel
 from tokenbudget.gui.estimate_widgets import EstimateTable, Recorder
 from tokenbudget.gui.formatting import error_text, format_int
 from tokenbudget.gui.remote_counting import RemoteCounting
+from tokenbudget.gui.translation import button_text
 
 if TYPE_CHECKING:  # the dialogs are imported when first opened, not before the first paint
     from tokenbudget.core.types import ModelInfo
@@ -216,6 +217,8 @@ class MainWindow(QMainWindow):
         toolbar.addActions(
             [self.open_action, self.models_action, self.tokens_action, self.record_action]
         )
+        for shown in toolbar.actions():
+            shown.setIconText(button_text(shown.text()))
 
     def _build_status_bar(self) -> None:
         self.stats_label = QLabel()

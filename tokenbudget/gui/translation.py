@@ -15,6 +15,7 @@ context.
 from __future__ import annotations
 
 import argparse
+import re
 from functools import cache
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QTranslator
@@ -105,6 +106,20 @@ def install(app: QCoreApplication, language: str) -> list[QTranslator]:
     if resolve_language("system", system) != language:
         QLocale.setDefault(QLocale(language if language != "en" else "en_US"))
     return installed
+
+
+def button_text(text: str) -> str:
+    """A menu text as a toolbar button shows it: no accelerator, Chinese ``(&O)`` included.
+
+    Qt drops ``&`` and a trailing ``…`` itself, but leaves ``打开(O)``.
+    """
+    return (
+        re.sub(r"\s*\(&\w\)", "", text)
+        .replace("&&", "\0")
+        .replace("&", "")
+        .replace("\0", "&")
+        .removesuffix("…")
+    )
 
 
 def add_language_option(parser: argparse.ArgumentParser) -> None:
