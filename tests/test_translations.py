@@ -114,3 +114,19 @@ def test_chinese_keeps_the_glossary() -> None:
     assert "计划" not in text  # a plan is a 套餐
     for term in ("套餐", "预算", "上下文窗口", "输入", "输出", "缓存读取", "历史记录", "托盘"):
         assert term in text
+
+
+def test_lupdate_extracts_every_core_message_template() -> None:
+    """``QT_TRANSLATE_NOOP`` in the core is found by name, so every template is translated."""
+    from tokenbudget.core import message_texts
+    from tokenbudget.core.messages import CONTEXT
+
+    templates = {
+        value
+        for name, value in vars(message_texts).items()
+        if name.isupper() and isinstance(value, str)
+    }
+    assert len(templates) > 80
+    chinese = messages(I18N / "tokenbudget_zh_CN.ts")
+    missing = sorted(t for t in templates if (CONTEXT, t) not in chinese)
+    assert missing == []
