@@ -1013,6 +1013,34 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
         <source>settings file {path}: ignored invalid {keys}; using defaults there</source>
         <translation>设置文件 {path}：已忽略无效的 {keys}；这些项使用默认值</translation>
     </message>
+    <message>
+        <source>model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>tokenizer</source>
+        <translation>分词器</translation>
+    </message>
+    <message>
+        <source>estimator</source>
+        <translation>估算器</translation>
+    </message>
+    <message>
+        <source>unknown {kind} &apos;{name}&apos;</source>
+        <translation>未知{kind}“{name}”</translation>
+    </message>
+    <message>
+        <source>unknown {kind} &apos;{name}&apos;; did you mean {suggestions}?</source>
+        <translation>未知{kind}“{name}”；你是不是要找 {suggestions}？</translation>
+    </message>
+    <message>
+        <source>unknown provider &apos;{name}&apos;</source>
+        <translation>未知服务商“{name}”</translation>
+    </message>
+    <message>
+        <source>unknown provider &apos;{name}&apos;; did you mean {suggestions}?</source>
+        <translation>未知服务商“{name}”；你是不是要找 {suggestions}？</translation>
+    </message>
 </context>
 <context>
     <name>EditsMixin</name>

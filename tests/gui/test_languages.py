@@ -174,6 +174,12 @@ def test_core_messages_are_translated_and_their_numbers_localised(
     assert render(big, german).endswith("1.000.000")  # the locale's grouping
     assert render("plain text") == "plain text"
     assert error_text(ValueError(message(texts.PLAN_NEEDS_NAME))) == "套餐需要名称"
+    from tokenbudget.core.errors import UnknownModelError, UnknownProviderError
+
+    assert error_text(UnknownProviderError("opnai", ["openai"])) == (
+        "未知服务商“opnai”；你是不是要找 openai？"
+    )
+    assert error_text(UnknownModelError("model", "gpt4o")) == "未知模型“gpt4o”"
     dialog = PlanDialog(taken_names=["OpenAI API"], now=NOW, default_timezone="UTC")
     qtbot.addWidget(dialog)
     dialog.name_edit.setText("openai api")

@@ -165,3 +165,16 @@ SETTINGS_NOT_OBJECT = QT_TRANSLATE_NOOP(
 SETTINGS_INVALID = QT_TRANSLATE_NOOP(
     "CoreMessages", "settings file {path}: ignored invalid {keys}; using defaults there"
 )
+
+# -- unknown names ("did you mean") --------------------------------------------------------------
+KIND_MODEL = QT_TRANSLATE_NOOP("CoreMessages", "model")
+KIND_TOKENIZER = QT_TRANSLATE_NOOP("CoreMessages", "tokenizer")
+KIND_ESTIMATOR = QT_TRANSLATE_NOOP("CoreMessages", "estimator")
+UNKNOWN_NAME = QT_TRANSLATE_NOOP("CoreMessages", "unknown {kind} '{name}'")
+UNKNOWN_NAME_HINT = QT_TRANSLATE_NOOP(
+    "CoreMessages", "unknown {kind} '{name}'; did you mean {suggestions}?"
+)
+UNKNOWN_PROVIDER = QT_TRANSLATE_NOOP("CoreMessages", "unknown provider '{name}'")
+UNKNOWN_PROVIDER_HINT = QT_TRANSLATE_NOOP(
+    "CoreMessages", "unknown provider '{name}'; did you mean {suggestions}?"
+)
