@@ -25,10 +25,10 @@
         </translation>
     </message>
     <message numerus="yes">
-        <source>~ %n entries converted with your exchange rates.</source>
+        <source>{mark} %n entries converted with exchange rates.</source>
         <translation>
-            <numerusform>~ %n entry converted with your exchange rates.</numerusform>
-            <numerusform>~ %n entries converted with your exchange rates.</numerusform>
+            <numerusform>{mark} %n entry converted with exchange rates.</numerusform>
+            <numerusform>{mark} %n entries converted with exchange rates.</numerusform>
         </translation>
     </message>
     <message numerus="yes">

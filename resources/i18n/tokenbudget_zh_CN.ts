@@ -4,14 +4,26 @@
 <context>
     <name></name>
     <message>
-        <source>loading…</source>
+        <source>Cheapest model for this prompt</source>
         <extracomment>The estimate is the previous text&apos;s; the current one is being counted. The provider&apos;s exact count (then ``estimate`` is priced from it), or why there is none. Amounts in different currencies cannot be compared without a rate: sorting keeps each currency together, the most common one first. Each row&apos;s shown texts, made when first asked for after the row changed.</extracomment>
+        <translation>此提示词最便宜的模型</translation>
+    </message>
+    <message>
+        <source>cheapest</source>
+        <translation>最便宜</translation>
+    </message>
+    <message>
+        <source>loading…</source>
         <translation>加载中…</translation>
     </message>
     <message>
         <source>unpriced</source>
         <extracomment>Reads rows ``start`` to ``start + count`` of a row map (``EntriesService.page``).</extracomment>
         <translation>未定价</translation>
+    </message>
+    <message>
+        <source>The cheapest of the models shown for this prompt.</source>
+        <translation>在显示的模型中，此提示词最便宜的一个。</translation>
     </message>
     <message>
         <source>The tokenizer for this model is still loading.</source>
@@ -34,8 +46,12 @@
         <translation>长提示词价格档：{band}。</translation>
     </message>
     <message>
-        <source>Converted with your exchange rate.</source>
-        <translation>已按你的汇率换算。</translation>
+        <source>Off-peak price applied (Settings: use off-peak prices).</source>
+        <translation>已按闲时价格计算（设置：使用闲时价格）。</translation>
+    </message>
+    <message>
+        <source>Off-peak, outside the provider&apos;s peak hours: {total} in all.</source>
+        <translation>闲时（服务商高峰时段以外）：共 {total}。</translation>
     </message>
     <message>
         <source>{window} tokens context window</source>
@@ -58,16 +74,28 @@
         <translation>来自 {provider} 计数接口的精确值。</translation>
     </message>
     <message>
+        <source>counted when recorded</source>
+        <translation>记录时计算</translation>
+    </message>
+    <message>
+        <source>no price is known for this model</source>
+        <translation>此模型没有已知价格</translation>
+    </message>
+    <message>
         <source>Not recorded: {why}</source>
         <translation>未记录：{why}</translation>
     </message>
     <message>
-        <source>Recorded {model}: {tokens} tokens</source>
-        <translation>已记录 {model}：{tokens} Token</translation>
+        <source>Recorded {model}: {tokens} tokens (no price known)</source>
+        <translation>已记录 {model}：{tokens} Token（无已知价格）</translation>
     </message>
     <message>
-        <source>Recorded as {own}; converted with your exchange rate.</source>
-        <translation>记录为 {own}；已按你的汇率换算。</translation>
+        <source>Recorded {amount} for {model} ({tokens} tokens)</source>
+        <translation>已为 {model} 记录 {amount}（{tokens} Token）</translation>
+    </message>
+    <message>
+        <source>Recorded as {own}.</source>
+        <translation>记录为 {own}。</translation>
     </message>
     <message>
         <source>No exchange rate for {currency}: shown in {currency}.</source>
@@ -297,9 +325,9 @@
         </translation>
     </message>
     <message numerus="yes">
-        <source>~ %n entries converted with your exchange rates.</source>
+        <source>{mark} %n entries converted with exchange rates.</source>
         <translation>
-            <numerusform>~ %n 个条目已按你的汇率换算。</numerusform>
+            <numerusform>{mark} %n 个条目按汇率折算。</numerusform>
         </translation>
     </message>
     <message>
@@ -546,6 +574,39 @@
         <source>Entries of models without a known price are counted apart: they are not free.</source>
         <translation>价格未知的模型的条目单独统计：它们并非免费。</translation>
     </message>
+    <message>
+        <source>{rate} {code} per USD (your rate, set {date})</source>
+        <translation>每 1 USD 兑 {rate} {code}（你的汇率，设于 {date}）</translation>
+    </message>
+    <message>
+        <source>{rate} {code} per USD ({source} reference rate, {date})</source>
+        <translation>每 1 USD 兑 {rate} {code}（{source} 参考汇率，{date}）</translation>
+    </message>
+    <message>
+        <source>Converted from the price&apos;s own currency.</source>
+        <translation>由价格本身的货币折算。</translation>
+    </message>
+    <message>
+        <source>Converted at {rates}.</source>
+        <translation>按 {rates} 折算。</translation>
+    </message>
+    <message>
+        <source>&amp;Estimate window</source>
+        <extracomment>The views&apos; size when the screen has room for it.</extracomment>
+        <translation>估算窗口(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Budgets</source>
+        <translation>预算(&amp;B)</translation>
+    </message>
+    <message>
+        <source>&amp;History</source>
+        <translation>历史记录(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Sources…</source>
+        <translation>来源(&amp;S)…</translation>
+    </message>
 </context>
 <context>
     <name>Alerts</name>
@@ -651,8 +712,8 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
         <translation>未计入柱状图：{what}。</translation>
     </message>
     <message>
-        <source>≈: converted with your exchange rates.</source>
-        <translation>≈：已按你的汇率换算。</translation>
+        <source>{mark}: converted with your exchange rates or the ECB&apos;s of the day.</source>
+        <translation>{mark}：按你的汇率或当日欧洲央行汇率折算。</translation>
     </message>
     <message>
         <source>The charts follow the provider, model, plan, source and project filters.</source>
@@ -1217,7 +1278,7 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
     <name>EstimateModel</name>
     <message>
         <source>Provider</source>
-        <extracomment>The columns by number, and the roles as plain ints: ``data`` runs for every painted cell and role, and making an enum member there costs more than the rest of the call.</extracomment>
+        <extracomment>The tag after the cheapest row&apos;s model name (colour is not the only sign). The columns by number, and the roles as plain ints: ``data`` runs for every painted cell and role, and making an enum member there costs more than the rest of the call.</extracomment>
         <translation>服务商</translation>
     </message>
     <message>
@@ -1243,6 +1304,17 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
     <message>
         <source>Total</source>
         <translation>合计</translation>
+    </message>
+</context>
+<context>
+    <name>EstimateTable</name>
+    <message>
+        <source>Estimated cost per model</source>
+        <translation>各模型的估算费用</translation>
+    </message>
+    <message>
+        <source>One row per model: tokens, share of its context window, and cost.</source>
+        <translation>每个模型一行：Token、占上下文窗口的比例和费用。</translation>
     </message>
 </context>
 <context>
@@ -1405,6 +1477,14 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
     </message>
 </context>
 <context>
+    <name>HistoryTable</name>
+    <message>
+        <source>Spend entries</source>
+        <extracomment>The columns of figures: sized to their contents, never cut.</extracomment>
+        <translation>支出条目</translation>
+    </message>
+</context>
+<context>
     <name>HistoryView</name>
     <message>
         <source>Undo</source>
@@ -1516,10 +1596,33 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
     </message>
 </context>
 <context>
+    <name>LauncherOffer</name>
+    <message>
+        <source>Add tokenbudget to the app menu</source>
+        <translation>将 tokenbudget 添加到应用菜单</translation>
+    </message>
+    <message>
+        <source>Add tokenbudget to your desktop&apos;s app menu, so you can start it from there?</source>
+        <translation>要将 tokenbudget 添加到桌面的应用菜单，以便从那里启动吗？</translation>
+    </message>
+    <message>
+        <source>&amp;Add to menu</source>
+        <translation>添加到菜单(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Not now</source>
+        <translation>暂不(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Added to the app menu: {path}</source>
+        <translation>已添加到应用菜单：{path}</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>tokenbudget: what will this prompt cost?</source>
-        <extracomment>The settings dialog&apos;s values were stored and applied.</extracomment>
+        <extracomment>The window&apos;s size when the screen has room for it. Below this width the prompt goes above the table instead of beside it, so the cost columns keep the full width (an 800×600 screen). The settings dialog&apos;s values were stored and applied.</extracomment>
         <translation>tokenbudget：这个提示词要花多少钱？</translation>
     </message>
     <message>
@@ -1701,6 +1804,10 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
         <translation>搜索模型或服务商</translation>
     </message>
     <message>
+        <source>Models by provider</source>
+        <translation>按服务商分组的模型</translation>
+    </message>
+    <message>
         <source>Show the default set of models</source>
         <translation>显示默认的模型集合</translation>
     </message>
@@ -1746,6 +1853,10 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
     <message>
         <source>Remove</source>
         <translation>删除</translation>
+    </message>
+    <message>
+        <source>Plan {name}</source>
+        <translation>套餐 {name}</translation>
     </message>
     <message>
         <source>Edit “{name}”</source>
@@ -1848,6 +1959,10 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
         <translation>所有筛选条件（包括时间段和搜索）保留的条目按项目统计的支出。双击项目只显示它的条目。</translation>
     </message>
     <message>
+        <source>Spend by project</source>
+        <translation>按项目的支出</translation>
+    </message>
+    <message>
         <source>Project</source>
         <translation>项目</translation>
     </message>
@@ -1935,7 +2050,7 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
     <name>ProvidersPage</name>
     <message>
         <source>Counting online sends the prompt text to that provider to be counted, after you stop typing. Nothing is sent unless you turn it on here and a key is set.</source>
-        <extracomment>``tester(provider, base_urls) -&gt; message``: checks the stored key against the provider (run on a worker thread: it goes over the network). The keys, in the keyring (``service.providers``).</extracomment>
+        <extracomment>The grid&apos;s base-URL column. ``tester(provider, base_urls) -&gt; message``: checks the stored key against the provider (run on a worker thread: it goes over the network). The keys, in the keyring (``service.providers``).</extracomment>
         <translation>在线计数会在你停止输入后，把提示词文本发送给该服务商计数。除非你在这里开启并设置了密钥，否则不会发送任何内容。</translation>
     </message>
     <message>
@@ -1959,14 +2074,6 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
         <translation>显示余额</translation>
     </message>
     <message>
-        <source>default address</source>
-        <translation>默认地址</translation>
-    </message>
-    <message>
-        <source>Base URL, for a proxy or a compatible service</source>
-        <translation>基础 URL，用于代理或兼容服务</translation>
-    </message>
-    <message>
         <source>no key</source>
         <translation>无密钥</translation>
     </message>
@@ -1977,6 +2084,35 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
     <message>
         <source>API key</source>
         <translation>API 密钥</translation>
+    </message>
+    <message>
+        <source>Provider</source>
+        <extracomment>Every provider&apos;s name label, in the table&apos;s order (those the app sends nothing to, too: their prices are in the catalogue).</extracomment>
+        <translation>服务商</translation>
+    </message>
+    <message>
+        <source>Uses</source>
+        <translation>用途</translation>
+    </message>
+    <message>
+        <source>Base URL</source>
+        <translation>基础 URL</translation>
+    </message>
+    <message>
+        <source>Prices only: tokenbudget sends it nothing</source>
+        <translation>仅用于价格：tokenbudget 不会向它发送任何内容</translation>
+    </message>
+    <message>
+        <source>No address: nothing is sent to {name}</source>
+        <translation>无地址：不会向 {name} 发送任何内容</translation>
+    </message>
+    <message>
+        <source>Base URL, for a proxy or a compatible service. Default: {url}</source>
+        <translation>基础 URL，用于代理或兼容服务。默认：{url}</translation>
+    </message>
+    <message>
+        <source>{name} base URL</source>
+        <translation>{name} 基础 URL</translation>
     </message>
     <message>
         <source>{name} API key (kept in the system keyring):</source>
@@ -2024,10 +2160,71 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
     </message>
 </context>
 <context>
+    <name>RatesEditor</name>
+    <message>
+        <source>Exchange rates</source>
+        <extracomment>Up to 9 whole digits and 10 decimals, with a point or a comma (the user&apos;s decimal point).</extracomment>
+        <translation>汇率</translation>
+    </message>
+    <message>
+        <source>Currency</source>
+        <translation>货币</translation>
+    </message>
+    <message>
+        <source>Your rate</source>
+        <translation>你的汇率</translation>
+    </message>
+    <message>
+        <source>Your rate&apos;s date</source>
+        <translation>你的汇率日期</translation>
+    </message>
+    <message>
+        <source>Reference rate</source>
+        <translation>参考汇率</translation>
+    </message>
+    <message>
+        <source>{code} per 1 USD</source>
+        <translation>每 1 USD 兑 {code}</translation>
+    </message>
+    <message>
+        <source>Your rate: {code} per 1 USD</source>
+        <translation>你的汇率：每 1 USD 兑 {code}</translation>
+    </message>
+    <message>
+        <source>reference rate</source>
+        <translation>参考汇率</translation>
+    </message>
+    <message>
+        <source>no rate</source>
+        <translation>无汇率</translation>
+    </message>
+    <message>
+        <source>Date of your {code} rate</source>
+        <translation>你的 {code} 汇率日期</translation>
+    </message>
+    <message>
+        <source>none: set your own to show costs in it</source>
+        <translation>无：设定你自己的汇率即可用它显示费用</translation>
+    </message>
+    <message>
+        <source>{rate} ({source}, {date})</source>
+        <translation>{rate}（{source}，{date}）</translation>
+    </message>
+    <message>
+        <source>Enter a number above 0.</source>
+        <translation>请输入大于 0 的数字。</translation>
+    </message>
+</context>
+<context>
     <name>RecordDialog</name>
     <message>
         <source>Record spend</source>
+        <extracomment>``price(model_id, output_tokens)``: what recording would store (None: not known yet, or the model has no price), and why not as a short text.</extracomment>
         <translation>记录支出</translation>
+    </message>
+    <message>
+        <source>Cost to record</source>
+        <translation>将记录的费用</translation>
     </message>
     <message>
         <source>Every plan that covers this model</source>
@@ -2057,11 +2254,16 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
         <source>Record</source>
         <translation>记录</translation>
     </message>
+    <message>
+        <source>Record {amount}</source>
+        <translation>记录 {amount}</translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>
     <message>
         <source>Keep no prompt text</source>
+        <extracomment>The ECB reference rates in use (shown read-only beside the user&apos;s own). Price models that have off-peak rates (DeepSeek) at them.</extracomment>
         <translation>不保留提示词文本</translation>
     </message>
     <message>
@@ -2085,24 +2287,16 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
         <translation>服务商</translation>
     </message>
     <message>
-        <source>Currency</source>
-        <translation>货币</translation>
+        <source>Leave a rate empty to use the ECB reference rate: of the entry&apos;s own day for History, the latest for estimates. Your own rate always wins.</source>
+        <translation>汇率留空即使用欧洲央行参考汇率：历史记录按条目当日的汇率，估算按最新汇率。你自己的汇率始终优先。</translation>
     </message>
     <message>
-        <source>Units per 1 USD</source>
-        <translation>每 1 美元兑换单位</translation>
+        <source>Use off-peak prices where a provider has them (DeepSeek: half price)</source>
+        <translation>服务商提供闲时价格时使用闲时价格（DeepSeek：半价）</translation>
     </message>
     <message>
-        <source>As of</source>
-        <translation>截至日期</translation>
-    </message>
-    <message>
-        <source>Add rate</source>
-        <translation>添加汇率</translation>
-    </message>
-    <message>
-        <source>Remove rate</source>
-        <translation>删除汇率</translation>
+        <source>Off-peak is outside the provider&apos;s peak hours. Unchecked, the off-peak price is shown in the cost&apos;s tooltip.</source>
+        <translation>闲时指服务商高峰时段以外。不勾选时，闲时价格显示在费用的提示中。</translation>
     </message>
     <message>
         <source>System default</source>
@@ -2115,6 +2309,10 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
     <message>
         <source>Exchange rates</source>
         <translation>汇率</translation>
+    </message>
+    <message>
+        <source>Off-peak</source>
+        <translation>闲时</translation>
     </message>
     <message>
         <source>Recorded prompts</source>
@@ -2153,12 +2351,12 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
         <translation>下次启动 tokenbudget 时生效。</translation>
     </message>
     <message>
-        <source>USD needs no rate: rates are units per 1 USD</source>
-        <translation>美元无需汇率：汇率为每 1 美元兑换的单位数</translation>
+        <source>Correct the exchange rates marked in red.</source>
+        <translation>请更正标为红色的汇率。</translation>
     </message>
     <message>
-        <source>the rate for {code} must be above 0</source>
-        <translation>{code} 的汇率必须大于 0</translation>
+        <source>No rate for {code}: enter your own rate for it below first.</source>
+        <translation>{code} 没有汇率：请先在下方输入你自己的汇率。</translation>
     </message>
     <message>
         <source>The {name} address must start with https:// (or http://).</source>
@@ -2169,7 +2367,7 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
     <name>Shell</name>
     <message>
         <source>This desktop has no system tray, so tokenbudget runs as a window: closing it quits. Alerts show here.</source>
-        <extracomment>How often the tray&apos;s status and alerts are checked without anything happening. Where the sources view runs its reads and imports (None: its own thread; tests).</extracomment>
+        <extracomment>How often the tray&apos;s status and alerts are checked without anything happening. Where the sources view runs its reads and imports (None: its own thread; tests). Offer to add the app to the desktop&apos;s menu on its first start (the app; not tests).</extracomment>
         <translation>此桌面没有系统托盘，因此 tokenbudget 以窗口运行：关闭窗口即退出。提醒显示在这里。</translation>
     </message>
     <message>
@@ -2243,6 +2441,10 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
     <message>
         <source>Import what is new in the logs of every tool found (nothing is counted twice).</source>
         <translation>导入所有已找到工具日志中的新内容（不会重复计数）。</translation>
+    </message>
+    <message>
+        <source>Coding tools and their usage logs</source>
+        <translation>编程工具及其用量日志</translation>
     </message>
     <message numerus="yes">
         <source>%n of {total} tools found</source>
@@ -2335,7 +2537,7 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
     <name>SpendChart</name>
     <message>
         <source>Total: {total}</source>
-        <extracomment>The share of a period&apos;s width its bar takes. Each provider&apos;s colour, close to its own brand colour where that stays readable.</extracomment>
+        <extracomment>The share of a period&apos;s width its bar takes. Each provider&apos;s colour, close to its own brand colour where that stays readable. The least room between two period labels, in pixels.</extracomment>
         <translation>合计：{total}</translation>
     </message>
 </context>
@@ -2554,6 +2756,33 @@ No plans yet: add one under Budgets.</source>
     <message>
         <source>requests</source>
         <translation>请求</translation>
+    </message>
+</context>
+<context>
+    <name>ViewWindow</name>
+    <message>
+        <source>&amp;Close</source>
+        <translation>关闭(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Go</source>
+        <translation>转到(&amp;G)</translation>
+    </message>
+    <message>
+        <source>tokenbudget: budgets</source>
+        <translation>tokenbudget：预算</translation>
+    </message>
+    <message>
+        <source>tokenbudget: history</source>
+        <translation>tokenbudget：历史记录</translation>
+    </message>
+    <message>
+        <source>&amp;Add plan…</source>
+        <translation>添加套餐(&amp;A)…</translation>
     </message>
 </context>
 </TS>
