@@ -169,6 +169,8 @@ def seed(now: datetime) -> None:
 
 
 def main() -> int:
+    from tokenbudget.gui.translation import add_language_option, apply_language
+
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--search", default="", help="text to search for once open")
     parser.add_argument("--provider", default=None, help="a provider key to filter on")
@@ -177,6 +179,7 @@ def main() -> int:
     from tokenbudget.gui.dark_theme import apply_demo_arguments, demo_arguments
 
     demo_arguments(parser)
+    add_language_option(parser)
     args = parser.parse_args()
     if not os.environ.get("TOKENBUDGET_HOME"):
         os.environ["TOKENBUDGET_HOME"] = tempfile.mkdtemp(prefix="tokenbudget-demo-")
@@ -184,15 +187,14 @@ def main() -> int:
     if not args.empty:
         seed(datetime.now().astimezone())
 
-    from PySide6.QtCore import QLocale, QTimer
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from tokenbudget.core.services import Service
     from tokenbudget.gui.view_window import history_window
 
     app = QApplication(sys.argv[:1])
-    if QLocale().name() == "C":  # a bare screenshot machine: show a real locale's formats
-        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    apply_language(app, args.lang)
     apply_demo_arguments(app, argparse.Namespace(dark=args.dark, size=None))
     host = history_window(Service(), args.size)
     view = host.view

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication
 from tokenbudget.core.services import Service
 from tokenbudget.gui.dark_theme import apply_demo_arguments, demo_arguments, use_dark
 from tokenbudget.gui.main_window import MainWindow
+from tokenbudget.gui.translation import add_language_option, apply_language
 
 
 def open_settings(window: MainWindow, page: str) -> None:
@@ -46,8 +47,10 @@ def main() -> int:
         help="also open the settings dialog on this page",
     )
     demo_arguments(parser)
+    add_language_option(parser)
     args = parser.parse_args()
     app = QApplication(sys.argv[:1])
+    apply_language(app, args.lang)
     if args.dark:
         use_dark(app, args.dark)  # before the window: its colours come from the palette
     window = MainWindow(Service())

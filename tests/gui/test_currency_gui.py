@@ -17,7 +17,13 @@ from tokenbudget.core.money import ExchangeRate, ExchangeRates, Money
 from tokenbudget.core.rates import ReferenceRates
 from tokenbudget.core.services import Service
 from tokenbudget.gui.dialogs import SettingsDialog, SettingsValues
-from tokenbudget.gui.estimate_model import CHEAPEST_ROLE, Column, EstimateModel, Row
+from tokenbudget.gui.estimate_model import (
+    CHEAPEST_MARK,
+    CHEAPEST_ROLE,
+    Column,
+    EstimateModel,
+    Row,
+)
 from tokenbudget.gui.formatting import format_money
 from tokenbudget.gui.rates_editor import RatesEditor
 
@@ -38,11 +44,14 @@ def estimate(m: ModelInfo, tokens: int, total: Money) -> ModelEstimate:
 
 
 def cheapest(em: EstimateModel) -> list[str]:
-    return [
+    """The models of the rows marked cheapest (their names without the "★ cheapest" tag)."""
+    marked = [
         str(em.index(r, Column.MODEL).data())
         for r in range(em.rowCount())
         if em.index(r, 0).data(CHEAPEST_ROLE)
     ]
+    assert all(CHEAPEST_MARK in name for name in marked)
+    return [name.split(CHEAPEST_MARK)[0].strip() for name in marked]
 
 
 def test_cheapest_waits_for_counts_and_never_overflows(qtbot: QtBot) -> None:
@@ -211,7 +220,7 @@ def test_the_tray_popup_uses_the_same_marks_and_cheapest_rule(qtbot: QtBot) -> N
         qtbot.waitUntil(lambda: bool(cheapest(popup.model)))
         assert cheapest(popup.model) == ["deepseek-v4-flash"]
         texts = {
-            str(popup.model.index(r, Column.MODEL).data()): (
+            str(popup.model.index(r, Column.MODEL).data()).split(CHEAPEST_MARK)[0].strip(): (
                 str(popup.model.index(r, Column.TOKENS).data()),
                 str(popup.model.index(r, Column.TOTAL).data()),
             )

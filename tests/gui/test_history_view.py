@@ -308,7 +308,7 @@ def test_edit_shows_at_once_and_undoes(view: HistoryView, service: Service) -> N
     assert service.entries.entry(original.id) == edited
     assert view.model.index(0, Column.NOTE).data() == "moved"
     assert view.model.index(0, Column.COST).data() == format_money(
-        QLocale(), Money(Decimal("2.5"), "USD")
+        QLocale(), Money(Decimal("2.5"), "USD"), 4
     )
     assert view.table.selectionModel().isRowSelected(0)  # the selection stays
     view.undo_action.trigger()

@@ -53,9 +53,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from tokenbudget.core import message_texts as texts
+from tokenbudget.core.messages import message, text_of
+
 
 class TokenbudgetError(Exception):
-    """Base of every error tokenbudget raises on purpose; ``str(err)`` is user-facing."""
+    """Base of every error tokenbudget raises on purpose; ``str(err)`` is user-facing.
+
+    ``str(err)`` is English (the command line's). Raised with a ``core.messages.Message``,
+    ``err.message`` is that message, which the GUI translates; otherwise it is the same text.
+    """
+
+    @property
+    def message(self) -> str:
+        """The user-facing text: a ``Message`` when raised with one."""
+        return text_of(self)
 
 
 class UserInputError(TokenbudgetError):
@@ -73,8 +85,21 @@ class UnknownModelError(UserInputError):
     def __init__(self, kind: str, name: str, suggestions: Sequence[str] = ()) -> None:
         self.name = name
         self.suggestions = tuple(suggestions)
-        hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
-        super().__init__(f"unknown {kind} '{name}'{hint}")
+        what: str = {
+            "model": message(texts.KIND_MODEL),
+            "tokenizer": message(texts.KIND_TOKENIZER),
+            "estimator": message(texts.KIND_ESTIMATOR),
+        }.get(kind, kind)
+        if self.suggestions:
+            text = message(
+                texts.UNKNOWN_NAME_HINT,
+                kind=what,
+                name=name,
+                suggestions=", ".join(self.suggestions),
+            )
+        else:
+            text = message(texts.UNKNOWN_NAME, kind=what, name=name)
+        super().__init__(text)
 
 
 class NotTextError(UserInputError):
@@ -108,8 +133,12 @@ class UnknownProviderError(UserInputError):
     def __init__(self, name: str, suggestions: Sequence[str] = ()) -> None:
         self.name = name
         self.suggestions = tuple(suggestions)
-        hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
-        super().__init__(f"unknown provider '{name}'{hint}")
+        if self.suggestions:
+            suggestions = ", ".join(self.suggestions)
+            text = message(texts.UNKNOWN_PROVIDER_HINT, name=name, suggestions=suggestions)
+        else:
+            text = message(texts.UNKNOWN_PROVIDER, name=name)
+        super().__init__(text)
 
 
 class PlanInputError(UserInputError):

@@ -18,7 +18,9 @@ from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Final, Protocol
 
+from tokenbudget.core import message_texts as texts
 from tokenbudget.core.errors import UserInputError
+from tokenbudget.core.messages import message
 
 MICROS_PER_UNIT = 1_000_000
 _ONE = Decimal(1)
@@ -96,9 +98,9 @@ def parse_decimal(text: str | int | Decimal, what: str = "amount") -> Decimal:
     try:
         value = Decimal(str(text).strip())
     except InvalidOperation:
-        raise UserInputError(f"{what} '{text}' is not a number") from None
+        raise UserInputError(message(texts.NOT_A_NUMBER, what=what, text=str(text))) from None
     if not value.is_finite():
-        raise UserInputError(f"{what} '{text}' is not a finite number")
+        raise UserInputError(message(texts.NOT_FINITE, what=what, text=str(text)))
     return value
 
 

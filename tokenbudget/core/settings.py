@@ -25,8 +25,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final, Generic, TypeVar
 
+from tokenbudget.core import message_texts as texts
 from tokenbudget.core import providers
 from tokenbudget.core.errors import SettingsError, UserInputError
+from tokenbudget.core.messages import message
 from tokenbudget.core.money import (
     ExchangeRate,
     ExchangeRates,
@@ -185,6 +187,12 @@ LAUNCHER_OFFERED: Final = Setting(
 MAIN_PLAN: Final = Setting[int | None](
     "main_plan", None, _optional_id, "the plan the tray icon shows (a plan id)"
 )
+LANGUAGE: Final = Setting(
+    "language",
+    "system",
+    _choice("system", "en", "zh_CN"),
+    "the interface language: the system's (LANG, LC_ALL), English or Simplified Chinese",
+)
 
 #: Every setting the app reads.
 TABLE: Final[tuple[Setting[Any], ...]] = (
@@ -207,6 +215,7 @@ TABLE: Final[tuple[Setting[Any], ...]] = (
     TRAY_HINT_SHOWN,
     LAUNCHER_OFFERED,
     MAIN_PLAN,
+    LANGUAGE,
 )
 BY_KEY: Final[Mapping[str, Setting[Any]]] = MappingProxyType({s.key: s for s in TABLE})
 DEFAULTS: Final[Mapping[str, Any]] = MappingProxyType({s.key: s.default for s in TABLE})
@@ -266,16 +275,14 @@ class Settings:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise SettingsError(
-                f"settings file {path} is unreadable ({_one_line(exc)}); using defaults"
+                message(texts.SETTINGS_UNREADABLE, path=str(path), why=_one_line(exc))
             ) from exc
         if not isinstance(data, dict):
-            raise SettingsError(f"settings file {path} is not a JSON object; using defaults")
+            raise SettingsError(message(texts.SETTINGS_NOT_OBJECT, path=str(path)))
         values, bad = _problems(data)
         settings = cls(path, values)
         if bad:
-            settings.warning = (
-                f"settings file {path}: ignored invalid {', '.join(bad)}; using defaults there"
-            )
+            settings.warning = message(texts.SETTINGS_INVALID, path=str(path), keys=", ".join(bad))
         return settings
 
     @classmethod
@@ -288,7 +295,7 @@ class Settings:
             return cls.load(path)
         except SettingsError as exc:
             settings = cls(path)
-            settings.warning = str(exc)
+            settings.warning = exc.message
             return settings
 
     def value(self, setting: Setting[T]) -> T:

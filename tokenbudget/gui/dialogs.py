@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from tokenbudget.core.errors import UserInputError
+from tokenbudget.core.messages import QT_TRANSLATE_NOOP
 from tokenbudget.core.services import ProvidersService
 from tokenbudget.core.types import (
     CURRENCIES,
@@ -34,7 +35,7 @@ from tokenbudget.core.types import (
 )
 from tokenbudget.core.types import KEY_PROVIDERS as PROVIDERS
 from tokenbudget.gui.a11y import link_labels
-from tokenbudget.gui.formatting import format_money
+from tokenbudget.gui.formatting import error_text, format_money
 from tokenbudget.gui.palette import Tone, tint
 from tokenbudget.gui.providers_page import ProviderSettings, ProvidersPage, Tester
 from tokenbudget.gui.rates_editor import RatesEditor
@@ -159,6 +160,7 @@ class SettingsValues:
     reference: tuple[ExchangeRate, ...] = ()
     #: Price models that have off-peak rates (DeepSeek) at them.
     off_peak: bool = False
+    language: str = "system"
 
 
 class SettingsDialog(QDialog):
@@ -169,9 +171,9 @@ class SettingsDialog(QDialog):
     """
 
     PRIVACY = (
-        ("none", "Keep no prompt text"),
-        ("preview", "Keep a short preview (200 characters)"),
-        ("full", "Keep the full prompt text"),
+        ("none", QT_TRANSLATE_NOOP("SettingsDialog", "Keep no prompt text")),
+        ("preview", QT_TRANSLATE_NOOP("SettingsDialog", "Keep a short preview (200 characters)")),
+        ("full", QT_TRANSLATE_NOOP("SettingsDialog", "Keep the full prompt text")),
     )
 
     def __init__(
@@ -264,9 +266,35 @@ class SettingsDialog(QDialog):
         )
         self.live_sync.setChecked(values.live_sync)
         form.addRow(self.tr("Coding tools"), self.live_sync)
+        form.addRow(self.tr("&Language"), self._language_box(values.language))
         page = QWidget()
         page.setLayout(form)
         return page
+
+    def _language_box(self, current: str) -> QWidget:
+        """The language choice, with the note that it applies at the next start."""
+        self.language = QComboBox()
+        # Each language is named in itself, so it can be found in any interface language.
+        for code, name in (
+            ("system", self.tr("System language")),
+            ("en", "English"),
+            ("zh_CN", "简体中文"),
+        ):
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(current)))
+        note = QLabel(self.tr("Applies the next time tokenbudget starts."))
+        note.setEnabled(False)
+        note.setVisible(False)
+        self.language.currentIndexChanged.connect(
+            lambda _i: note.setVisible(self.language.currentData() != current)
+        )
+        box = QVBoxLayout()
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.language)
+        box.addWidget(note)
+        widget = QWidget()
+        widget.setLayout(box)
+        return widget
 
     def _accept(self) -> None:
         rates = self.rates.rates()
@@ -295,9 +323,10 @@ class SettingsDialog(QDialog):
                 providers=self._provider_values(),
                 reference=self._values.reference,
                 off_peak=self.off_peak.isChecked(),
+                language=str(self.language.currentData()),
             )
         except UserInputError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(error_text(exc))
             return
         self.accept()
 

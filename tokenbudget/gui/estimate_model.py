@@ -10,6 +10,7 @@ description.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush
 
+from tokenbudget.core.messages import QT_TRANSLATE_NOOP
 from tokenbudget.core.types import ESTIMATED_MARK
 from tokenbudget.core.types import PROVIDER_NAMES as PROVIDER_LABELS
 from tokenbudget.gui import palette
@@ -30,7 +32,14 @@ from tokenbudget.gui import palette
 if TYPE_CHECKING:  # the catalogue's types: not imported before the first paint
     from tokenbudget.core.types import ModelEstimate, ModelInfo, Money, RemoteResult
 from tokenbudget.gui.conversion import conversion_note
-from tokenbudget.gui.formatting import format_int, format_money
+from tokenbudget.gui.formatting import (
+    column_places,
+    format_date,
+    format_int,
+    format_money,
+    format_percent,
+    render,
+)
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 CONTEXT_ROLE = Qt.ItemDataRole.UserRole + 2  # share of the context window, as a float 0..n
@@ -72,13 +81,13 @@ def _tr(text: str) -> str:
 
 
 HEADERS = {
-    Column.PROVIDER: "Provider",
-    Column.MODEL: "Model",
-    Column.TOKENS: "Tokens",
-    Column.CONTEXT: "Context",
-    Column.INPUT: "Input",
-    Column.OUTPUT: "Output",
-    Column.TOTAL: "Total",
+    Column.PROVIDER: QT_TRANSLATE_NOOP("EstimateModel", "Provider"),
+    Column.MODEL: QT_TRANSLATE_NOOP("EstimateModel", "Model"),
+    Column.TOKENS: QT_TRANSLATE_NOOP("EstimateModel", "Tokens"),
+    Column.CONTEXT: QT_TRANSLATE_NOOP("EstimateModel", "Context"),
+    Column.INPUT: QT_TRANSLATE_NOOP("EstimateModel", "Input"),
+    Column.OUTPUT: QT_TRANSLATE_NOOP("EstimateModel", "Output"),
+    Column.TOTAL: QT_TRANSLATE_NOOP("EstimateModel", "Total"),
 }
 
 
@@ -274,13 +283,22 @@ class EstimateModel(QAbstractTableModel):
             return count if est.exact else ESTIMATED_MARK + count
         if column == Column.CONTEXT:
             share = est.context_share(row.output_tokens)
-            return "" if share is None else f"{share * 100:.1f}%"
+            return "" if share is None else format_percent(self.locale, Decimal(share * 100), 1)
         money = {Column.INPUT: est.input_cost, Column.OUTPUT: est.output_cost}.get(
             column, est.total_cost
         )
         if money is None:
             return _tr("unpriced") if column == Column.TOTAL else ""
-        return format_money(self.locale, money)
+        return format_money(self.locale, money, self._places(column))
+
+    def _places(self, column: int) -> int:
+        """One number of decimals for a money column, so its amounts align."""
+        costs = (r.estimate for r in self._rows if r.estimate is not None)
+        if column == Column.INPUT:
+            return column_places(e.input_cost for e in costs)
+        if column == Column.OUTPUT:
+            return column_places(e.output_cost for e in costs)
+        return column_places(e.total_cost for e in costs)
 
     def _sort_key(self, row: Row, column: Column) -> Any:
         est = row.estimate
@@ -315,7 +333,7 @@ class EstimateModel(QAbstractTableModel):
         if column in (Column.INPUT, Column.OUTPUT, Column.TOTAL):
             if est.input_cost is None:
                 return _tr("No price is known for this model; it is not free.")
-            checked = est.price_checked.isoformat() if est.price_checked else "?"
+            checked = format_date(self.locale, est.price_checked) if est.price_checked else "?"
             tip = _tr("Price from {source}, checked {date}.").format(
                 source=est.price_source or "?", date=checked
             )
@@ -343,7 +361,7 @@ def remote_tooltip(remote: RemoteResult, method: str) -> str:
     provider = PROVIDER_LABELS.get(remote.provider, remote.provider)
     if remote.tokens is None:
         return _tr("{provider} count failed: {reason}; showing the estimate ({method}).").format(
-            provider=provider, reason=remote.reason or "?", method=method
+            provider=provider, reason=render(remote.reason or "?"), method=method
         )
     if remote.provider == "anthropic":
         if remote.frame is None:

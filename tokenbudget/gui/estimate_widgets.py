@@ -13,7 +13,7 @@ from tokenbudget.core.services import Service
 from tokenbudget.core.types import Money, from_micros
 from tokenbudget.gui.counting import CountCoordinator
 from tokenbudget.gui.estimate_model import SORT_ROLE, Column, EstimateModel
-from tokenbudget.gui.formatting import format_int, format_money
+from tokenbudget.gui.formatting import error_text, format_int, format_money
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QStyledItemDelegate
@@ -119,11 +119,13 @@ class Recorder:
         if model is None or tokens is None:
             return None, tr("counted when recorded")
         try:
+            # In the model's own currency and at its list price, as the entry is stored.
+            own = model.pricing.currency if model.pricing is not None else None
             estimate = self.service.counting.price_tokens(
-                model, tokens, output_tokens=output_tokens
+                model, tokens, output_tokens=output_tokens, currency=own, off_peak=False
             )
         except TokenbudgetError as exc:
-            return None, str(exc)
+            return None, error_text(exc)
         if estimate.total_cost is None:
             return None, tr("no price is known for this model")
         return estimate.total_cost, ""
@@ -153,7 +155,7 @@ class Recorder:
                 input_tokens=known,
             )
         except TokenbudgetError as exc:
-            return None, tr("Not recorded: {why}").format(why=exc)
+            return None, tr("Not recorded: {why}").format(why=error_text(exc))
         tokens = format_int(QLocale(), entry.tokens.total_tokens)
         if entry.cost_micros is None or entry.currency is None:
             return entry, tr("Recorded {model}: {tokens} tokens (no price known)").format(

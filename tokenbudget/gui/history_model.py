@@ -30,6 +30,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from tokenbudget.core.errors import TokenbudgetError
+from tokenbudget.core.messages import QT_TRANSLATE_NOOP
 from tokenbudget.core.types import (
     PROVIDER_NAMES,
     Entry,
@@ -44,7 +45,7 @@ from tokenbudget.core.types import (
     to_us,
 )
 from tokenbudget.gui.conversion import conversion_note
-from tokenbudget.gui.formatting import format_int, format_money
+from tokenbudget.gui.formatting import error_text, format_int, format_money, ledger_places
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -90,18 +91,18 @@ def _tr(text: str) -> str:
 
 
 HEADERS = {
-    Column.TIME: "Time",
-    Column.PROVIDER: "Provider",
-    Column.MODEL: "Model",
-    Column.INPUT: "Input",
-    Column.CACHE_READ: "Cache read",
-    Column.CACHE_WRITE: "Cache write",
-    Column.OUTPUT: "Output",
-    Column.COST: "Cost",
-    Column.SOURCE: "Source",
-    Column.PLAN: "Plan",
-    Column.PROJECT: "Project",
-    Column.NOTE: "Note or prompt",
+    Column.TIME: QT_TRANSLATE_NOOP("HistoryModel", "Time"),
+    Column.PROVIDER: QT_TRANSLATE_NOOP("HistoryModel", "Provider"),
+    Column.MODEL: QT_TRANSLATE_NOOP("HistoryModel", "Model"),
+    Column.INPUT: QT_TRANSLATE_NOOP("HistoryModel", "Input"),
+    Column.CACHE_READ: QT_TRANSLATE_NOOP("HistoryModel", "Cache read"),
+    Column.CACHE_WRITE: QT_TRANSLATE_NOOP("HistoryModel", "Cache write"),
+    Column.OUTPUT: QT_TRANSLATE_NOOP("HistoryModel", "Output"),
+    Column.COST: QT_TRANSLATE_NOOP("HistoryModel", "Cost"),
+    Column.SOURCE: QT_TRANSLATE_NOOP("HistoryModel", "Source"),
+    Column.PLAN: QT_TRANSLATE_NOOP("HistoryModel", "Plan"),
+    Column.PROJECT: QT_TRANSLATE_NOOP("HistoryModel", "Project"),
+    Column.NOTE: QT_TRANSLATE_NOOP("HistoryModel", "Note or prompt"),
 }
 
 
@@ -191,7 +192,7 @@ class HistoryModel(QAbstractTableModel):
             entry = self._cache.entry(row)
         except TokenbudgetError as exc:
             self._failed = True  # one message, not one per cell, until the next refresh
-            self.load_failed.emit(str(exc))
+            self.load_failed.emit(error_text(exc))
             return None
         self._last = (row, entry)
         return entry
@@ -304,7 +305,9 @@ class HistoryModel(QAbstractTableModel):
 
     def _cost_text(self, entry: Entry) -> str:
         money = self.shown_cost(entry)
-        return _tr("unpriced") if money is None else format_money(self.locale, money)
+        if money is None:
+            return _tr("unpriced")
+        return format_money(self.locale, money, ledger_places(money.currency))
 
     def _tooltip(self, entry: Entry, column: Column) -> str | None:
         if column == Column.TIME:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, QTime
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLocale, Qt, QTime
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from tokenbudget.core.types import CONVERTED_MARK, Money
@@ -61,7 +61,7 @@ def history_table(model: HistoryModel) -> QTableView:
         columns.resizeSection(column, metrics.horizontalAdvance(text) + 16)
     # ``sizeHintForColumn`` reads at most this many rows (the shown ones first).
     rows.setResizeContentsPrecision(300)
-    table.setAccessibleName(table.tr("Spend entries"))
+    table.setAccessibleName(QCoreApplication.translate("HistoryTable", "Spend entries"))
     return table
 
 

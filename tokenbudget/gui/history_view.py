@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.services import HistoryJobs, Service
 from tokenbudget.core.types import HistoryFilter, Plan, Snapshot, Totals, spend_in
-from tokenbudget.gui.formatting import format_int, format_money
+from tokenbudget.gui.formatting import error_text, format_int, format_money
 from tokenbudget.gui.history_charts_panel import ChartsMixin
 from tokenbudget.gui.history_edits import MAX_DELETE, EditsMixin, LedgerCommand
 from tokenbudget.gui.history_empty import EmptyLedgerPage, NoMatchPage
@@ -323,7 +323,9 @@ class HistoryView(EditsMixin, ExportMixin, ChartsMixin, ProjectsMixin, QWidget):
         try:
             self._history = self.service.entries.jobs()
         except TokenbudgetError as exc:
-            self.show_message(self.tr("The ledger cannot be opened: {why}").format(why=exc), True)
+            self.show_message(
+                self.tr("The ledger cannot be opened: {why}").format(why=error_text(exc)), True
+            )
             return None
         return self._history
 

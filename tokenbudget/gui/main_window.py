@@ -32,10 +32,11 @@ from tokenbudget.gui.editor import PromptEditor
 from tokenbudget.gui.elided import ElidedLabel
 from tokenbudget.gui.estimate_model import MODEL_ID_ROLE, EstimateModel
 from tokenbudget.gui.estimate_widgets import EstimateTable, Recorder
-from tokenbudget.gui.formatting import format_int
+from tokenbudget.gui.formatting import error_text, format_int
 from tokenbudget.gui.geometry import available_area, fit_to_screen, fits
 from tokenbudget.gui.palette import Tone, tint
 from tokenbudget.gui.remote_counting import RemoteCounting
+from tokenbudget.gui.translation import button_text
 
 if TYPE_CHECKING:  # the dialogs are imported when first opened, not before the first paint
     from tokenbudget.core.types import ModelInfo
@@ -231,6 +232,8 @@ class MainWindow(QMainWindow):
         toolbar.addActions(
             [self.open_action, self.models_action, self.tokens_action, self.record_action]
         )
+        for shown in toolbar.actions():
+            shown.setIconText(button_text(shown.text()))
 
     def _build_status_bar(self) -> None:
         # Elided, so the two never overlap each other or a message at a narrow width.
@@ -331,10 +334,12 @@ class MainWindow(QMainWindow):
         locale = self.model.locale
         stats = self.coordinator.stats
         self.stats_label.setText(
-            self.tr("{chars} characters · {words} words · {lines} lines").format(
-                chars=format_int(locale, stats.chars),
-                words=format_int(locale, stats.words),
-                lines=format_int(locale, stats.lines),
+            " · ".join(
+                (
+                    self.tr("%Ln characters", "", stats.chars),
+                    self.tr("%Ln words", "", stats.words),
+                    self.tr("%Ln lines", "", stats.lines),
+                )
             )
         )
         model_id = self.selected_model_id()
@@ -448,6 +453,7 @@ class MainWindow(QMainWindow):
                 balance_check=dict(settings.get("balance_check") or {}),
                 base_urls=dict(settings.get("base_urls") or {}),
             ),
+            language=str(settings.get("language") or "system"),
         )
 
     def edit_settings(self) -> None:
@@ -481,6 +487,7 @@ class MainWindow(QMainWindow):
         settings.set("balance_check", values.providers.balance_check)
         settings.set("base_urls", values.providers.base_urls)
         settings.set("live_sync", values.live_sync)
+        settings.set("language", values.language)
         self._save_settings()
         self._apply_font_size(values.font_size)
         self.coordinator.set_currency(None)
@@ -490,7 +497,7 @@ class MainWindow(QMainWindow):
             try:
                 settings.set_autostart(values.start_at_login)
             except AutostartError as exc:
-                self.statusBar().showMessage(str(exc), 10000)
+                self.statusBar().showMessage(error_text(exc), 10000)
 
     def _apply_font_size(self, size: int) -> None:
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont)
@@ -507,7 +514,7 @@ class MainWindow(QMainWindow):
         try:
             self.service.settings.save()
         except TokenbudgetError as exc:
-            self.statusBar().showMessage(str(exc), 10000)
+            self.statusBar().showMessage(error_text(exc), 10000)
 
     # -- window state ------------------------------------------------------------------
 

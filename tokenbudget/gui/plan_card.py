@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from tokenbudget.core.types import BalanceResult, CapBar, Level, Money, PlanCard
 from tokenbudget.gui import palette
+from tokenbudget.gui.formatting import render
 from tokenbudget.gui.palette import Tone
 from tokenbudget.gui.plan_card_text import (
     COLORS,
@@ -258,7 +259,7 @@ class PlanCardWidget(CardTextMixin, QFrame):
                 )
             else:
                 line = self.tr("Balance at provider: not available ({reason}, {time})").format(
-                    reason=result.error or "", time=checked
+                    reason=render(result.error or ""), time=checked
                 )
             if len(results) > 1:
                 line = f"{result.provider}: {line}"

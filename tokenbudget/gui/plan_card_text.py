@@ -26,7 +26,7 @@ from tokenbudget.core.types import (
     from_micros,
 )
 from tokenbudget.gui import palette
-from tokenbudget.gui.formatting import format_decimal, format_int, format_money
+from tokenbudget.gui.formatting import format_decimal, format_int, format_money, format_percent
 
 #: Accent colours by level (bar chunk, card edge, level chip text).
 COLORS = {
@@ -308,9 +308,7 @@ class CardTextMixin:
         value = Decimal(basis_points) / 100
         if not exact:
             value = Decimal(basis_points // 100)
-        return self.tr("{number} %").format(
-            number=format_decimal(self._locale, value, 2 if exact else 0)
-        )
+        return format_percent(self._locale, value, 2 if exact else 0)
 
     def _countdown(self, left: Countdown) -> str:
         if left.days:

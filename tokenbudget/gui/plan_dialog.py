@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QCoreApplication, QLocale, QTimeZone
+from PySide6.QtCore import QLocale, QTimeZone
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -31,7 +31,7 @@ from tokenbudget.core.types import (
     time_zones,
 )
 from tokenbudget.gui.a11y import link_labels
-from tokenbudget.gui.formatting import format_int
+from tokenbudget.gui.formatting import format_int, render
 from tokenbudget.gui.geometry import FRAME_ALLOWANCE, available_area
 from tokenbudget.gui.plan_form import EPOCH, SECOND, PlanFormMixin, paint_message, qdatetime, secs
 
@@ -276,7 +276,7 @@ class PlanDialog(PlanFormMixin, QDialog):
             text = self._errors.get(field, "")
             # A required field not reached yet gets a quiet hint, not an error.
             hint = bool(text) and field not in self._touched and self._base is None
-            label.setText(QCoreApplication.translate("PlanInput", text) if text else "")
+            label.setText(render(text) if text else "")
             label.setProperty("severity", "hint" if hint else "error")
             paint_message(label, hint=hint)
             label.setVisible(bool(text))

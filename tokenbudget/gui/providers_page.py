@@ -29,6 +29,7 @@ from tokenbudget.core.services import ProvidersService
 from tokenbudget.core.types import BALANCE_PROVIDERS, COUNT_PROVIDERS
 from tokenbudget.core.types import KEY_PROVIDERS as PROVIDERS
 from tokenbudget.core.types import PROVIDER_TABLE as TABLE
+from tokenbudget.gui.formatting import error_text, render
 from tokenbudget.gui.geometry import available_area
 from tokenbudget.gui.jobs import Jobs, Runner, thread_runner
 from tokenbudget.gui.palette import Tone, tint
@@ -71,7 +72,7 @@ class ProvidersPage(QWidget):
         # A test goes over the network: a daemon thread each (a lane per provider).
         self._jobs = Jobs(runner or thread_runner("key-test"), owner=self)
         status = providers.keyring_status()
-        self.keyring_note = QLabel(status.message)
+        self.keyring_note = QLabel(render(status.message))
         self.keyring_note.setWordWrap(True)
         tint(self.keyring_note, Tone.NORMAL if status.usable else Tone.ERROR)
         self.privacy_note = QLabel(
@@ -207,7 +208,7 @@ class ProvidersPage(QWidget):
                 key = self.keys.masked_key(provider) if usable else None
             except SecretsError as exc:
                 key = None
-                self.result.setText(str(exc))
+                self.result.setText(error_text(exc))
             self.key_labels[provider].setText(key if key else self.tr("no key"))
             self.set_buttons[provider].setText(self.tr("Replace…") if key else self.tr("Set…"))
             self.test_buttons[provider].setEnabled(bool(key) and self.tester is not None)
@@ -231,7 +232,7 @@ class ProvidersPage(QWidget):
         try:
             self.keys.set_key(provider, key)
         except SecretsError as exc:
-            self.result.setText(str(exc))
+            self.result.setText(error_text(exc))
             return False
         self.result.setText(self.tr("The {name} key is stored.").format(name=PROVIDERS[provider]))
         self.refresh_keys()
@@ -251,7 +252,7 @@ class ProvidersPage(QWidget):
         try:
             deleted = self.keys.delete_key(provider)
         except SecretsError as exc:
-            self.result.setText(str(exc))
+            self.result.setText(error_text(exc))
             return False
         self.result.setText(self.tr("The {name} key is deleted.").format(name=name))
         self.refresh_keys()

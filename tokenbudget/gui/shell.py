@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QSystemTrayIcon, QWidge
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.services import Service
 from tokenbudget.gui.counting import CountHub
+from tokenbudget.gui.formatting import error_text
 from tokenbudget.gui.jobs import Runner
 from tokenbudget.gui.main_window import MainWindow
 
@@ -339,7 +340,7 @@ class Shell(QObject):
         try:
             statuses = self.service.plans.status(self.now())
         except TokenbudgetError as exc:
-            self.window.statusBar().showMessage(str(exc), 10_000)
+            self.window.statusBar().showMessage(error_text(exc), 10_000)
             return
         if self.tray is not None:
             main = self.service.settings.get("main_plan")
@@ -359,7 +360,7 @@ class Shell(QObject):
             try:
                 self.service.plans.mark_alerts_sent(alerts, self.now())
             except TokenbudgetError as exc:
-                self.window.statusBar().showMessage(str(exc), 10_000)
+                self.window.statusBar().showMessage(error_text(exc), 10_000)
 
     def _usage_imported(self, records: int) -> None:
         """Live sync wrote entries: bring the tray, alerts and the open views up to date.
@@ -396,7 +397,7 @@ class Shell(QObject):
         try:
             self.service.settings.save()
         except TokenbudgetError as exc:
-            self.window.statusBar().showMessage(str(exc), 10_000)
+            self.window.statusBar().showMessage(error_text(exc), 10_000)
 
 
 def _bring_forward(window: QWidget) -> None:

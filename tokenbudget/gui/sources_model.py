@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush
 
+from tokenbudget.core.messages import QT_TRANSLATE_NOOP
 from tokenbudget.core.types import Money, SourceInfo, home_short, to_us
 from tokenbudget.gui import palette
 from tokenbudget.gui.formatting import format_int, format_money, money_places
@@ -52,20 +53,15 @@ def _tr(text: str, disambiguation: str | None = None, n: int = -1) -> str:
     return QCoreApplication.translate("SourcesModel", text, disambiguation, n)
 
 
-def counted(n: int, one: str, many: str) -> str:
-    """``one`` for 1, else ``many`` with ``%Ln`` (English has no plural forms without a .qm)."""
-    return _tr(one) if n == 1 else _tr(many, "", n)
-
-
 HEADERS = {
-    Column.TOOL: "Tool",
-    Column.WHERE: "Where",
-    Column.LAST_IMPORT: "Last import",
-    Column.ENTRIES: "Entries",
-    Column.TOKENS: "Tokens",
-    Column.COST: "Cost",
-    Column.NOTE: "Note",
-    Column.LIVE_SYNC: "Live sync",
+    Column.TOOL: QT_TRANSLATE_NOOP("SourcesModel", "Tool"),
+    Column.WHERE: QT_TRANSLATE_NOOP("SourcesModel", "Where"),
+    Column.LAST_IMPORT: QT_TRANSLATE_NOOP("SourcesModel", "Last import"),
+    Column.ENTRIES: QT_TRANSLATE_NOOP("SourcesModel", "Entries"),
+    Column.TOKENS: QT_TRANSLATE_NOOP("SourcesModel", "Tokens"),
+    Column.COST: QT_TRANSLATE_NOOP("SourcesModel", "Cost"),
+    Column.NOTE: QT_TRANSLATE_NOOP("SourcesModel", "Note"),
+    Column.LIVE_SYNC: QT_TRANSLATE_NOOP("SourcesModel", "Live sync"),
 }
 _NUMERIC = frozenset({Column.ENTRIES, Column.TOKENS, Column.COST})
 
@@ -110,7 +106,7 @@ def note_parts(info: SourceInfo, locale: QLocale) -> list[str]:
     if info.per_session:
         parts.append(_tr("totals per session"))
     if info.problem_count:
-        parts.append(counted(info.problem_count, "1 line skipped", "%Ln lines skipped"))
+        parts.append(_tr("%Ln lines skipped", "", info.problem_count))
     return parts
 
 

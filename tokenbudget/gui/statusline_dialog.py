@@ -26,6 +26,7 @@ from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.services import LimitsService
 from tokenbudget.core.types import StatusLinePlan
 from tokenbudget.gui.a11y import link_labels
+from tokenbudget.gui.formatting import error_text
 from tokenbudget.gui.palette import Tone, tint
 
 
@@ -96,7 +97,7 @@ class StatusLineDialog(QDialog):
         try:
             plan = self._limits.statusline_plan(self._file)
         except TokenbudgetError as exc:
-            self._show_error(str(exc))
+            self._show_error(error_text(exc))
             self.install_button.setEnabled(False)
             self.uninstall_button.setEnabled(False)
             return None
@@ -132,7 +133,7 @@ class StatusLineDialog(QDialog):
         try:
             self._limits.install_statusline(self._now(), self._file)
         except TokenbudgetError as exc:
-            self._show_error(str(exc))
+            self._show_error(error_text(exc))
             return
         self.error.clear()
         self.refresh()
@@ -142,7 +143,7 @@ class StatusLineDialog(QDialog):
         try:
             self._limits.uninstall_statusline(self._now(), self._file)
         except TokenbudgetError as exc:
-            self._show_error(str(exc))
+            self._show_error(error_text(exc))
             return
         self.error.clear()
         self.refresh()

@@ -7,7 +7,7 @@ closes it. Its size fits the screen and its geometry is kept under its key betwe
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal, SignalInstance
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal, SignalInstance
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QMainWindow, QWidget
 
@@ -112,7 +112,10 @@ def budgets_window(service: Service, size: str | None = None) -> ViewWindow:
 
     view = BudgetsView(service)
     host = ViewWindow(
-        view, "budgets", view.tr("tokenbudget: budgets"), actions=budgets_actions(view)
+        view,
+        "budgets",
+        QCoreApplication.translate("ViewWindow", "tokenbudget: budgets"),
+        actions=budgets_actions(view),
     )
     _size(host, size)
     return host
@@ -124,7 +127,10 @@ def history_window(service: Service, size: str | None = None) -> ViewWindow:
 
     view = HistoryView(service)
     host = ViewWindow(
-        view, "history", view.tr("tokenbudget: history"), actions=history_actions(view)
+        view,
+        "history",
+        QCoreApplication.translate("ViewWindow", "tokenbudget: history"),
+        actions=history_actions(view),
     )
     _size(host, size)
     return host
@@ -132,7 +138,7 @@ def history_window(service: Service, size: str | None = None) -> ViewWindow:
 
 def budgets_actions(view: QWidget) -> list[QAction]:
     """The Budgets view's File menu: Add plan (Ctrl+N)."""
-    add = QAction(view.tr("&Add plan…"), view)
+    add = QAction(QCoreApplication.translate("ViewWindow", "&Add plan…"), view)
     add.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
     add_plan = getattr(view, "add_plan")  # noqa: B009 (any view with add_plan)
     add.triggered.connect(lambda _checked=False: add_plan())

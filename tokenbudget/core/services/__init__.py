@@ -35,7 +35,7 @@ if TYPE_CHECKING:
         launcher_installed,
         uninstall_launcher,
     )
-    from tokenbudget.core.paths import data_dir, icons_dir
+    from tokenbudget.core.paths import data_dir, i18n_dir, icons_dir
     from tokenbudget.core.secrets import SecretStore
     from tokenbudget.core.services._parts import Parts
     from tokenbudget.core.services.counting import (
@@ -75,6 +75,7 @@ _WHERE = {
     "TextCounts": "tokenbudget.core.services.counting",
     "data_dir": "tokenbudget.core.paths",
     "exact_method": "tokenbudget.core.services.counting",
+    "i18n_dir": "tokenbudget.core.paths",
     "icons_dir": "tokenbudget.core.paths",
     # The desktop menu entry (``tokenbudget --install-desktop``, the first-start offer).
     "install_launcher": "tokenbudget.core.launcher",
@@ -111,6 +112,7 @@ __all__ = [
     "TextCounts",
     "data_dir",
     "exact_method",
+    "i18n_dir",
     "icons_dir",
     "install_launcher",
     "launcher_installed",
