@@ -1800,6 +1800,18 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
         <translation>每百万输出 Token 的价格</translation>
     </message>
     <message>
+        <source>{model} (retired)</source>
+        <translation>{model}（已停用）</translation>
+    </message>
+    <message>
+        <source>Retired on {date}: the provider no longer serves it. It stays in the catalogue to price recorded spend.</source>
+        <translation>已于 {date} 停用：服务商不再提供该模型。它仍保留在目录中，用于为已记录的支出计价。</translation>
+    </message>
+    <message>
+        <source>retired</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
         <source>Search models or providers</source>
         <translation>搜索模型或服务商</translation>
     </message>

@@ -11,7 +11,7 @@ import argparse
 import errno
 import sys
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -65,6 +65,8 @@ def run_count(args: argparse.Namespace, out: TextIO) -> int:
     from tokenbudget.core.services import Service
 
     service = Service()
+    if args.output_tokens is None:
+        args.output_tokens = service.counting.default_output_tokens()
     if args.record:
         return _record_estimate(service, "".join(read_blocks(service, args.file)), args, out)
     report = service.counting.count_stream(
@@ -77,10 +79,13 @@ def run_count(args: argparse.Namespace, out: TextIO) -> int:
         off_peak=args.off_peak,
         lean=True,  # one vocabulary in memory at a time: this process counts once and exits
     )
+    report = service.counting.by_cost(report)
     if args.json:
         write_json(_report_json(report), out)
     else:
-        _write_table(report, out)
+        today = datetime.now(UTC).date()
+        retired = {r.model for r in report.results if r.model and _retired(service, r.model, today)}
+        _write_table(report, out, retired)
     return EXIT_OK
 
 
@@ -123,7 +128,12 @@ def _report_json(report: CountReport) -> dict[str, Any]:
     }
 
 
-def _write_table(report: CountReport, out: TextIO) -> None:
+def _retired(service: Service, model: str, today: date) -> bool:
+    return service.counting.model(model).retired(today)
+
+
+def _write_table(report: CountReport, out: TextIO, retired: set[str] | None = None) -> None:
+    retired = retired or set()
     rows = [["Model", "Provider", "Tokens", "Count", "Context", "Input", "Output", "Total"]]
     for r in report.results:
         share = r.context_share(report.output_tokens)
@@ -131,7 +141,9 @@ def _write_table(report: CountReport, out: TextIO) -> None:
         unpriced = "unpriced" if r.model else ""
         rows.append(
             [
-                r.model or f"[{r.tokenizer}]",
+                (r.model + (" (retired)" if r.model in retired else ""))
+                if r.model
+                else f"[{r.tokenizer}]",
                 r.provider or "tokenizer",
                 f"{'' if r.exact else ESTIMATED_MARK}{r.tokens:,}",
                 "exact" if r.exact else "estimate",
@@ -151,6 +163,8 @@ def _write_table(report: CountReport, out: TextIO) -> None:
             f"\n{ESTIMATED_MARK} estimated count: no public tokenizer for that model "
             "(see --json for the method)\n"
         )
+    if retired:
+        out.write("(retired) the provider no longer serves it; priced for past spend\n")
     if any(r.off_peak for r in report.results):
         out.write("Off-peak prices applied where a model has them (--off-peak).\n")
     cheaper = [(r.model, r.off_peak_total) for r in report.results if r.off_peak_total]

@@ -117,6 +117,9 @@ def run_privacy(args: argparse.Namespace, out: TextIO) -> int:
     if args.mode:
         settings.set("prompt_text", args.mode)
         settings.save()
+    if args.json:
+        write_json({"prompt_text": settings.get("prompt_text")}, out)
+        return EXIT_OK
     out.write(f"Recorded estimates keep: {settings.get('prompt_text')} of the prompt text\n")
     return EXIT_OK
 
@@ -127,5 +130,8 @@ def run_currency(args: argparse.Namespace, out: TextIO) -> int:
     if args.code:
         settings.set_display_currency(args.code)
         settings.save()
+    if args.json:
+        write_json({"display_currency": settings.display_currency}, out)
+        return EXIT_OK
     out.write(f"Display currency: {settings.display_currency}\n")
     return EXIT_OK

@@ -25,6 +25,7 @@ from tokenbudget.core.catalog import (
     scaled_off_peak,
 )
 from tokenbudget.core.errors import CatalogError
+from tokenbudget.core.litellm_format import TEXT_MODES
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def load_catalog(
         raise CatalogError(f"price snapshot {snap.path} is not a JSON object")
     models: dict[str, ModelInfo] = {}
     for model_id, entry in raw.items():
-        if isinstance(entry, dict) and entry.get("mode", "chat") == "chat":
+        if isinstance(entry, dict) and entry.get("mode", "chat") in TEXT_MODES:
             models[model_id] = model_from_entry(
                 model_id,
                 entry,

@@ -17,6 +17,10 @@ message that can be shown to a user as it is, on one line. The command line maps
     ├── CatalogError                a price catalogue or override file is malformed
     ├── SettingsError               the settings file is malformed (it is never overwritten)
     ├── PriceUpdateError            ``prices update`` could not fetch or validate a snapshot
+    │   ├── PriceFileError          a local snapshot file is missing or unreadable (also an
+    │   │                           InputFileError)
+    │   └── OlderSnapshotError      the snapshot is older than the one in use (also a
+    │                               UserInputError: ``--allow-older`` installs it)
     ├── RatesUpdateError            ``rates update`` could not fetch or check the ECB's rates
     ├── AutostartError              the login autostart entry could not be written or removed
     ├── LauncherError               the desktop menu entry could not be installed or removed
@@ -228,6 +232,14 @@ class UsageError(Exception):
 
 class PriceUpdateError(TokenbudgetError):
     """A price snapshot could not be fetched, parsed or validated; nothing was changed."""
+
+
+class PriceFileError(PriceUpdateError, InputFileError):
+    """The local file given as a price snapshot is missing or unreadable; nothing was changed."""
+
+
+class OlderSnapshotError(PriceUpdateError, UserInputError):
+    """The snapshot offered is older than the one in use; nothing was changed."""
 
 
 class RatesUpdateError(TokenbudgetError):

@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from tokenbudget.core.ledger import to_us
     from tokenbudget.core.live_sync import SyncReport, WatchRoot, root_of
     from tokenbudget.core.memory import release_freed_memory
+    from tokenbudget.core.model_names import closest
     from tokenbudget.core.money import (
         CONVERTED_MARK,
         CURRENCIES,
@@ -102,6 +103,7 @@ if TYPE_CHECKING:
         WindowCap,
         counting_plans,
     )
+    from tokenbudget.core.price_update import Repricing, UpdateReport
     from tokenbudget.core.projects import project_name
     from tokenbudget.core.providers import BALANCE_IDS as BALANCE_PROVIDERS
     from tokenbudget.core.providers import COUNT_IDS as COUNT_PROVIDERS
@@ -195,6 +197,9 @@ _WHERE: dict[str, tuple[str, str]] = {
     "home_short": ("tokenbudget.core.sources", "home_short"),
     "release_freed_memory": ("tokenbudget.core.memory", "release_freed_memory"),
     "source_json": ("tokenbudget.core.sources", "source_json"),
+    "Repricing": ("tokenbudget.core.price_update", "Repricing"),
+    "closest": ("tokenbudget.core.model_names", "closest"),
+    "UpdateReport": ("tokenbudget.core.price_update", "UpdateReport"),
     "CURRENCIES": ("tokenbudget.core.money", "CURRENCIES"),
     "CONVERTED_MARK": ("tokenbudget.core.money", "CONVERTED_MARK"),
     "ESTIMATED_MARK": ("tokenbudget.core.money", "ESTIMATED_MARK"),
@@ -301,6 +306,7 @@ __all__ = [
     "RemoteResult",
     "Report",
     "ReportRow",
+    "Repricing",
     "RowMap",
     "Snapshot",
     "SourceInfo",
@@ -314,6 +320,7 @@ __all__ = [
     "TokenCounts",
     "Tokenization",
     "Totals",
+    "UpdateReport",
     "WatchRoot",
     "WindowCap",
     "alert_state",
@@ -323,6 +330,7 @@ __all__ = [
     "check_date",
     "check_moment",
     "check_rate",
+    "closest",
     "count_words",
     "counting_plans",
     "default_models",

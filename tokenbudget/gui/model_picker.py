@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from PySide6.QtCore import (
+    QDate,
     QEvent,
     QLocale,
     QModelIndex,
@@ -104,8 +105,10 @@ class ModelPickerDialog(ItemsMixin, QDialog):
         self.setWindowTitle(self.tr("Choose models"))
         self._models = list(models)
         self._positions = {m.id: position for position, m in enumerate(self._models)}
+        self._today = date.today()
+        self._retired = frozenset(m.id for m in self._models if m.retired(self._today))
         if default_ids is None:
-            default_ids = [m.id for m in default_models(self._models, date.today())]
+            default_ids = [m.id for m in default_models(self._models, self._today)]
         self._defaults = frozenset(default_ids)
         self._locale = QLocale()
         self._checks: dict[str, QStandardItem] = {}
@@ -209,6 +212,18 @@ class ModelPickerDialog(ItemsMixin, QDialog):
         self, model: ModelInfo, position: int, shown: bool, favourite: bool
     ) -> list[QStandardItem]:
         check = self._plain(model.id, ", ".join(model.aliases))
+        retired = model.retired(self._today)
+        if retired:
+            assert model.deprecated is not None
+            when = QDate(model.deprecated.year, model.deprecated.month, model.deprecated.day)
+            check.setText(self.tr("{model} (retired)").format(model=model.id))
+            check.setToolTip(
+                self.tr(
+                    "Retired on {date}: the provider no longer serves it. It stays in the "
+                    "catalogue to price recorded spend."
+                ).format(date=self._locale.toString(when, QLocale.FormatType.ShortFormat))
+            )
+            check.setForeground(self.palette().placeholderText())
         check.setFlags(check.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         check.setCheckState(Qt.CheckState.Checked if shown else Qt.CheckState.Unchecked)
         check.setData(model.id, MODEL_ID_ROLE)
@@ -220,6 +235,7 @@ class ModelPickerDialog(ItemsMixin, QDialog):
                     model.provider,
                     model.provider_name,
                     provider_label(model),
+                    *(("retired", self.tr("retired")) if retired else ()),
                 )
             ),
             SEARCH_ROLE,
@@ -241,6 +257,8 @@ class ModelPickerDialog(ItemsMixin, QDialog):
 
     def _sort_key(self, model_id: str, favourite: bool) -> int:
         band = 0 if favourite else 1 if model_id in self._opened_with else 2
+        if band == 2 and model_id in self._retired:
+            band = 3  # retired models last: kept to price past spend, rarely chosen
         return band * SORT_BAND + self._positions[model_id]
 
     def _build_widgets(self) -> None:

@@ -8,7 +8,9 @@ changing the shown models re-prices cached counts (``TextCounts``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -16,9 +18,8 @@ from tokenbudget.core import estimate
 from tokenbudget.core.catalog import Catalog, ModelInfo
 from tokenbudget.core.costing import Usage, request_cost
 from tokenbudget.core.count_report import CountReport, ModelEstimate
-from tokenbudget.core.errors import UnknownProviderError, UserInputError
+from tokenbudget.core.errors import UserInputError
 from tokenbudget.core.money import Money, check_currency
-from tokenbudget.core.providers import resolve_provider
 from tokenbudget.core.services.count_texts import Counts, TextCounts, exact_method
 from tokenbudget.core.tokenizers import TokenizerRegistry, VocabularySpec
 
@@ -327,20 +328,47 @@ class CountingService:
             )
         return CountReport(chars, output_tokens, cached_tokens, tuple(results))
 
+    def default_output_tokens(self) -> int:
+        """The expected output a count adds when none is given: the window's setting."""
+        return int(self._parts.settings.get("output_tokens") or 0)
+
+    def by_cost(self, report: CountReport) -> CountReport:
+        """``report`` with its model rows cheapest first (total cost), then the others.
+
+        Costs in other currencies are compared through the exchange rates; a priced row that
+        cannot be converted comes after those that can (by its own amount), unpriced models
+        next, raw tokenizer rows last, each group in its original order where costs tie.
+        """
+        rates = self._parts.settings.exchange_rates()
+
+        def key(indexed: tuple[int, ModelEstimate]) -> tuple[int, str, Decimal, int]:
+            index, row = indexed
+            total = row.total_cost
+            if row.model is None:
+                return 3, "", Decimal(0), index
+            if total is None:
+                return 2, "", Decimal(0), index
+            if total.currency == "USD" or rates.can_convert(total.currency, "USD"):
+                return 0, "", rates.convert(total, "USD").amount, index
+            return 1, total.currency, total.amount, index
+
+        ordered = [row for _, row in sorted(enumerate(report.results), key=key)]
+        return replace(report, results=tuple(ordered))
+
     def models(self, provider: str | None = None) -> list[ModelInfo]:
         """The catalogue, optionally for one provider (key or display name, any case)."""
         every = self._catalog.all()
         if provider is None:
             return every
-        try:  # an alias ("qwen", "claude") names the provider's id
-            wanted = resolve_provider(provider).id
-        except UnknownProviderError:
-            wanted = provider.lower()
-        chosen = [m for m in every if wanted in (m.provider.lower(), m.provider_name.lower())]
-        if not chosen:
-            names = ", ".join(self._catalog.providers())
-            raise UserInputError(f"unknown provider '{provider}' (known: {names})")
-        return chosen
+        from tokenbudget.core import providers
+        from tokenbudget.core.model_names import match_name
+
+        # An alias ("qwen", "claude") names the provider's id; a custom model's provider (in
+        # prices.json) is known by its own name.
+        spellings = {p.lower(): p for p in self._catalog.providers()}
+        spellings.update(providers.spellings())
+        wanted = match_name(provider, spellings, "provider")
+        return [m for m in every if m.provider == wanted]
 
     # -- cli: reading a prompt ----------------------------------------------------------------
 
