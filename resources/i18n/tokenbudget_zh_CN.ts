@@ -13,6 +13,10 @@
         <translation>最便宜</translation>
     </message>
     <message>
+        <source>{model} (retired)</source>
+        <translation>{model}（已停用）</translation>
+    </message>
+    <message>
         <source>loading…</source>
         <translation>加载中…</translation>
     </message>
@@ -24,6 +28,10 @@
     <message>
         <source>The cheapest of the models shown for this prompt.</source>
         <translation>在显示的模型中，此提示词最便宜的一个。</translation>
+    </message>
+    <message>
+        <source>Retired by its provider on {date}; kept to price past spend.</source>
+        <translation>服务商已于 {date} 停用；保留它以便为过去的支出计价。</translation>
     </message>
     <message>
         <source>The tokenizer for this model is still loading.</source>

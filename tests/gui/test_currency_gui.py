@@ -233,3 +233,34 @@ def test_the_tray_popup_uses_the_same_marks_and_cheapest_rule(qtbot: QtBot) -> N
         popup.hide()
     finally:
         shell.close()
+
+
+def test_a_retired_model_shown_in_the_window_is_marked_and_never_cheapest(
+    qtbot: QtBot,
+) -> None:
+    from dataclasses import replace
+
+    em = EstimateModel()
+    em.locale = QLocale("en_US")
+    old = replace(model("old-model"), deprecated=date(2025, 9, 29))
+    new = model("new-model")
+    usd = lambda amount: Money(D(amount), "USD")  # noqa: E731
+    em.set_rows(
+        [Row(old, estimate(old, 1000, usd("0.01"))), Row(new, estimate(new, 1000, usd("0.02")))]
+    )
+    names = [str(em.index(r, Column.MODEL).data()) for r in range(em.rowCount())]
+    assert "old-model (retired)" in names
+    assert cheapest(em) == []  # the only usable model has nothing cheaper to beat: no tie, one left
+    tip = str(
+        em.index(names.index("old-model (retired)"), Column.MODEL).data(Qt.ItemDataRole.ToolTipRole)
+    )
+    assert "9/29/25" in tip and "Retired" in tip
+    third = model("third-model")
+    em.set_rows(
+        [
+            Row(old, estimate(old, 1000, usd("0.01"))),
+            Row(new, estimate(new, 1000, usd("0.02"))),
+            Row(third, estimate(third, 1000, usd("0.03"))),
+        ]
+    )
+    assert cheapest(em) == ["new-model"]

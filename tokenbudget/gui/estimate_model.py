@@ -10,6 +10,7 @@ description.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
@@ -185,7 +186,10 @@ class EstimateModel(QAbstractTableModel):
         if any(r.estimate is None or r.updating for r in rows):
             return None  # a loading row may be the cheapest: no highlight until counts are in
         output = max((r.output_tokens for r in rows), default=0)
-        return cheapest_model([r.estimate for r in rows if r.estimate is not None], output)
+        today = date.today()
+        # A retired model cannot be used any more, however cheap its old price.
+        usable = [r.estimate for r in rows if r.estimate is not None and not r.model.retired(today)]
+        return cheapest_model(usable, output)
 
     def cheapest_model_id(self) -> str | None:
         """The model of the highlighted (cheapest) row, if any."""
@@ -275,6 +279,8 @@ class EstimateModel(QAbstractTableModel):
         if column == Column.MODEL:
             if row.model.id == self._cheapest:
                 return f"{row.model.id}  {CHEAPEST_MARK} " + _tr("cheapest")
+            if row.model.retired(date.today()):
+                return _tr("{model} (retired)").format(model=row.model.id)
             return row.model.id
         if est is None:
             return _tr("loading…") if column == Column.TOKENS else ""
@@ -322,6 +328,10 @@ class EstimateModel(QAbstractTableModel):
         est = row.estimate
         if column == Column.MODEL and row.model.id == self._cheapest:
             return _tr("The cheapest of the models shown for this prompt.")
+        if column == Column.MODEL and row.model.deprecated and row.model.retired(date.today()):
+            return _tr("Retired by its provider on {date}; kept to price past spend.").format(
+                date=format_date(self.locale, row.model.deprecated)
+            )
         if est is None:
             return _tr("The tokenizer for this model is still loading.")
         if column == Column.TOKENS:
