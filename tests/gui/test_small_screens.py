@@ -236,6 +236,29 @@ def test_ctrl_b_and_ctrl_h_work_from_every_window(qtbot: QtBot, shell: Shell) ->
     assert {a.shortcut().toString() for a in history.go_actions.values()} >= {"Ctrl+B", "Ctrl+H"}
 
 
+def test_ctrl_b_and_ctrl_h_work_from_the_token_view_and_the_popup(
+    qtbot: QtBot, shell: Shell
+) -> None:
+    from tokenbudget.gui.token_view import TokenViewDialog
+
+    shell.window.show()
+    qtbot.waitExposed(shell.window)
+    shell.window.show_tokens()
+    dialog = shell.window.findChild(TokenViewDialog)
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    press(qtbot, dialog, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: shell.view("history") is not None)
+    dialog.close()
+    popup = shell.popup
+    qtbot.addWidget(popup)
+    popup.show()
+    qtbot.waitExposed(popup)
+    press(qtbot, popup, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: shell.view("budgets") is not None)
+    popup.hide()
+
+
 @pytest.mark.parametrize(
     ("key", "modifier"),
     [

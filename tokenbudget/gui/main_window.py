@@ -431,7 +431,12 @@ class MainWindow(QMainWindow):
         model = next((m for m in self._shown if m.id == self.selected_model_id()), None)
         tokenizer = model.counting.tokenizer if model is not None else "o200k_base"
         dialog = TokenViewDialog(self.service.counting, self.editor.text(), tokenizer, parent=self)
+        dialog.addActions(self.window_actions())  # Ctrl+B and Ctrl+H work from it too
         dialog.show()
+
+    def window_actions(self) -> list[QAction]:
+        """The actions that work from every window: budgets (Ctrl+B) and history (Ctrl+H)."""
+        return [self.budgets_action, self.history_action]
 
     def settings_values(self) -> SettingsValues:
         """The settings the dialog edits, as stored."""

@@ -251,6 +251,7 @@ class Shell(QObject):
             self._popup = QuickPopup(self.service, delay_ms=self._delay, hub=self._hub)
             self._popup.recorded.connect(self.refresh_status)
             self._popup.open_in_window.connect(self._open_text)
+            self._popup.addActions(self.window.window_actions())  # Ctrl+B and Ctrl+H
         return self._popup
 
     def show_quick(self, anchor: QRect) -> None:
