@@ -1483,6 +1483,19 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
         <source>Note or prompt</source>
         <translation>备注或提示词</translation>
     </message>
+    <message>
+        <source>By hand</source>
+        <extracomment>Where an entry came from, for the sources that are not a tool (a tool&apos;s name is a brand).</extracomment>
+        <translation>手动记录</translation>
+    </message>
+    <message>
+        <source>Estimate</source>
+        <translation>估算</translation>
+    </message>
+    <message>
+        <source>CSV file</source>
+        <translation>CSV 文件</translation>
+    </message>
 </context>
 <context>
     <name>HistoryTable</name>

@@ -222,3 +222,13 @@ def test_the_plan_column_shows_every_plan_an_unassigned_entry_counts_toward(
         assert text(model, row, Column.PLAN) == ", ".join(wanted), entry
     assert text(model, 0, Column.PLAN) == "Old"
     assert "," in str(text(model, 1, Column.PLAN))  # an unassigned entry, more than one plan
+
+
+def test_sources_are_named_for_people_not_by_id(qapp: object) -> None:
+    from tokenbudget.gui.history_model import source_label
+
+    assert source_label("manual") == "By hand"
+    assert source_label("estimate") == "Estimate"
+    assert source_label("claude-code") == "Claude Code"  # a tool's name is its brand
+    assert source_label("copilot-cli") == "GitHub Copilot CLI"
+    assert source_label("some-new-tool") == "some-new-tool"

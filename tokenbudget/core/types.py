@@ -111,6 +111,7 @@ if TYPE_CHECKING:
     from tokenbudget.core.providers import NAMES as PROVIDER_NAMES
     from tokenbudget.core.providers import TABLE as PROVIDER_TABLE
     from tokenbudget.core.remote_count import RemoteConfig, RemoteResult
+    from tokenbudget.core.sources import LABELS as TOOL_LABELS
     from tokenbudget.core.sources import SourceInfo, home_short, problem_text, source_json
     from tokenbudget.core.statusline_state import LimitWindow
     from tokenbudget.core.textstats import TextStats, count_words, text_stats
@@ -193,6 +194,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "WatchRoot": ("tokenbudget.core.live_sync", "WatchRoot"),
     "root_of": ("tokenbudget.core.live_sync", "root_of"),
     "SourceInfo": ("tokenbudget.core.sources", "SourceInfo"),
+    "TOOL_LABELS": ("tokenbudget.core.sources", "LABELS"),
     "problem_text": ("tokenbudget.core.sources", "problem_text"),
     "home_short": ("tokenbudget.core.sources", "home_short"),
     "release_freed_memory": ("tokenbudget.core.memory", "release_freed_memory"),
@@ -272,6 +274,7 @@ __all__ = [
     "SOURCE_ESTIMATE",
     "SOURCE_MANUAL",
     "SYMBOLS",
+    "TOOL_LABELS",
     "WINDOW_FIELDS",
     "Alert",
     "BalanceResult",

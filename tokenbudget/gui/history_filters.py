@@ -14,7 +14,7 @@ from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLineEdit, QWidget
 
 from tokenbudget.core.types import Choices, HistoryFilter, Period, period_bounds, project_name
-from tokenbudget.gui.history_model import provider_name
+from tokenbudget.gui.history_model import provider_name, source_label
 
 
 def project_labels(projects: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -123,7 +123,11 @@ class HistoryFilterBar(QWidget):
             ),
             (self.model_box, self.tr("All models"), [(m, m) for m in choices.models]),
             (self.plan, self.tr("All plans"), [(name, pid) for pid, name in choices.plans]),
-            (self.source, self.tr("All sources"), [(s, s) for s in choices.sources]),
+            (
+                self.source,
+                self.tr("All sources"),
+                [(source_label(s), s) for s in choices.sources],
+            ),
             (self.project, self.tr("All projects"), project_labels(choices.projects)),
         ):
             chosen = box.currentData()

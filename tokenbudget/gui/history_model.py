@@ -277,7 +277,7 @@ class HistoryModel(QAbstractTableModel):
                 format_int(loc, tokens.cache_write_5m_tokens + tokens.cache_write_1h_tokens),
                 format_int(loc, tokens.output_tokens),
                 self._cost_text(entry),
-                entry.source,
+                source_label(entry.source),
                 ", ".join(p.name for p in self.plans_of(entry)),
                 project_name(entry.project) if entry.project else "",
                 _one_line(entry.note if entry.note is not None else entry.prompt_text or ""),
@@ -350,6 +350,24 @@ class HistoryModel(QAbstractTableModel):
                 parts.append(_tr("Prompt: {prompt}").format(prompt=entry.prompt_text))
             return "\n\n".join(parts) or None
         return None
+
+
+#: Where an entry came from, for the sources that are not a tool (a tool's name is a brand).
+_OWN_SOURCES = {
+    "manual": QT_TRANSLATE_NOOP("HistoryModel", "By hand"),
+    "estimate": QT_TRANSLATE_NOOP("HistoryModel", "Estimate"),
+    "csv": QT_TRANSLATE_NOOP("HistoryModel", "CSV file"),
+}
+
+
+def source_label(source: str) -> str:
+    """How History names an entry's source: the tool's own name, or ours translated."""
+    from tokenbudget.core.types import TOOL_LABELS
+
+    own = _OWN_SOURCES.get(source)
+    if own is not None:
+        return QCoreApplication.translate("HistoryModel", own)
+    return TOOL_LABELS.get(source, source)
 
 
 def _one_line(text: str) -> str:
