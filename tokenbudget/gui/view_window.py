@@ -111,14 +111,8 @@ def budgets_window(service: Service, size: str | None = None) -> ViewWindow:
     from tokenbudget.gui.budgets_view import BudgetsView
 
     view = BudgetsView(service)
-    host = ViewWindow(
-        view,
-        "budgets",
-        QCoreApplication.translate("ViewWindow", "tokenbudget: budgets"),
-        actions=budgets_actions(view),
-    )
-    _size(host, size)
-    return host
+    title = QCoreApplication.translate("ViewWindow", "tokenbudget: budgets")
+    return _hosted(view, "budgets", title, budgets_actions(view), size)
 
 
 def history_window(service: Service, size: str | None = None) -> ViewWindow:
@@ -126,12 +120,14 @@ def history_window(service: Service, size: str | None = None) -> ViewWindow:
     from tokenbudget.gui.history_view import HistoryView
 
     view = HistoryView(service)
-    host = ViewWindow(
-        view,
-        "history",
-        QCoreApplication.translate("ViewWindow", "tokenbudget: history"),
-        actions=history_actions(view),
-    )
+    title = QCoreApplication.translate("ViewWindow", "tokenbudget: history")
+    return _hosted(view, "history", title, history_actions(view), size)
+
+
+def _hosted(
+    view: QWidget, key: str, title: str, actions: list[QAction], size: str | None
+) -> ViewWindow:
+    host = ViewWindow(view, key, title, actions=actions)
     _size(host, size)
     return host
 
