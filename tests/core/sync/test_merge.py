@@ -68,7 +68,20 @@ def test_edits_settle_field_by_field_and_a_delete_is_final() -> None:
     assert state.fields == {"note": "from b", "model": "n"}
     gone = record("c", 1, 150, EventType.DELETE, key, {})
     deleted = resolve_entry(key, [created, gone, note_b])
-    assert deleted.deleted and deleted.fields is None
+    assert deleted.deleted and deleted.fields is None  # a later edit does not bring it back
+    undone = record("c", 2, 400, EventType.RESTORE, key, {})
+    back = resolve_entry(key, [undone, created, gone, note_b])
+    assert not back.deleted and back.fields == {"note": "from b", "model": "m"}
+    again = record("a", 3, 500, EventType.DELETE, key, {})
+    assert resolve_entry(key, [undone, again, created, gone]).deleted
+
+
+def test_a_deleted_import_stays_deleted_when_another_device_imports_it_again() -> None:
+    key = import_key("claude-code", "msg_1")
+    first = record("a", 1, 100, EventType.IMPORT, key, ROW)
+    gone = record("a", 2, 200, EventType.DELETE, key, {})
+    reimported = record("b", 1, 900, EventType.IMPORT, key, {**ROW, "output_tokens": 9})
+    assert resolve_entry(key, [reimported, gone, first]).deleted
 
 
 def test_an_edit_that_arrives_before_its_entry_waits_for_it() -> None:
@@ -109,7 +122,7 @@ def test_the_newest_limit_observation_wins_on_every_device() -> None:
 DEVICES = ("a", "b", "c")
 op = st.tuples(
     st.sampled_from(DEVICES),
-    st.sampled_from(["import", "entry", "edit", "delete", "observe"]),
+    st.sampled_from(["import", "entry", "edit", "delete", "restore", "observe"]),
     st.integers(0, 4),  # which key
     st.integers(0, 3),  # a value
     st.integers(-300_000, 300_000),  # this device's clock skew
@@ -149,7 +162,7 @@ def history(ops: list[tuple[str, str, int, int, int]]) -> list[Record]:
                 EventType.EDIT,
             )
         else:
-            key, body, etype = f"dev:a:{which}", {}, EventType.DELETE
+            key, body, etype = f"dev:a:{which}", {}, EventType(kind)
         written.append(Record(device, numbers[device], stamp, etype.value, key, body))
     return written
 

@@ -14,8 +14,9 @@ recorded on a device):
 - ``entry`` records carry an entry a user recorded (an estimate, a manual entry).
 - ``edit`` records set some fields; each field takes the value of the latest-stamped edit that
   set it, over whatever the base record says.
-- ``delete`` records remove the entry for good: a delete wins over any edit, concurrent or later,
-  and over a re-import of the same row.
+- ``delete`` and ``restore`` records (an undo) say whether the entry exists; the later stamp of
+  the two kinds wins. Edits and re-imports never bring a deleted entry back: a row the user
+  deleted stays deleted when another device imports the same log again.
 
 Plans (key: the plan's uid): ``plan`` records carry a whole plan, the latest stamp wins, and
 ``plan-delete`` removes it for good. Official limit snapshots (key: source, limit and window):
@@ -49,13 +50,16 @@ class EventType(StrEnum):
     ENTRY = "entry"
     EDIT = "edit"
     DELETE = "delete"
+    RESTORE = "restore"
     PLAN = "plan"
     PLAN_DELETE = "plan-delete"
     LIMIT = "limit"
     DEVICE = "device"
 
 
-ENTRY_TYPES = frozenset({EventType.IMPORT, EventType.ENTRY, EventType.EDIT, EventType.DELETE})
+ENTRY_TYPES = frozenset(
+    {EventType.IMPORT, EventType.ENTRY, EventType.EDIT, EventType.DELETE, EventType.RESTORE}
+)
 PLAN_TYPES = frozenset({EventType.PLAN, EventType.PLAN_DELETE})
 
 
@@ -109,7 +113,7 @@ class EntryState:
         key: The entry's key.
         fields: Its columns (``None`` when deleted, or when only edits have arrived so far).
         device: The device whose record is the base (the one that recorded or imported it).
-        deleted: True once a delete has arrived.
+        deleted: True when the latest delete or restore is a delete.
         stamp: The greatest stamp among its records (a change marker).
     """
 
@@ -125,13 +129,14 @@ def resolve_entry(key: str, records: Iterable[Record]) -> EntryState:
     base: Record | None = None
     base_rank: tuple[Any, ...] | None = None
     edits: dict[str, tuple[Stamp, Any]] = {}
-    deleted = False
+    existence: tuple[Stamp, bool] | None = None
     latest: Stamp | None = None
     for record in records:
         latest = record.stamp if latest is None else max(latest, record.stamp)
         kind = record.type
-        if kind == EventType.DELETE:
-            deleted = True
+        if kind in (EventType.DELETE, EventType.RESTORE):
+            if existence is None or record.stamp > existence[0]:
+                existence = (record.stamp, kind == EventType.DELETE)
         elif kind == EventType.EDIT:
             changes = record.body.get("set", {})
             if isinstance(changes, dict):
@@ -147,6 +152,7 @@ def resolve_entry(key: str, records: Iterable[Record]) -> EntryState:
                 base, base_rank = record, rank
     if latest is None:
         raise ValueError(f"no records for {key}")
+    deleted = existence is not None and existence[1]
     fields: dict[str, Any] | None = None
     if base is not None and not deleted:
         fields = dict(base.body)
