@@ -11,8 +11,9 @@ from __future__ import annotations
 import sqlite3
 
 from tokenbudget.core.entries import upsert_replaces_sql
+from tokenbudget.core.ledger.sync_schema import MIGRATION_7
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 DAY_US = 86_400_000_000
 
 _ROLLUP_VALUES = (
@@ -256,6 +257,8 @@ MIGRATIONS: tuple[str, ...] = (
         problems TEXT NOT NULL
     );
     """,
+    # 6 -> 7: what sharing with other devices needs (``sync_schema``).
+    MIGRATION_7,
 )
 
 ENTRY_COLUMNS = (
