@@ -229,12 +229,11 @@ class DeviceSync:
         entries = self._side.entries_by_device(me)
         found = []
         for summary in self._side.devices():
+            mine = summary.device == me
             found.append(
                 DeviceInfo(
                     id=summary.device,
-                    name=self.identity.name
-                    if summary.device == me
-                    else summary.name or summary.device,
+                    name=self.identity.name if mine else summary.name or summary.device,
                     this_device=mine,
                     last_write=datetime.fromtimestamp(summary.last_stamp.wall_ms / 1000, UTC),
                     records=summary.records,
