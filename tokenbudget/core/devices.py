@@ -179,7 +179,9 @@ class DeviceSync:
                 report.renewed_from = self.identity.id
                 self.identity = identity_file.renew(self._identity_path, self.identity)
                 self._adopt(self.identity)
-                self._side.describe(self.identity.id, self.identity.name)
+                self._side.export_all(
+                    self.identity.id, self.identity.name, prompts=self.share_prompts
+                )
             self._write_out(folder, report)  # what take_in noted, and a renewed id's first record
         return report
 

@@ -140,14 +140,19 @@ class LedgerSync:
             return self._issue(db, device, self._changes_as_items(db, prompts))
 
     def export_all(self, device: str, name: str, *, prompts: bool) -> list[Record]:
-        """Records of everything this ledger holds (a new folder), and of this device."""
+        """Records of everything this device holds of its own, and of the device itself.
+
+        Used when sharing starts, and when this device takes a new id (its records under the
+        old one may have lost to a clone's: ``store_records``). Entries other devices recorded
+        stay theirs.
+        """
         with self._write() as db:
             store.take_changes(db)  # all of it is in the export
             items: list[tuple[str, str, dict[str, Any]]] = [
                 (EventType.DEVICE, device, {"name": name})
             ]
             items += [(EventType.PLAN, uid, body) for uid, body in store.plan_fields(db, "1", ())]
-            for uid, body in store.entry_fields(db, "1", (), prompts=prompts):
+            for uid, body in store.entry_fields(db, "e.device IS NULL", (), prompts=prompts):
                 kind = EventType.IMPORT if uid.startswith("src:") else EventType.ENTRY
                 items.append((kind, uid, body))
             items += [(EventType.LIMIT, key, body) for key, body in store.limit_fields(db)]
