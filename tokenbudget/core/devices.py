@@ -36,7 +36,7 @@ from tokenbudget.core.sync.journal import (
 
 
 @dataclass
-class SyncReport:
+class DeviceSyncReport:
     """What one sync did (for a status line, ``devices sync`` and the Devices page).
 
     Attributes:
@@ -111,7 +111,7 @@ class DeviceSync:
         value = self._side.meta("folder")
         return Path(value) if value else None
 
-    def use(self, folder: Path, name: str | None = None) -> SyncReport:
+    def use(self, folder: Path, name: str | None = None) -> DeviceSyncReport:
         """Share through ``folder`` from now on, and sync once.
 
         The first time, everything in the ledger is exported; pointing at another folder
@@ -156,7 +156,7 @@ class DeviceSync:
 
     # -- syncing ----------------------------------------------------------------------------
 
-    def sync(self) -> SyncReport:
+    def sync(self) -> DeviceSyncReport:
         """Write this device's new records, then take in the other devices' new ones.
 
         Raises:
@@ -165,9 +165,13 @@ class DeviceSync:
         folder = self.folder()
         if folder is None:
             raise UserInputError("no sync folder is set; choose one with 'devices use FOLDER'")
-        report = SyncReport(folder, self.identity.id)
+        report = DeviceSyncReport(folder, self.identity.id)
         with _exclusive(self._ledger.path.with_suffix(".sync.lock")):
             self._side.take_changes(self.identity.id, prompts=self.share_prompts)
+            if not folder.is_dir():
+                # An unplugged drive, a folder moved away: local changes wait in the ledger.
+                report.problems.append(f"{folder}: the folder is missing")
+                return report
             self._write_out(folder, report)
             records, reads = self._read_in(folder, report)
             taken = self._side.take_in(records, self.identity.id, prompts=self.share_prompts)
@@ -185,7 +189,7 @@ class DeviceSync:
             self._write_out(folder, report)  # what take_in noted, and a renewed id's first record
         return report
 
-    def _write_out(self, folder: Path, report: SyncReport) -> None:
+    def _write_out(self, folder: Path, report: DeviceSyncReport) -> None:
         device = self.identity.id
         pending = self._side.unwritten(device)
         if not pending:
@@ -198,7 +202,9 @@ class DeviceSync:
         self._side.set_meta(written=str(pending[-1].number))
         report.written += len(pending)
 
-    def _read_in(self, folder: Path, report: SyncReport) -> tuple[list[Record], list[FileRead]]:
+    def _read_in(
+        self, folder: Path, report: DeviceSyncReport
+    ) -> tuple[list[Record], list[FileRead]]:
         records: list[Record] = []
         reads: list[FileRead] = []
         for device, directory in device_dirs(folder):

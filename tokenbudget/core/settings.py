@@ -167,6 +167,9 @@ ALERTS_PAUSED: Final = Setting("alerts_paused", False, _bool, "no budget notific
 TRAY_HINT_SHOWN: Final = Setting(
     "tray_hint_shown", False, _bool, "the 'still running in the tray' hint was shown"
 )
+SYNC_PROMPT_TEXT: Final = Setting(
+    "sync_prompt_text", False, _bool, "share recorded prompt text with your other devices"
+)
 MAIN_PLAN: Final = Setting[int | None](
     "main_plan", None, _optional_id, "the plan the tray icon shows (a plan id)"
 )
@@ -189,6 +192,7 @@ TABLE: Final[tuple[Setting[Any], ...]] = (
     ALLOW_PLAINTEXT_KEYRING,
     ALERTS_PAUSED,
     TRAY_HINT_SHOWN,
+    SYNC_PROMPT_TEXT,
     MAIN_PLAN,
 )
 BY_KEY: Final[Mapping[str, Setting[Any]]] = MappingProxyType({s.key: s for s in TABLE})

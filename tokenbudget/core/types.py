@@ -33,6 +33,9 @@ if TYPE_CHECKING:
     from tokenbudget.core.claude_settings import StatusLinePlan
     from tokenbudget.core.count_report import CountReport, ModelEstimate
 
+    # -- devices sharing a sync folder -------------------------------------------------------------
+    from tokenbudget.core.devices import DeviceInfo, DeviceSyncReport
+
     # -- entries and history ----------------------------------------------------------------------
     from tokenbudget.core.entries import (
         SOURCE_ESTIMATE,
@@ -150,6 +153,8 @@ _WHERE: dict[str, tuple[str, str]] = {
     "spend_in": ("tokenbudget.core.charts_data", "spend_in"),
     "CountReport": ("tokenbudget.core.count_report", "CountReport"),
     "ModelEstimate": ("tokenbudget.core.count_report", "ModelEstimate"),
+    "DeviceInfo": ("tokenbudget.core.devices", "DeviceInfo"),
+    "DeviceSyncReport": ("tokenbudget.core.devices", "DeviceSyncReport"),
     "Entry": ("tokenbudget.core.entries", "Entry"),
     "LimitSnapshot": ("tokenbudget.core.official_limits", "LimitSnapshot"),
     "LimitWindow": ("tokenbudget.core.statusline_state", "LimitWindow"),
@@ -265,6 +270,8 @@ __all__ = [
     "Choices",
     "CountReport",
     "Countdown",
+    "DeviceInfo",
+    "DeviceSyncReport",
     "Entry",
     "ExchangeRate",
     "ExchangeRates",
