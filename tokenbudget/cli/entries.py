@@ -92,9 +92,9 @@ def _filter(service: Service, args: argparse.Namespace) -> HistoryFilter:
 
 
 def entry_json(e: Entry) -> dict[str, Any]:
-    """An entry as JSON."""
+    """An entry as JSON; ``id`` names it the same on every device that shares a sync folder."""
     return {
-        "id": e.id,
+        "id": e.uid or str(e.id),
         "time": e.at.isoformat(),
         "provider": e.provider,
         "model": e.model,

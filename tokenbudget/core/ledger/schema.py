@@ -266,8 +266,10 @@ ENTRY_COLUMNS = (
     "cache_write_1h_tokens, output_tokens, cost_micros, currency, source, source_ref, note, "
     "plan_id, requests, prompt_text, project, precedence"
 )
+#: The columns ``entry_from_row`` reads after ``id``: the stored ones and the sync names.
+ENTRY_READ = f"{ENTRY_COLUMNS}, uid, device"
 #: Every column ``entry_from_row`` reads; add ``WHERE``/``ORDER BY`` to it.
-ENTRY_SELECT = f"SELECT id, {ENTRY_COLUMNS} FROM entries"
+ENTRY_SELECT = f"SELECT id, {ENTRY_READ} FROM entries"
 TOKEN_COLUMNS = (
     "input_tokens",
     "cache_read_tokens",

@@ -341,11 +341,14 @@ class Ledger(LedgerReports):
                 set_context(db, "restore")
                 plans = {r[0] for r in db.execute("SELECT id FROM plans")}
                 db.executemany(
-                    f"INSERT INTO entries (id, {ENTRY_COLUMNS}) VALUES ({', '.join('?' * 19)})",
+                    f"INSERT INTO entries (id, {ENTRY_COLUMNS}, uid, device) "
+                    f"VALUES ({', '.join('?' * 21)})",
                     [
                         (
                             e.id,
                             *entry_params(e if e.plan_id in plans else replace(e, plan_id=None)),
+                            e.uid,
+                            e.device,
                         )
                         for e in entries
                     ],
