@@ -173,13 +173,17 @@ class DeviceSync:
                 report.problems.append(f"{folder}: the folder is missing")
                 return report
             self._write_out(folder, report)
-            records, reads = self._read_in(folder, report)
-            taken = self._side.take_in(records, self.identity.id, prompts=self.share_prompts)
-            report.new_records += taken.new_records
-            report.entries_changed += taken.entries_changed
-            report.clashes += taken.clashes
-            self._side.save_cursors(reads)
-            if taken.foreign_own:
+            foreign_own = 0
+            # One file at a time, each in its own transaction: a first read of years of other
+            # devices' history holds one journal segment in memory, never all of them.
+            for records, read in self._read_in(folder, report):
+                taken = self._side.take_in(records, self.identity.id, prompts=self.share_prompts)
+                report.new_records += taken.new_records
+                report.entries_changed += taken.entries_changed
+                report.clashes += taken.clashes
+                foreign_own += taken.foreign_own
+                self._side.save_cursors([read])
+            if foreign_own:
                 report.renewed_from = self.identity.id
                 self.identity = identity_file.renew(self._identity_path, self.identity)
                 self._adopt(self.identity)
@@ -204,9 +208,8 @@ class DeviceSync:
 
     def _read_in(
         self, folder: Path, report: DeviceSyncReport
-    ) -> tuple[list[Record], list[FileRead]]:
-        records: list[Record] = []
-        reads: list[FileRead] = []
+    ) -> Iterator[tuple[list[Record], FileRead]]:
+        """The new records of each journal file that changed, file by file."""
         for device, directory in device_dirs(folder):
             for path in sorted(directory.iterdir()):
                 if classify(path.name) is FileKind.SKIP:
@@ -223,11 +226,10 @@ class DeviceSync:
                 report.files_read += 1
                 report.skipped_lines += chunk.skipped
                 report.pending_bytes += chunk.pending
-                records.extend(chunk.records)
-                reads.append(
-                    FileRead(str(path), device, chunk.cursor, stat.st_size, stat.st_mtime_ns)
+                yield (
+                    chunk.records,
+                    FileRead(str(path), device, chunk.cursor, stat.st_size, stat.st_mtime_ns),
                 )
-        return records, reads
 
     # -- what is known ------------------------------------------------------------------------
 

@@ -10,9 +10,10 @@
   other devices' records (``sync_context`` holds ``apply``) is not noted, and neither is a
   user's edit (``edit``: the ledger notes the fields that changed itself); a restored entry
   (``restore``: undo of a delete) is noted as such.
-- ``sync_records`` holds every record read or written, by device and number: what the merge
-  settles each key from. ``sync_files`` is how far each journal file has been read, and
-  ``sync_meta`` this device's id, its last number and clock, and the folder.
+- ``sync_records`` holds every record read or written, by device and number, with its checked
+  journal line: what the merge settles each key from. ``sync_files`` is how far each journal
+  file has been read, and ``sync_meta`` this device's id, its last number and clock, and the
+  folder.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ CREATE TABLE sync_records (
     stamp TEXT NOT NULL,
     type TEXT NOT NULL,
     key TEXT NOT NULL,
-    body TEXT NOT NULL,
+    line TEXT NOT NULL,
     PRIMARY KEY (device, number)
 ) WITHOUT ROWID;
 CREATE INDEX sync_records_key ON sync_records(key);

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
@@ -18,13 +18,7 @@ from typing import Any
 from tokenbudget.core.ledger import sync_store as store
 from tokenbudget.core.sync.clock import Clock, Stamp
 from tokenbudget.core.sync.journal import Cursor, Record
-from tokenbudget.core.sync.merge import (
-    EventType,
-    resolve_device,
-    resolve_entry,
-    resolve_limit,
-    resolve_plan,
-)
+from tokenbudget.core.sync.merge import EventType, resolve_entry, resolve_limit, resolve_plan
 
 #: A transaction on the ledger's connection (``Ledger._write``).
 Transaction = Callable[[], AbstractContextManager[sqlite3.Connection]]
@@ -191,40 +185,38 @@ class LedgerSync:
             for record in theirs:
                 clock.observe(record.stamp, now)
             store.set_meta(db, "clock", clock.last.text())
-            changed = self._settle(db, touched, device)
+            known = {(r.device, r.number): r for r in theirs}
+            changed = self._settle(db, touched, device, known)
         return TakeIn(new, clashes, changed, foreign_own)
 
-    def _settle(self, db: sqlite3.Connection, keys: set[str], device: str) -> int:
+    def _settle(
+        self,
+        db: sqlite3.Connection,
+        keys: set[str],
+        device: str,
+        known: Mapping[tuple[str, int], Record] | None = None,
+    ) -> int:
         store.set_context(db, "apply")
-        changed = 0
         try:
-            # Plans first: entries name their plan by uid.
-            by_kind: dict[str, list[str]] = {"plan": [], "entry": [], "limit": [], "device": []}
-            for key in sorted(keys):
-                records = store.records_for(db, key)
-                if not records:
-                    continue
+            grouped = store.records_for_keys(db, keys, known)
+            plans, entries, limits = [], [], []
+            for key in sorted(grouped):
+                records = grouped[key]
                 kind = records[0].type
                 if kind in (EventType.PLAN, EventType.PLAN_DELETE):
-                    by_kind["plan"].append(key)
+                    plans.append(resolve_plan(key, records))
                 elif kind == EventType.LIMIT:
-                    by_kind["limit"].append(key)
-                elif kind == EventType.DEVICE:
-                    by_kind["device"].append(key)
-                else:
-                    by_kind["entry"].append(key)
-            for key in by_kind["plan"]:
-                store.apply_plan(db, resolve_plan(key, store.records_for(db, key)))
-            for key in by_kind["entry"]:
-                store.apply_entry(db, resolve_entry(key, store.records_for(db, key)), device)
-                changed += 1
-            for key in by_kind["limit"]:
-                store.apply_limit(db, resolve_limit(key, store.records_for(db, key)))
-            for key in by_kind["device"]:
-                resolve_device(key, store.records_for(db, key))
+                    limits.append(resolve_limit(key, records))
+                elif kind != EventType.DEVICE:  # a device's name is read from its records
+                    entries.append(resolve_entry(key, records))
+            for plan in plans:  # first: entries name their plan by uid
+                store.apply_plan(db, plan)
+            store.apply_entries(db, entries, device)
+            for limit in limits:
+                store.apply_limit(db, limit)
         finally:
             store.set_context(db, None)
-        return changed
+        return len(entries)
 
     # -- journal cursors -----------------------------------------------------------------
 

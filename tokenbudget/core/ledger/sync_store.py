@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from tokenbudget.core.sync.clock import Stamp
-from tokenbudget.core.sync.journal import Cursor, Record
+from tokenbudget.core.sync.journal import Cursor, Record, parse_trusted
 from tokenbudget.core.sync.merge import EntryState, LatestState
 
 #: The columns of an entry that travel in its records (``prompt_text`` only when shared).
@@ -63,6 +63,7 @@ LIMIT_FIELDS: Final = (
     "observed_us",
     "plan_type",
 )
+_ENTRY_FIELD_SET = frozenset(ENTRY_FIELDS)
 _NOT_NULL_ENTRY = frozenset(
     {"at_us", "provider", "model", "input_tokens", "output_tokens", "source", "requests"}
 )
@@ -175,46 +176,100 @@ def limit_fields(
 
 
 def _row(record: Record) -> tuple[str, int, str, str, str, str]:
-    body = json.dumps(dict(record.body), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return record.device, record.number, record.stamp.text(), record.type, record.key, body
+    line = record.line()[:-1].decode()
+    return record.device, record.number, record.stamp.text(), record.type, record.key, line
 
 
 def _record(row: Sequence[Any]) -> Record:
-    return Record(row[0], row[1], Stamp.parse(row[2]), row[3], row[4], json.loads(row[5]))
+    record = parse_trusted(str(row[5]).encode())
+    if record is None:  # pragma: no cover - only checked lines are stored
+        raise ValueError(f"a stored sync record of {row[0]} is malformed")
+    return record
+
+
+def _greater(one: Record, other: Record) -> bool:
+    """The order two different records under one identity are settled by (``merge.dedupe``)."""
+    return (one.stamp, one.line()) > (other.stamp, other.line())
+
+
+_TEMP_RECORDS = (
+    "CREATE TEMP TABLE IF NOT EXISTS incoming (device TEXT, number INTEGER, stamp TEXT, "
+    "type TEXT, key TEXT, line TEXT, PRIMARY KEY (device, number)) WITHOUT ROWID"
+)
+_HELD = "EXISTS (SELECT 1 FROM sync_records s WHERE s.device = i.device AND s.number = i.number)"
 
 
 def store_records(db: sqlite3.Connection, records: Iterable[Record]) -> tuple[set[str], int, int]:
     """Keep records not held yet; returns the keys touched, how many were new, how many clashed.
 
-    A record whose ``(device, number)`` is held with other content is a clash (a cloned
-    device): the greater of the two by ``merge.dedupe``'s order is kept, on every device.
+    A record whose ``(device, number)`` is held (or arrives twice) with other content is a
+    clash (a cloned device): the greater of the two by ``merge.dedupe``'s order is kept, on
+    every device. Done in bulk through a temporary table: a first read takes in millions.
     """
-    touched: set[str] = set()
-    clashes = new = 0
+    batch: dict[tuple[str, int], Record] = {}
+    clashes = 0
     for record in records:
-        row = _row(record)
-        held = db.execute(
-            "SELECT device, number, stamp, type, key, body FROM sync_records "
-            "WHERE device = ? AND number = ?",
-            (record.device, record.number),
-        ).fetchone()
+        identity = (record.device, record.number)
+        held = batch.get(identity)
         if held is None:
-            db.execute("INSERT INTO sync_records VALUES (?, ?, ?, ?, ?, ?)", row)
-            touched.add(record.key)
-            new += 1
-            continue
-        if tuple(held) == row:
-            continue
+            batch[identity] = record
+        elif held != record:
+            clashes += 1
+            if _greater(record, held):
+                batch[identity] = record
+    db.execute(_TEMP_RECORDS)
+    db.execute("DELETE FROM temp.incoming")
+    db.executemany("INSERT INTO temp.incoming VALUES (?, ?, ?, ?, ?, ?)", map(_row, batch.values()))
+    touched = {
+        str(row[0]) for row in db.execute(f"SELECT i.key FROM temp.incoming i WHERE NOT {_HELD}")
+    }
+    before = db.total_changes
+    db.execute(f"INSERT INTO sync_records SELECT * FROM temp.incoming i WHERE NOT {_HELD}")
+    new = db.total_changes - before
+    differing = db.execute(
+        "SELECT i.device, i.number, i.stamp, i.type, i.key, i.line, "
+        "s.device, s.number, s.stamp, s.type, s.key, s.line "
+        "FROM temp.incoming i JOIN sync_records s ON s.device = i.device AND s.number = i.number "
+        "WHERE s.line <> i.line"
+    ).fetchall()
+    for row in differing:
         clashes += 1
-        other = _record(held)
-        if (record.stamp, record.line()) > (other.stamp, other.line()):
+        record, other = _record(row[:6]), _record(row[6:])
+        if _greater(record, other):
             db.execute(
-                "UPDATE sync_records SET stamp = ?, type = ?, key = ?, body = ? "
+                "UPDATE sync_records SET stamp = ?, type = ?, key = ?, line = ? "
                 "WHERE device = ? AND number = ?",
                 (row[2], row[3], row[4], row[5], record.device, record.number),
             )
             touched.update((record.key, other.key))
+    db.execute("DELETE FROM temp.incoming")
     return touched, new, clashes
+
+
+def records_for_keys(
+    db: sqlite3.Connection,
+    keys: Iterable[str],
+    known: Mapping[tuple[str, int], Record] | None = None,
+) -> dict[str, list[Record]]:
+    """Every record held about each of ``keys`` (one query, through a temporary table).
+
+    Records in ``known`` (just read from a journal) are not parsed again.
+    """
+    known = known or {}
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (key TEXT PRIMARY KEY) WITHOUT ROWID")
+    db.execute("DELETE FROM temp.wanted")
+    db.executemany("INSERT OR IGNORE INTO temp.wanted VALUES (?)", ((k,) for k in keys))
+    found: dict[str, list[Record]] = {}
+    for row in db.execute(
+        "SELECT r.device, r.number, r.stamp, r.type, r.key, r.line FROM sync_records r "
+        "JOIN temp.wanted w ON w.key = r.key"
+    ):
+        held = known.get((row[0], row[1]))
+        if held is None or held.raw is None or held.raw.decode() != row[5]:
+            held = _record(row)
+        found.setdefault(row[4], []).append(held)
+    db.execute("DELETE FROM temp.wanted")
+    return found
 
 
 def held_differently(db: sqlite3.Connection, records: Iterable[Record]) -> int:
@@ -222,7 +277,7 @@ def held_differently(db: sqlite3.Connection, records: Iterable[Record]) -> int:
     count = 0
     for record in records:
         held = db.execute(
-            "SELECT device, number, stamp, type, key, body FROM sync_records "
+            "SELECT device, number, stamp, type, key, line FROM sync_records "
             "WHERE device = ? AND number = ?",
             (record.device, record.number),
         ).fetchone()
@@ -234,7 +289,7 @@ def held_differently(db: sqlite3.Connection, records: Iterable[Record]) -> int:
 def records_for(db: sqlite3.Connection, key: str) -> list[Record]:
     """Every record held about ``key``."""
     rows = db.execute(
-        "SELECT device, number, stamp, type, key, body FROM sync_records WHERE key = ?", (key,)
+        "SELECT device, number, stamp, type, key, line FROM sync_records WHERE key = ?", (key,)
     ).fetchall()
     return [_record(row) for row in rows]
 
@@ -242,7 +297,7 @@ def records_for(db: sqlite3.Connection, key: str) -> list[Record]:
 def own_records(db: sqlite3.Connection, device: str, after: int) -> list[Record]:
     """This device's records numbered after ``after``, in order (to write to the journal)."""
     rows = db.execute(
-        "SELECT device, number, stamp, type, key, body FROM sync_records "
+        "SELECT device, number, stamp, type, key, line FROM sync_records "
         "WHERE device = ? AND number > ? ORDER BY number",
         (device, after),
     ).fetchall()
@@ -266,7 +321,7 @@ def device_summaries(db: sqlite3.Connection) -> list[DeviceSummary]:
     ).fetchall()
     names = dict(
         db.execute(
-            "SELECT r.device, json_extract(r.body, '$.name') FROM sync_records r "
+            "SELECT r.device, json_extract(r.line, '$.b.name') FROM sync_records r "
             "WHERE r.type = 'device' AND r.stamp = (SELECT MAX(stamp) FROM sync_records s "
             "WHERE s.device = r.device AND s.type = 'device')"
         ).fetchall()
@@ -328,36 +383,61 @@ def _plan_id(db: sqlite3.Connection, uid: object) -> int | None:
     return None if row is None else int(row[0])
 
 
-def apply_entry(db: sqlite3.Connection, state: EntryState, this_device: str) -> None:
-    """Make the entry ``state.key`` what its records settled to (in an ``apply`` context)."""
-    if state.deleted:
-        db.execute("DELETE FROM entries WHERE uid = ?", (state.key,))
-        return
-    if state.fields is None:
-        return  # edits whose entry has not arrived yet
-    values: dict[str, Any] = {k: v for k, v in state.fields.items() if k in ENTRY_FIELDS}
-    if "prompt_text" in state.fields:
-        values["prompt_text"] = state.fields["prompt_text"]
-    if "plan" in state.fields:
-        values["plan_id"] = _plan_id(db, state.fields["plan"])
-    values["device"] = None if state.device == this_device else state.device
-    held = db.execute("SELECT id FROM entries WHERE uid = ?", (state.key,)).fetchone()
-    if held is not None:
-        assignments = ", ".join(f"{k} = :{k}" for k in values)
-        db.execute(f"UPDATE entries SET {assignments} WHERE id = :id", {**values, "id": held[0]})
-        return
-    if not values.keys() >= _NOT_NULL_ENTRY:
-        return  # a base record without the columns an entry needs: not trusted
-    values["uid"] = state.key
-    if values.get("source_ref") is not None:
-        # The same row imported here before uids existed for it, under another uid.
+def apply_entries(db: sqlite3.Connection, states: Sequence[EntryState], this_device: str) -> None:
+    """Make each entry what its records settled to (in an ``apply`` context), in bulk.
+
+    Deleted entries go; the others are inserted or updated by uid with the columns their
+    records carry, so a column a record leaves out (prompt text not shared) keeps its local
+    value. States of edits whose entry has not arrived change nothing yet.
+    """
+    plan_ids = {str(uid): int(i) for uid, i in db.execute("SELECT uid, id FROM plans")}
+    gone = [(s.key,) for s in states if s.deleted]
+    if gone:
+        db.executemany("DELETE FROM entries WHERE uid = ?", gone)
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for state in states:
+        if state.deleted or state.fields is None:
+            continue
+        values: dict[str, Any] = {k: v for k, v in state.fields.items() if k in _ENTRY_FIELD_SET}
+        if "prompt_text" in state.fields:
+            values["prompt_text"] = state.fields["prompt_text"]
+        if "plan" in state.fields:
+            plan = state.fields["plan"]
+            values["plan_id"] = plan_ids.get(plan) if isinstance(plan, str) else None
+        values["device"] = None if state.device == this_device else state.device
+        values["uid"] = state.key
+        groups.setdefault(tuple(sorted(values)), []).append(values)
+    for columns, rows in groups.items():
+        if not set(columns) >= _NOT_NULL_ENTRY:
+            for values in rows:  # edits over an entry held here with fewer columns: update
+                sets = ", ".join(f"{c} = :{c}" for c in columns if c != "uid")
+                db.execute(f"UPDATE entries SET {sets} WHERE uid = :uid", values)
+            continue
+        names = ", ".join(columns)
+        marks = ", ".join(f":{c}" for c in columns)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "uid")
+        sql = (
+            f"INSERT INTO entries ({names}) VALUES ({marks}) "
+            f"ON CONFLICT (uid) DO UPDATE SET {updates}"
+        )
+        try:
+            db.executemany(sql, rows)
+        except sqlite3.IntegrityError:
+            for values in rows:  # one row held here under another uid (from before uids)
+                _insert_one(db, sql, values)
+
+
+def _insert_one(db: sqlite3.Connection, sql: str, values: dict[str, Any]) -> None:
+    try:
+        db.execute(sql, values)
+    except sqlite3.IntegrityError:
+        if values.get("source_ref") is None:
+            raise
         db.execute(
             "DELETE FROM entries WHERE source = :source AND source_ref = :source_ref",
             values,
         )
-    columns = ", ".join(values)
-    marks = ", ".join(f":{k}" for k in values)
-    db.execute(f"INSERT INTO entries ({columns}) VALUES ({marks})", values)
+        db.execute(sql, values)
 
 
 def apply_plan(db: sqlite3.Connection, state: LatestState) -> None:

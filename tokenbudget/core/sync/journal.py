@@ -4,11 +4,12 @@ Layout: ``FOLDER/tokenbudget-sync/v1/<device id>/journal-000001.jsonl``, ``-0000
 A device appends only to its own files, so two devices never write the same file and a sync
 engine never has to merge one. A segment is closed when it passes ``SEGMENT_BYTES``.
 
-A record is one line of JSON: ``{"d": device, "n": sequence number, "s": stamp, "t": type,
-"k": key, "b": body, "h": check}``, where ``h`` is the start of the SHA-256 of the record's
-canonical JSON without ``h``. A reader takes a line only if it ends in a newline and its check
-holds: a half-synced file (a truncated last record) is read up to its last complete record,
-and the rest when it arrives.
+A record is one line of JSON: ``{"b": body, "d": device, "k": key, "n": sequence number,
+"s": stamp, "t": type, "h": check}``: the record's canonical JSON (sorted keys, no spaces)
+with ``h`` added last, the start of the SHA-256 of the line as it would be without it, so a
+reader checks the bytes as they are without encoding anything again. A reader takes a line
+only if it ends in a newline and its check holds: a half-synced file (a truncated last record)
+is read up to its last complete record, and the rest when it arrives.
 
 Files that sync engines leave beside a journal are handled by name (``classify``): their
 temporary files are skipped, and conflict copies (Syncthing's ``.sync-conflict-``, Dropbox's
@@ -24,7 +25,7 @@ import json
 import os
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import Any, Final
@@ -91,12 +92,14 @@ class Record:
     type: str
     key: str
     body: Mapping[str, Any]
+    #: The line it was read from (newline excluded), when it was read from one.
+    raw: bytes | None = field(default=None, compare=False, repr=False)
 
     def line(self) -> bytes:
         """The record as one checked line of UTF-8 JSON, newline included."""
-        fields = self._fields()
-        fields["h"] = _check(fields)
-        return _canonical(fields) + b"\n"
+        if self.raw is not None:
+            return self.raw + b"\n"
+        return seal(self._fields()) + b"\n"
 
     def _fields(self) -> dict[str, Any]:
         return {
@@ -113,8 +116,23 @@ def _canonical(fields: Mapping[str, Any]) -> bytes:
     return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def _check(fields: Mapping[str, Any]) -> str:
-    return hashlib.sha256(_canonical(fields)).hexdigest()[:_CHECK_CHARS]
+_CHECK_MARK = b',"h":"'
+
+
+def seal(fields: Mapping[str, Any]) -> bytes:
+    """``fields`` as canonical JSON with its check added last (no newline)."""
+    unchecked = _canonical(fields)
+    check = hashlib.sha256(unchecked).hexdigest()[:_CHECK_CHARS]
+    return unchecked[:-1] + _CHECK_MARK + check.encode() + b'"}'
+
+
+def _check_holds(line: bytes) -> bool:
+    """True if ``line`` ends in its check and the check matches the bytes before it."""
+    at = line.rfind(_CHECK_MARK)
+    if at < 0 or not line.endswith(b'"}') or len(line) - at != len(_CHECK_MARK) + 18:
+        return False
+    check = line[at + len(_CHECK_MARK) : -2]
+    return hashlib.sha256(line[:at] + b"}").hexdigest()[:_CHECK_CHARS].encode() == check
 
 
 def parse_line(line: bytes, device: str) -> Record | None:
@@ -123,16 +141,21 @@ def parse_line(line: bytes, device: str) -> Record | None:
     Not sound: bad JSON, a failed check, a missing or mistyped field, or another device's name
     than ``device`` (the folder it was found in).
     """
-    if len(line) > MAX_RECORD_BYTES:
+    if len(line) > MAX_RECORD_BYTES or not _check_holds(line):
         return None
+    record = parse_trusted(line)
+    if record is None or record.device != device:
+        return None
+    return record
+
+
+def parse_trusted(line: bytes) -> Record | None:
+    """The record on a line already checked (one this ledger stored), or None if malformed."""
     try:
         fields = json.loads(line)
     except ValueError:
         return None
     if not isinstance(fields, dict):
-        return None
-    check = fields.pop("h", None)
-    if not isinstance(check, str) or check != _check(fields):
         return None
     try:
         record = Record(
@@ -142,12 +165,13 @@ def parse_line(line: bytes, device: str) -> Record | None:
             type=fields["t"],
             key=fields["k"],
             body=fields["b"],
+            raw=line,
         )
     except (KeyError, TypeError, ValueError):
         return None
     if (
-        record.device != device
-        or record.stamp.device != device
+        not isinstance(record.device, str)
+        or record.stamp.device != record.device
         or not isinstance(record.number, int)
         or isinstance(record.number, bool)
         or record.number < 1
