@@ -97,3 +97,29 @@ def test_a_folder_gone_missing_warns_but_reading_still_works(
     code, out, err = run("history", "--json")
     assert code == 0 and len(json.loads(out)) == 1
     assert "could not sync with your other devices" in err
+
+
+def test_history_filters_and_report_groups_by_device(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "Sync"
+    folder.mkdir()
+    laptop, desktop = tmp_path / "laptop", tmp_path / "desktop"
+    as_device(monkeypatch, laptop)
+    ok("log", "-m", "gpt-5.5", "-i", "1000", "-o", "200", "--cost", "1.50", "--currency", "USD")
+    ok("devices", "use", str(folder), "--name", "Laptop")
+    as_device(monkeypatch, desktop)
+    for _ in range(2):
+        ok("log", "-m", "gpt-5.5", "-i", "10", "-o", "2", "--cost", "0.25", "--currency", "USD")
+    ok("devices", "use", str(folder), "--name", "Desktop")
+    report = {r["label"]: r for r in json.loads(ok("report", "--by", "device", "--json"))}
+    assert set(report) == {"Laptop", "Desktop"}
+    assert (report["Laptop"]["cost"], report["Desktop"]["cost"]) == ("1.5", "0.5")
+    assert report["Desktop"]["entries"] == 2
+    ids = {d["name"]: d["id"] for d in json.loads(ok("devices", "--json"))["devices"]}
+    assert {r["key"] for r in report.values()} == {ids["Laptop"], ids["Desktop"]}
+    mine = json.loads(ok("history", "--json", "--device", "Desktop"))
+    theirs = json.loads(ok("history", "--json", "--device", "laptop"))
+    assert len(mine) == 2 and len(theirs) == 1
+    code, _, err = run("history", "--device", "Laptpo")
+    assert code == 2 and "did you mean 'Laptop'" in err

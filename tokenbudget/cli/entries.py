@@ -88,6 +88,7 @@ def _filter(service: Service, args: argparse.Namespace) -> HistoryFilter:
         plan_id=service.plans.find(args.plan).id if getattr(args, "plan", None) else None,
         text=getattr(args, "search", None),
         projects=tuple(service.entries.find_project(p) for p in getattr(args, "project", ())),
+        devices=tuple(service.devices.find(d) for d in getattr(args, "device", ())),
     )
 
 

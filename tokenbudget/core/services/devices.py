@@ -98,3 +98,34 @@ class DevicesService:
     def devices(self) -> list[DeviceInfo]:
         """Every device that has written to the folder, this one first."""
         return self._sync().devices()
+
+    def names(self) -> dict[str, str]:
+        """Each known device's name by id; this device's under ``THIS_DEVICE``."""
+        from tokenbudget.core.history_filter import THIS_DEVICE
+
+        names = {d.id: d.name for d in self.devices() if not d.this_device}
+        names[THIS_DEVICE] = self.this_name
+        return names
+
+    def find(self, name_or_id: str) -> str:
+        """The id of a device by name or id (``THIS_DEVICE`` for this one), for filters.
+
+        Raises:
+            UserInputError: for a device that has not written to the folder.
+        """
+        import difflib
+
+        from tokenbudget.core.errors import UserInputError
+
+        wanted = name_or_id.strip().casefold()
+        names = self.names()
+        for device_id, name in names.items():
+            if wanted in (device_id, name.casefold()) or (
+                device_id and device_id.startswith(wanted) and len(wanted) >= 4
+            ):
+                return device_id
+        if wanted == self.this_id:
+            return next(iter(k for k in names if not k), "")
+        close = difflib.get_close_matches(name_or_id, list(names.values()), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise UserInputError(f"no device named '{name_or_id[:60]}'{hint}")

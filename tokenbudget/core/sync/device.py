@@ -74,7 +74,8 @@ class DeviceIdentity:
     cloned_from: str | None = None
 
 
-def _read(path: Path) -> DeviceIdentity | None:
+def read(path: Path) -> DeviceIdentity | None:
+    """The identity saved at ``path``, or None when there is none (or it is unreadable)."""
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         identity = DeviceIdentity(
@@ -106,7 +107,7 @@ def load_or_create(path: Path, fingerprint: str | None = None) -> tuple[DeviceId
         one), or ``"cloned"`` (the file came from another machine: a new id was made).
     """
     fingerprint = fingerprint or machine_fingerprint()
-    held = _read(path)
+    held = read(path)
     if held is not None and held.fingerprint == fingerprint:
         return held, "kept"
     if held is None:
