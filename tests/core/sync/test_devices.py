@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -265,3 +265,34 @@ def test_conflict_copies_are_read_and_deduplicated(trio: tuple[Device, Device, D
     report = b.sync.use(b.folder)
     assert report.skipped_lines == 1
     assert b.view() == a.view() and len(b.view()) == 2
+
+
+def test_the_newest_official_limit_snapshot_wins_on_every_device(
+    trio: tuple[Device, Device, Device],
+) -> None:
+    from decimal import Decimal
+
+    from tokenbudget.core.official_limits import LimitSnapshot
+
+    a, b, _ = trio
+
+    def snapshot(percent: str, minutes: int) -> LimitSnapshot:
+        return LimitSnapshot(
+            source="codex",
+            window="5h",
+            window_minutes=300,
+            used_percent=Decimal(percent),
+            resets_at=None,
+            observed_at=AT.replace(minute=0) + timedelta(minutes=minutes),
+            plan_type="plus",
+        )
+
+    a.ledger.record_limits([snapshot("40", 10)])
+    a.sync.use(a.folder)
+    b.sync.use(b.folder)
+    assert [s.used_percent for s in b.ledger.official_limits()] == [Decimal("40")]
+    b.ledger.record_limits([snapshot("55", 20)])
+    a.ledger.record_limits([snapshot("45", 15)])  # seen on a, but older than b's
+    sync_all(a, b)
+    assert [s.used_percent for s in a.ledger.official_limits()] == [Decimal("55")]
+    assert [s.used_percent for s in b.ledger.official_limits()] == [Decimal("55")]
