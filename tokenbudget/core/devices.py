@@ -21,7 +21,7 @@ from pathlib import Path
 
 from tokenbudget.core.errors import UserInputError
 from tokenbudget.core.ledger import Ledger
-from tokenbudget.core.ledger.sync_store import FileRead
+from tokenbudget.core.ledger.sync_records import FileRead
 from tokenbudget.core.sync import device as identity_file
 from tokenbudget.core.sync.device import DeviceIdentity
 from tokenbudget.core.sync.journal import (

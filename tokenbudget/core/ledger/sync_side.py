@@ -15,6 +15,8 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
+from tokenbudget.core.ledger import sync_apply as apply
+from tokenbudget.core.ledger import sync_records as held
 from tokenbudget.core.ledger import sync_store as store
 from tokenbudget.core.sync.clock import Clock, Stamp
 from tokenbudget.core.sync.journal import Cursor, Record
@@ -80,7 +82,7 @@ class LedgerSync:
             number += 1
             records.append(Record(device, number, clock.tick(self.now_ms()), kind, key, body))
         if records:
-            store.store_records(db, records)
+            held.store_records(db, records)
             store.set_meta(db, "number", str(number))
             store.set_meta(db, "clock", clock.last.text())
         return records
@@ -160,11 +162,11 @@ class LedgerSync:
     def unwritten(self, device: str) -> list[Record]:
         """This device's records not yet written to its journal."""
         written = int(self.meta("written") or 0)
-        return store.own_records(self._db, device, written)
+        return held.own_records(self._db, device, written)
 
     def all_own(self, device: str) -> list[Record]:
         """Every record this device wrote (to write them again into a new folder)."""
-        return store.own_records(self._db, device, 0)
+        return held.own_records(self._db, device, 0)
 
     # -- other devices' records ----------------------------------------------------------
 
@@ -176,9 +178,9 @@ class LedgerSync:
         """
         with self._write() as db:
             self._issue(db, device, self._changes_as_items(db, prompts))
-            foreign_own = store.held_differently(db, [r for r in records if r.device == device])
+            foreign_own = held.held_differently(db, [r for r in records if r.device == device])
             theirs = [r for r in records if r.device != device]
-            touched, new, clashes = store.store_records(db, theirs)
+            touched, new, clashes = held.store_records(db, theirs)
             clock_text = store.meta(db, "clock")
             clock = Clock(device, Stamp.parse(clock_text) if clock_text else None)
             now = self.now_ms()
@@ -198,7 +200,7 @@ class LedgerSync:
     ) -> int:
         store.set_context(db, "apply")
         try:
-            grouped = store.records_for_keys(db, keys, known)
+            grouped = held.records_for_keys(db, keys, known)
             plans, entries, limits = [], [], []
             for key in sorted(grouped):
                 records = grouped[key]
@@ -210,10 +212,10 @@ class LedgerSync:
                 elif kind != EventType.DEVICE:  # a device's name is read from its records
                     entries.append(resolve_entry(key, records))
             for plan in plans:  # first: entries name their plan by uid
-                store.apply_plan(db, plan)
-            store.apply_entries(db, entries, device)
+                apply.apply_plan(db, plan)
+            apply.apply_entries(db, entries, device)
             for limit in limits:
-                store.apply_limit(db, limit)
+                apply.apply_limit(db, limit)
         finally:
             store.set_context(db, None)
         return len(entries)
@@ -222,13 +224,13 @@ class LedgerSync:
 
     def cursor(self, path: str, size: int, mtime_ns: int) -> Cursor | None:
         """Where to read ``path`` from, or None if it has not changed since."""
-        return store.cursor_of(self._db, path, size, mtime_ns)
+        return held.cursor_of(self._db, path, size, mtime_ns)
 
-    def save_cursors(self, reads: Sequence[store.FileRead]) -> None:
+    def save_cursors(self, reads: Sequence[held.FileRead]) -> None:
         """Remember how far each of these files was read."""
         with self._write() as db:
             for read in reads:
-                store.save_cursor(db, read)
+                held.save_cursor(db, read)
 
     def forget_cursors(self) -> None:
         """Read every journal from the start next time (a new folder)."""
@@ -237,10 +239,10 @@ class LedgerSync:
 
     # -- what is known of devices --------------------------------------------------------
 
-    def devices(self) -> list[store.DeviceSummary]:
+    def devices(self) -> list[held.DeviceSummary]:
         """Every device that has written records."""
-        return store.device_summaries(self._db)
+        return held.device_summaries(self._db)
 
     def entries_by_device(self, device: str) -> dict[str, int]:
         """Entries per device (this one's under ``device``)."""
-        return store.entries_by_device(self._db, device)
+        return held.entries_by_device(self._db, device)
