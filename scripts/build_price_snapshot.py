@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         "--date",
         required=True,
         type=dt.date.fromisoformat,
-        help="retrieval date (YYYY-MM-DD); also the deprecation cut-off",
+        help="retrieval date (YYYY-MM-DD); a key still current then wins over a retired one",
     )
     parser.add_argument("--out", type=Path, default=ROOT / "resources" / "prices")
     args = parser.parse_args(argv)

@@ -32,8 +32,10 @@ from tokenbudget.core.entries import NewEntry, TokenCounts
 from tokenbudget.core.official_limits import LimitSnapshot
 from tokenbudget.core.plans import Plan, PlanKind, WindowCap
 from tokenbudget.core.services import Service
-from tokenbudget.gui.budgets_view import BudgetsView
+from tokenbudget.gui.dark_theme import apply_demo_arguments, demo_arguments
 from tokenbudget.gui.plan_dialog import system_time_zone
+from tokenbudget.gui.translation import add_language_option, apply_language
+from tokenbudget.gui.view_window import budgets_window
 
 UNIT = 1_000_000  # micro-units in one dollar or yuan
 DAYS = 18  # how far into its period each plan is
@@ -191,22 +193,24 @@ def main() -> int:
     parser.add_argument("--empty", action="store_true", help="no plans: the empty state")
     parser.add_argument("--edit", metavar="NAME", help="also open the dialog for this plan")
     parser.add_argument("--add", metavar="KIND", help="also open the dialog for a new plan")
+    demo_arguments(parser)
+    add_language_option(parser)
     args = parser.parse_args()
     if not os.environ.get("TOKENBUDGET_HOME"):
         os.environ["TOKENBUDGET_HOME"] = tempfile.mkdtemp(prefix="tokenbudget-demo-")
     app = QApplication(sys.argv[:1])
     app.setApplicationName("tokenbudget")
+    apply_demo_arguments(app, args)
+    apply_language(app, args.lang)
     service = Service()
     if service.plans.all():
         print(f"{os.environ['TOKENBUDGET_HOME']} already has plans; use an empty directory")
         return 2
     if not args.empty:
         seed(service, datetime.now(UTC))
-    view = BudgetsView(service)
-    view.setWindowTitle("tokenbudget — Budgets")
-    screen = app.primaryScreen().availableGeometry()
-    view.resize(min(screen.width(), 1280), min(screen.height(), 800))
-    view.show()
+    host = budgets_window(service, args.size)
+    view = host.view
+    host.show()
     if args.edit:
         view.refresh()
         view.edit_plan(service.plans.find(args.edit).id)

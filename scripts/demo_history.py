@@ -169,12 +169,17 @@ def seed(now: datetime) -> None:
 
 
 def main() -> int:
+    from tokenbudget.gui.translation import add_language_option, apply_language
+
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--search", default="", help="text to search for once open")
     parser.add_argument("--provider", default=None, help="a provider key to filter on")
     parser.add_argument("--project", default=None, help="a project's short name to filter on")
-    parser.add_argument("--size", default="1240x780", help="window size, WxH")
     parser.add_argument("--empty", action="store_true", help="an empty ledger (first start)")
+    from tokenbudget.gui.dark_theme import apply_demo_arguments, demo_arguments
+
+    demo_arguments(parser)
+    add_language_option(parser)
     args = parser.parse_args()
     if not os.environ.get("TOKENBUDGET_HOME"):
         os.environ["TOKENBUDGET_HOME"] = tempfile.mkdtemp(prefix="tokenbudget-demo-")
@@ -182,20 +187,18 @@ def main() -> int:
     if not args.empty:
         seed(datetime.now().astimezone())
 
-    from PySide6.QtCore import QLocale, QTimer
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from tokenbudget.core.services import Service
-    from tokenbudget.gui.history_view import HistoryView
+    from tokenbudget.gui.view_window import history_window
 
     app = QApplication(sys.argv[:1])
-    if QLocale().name() == "C":  # a bare screenshot machine: show a real locale's formats
-        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
-    view = HistoryView(Service())
-    view.setWindowTitle("tokenbudget: history")
-    width, height = (int(v) for v in args.size.split("x"))
-    view.resize(width, height)
-    view.show()
+    apply_language(app, args.lang)
+    apply_demo_arguments(app, argparse.Namespace(dark=args.dark, size=None))
+    host = history_window(Service(), args.size)
+    view = host.view
+    host.show()
 
     def choose() -> None:
         if args.provider:

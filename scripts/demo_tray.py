@@ -23,14 +23,20 @@ from tokenbudget.core.entries import NewEntry, TokenCounts
 from tokenbudget.core.official_limits import LimitSnapshot
 from tokenbudget.core.plans import Plan, PlanKind, WindowCap
 from tokenbudget.core.services import Service
+from tokenbudget.gui.dark_theme import apply_demo_arguments, demo_arguments
 from tokenbudget.gui.shell import Shell
+from tokenbudget.gui.translation import add_language_option, apply_language
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("prompt", type=Path)
+    demo_arguments(parser)
+    add_language_option(parser)
     args = parser.parse_args()
     app = QApplication(sys.argv[:1])
+    apply_demo_arguments(app, args)
+    apply_language(app, args.lang)
     app.setApplicationName("tokenbudget")
     service = Service()
     now = datetime.now(UTC)

@@ -114,7 +114,12 @@ CLI_MODULES = [
 ]
 GUI_MODULES = sorted((ROOT / "tokenbudget" / "gui").glob("*.py"))
 #: All of the core that the command line may import (``core.services`` is the one door).
-CLI_MAY_IMPORT = {"tokenbudget.core.services", "tokenbudget.core.types", "tokenbudget.core.errors"}
+CLI_MAY_IMPORT = {
+    "tokenbudget.core.services",
+    "tokenbudget.core.types",
+    "tokenbudget.core.errors",
+    "tokenbudget.core.messages",
+}
 #: The window also talks to the counting child process (its parent end).
 GUI_MAY_IMPORT = CLI_MAY_IMPORT | {"tokenbudget.core.countproc"}
 UI_MODULES = [(p, CLI_MAY_IMPORT) for p in CLI_MODULES] + [(p, GUI_MAY_IMPORT) for p in GUI_MODULES]

@@ -37,6 +37,10 @@ def count_json(*argv: str, text: str, tmp_path: Path) -> dict[str, Any]:
     return data
 
 
+def by_model(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {r["model"]: r for r in data["results"] if r["model"]}
+
+
 def test_count_a_file_with_the_default_models(tmp_path: Path) -> None:
     path = tmp_path / "p.txt"
     path.write_text("Summarise this article in three bullet points.\n", encoding="utf-8")
@@ -68,7 +72,8 @@ def test_json_shape_and_exact_money(tmp_path: Path) -> None:
         tmp_path=tmp_path,
     )
     assert data["chars"] == 11
-    gpt, claude, raw = data["results"]
+    gpt, claude = (by_model(data)[m] for m in ("gpt-5.5", "claude-opus-4-7"))
+    raw = data["results"][-1]  # raw tokenizer rows come after the models
     keys = {
         "model",
         "provider",
@@ -177,9 +182,11 @@ def test_utf8_bom_is_not_counted(tmp_path: Path) -> None:
 
 
 def test_empty_file_counts_zero(tmp_path: Path) -> None:
-    data = count_json("-m", "gpt-5.5", "-m", "claude-sonnet-4-6", text="", tmp_path=tmp_path)
+    data = count_json(
+        "-m", "gpt-5.5", "-m", "claude-sonnet-4-6", "-o", "0", text="", tmp_path=tmp_path
+    )
     assert [r["tokens"] for r in data["results"]] == [0, 0]
-    assert D(data["results"][0]["total_cost"]) == 0
+    assert D(by_model(data)["gpt-5.5"]["total_cost"]) == 0
 
 
 def test_special_token_text_is_ordinary_text(tmp_path: Path) -> None:
@@ -217,17 +224,23 @@ def test_cny_list_price_and_currency_conversion(tmp_path: Path) -> None:
     data = count_json(
         "-m", "deepseek-v4-pro", "-m", "gpt-5.5", "-o", "1000000", text="hi", tmp_path=tmp_path
     )
-    deepseek, gpt = data["results"]
-    assert deepseek["currency"] == "CNY"
-    assert D(deepseek["output_cost"]) == D("27")  # ¥27 per million output tokens, cited list price
-    assert gpt["currency"] == "USD"
+    deepseek, gpt = by_model(data)["deepseek-v4-pro"], by_model(data)["gpt-5.5"]
+    # ¥27 per million output tokens (cited list price), at the bundled ECB rate of 2026-10-30
+    ecb_cny = D("7.4326") / D("1.1172")
+    assert deepseek["currency"] == "USD" and deepseek["converted"] is True
+    assert D(deepseek["output_cost"]) == D("27") / ecb_cny
+    assert deepseek["rates"] == [
+        {"currency": "CNY", "per_usd": str(ecb_cny), "as_of": "2026-10-30", "source": "ECB"}
+    ]
+    assert gpt["currency"] == "USD" and gpt["converted"] is False
 
-    code, _, err = run("count", str(tmp_path / "prompt.txt"), "--currency", "CNY", "-m", "gpt-5.5")
-    assert code == 2 and "no exchange rate set for CNY" in err
+    code, _, err = run("count", str(tmp_path / "prompt.txt"), "--currency", "TWD", "-m", "gpt-5.5")
+    assert code == 2 and "no exchange rate for TWD" in err
 
     assert run("rates", "set", "CNY", "7.2", "--date", "2026-11-20")[0] == 0
     code, out, _ = run("rates", "list")
-    assert "1 USD = 7.2 CNY (as of 2026-11-20" in out
+    assert "1 USD = 7.2 CNY (yours, as of 2026-11-20)" in out
+    assert "EUR (ECB 2026-10-30, bundled)" in out
     data = count_json(
         "-m", "gpt-5.5", "-o", "1000000", "--currency", "CNY", text="hi", tmp_path=tmp_path
     )
@@ -311,7 +324,7 @@ def test_prices_update_from_a_file_is_used_by_count(tmp_path: Path) -> None:
     source.write_text(json.dumps(raw), encoding="utf-8")
     code, out, err = run("prices", "update", "--from", str(source))
     assert code == 0, err
-    assert "changed: 1 (gpt-5.5)" in out
+    assert "re-priced: 1\n    gpt-5.5: input 5 → 10 (prices per million tokens)" in out
     data = count_json("-m", "gpt-5.5", text="hello world", tmp_path=tmp_path)
     assert D(data["results"][0]["input_cost"]) == D("0.00002")
 
@@ -372,18 +385,22 @@ def test_a_50_mb_file_counts(tmp_path: Path) -> None:
         "claude-sonnet-4-6",
     )
     assert code == 0, err
-    results = json.loads(out)["results"]
-    one = json.loads(
-        run(
-            "count",
-            "--json",
-            "-m",
-            "gpt-5.5",
-            "-m",
-            "deepseek-v4-flash",
-            str(_write(tmp_path / "one.txt", block)),
-        )[1]
-    )["results"]
+    found = by_model(json.loads(out))
+    results = [found[m] for m in ("gpt-5.5", "deepseek-v4-flash", "claude-sonnet-4-6")]
+    one_found = by_model(
+        json.loads(
+            run(
+                "count",
+                "--json",
+                "-m",
+                "gpt-5.5",
+                "-m",
+                "deepseek-v4-flash",
+                str(_write(tmp_path / "one.txt", block)),
+            )[1]
+        )
+    )
+    one = [one_found[m] for m in ("gpt-5.5", "deepseek-v4-flash")]
     # A file of N identical blocks whose joins are safe cuts counts exactly N times one block.
     assert results[0]["tokens"] == reps * one[0]["tokens"]
     assert results[1]["tokens"] == reps * one[1]["tokens"]

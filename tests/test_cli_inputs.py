@@ -265,7 +265,7 @@ def test_export_still_writes_a_regular_file(tmp_path: Path) -> None:
     target.write_text("old")
     code, out, err = run("export", str(target))
     assert code == 0, err
-    assert "Exported 1 entries" in out and "gpt-5.5" in target.read_text()
+    assert "Exported 1 entry to" in out and "gpt-5.5" in target.read_text()
 
 
 @pytest.mark.parametrize("order", ["map-first", "file-first", "between"])

@@ -200,7 +200,7 @@ def test_history_filters_and_csv_export_round_trip(tmp_path: Path) -> None:
     out = ok("import", "csv", str(export))
     assert "Imported 3 new or updated entries" in out
     again = ok("import", "csv", str(export))
-    assert "Imported 0" in again
+    assert again == f"csv: Nothing new in {export}.\n"
     rows = json.loads(ok("history", "--json"))
     assert sorted(r["model"] for r in rows) == ["claude-sonnet-4-6", "gpt-5.4-mini", "gpt-5.5"]
 

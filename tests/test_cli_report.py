@@ -189,7 +189,7 @@ def test_import_rescan_reads_a_file_again_and_brings_back_a_deleted_entry(tmp_pa
     service = Service()
     service.entries.delete([service.entries.history()[0].id])
     service.close()
-    assert ok("import", "csv", str(exported)).startswith("Imported 0 new")  # read before
+    assert ok("import", "csv", str(exported)).startswith("csv: Nothing new in")  # read before
     assert sum(r["entries"] for r in json.loads(ok("report", "--json"))) == 2
     assert ok("import", "csv", str(exported), "--rescan").startswith("Imported 3 new or updated")
     rows = json.loads(ok("report", "--json", "--by", "model"))

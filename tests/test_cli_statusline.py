@@ -167,7 +167,7 @@ def test_todays_spend_in_the_display_currency_and_the_plans_most_used_cap(
     cli_out("rates", "set", "CNY", "7")
     cli_out("currency", "CNY")
     parts = line(payload(), monkeypatch=monkeypatch).split(SEP)
-    assert parts[2] == "today ~¥10.50"
+    assert parts[2] == "today ≈¥10.50"
     assert parts[3] == "Claude Max 5h requests 30%"
 
 

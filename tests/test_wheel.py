@@ -88,3 +88,32 @@ def test_the_pins_still_hold_in_the_wheel(wheel: Path) -> None:
             pin = entry.get("converted_sha256") or entry["sha256"]
             data = archive.read(f"{INSIDE}tokenizers/{name}")
             assert hashlib.sha256(data).hexdigest() == pin, name
+
+
+def test_exchange_rates_load_from_the_wheel_alone(wheel: Path, tmp_path: Path) -> None:
+    from tokenbudget.core.rates import ReferenceRates
+
+    with zipfile.ZipFile(wheel) as archive:
+        members = [n for n in archive.namelist() if n.startswith(INSIDE + "rates/")]
+        archive.extractall(tmp_path, members)
+    rate = ReferenceRates(tmp_path / INSIDE / "rates", None).rate("CNY")
+    assert rate is not None and rate.source == "ECB" and rate.as_of.isoformat() == "2026-10-30"
+
+
+def test_the_translations_ship_pinned_and_load(wheel: Path, tmp_path: Path) -> None:
+    from PySide6.QtCore import QTranslator
+
+    with zipfile.ZipFile(wheel) as archive:
+        manifest = json.loads(archive.read(f"{INSIDE}i18n/manifest.json"))
+        for entry in manifest["files"]:
+            data = archive.read(f"{INSIDE}i18n/{entry['file']}")
+            assert hashlib.sha256(data).hexdigest() == entry["sha256"], entry["file"]
+            (tmp_path / entry["file"]).write_bytes(data)
+    chinese = QTranslator()
+    assert chinese.load("tokenbudget_zh_CN", str(tmp_path))
+    assert chinese.translate("MainWindow", "&File") == "文件(&F)"
+    english = QTranslator()
+    assert english.load("tokenbudget_en", str(tmp_path))
+    assert english.translate("BudgetsView", "%n plans · as of {time}", "", 1) == (
+        "%n plan · as of {time}"  # the singular form (Qt puts in the count)
+    )

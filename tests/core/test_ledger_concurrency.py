@@ -26,7 +26,17 @@ from tokenbudget.core.live_sync import WatchRoot, sync_all
 from tokenbudget.core.services import Service
 
 ROOT = Path(__file__).resolve().parents[2]
-ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def child_env() -> dict[str, str]:
+    """The environment of a child process, read when it starts.
+
+    Not at import: the test's own ``TOKENBUDGET_HOME`` (conftest) is set after this module is
+    imported, and a copy made earlier sent the children to the real user's ledger.
+    """
+    return {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
 PROCESSES = 8
 EACH = 10
 
@@ -72,7 +82,7 @@ def test_many_processes_open_and_write_a_new_or_old_ledger_at_once(
             [sys.executable, "-c", WRITER, str(path), tag, str(EACH), str(go)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
-            env=ENV,
+            env=child_env(),
         )
         for tag in tags
     ]
@@ -135,7 +145,7 @@ def start_together(go: Path, command: list[str]) -> subprocess.Popen[str]:
     """Start the command line held at the start line, then create ``go`` to let all go."""
     held = subprocess.Popen(
         [sys.executable, "-c", HELD_CLI, str(go), *command],
-        env=ENV,
+        env=child_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -192,12 +202,14 @@ def test_live_sync_and_a_cli_import_of_the_same_logs_count_each_row_once(
     cli = [sys.executable, "-m", "tokenbudget", *command]
     runs = []  # the command line again and again while the log grows and live sync runs
     while not written.is_set() or not runs:
-        runs.append(subprocess.run(cli, env=ENV, capture_output=True, text=True, check=False))
+        runs.append(
+            subprocess.run(cli, env=child_env(), capture_output=True, text=True, check=False)
+        )
     stop.set()
     for thread in threads:
         thread.join(60)
     assert passes > 1
-    runs.append(subprocess.run(cli, env=ENV, capture_output=True, text=True, check=False))
+    runs.append(subprocess.run(cli, env=child_env(), capture_output=True, text=True, check=False))
     for run in runs:
         assert run.returncode == 0, run.stderr
     assert errors == []

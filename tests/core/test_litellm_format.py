@@ -143,14 +143,27 @@ def test_keeps_own_models_whose_names_look_like_excluded_ones() -> None:
     }
 
 
-def test_deprecation_date_before_today_is_dropped_and_today_is_kept() -> None:
+def test_retired_models_are_kept_so_that_past_spend_is_priced() -> None:
     raw = {
         "gone": chat("openai", deprecation_date="2026-11-26"),
         "last-day": chat("openai", deprecation_date="2026-11-27"),
         "later": chat("openai", deprecation_date="2027-01-14"),
         "unreadable": chat("openai", deprecation_date="soon"),
     }
-    assert set(select_chat_models(raw, TODAY)) == {"last-day", "later", "unreadable"}
+    kept = select_chat_models(raw, TODAY)
+    assert set(kept) == {"gone", "last-day", "later", "unreadable"}
+    assert kept["gone"]["deprecation_date"] == "2026-11-26"
+
+
+@pytest.mark.parametrize(
+    "model", ["gpt-5.5-pro", "gpt-5.4-pro", "gpt-5.3-codex", "o3-pro", "grok-4.20-multi-agent"]
+)
+def test_responses_mode_models_are_text_models(model: str) -> None:
+    provider = "xai" if model.startswith("grok") else "openai"
+    key = f"xai/{model}" if provider == "xai" else model
+    raw = {key: chat(provider, mode="responses"), "emb": chat("openai", mode="embedding")}
+    assert set(select_chat_models(raw, TODAY)) == {model}
+    assert validate_snapshot({key: chat(provider, mode="responses", inp=-1)}) != []
 
 
 def test_entries_without_prices_are_dropped_unless_tiered() -> None:
@@ -390,7 +403,7 @@ def test_shipped_snapshot_covers_every_provider_with_parseable_prices() -> None:
     assert len(snapshot) >= 50
     assert {entry["litellm_provider"] for entry in snapshot.values()} == set(PROVIDERS)
     for model_id, entry in snapshot.items():
-        assert entry["mode"] == "chat", model_id
+        assert entry["mode"] in ("chat", "responses"), model_id
         assert entry_problems(entry) == [], model_id
         prices = _all_prices(entry)
         assert prices, model_id
@@ -437,3 +450,21 @@ def test_shipped_cny_list_prices_are_cited_decimal_strings_for_known_models() ->
             if field in entry or field != "cache_read_cost_per_million":
                 assert isinstance(entry[field], str)
                 assert Decimal(entry[field]) >= 0
+
+
+@pytest.mark.parametrize(
+    ("model", "inp", "out"),
+    [
+        ("gpt-5.5-pro", "0.00003", "0.00018"),
+        ("gpt-5.4-pro", "0.00003", "0.00018"),
+        ("gpt-5.3-codex", "0.00000175", "0.000014"),
+        ("o3-pro", "0.00002", "0.00008"),
+        ("grok-4.20-multi-agent", "0.00000125", "0.0000025"),
+    ],
+)
+def test_responses_mode_models_are_in_the_bundled_catalogue(model: str, inp: str, out: str) -> None:
+    from tokenbudget.core.services import Service
+
+    info = Service().counting.model(model)
+    assert info.pricing is not None
+    assert (info.pricing.base.input, info.pricing.base.output) == (Decimal(inp), Decimal(out))

@@ -77,7 +77,6 @@ def test_every_alias_row_is_tested_and_in_the_catalogue(catalog: Catalog) -> Non
     [
         "moonshotai/Kimi-K2-Instruct",
         "kimi-k2-turbo-preview",
-        "deepseek/deepseek-chat",
         "claude-sonnet-4@20250514",
         "my-finetune",
     ],

@@ -6,15 +6,30 @@ of this conftest, which pytest loads before the test modules of this directory.
 
 from __future__ import annotations
 
+import json
 import os
-
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("DBUS_SESSION_BUS_ADDRESS", "disabled:")
-
 import sys
+import tempfile
 from collections.abc import Iterator
 
 import pytest
+
+#: The offscreen platform's one screen: 800×600, a small laptop panel, so every window is
+#: tested at the size the smallest screens give it (the platform's own default is 800×800).
+SCREEN = {"width": 800, "height": 600}
+
+
+def _screen_config() -> str:
+    path = os.path.join(tempfile.gettempdir(), f"tokenbudget-offscreen-{os.getpid()}.json")
+    screen = {"name": "small", "x": 0, "y": 0, **SCREEN}
+    screen.update({"logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1})
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump({"screens": [screen]}, handle)
+    return path
+
+
+os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={_screen_config()}")
+os.environ.setdefault("DBUS_SESSION_BUS_ADDRESS", "disabled:")
 
 
 def _none_refcount_broken() -> bool:

@@ -168,7 +168,7 @@ def test_cards_at_30_85_and_110_percent(qtbot: QtBot, service: Service) -> None:
     assert (bar.title.text(), bar.amount.text(), bar.percent.text()) == (
         "Budget",
         "$30.00 of $100.00",
-        "30 %",
+        "30%",
     )
     assert bar.bar.value() == 3_000
     assert budget.subtitle.text() == (
@@ -178,7 +178,7 @@ def test_cards_at_30_85_and_110_percent(qtbot: QtBot, service: Service) -> None:
     assert budget.stats["remaining"].text() == "$70.00"
     assert budget.stats["burn"].text() == "$2.86 a day"  # 30 / 10.5 = 2.857...
     # 30 + 30 * 19.5 / 10.5 = 85.714...: 85 % of the budget.
-    assert budget.stats["projected"].text() == "$85.71 (85 % of budget)"
+    assert budget.stats["projected"].text() == "$85.71 (85% of budget)"
     # The other $70 at $2.857 a day takes 24.5 days: past the period's end.
     assert budget.stats["reach"].text() == "not at this rate"
     assert "fee" not in budget.stats
@@ -190,19 +190,19 @@ def test_cards_at_30_85_and_110_percent(qtbot: QtBot, service: Service) -> None:
     assert (monthly.title.text(), monthly.amount.text(), monthly.percent.text()) == (
         "Monthly tokens",
         "950 of 10,000",
-        "9 %",
+        "9%",
     )
     assert (five.title.text(), five.amount.text(), five.percent.text()) == (
         "5-hour window, tokens",
         "850 of 1,000",
-        "85 %",
+        "85%",
     )
     # 09:14 + 5 h = 14:14; 150 more tokens at 850 per 5 h take 52 min 56.47 s.
     assert five.caption.text() == "resets in 2 h 14 min · full around 12:52 today at this rate"
     assert (week.title.text(), week.amount.text(), week.percent.text()) == (
         "Weekly window, requests",
         "20 of 100",
-        "20 %",
+        "20%",
     )
     assert week.caption.text() == "resets in 2 d 0 h"  # the 6 Nov noon entry leaves on 13 Nov
     assert not monthly.caption.isVisibleTo(sub)
@@ -221,10 +221,10 @@ def test_cards_at_30_85_and_110_percent(qtbot: QtBot, service: Service) -> None:
     assert (bar.title.text(), bar.amount.text(), bar.percent.text()) == (
         "Spent",
         "¥55.00 of ¥50.00",
-        "110 %",
+        "110%",
     )
     assert bar.bar.value() == bar.bar.maximum()  # full; the text says how far over
-    assert bar.bar.toolTip() == "110.00 % used"
+    assert bar.bar.toolTip() == "110.00% used"
     assert prepaid.subtitle.text() == "Prepaid balance · since 1 Nov · deepseek"
     assert prepaid.stats["remaining"].text() == "none: over by ¥5.00"
     assert prepaid.stats["burn"].text() == "¥5.24 a day"  # 55 / 10.5 = 5.238...
@@ -369,7 +369,7 @@ def test_editing_a_plan_from_its_card(qtbot: QtBot, service: Service) -> None:
     assert (stored.name, stored.amount_micros) == ("A Budget", 40 * UNIT)
     assert card is view.card(stored.id)  # the same card, showing the new figures
     assert card.bars[0].amount.text() == "$30.00 of $40.00"
-    assert card.bars[0].percent.text() == "75 %"
+    assert card.bars[0].percent.text() == "75%"
 
 
 def test_cancelling_an_edit_changes_nothing(qtbot: QtBot, service: Service) -> None:

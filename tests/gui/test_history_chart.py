@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from decimal import Decimal
 
@@ -80,7 +81,7 @@ def test_the_bar_under_the_pointer_gives_its_exact_amounts(chart: SpendChart) ->
     assert chart.bar_at(QPoint(2, middle)) is None  # on the axis labels
     lines = chart.bar_text(0).splitlines()
     assert lines[0].startswith("OpenAI: ") and "2.50" in lines[0]
-    assert lines[1].startswith("DeepSeek: ~") and lines[2].startswith("Total: ~")
+    assert lines[1].startswith("DeepSeek: ≈") and lines[2].startswith("Total: ≈")
 
 
 def test_both_charts_draw_with_labels_of_two_lines(qtbot: QtBot) -> None:
@@ -93,3 +94,53 @@ def test_both_charts_draw_with_labels_of_two_lines(qtbot: QtBot) -> None:
     assert not both.grab().isNull()
     assert both.note.text() == "a note"
     assert both.monthly.heights() == both.daily.heights()
+
+
+def _twelve_months() -> SpendSeries:
+    starts = [date(2025, m, 1) for m in range(1, 13)]
+    return SpendSeries(
+        starts=starts,
+        currency="USD",
+        providers=["openai"],
+        values={"openai": [Decimal(m) for m in range(1, 13)]},
+        converted=frozenset(),
+        left_out={},
+        unpriced=0,
+    )
+
+
+@pytest.mark.parametrize("width", [240, 320, 480, 1400])
+def test_period_labels_never_run_together(qtbot: QtBot, width: int) -> None:
+    made = SpendChart("Spend", legend=False)
+    qtbot.addWidget(made)
+    made.resize(width, 200)
+    labels = [f"September\n{2025}" if i % 2 else f"Sep\n{2025}" for i in range(12)]
+    made.set_series(_twelve_months(), labels, "Spend per month")
+    boxes = [box for _label, box in made.label_boxes()]
+    assert boxes, "at least one label is drawn"
+    for left, right in itertools.pairwise(boxes):
+        assert left.right() < right.left(), (width, left, right)
+    for box in boxes:
+        assert box.left() >= 0 and box.right() <= made.width()
+    # Wide enough for all of them, nothing is skipped.
+    if width >= 1400:
+        assert len(boxes) == 12
+
+
+def test_narrow_chart_skips_labels_instead_of_overlapping(qtbot: QtBot) -> None:
+    made = SpendChart("Spend", legend=False)
+    qtbot.addWidget(made)
+    made.resize(240, 200)
+    made.set_series(_twelve_months(), [f"Month {i}" for i in range(12)], "Spend per month")
+    assert 1 <= len(made.label_boxes()) < 12
+
+
+def test_bar_colours_stand_out_on_a_dark_base() -> None:
+    from PySide6.QtGui import QColor
+
+    from tokenbudget.gui.history_chart import colour, visible_on
+    from tokenbudget.gui.palette import contrast_ratio
+
+    dark = QColor("#2a2a2a")
+    assert contrast_ratio(colour("moonshot"), dark) < 1.8  # the fixed colour alone does not
+    assert contrast_ratio(visible_on(colour("moonshot"), dark), dark) >= 1.8

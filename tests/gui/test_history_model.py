@@ -99,13 +99,13 @@ def test_cells_show_the_entry_in_the_display_currency(model: HistoryModel) -> No
     assert text(model, 0, Column.CACHE_READ) == "20"
     assert text(model, 0, Column.CACHE_WRITE) == "7"  # 5-minute and 1-hour writes together
     assert text(model, 0, Column.OUTPUT) == "50"
-    assert text(model, 0, Column.COST) == "$1.50"
+    assert text(model, 0, Column.COST) == "$1.5000"  # every row: the currency's digits and two more
     assert text(model, 0, Column.NOTE) == "总结会议"
-    # CNY has a rate: 8 CNY are 1 USD, shown as converted (~).
-    assert text(model, 1, Column.COST) == "~$1.00"
+    # CNY has a rate: 8 CNY are 1 USD, shown as converted (≈).
+    assert text(model, 1, Column.COST) == "≈$1.0000"
     assert "Recorded as ¥8.00" in str(text(model, 1, Column.COST, Qt.ItemDataRole.ToolTipRole))
     # EUR has none: shown in EUR, and said so.
-    assert text(model, 2, Column.COST) == "€2.00"
+    assert text(model, 2, Column.COST) == "€2.0000"
     assert "No exchange rate for EUR" in str(
         text(model, 2, Column.COST, Qt.ItemDataRole.ToolTipRole)
     )
@@ -132,8 +132,8 @@ def test_sort_role_and_entry_roles_give_raw_values(model: HistoryModel, ledger: 
 
 def test_the_display_currency_can_change(model: HistoryModel) -> None:
     model.set_display("CNY", RATES, [])
-    assert text(model, 0, Column.COST) == "~¥12.00"
-    assert text(model, 1, Column.COST) == "¥8.00"
+    assert text(model, 0, Column.COST) == "≈¥12.0000"
+    assert text(model, 1, Column.COST) == "¥8.0000"
 
 
 def test_plan_names_show_by_id_and_edits_are_read_again(
@@ -222,3 +222,13 @@ def test_the_plan_column_shows_every_plan_an_unassigned_entry_counts_toward(
         assert text(model, row, Column.PLAN) == ", ".join(wanted), entry
     assert text(model, 0, Column.PLAN) == "Old"
     assert "," in str(text(model, 1, Column.PLAN))  # an unassigned entry, more than one plan
+
+
+def test_sources_are_named_for_people_not_by_id(qapp: object) -> None:
+    from tokenbudget.gui.history_model import source_label
+
+    assert source_label("manual") == "By hand"
+    assert source_label("estimate") == "Estimate"
+    assert source_label("claude-code") == "Claude Code"  # a tool's name is its brand
+    assert source_label("copilot-cli") == "GitHub Copilot CLI"
+    assert source_label("some-new-tool") == "some-new-tool"

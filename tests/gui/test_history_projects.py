@@ -75,10 +75,10 @@ def test_the_picker_lists_every_project_by_short_name_with_its_path_on_hover(
 
 
 def test_choosing_a_project_filters_the_table_and_the_totals(view: HistoryView) -> None:
-    assert view.totals.text() == "7 entries · 790 tokens · ~$11.75 · 1 unpriced"
+    assert view.totals.text() == "7 entries · 790 tokens · ≈$11.75 · 1 unpriced"
     choose_project(view, A)
     assert models(view) == ["deepseek-v4-flash", "claude-sonnet-4-6", "gpt-5.5"]
-    assert view.totals.text() == "3 entries · 712 tokens · ~$4.50"
+    assert view.totals.text() == "3 entries · 712 tokens · ≈$4.50"
     choose_project(view, B)
     assert models(view) == ["my-model", "gpt-5.5"]
     assert view.totals.text() == "2 entries · 66 tokens · $4.00 · 1 unpriced"
@@ -109,7 +109,7 @@ def test_spend_per_project_largest_first_with_shares(view: HistoryView) -> None:
     assert view.breakdown.isVisibleTo(view)
     # $11.75 in all: 4.50 / 11.75 is 38 %, 4.00 is 34 %, 3.00 is 26 %, 0.25 is 2 %.
     assert view.breakdown.rows() == [
-        ("商城", "~$4.50", "38", "3"),
+        ("商城", "≈$4.50", "38", "3"),
         ("/work/api", "$4.00 + 1 unpriced", "34", "2"),
         ("/srv/other/api", "$3.00", "26", "1"),
         ("(no project)", "$0.25", "2", "1"),

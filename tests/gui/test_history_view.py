@@ -36,7 +36,8 @@ MIX = [
     ("openai", "gpt-5.5", "USD", "codex"),
     ("anthropic", "claude-sonnet-4-6", "USD", "claude-code"),
     ("deepseek", "deepseek-v4-flash", "CNY", "manual"),
-    ("mistral", "mistral-large", "EUR", "estimate"),
+    # TWD: the one shown currency the ECB publishes no rate for (and none is set here).
+    ("mistral", "mistral-large", "TWD", "estimate"),
 ]
 CNY_PER_USD = Decimal("8")
 
@@ -120,7 +121,7 @@ def choose(box: QComboBox, value: object) -> None:
 
 
 def in_usd(entries: list[Entry]) -> tuple[Decimal, Decimal, int]:
-    """Convertible spend in USD, EUR spend (no rate), unpriced count."""
+    """Convertible spend in USD, TWD spend (no rate), unpriced count."""
     usd = Decimal(0)
     eur = Decimal(0)
     for e in entries:
@@ -153,7 +154,7 @@ def test_opens_with_every_entry_newest_first_and_totals_in_the_display_currency(
             f"{locale.toString(120)} entries",
             f"{format_int(locale, tokens)} tokens",
             format_money(locale, Money(usd, "USD", converted=True), 2),
-            f"{format_money(locale, Money(eur, 'EUR'), 2)} (no exchange rate)",
+            f"{format_money(locale, Money(eur, 'TWD'), 2)} (no exchange rate)",
             f"{locale.toString(unpriced)} unpriced",
         ]
     )
@@ -307,7 +308,7 @@ def test_edit_shows_at_once_and_undoes(view: HistoryView, service: Service) -> N
     assert service.entries.entry(original.id) == edited
     assert view.model.index(0, Column.NOTE).data() == "moved"
     assert view.model.index(0, Column.COST).data() == format_money(
-        QLocale(), Money(Decimal("2.5"), "USD")
+        QLocale(), Money(Decimal("2.5"), "USD"), 4
     )
     assert view.table.selectionModel().isRowSelected(0)  # the selection stays
     view.undo_action.trigger()
@@ -456,7 +457,7 @@ def test_export_that_cannot_be_written_is_a_message(view: HistoryView, tmp_path:
     target = tmp_path / "no such folder" / "out.csv"
     view.export_csv(target)
     assert view.message.text().startswith("Not exported:")
-    assert "c62828" in view.message.styleSheet()
+    assert view.message.property("tokenbudgetTint") == "error"  # the theme's error colour
     assert not target.parent.exists()
 
 
@@ -554,7 +555,7 @@ def test_charts_stack_spend_per_provider_in_the_display_currency(
     assert view.chart is not None  # imported and built on first show
     daily = bars(view.chart.daily)
     this_month = [e for e in stored(service) if e.at >= datetime(2026, 11, 1, tzinfo=UTC)]
-    assert set(daily) == {"OpenAI", "Anthropic", "DeepSeek"}  # EUR has no rate: not drawn
+    assert set(daily) == {"OpenAI", "Anthropic", "DeepSeek"}  # TWD has no rate: not drawn
     for name, key in (("OpenAI", "openai"), ("Anthropic", "anthropic"), ("DeepSeek", "deepseek")):
         per_day = [Decimal(0)] * 30
         for e in this_month:
@@ -566,7 +567,7 @@ def test_charts_stack_spend_per_provider_in_the_display_currency(
     october = [e for e in stored(service) if e.at.month == 10 and e.provider == "openai"]
     assert monthly["OpenAI"][10] == pytest.approx(float(in_usd(october)[0]))
     note = view.chart.note.text()
-    assert "has no exchange rate to USD" in note and "€" in note
+    assert "has no exchange rate to USD" in note and "TWD" in note
     assert "unpriced" in note
     # The charts follow the provider filter, not the period or the search.
     with qtbot.waitSignal(view.charts_loaded):

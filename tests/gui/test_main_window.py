@@ -285,7 +285,7 @@ def test_settings_persist_and_reprice(
     row = window.model.rows()[row_of(window, "gpt-5.5")]
     assert row.estimate is not None and row.estimate.total_cost is not None
     assert row.estimate.total_cost.currency == "CNY" and row.estimate.total_cost.converted
-    assert str(cell(window, "gpt-5.5", Column.TOTAL)).startswith("~¥")
+    assert str(cell(window, "gpt-5.5", Column.TOTAL)).startswith("≈¥")
     assert window.editor.font().pointSize() == 15
     again = MainWindow(Service(registry), delay_ms=0)
     qtbot.addWidget(again)

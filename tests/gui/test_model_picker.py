@@ -323,3 +323,19 @@ def test_the_real_catalogue_and_its_defaults(
     qtmodeltester.check(dialog.proxy)  # type: ignore[attr-defined]
     dialog.set_search("deepseek")
     qtmodeltester.check(dialog.proxy)  # type: ignore[attr-defined]
+
+
+def test_a_retired_model_is_marked_listed_last_and_not_a_default(
+    make_dialog: Callable[..., ModelPickerDialog],
+) -> None:
+    from dataclasses import replace
+
+    gone = replace(info("gpt-4-turbo"), deprecated=date(2026, 1, 1))
+    dialog = make_dialog(shown=[], models=[gone, *MODELS])
+    openai = [child for child in rows(dialog, next(rows(dialog)))]
+    assert openai[-1].data(MODEL_ID_ROLE) == "gpt-4-turbo"
+    assert openai[-1].data() == "gpt-4-turbo (retired)"
+    assert "Retired on" in openai[-1].data(Qt.ItemDataRole.ToolTipRole)
+    dialog.search.setText("retired")
+    assert visible_ids(dialog) == ["gpt-4-turbo"]
+    assert "gpt-4-turbo" not in dialog._defaults

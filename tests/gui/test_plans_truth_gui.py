@@ -115,15 +115,15 @@ def test_a_subscription_card_shows_official_figures_beside_the_estimates(
     card = only_card(qtbot, service)
     five, week = card.official
     assert five.title.text() == "5-hour window · Claude Code"
-    assert five.percent.text() == "42 %"
+    assert five.percent.text() == "42%"
     assert five.bar.value() == 4_200
-    assert five.official_line.text() == "official: 42 % · reset 18:00 · seen 3 min ago"
-    assert five.estimate_line.text() == "estimated from logs: 37 %"
+    assert five.official_line.text() == "official: 42% · reset 18:00 · seen 3 min ago"
+    assert five.estimate_line.text() == "estimated from logs: 37%"
     assert week.title.text() == "Weekly window · Claude Code"
     assert week.official_line.text() == (
-        "official: 97 % before the 09:00 reset · stale · seen 1 d 0 h ago"
+        "official: 97% before the 09:00 reset · stale · seen 1 d 0 h ago"
     )
-    assert week.estimate_line.text() == "estimated from logs: 143 %"
+    assert week.estimate_line.text() == "estimated from logs: 143%"
     # The stale weekly figure rates nothing: our 143 % stands, and the card is over.
     assert card.level.value == "over"
     assert [bar.title.text() for bar in card.bars] == [
@@ -143,7 +143,7 @@ def test_a_fresh_official_figure_sets_the_cards_level(qtbot: QtBot, service: Ser
     )
     card = only_card(qtbot, service)
     assert card.official[1].official_line.text() == (
-        "official: 81 % · reset 6 Dec 00:00 · seen 3 min ago"
+        "official: 81% · reset 6 Dec 00:00 · seen 3 min ago"
     )
     assert card.level.value == "warning"  # the official 81 %, not our 143 %
     assert card.chip.text() == "Near cap"
@@ -173,7 +173,7 @@ def test_a_prepaid_card_counts_spend_against_the_top_up(qtbot: QtBot, service: S
     assert (bar.title.text(), bar.amount.text(), bar.percent.text()) == (
         "Spent",
         "¥6.40 of ¥50.00 · ¥43.60 left",
-        "12 %",
+        "12%",
     )
     assert card.stats["remaining"].text() == "¥43.60"
 
@@ -206,7 +206,7 @@ def test_the_tray_headline_is_the_most_used_cap_and_the_icon_agrees(
     # It said "$20.00 of $20.00 this period (100 %)": the fee against itself.
     assert shell.tray.icon.toolTip().splitlines()[:2] == [
         "tokenbudget · Claude Pro",
-        "weekly requests 143 %",
+        "weekly requests 143%",
     ]
     assert shell.tray.state == "over"
     shell.service.limits.record(
@@ -215,11 +215,11 @@ def test_the_tray_headline_is_the_most_used_cap_and_the_icon_agrees(
     shell.refresh_status()
     assert shell.tray.icon.toolTip().splitlines()[:2] == [
         "tokenbudget · Claude Pro",
-        "weekly 143 % (official)",
+        "weekly 143% (official)",
     ]
     assert shell.tray.state == "over"
     shell.show_quick(QRect())
-    assert shell.popup.summary.text() == "Claude Pro · weekly 143 % (official)"
+    assert shell.popup.summary.text() == "Claude Pro · weekly 143% (official)"
     shell.popup.hide()
 
 
@@ -248,7 +248,7 @@ def test_the_tray_says_when_it_is_too_early_and_names_other_plans_at_risk(
         "tokenbudget · DeepSeek",
         "spent ¥6.40 of ¥50.00 · ¥43.60 left",
         "too early to project",
-        "OpenAI API · $9.00 of $10.00 this period (90 %)",  # why the icon is amber
+        "OpenAI API · $9.00 of $10.00 this period (90%)",  # why the icon is amber
     ]
     assert shell.tray.state == "warning"
 

@@ -118,3 +118,26 @@ def test_a_key_set_in_the_app_is_in_no_file_the_app_writes(
     assert files  # settings, window state, the ledger
     for path in files:
         assert KEY.encode() not in path.read_bytes(), path
+
+
+def test_every_provider_is_listed_with_a_base_url_column_not_cut(qtbot: QtBot) -> None:
+    from tokenbudget.core.providers import TABLE
+
+    page = ProvidersPage(Service(secrets=MemoryStore()).providers, ProviderSettings())
+    qtbot.addWidget(page)
+    page.resize(760, 520)
+    page.show()
+    qtbot.waitExposed(page)
+    assert list(page.name_labels) == [p.id for p in TABLE]
+    for provider in TABLE:
+        assert page.name_labels[provider.id].accessibleName() == provider.name
+    assert "Base URL" in [h.text().removeprefix("<b>").removesuffix("</b>") for h in page.headers]
+    for provider in TABLE:
+        if not provider.takes_key:
+            assert provider.id not in page.base_urls
+            continue
+        edit = page.base_urls[provider.id]
+        default = provider.base_url or ""
+        assert edit.placeholderText() == default and default in edit.toolTip()
+        shown = edit.fontMetrics().horizontalAdvance(default)
+        assert shown < edit.width() - 8, (provider.id, shown, edit.width())

@@ -277,5 +277,5 @@ def test_without_a_tray_alerts_show_in_the_status_bar(
     add_budget(shell.service)
     spend(shell.service, 8_500_000)
     shell.refresh_status()
-    assert shell.window.statusBar().currentMessage().startswith("Main: 85 % of budget.")
+    assert shell.window.statusBar().currentMessage().startswith("Main: 85% of budget.")
     shell.close()

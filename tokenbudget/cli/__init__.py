@@ -76,6 +76,10 @@ def run(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = Non
         extras = take_late_paths(args, extras)
         if extras:
             parser.error(f"unrecognized arguments: {' '.join(extras)}")
+        if args.quick or args.tray:
+            raise UsageError(
+                "--quick and --tray open the window; give them alone (tokenbudget --quick)"
+            )
         if args.command is None:
             parser.print_help(out)
             return EXIT_OK

@@ -11,14 +11,14 @@ import argparse
 import errno
 import sys
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from tokenbudget.cli.common import EXIT_OK, decimal_text, table, write_json
 from tokenbudget.core.errors import UsageError, UserInputError
-from tokenbudget.core.types import Money
+from tokenbudget.core.types import CONVERTED_MARK, ESTIMATED_MARK, Money, cheapest_model
 
 if TYPE_CHECKING:
     from tokenbudget.core.services import Service
@@ -65,6 +65,8 @@ def run_count(args: argparse.Namespace, out: TextIO) -> int:
     from tokenbudget.core.services import Service
 
     service = Service()
+    if args.output_tokens is None:
+        args.output_tokens = service.counting.default_output_tokens()
     if args.record:
         return _record_estimate(service, "".join(read_blocks(service, args.file)), args, out)
     report = service.counting.count_stream(
@@ -74,12 +76,16 @@ def run_count(args: argparse.Namespace, out: TextIO) -> int:
         output_tokens=args.output_tokens,
         cached_tokens=args.cached_tokens,
         currency=args.currency,
+        off_peak=args.off_peak,
         lean=True,  # one vocabulary in memory at a time: this process counts once and exits
     )
+    report = service.counting.by_cost(report)
     if args.json:
         write_json(_report_json(report), out)
     else:
-        _write_table(report, out)
+        today = datetime.now(UTC).date()
+        retired = {r.model for r in report.results if r.model and _retired(service, r.model, today)}
+        _write_table(report, out, retired)
     return EXIT_OK
 
 
@@ -87,6 +93,7 @@ def _report_json(report: CountReport) -> dict[str, Any]:
     return {
         "chars": report.chars,
         "output_tokens": report.output_tokens,
+        "cheapest": cheapest_model(report.results, report.output_tokens),
         "results": [
             {
                 "model": r.model,
@@ -101,16 +108,32 @@ def _report_json(report: CountReport) -> dict[str, Any]:
                 "total_cost": _money_json(r.total_cost),
                 "currency": r.input_cost.currency if r.input_cost else None,
                 "converted": bool(r.input_cost and r.input_cost.converted),
+                "rates": [
+                    {
+                        "currency": rate.currency,
+                        "per_usd": decimal_text(rate.per_usd),
+                        "as_of": rate.as_of.isoformat(),
+                        "source": rate.source,
+                    }
+                    for rate in (r.total_cost.rates if r.total_cost else ())
+                ],
                 "priced": r.input_cost is not None,
                 "price_source": r.price_source,
                 "price_checked": r.price_checked.isoformat() if r.price_checked else None,
+                "off_peak": r.off_peak,
+                "off_peak_total": _money_json(r.off_peak_total),
             }
             for r in report.results
         ],
     }
 
 
-def _write_table(report: CountReport, out: TextIO) -> None:
+def _retired(service: Service, model: str, today: date) -> bool:
+    return service.counting.model(model).retired(today)
+
+
+def _write_table(report: CountReport, out: TextIO, retired: set[str] | None = None) -> None:
+    retired = retired or set()
     rows = [["Model", "Provider", "Tokens", "Count", "Context", "Input", "Output", "Total"]]
     for r in report.results:
         share = r.context_share(report.output_tokens)
@@ -118,9 +141,11 @@ def _write_table(report: CountReport, out: TextIO) -> None:
         unpriced = "unpriced" if r.model else ""
         rows.append(
             [
-                r.model or f"[{r.tokenizer}]",
+                (r.model + (" (retired)" if r.model in retired else ""))
+                if r.model
+                else f"[{r.tokenizer}]",
                 r.provider or "tokenizer",
-                f"{'' if r.exact else '~'}{r.tokens:,}",
+                f"{'' if r.exact else ESTIMATED_MARK}{r.tokens:,}",
                 "exact" if r.exact else "estimate",
                 context,
                 r.input_cost.format() if r.input_cost else unpriced,
@@ -130,10 +155,28 @@ def _write_table(report: CountReport, out: TextIO) -> None:
         )
     out.write(f"{report.chars:,} characters; expected output {report.output_tokens:,} tokens\n\n")
     table(rows, {2, 4, 5, 6, 7}, out)
+    cheapest = cheapest_model(report.results, report.output_tokens)
+    if cheapest is not None:
+        out.write(f"\nCheapest that fits its context window: {cheapest}\n")
     if any(not r.exact for r in report.results):
-        out.write("\n~ estimate: no public tokenizer for that model (see --json for the method)\n")
-    if any(r.input_cost and r.input_cost.converted for r in report.results):
-        out.write("~$ converted with your exchange rate (tokenbudget rates list)\n")
+        out.write(
+            f"\n{ESTIMATED_MARK} estimated count: no public tokenizer for that model "
+            "(see --json for the method)\n"
+        )
+    if retired:
+        out.write("(retired) the provider no longer serves it; priced for past spend\n")
+    if any(r.off_peak for r in report.results):
+        out.write("Off-peak prices applied where a model has them (--off-peak).\n")
+    cheaper = [(r.model, r.off_peak_total) for r in report.results if r.off_peak_total]
+    if cheaper:
+        out.write("Off-peak totals (outside the provider's peak hours; --off-peak applies them):\n")
+    for model, total in cheaper:
+        out.write(f"  {model}  {total.format()}\n")
+    converted = [r.total_cost for r in report.results if r.total_cost and r.total_cost.converted]
+    if converted:
+        used = dict.fromkeys(rate for money in converted for rate in money.rates)
+        how = "; ".join(rate.describe() for rate in used)
+        out.write(f"{CONVERTED_MARK} converted at {how} (tokenbudget rates list)\n")
 
 
 def _record_estimate(service: Service, text: str, args: argparse.Namespace, out: TextIO) -> int:

@@ -20,7 +20,7 @@ from tokenbudget.cli.common import (
     utc_now,
     write_json,
 )
-from tokenbudget.cli.sources import run_import_all, write_report
+from tokenbudget.cli.sources import report_json, run_import_all, write_report
 from tokenbudget.core.errors import UserInputError
 from tokenbudget.core.services import Service
 from tokenbudget.core.types import (
@@ -45,7 +45,10 @@ def run_log(args: argparse.Namespace, out: TextIO) -> int:
     """Record spend by hand (priced from the catalogue unless ``--cost`` is given)."""
     service = open_service(args)
     info = service.counting.model(args.model) if args.provider is None else None
-    provider = args.provider or (info.provider if info else "custom")
+    if args.provider is not None:  # a custom model: its provider must still be one we know
+        provider = service.entries.provider_id(args.provider)
+    else:
+        provider = info.provider if info else "custom"
     plan_id = service.plans.find(args.plan).id if args.plan else None
     cost = None
     if args.cost is not None:
@@ -71,6 +74,9 @@ def run_log(args: argparse.Namespace, out: TextIO) -> int:
         ),
         cost=cost,
     )
+    if args.json:
+        write_json(entry_json(entry), out)
+        return EXIT_OK
     out.write(
         f"Logged entry {entry.id}: {entry.model}, {entry.tokens.total_tokens:,} tokens, "
         f"{money_text(entry.cost_micros, entry.currency)} at {local(entry.at)}\n"
@@ -79,16 +85,19 @@ def run_log(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _filter(service: Service, args: argparse.Namespace) -> HistoryFilter:
-    return HistoryFilter(
-        since=parse_when(args.since) if args.since else None,
-        until=parse_when(args.until) if args.until else None,
-        providers=tuple(getattr(args, "provider", ())),
-        models=tuple(getattr(args, "model", ())),
-        sources=tuple(getattr(args, "source", ())),
-        plan_id=service.plans.find(args.plan).id if getattr(args, "plan", None) else None,
-        text=getattr(args, "search", None),
-        projects=tuple(service.entries.find_project(p) for p in getattr(args, "project", ())),
-        devices=tuple(service.devices.find(d) for d in getattr(args, "device", ())),
+    """The filter typed, its model and provider names checked ("did you mean")."""
+    return service.entries.check_filter(
+        HistoryFilter(
+            since=parse_when(args.since) if args.since else None,
+            until=parse_when(args.until) if args.until else None,
+            providers=tuple(getattr(args, "provider", ())),
+            models=tuple(getattr(args, "model", ())),
+            sources=tuple(getattr(args, "source", ())),
+            plan_id=service.plans.find(args.plan).id if getattr(args, "plan", None) else None,
+            text=getattr(args, "search", None),
+            projects=tuple(service.entries.find_project(p) for p in getattr(args, "project", ())),
+            devices=tuple(service.devices.find(d) for d in getattr(args, "device", ())),
+        )
     )
 
 
@@ -271,6 +280,9 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
             if not path.exists():
                 raise UserInputError(f"{path}: no such file or folder")
         report = service.imports.run(args.tool, args.paths, now=utc_now(), rescan=args.rescan)
+    if args.json:
+        write_json([report_json(report)], out)
+        return EXIT_OK
     write_report(report, out)
     return EXIT_OK
 
@@ -279,5 +291,8 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
     """Write the matching entries to a new CSV file (replaced whole, never half-written)."""
     service = open_service(args)
     count = service.entries.export_csv(args.file, _filter(service, args))
-    out.write(f"Exported {count:,} entries to {args.file}.\n")
+    if args.json:
+        write_json({"file": str(args.file), "entries": count}, out)
+        return EXIT_OK
+    out.write(f"Exported {count:,} {'entry' if count == 1 else 'entries'} to {args.file}.\n")
     return EXIT_OK

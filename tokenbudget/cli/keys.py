@@ -11,7 +11,7 @@ import getpass
 import sys
 from typing import Any, TextIO
 
-from tokenbudget.cli.common import EXIT_OK
+from tokenbudget.cli.common import EXIT_OK, write_json
 
 
 def add_commands(sub: Any) -> None:
@@ -28,7 +28,10 @@ def add_commands(sub: Any) -> None:
     ):
         cmd = keys_sub.add_parser(name, help=text)
         cmd.add_argument("provider", choices=list(KEY_PROVIDERS))
-    keys_sub.add_parser("list", help="which providers have a key (masked) and the keyring used")
+    listing = keys_sub.add_parser(
+        "list", help="which providers have a key (masked) and the keyring used"
+    )
+    listing.add_argument("--json", action="store_true", help="print JSON")
 
 
 def _read_key(provider: str) -> str:
@@ -60,6 +63,24 @@ def run_keys(args: argparse.Namespace, out: TextIO) -> int:
             out.write(f"There was no {KEY_PROVIDERS[args.provider]} key.\n")
     else:
         status = keys.keyring_status()
+        if args.json:
+            write_json(
+                {
+                    "keyring": status.backend,
+                    "usable": status.usable,
+                    "message": status.message,
+                    "keys": [
+                        {
+                            "provider": provider,
+                            "name": name,
+                            "key": keys.masked_key(provider) if status.usable else None,
+                        }
+                        for provider, name in KEY_PROVIDERS.items()
+                    ],
+                },
+                out,
+            )
+            return EXIT_OK
         out.write(status.message + "\n")
         if status.usable:
             for provider, name in KEY_PROVIDERS.items():

@@ -52,6 +52,8 @@ def add_commands(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     listing.add_argument("--json", action="store_true")
     remove = actions.add_parser("remove", help="remove a plan (its entries stay)")
     remove.add_argument("name")
+    for p in (add, edit, remove):
+        p.add_argument("--json", action="store_true", help="print the plan as JSON")
 
     _add_entry_commands(sub)
 
@@ -88,6 +90,7 @@ def _add_entry_commands(sub: Any) -> None:
     log.add_argument("--currency", help="currency of --cost")
     log.add_argument("--note")
     log.add_argument("--plan", help="count it toward this plan only")
+    log.add_argument("--json", action="store_true", help="print the entry recorded as JSON")
 
     status = sub.add_parser("status", help="where every plan stands this period")
     status.set_defaults(handler=f"{_PLANS}:run_status")
@@ -147,6 +150,7 @@ def _add_entry_commands(sub: Any) -> None:
     )
     imp.add_argument("--default-provider", help="csv: provider when there is no such column")
     imp.add_argument("--default-model", help="csv: model when there is no such column")
+    imp.add_argument("--json", action="store_true", help="print what was imported as JSON")
     imp.add_argument(
         "--rescan",
         action="store_true",
@@ -171,6 +175,7 @@ def _add_entry_commands(sub: Any) -> None:
     export.add_argument("--since")
     export.add_argument("--until")
     export.add_argument("--project", action="append", default=[], help=_PROJECT_HELP)
+    export.add_argument("--json", action="store_true", help="print the count and file as JSON")
 
 
 _PROJECT_HELP = (

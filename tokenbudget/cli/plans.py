@@ -51,18 +51,32 @@ def run_plan(args: argparse.Namespace, out: TextIO) -> int:
     plans = service.plans
     if args.plan_command == "add":
         fields = {"name": args.name, **_plan_fields(args)}
-        stored = plans.add(parse_plan(fields), now=utc_now())
+        plan = parse_plan(fields)
+        service.entries.check_model_patterns(plan.models)
+        stored = plans.add(plan, now=utc_now())
+        if args.json:
+            write_json(plan_json(stored), out)
+            return EXIT_OK
         out.write(f"Added plan {stored.id}: {describe_plan(stored)}\n")
     elif args.plan_command == "edit":
         current = plans.find(args.name)
         fields = _plan_fields(args)
         if args.rename:
             fields["name"] = args.rename
-        updated = plans.update(parse_plan(fields, base=current))
+        changed = parse_plan(fields, base=current)
+        if "models" in fields:
+            service.entries.check_model_patterns(changed.models)
+        updated = plans.update(changed)
+        if args.json:
+            write_json(plan_json(updated), out)
+            return EXIT_OK
         out.write(f"Updated plan {updated.id}: {describe_plan(updated)}\n")
     elif args.plan_command == "remove":
         plan = plans.find(args.name)
         plans.remove(plan.id)
+        if args.json:
+            write_json({**plan_json(plan), "removed": True}, out)
+            return EXIT_OK
         out.write(f"Removed plan '{plan.name}'; its entries are kept.\n")
     else:
         every = plans.all()

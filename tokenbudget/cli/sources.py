@@ -73,6 +73,9 @@ def run_import_all(args: argparse.Namespace, out: TextIO) -> int:
 
     done = service.imports.run_all(now=utc_now(), progress=progress, rescan=args.rescan)
     found = [(name, report) for name, report in done if report is not None]
+    if getattr(args, "json", False):
+        write_json([report_json(report) for _name, report in found], out)
+        return EXIT_OK
     if not found:
         out.write(
             "No coding tool's logs were found in their usual places "
@@ -89,8 +92,28 @@ def run_import_all(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def report_json(report: ImportReport) -> dict[str, Any]:
+    """What one import did, as JSON (each skipped line as ``file:line: message``)."""
+    return {
+        "importer": report.importer,
+        "entries": report.records,
+        "files_read": report.files_read,
+        "bytes_read": report.bytes_read,
+        "unpriced": report.unpriced,
+        "problems": [problem_text(p) for p in report.problems],
+        "roots": [str(r) for r in report.roots],
+        "found_nothing": report.found_nothing,
+    }
+
+
 def write_report(report: ImportReport, out: TextIO) -> None:
     """What one import did, and the first lines it could not read."""
+    if report.found_nothing and report.roots:
+        existing = [r for r in report.roots if r.exists()] or list(report.roots)
+        where = ", ".join(home_short(r) for r in existing)
+        what = "Nothing new" if report.seen_before else "Nothing found"
+        out.write(f"{report.importer}: {what} in {where}.\n")
+        return
     entries = _plural(report.records, "new or updated entry", "new or updated entries")
     out.write(
         f"Imported {entries} from {report.importer} "

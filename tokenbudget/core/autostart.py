@@ -35,7 +35,9 @@ def launch_command() -> list[str]:
     return [*base, "--tray"]
 
 
-def _exec_line(argv: list[str]) -> str:
+def exec_line(argv: list[str]) -> str:
+    """``argv`` as a desktop entry's ``Exec`` value (the spec's quoting, ``%`` doubled)."""
+
     # The desktop entry spec's Exec quoting: double quotes around arguments with reserved
     # characters, with ", `, $ and \\ escaped inside; shlex.quote's single quotes are not
     # understood there.
@@ -62,7 +64,7 @@ def enable(argv: list[str] | None = None) -> Path:
     path = paths.autostart_file()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(_ENTRY.format(exec=_exec_line(argv or launch_command())), "utf-8")
+        path.write_text(_ENTRY.format(exec=exec_line(argv or launch_command())), "utf-8")
     except OSError as exc:
         raise AutostartError(f"could not write the autostart entry {path}: {exc}") from exc
     return path

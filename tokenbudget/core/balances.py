@@ -26,6 +26,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 from urllib.parse import urlsplit
 
+from tokenbudget.core import message_texts as texts
 from tokenbudget.core import providers
 from tokenbudget.core.errors import (
     BadResponseError,
@@ -35,6 +36,7 @@ from tokenbudget.core.errors import (
     TokenbudgetError,
     UnsafeAddressError,
 )
+from tokenbudget.core.messages import message
 from tokenbudget.core.remote_count import send_json
 
 #: The providers with a balance endpoint and their default base URLs (``core.providers``).
@@ -167,22 +169,22 @@ def _reason(exc: RemoteCountError) -> str:
     if exc.status is not None:
         return _http_reason(exc.status)
     if isinstance(exc, RemoteTimeoutError):
-        return "no answer in time"
+        return message(texts.NO_ANSWER_IN_TIME)
     if isinstance(exc, BadResponseError):
-        return f"unexpected answer ({exc.detail})"
-    return "cannot reach the provider"
+        return message(texts.UNEXPECTED_ANSWER, detail=exc.detail)
+    return message(texts.CANNOT_REACH)
 
 
 def _http_reason(code: int) -> str:
     if code in (401, 403):
-        return "API key refused"
+        return message(texts.API_KEY_REFUSED)
     if code == 429:
-        return "rate limited; try again later"
+        return message(texts.RATE_LIMITED_LATER)
     if code == 402:
-        return "payment required"
+        return message(texts.PAYMENT_REQUIRED)
     if code >= 500:
-        return f"provider error (HTTP {code})"
-    return f"request refused (HTTP {code})"
+        return message(texts.PROVIDER_ERROR_HTTP, code=str(code))
+    return message(texts.REQUEST_REFUSED_HTTP, code=str(code))
 
 
 def check_balances(
@@ -208,7 +210,7 @@ def check_balances(
         try:
             key = key_of(provider)
         except TokenbudgetError as exc:
-            results[provider] = BalanceResult(provider, now, error=str(exc))
+            results[provider] = BalanceResult(provider, now, error=exc.message)
             continue
         if not key:
             continue
@@ -217,7 +219,9 @@ def check_balances(
                 provider, key, base_url(base_urls, provider), now=now, timeout=timeout
             )
         except BalanceError as exc:
-            results[provider] = BalanceResult(provider, now, error=str(exc).replace(key, "***"))
+            why = exc.message  # a reason of ours never holds the key; anything else is masked
+            error = why if key not in why else why.replace(key, "***")
+            results[provider] = BalanceResult(provider, now, error=error)
             continue
         results[provider] = BalanceResult(provider, now, balance=balance)
     return results

@@ -32,7 +32,9 @@ def _point(plan: Plan, rates: ExchangeRates, sums: UsageSums) -> UsagePoint:
         if currency == plan.currency:
             cost_micros = cost
         elif rates.can_convert(currency, plan.currency):
-            money = rates.convert(Money(from_micros(cost), currency), plan.currency)
+            # At the rate of the day the entries are of (the user's own rate wins).
+            day = from_us(at_us).date()
+            money = rates.convert(Money(from_micros(cost), currency), plan.currency, day)
             cost_micros, converted = to_micros(money.amount), True
     return UsagePoint(
         at=from_us(at_us),

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -24,16 +24,17 @@ from tokenbudget.core import estimate
 from tokenbudget.core.errors import CatalogError, UnknownModelError
 from tokenbudget.core.money import CURRENCIES
 from tokenbudget.core.providers import CATALOG_NAMES as PROVIDER_NAMES
+from tokenbudget.core.providers import LONG_CONTEXT_AT
 
 #: Shown when no model is chosen: the everyday models of each provider, Western and Chinese.
-#: Models past their deprecation date drop out of the set by themselves.
+#: None is retired (gemini-2.5-flash was until its shutdown on 2026-12-01); a model that
+#: passes its deprecation date later drops out of the set by itself (``Catalog.defaults``).
 DEFAULT_MODELS: tuple[str, ...] = (
     "gpt-5.5",
     "gpt-5.4-mini",
     "claude-sonnet-4-6",
     "claude-opus-4-7",
     "gemini-3.8-flash",
-    "gemini-2.5-flash",
     "deepseek-v4-flash",
     "qwen-plus",
     "glm-5.3",
@@ -84,6 +85,10 @@ class Pricing:
         source: Where the price was published (a URL where known).
         checked: The date the price was last checked against its source.
         origin: ``snapshot``, ``list price`` or ``override``.
+        long_context_at: The long-context rates apply from the threshold itself (``>=``, the
+            provider's rule in ``core.providers``); False: only above it (``>``).
+        off_peak: Rates outside the provider's peak hours (DeepSeek's ``off_peak_pricing``),
+            applied only when the user asks for them.
     """
 
     currency: str
@@ -93,6 +98,8 @@ class Pricing:
     source: str = ""
     checked: date | None = None
     origin: str = "snapshot"
+    off_peak: Rates | None = None
+    long_context_at: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,6 +134,14 @@ class ModelInfo:
     def priced(self) -> bool:
         """False for a model whose price is unknown (shown as unpriced, never as free)."""
         return self.pricing is not None
+
+    def retired(self, today: date) -> bool:
+        """Whether the provider has shut the model down by ``today`` (its deprecation date).
+
+        A retired model stays in the catalogue, so that recorded spend on it is still
+        priced; it is never in the default set.
+        """
+        return self.deprecated is not None and self.deprecated <= today
 
 
 def _num(value: Any, where: str) -> Decimal:
@@ -232,7 +247,43 @@ def parse_pricing(
     base = _rates(entry, where)
     if base is None:
         return None
-    return Pricing(currency, base, _long_context(entry, base, where), (), source, checked, origin)
+    off_peak = entry.get("off_peak_pricing")
+    return Pricing(
+        currency,
+        base,
+        _long_context(entry, base, where),
+        (),
+        source,
+        checked,
+        origin,
+        _rates(off_peak, f"{where}.off_peak_pricing") if isinstance(off_peak, Mapping) else None,
+    )
+
+
+def scaled_off_peak(snapshot: Pricing | None, listed: Pricing) -> Pricing:
+    """``listed`` with off-peak rates in the same proportion as ``snapshot``'s, if it has any.
+
+    A cited list price (DeepSeek's in CNY) replaces the snapshot's USD price; the off-peak
+    discount (half, for DeepSeek) is the snapshot's off-peak rate over its base rate.
+    """
+    if snapshot is None or snapshot.off_peak is None or listed.off_peak is not None:
+        return listed
+    base, cheap = snapshot.base, snapshot.off_peak
+
+    def scale(value: Decimal | None, low: Decimal | None, high: Decimal | None) -> Decimal | None:
+        if value is None or low is None or not high:
+            return None
+        return value * low / high
+
+    rates = listed.base
+    return replace(
+        listed,
+        off_peak=Rates(
+            rates.input * cheap.input / base.input if base.input else rates.input,
+            rates.output * cheap.output / base.output if base.output else rates.output,
+            cache_read=scale(rates.cache_read, cheap.cache_read, base.cache_read),
+        ),
+    )
 
 
 def parse_date(value: Any, where: str) -> date:
@@ -365,19 +416,20 @@ class Catalog:
         return self._models[key]
 
     def suggest(self, name: str, n: int = 3) -> list[str]:
-        """The ids closest to ``name``."""
-        from difflib import get_close_matches
+        """The ids closest to ``name`` (by id or alias; ``model_names.closest``)."""
+        from tokenbudget.core.model_names import closest
 
-        lowered = {m.lower(): m for m in self._models}
-        hits = get_close_matches(name.lower(), list(lowered), n=n, cutoff=0.5)
-        if not hits:
-            hits = [k for k in lowered if name.lower() in k][:n]
-        return [lowered[h] for h in hits]
+        ids = [self._lookup[c.lower()] for c in closest(name, self._lookup, n=2 * n)]
+        return list(dict.fromkeys(ids))[:n]
+
+    def spellings(self) -> dict[str, str]:
+        """Every id and alias in lower case, mapped to its model's id."""
+        return dict(self._lookup)
 
     def defaults(self, today: date) -> list[ModelInfo]:
-        """The default model set: those present here and not deprecated by ``today``."""
+        """The default model set: those present here and not retired by ``today``."""
         chosen = [self.get(m) for m in DEFAULT_MODELS if m in self]
-        return [m for m in chosen if m.deprecated is None or m.deprecated > today]
+        return [m for m in chosen if not m.retired(today)]
 
 
 def default_models(models: Iterable[ModelInfo], today: date) -> list[ModelInfo]:
@@ -410,6 +462,9 @@ def model_from_entry(
     max_out = entry.get("max_output_tokens")
     deprecated = entry.get("deprecation_date")
     key = entry.get("litellm_key")
+    pricing = parse_pricing(entry, where, source=source, checked=checked, origin=origin)
+    if pricing is not None and provider in LONG_CONTEXT_AT:
+        pricing = replace(pricing, long_context_at=True)
     return ModelInfo(
         id=model_id,
         provider=provider,
@@ -417,7 +472,7 @@ def model_from_entry(
         counting=counting,
         context_window=int(window) if window else None,
         max_output=int(max_out) if max_out else None,
-        pricing=parse_pricing(entry, where, source=source, checked=checked, origin=origin),
+        pricing=pricing,
         deprecated=parse_date(deprecated, where) if deprecated else None,
         aliases=(str(key),) if key and key != model_id else (),
     )

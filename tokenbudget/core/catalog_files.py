@@ -16,8 +16,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from tokenbudget.core.catalog import Catalog, ModelInfo, cny_pricing, model_from_entry, parse_date
+from tokenbudget.core.catalog import (
+    Catalog,
+    ModelInfo,
+    cny_pricing,
+    model_from_entry,
+    parse_date,
+    scaled_off_peak,
+)
 from tokenbudget.core.errors import CatalogError
+from tokenbudget.core.litellm_format import TEXT_MODES
 
 
 @dataclass(frozen=True)
@@ -82,7 +90,7 @@ def load_catalog(
         raise CatalogError(f"price snapshot {snap.path} is not a JSON object")
     models: dict[str, ModelInfo] = {}
     for model_id, entry in raw.items():
-        if isinstance(entry, dict) and entry.get("mode", "chat") == "chat":
+        if isinstance(entry, dict) and entry.get("mode", "chat") in TEXT_MODES:
             models[model_id] = model_from_entry(
                 model_id,
                 entry,
@@ -97,6 +105,7 @@ def load_catalog(
         for model_id, entry in _load_json(cny_path, "list prices").items():
             if model_id in models and isinstance(entry, dict):
                 pricing = cny_pricing(entry, f"list price '{model_id}'")
+                pricing = scaled_off_peak(models[model_id].pricing, pricing)
                 models[model_id] = replace(models[model_id], pricing=pricing)
 
     if overrides_file is not None and overrides_file.is_file():

@@ -184,7 +184,9 @@ def spend_series(
             if cur is None:
                 unpriced += entries
             elif rates.can_convert(cur, currency):
-                money = rates.convert(Money(from_micros(micros), cur), currency)
+                # The rate of the period's last day (the latest one for the current period).
+                last_day = (starts[index + 1] if index + 1 < len(starts) else end) - timedelta(1)
+                money = rates.convert(Money(from_micros(micros), cur), currency, last_day)
                 values[provider][index] += money.amount
                 if money.converted:
                     converted.add(provider)

@@ -8,7 +8,10 @@ The rules, as providers bill them:
 * A missing cache-read or 5-minute cache-write price means the provider bills those tokens as
   ordinary input. A missing 1-hour write price is twice the input rate (Anthropic's rule).
 * Long context (LiteLLM ``*_above_NNNk_tokens``): once the prompt is larger than the
-  threshold, the whole request, output included, is billed at the higher rates.
+  threshold, the whole request, output included, is billed at the higher rates. xAI bills a
+  prompt of exactly the threshold at the higher rates too (``>=``); which comparison a
+  provider uses is in the one provider table (``core.providers``, ``long_context_at``) and
+  reaches here as ``Pricing.long_context_at``.
 * Tiers (DashScope ``tiered_pricing``): the whole request is billed at the tier that the
   prompt size falls in, not graduated.
 """
@@ -63,7 +66,8 @@ class Cost:
         input: Prompt cost (plain, cached and cache-write tokens together).
         output: Output cost.
         currency: ISO code of both amounts.
-        band: Which price band applied: ``base``, ``above 200000`` or ``tier 2`` etc.
+        band: Which price band applied: ``base``, ``above 200000`` (``from 200000`` where the
+            provider bills the threshold itself at the higher rate) or ``tier 2`` etc.
     """
 
     input: Decimal
@@ -85,15 +89,19 @@ def select_rates(pricing: Pricing, prompt_tokens: int) -> tuple[Rates, str]:
                 return tier.rates, f"tier {index}"
         return pricing.tiers[-1].rates, f"tier {len(pricing.tiers)}"
     rates, band = pricing.base, "base"
+    at = pricing.long_context_at
     for threshold, higher in pricing.long_context:
-        if prompt_tokens > threshold:
-            rates, band = higher, f"above {threshold}"
+        if prompt_tokens > threshold or (at and prompt_tokens == threshold):
+            rates, band = higher, f"{'from' if at else 'above'} {threshold}"
     return rates, band
 
 
-def request_cost(pricing: Pricing, usage: Usage) -> Cost:
-    """Exact cost of one request under ``pricing``."""
-    rates, band = select_rates(pricing, usage.input_tokens)
+def request_cost(pricing: Pricing, usage: Usage, *, off_peak: bool = False) -> Cost:
+    """Exact cost of one request under ``pricing`` (at its off-peak rates when asked)."""
+    if off_peak and pricing.off_peak is not None:
+        rates, band = pricing.off_peak, "off-peak"
+    else:
+        rates, band = select_rates(pricing, usage.input_tokens)
     read = rates.input if rates.cache_read is None else rates.cache_read
     write_5m = rates.input if rates.cache_write_5m is None else rates.cache_write_5m
     write_1h = rates.input * 2 if rates.cache_write_1h is None else rates.cache_write_1h

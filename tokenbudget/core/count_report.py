@@ -32,6 +32,10 @@ class ModelEstimate:
     price_band: str | None = None
     price_source: str | None = None
     price_checked: date | None = None
+    #: The off-peak price was applied (the user asked for off-peak prices).
+    off_peak: bool = False
+    #: What the request costs at the off-peak price, when there is one and it is not applied.
+    off_peak_total: Money | None = None
 
     @property
     def total_cost(self) -> Money | None:

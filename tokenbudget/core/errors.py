@@ -17,7 +17,13 @@ message that can be shown to a user as it is, on one line. The command line maps
     ├── CatalogError                a price catalogue or override file is malformed
     ├── SettingsError               the settings file is malformed (it is never overwritten)
     ├── PriceUpdateError            ``prices update`` could not fetch or validate a snapshot
+    │   ├── PriceFileError          a local snapshot file is missing or unreadable (also an
+    │   │                           InputFileError)
+    │   └── OlderSnapshotError      the snapshot is older than the one in use (also a
+    │                               UserInputError: ``--allow-older`` installs it)
+    ├── RatesUpdateError            ``rates update`` could not fetch or check the ECB's rates
     ├── AutostartError              the login autostart entry could not be written or removed
+    ├── LauncherError               the desktop menu entry could not be installed or removed
     ├── BalanceError                a provider's balance could not be read
     ├── RemoteCountError            a count endpoint gave no count (``reason`` says why)
     │   ├── OfflineError            the provider could not be reached
@@ -47,9 +53,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from tokenbudget.core import message_texts as texts
+from tokenbudget.core.messages import message, text_of
+
 
 class TokenbudgetError(Exception):
-    """Base of every error tokenbudget raises on purpose; ``str(err)`` is user-facing."""
+    """Base of every error tokenbudget raises on purpose; ``str(err)`` is user-facing.
+
+    ``str(err)`` is English (the command line's). Raised with a ``core.messages.Message``,
+    ``err.message`` is that message, which the GUI translates; otherwise it is the same text.
+    """
+
+    @property
+    def message(self) -> str:
+        """The user-facing text: a ``Message`` when raised with one."""
+        return text_of(self)
 
 
 class UserInputError(TokenbudgetError):
@@ -67,8 +85,21 @@ class UnknownModelError(UserInputError):
     def __init__(self, kind: str, name: str, suggestions: Sequence[str] = ()) -> None:
         self.name = name
         self.suggestions = tuple(suggestions)
-        hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
-        super().__init__(f"unknown {kind} '{name}'{hint}")
+        what: str = {
+            "model": message(texts.KIND_MODEL),
+            "tokenizer": message(texts.KIND_TOKENIZER),
+            "estimator": message(texts.KIND_ESTIMATOR),
+        }.get(kind, kind)
+        if self.suggestions:
+            text = message(
+                texts.UNKNOWN_NAME_HINT,
+                kind=what,
+                name=name,
+                suggestions=", ".join(self.suggestions),
+            )
+        else:
+            text = message(texts.UNKNOWN_NAME, kind=what, name=name)
+        super().__init__(text)
 
 
 class NotTextError(UserInputError):
@@ -102,8 +133,12 @@ class UnknownProviderError(UserInputError):
     def __init__(self, name: str, suggestions: Sequence[str] = ()) -> None:
         self.name = name
         self.suggestions = tuple(suggestions)
-        hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
-        super().__init__(f"unknown provider '{name}'{hint}")
+        if self.suggestions:
+            suggestions = ", ".join(self.suggestions)
+            text = message(texts.UNKNOWN_PROVIDER_HINT, name=name, suggestions=suggestions)
+        else:
+            text = message(texts.UNKNOWN_PROVIDER, name=name)
+        super().__init__(text)
 
 
 class PlanInputError(UserInputError):
@@ -128,6 +163,10 @@ class NoKeyringError(SecretsError):
 
 class AutostartError(TokenbudgetError):
     """The autostart entry could not be written or removed."""
+
+
+class LauncherError(TokenbudgetError):
+    """The desktop menu entry or its icons could not be installed or removed."""
 
 
 class BalanceError(TokenbudgetError):
@@ -193,6 +232,18 @@ class UsageError(Exception):
 
 class PriceUpdateError(TokenbudgetError):
     """A price snapshot could not be fetched, parsed or validated; nothing was changed."""
+
+
+class PriceFileError(PriceUpdateError, InputFileError):
+    """The local file given as a price snapshot is missing or unreadable; nothing was changed."""
+
+
+class OlderSnapshotError(PriceUpdateError, UserInputError):
+    """The snapshot offered is older than the one in use; nothing was changed."""
+
+
+class RatesUpdateError(TokenbudgetError):
+    """The ECB's rates could not be fetched or checked, or were older; nothing was changed."""
 
 
 # -- the ledger ---------------------------------------------------------------------------

@@ -10,7 +10,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from tokenbudget.core import message_texts as texts
 from tokenbudget.core.errors import UserInputError
+from tokenbudget.core.messages import message
 
 #: Money amounts (budgets, balances, costs), in units of their currency.
 MAX_AMOUNT = Decimal(10) ** 12
@@ -48,9 +50,11 @@ def check_amount(value: Decimal, what: str, *, allow_zero: bool = True) -> Decim
         UserInputError: for a negative, zero (unless allowed) or absurdly large amount.
     """
     if value < 0 or (value == 0 and not allow_zero):
-        raise UserInputError(f"{what} must be {'0 or more' if allow_zero else 'greater than 0'}")
+        raise UserInputError(
+            message(texts.NOT_ZERO_OR_MORE if allow_zero else texts.NOT_ABOVE_ZERO, what=what)
+        )
     if value > MAX_AMOUNT:
-        raise UserInputError(f"{what} must be at most {MAX_AMOUNT:,f}")
+        raise UserInputError(message(texts.AT_MOST, what=what, high=MAX_AMOUNT))
     return value
 
 
@@ -75,7 +79,13 @@ def check_moment(value: datetime, what: str) -> datetime:
     """
     if not EARLIEST <= value < LATEST:
         raise UserInputError(
-            f"{what} must be between {EARLIEST.year} and {LATEST.year - 1}, not {value.date()}"
+            message(
+                texts.MOMENT_OUT_OF_RANGE,
+                what=what,
+                first=str(EARLIEST.year),
+                last=str(LATEST.year - 1),
+                value=value.date(),
+            )
         )
     return value
 

@@ -27,6 +27,11 @@ PROVIDERS: Final[Mapping[str, str]] = providers.CATALOG_NAMES
 """LiteLLM ``litellm_provider`` values that tokenbudget keeps, mapped to display names
 (from the one table, ``core.providers``)."""
 
+TEXT_MODES: Final = ("chat", "responses")
+"""LiteLLM ``mode`` values of text models. ``responses`` marks models served only through
+OpenAI's Responses API (gpt-5.5-pro, o3-pro, gpt-5.3-codex, grok-4.20-multi-agent): they are
+billed per token like any chat model."""
+
 MIN_MODELS: Final = 20
 """A snapshot that leaves fewer chat models than this after selection is rejected."""
 
@@ -139,45 +144,50 @@ def _has_prices(entry: Mapping[str, Any]) -> bool:
     )
 
 
-def select_chat_models(raw: Mapping[str, Any], today: dt.date) -> dict[str, dict[str, Any]]:
-    """Pick each kept provider's own current text-chat models out of a LiteLLM table.
+def is_text_entry(entry: object) -> bool:
+    """Whether a LiteLLM entry is a text model (``mode`` in ``TEXT_MODES``)."""
+    return isinstance(entry, Mapping) and entry.get("mode") in TEXT_MODES
 
-    Kept: entries with ``mode == "chat"`` whose ``litellm_provider`` is in ``PROVIDERS``.
-    Left out: fine-tunes (``ft:``), audio, realtime, speech, image, search, computer-use,
-    robotics, music, deep-research, container and omni models; beta and experimental
-    aliases (``-beta``, ``-exp``, ``-experimental``); models the provider hosts for
-    another vendor; entries deprecated before ``today``; entries with neither an input and
-    an output price nor ``tiered_pricing``. Values are not validated here (see
-    ``entry_problems``), and entries that are not objects are skipped.
+
+def select_chat_models(raw: Mapping[str, Any], today: dt.date) -> dict[str, dict[str, Any]]:
+    """Pick each kept provider's own text models out of a LiteLLM table.
+
+    Kept: entries whose ``mode`` is in ``TEXT_MODES`` (``chat``, and ``responses`` for the
+    models served only through the Responses API) and whose ``litellm_provider`` is in
+    ``PROVIDERS``, including retired ones (past their ``deprecation_date``): recorded spend on
+    them is still priced, and the catalogue marks them retired. Left out: fine-tunes
+    (``ft:``), audio, realtime, speech, image, search, computer-use, robotics, music,
+    deep-research, container and omni models; beta and experimental aliases (``-beta``,
+    ``-exp``, ``-experimental``); models the provider hosts for another vendor; entries with
+    neither an input and an output price nor ``tiered_pricing``. Values are not validated
+    here (see ``entry_problems``), and entries that are not objects are skipped.
 
     Args:
         raw: A parsed LiteLLM table (or a snapshot written by tokenbudget).
-        today: Entries whose ``deprecation_date`` is earlier are left out.
+        today: When two keys give one id, an entry still current on this date wins over one
+            deprecated before it.
 
     Returns:
         Copies of the kept entries keyed by canonical id, sorted, each with ``litellm_key``
         set to the key it had in ``raw`` (an existing ``litellm_key`` is kept, so selecting
-        from a tokenbudget snapshot gives the same snapshot). When two keys give one id, the
-        key without a provider prefix wins.
+        from a tokenbudget snapshot gives the same snapshot). When two keys give one id, a
+        current entry wins over a retired one, then the key without a provider prefix.
     """
     chosen: dict[str, tuple[str, Mapping[str, Any]]] = {}
     for key, entry in raw.items():
-        if not isinstance(entry, Mapping) or entry.get("mode") != "chat":
+        if not is_text_entry(entry):
             continue
         provider = entry.get("litellm_provider")
         if not isinstance(provider, str) or provider not in PROVIDERS:
             continue
         model_id = canonical_id(key, provider)
-        if (
-            not model_id
-            or _is_excluded_name(model_id, provider)
-            or _is_deprecated(entry, today)
-            or not _has_prices(entry)
-        ):
+        if not model_id or _is_excluded_name(model_id, provider) or not _has_prices(entry):
             continue
         held = chosen.get(model_id)
-        if held is not None and held[0] == model_id:
-            continue  # the unprefixed key already holds this id
+        if held is not None and _rank(held, model_id, today) <= _rank(
+            (key, entry), model_id, today
+        ):
+            continue  # the entry held is as good or better
         chosen[model_id] = (key, entry)
     result: dict[str, dict[str, Any]] = {}
     for model_id in sorted(chosen):
@@ -186,6 +196,12 @@ def select_chat_models(raw: Mapping[str, Any], today: dt.date) -> dict[str, dict
         copy.setdefault("litellm_key", key)
         result[model_id] = copy
     return result
+
+
+def _rank(held: tuple[str, Mapping[str, Any]], model_id: str, today: dt.date) -> tuple[int, int]:
+    """Which of two keys for one id wins (lower is better): current first, then unprefixed."""
+    key, entry = held
+    return int(_is_deprecated(entry, today)), int(key != model_id)
 
 
 def _price_problem(field: str, value: object) -> str | None:
@@ -280,7 +296,7 @@ def entry_problems(entry: Mapping[str, Any]) -> list[str]:
 def validate_snapshot(raw: object) -> list[str]:
     """Return the problems of a parsed LiteLLM table, one line each.
 
-    Only entries tokenbudget could use are checked: chat entries of the providers in
+    Only entries tokenbudget could use are checked: text entries of the providers in
     ``PROVIDERS``. Other vendors' entries are never read, so their oddities are not ours.
 
     Args:
@@ -293,7 +309,7 @@ def validate_snapshot(raw: object) -> list[str]:
         return [f"the snapshot is not a JSON object (it is a {type(raw).__name__})"]
     problems: list[str] = []
     for key, entry in raw.items():
-        if not isinstance(entry, Mapping) or entry.get("mode") != "chat":
+        if not is_text_entry(entry):
             continue
         if entry.get("litellm_provider") not in PROVIDERS:
             continue

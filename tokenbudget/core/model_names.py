@@ -15,7 +15,10 @@ never free.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from typing import Final, NamedTuple
+
+from tokenbudget.core.errors import UnknownModelError, UnknownProviderError
 
 
 class Alias(NamedTuple):
@@ -110,12 +113,17 @@ def normalise(name: str) -> str:
 def candidates(name: str) -> list[str]:
     """The names to look up in the catalogue for ``name``, best first, without repeats.
 
-    The name as written first (the catalogue may know it exactly, as a LiteLLM key), then its
-    normalised form, then that without a date suffix, then the alias that undated name is.
+    An alias row's model first, then the name as written (the catalogue may know it exactly,
+    as a LiteLLM key), then its normalised form, then that without a date suffix, then the
+    alias that undated name is.
     """
     bare = _bare(name)
     undated = _DATE_SUFFIX.sub("", bare)
     found = [name.strip(), normalise(name), bare, undated]
+    if bare in _BY_ALIAS:
+        # An alias row wins over an id the catalogue also knows (grok-code-fast-1, a retired
+        # id that Copilot still sends for the current model), with or without a prefix.
+        found.insert(0, _BY_ALIAS[bare].model)
     alias = _BY_ALIAS.get(undated)
     if alias is not None:
         found.append(alias.model)
@@ -137,3 +145,38 @@ def provider_of(name: str, default: str | None = None) -> str | None:
         if bare.startswith(prefix):
             return provider
     return default
+
+
+def closest(name: str, choices: Iterable[str], n: int = 3, cutoff: float = 0.5) -> list[str]:
+    """The ``choices`` most like ``name``, best first: the one "did you mean" of every command.
+
+    Compared without case (``difflib.get_close_matches``); when nothing is close, the
+    choices that contain ``name`` are offered instead (``sonnet`` finds ``claude-sonnet-4-6``).
+    """
+    import difflib  # here: only a misspelt name needs it (the status line loads this module)
+
+    lowered: dict[str, str] = {}
+    for choice in choices:
+        lowered.setdefault(choice.lower(), choice)
+    wanted = " ".join(name.split()).lower()
+    hits = difflib.get_close_matches(wanted, list(lowered), n=n, cutoff=cutoff)
+    if not hits and len(wanted) >= 3:
+        hits = [key for key in lowered if wanted in key][:n]
+    return [lowered[hit] for hit in hits]
+
+
+def match_name(name: str, spellings: Mapping[str, str], kind: str = "model") -> str:
+    """The canonical name that ``name`` spells, from ``spellings`` (lower case -> canonical).
+
+    Raises:
+        UnknownProviderError: (``kind`` ``"provider"``) or ``UnknownModelError`` (any other
+            kind), with the closest canonical names as suggestions.
+    """
+    found = spellings.get(" ".join(name.split()).lower())
+    if found is not None:
+        return found
+    close = closest(name, spellings, n=6)
+    suggestions = list(dict.fromkeys(spellings[c] for c in close))[:3]
+    if kind == "provider":
+        raise UnknownProviderError(name.strip(), suggestions)
+    raise UnknownModelError(kind, name.strip(), suggestions)

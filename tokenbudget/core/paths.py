@@ -114,6 +114,11 @@ def icons_dir() -> Path:
     return resources_dir() / "icons"
 
 
+def i18n_dir() -> Path:
+    """The interface's translation catalogues (``.qm``; see ``resources/i18n/manifest.json``)."""
+    return resources_dir() / "i18n"
+
+
 def can_look_at(path: Path) -> bool | None:
     """Whether ``path`` exists: True, False, or None when it cannot be looked at.
 

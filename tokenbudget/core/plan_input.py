@@ -20,6 +20,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from tokenbudget.core import message_texts as texts
 from tokenbudget.core.errors import PlanInputError, UnknownProviderError, UserInputError
 from tokenbudget.core.limits import (
     MAX_REQUESTS,
@@ -28,6 +29,7 @@ from tokenbudget.core.limits import (
     check_amount,
     check_moment,
 )
+from tokenbudget.core.messages import message, text_of
 from tokenbudget.core.money import CURRENCIES, from_micros, parse_decimal, to_micros
 from tokenbudget.core.plans import DEFAULT_THRESHOLDS, Plan, PlanKind, WindowCap
 from tokenbudget.core.providers import resolve_provider
@@ -84,11 +86,11 @@ def _positive_int(text: str, what: str, high: int = MAX_TOKENS) -> int:
     try:
         value = int(text.replace(",", "").replace("_", "").strip())
     except ValueError:
-        raise ValueError(f"{what} must be a whole number") from None
+        raise ValueError(message(texts.NOT_WHOLE, what=what)) from None
     if value <= 0:
-        raise ValueError(f"{what} must be greater than 0")
+        raise ValueError(message(texts.NOT_ABOVE_ZERO, what=what))
     if value > high:
-        raise ValueError(f"{what} must be at most {high:,}")
+        raise ValueError(message(texts.AT_MOST, what=what, high=high))
     return value
 
 
@@ -96,11 +98,11 @@ def _money(text: str, what: str, *, allow_zero: bool = False) -> int:
     try:
         value = parse_decimal(text, what)
     except UserInputError as exc:
-        raise ValueError(str(exc)) from None
+        raise ValueError(exc.message) from None
     try:
         check_amount(value, what, allow_zero=allow_zero)
     except UserInputError as exc:
-        raise ValueError(str(exc)) from None
+        raise ValueError(exc.message) from None
     return to_micros(value)
 
 
@@ -114,26 +116,26 @@ def parse_windows(text: str) -> tuple[WindowCap, ...]:
     for part in filter(None, (p.strip() for p in text.split(";"))):
         match = _WINDOW.match(part)
         if not match:
-            raise ValueError(f"'{part}' is not like 5h:tokens=N,requests=M or 7d:requests=M")
+            raise ValueError(message(texts.WINDOW_SYNTAX, part=part))
         hours = int(match.group(1)) * (24 if match.group(2).lower() == "d" else 1)
         if hours <= 0:
-            raise ValueError("a window must be at least 1 hour long")
+            raise ValueError(message(texts.WINDOW_TOO_SHORT))
         if hours > MAX_WINDOW_HOURS:
             # Longer windows reach before year 1 in the status maths (OverflowError).
-            raise ValueError(f"a window is at most {MAX_WINDOW_HOURS // 24} days long")
+            raise ValueError(message(texts.WINDOW_TOO_LONG, days=MAX_WINDOW_HOURS // 24))
         caps: dict[str, int] = {}
         for item in filter(None, (i.strip() for i in match.group(3).split(","))):
             key, _, value = item.partition("=")
             key = key.strip().lower()
             if key not in ("tokens", "requests"):
-                raise ValueError(f"'{key}' in '{part}': a window caps tokens or requests")
+                raise ValueError(message(texts.WINDOW_CAPS_WHAT, key=key, part=part))
             caps[key] = _positive_int(
                 value,
-                f"{key} cap of the {match.group(1)}{match.group(2)} window",
+                message(texts.WINDOW_CAP, key=key, window=f"{match.group(1)}{match.group(2)}"),
                 MAX_TOKENS if key == "tokens" else MAX_REQUESTS,
             )
         if not caps:
-            raise ValueError(f"'{part}' caps nothing: add tokens=N or requests=M")
+            raise ValueError(message(texts.WINDOW_CAPS_NOTHING, part=part))
         windows.append(WindowCap(hours, caps.get("tokens"), caps.get("requests")))
     return tuple(windows)
 
@@ -155,7 +157,13 @@ def _window_cap_value(text: str, field: str) -> int | None:
     hours, what = WINDOW_FIELDS[field]
     return _positive_int(
         text,
-        f"{'5-hour' if hours == 5 else 'weekly'} {what[:-1]} cap",
+        message(
+            {
+                (5, "tokens"): texts.FIVE_HOUR_TOKEN_CAP,
+                (5, "requests"): texts.FIVE_HOUR_REQUEST_CAP,
+                (168, "tokens"): texts.WEEKLY_TOKEN_CAP,
+            }.get((hours, what), texts.WEEKLY_REQUEST_CAP)
+        ),
         MAX_TOKENS if what == "tokens" else MAX_REQUESTS,
     )
 
@@ -174,16 +182,16 @@ def _merge_windows(
             try:
                 caps[key] = _window_cap_value(given[field], field)
             except ValueError as exc:
-                errors[field] = str(exc)
+                errors[field] = text_of(exc)
     others = tuple(w for w in base if w.hours not in _FIXED_HOURS)
     if "windows" in given:
         try:
             others = parse_windows(given["windows"])
         except ValueError as exc:
-            errors["windows"] = str(exc)
+            errors["windows"] = text_of(exc)
         else:
             if any(w.hours in _FIXED_HOURS for w in others):
-                errors["windows"] = "set the 5-hour and weekly windows in their own fields"
+                errors["windows"] = message(texts.FIXED_WINDOWS_OWN_FIELDS)
     fixed = tuple(
         WindowCap(hours, caps.get((hours, "tokens")), caps.get((hours, "requests")))
         for hours in _FIXED_HOURS
@@ -251,14 +259,14 @@ def _providers_value(text: str) -> tuple[str, ...]:
     try:  # ids and aliases ("claude", "qwen") become ids; a typo gets "did you mean"
         return tuple(dict.fromkeys(resolve_provider(p).id for p in _split(text)))
     except UnknownProviderError as exc:
-        raise ValueError(str(exc)) from None
+        raise ValueError(exc.message) from None
 
 
 def _name_value(text: str) -> str:
     if not text:
-        raise ValueError("a plan needs a name")
+        raise ValueError(message(texts.PLAN_NEEDS_NAME))
     if len(text) > 80:
-        raise ValueError("keep the name under 80 characters")
+        raise ValueError(message(texts.NAME_TOO_LONG))
     return text
 
 
@@ -266,19 +274,20 @@ def _kind_value(text: str) -> PlanKind:
     try:
         return PlanKind(text.lower())
     except ValueError:
-        raise ValueError("kind is budget, subscription or prepaid") from None
+        raise ValueError(message(texts.KIND_CHOICES)) from None
 
 
 def _currency_value(text: str) -> str:
     if text.upper() not in CURRENCIES:
-        raise ValueError(f"unknown currency '{text}' (known: {', '.join(sorted(CURRENCIES))})")
+        known = ", ".join(sorted(CURRENCIES))
+        raise ValueError(message(texts.UNKNOWN_CURRENCY, text=text, known=known))
     return text.upper()
 
 
 def _reset_value(text: str) -> int:
-    day = _positive_int(text, "reset day")
+    day = _positive_int(text, message(texts.RESET_DAY))
     if day > 31:
-        raise ValueError("reset day is a day of the month, 1 to 31")
+        raise ValueError(message(texts.RESET_DAY_RANGE))
     return day
 
 
@@ -286,16 +295,16 @@ def _zone_value(text: str) -> str:
     try:
         ZoneInfo(text)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone '{text}' (use a name like Asia/Shanghai)") from None
+        raise ValueError(message(texts.UNKNOWN_TIME_ZONE, text=text)) from None
     return text
 
 
 def _thresholds_value(text: str) -> tuple[int, ...]:
-    values = tuple(sorted({_positive_int(t, "threshold") for t in _split(text)}))
+    values = tuple(sorted({_positive_int(t, message(texts.THRESHOLD)) for t in _split(text)}))
     if not values:
-        raise ValueError("give at least one threshold, e.g. 50,80,100")
+        raise ValueError(message(texts.NO_THRESHOLD))
     if values[-1] > 1000:
-        raise ValueError("thresholds are percentages (e.g. 80)")
+        raise ValueError(message(texts.THRESHOLDS_ARE_PERCENT))
     return values
 
 
@@ -304,13 +313,13 @@ def _active_value(text: str) -> bool:
         return True
     if text.lower() in _NO:
         return False
-    raise ValueError("active is yes or no")
+    raise ValueError(message(texts.ACTIVE_YES_NO))
 
 
 def _name_check(name: str, taken: Collection[str]) -> str | None:
     folded = name.casefold()
     if any(folded == other.casefold() for other in taken):
-        return f"a plan named '{name}' already exists"
+        return message(texts.PLAN_NAME_TAKEN, name=name)
     return None
 
 
@@ -320,12 +329,12 @@ def _start_value(text: str) -> datetime | None:
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError("start is a date or time like 2026-11-01 or 2026-11-01T09:00") from None
+        raise ValueError(message(texts.START_FORMAT)) from None
     value = value if value.tzinfo else value.replace(tzinfo=UTC)
     try:
-        return check_moment(value, "start")
+        return check_moment(value, message(texts.START))
     except UserInputError as exc:
-        raise ValueError(str(exc)) from None
+        raise ValueError(exc.message) from None
 
 
 def parse_plan(
@@ -345,7 +354,7 @@ def parse_plan(
     given = {k: v.strip() for k, v in fields.items() if v is not None}
     unknown = set(given) - set(FIELDS)
     if unknown:
-        raise PlanInputError({k: "unknown field" for k in sorted(unknown)})
+        raise PlanInputError({k: message(texts.UNKNOWN_FIELD) for k in sorted(unknown)})
 
     def field(name: str, parse, default):  # type: ignore[no-untyped-def]
         if name not in given:
@@ -353,7 +362,7 @@ def parse_plan(
         try:
             return parse(given[name])
         except (ValueError, KeyError) as exc:
-            errors[name] = str(exc).strip("'\"")
+            errors[name] = text_of(exc) if isinstance(exc, ValueError) else str(exc).strip("'\"")
             return default
 
     plan = base or Plan(name="", kind=PlanKind.BUDGET, currency="USD", amount_micros=0)
@@ -363,7 +372,7 @@ def parse_plan(
         kind=field("kind", _kind_value, plan.kind),
         currency=field("currency", _currency_value, plan.currency),
         amount_micros=field(
-            "amount", lambda t: _money(t, "amount") if t else 0, plan.amount_micros
+            "amount", lambda t: _money(t, message(texts.AMOUNT)) if t else 0, plan.amount_micros
         ),
         providers=field("providers", _providers_value, plan.providers),
         models=field("models", _split, plan.models),
@@ -371,7 +380,7 @@ def parse_plan(
         timezone=field("timezone", _zone_value, plan.timezone),
         monthly_token_cap=field(
             "monthly_tokens",
-            lambda t: _positive_int(t, "monthly token cap") if t else None,
+            lambda t: _positive_int(t, message(texts.MONTHLY_TOKEN_CAP)) if t else None,
             plan.monthly_token_cap,
         ),
         windows=_merge_windows(given, plan.windows, errors)
@@ -380,22 +389,22 @@ def parse_plan(
         thresholds=field("thresholds", _thresholds_value, plan.thresholds or DEFAULT_THRESHOLDS),
         low_balance_micros=field(
             "low_balance",
-            lambda t: _money(t, "low balance", allow_zero=True) if t else None,
+            lambda t: _money(t, message(texts.LOW_BALANCE), allow_zero=True) if t else None,
             plan.low_balance_micros,
         ),
         start=field("start", _start_value, plan.start),
         active=field("active", _active_value, plan.active),
     )
     if "name" not in errors and not plan.name:
-        errors["name"] = "a plan needs a name"
+        errors["name"] = message(texts.PLAN_NEEDS_NAME)
     clash = _name_check(plan.name, taken)
     if "name" not in errors and clash:
         errors["name"] = clash
     if "amount" not in errors and plan.amount_micros <= 0:
         errors["amount"] = {
-            PlanKind.BUDGET: "set the monthly budget",
-            PlanKind.SUBSCRIPTION: "set the monthly fee",
-            PlanKind.PREPAID: "set the balance you topped up",
+            PlanKind.BUDGET: message(texts.SET_BUDGET),
+            PlanKind.SUBSCRIPTION: message(texts.SET_FEE),
+            PlanKind.PREPAID: message(texts.SET_TOPPED_UP),
         }[plan.kind]
     if plan.kind is not PlanKind.SUBSCRIPTION:
         # Blame the window fields that set a cap, and ``windows`` for any other window.
@@ -405,13 +414,13 @@ def parse_plan(
         if plan.monthly_token_cap:
             blamed.append("monthly_tokens")
         for key in blamed:
-            errors.setdefault(key, "token and request caps belong to subscriptions")
+            errors.setdefault(key, message(texts.CAPS_FOR_SUBSCRIPTIONS))
     if (
         plan.kind is not PlanKind.PREPAID
         and plan.low_balance_micros is not None
         and "low_balance" not in errors
     ):
-        errors["low_balance"] = "a low-balance warning belongs to prepaid plans"
+        errors["low_balance"] = message(texts.LOW_BALANCE_FOR_PREPAID)
     if errors:
         raise PlanInputError(errors)
     return plan

@@ -19,8 +19,6 @@ from types import MappingProxyType
 from typing import Final
 from urllib.parse import urlsplit
 
-from tokenbudget.core.errors import UnknownProviderError
-
 
 @dataclass(frozen=True)
 class Provider:
@@ -36,6 +34,9 @@ class Provider:
         currencies: Currencies its bills and balances come in, most usual first.
         currency_hosts: (host suffix, currency) pairs for a balance whose currency depends
             on which of the provider's sites the key belongs to.
+        long_context_at: The higher long-context rate applies once the prompt *reaches* the
+            threshold (``>=``: xAI bills 200,000 prompt tokens at the higher rate); False: once
+            it *passes* it (``>``, the rule for the others).
     """
 
     id: str
@@ -46,6 +47,7 @@ class Provider:
     in_catalog: bool = True
     currencies: tuple[str, ...] = ("USD",)
     currency_hosts: tuple[tuple[str, str], ...] = ()
+    long_context_at: bool = False
 
     @property
     def counts(self) -> bool:
@@ -102,7 +104,7 @@ TABLE: Final[tuple[Provider, ...]] = (
     ),
     Provider("minimax", "MiniMax", ("mini-max",), currencies=("CNY", "USD")),
     Provider("mistral", "Mistral", ("mistralai", "mistral-ai")),
-    Provider("xai", "xAI", ("grok", "x.ai"), count_url="https://api.x.ai"),
+    Provider("xai", "xAI", ("grok", "x.ai"), count_url="https://api.x.ai", long_context_at=True),
     Provider(
         "openrouter",
         "OpenRouter",
@@ -133,6 +135,9 @@ BALANCE_URLS: Final[Mapping[str, str]] = MappingProxyType(
     {p.id: p.balance_url for p in TABLE if p.balance_url}
 )
 
+#: Providers whose long-context rate starts at the threshold itself (``>=``; see ``Provider``).
+LONG_CONTEXT_AT: Final[frozenset[str]] = frozenset(p.id for p in TABLE if p.long_context_at)
+
 _LOOKUP: Final[Mapping[str, str]] = MappingProxyType(
     {spelling: p.id for p in TABLE for spelling in (p.id, p.name.lower(), *p.aliases)}
 )
@@ -144,15 +149,14 @@ def resolve_provider(name: str) -> Provider:
     Raises:
         UnknownProviderError: for any other name, with the closest known ids.
     """
-    wanted = " ".join(name.split()).lower()
-    found = _LOOKUP.get(wanted)
-    if found is None:
-        import difflib  # here: only a misspelt name needs it (the status line loads this)
+    from tokenbudget.core.model_names import match_name
 
-        close = difflib.get_close_matches(wanted, list(_LOOKUP), n=6, cutoff=0.6)
-        suggestions = list(dict.fromkeys(_LOOKUP[c] for c in close))[:3]
-        raise UnknownProviderError(name.strip(), suggestions)
-    return BY_ID[found]
+    return BY_ID[match_name(name, _LOOKUP, "provider")]
+
+
+def spellings() -> dict[str, str]:
+    """Every id, display name and alias in lower case, mapped to the provider's id."""
+    return dict(_LOOKUP)
 
 
 def display_name(provider_id: str) -> str:

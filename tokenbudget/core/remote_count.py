@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from tokenbudget.core import message_texts as texts
 from tokenbudget.core import providers
 from tokenbudget.core.errors import (
     AuthError,
@@ -43,13 +44,14 @@ from tokenbudget.core.errors import (
     ServerError,
     UnsafeAddressError,
 )
+from tokenbudget.core.messages import message
 
 #: The providers with a count endpoint, their names and default base URLs (``core.providers``).
 PROVIDERS = providers.COUNT_IDS
 PROVIDER_LABELS = {p: providers.NAMES[p] for p in PROVIDERS}
 DEFAULT_BASE_URLS = dict(providers.COUNT_URLS)
 
-REDIRECTED = "the provider redirected to another address; not followed so your key stays with it"
+REDIRECTED = message(texts.REDIRECTED)
 
 ANTHROPIC_VERSION = "2023-06-01"
 DEFAULT_TIMEOUT_S = 10.0
@@ -117,7 +119,7 @@ def parse_count(provider: str, payload: Any) -> int:
         elif isinstance(payload.get("token_ids"), list):
             value = len(payload["token_ids"])
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise BadResponseError("malformed response (no token count)")
+        raise BadResponseError(message(texts.MALFORMED_NO_COUNT))
     return value
 
 
@@ -151,16 +153,20 @@ def _http_error(code: int, retry_after: str | None) -> RemoteCountError:
     if 300 <= code < 400:
         return UnsafeAddressError(REDIRECTED, status=code)
     if code == 401:
-        return AuthError("invalid key (401)", status=code)
+        return AuthError(message(texts.INVALID_KEY_401), status=code)
     if code == 403:
-        return AuthError("key not allowed to count (403)", status=code)
+        return AuthError(message(texts.KEY_NOT_ALLOWED_403), status=code)
     if code == 429:
         wait = _retry_after(retry_after)
-        hint = f", retry after {wait:.0f} s" if wait is not None else ""
-        return RateLimitedError(f"rate limited (429{hint})", status=code, retry_after=wait)
+        reason = (
+            message(texts.RATE_LIMITED_429)
+            if wait is None
+            else message(texts.RATE_LIMITED_429_RETRY, seconds=f"{wait:.0f}")
+        )
+        return RateLimitedError(reason, status=code, retry_after=wait)
     if code >= 500:
-        return ServerError(f"provider error ({code})", status=code)
-    return ServerError(f"request refused ({code})", status=code)
+        return ServerError(message(texts.PROVIDER_ERROR, code=str(code)), status=code)
+    return ServerError(message(texts.REQUEST_REFUSED, code=str(code)), status=code)
 
 
 def _is_timeout(exc: BaseException) -> bool:
@@ -191,7 +197,7 @@ def send_json(
     """
     problem = providers.url_problem(request.full_url)
     if problem is not None:
-        raise UnsafeAddressError(f"key not sent: {problem}")
+        raise UnsafeAddressError(message(texts.KEY_NOT_SENT, problem=problem))
     error: RemoteCountError
     try:
         with _OPENER.open(request, timeout=timeout) as response:
@@ -201,21 +207,21 @@ def send_json(
         exc.close()
     except urllib.error.URLError as exc:
         if _is_timeout(exc.reason if isinstance(exc.reason, BaseException) else exc):
-            error = RemoteTimeoutError(f"timed out after {timeout:g} s")
+            error = RemoteTimeoutError(message(texts.TIMED_OUT, seconds=f"{timeout:g}"))
         else:
-            error = OfflineError(f"offline or unreachable ({_short(exc.reason)})")
+            error = OfflineError(message(texts.OFFLINE, why=_short(exc.reason)))
     except (OSError, ValueError) as exc:  # includes TimeoutError raised while reading
         if _is_timeout(exc):
-            error = RemoteTimeoutError(f"timed out after {timeout:g} s")
+            error = RemoteTimeoutError(message(texts.TIMED_OUT, seconds=f"{timeout:g}"))
         else:
-            error = OfflineError(f"connection failed ({type(exc).__name__})")
+            error = OfflineError(message(texts.CONNECTION_FAILED, why=type(exc).__name__))
     else:
         if max_body is not None and len(raw) > max_body:
-            raise BadResponseError("malformed response (too long)", detail="too long")
+            raise BadResponseError(message(texts.MALFORMED_TOO_LONG), detail="too long")
         try:
             return json.loads(raw, parse_float=parse_float)
         except ValueError:
-            raise BadResponseError("malformed response (not JSON)", detail="not JSON") from None
+            raise BadResponseError(message(texts.MALFORMED_NOT_JSON), detail="not JSON") from None
     raise error from None
 
 
@@ -360,7 +366,9 @@ class RemoteCounter:
         wait = self._quiet_until.get(provider, 0.0) - self._clock()
         if cached is None and wait > 0:
             return RemoteResult(
-                provider, model, reason=f"rate limited (429); asking again in {wait:.0f} s"
+                provider,
+                model,
+                reason=message(texts.RATE_LIMITED_ASKING_AGAIN, seconds=f"{wait:.0f}"),
             )
         try:
             tokens = cached

@@ -16,8 +16,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
+from tokenbudget.core import message_texts as texts
 from tokenbudget.core import providers
 from tokenbudget.core.errors import NoKeyringError, SecretsError, UnknownProviderError
+from tokenbudget.core.messages import message
 
 SERVICE = "tokenbudget"
 
@@ -83,9 +85,9 @@ def check_key(key: str) -> str:
     """A key as typed, trimmed; refuses empty keys and keys with spaces or line breaks."""
     key = key.strip()
     if not key:
-        raise SecretsError("the key is empty")
+        raise SecretsError(message(texts.KEY_EMPTY))
     if any(c.isspace() for c in key) or not key.isprintable():
-        raise SecretsError("a key has no spaces, line breaks or control characters")
+        raise SecretsError(message(texts.KEY_HAS_SPACES))
     return key
 
 
@@ -104,7 +106,7 @@ class MemoryStore:
 
     def status(self) -> KeyringStatus:
         """Always usable."""
-        return KeyringStatus(True, "memory", "Keys are kept in memory for this session only.")
+        return KeyringStatus(True, "memory", message(texts.KEYS_IN_MEMORY))
 
     def get(self, provider: str) -> str | None:
         """The provider's key, or None."""
@@ -155,19 +157,15 @@ class KeyringStore:
         try:
             backend = self._keyring()
         except Exception as exc:
-            return KeyringStatus(False, "none", _NO_KEYRING + f" ({exc})")
+            detail = message(texts.WITH_DETAIL, text=message(texts.NO_KEYRING), detail=str(exc))
+            return KeyringStatus(False, "none", detail)
         names = [_backend_name(b) for b in _leaves(backend)]
         name = ", ".join(names)
         if all(n.startswith(("keyring.backends.fail.", "keyring.backends.null.")) for n in names):
-            return KeyringStatus(False, name, _NO_KEYRING)
+            return KeyringStatus(False, name, message(texts.NO_KEYRING))
         if not self._allow_plaintext and any(n in PLAINTEXT_BACKENDS for n in names):
-            return KeyringStatus(
-                False,
-                name,
-                "The only keyring here keeps keys in a plain file (keyrings.alt), so tokenbudget "
-                "does not use it. " + _HOW_TO_FIX,
-            )
-        return KeyringStatus(True, name, f"Keys are kept in the system keyring ({name}).")
+            return KeyringStatus(False, name, message(texts.PLAINTEXT_KEYRING_ONLY))
+        return KeyringStatus(True, name, message(texts.KEYS_IN_KEYRING, name=name))
 
     def _usable(self) -> Any:
         status = self.status()
@@ -216,10 +214,3 @@ class KeyringStore:
                 f"the keyring did not delete the {provider} key: {type(exc).__name__}"
             ) from None
         return True
-
-
-_HOW_TO_FIX = (
-    "To keep API keys, run a Secret Service: on Debian or Ubuntu install gnome-keyring "
-    "(or KeePassXC with its Secret Service integration) and unlock it in your desktop session."
-)
-_NO_KEYRING = "This system has no usable keyring, so no API key can be kept. " + _HOW_TO_FIX

@@ -25,9 +25,17 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final, Generic, TypeVar
 
+from tokenbudget.core import message_texts as texts
 from tokenbudget.core import providers
 from tokenbudget.core.errors import SettingsError, UserInputError
-from tokenbudget.core.money import ExchangeRate, ExchangeRates, check_currency, parse_decimal
+from tokenbudget.core.messages import message
+from tokenbudget.core.money import (
+    ExchangeRate,
+    ExchangeRates,
+    check_currency,
+    locale_currency,
+    parse_decimal,
+)
 
 T = TypeVar("T")
 
@@ -125,6 +133,12 @@ EXCHANGE_RATES: Final = Setting[dict[str, Any]](
     _object,
     '{currency: {"per_usd": "7.10", "as_of": "2026-11-01", "source": "..."}}',
 )
+OFF_PEAK_PRICES: Final = Setting(
+    "off_peak_prices",
+    False,
+    _bool,
+    "price models that have off-peak rates (DeepSeek) at them; otherwise shown as a note",
+)
 PROMPT_TEXT: Final = Setting(
     "prompt_text",
     "preview",
@@ -170,14 +184,24 @@ TRAY_HINT_SHOWN: Final = Setting(
 SYNC_PROMPT_TEXT: Final = Setting(
     "sync_prompt_text", False, _bool, "share recorded prompt text with your other devices"
 )
+LAUNCHER_OFFERED: Final = Setting(
+    "launcher_offered", False, _bool, "the offer to add tokenbudget to the desktop menu was made"
+)
 MAIN_PLAN: Final = Setting[int | None](
     "main_plan", None, _optional_id, "the plan the tray icon shows (a plan id)"
+)
+LANGUAGE: Final = Setting(
+    "language",
+    "system",
+    _choice("system", "en", "zh_CN"),
+    "the interface language: the system's (LANG, LC_ALL), English or Simplified Chinese",
 )
 
 #: Every setting the app reads.
 TABLE: Final[tuple[Setting[Any], ...]] = (
     DISPLAY_CURRENCY,
     EXCHANGE_RATES,
+    OFF_PEAK_PRICES,
     PROMPT_TEXT,
     SHOWN_MODELS,
     FAVOURITE_MODELS,
@@ -193,7 +217,9 @@ TABLE: Final[tuple[Setting[Any], ...]] = (
     ALERTS_PAUSED,
     TRAY_HINT_SHOWN,
     SYNC_PROMPT_TEXT,
+    LAUNCHER_OFFERED,
     MAIN_PLAN,
+    LANGUAGE,
 )
 BY_KEY: Final[Mapping[str, Setting[Any]]] = MappingProxyType({s.key: s for s in TABLE})
 DEFAULTS: Final[Mapping[str, Any]] = MappingProxyType({s.key: s.default for s in TABLE})
@@ -253,16 +279,14 @@ class Settings:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise SettingsError(
-                f"settings file {path} is unreadable ({_one_line(exc)}); using defaults"
+                message(texts.SETTINGS_UNREADABLE, path=str(path), why=_one_line(exc))
             ) from exc
         if not isinstance(data, dict):
-            raise SettingsError(f"settings file {path} is not a JSON object; using defaults")
+            raise SettingsError(message(texts.SETTINGS_NOT_OBJECT, path=str(path)))
         values, bad = _problems(data)
         settings = cls(path, values)
         if bad:
-            settings.warning = (
-                f"settings file {path}: ignored invalid {', '.join(bad)}; using defaults there"
-            )
+            settings.warning = message(texts.SETTINGS_INVALID, path=str(path), keys=", ".join(bad))
         return settings
 
     @classmethod
@@ -275,7 +299,7 @@ class Settings:
             return cls.load(path)
         except SettingsError as exc:
             settings = cls(path)
-            settings.warning = str(exc)
+            settings.warning = exc.message
             return settings
 
     def value(self, setting: Setting[T]) -> T:
@@ -326,11 +350,19 @@ class Settings:
 
     @property
     def display_currency(self) -> str:
-        """The currency costs are shown in."""
+        """The currency costs are shown in: the user's choice, else the locale's (CNY in zh_CN)."""
+        if self._values.get(DISPLAY_CURRENCY.key) is None:
+            return locale_currency()
         return self.value(DISPLAY_CURRENCY)
 
     def exchange_rates(self) -> ExchangeRates:
-        """The user's exchange rates (invalid entries are skipped)."""
+        """The user's exchange rates (invalid entries are skipped), over the reference rates."""
+        from tokenbudget.core import rates as reference_rates
+
+        return ExchangeRates.of(self.user_rates(), reference_rates.reference())
+
+    def user_rates(self) -> list[ExchangeRate]:
+        """The rates the user set (invalid entries are skipped)."""
         rates = []
         for currency, entry in self.value(EXCHANGE_RATES).items():
             try:
@@ -344,7 +376,7 @@ class Settings:
                 )
             except (KeyError, TypeError, ValueError, AttributeError, UserInputError):
                 continue
-        return ExchangeRates.of(rates)
+        return rates
 
     def set_exchange_rate(self, rate: ExchangeRate) -> None:
         """Add or replace one rate."""

@@ -14,7 +14,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from tokenbudget.core import message_texts as texts
 from tokenbudget.core.errors import InputFileError, NotTextError, UserInputError
+from tokenbudget.core.messages import message
 
 _SNIFF = 8192
 #: Bytes read at a time.
@@ -34,10 +36,7 @@ def decode_text(data: bytes, name: str) -> str:
 
 
 def _too_large(name: str, limit: int) -> UserInputError:
-    return UserInputError(
-        f"{name} is larger than {limit / (1 << 20):,.0f} MiB; not counted "
-        "(no model takes a prompt that long)"
-    )
+    return UserInputError(message(texts.TOO_LARGE, name=name, size=f"{limit / (1 << 20):,.0f}"))
 
 
 def iter_text_blocks(
@@ -61,8 +60,7 @@ def iter_text_blocks(
             nul = data.find(b"\x00", 0, _SNIFF - offset)
             if nul != -1:
                 raise NotTextError(
-                    f"{name} looks like a binary file (NUL byte at offset {offset + nul}); "
-                    "not counted"
+                    message(texts.NOT_TEXT_BINARY, name=name, offset=str(offset + nul))
                 )
         if offset + len(data) > limit:
             raise _too_large(name, limit)
@@ -71,9 +69,7 @@ def iter_text_blocks(
             text = decoder.decode(data)
         except UnicodeDecodeError as exc:
             at = offset - pending + exc.start
-            raise NotTextError(
-                f"{name} is not valid UTF-8 text (bad byte at offset {at}); not counted"
-            ) from None
+            raise NotTextError(message(texts.NOT_UTF8, name=name, offset=str(at))) from None
         offset += len(data)
         if text:
             yield text
@@ -81,9 +77,7 @@ def iter_text_blocks(
         tail = decoder.decode(b"", final=True)
     except UnicodeDecodeError as exc:
         at = offset - len(exc.object) + exc.start
-        raise NotTextError(
-            f"{name} is not valid UTF-8 text (bad byte at offset {at}); not counted"
-        ) from None
+        raise NotTextError(message(texts.NOT_UTF8, name=name, offset=str(at))) from None
     if tail:
         yield tail
 
@@ -124,11 +118,12 @@ def iter_text_file(path: Path, *, max_bytes: int | None = None) -> Iterator[str]
             check_size(handle, str(path), max_bytes)
             yield from iter_text_blocks(read_blocks(handle), str(path), max_bytes=max_bytes)
     except FileNotFoundError:
-        raise InputFileError(f"{path}: no such file") from None
+        raise InputFileError(message(texts.NO_SUCH_FILE, path=str(path))) from None
     except IsADirectoryError:
-        raise InputFileError(f"{path} is a directory, not a file") from None
+        raise InputFileError(message(texts.IS_A_DIRECTORY, path=str(path))) from None
     except OSError as exc:
-        raise InputFileError(f"{path} cannot be read: {exc.strerror or exc}") from None
+        why = str(exc.strerror or exc)
+        raise InputFileError(message(texts.CANNOT_READ, path=str(path), why=why)) from None
 
 
 def read_text_file(path: Path, *, max_bytes: int | None = None) -> str:

@@ -488,9 +488,9 @@ class TokenizerRegistry:
         try:
             return self._specs[tokenizer_id]
         except KeyError:
-            from difflib import get_close_matches
+            from tokenbudget.core.model_names import closest
 
-            close = get_close_matches(tokenizer_id, self._specs, n=3, cutoff=0.4)
+            close = closest(tokenizer_id, self._specs, cutoff=0.4)
             raise UnknownModelError("tokenizer", tokenizer_id, close) from None
 
     def is_loaded(self, tokenizer_id: str) -> bool:

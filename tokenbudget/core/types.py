@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     # -- models and counting ----------------------------------------------------------------------
     from tokenbudget.core.catalog import ModelInfo, default_models
     from tokenbudget.core.charts_data import Spend, SpendSeries, spend_in
+    from tokenbudget.core.cheapest import cheapest_model
     from tokenbudget.core.claude_settings import StatusLinePlan
     from tokenbudget.core.count_report import CountReport, ModelEstimate
 
@@ -61,8 +62,11 @@ if TYPE_CHECKING:
     from tokenbudget.core.ledger import to_us
     from tokenbudget.core.live_sync import SyncReport, WatchRoot, root_of
     from tokenbudget.core.memory import release_freed_memory
+    from tokenbudget.core.model_names import closest
     from tokenbudget.core.money import (
+        CONVERTED_MARK,
         CURRENCIES,
+        ESTIMATED_MARK,
         SYMBOLS,
         ExchangeRate,
         ExchangeRates,
@@ -102,12 +106,15 @@ if TYPE_CHECKING:
         WindowCap,
         counting_plans,
     )
+    from tokenbudget.core.price_update import Repricing, UpdateReport
     from tokenbudget.core.projects import project_name
     from tokenbudget.core.providers import BALANCE_IDS as BALANCE_PROVIDERS
     from tokenbudget.core.providers import COUNT_IDS as COUNT_PROVIDERS
     from tokenbudget.core.providers import KEY_NAMES as KEY_PROVIDERS
     from tokenbudget.core.providers import NAMES as PROVIDER_NAMES
+    from tokenbudget.core.providers import TABLE as PROVIDER_TABLE
     from tokenbudget.core.remote_count import RemoteConfig, RemoteResult
+    from tokenbudget.core.sources import LABELS as TOOL_LABELS
     from tokenbudget.core.sources import SourceInfo, home_short, problem_text, source_json
     from tokenbudget.core.statusline_state import LimitWindow
     from tokenbudget.core.textstats import TextStats, count_words, text_stats
@@ -152,6 +159,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "SpendSeries": ("tokenbudget.core.charts_data", "SpendSeries"),
     "spend_in": ("tokenbudget.core.charts_data", "spend_in"),
     "CountReport": ("tokenbudget.core.count_report", "CountReport"),
+    "cheapest_model": ("tokenbudget.core.cheapest", "cheapest_model"),
     "ModelEstimate": ("tokenbudget.core.count_report", "ModelEstimate"),
     "DeviceInfo": ("tokenbudget.core.devices", "DeviceInfo"),
     "DeviceSyncReport": ("tokenbudget.core.devices", "DeviceSyncReport"),
@@ -191,11 +199,17 @@ _WHERE: dict[str, tuple[str, str]] = {
     "WatchRoot": ("tokenbudget.core.live_sync", "WatchRoot"),
     "root_of": ("tokenbudget.core.live_sync", "root_of"),
     "SourceInfo": ("tokenbudget.core.sources", "SourceInfo"),
+    "TOOL_LABELS": ("tokenbudget.core.sources", "LABELS"),
     "problem_text": ("tokenbudget.core.sources", "problem_text"),
     "home_short": ("tokenbudget.core.sources", "home_short"),
     "release_freed_memory": ("tokenbudget.core.memory", "release_freed_memory"),
     "source_json": ("tokenbudget.core.sources", "source_json"),
+    "Repricing": ("tokenbudget.core.price_update", "Repricing"),
+    "closest": ("tokenbudget.core.model_names", "closest"),
+    "UpdateReport": ("tokenbudget.core.price_update", "UpdateReport"),
     "CURRENCIES": ("tokenbudget.core.money", "CURRENCIES"),
+    "CONVERTED_MARK": ("tokenbudget.core.money", "CONVERTED_MARK"),
+    "ESTIMATED_MARK": ("tokenbudget.core.money", "ESTIMATED_MARK"),
     "ExchangeRate": ("tokenbudget.core.money", "ExchangeRate"),
     "ExchangeRates": ("tokenbudget.core.money", "ExchangeRates"),
     "Money": ("tokenbudget.core.money", "Money"),
@@ -228,6 +242,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "COUNT_PROVIDERS": ("tokenbudget.core.providers", "COUNT_IDS"),
     "KEY_PROVIDERS": ("tokenbudget.core.providers", "KEY_NAMES"),
     "PROVIDER_NAMES": ("tokenbudget.core.providers", "NAMES"),
+    "PROVIDER_TABLE": ("tokenbudget.core.providers", "TABLE"),
     "RemoteConfig": ("tokenbudget.core.remote_count", "RemoteConfig"),
     "RemoteResult": ("tokenbudget.core.remote_count", "RemoteResult"),
     "TextStats": ("tokenbudget.core.textstats", "TextStats"),
@@ -246,9 +261,11 @@ _WHERE: dict[str, tuple[str, str]] = {
 __all__ = [
     "ALERT_OK",
     "BALANCE_PROVIDERS",
+    "CONVERTED_MARK",
     "COUNT_PROVIDERS",
     "CURRENCIES",
     "EMPTY_MARK",
+    "ESTIMATED_MARK",
     "ESTIMATORS",
     "KEY_PROVIDERS",
     "KIND_FIELDS",
@@ -257,10 +274,12 @@ __all__ = [
     "MAX_TOKENS",
     "NO_PROJECT",
     "PROVIDER_NAMES",
+    "PROVIDER_TABLE",
     "REPORT_KEYS",
     "SOURCE_ESTIMATE",
     "SOURCE_MANUAL",
     "SYMBOLS",
+    "TOOL_LABELS",
     "WINDOW_FIELDS",
     "Alert",
     "BalanceResult",
@@ -297,6 +316,7 @@ __all__ = [
     "RemoteResult",
     "Report",
     "ReportRow",
+    "Repricing",
     "RowMap",
     "Snapshot",
     "SourceInfo",
@@ -310,14 +330,17 @@ __all__ = [
     "TokenCounts",
     "Tokenization",
     "Totals",
+    "UpdateReport",
     "WatchRoot",
     "WindowCap",
     "alert_state",
+    "cheapest_model",
     "check_amount",
     "check_currency",
     "check_date",
     "check_moment",
     "check_rate",
+    "closest",
     "count_words",
     "counting_plans",
     "default_models",

@@ -11,9 +11,12 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from tokenbudget.core.services import Service
+from tokenbudget.gui.formatting import render
 from tokenbudget.gui.main_window import MainWindow
 from tokenbudget.gui.shell import Shell
 from tokenbudget.gui.single_instance import InstanceServer, send_to_running
+from tokenbudget.gui.translation import apply_language
+from tokenbudget.gui.translation import uninstall as uninstall_translators
 
 #: Set to a file path to have the app write the wall time of its first paint there and quit
 #: (the start-up benchmark).
@@ -65,8 +68,11 @@ def run(argv: Sequence[str], *, message: str = "activate", in_tray: bool = False
         return 0
     service = Service()
     service.recover_prices = True  # a broken prices.json is reported, not fatal
+    # Before any window: every string is translated as its widget is built.
+    translators = apply_language(app, str(service.settings.get("language") or "system"))
     # Whatever the first frame does not need waits until it is on screen.
     shell = Shell(service, fill_later=True)
+    shell.offer_launcher = not os.environ.get(FIRST_PAINT_ENV)  # once, on a first start
     window = shell.window
     report = os.environ.get(FIRST_PAINT_ENV)
     if report:
@@ -110,9 +116,10 @@ def run(argv: Sequence[str], *, message: str = "activate", in_tray: bool = False
             lambda _at: QTimer.singleShot(0, behind), Qt.ConnectionType.SingleShotConnection
         )
     if service.settings.warning:
-        window.statusBar().showMessage(service.settings.warning, 10000)
+        window.statusBar().showMessage(render(service.settings.warning), 10000)
     code = app.exec()
     shell.close()
+    uninstall_translators(app, translators)
     for server in servers:
         server.close()
     service.close()

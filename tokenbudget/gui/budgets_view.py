@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.services import Service
 from tokenbudget.core.types import BalanceResult, Plan
+from tokenbudget.gui.formatting import error_text
 from tokenbudget.gui.jobs import Jobs, thread_runner
 from tokenbudget.gui.plan_card import PlanCardWidget
 from tokenbudget.gui.plan_dialog import PlanDialog
@@ -185,7 +186,7 @@ class BudgetsView(QWidget):
             cards = self._service.plans.cards(now)
         except TokenbudgetError as exc:
             self.error_label.setText(
-                self.tr("The plans cannot be shown: {error}").format(error=exc)
+                self.tr("The plans cannot be shown: {error}").format(error=error_text(exc))
             )
             self.stack.setCurrentWidget(self.error_label)
             self.summary.setText("")
@@ -353,7 +354,7 @@ class BudgetsView(QWidget):
         dialog.deleteLater()
 
     def _gone(self, error: TokenbudgetError) -> None:
-        QMessageBox.warning(self, self.tr("The plan is gone"), str(error))
+        QMessageBox.warning(self, self.tr("The plan is gone"), error_text(error))
         self.refresh()
 
     def _save(self, dialog: PlanDialog, *, new: bool) -> None:
@@ -364,7 +365,7 @@ class BudgetsView(QWidget):
             else:
                 self._service.plans.update(plan)
         except TokenbudgetError as exc:
-            QMessageBox.warning(self, self.tr("The plan was not saved"), str(exc))
+            QMessageBox.warning(self, self.tr("The plan was not saved"), error_text(exc))
             return
         self.refresh()
         self.plans_changed.emit()
@@ -389,7 +390,7 @@ class BudgetsView(QWidget):
         try:
             plans.remove(plan_id)
         except TokenbudgetError as exc:
-            QMessageBox.warning(self, self.tr("The plan was not removed"), str(exc))
+            QMessageBox.warning(self, self.tr("The plan was not removed"), error_text(exc))
             return False
         self.refresh()
         self.plans_changed.emit()

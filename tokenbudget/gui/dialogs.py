@@ -2,44 +2,43 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QRadioButton,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from tokenbudget.core.errors import UserInputError
+from tokenbudget.core.messages import QT_TRANSLATE_NOOP
 from tokenbudget.core.services import ProvidersService
 from tokenbudget.core.types import (
     CURRENCIES,
     ExchangeRate,
     ModelInfo,
+    Money,
     Plan,
-    check_currency,
-    parse_decimal,
 )
 from tokenbudget.core.types import KEY_PROVIDERS as PROVIDERS
+from tokenbudget.gui.a11y import link_labels
+from tokenbudget.gui.formatting import error_text, format_money
+from tokenbudget.gui.palette import Tone, tint
 from tokenbudget.gui.providers_page import ProviderSettings, ProvidersPage, Tester
+from tokenbudget.gui.rates_editor import RatesEditor
 
 
 @dataclass(frozen=True)
@@ -52,8 +51,17 @@ class RecordChoice:
     note: str | None
 
 
+#: ``price(model_id, output_tokens)``: what recording would store (None: not known yet, or
+#: the model has no price), and why not as a short text.
+Pricer = Callable[[str, int], tuple[Money | None, str]]
+
+
 class RecordDialog(QDialog):
-    """Record the current estimate as spend: model, plan, expected output, note."""
+    """Record the current estimate as spend: model, plan, expected output, note.
+
+    With a ``price`` function it shows the cost it will record before it is recorded, again
+    whenever the model or the output changes, and its Record button names the amount.
+    """
 
     def __init__(
         self,
@@ -62,10 +70,15 @@ class RecordDialog(QDialog):
         *,
         selected: str | None,
         output_tokens: int,
+        price: Pricer | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Record spend"))
+        self._price = price
+        self.cost_label = QLabel()
+        self.cost_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.cost_label.setAccessibleName(self.tr("Cost to record"))
         self.model_box = QComboBox()
         for model in models:
             self.model_box.addItem(f"{model.id} ({model.provider_name})", model.id)
@@ -86,15 +99,40 @@ class RecordDialog(QDialog):
         form.addRow(self.tr("Count toward"), self.plan_box)
         form.addRow(self.tr("Expected output tokens"), self.output)
         form.addRow(self.tr("Note"), self.note)
+        if price is not None:
+            form.addRow(self.tr("Cost to record"), self.cost_label)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Record"))
+        self.record_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.record_button.setText(self.tr("Record"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
+        link_labels(self)
+        self.model_box.currentIndexChanged.connect(self._show_cost)
+        self.output.valueChanged.connect(self._show_cost)
+        self._show_cost()
+
+    def cost(self) -> Money | None:
+        """The cost recording the current choice would store (None: not known yet)."""
+        if self._price is None or self.model_box.currentData() is None:
+            return None
+        return self._price(str(self.model_box.currentData()), self.output.value())[0]
+
+    def _show_cost(self) -> None:
+        if self._price is None or self.model_box.currentData() is None:
+            return
+        money, why = self._price(str(self.model_box.currentData()), self.output.value())
+        if money is None:
+            self.cost_label.setText(why)
+            self.record_button.setText(self.tr("Record"))
+            return
+        amount = format_money(QLocale(), money)
+        self.cost_label.setText(amount)
+        self.record_button.setText(self.tr("Record {amount}").format(amount=amount))
 
     def choice(self) -> RecordChoice:
         """The values entered."""
@@ -118,6 +156,11 @@ class SettingsValues:
     start_at_login: bool = False
     live_sync: bool = True
     providers: ProviderSettings = field(default_factory=ProviderSettings)
+    #: The ECB reference rates in use (shown read-only beside the user's own).
+    reference: tuple[ExchangeRate, ...] = ()
+    #: Price models that have off-peak rates (DeepSeek) at them.
+    off_peak: bool = False
+    language: str = "system"
 
 
 class SettingsDialog(QDialog):
@@ -128,9 +171,9 @@ class SettingsDialog(QDialog):
     """
 
     PRIVACY = (
-        ("none", "Keep no prompt text"),
-        ("preview", "Keep a short preview (200 characters)"),
-        ("full", "Keep the full prompt text"),
+        ("none", QT_TRANSLATE_NOOP("SettingsDialog", "Keep no prompt text")),
+        ("preview", QT_TRANSLATE_NOOP("SettingsDialog", "Keep a short preview (200 characters)")),
+        ("full", QT_TRANSLATE_NOOP("SettingsDialog", "Keep the full prompt text")),
     )
 
     def __init__(
@@ -145,7 +188,7 @@ class SettingsDialog(QDialog):
         self.setWindowTitle(self.tr("Settings"))
         self.providers = ProvidersPage(providers, values.providers, tester=tester)
         self.error = QLabel()
-        self.error.setStyleSheet("color: #b00020")
+        tint(self.error, Tone.ERROR)
         self.error.setWordWrap(True)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -159,28 +202,40 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.tabs)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        link_labels(self)
         self._values = values
 
     def _general_page(self, values: SettingsValues) -> QWidget:
         self.currency = QComboBox()
         self.currency.addItems(sorted(CURRENCIES))
         self.currency.setCurrentText(values.display_currency)
-        self.rates = QTableWidget(0, 3)
-        self.rates.setHorizontalHeaderLabels(
-            [self.tr("Currency"), self.tr("Units per 1 USD"), self.tr("As of")]
+        self.currency_error = QLabel()
+        self.currency_error.setStyleSheet("color: #b00020")
+        self.currency_error.setWordWrap(True)
+        self.currency_error.setVisible(False)
+        self.currency.currentTextChanged.connect(lambda _code: self.currency_error.hide())
+        currency_row = QHBoxLayout()
+        currency_row.addWidget(self.currency)
+        currency_row.addWidget(self.currency_error)
+        currency_row.addStretch(1)
+        self.rates = RatesEditor(values.rates, values.reference)
+        rates_note = QLabel(
+            self.tr(
+                "Leave a rate empty to use the ECB reference rate: of the entry's own day for "
+                "History, the latest for estimates. Your own rate always wins."
+            )
         )
-        self.rates.horizontalHeader().setStretchLastSection(True)
-        self.rates.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        for rate in values.rates:
-            self._add_rate_row(rate.currency, str(rate.per_usd), rate.as_of)
-        add = QPushButton(self.tr("Add rate"))
-        add.clicked.connect(lambda: self._add_rate_row("CNY", "", date.today()))
-        remove = QPushButton(self.tr("Remove rate"))
-        remove.clicked.connect(self._remove_rate_row)
-        rate_buttons = QHBoxLayout()
-        rate_buttons.addWidget(add)
-        rate_buttons.addWidget(remove)
-        rate_buttons.addStretch()
+        rates_note.setWordWrap(True)
+        self.off_peak = QCheckBox(
+            self.tr("Use off-peak prices where a provider has them (DeepSeek: half price)")
+        )
+        self.off_peak.setChecked(values.off_peak)
+        self.off_peak.setToolTip(
+            self.tr(
+                "Off-peak is outside the provider's peak hours. Unchecked, the off-peak "
+                "price is shown in the cost's tooltip."
+            )
+        )
         self.privacy = QButtonGroup(self)
         privacy_box = QVBoxLayout()
         for mode, label in self.PRIVACY:
@@ -194,9 +249,13 @@ class SettingsDialog(QDialog):
         self.font_size.setSpecialValueText(self.tr("System default"))
         self.font_size.setValue(values.font_size)
         form = QFormLayout()
-        form.addRow(self.tr("Show costs in"), self.currency)
+        form.addRow(self.tr("Show costs in"), currency_row)
+        currency_label = form.labelForField(currency_row)
+        if isinstance(currency_label, QLabel):
+            currency_label.setBuddy(self.currency)
         form.addRow(self.tr("Exchange rates"), self.rates)
-        form.addRow("", rate_buttons)
+        form.addRow("", rates_note)
+        form.addRow(self.tr("Off-peak"), self.off_peak)
         form.addRow(self.tr("Recorded prompts"), privacy_box)
         form.addRow(self.tr("Editor font size"), self.font_size)
         self.start_at_login = QCheckBox(self.tr("Start tokenbudget in the tray when I log in"))
@@ -207,56 +266,67 @@ class SettingsDialog(QDialog):
         )
         self.live_sync.setChecked(values.live_sync)
         form.addRow(self.tr("Coding tools"), self.live_sync)
+        form.addRow(self.tr("&Language"), self._language_box(values.language))
         page = QWidget()
         page.setLayout(form)
         return page
 
-    def _add_rate_row(self, currency: str, per_usd: str, as_of: date) -> None:
-        row = self.rates.rowCount()
-        self.rates.insertRow(row)
-        self.rates.setItem(row, 0, QTableWidgetItem(currency))
-        self.rates.setItem(row, 1, QTableWidgetItem(per_usd))
-        editor = QDateEdit(QDate(as_of.year, as_of.month, as_of.day))
-        editor.setCalendarPopup(True)
-        editor.setDisplayFormat("yyyy-MM-dd")
-        self.rates.setCellWidget(row, 2, editor)
-
-    def _remove_rate_row(self) -> None:
-        rows = sorted({i.row() for i in self.rates.selectedIndexes()}, reverse=True)
-        for row in rows or [self.rates.rowCount() - 1]:
-            if row >= 0:
-                self.rates.removeRow(row)
-
-    def _read_rates(self) -> tuple[ExchangeRate, ...]:
-        rates = []
-        for row in range(self.rates.rowCount()):
-            code_item, value_item = self.rates.item(row, 0), self.rates.item(row, 1)
-            code = check_currency(code_item.text() if code_item else "")
-            if code == "USD":
-                raise UserInputError(self.tr("USD needs no rate: rates are units per 1 USD"))
-            value = parse_decimal(value_item.text() if value_item else "", f"rate for {code}")
-            if value <= 0:
-                raise UserInputError(
-                    self.tr("the rate for {code} must be above 0").format(code=code)
-                )
-            editor = self.rates.cellWidget(row, 2)
-            qdate = editor.date() if isinstance(editor, QDateEdit) else QDate.currentDate()
-            rates.append(ExchangeRate(code, value, date(qdate.year(), qdate.month(), qdate.day())))
-        return tuple(rates)
+    def _language_box(self, current: str) -> QWidget:
+        """The language choice, with the note that it applies at the next start."""
+        self.language = QComboBox()
+        # Each language is named in itself, so it can be found in any interface language.
+        for code, name in (
+            ("system", self.tr("System language")),
+            ("en", "English"),
+            ("zh_CN", "简体中文"),
+        ):
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(current)))
+        note = QLabel(self.tr("Applies the next time tokenbudget starts."))
+        note.setEnabled(False)
+        note.setVisible(False)
+        self.language.currentIndexChanged.connect(
+            lambda _i: note.setVisible(self.language.currentData() != current)
+        )
+        box = QVBoxLayout()
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.language)
+        box.addWidget(note)
+        widget = QWidget()
+        widget.setLayout(box)
+        return widget
 
     def _accept(self) -> None:
+        rates = self.rates.rates()
+        if rates is None:
+            self.tabs.setCurrentIndex(0)
+            self.error.setText(self.tr("Correct the exchange rates marked in red."))
+            return
+        code = self.currency.currentText()
+        if not self.rates.has_rate(code, self._values.reference):
+            self.tabs.setCurrentIndex(0)
+            self.currency_error.setText(
+                self.tr("No rate for {code}: enter your own rate for it below first.").format(
+                    code=code
+                )
+            )
+            self.currency_error.setVisible(True)
+            return
         try:
             self._values = SettingsValues(
-                display_currency=self.currency.currentText(),
-                rates=self._read_rates(),
+                display_currency=code,
+                rates=rates,
                 prompt_text=self._privacy_mode(),
                 font_size=self.font_size.value(),
                 start_at_login=self.start_at_login.isChecked(),
                 live_sync=self.live_sync.isChecked(),
                 providers=self._provider_values(),
+                reference=self._values.reference,
+                off_peak=self.off_peak.isChecked(),
+                language=str(self.language.currentData()),
             )
         except UserInputError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(error_text(exc))
             return
         self.accept()
 

@@ -23,6 +23,7 @@ from PySide6.QtGui import QKeySequence, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from tokenbudget.core.errors import UserInputError
+from tokenbudget.gui.formatting import error_text
 from tokenbudget.gui.text_mirror import TextMirror
 
 if TYPE_CHECKING:  # Qt makes each class's type when first named: not before the first paint
@@ -341,7 +342,7 @@ class PromptEditor(QPlainTextEdit):
 
             text = CountingService.read_text_file(path)
         except UserInputError as exc:
-            self._refuse(str(exc))
+            self._refuse(error_text(exc))
             return False
         if len(text) <= self.SLICE and _longest_line(text) <= LINE:
             self.setPlainText(text)

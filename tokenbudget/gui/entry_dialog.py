@@ -36,6 +36,8 @@ from tokenbudget.core.types import (
     to_micros,
     to_us,
 )
+from tokenbudget.gui.a11y import link_labels
+from tokenbudget.gui.palette import Tone, tint
 
 #: The token fields, in the order of the form.
 TOKEN_FIELDS = (
@@ -45,7 +47,6 @@ TOKEN_FIELDS = (
     "cache_write_1h_tokens",
     "output_tokens",
 )
-_ERROR_STYLE = "color: #c62828;"
 
 
 class EntryDialog(QDialog):
@@ -108,6 +109,7 @@ class EntryDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(self._form())
         layout.addWidget(self.buttons)
+        link_labels(self)
 
         self.time.dateTimeChanged.connect(self.validate)
         self.model.currentTextChanged.connect(self.validate)
@@ -146,7 +148,7 @@ class EntryDialog(QDialog):
 
     def _with_error(self, name: str, field: QWidget) -> QWidget:
         error = QLabel()
-        error.setStyleSheet(_ERROR_STYLE)
+        tint(error, Tone.ERROR)
         error.setVisible(False)
         self.errors[name] = error
         box = QWidget()

@@ -2,12 +2,16 @@
 
 Sorting uses ``SORT_ROLE`` (numbers, never formatted strings). A row whose count is not in yet
 (its tokenizer still loading) shows "loading" and sorts last. The cheapest priced row gets
-``CHEAPEST_ROLE`` and a highlight colour.
+``CHEAPEST_ROLE``, a highlight colour taken from the theme (``gui.palette``) and, so that
+colour is not the only sign, a "★ cheapest" tag after its model name and an accessible
+description.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
@@ -19,20 +23,32 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 
+from tokenbudget.core.messages import QT_TRANSLATE_NOOP
+from tokenbudget.core.types import ESTIMATED_MARK
 from tokenbudget.core.types import PROVIDER_NAMES as PROVIDER_LABELS
+from tokenbudget.gui import palette
 
 if TYPE_CHECKING:  # the catalogue's types: not imported before the first paint
     from tokenbudget.core.types import ModelEstimate, ModelInfo, Money, RemoteResult
-from tokenbudget.gui.formatting import format_int, format_money
+from tokenbudget.gui.conversion import conversion_note
+from tokenbudget.gui.formatting import (
+    column_places,
+    format_date,
+    format_int,
+    format_money,
+    format_percent,
+    render,
+)
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 CONTEXT_ROLE = Qt.ItemDataRole.UserRole + 2  # share of the context window, as a float 0..n
 CHEAPEST_ROLE = Qt.ItemDataRole.UserRole + 3
 MODEL_ID_ROLE = Qt.ItemDataRole.UserRole + 4
 
-_CHEAPEST = QColor(214, 245, 221)
+#: The tag after the cheapest row's model name (colour is not the only sign).
+CHEAPEST_MARK = "★"
 _MISSING = float("inf")
 Index = QModelIndex | QPersistentModelIndex
 
@@ -57,6 +73,7 @@ _BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
 _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleDescriptionRole)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
@@ -65,13 +82,13 @@ def _tr(text: str) -> str:
 
 
 HEADERS = {
-    Column.PROVIDER: "Provider",
-    Column.MODEL: "Model",
-    Column.TOKENS: "Tokens",
-    Column.CONTEXT: "Context",
-    Column.INPUT: "Input",
-    Column.OUTPUT: "Output",
-    Column.TOTAL: "Total",
+    Column.PROVIDER: QT_TRANSLATE_NOOP("EstimateModel", "Provider"),
+    Column.MODEL: QT_TRANSLATE_NOOP("EstimateModel", "Model"),
+    Column.TOKENS: QT_TRANSLATE_NOOP("EstimateModel", "Tokens"),
+    Column.CONTEXT: QT_TRANSLATE_NOOP("EstimateModel", "Context"),
+    Column.INPUT: QT_TRANSLATE_NOOP("EstimateModel", "Input"),
+    Column.OUTPUT: QT_TRANSLATE_NOOP("EstimateModel", "Output"),
+    Column.TOTAL: QT_TRANSLATE_NOOP("EstimateModel", "Total"),
 }
 
 
@@ -111,8 +128,27 @@ class EstimateModel(QAbstractTableModel):
         self.locale = QLocale()
         #: Each row's shown texts, made when first asked for after the row changed.
         self._cells: dict[int, tuple[str, ...]] = {}
-        self._grey = QBrush(QColor(128, 128, 128))
-        self._highlight = QBrush(_CHEAPEST)
+        self._brushes: tuple[int, QBrush, QBrush, QBrush] | None = None
+        palette.watcher().changed.connect(self._theme_changed)
+
+    def _theme_brushes(self) -> tuple[QBrush, QBrush, QBrush]:
+        """The cheapest row's background and text, and the muted text, for the current theme."""
+        colours = palette.current()
+        key = id(colours)
+        if self._brushes is None or self._brushes[0] != key:
+            self._brushes = (
+                key,
+                QBrush(colours.cheapest_bg),
+                QBrush(colours.cheapest_fg),
+                QBrush(colours.muted),
+            )
+        return self._brushes[1:]
+
+    def _theme_changed(self) -> None:
+        self._brushes = None
+        if self._rows:
+            last = len(Column) - 1
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, last))
 
     # -- updates -------------------------------------------------------------------------
 
@@ -144,19 +180,20 @@ class EstimateModel(QAbstractTableModel):
 
     @staticmethod
     def _find_cheapest(rows: list[Row]) -> str | None:
-        currency = rows_currency(rows)
-        priced = [
-            (r.estimate.total_cost.amount, r.model.id)
-            for r in rows
-            if r.estimate is not None
-            and r.estimate.total_cost is not None
-            and r.estimate.total_cost.currency == currency
-        ]
-        if len(priced) < 2:
-            return None
-        priced.sort()
-        (low, model_id), (second, _) = priced[0], priced[1]
-        return model_id if low < second else None  # a tie has no cheapest
+        """The core rule (``core.cheapest``), once every shown row's count is in."""
+        from tokenbudget.core.types import cheapest_model
+
+        if any(r.estimate is None or r.updating for r in rows):
+            return None  # a loading row may be the cheapest: no highlight until counts are in
+        output = max((r.output_tokens for r in rows), default=0)
+        today = date.today()
+        # A retired model cannot be used any more, however cheap its old price.
+        usable = [r.estimate for r in rows if r.estimate is not None and not r.model.retired(today)]
+        return cheapest_model(usable, output)
+
+    def cheapest_model_id(self) -> str | None:
+        """The model of the highlighted (cheapest) row, if any."""
+        return self._cheapest
 
     def text_lengths(self) -> tuple[int, ...]:
         """The longest shown text of each column (the view refits its columns on a change)."""
@@ -216,8 +253,11 @@ class EstimateModel(QAbstractTableModel):
             return row.model.id
         if role == CHEAPEST_ROLE:
             return row.model.id == self._cheapest
-        if role == _BACKGROUND and row.model.id == self._cheapest:
-            return self._highlight
+        cheapest = row.model.id == self._cheapest
+        if role == _BACKGROUND and cheapest:
+            return self._theme_brushes()[0]
+        if role == _ACCESSIBLE and cheapest:
+            return _tr("Cheapest model for this prompt")
         if role == CONTEXT_ROLE and est is not None:
             share = est.context_share(row.output_tokens)
             return None if share is None else float(share)
@@ -225,8 +265,11 @@ class EstimateModel(QAbstractTableModel):
             return _RIGHT
         if role == _TOOLTIP:
             return self._tooltip(row, column)
-        if role == _FOREGROUND and (est is None or row.updating):
-            return self._grey
+        if role == _FOREGROUND:
+            if est is None or row.updating:
+                return self._theme_brushes()[2]
+            if cheapest:
+                return self._theme_brushes()[1]
         return None
 
     def _display(self, row: Row, column: Column) -> str:
@@ -234,21 +277,34 @@ class EstimateModel(QAbstractTableModel):
         if column == Column.PROVIDER:
             return row.model.provider_name
         if column == Column.MODEL:
+            if row.model.id == self._cheapest:
+                return f"{row.model.id}  {CHEAPEST_MARK} " + _tr("cheapest")
+            if row.model.retired(date.today()):
+                return _tr("{model} (retired)").format(model=row.model.id)
             return row.model.id
         if est is None:
             return _tr("loading…") if column == Column.TOKENS else ""
         if column == Column.TOKENS:
             count = format_int(self.locale, est.tokens)
-            return count if est.exact else "~" + count
+            return count if est.exact else ESTIMATED_MARK + count
         if column == Column.CONTEXT:
             share = est.context_share(row.output_tokens)
-            return "" if share is None else f"{share * 100:.1f}%"
+            return "" if share is None else format_percent(self.locale, Decimal(share * 100), 1)
         money = {Column.INPUT: est.input_cost, Column.OUTPUT: est.output_cost}.get(
             column, est.total_cost
         )
         if money is None:
             return _tr("unpriced") if column == Column.TOTAL else ""
-        return format_money(self.locale, money)
+        return format_money(self.locale, money, self._places(column))
+
+    def _places(self, column: int) -> int:
+        """One number of decimals for a money column, so its amounts align."""
+        costs = (r.estimate for r in self._rows if r.estimate is not None)
+        if column == Column.INPUT:
+            return column_places(e.input_cost for e in costs)
+        if column == Column.OUTPUT:
+            return column_places(e.output_cost for e in costs)
+        return column_places(e.total_cost for e in costs)
 
     def _sort_key(self, row: Row, column: Column) -> Any:
         est = row.estimate
@@ -270,6 +326,12 @@ class EstimateModel(QAbstractTableModel):
 
     def _tooltip(self, row: Row, column: Column) -> str | None:
         est = row.estimate
+        if column == Column.MODEL and row.model.id == self._cheapest:
+            return _tr("The cheapest of the models shown for this prompt.")
+        if column == Column.MODEL and row.model.deprecated and row.model.retired(date.today()):
+            return _tr("Retired by its provider on {date}; kept to price past spend.").format(
+                date=format_date(self.locale, row.model.deprecated)
+            )
         if est is None:
             return _tr("The tokenizer for this model is still loading.")
         if column == Column.TOKENS:
@@ -281,14 +343,21 @@ class EstimateModel(QAbstractTableModel):
         if column in (Column.INPUT, Column.OUTPUT, Column.TOTAL):
             if est.input_cost is None:
                 return _tr("No price is known for this model; it is not free.")
-            checked = est.price_checked.isoformat() if est.price_checked else "?"
+            checked = format_date(self.locale, est.price_checked) if est.price_checked else "?"
             tip = _tr("Price from {source}, checked {date}.").format(
                 source=est.price_source or "?", date=checked
             )
             if est.price_band and est.price_band != "base":
                 tip += " " + _tr("Long-prompt price band: {band}.").format(band=est.price_band)
-            if est.input_cost.converted:
-                tip += " " + _tr("Converted with your exchange rate.")
+            total = est.total_cost
+            if est.off_peak:
+                tip += " " + _tr("Off-peak price applied (Settings: use off-peak prices).")
+            elif est.off_peak_total is not None:
+                tip += " " + _tr(
+                    "Off-peak, outside the provider's peak hours: {total} in all."
+                ).format(total=format_money(self.locale, est.off_peak_total))
+            if total is not None and total.converted:
+                tip += " " + conversion_note(total, self.locale)
             return tip
         if column == Column.CONTEXT and row.model.context_window:
             return _tr("{window} tokens context window").format(
@@ -302,7 +371,7 @@ def remote_tooltip(remote: RemoteResult, method: str) -> str:
     provider = PROVIDER_LABELS.get(remote.provider, remote.provider)
     if remote.tokens is None:
         return _tr("{provider} count failed: {reason}; showing the estimate ({method}).").format(
-            provider=provider, reason=remote.reason or "?", method=method
+            provider=provider, reason=render(remote.reason or "?"), method=method
         )
     if remote.provider == "anthropic":
         if remote.frame is None:

@@ -18,7 +18,7 @@ from PySide6.QtCore import QDate, QEvent, QLocale, QPoint, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QHelpEvent, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolTip, QVBoxLayout, QWidget
 
-from tokenbudget.core.types import Money, SpendSeries
+from tokenbudget.core.types import CONVERTED_MARK, Money, SpendSeries
 from tokenbudget.gui.formatting import format_money
 from tokenbudget.gui.history_model import provider_name
 
@@ -60,6 +60,23 @@ def nice_ticks(top: float, most: int = 5) -> list[float]:
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= rough)
     count = math.ceil(top / step - 1e-9)
     return [float(i * step) for i in range(count + 1)]
+
+
+#: The least room between two period labels, in pixels.
+_LABEL_GAP = 8
+
+
+def visible_on(fill: QColor, ground: QColor) -> QColor:
+    """``fill``, lightened or darkened until it stands out from ``ground`` (dark themes)."""
+    from tokenbudget.gui.palette import contrast_ratio
+
+    shown = QColor(fill)
+    dark = ground.lightness() < 128
+    for _ in range(6):
+        if contrast_ratio(shown, ground) >= 1.8:
+            break
+        shown = shown.lighter(130) if dark else shown.darker(130)
+    return shown
 
 
 class SpendChart(QWidget):
@@ -122,7 +139,16 @@ class SpendChart(QWidget):
     def _legend_rows(self) -> int:
         if not self._legend or self._series is None:
             return 0
-        return -(-len(self._series.providers) // _LEGEND_COLUMNS)
+        return -(-len(self._series.providers) // self._legend_columns())
+
+    def _legend_columns(self) -> int:
+        """As many legend columns as the widest name (and its swatch) fits, at most four."""
+        if self._series is None or not self._series.providers:
+            return _LEGEND_COLUMNS
+        metrics = QFontMetrics(self.font())
+        widest = max(metrics.horizontalAdvance(provider_name(p)) for p in self._series.providers)
+        room = self.width() - 2 * _PAD
+        return max(1, min(_LEGEND_COLUMNS, room // (widest + metrics.lineSpacing() + 20)))
 
     def _label_lines(self) -> int:
         return max((label.count("\n") + 1 for label in self._labels if label), default=1)
@@ -208,12 +234,16 @@ class SpendChart(QWidget):
     def _paint_legend(self, painter: QPainter, top: int, line: int) -> None:
         if not self._legend_rows() or self._series is None:
             return
-        width = (self.width() - 2 * _PAD) / _LEGEND_COLUMNS
+        columns = self._legend_columns()
+        width = (self.width() - 2 * _PAD) / columns
         for i, provider in enumerate(self._series.providers):
-            row, column = divmod(i, _LEGEND_COLUMNS)
+            row, column = divmod(i, columns)
             x = _PAD + column * width + 12
             y = top + _PAD + row * (line + 4)
-            painter.fillRect(QRectF(x, y + 2, line - 4, line - 4), colour(provider))
+            ground = self.palette().color(QPalette.ColorRole.Base)
+            painter.fillRect(
+                QRectF(x, y + 2, line - 4, line - 4), visible_on(colour(provider), ground)
+            )
             painter.drawText(
                 QRectF(x + line, y, width - line - 4, line),
                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
@@ -241,7 +271,9 @@ class SpendChart(QWidget):
         series = self._series
         if series is None:
             return
-        unit = series.currency + (" ≈" if series.converted else "")  # some bars converted
+        unit = series.currency + (
+            " " + CONVERTED_MARK if series.converted else ""
+        )  # some bars converted
         painter.save()
         painter.translate(_PAD + metrics.ascent(), rect.center().y())
         painter.rotate(-90)
@@ -258,8 +290,9 @@ class SpendChart(QWidget):
         scale = rect.height() / self._tick_values[-1]
         slot = rect.width() / len(series.starts)
         base = [0.0] * len(series.starts)
+        ground = self.palette().color(QPalette.ColorRole.Base)
         for provider in series.providers:
-            fill = colour(provider)
+            fill = visible_on(colour(provider), ground)
             for i, height in enumerate(self._heights[provider]):
                 if height <= 0:
                     continue
@@ -268,15 +301,36 @@ class SpendChart(QWidget):
                 painter.fillRect(QRectF(x, top, slot * _BAR_WIDTH, height * scale), fill)
                 base[i] += height
 
-    def _paint_labels(self, painter: QPainter, rect: QRectF, line: int) -> None:
+    def label_boxes(self) -> list[tuple[str, QRectF]]:
+        """The period labels drawn and where: every k-th one, so no two run together.
+
+        Each label is as wide as its widest line measured in the chart's font; k is the
+        smallest step at which the widest label and a gap fit between two drawn ones.
+        """
         if not self._labels:
-            return
+            return []
+        rect = self.plot_rect()
+        metrics = QFontMetrics(self.font())
+        line = metrics.lineSpacing()
+        widths = [
+            max((metrics.horizontalAdvance(part) for part in label.split("\n")), default=0)
+            for label in self._labels
+        ]
         slot = rect.width() / len(self._labels)
+        step = max(1, math.ceil((max(widths) + _LABEL_GAP) / max(slot, 1e-6)))
+        boxes: list[tuple[str, QRectF]] = []
         for i, label in enumerate(self._labels):
-            if not label:
+            if not label or i % step:
                 continue
             centre = rect.left() + (i + 0.5) * slot
-            box = QRectF(centre - 40, rect.bottom() + 4, 80, line * (label.count("\n") + 1))
+            width = widths[i] + 2
+            left = min(max(centre - width / 2, 0.0), self.width() - width)
+            height = line * (label.count("\n") + 1)
+            boxes.append((label, QRectF(left, rect.bottom() + 4, width, height)))
+        return boxes
+
+    def _paint_labels(self, painter: QPainter, rect: QRectF, line: int) -> None:
+        for label, box in self.label_boxes():
             painter.drawText(box, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, label)
 
 

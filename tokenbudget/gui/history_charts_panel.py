@@ -128,7 +128,13 @@ class ChartsMixin:
         if parts:
             notes.append(self._tr_charts("Not in the bars: {what}.").format(what="; ".join(parts)))
         if monthly.converted:
-            notes.append(self._tr_charts("≈: converted with your exchange rates."))
+            from tokenbudget.core.types import CONVERTED_MARK
+
+            notes.append(
+                self._tr_charts(
+                    "{mark}: converted with your exchange rates or the ECB's of the day."
+                ).format(mark=CONVERTED_MARK)
+            )
         notes.append(
             self._tr_charts(
                 "The charts follow the provider, model, plan, source and project filters."

@@ -18,7 +18,7 @@ from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.services import Service
 from tokenbudget.core.types import SOURCE_MANUAL, Entry, NewEntry, TokenCounts
 from tokenbudget.gui.entry_dialog import EntryDialog
-from tokenbudget.gui.formatting import format_int
+from tokenbudget.gui.formatting import error_text, format_int
 from tokenbudget.gui.history_model import HistoryModel
 
 #: At most this many entries are deleted at once (each is kept in memory for undo).
@@ -120,7 +120,7 @@ class EditsMixin:
         try:
             plans = self.service.plans.all()
         except TokenbudgetError as exc:
-            self.show_message(str(exc), True)
+            self.show_message(error_text(exc), True)
             return
         assert isinstance(self, QWidget)
         dialog = EntryDialog(before, plans=plans, entries=self.service.entries, parent=self)
@@ -135,7 +135,7 @@ class EditsMixin:
         try:
             plans = self.service.plans.all()
         except TokenbudgetError as exc:
-            self.show_message(str(exc), True)
+            self.show_message(error_text(exc), True)
             return
         assert isinstance(self, QWidget)
         blank = Entry(
@@ -173,7 +173,7 @@ class EditsMixin:
             entries = self.service.entries
             entry = entries.record(new)
         except TokenbudgetError as exc:
-            self.show_message(self._tr("Not saved: {why}").format(why=exc), True)
+            self.show_message(self._tr("Not saved: {why}").format(why=error_text(exc)), True)
             return
         command = LedgerCommand(
             self,
@@ -190,7 +190,7 @@ class EditsMixin:
             entries = self.service.entries
             entries.update(after)
         except TokenbudgetError as exc:
-            self.show_message(self._tr("Not saved: {why}").format(why=exc), True)
+            self.show_message(self._tr("Not saved: {why}").format(why=error_text(exc)), True)
             return
         command = LedgerCommand(
             self,
@@ -219,7 +219,7 @@ class EditsMixin:
             entries = self.service.entries
             removed = entries.delete(ids)
         except TokenbudgetError as exc:
-            self.show_message(self._tr("Not deleted: {why}").format(why=exc), True)
+            self.show_message(self._tr("Not deleted: {why}").format(why=error_text(exc)), True)
             return
         command = LedgerCommand(
             self,
@@ -246,7 +246,7 @@ class EditsMixin:
                 if undoing
                 else self._tr("Could not redo “{what}”: {why}")
             )
-            self.show_message(failed.format(what=command.text(), why=exc), True)
+            self.show_message(failed.format(what=command.text(), why=error_text(exc)), True)
             self.refresh()
             return
         done = self._tr("Undone: {what}.") if undoing else self._tr("Redone: {what}.")

@@ -14,7 +14,7 @@ from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLineEdit, QWidget
 
 from tokenbudget.core.types import Choices, HistoryFilter, Period, period_bounds, project_name
-from tokenbudget.gui.history_model import provider_name
+from tokenbudget.gui.history_model import provider_name, source_label
 
 
 def project_labels(projects: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -85,11 +85,17 @@ class HistoryFilterBar(QWidget):
         self.project = QComboBox()
         self.project.setToolTip(self.tr("Project: the repository or folder the tools ran in"))
         for box in self._boxes():
+            # As wide as their longest choice when there is room; on a small screen they
+            # give way (down to a few characters, the whole text in their list) so the
+            # search field keeps a usable width.
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            box.setMinimumWidth(box.fontMetrics().averageCharWidth() * 9)
         self.fill_choices(Choices((), (), (), (), ()))
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Search notes and prompts"))
         self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(self.search.fontMetrics().averageCharWidth() * 18)
+        self.search.setAccessibleName(self.tr("Search notes and prompts"))
         self.search.textChanged.connect(lambda _: self.search_timer.start())
         self.search.returnPressed.connect(self.changed)
         self.period.currentIndexChanged.connect(self._period_changed)
@@ -117,7 +123,11 @@ class HistoryFilterBar(QWidget):
             ),
             (self.model_box, self.tr("All models"), [(m, m) for m in choices.models]),
             (self.plan, self.tr("All plans"), [(name, pid) for pid, name in choices.plans]),
-            (self.source, self.tr("All sources"), [(s, s) for s in choices.sources]),
+            (
+                self.source,
+                self.tr("All sources"),
+                [(source_label(s), s) for s in choices.sources],
+            ),
             (self.project, self.tr("All projects"), project_labels(choices.projects)),
         ):
             chosen = box.currentData()

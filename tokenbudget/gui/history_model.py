@@ -30,6 +30,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from tokenbudget.core.errors import TokenbudgetError
+from tokenbudget.core.messages import QT_TRANSLATE_NOOP
 from tokenbudget.core.types import (
     PROVIDER_NAMES,
     Entry,
@@ -43,7 +44,8 @@ from tokenbudget.core.types import (
     project_name,
     to_us,
 )
-from tokenbudget.gui.formatting import format_int, format_money
+from tokenbudget.gui.conversion import conversion_note
+from tokenbudget.gui.formatting import error_text, format_int, format_money, ledger_places
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -89,18 +91,18 @@ def _tr(text: str) -> str:
 
 
 HEADERS = {
-    Column.TIME: "Time",
-    Column.PROVIDER: "Provider",
-    Column.MODEL: "Model",
-    Column.INPUT: "Input",
-    Column.CACHE_READ: "Cache read",
-    Column.CACHE_WRITE: "Cache write",
-    Column.OUTPUT: "Output",
-    Column.COST: "Cost",
-    Column.SOURCE: "Source",
-    Column.PLAN: "Plan",
-    Column.PROJECT: "Project",
-    Column.NOTE: "Note or prompt",
+    Column.TIME: QT_TRANSLATE_NOOP("HistoryModel", "Time"),
+    Column.PROVIDER: QT_TRANSLATE_NOOP("HistoryModel", "Provider"),
+    Column.MODEL: QT_TRANSLATE_NOOP("HistoryModel", "Model"),
+    Column.INPUT: QT_TRANSLATE_NOOP("HistoryModel", "Input"),
+    Column.CACHE_READ: QT_TRANSLATE_NOOP("HistoryModel", "Cache read"),
+    Column.CACHE_WRITE: QT_TRANSLATE_NOOP("HistoryModel", "Cache write"),
+    Column.OUTPUT: QT_TRANSLATE_NOOP("HistoryModel", "Output"),
+    Column.COST: QT_TRANSLATE_NOOP("HistoryModel", "Cost"),
+    Column.SOURCE: QT_TRANSLATE_NOOP("HistoryModel", "Source"),
+    Column.PLAN: QT_TRANSLATE_NOOP("HistoryModel", "Plan"),
+    Column.PROJECT: QT_TRANSLATE_NOOP("HistoryModel", "Project"),
+    Column.NOTE: QT_TRANSLATE_NOOP("HistoryModel", "Note or prompt"),
 }
 
 
@@ -190,7 +192,7 @@ class HistoryModel(QAbstractTableModel):
             entry = self._cache.entry(row)
         except TokenbudgetError as exc:
             self._failed = True  # one message, not one per cell, until the next refresh
-            self.load_failed.emit(str(exc))
+            self.load_failed.emit(error_text(exc))
             return None
         self._last = (row, entry)
         return entry
@@ -275,7 +277,7 @@ class HistoryModel(QAbstractTableModel):
                 format_int(loc, tokens.cache_write_5m_tokens + tokens.cache_write_1h_tokens),
                 format_int(loc, tokens.output_tokens),
                 self._cost_text(entry),
-                entry.source,
+                source_label(entry.source),
                 ", ".join(p.name for p in self.plans_of(entry)),
                 project_name(entry.project) if entry.project else "",
                 _one_line(entry.note if entry.note is not None else entry.prompt_text or ""),
@@ -297,12 +299,15 @@ class HistoryModel(QAbstractTableModel):
             return None
         money = Money(from_micros(entry.cost_micros), entry.currency)
         if self._rates.can_convert(money.currency, self._currency):
-            return self._rates.convert(money, self._currency)
+            # A recorded amount is converted at the rate of its own day (the user's rate wins).
+            return self._rates.convert(money, self._currency, entry.at.date())
         return money
 
     def _cost_text(self, entry: Entry) -> str:
         money = self.shown_cost(entry)
-        return _tr("unpriced") if money is None else format_money(self.locale, money)
+        if money is None:
+            return _tr("unpriced")
+        return format_money(self.locale, money, ledger_places(money.currency))
 
     def _tooltip(self, entry: Entry, column: Column) -> str | None:
         if column == Column.TIME:
@@ -313,7 +318,11 @@ class HistoryModel(QAbstractTableModel):
             own = format_money(self.locale, Money(from_micros(entry.cost_micros), entry.currency))
             shown = self.shown_cost(entry)
             if shown is not None and shown.converted:
-                return _tr("Recorded as {own}; converted with your exchange rate.").format(own=own)
+                return (
+                    _tr("Recorded as {own}.").format(own=own)
+                    + " "
+                    + conversion_note(shown, self.locale)
+                )
             if entry.currency != self._currency:
                 return _tr("No exchange rate for {currency}: shown in {currency}.").format(
                     currency=entry.currency
@@ -341,6 +350,24 @@ class HistoryModel(QAbstractTableModel):
                 parts.append(_tr("Prompt: {prompt}").format(prompt=entry.prompt_text))
             return "\n\n".join(parts) or None
         return None
+
+
+#: Where an entry came from, for the sources that are not a tool (a tool's name is a brand).
+_OWN_SOURCES = {
+    "manual": QT_TRANSLATE_NOOP("HistoryModel", "By hand"),
+    "estimate": QT_TRANSLATE_NOOP("HistoryModel", "Estimate"),
+    "csv": QT_TRANSLATE_NOOP("HistoryModel", "CSV file"),
+}
+
+
+def source_label(source: str) -> str:
+    """How History names an entry's source: the tool's own name, or ours translated."""
+    from tokenbudget.core.types import TOOL_LABELS
+
+    own = _OWN_SOURCES.get(source)
+    if own is not None:
+        return QCoreApplication.translate("HistoryModel", own)
+    return TOOL_LABELS.get(source, source)
 
 
 def _one_line(text: str) -> str:

@@ -85,6 +85,7 @@ class ProjectBreakdown(QWidget):
             )
         )
         self.tree = QTreeWidget()
+        self.tree.setAccessibleName(self.tr("Spend by project"))
         self.tree.setColumnCount(4)
         self.tree.setHeaderLabels([self.tr("Project"), self.tr("Spend"), "%", self.tr("Entries")])
         self.tree.setRootIsDecorated(False)

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, QTime
+from decimal import Decimal
+
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLocale, Qt, QTime
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
+from tokenbudget.core.types import CONVERTED_MARK, Money
+from tokenbudget.gui.formatting import format_int, format_money
 from tokenbudget.gui.history_model import Column, HistoryModel
+
+#: The columns of figures: sized to their contents, never cut.
+NUMERIC_COLUMNS = (
+    Column.INPUT,
+    Column.CACHE_READ,
+    Column.CACHE_WRITE,
+    Column.OUTPUT,
+    Column.COST,
+)
 
 
 def history_table(model: HistoryModel) -> QTableView:
@@ -26,15 +39,18 @@ def history_table(model: HistoryModel) -> QTableView:
     columns.setHighlightSections(False)
     metrics = table.fontMetrics()
     longest_time = QDateTime(QDate(2026, 12, 31), QTime(23, 59))  # two-digit day and month
+    locale = model.locale
+    # Counts as the locale writes them (its group separator), as long as a busy day's are;
+    # longer ones widen their column when loaded (``fit_numeric_columns``).
     widths = {
-        Column.TIME: model.locale.toString(longest_time, QLocale.FormatType.ShortFormat),
+        Column.TIME: locale.toString(longest_time, QLocale.FormatType.ShortFormat),
         Column.PROVIDER: "Alibaba Qwen",
         Column.MODEL: "claude-sonnet-4-6",
-        Column.INPUT: "123,456",
-        Column.CACHE_READ: "1,234,567",
-        Column.CACHE_WRITE: "123,456",
-        Column.OUTPUT: "123,456",
-        Column.COST: "~$1,234.5678",
+        Column.INPUT: format_int(locale, 9_999_999),
+        Column.CACHE_READ: format_int(locale, 99_999_999),
+        Column.CACHE_WRITE: format_int(locale, 9_999_999),
+        Column.OUTPUT: format_int(locale, 9_999_999),
+        Column.COST: CONVERTED_MARK + format_money(locale, Money(Decimal("12345.6789"), "USD")),
         Column.SOURCE: "claude-code",
         Column.PLAN: "Claude Max",
         Column.PROJECT: "tokenbudget",
@@ -43,4 +59,15 @@ def history_table(model: HistoryModel) -> QTableView:
         header = model.headerData(column, Qt.Orientation.Horizontal) or ""
         text = max(sample, str(header), key=metrics.horizontalAdvance)
         columns.resizeSection(column, metrics.horizontalAdvance(text) + 16)
+    # ``sizeHintForColumn`` reads at most this many rows (the shown ones first).
+    rows.setResizeContentsPrecision(300)
+    table.setAccessibleName(QCoreApplication.translate("HistoryTable", "Spend entries"))
     return table
+
+
+def fit_numeric_columns(table: QTableView) -> None:
+    """Widen a number column whose loaded figures are wider than it (never narrows one)."""
+    for column in NUMERIC_COLUMNS:
+        needed = table.sizeHintForColumn(column)
+        if needed > table.columnWidth(column):
+            table.setColumnWidth(column, needed)

@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.services import HistoryJobs, Service
 from tokenbudget.core.types import HistoryFilter, Plan, Snapshot, Totals, spend_in
-from tokenbudget.gui.formatting import format_int, format_money
+from tokenbudget.gui.formatting import error_text, format_int, format_money
 from tokenbudget.gui.history_charts_panel import ChartsMixin
 from tokenbudget.gui.history_edits import MAX_DELETE, EditsMixin, LedgerCommand
 from tokenbudget.gui.history_empty import EmptyLedgerPage, NoMatchPage
@@ -49,8 +49,9 @@ from tokenbudget.gui.history_export import ExportMixin
 from tokenbudget.gui.history_filters import HistoryFilterBar
 from tokenbudget.gui.history_model import Column, HistoryModel
 from tokenbudget.gui.history_projects import ProjectBreakdown, ProjectsMixin
-from tokenbudget.gui.history_table import history_table
+from tokenbudget.gui.history_table import fit_numeric_columns, history_table
 from tokenbudget.gui.jobs import Jobs, Runner, inline_runner, serial_runner
+from tokenbudget.gui.palette import Tone, tint
 
 __all__ = ["MAX_DELETE", "HistoryView", "LedgerCommand", "inline_runner"]
 
@@ -322,7 +323,9 @@ class HistoryView(EditsMixin, ExportMixin, ChartsMixin, ProjectsMixin, QWidget):
         try:
             self._history = self.service.entries.jobs()
         except TokenbudgetError as exc:
-            self.show_message(self.tr("The ledger cannot be opened: {why}").format(why=exc), True)
+            self.show_message(
+                self.tr("The ledger cannot be opened: {why}").format(why=error_text(exc)), True
+            )
             return None
         return self._history
 
@@ -393,6 +396,7 @@ class HistoryView(EditsMixin, ExportMixin, ChartsMixin, ProjectsMixin, QWidget):
             self.table.verticalScrollBar().setValue(scroll)
             self._select_ids(selected)
         self._selection_changed()
+        fit_numeric_columns(self.table)
         self.loaded.emit()
 
     def _select_ids(self, ids: set[int]) -> None:
@@ -445,6 +449,6 @@ class HistoryView(EditsMixin, ExportMixin, ChartsMixin, ProjectsMixin, QWidget):
 
     def show_message(self, text: str, error: bool = False) -> None:
         """Show ``text`` under the table (in red for an error)."""
-        self.message.setStyleSheet("color: #c62828;" if error else "")
+        tint(self.message, Tone.ERROR if error else Tone.NORMAL)
         self.message.setText(text)
         self.message.setVisible(bool(text))

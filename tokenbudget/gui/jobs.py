@@ -34,6 +34,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QObject
 
 from tokenbudget.core.errors import TokenbudgetError
+from tokenbudget.gui.formatting import error_text
 from tokenbudget.gui.handoff import Mailbox, alive, post_to_ui, relay
 
 __all__ = [
@@ -239,7 +240,7 @@ class Jobs:
                 try:
                     outcome = ("done", work(task))
                 except expected as exc:
-                    outcome = ("failed", str(exc))
+                    outcome = ("failed", error_text(exc))
                 except Exception as exc:
                     # Logged with its traceback; the user gets one line.
                     log.exception("job %r failed", lane)

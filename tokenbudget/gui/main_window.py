@@ -9,8 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QFontDatabase, QKeySequence
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QFontDatabase, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -29,10 +29,14 @@ from tokenbudget.core.errors import AutostartError, TokenbudgetError
 from tokenbudget.core.services import Service
 from tokenbudget.gui.counting import CountCoordinator, CountHub, OutputSetting
 from tokenbudget.gui.editor import PromptEditor
+from tokenbudget.gui.elided import ElidedLabel
 from tokenbudget.gui.estimate_model import MODEL_ID_ROLE, EstimateModel
 from tokenbudget.gui.estimate_widgets import EstimateTable, Recorder
-from tokenbudget.gui.formatting import format_int
+from tokenbudget.gui.formatting import error_text, format_int
+from tokenbudget.gui.geometry import available_area, fit_to_screen, fits
+from tokenbudget.gui.palette import Tone, tint
 from tokenbudget.gui.remote_counting import RemoteCounting
+from tokenbudget.gui.translation import button_text
 
 if TYPE_CHECKING:  # the dialogs are imported when first opened, not before the first paint
     from tokenbudget.core.types import ModelInfo
@@ -55,6 +59,13 @@ class _FirstPaint(QObject):
             watched.removeEventFilter(self)  # no Python call for every later event
             self.painted.emit()
         return False
+
+
+#: The window's size when the screen has room for it.
+PREFERRED_SIZE = QSize(1240, 720)
+#: Below this width the prompt goes above the table instead of beside it, so the cost
+#: columns keep the full width (an 800×600 screen).
+STACK_BELOW = 980
 
 
 class MainWindow(QMainWindow):
@@ -152,12 +163,16 @@ class MainWindow(QMainWindow):
 
     def _build_layout(self) -> None:
         controls = QHBoxLayout()
-        controls.addWidget(QLabel(self.tr("Expected output:")))
+        output_label = QLabel(self.tr("Expected output:"))
+        output_label.setBuddy(self.output_tokens)
+        controls.addWidget(output_label)
         controls.addWidget(self.output_tokens)
         controls.addWidget(self.output_multiple)
         controls.addWidget(self.output_mode)
         controls.addSpacing(16)
-        controls.addWidget(QLabel(self.tr("Cached prefix:")))
+        cached_label = QLabel(self.tr("Cached prefix:"))
+        cached_label.setBuddy(self.cached)
+        controls.addWidget(cached_label)
         controls.addWidget(self.cached)
         controls.addStretch()
         right = QWidget()
@@ -175,8 +190,9 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 5)
         self.splitter.setStretchFactor(1, 6)
         self.setCentralWidget(self.splitter)
-        self.resize(1240, 720)
-        self.splitter.setSizes([520, 720])
+        fit_to_screen(self, PREFERRED_SIZE)
+        self.splitter.setSizes([self.width() * 5 // 12, self.width() * 7 // 12])
+        self._arrange_for_width(self.width())
 
     def _build_actions(self) -> None:
         def action(
@@ -216,10 +232,13 @@ class MainWindow(QMainWindow):
         toolbar.addActions(
             [self.open_action, self.models_action, self.tokens_action, self.record_action]
         )
+        for shown in toolbar.actions():
+            shown.setIconText(button_text(shown.text()))
 
     def _build_status_bar(self) -> None:
-        self.stats_label = QLabel()
-        self.selected_label = QLabel()
+        # Elided, so the two never overlap each other or a message at a narrow width.
+        self.stats_label = ElidedLabel()
+        self.selected_label = ElidedLabel(mode=Qt.TextElideMode.ElideMiddle)
         # Shown while a large paste or file goes in (the editor is read-only meanwhile).
         self.paste_progress = QProgressBar()
         self.paste_progress.setMaximumWidth(160)
@@ -297,8 +316,8 @@ class MainWindow(QMainWindow):
         self.model.set_rows(rows)
         self.table.fit_columns(self.model.text_lengths())
         mixed = self.model.mixed_currencies()
-        if mixed and not self.currency_note.styleSheet():
-            self.currency_note.setStyleSheet("color: #666")
+        if mixed and self.currency_note.property("tokenbudgetTint") is None:
+            tint(self.currency_note, Tone.MUTED)
         self.currency_note.setVisible(bool(mixed))
         if mixed:
             self.currency_note.setText(
@@ -315,10 +334,12 @@ class MainWindow(QMainWindow):
         locale = self.model.locale
         stats = self.coordinator.stats
         self.stats_label.setText(
-            self.tr("{chars} characters · {words} words · {lines} lines").format(
-                chars=format_int(locale, stats.chars),
-                words=format_int(locale, stats.words),
-                lines=format_int(locale, stats.lines),
+            " · ".join(
+                (
+                    self.tr("%Ln characters", "", stats.chars),
+                    self.tr("%Ln words", "", stats.words),
+                    self.tr("%Ln lines", "", stats.lines),
+                )
             )
         )
         model_id = self.selected_model_id()
@@ -330,7 +351,9 @@ class MainWindow(QMainWindow):
         count = row.estimate.tokens if row is not None and row.estimate is not None else None
         tokens = self.tr("loading…") if count is None else format_int(locale, count)
         exact = row is not None and row.estimate is not None and row.estimate.exact
-        prefix = "" if exact or count is None else "~"
+        from tokenbudget.core.types import ESTIMATED_MARK
+
+        prefix = "" if exact or count is None else ESTIMATED_MARK
         self.selected_label.setText(
             self.tr("{model}: {tokens} tokens").format(model=model.id, tokens=prefix + tokens)
         )
@@ -375,7 +398,9 @@ class MainWindow(QMainWindow):
         return self.record_choice(dialog)
 
     def _record_dialog(self) -> RecordDialog:
-        return self.recorder.dialog(self._shown, self.selected_model_id())
+        return self.recorder.dialog(
+            self._shown, self.selected_model_id(), self.model.cheapest_model_id()
+        )
 
     def record_choice(self, dialog: RecordDialog) -> int | None:
         """Record what ``dialog`` holds (split out so tests can drive it)."""
@@ -406,7 +431,12 @@ class MainWindow(QMainWindow):
         model = next((m for m in self._shown if m.id == self.selected_model_id()), None)
         tokenizer = model.counting.tokenizer if model is not None else "o200k_base"
         dialog = TokenViewDialog(self.service.counting, self.editor.text(), tokenizer, parent=self)
+        dialog.addActions(self.window_actions())  # Ctrl+B and Ctrl+H work from it too
         dialog.show()
+
+    def window_actions(self) -> list[QAction]:
+        """The actions that work from every window: budgets (Ctrl+B) and history (Ctrl+H)."""
+        return [self.budgets_action, self.history_action]
 
     def settings_values(self) -> SettingsValues:
         """The settings the dialog edits, as stored."""
@@ -417,6 +447,8 @@ class MainWindow(QMainWindow):
         return SettingsValues(
             display_currency=settings.display_currency,
             rates=tuple(settings.exchange_rates().rates.values()),
+            reference=tuple(settings.reference_rates()),
+            off_peak=settings.get("off_peak_prices") is True,
             prompt_text=str(settings.get("prompt_text")),
             font_size=int(settings.get("font_size") or 0),
             start_at_login=settings.autostart_enabled(),
@@ -426,6 +458,7 @@ class MainWindow(QMainWindow):
                 balance_check=dict(settings.get("balance_check") or {}),
                 base_urls=dict(settings.get("base_urls") or {}),
             ),
+            language=str(settings.get("language") or "system"),
         )
 
     def edit_settings(self) -> None:
@@ -452,12 +485,14 @@ class MainWindow(QMainWindow):
         settings.set("exchange_rates", {})
         for rate in values.rates:
             settings.set_exchange_rate(rate)
+        settings.set("off_peak_prices", values.off_peak)
         settings.set("prompt_text", values.prompt_text)
         settings.set("font_size", values.font_size)
         settings.set("remote_count", values.providers.remote_count)
         settings.set("balance_check", values.providers.balance_check)
         settings.set("base_urls", values.providers.base_urls)
         settings.set("live_sync", values.live_sync)
+        settings.set("language", values.language)
         self._save_settings()
         self._apply_font_size(values.font_size)
         self.coordinator.set_currency(None)
@@ -467,7 +502,7 @@ class MainWindow(QMainWindow):
             try:
                 settings.set_autostart(values.start_at_login)
             except AutostartError as exc:
-                self.statusBar().showMessage(str(exc), 10000)
+                self.statusBar().showMessage(error_text(exc), 10000)
 
     def _apply_font_size(self, size: int) -> None:
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont)
@@ -484,7 +519,7 @@ class MainWindow(QMainWindow):
         try:
             self.service.settings.save()
         except TokenbudgetError as exc:
-            self.statusBar().showMessage(str(exc), 10000)
+            self.statusBar().showMessage(error_text(exc), 10000)
 
     # -- window state ------------------------------------------------------------------
 
@@ -496,15 +531,38 @@ class MainWindow(QMainWindow):
         return QSettings(str(self.window_state_file()), QSettings.Format.IniFormat)
 
     def _restore_geometry(self) -> None:
+        """Put back the saved layout; a geometry that no longer fits the screen is not used."""
         state = self._qsettings()
+        value = state.value("geometry")
+        if isinstance(value, QByteArray):
+            old = self.geometry()
+            if not (self.restoreGeometry(value) and fits(self.geometry(), available_area(self))):
+                self.setGeometry(old)
         for key, restore in (
-            ("geometry", self.restoreGeometry),
             ("splitter", self.splitter.restoreState),
             ("table", self.table.horizontalHeader().restoreState),
         ):
             value = state.value(key)
             if isinstance(value, QByteArray):
                 restore(value)
+        self._arrange_for_width(self.width())
+
+    def _arrange_for_width(self, width: int) -> None:
+        """Prompt beside the table on a wide window, above it on a narrow one."""
+        wanted = Qt.Orientation.Vertical if width < STACK_BELOW else Qt.Orientation.Horizontal
+        if self.splitter.orientation() == wanted:
+            return  # the user's own split stays
+        self.splitter.setOrientation(wanted)
+        if wanted == Qt.Orientation.Horizontal:
+            self.splitter.setSizes([width * 5 // 12, width * 7 // 12])
+        else:
+            height = max(self.height(), 300)
+            self.splitter.setSizes([height * 3 // 10, height * 7 // 10])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        """Re-arrange the prompt and the table for the new width."""
+        super().resizeEvent(event)
+        self._arrange_for_width(event.size().width())
 
     def save_window_state(self) -> None:
         """Remember geometry, splitter and column layout."""

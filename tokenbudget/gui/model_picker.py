@@ -21,10 +21,12 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from PySide6.QtCore import (
+    QDate,
     QEvent,
     QLocale,
     QModelIndex,
     QObject,
+    QSize,
     QSortFilterProxyModel,
     Qt,
 )
@@ -43,6 +45,7 @@ from PySide6.QtWidgets import (
 
 from tokenbudget.core.types import ModelInfo, default_models
 from tokenbudget.gui.formatting import format_int
+from tokenbudget.gui.geometry import fit_to_screen
 from tokenbudget.gui.model_picker_items import (
     FAVOURITE_ROLE,
     MODEL_ID_ROLE,
@@ -102,8 +105,10 @@ class ModelPickerDialog(ItemsMixin, QDialog):
         self.setWindowTitle(self.tr("Choose models"))
         self._models = list(models)
         self._positions = {m.id: position for position, m in enumerate(self._models)}
+        self._today = date.today()
+        self._retired = frozenset(m.id for m in self._models if m.retired(self._today))
         if default_ids is None:
-            default_ids = [m.id for m in default_models(self._models, date.today())]
+            default_ids = [m.id for m in default_models(self._models, self._today)]
         self._defaults = frozenset(default_ids)
         self._locale = QLocale()
         self._checks: dict[str, QStandardItem] = {}
@@ -207,6 +212,18 @@ class ModelPickerDialog(ItemsMixin, QDialog):
         self, model: ModelInfo, position: int, shown: bool, favourite: bool
     ) -> list[QStandardItem]:
         check = self._plain(model.id, ", ".join(model.aliases))
+        retired = model.retired(self._today)
+        if retired:
+            assert model.deprecated is not None
+            when = QDate(model.deprecated.year, model.deprecated.month, model.deprecated.day)
+            check.setText(self.tr("{model} (retired)").format(model=model.id))
+            check.setToolTip(
+                self.tr(
+                    "Retired on {date}: the provider no longer serves it. It stays in the "
+                    "catalogue to price recorded spend."
+                ).format(date=self._locale.toString(when, QLocale.FormatType.ShortFormat))
+            )
+            check.setForeground(self.palette().placeholderText())
         check.setFlags(check.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         check.setCheckState(Qt.CheckState.Checked if shown else Qt.CheckState.Unchecked)
         check.setData(model.id, MODEL_ID_ROLE)
@@ -218,6 +235,7 @@ class ModelPickerDialog(ItemsMixin, QDialog):
                     model.provider,
                     model.provider_name,
                     provider_label(model),
+                    *(("retired", self.tr("retired")) if retired else ()),
                 )
             ),
             SEARCH_ROLE,
@@ -239,6 +257,8 @@ class ModelPickerDialog(ItemsMixin, QDialog):
 
     def _sort_key(self, model_id: str, favourite: bool) -> int:
         band = 0 if favourite else 1 if model_id in self._opened_with else 2
+        if band == 2 and model_id in self._retired:
+            band = 3  # retired models last: kept to price past spend, rarely chosen
         return band * SORT_BAND + self._positions[model_id]
 
     def _build_widgets(self) -> None:
@@ -249,6 +269,7 @@ class ModelPickerDialog(ItemsMixin, QDialog):
         self.search.installEventFilter(self)
 
         self.tree = QTreeView()
+        self.tree.setAccessibleName(self.tr("Models by provider"))
         self.tree.setModel(self.proxy)
         self.tree.setItemDelegateForColumn(Column.FAVOURITE, StarDelegate(self.tree))
         self.tree.setUniformRowHeights(True)
@@ -282,7 +303,7 @@ class ModelPickerDialog(ItemsMixin, QDialog):
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.summary)
         layout.addWidget(self.buttons)
-        self.resize(880, 600)
+        fit_to_screen(self, QSize(880, 600))
 
     # Reactions ------------------------------------------------------------------------------
 

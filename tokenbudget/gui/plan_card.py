@@ -8,7 +8,7 @@ Moments are shown in the computer's local time; the period's days in the plan's 
 from __future__ import annotations
 
 from PySide6.QtCore import QLocale, Qt, QTime, Signal
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -22,8 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from tokenbudget.core.types import BalanceResult, CapBar, Level, Money, PlanCard
+from tokenbudget.gui import palette
+from tokenbudget.gui.formatting import render
+from tokenbudget.gui.palette import Tone
 from tokenbudget.gui.plan_card_text import (
-    CHIP_BACKGROUNDS,
     COLORS,
     PAUSED_COLOR,
     STAT_KEYS,
@@ -72,7 +74,10 @@ class BarRow(QWidget):
             " border-radius: 4px; }"
             f"QProgressBar::chunk {{ background: {color.name()}; border-radius: 4px; }}"
         )
-        _color(self.percent, color)
+        # The percentage is text: the accent, made lighter or darker until it reads on the
+        # card's background under the current theme.
+        colours = palette.current()
+        _color(self.percent, palette.readable(color, colours.base, colours.dark))
 
 
 class OfficialRowWidget(BarRow):
@@ -113,6 +118,8 @@ class PlanCardWidget(CardTextMixin, QFrame):
         self.setObjectName("planCard")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        # Reachable with Tab (Enter edits it), and its focus shows as a highlighted border.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._locale = QLocale()
         header = self._header()
         self.subtitle = QLabel()
@@ -188,6 +195,13 @@ class PlanCardWidget(CardTextMixin, QFrame):
         header.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignVCenter)
         return header
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        """Enter or Return edits the focused card's plan."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.edit_requested.emit(self.plan_id)
+            return
+        super().keyPressEvent(event)
+
     @property
     def plan_id(self) -> int:
         """The plan's ledger id."""
@@ -209,7 +223,9 @@ class PlanCardWidget(CardTextMixin, QFrame):
         self.setStyleSheet(
             "QFrame#planCard { background: palette(base); border-radius: 8px;"
             f" border: {width}px solid {_border(card)}; }}"
+            " QFrame#planCard:focus { border: 2px solid palette(highlight); }"
         )
+        self.setAccessibleName(self.tr("Plan {name}").format(name=plan.name))
         self._show_chip(card)
         self.subtitle.setText(self._subtitle(card))
         self._show_official(card)
@@ -220,6 +236,12 @@ class PlanCardWidget(CardTextMixin, QFrame):
         self.notes.setVisible(bool(notes))
         self.edit_button.setToolTip(self.tr("Edit “{name}”").format(name=plan.name))
         self.remove_button.setToolTip(self.tr("Remove “{name}”").format(name=plan.name))
+        self.edit_button.setAccessibleName(self.edit_button.toolTip())
+        self.remove_button.setAccessibleName(self.remove_button.toolTip())
+        state = self.chip.text() if self.chip.isVisibleTo(self) else ""
+        self.setAccessibleDescription(
+            " · ".join(part for part in (self.subtitle.text(), state) if part)
+        )
 
     def set_balances(self, results: list[BalanceResult]) -> None:
         """Show the providers' own balances (or why they could not be read); [] hides them."""
@@ -237,7 +259,7 @@ class PlanCardWidget(CardTextMixin, QFrame):
                 )
             else:
                 line = self.tr("Balance at provider: not available ({reason}, {time})").format(
-                    reason=result.error or "", time=checked
+                    reason=render(result.error or ""), time=checked
                 )
             if len(results) > 1:
                 line = f"{result.provider}: {line}"
@@ -249,19 +271,22 @@ class PlanCardWidget(CardTextMixin, QFrame):
 
     def _show_chip(self, card: PlanCard) -> None:
         if card.paused:
-            text, color, background = self.tr("Paused"), PAUSED_COLOR, QColor(243, 244, 246)
+            text, tone, accent = self.tr("Paused"), Tone.MUTED, PAUSED_COLOR
         elif card.level is Level.OVER:
-            text, color = self.tr("Over cap"), COLORS[Level.OVER]
-            background = CHIP_BACKGROUNDS[Level.OVER]
+            text, tone, accent = self.tr("Over cap"), Tone.ERROR, COLORS[Level.OVER]
         elif card.level is Level.WARNING:
             text = self.tr("Low balance") if card.status.low_balance else self.tr("Near cap")
-            color, background = COLORS[Level.WARNING], CHIP_BACKGROUNDS[Level.WARNING]
+            tone, accent = Tone.WARNING, COLORS[Level.WARNING]
         else:
             self.chip.hide()
             return
         self.chip.setText(text)
+        # A translucent tint of the level's accent over the card: the text colour is the
+        # theme's (checked for contrast on light and dark), not a light-theme hex.
+        color = palette.current().tone(tone)
         self.chip.setStyleSheet(
-            f"QLabel {{ color: {color.name()}; background: {background.name()};"
+            f"QLabel {{ color: {color.name()};"
+            f" background: rgba({accent.red()}, {accent.green()}, {accent.blue()}, 40);"
             " border-radius: 9px; padding: 2px 8px; font-weight: bold; }"
         )
         self.chip.show()

@@ -13,6 +13,7 @@ from PySide6.QtCore import QDate, QLocale, QTime
 from PySide6.QtGui import QColor
 
 from tokenbudget.core.types import (
+    CONVERTED_MARK,
     CapBar,
     CapStatus,
     Countdown,
@@ -24,7 +25,8 @@ from tokenbudget.core.types import (
     PlanKind,
     from_micros,
 )
-from tokenbudget.gui.formatting import format_decimal, format_int, format_money
+from tokenbudget.gui import palette
+from tokenbudget.gui.formatting import format_decimal, format_int, format_money, format_percent
 
 #: Accent colours by level (bar chunk, card edge, level chip text).
 COLORS = {
@@ -172,7 +174,7 @@ class CardTextMixin:
 
     def _stat_rows(self, card: PlanCard) -> list[tuple[str, str, str, QColor | None]]:
         plan = card.status.plan
-        over = COLORS[Level.OVER]
+        over = palette.current().error  # text: the theme's readable error colour
         rows: list[tuple[str, str, str, QColor | None]] = []
         if card.value is not None:
             rows.append(
@@ -254,7 +256,7 @@ class CardTextMixin:
             text += " " + self.tr("({cap})").format(
                 cap=self._cap_title(reach.cap, card.status.plan.kind)
             )
-        return text, COLORS[Level.OVER] if reach.already else None
+        return text, palette.current().error if reach.already else None
 
     def _notes(self, card: PlanCard) -> list[str]:
         status = card.status
@@ -266,10 +268,10 @@ class CardTextMixin:
         if status.converted_entries:
             notes.append(
                 self.tr(
-                    "~ %n entries converted with your exchange rates.",
+                    "{mark} %n entries converted with exchange rates.",
                     "",
                     status.converted_entries,
-                )
+                ).format(mark=CONVERTED_MARK)
             )
         if card.paused:
             notes.append(self.tr("Paused: not counted in status or alerts."))
@@ -306,9 +308,7 @@ class CardTextMixin:
         value = Decimal(basis_points) / 100
         if not exact:
             value = Decimal(basis_points // 100)
-        return self.tr("{number} %").format(
-            number=format_decimal(self._locale, value, 2 if exact else 0)
-        )
+        return format_percent(self._locale, value, 2 if exact else 0)
 
     def _countdown(self, left: Countdown) -> str:
         if left.days:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QCoreApplication, QLocale, QTimeZone
+from PySide6.QtCore import QLocale, QTimeZone
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -30,7 +30,9 @@ from tokenbudget.core.types import (
     plan_fields,
     time_zones,
 )
-from tokenbudget.gui.formatting import format_int
+from tokenbudget.gui.a11y import link_labels
+from tokenbudget.gui.formatting import format_int, render
+from tokenbudget.gui.geometry import FRAME_ALLOWANCE, available_area
 from tokenbudget.gui.plan_form import EPOCH, SECOND, PlanFormMixin, paint_message, qdatetime, secs
 
 #: Fields whose empty text means "none", sent even when they do not apply to the kind, so
@@ -76,8 +78,10 @@ class PlanDialog(PlanFormMixin, QDialog):
         self._rows: dict[str, tuple[QFormLayout, QWidget]] = {}
         self._errors: dict[str, str] = {}
         self.setWindowTitle(self.tr("Edit plan") if plan else self.tr("Add plan"))
-        self.setMinimumWidth(880)
+        # Wide enough for its two columns, but never wider than a small screen.
+        self.setMinimumWidth(min(880, available_area(self).width() - FRAME_ALLOWANCE.width()))
         self._build(now or datetime.now(UTC))
+        link_labels(self)
         self._fill(plan, default_timezone or system_time_zone())
         self._connect()
         self._kind_changed()
@@ -272,7 +276,7 @@ class PlanDialog(PlanFormMixin, QDialog):
             text = self._errors.get(field, "")
             # A required field not reached yet gets a quiet hint, not an error.
             hint = bool(text) and field not in self._touched and self._base is None
-            label.setText(QCoreApplication.translate("PlanInput", text) if text else "")
+            label.setText(render(text) if text else "")
             label.setProperty("severity", "hint" if hint else "error")
             paint_message(label, hint=hint)
             label.setVisible(bool(text))

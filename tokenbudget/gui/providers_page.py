@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -27,9 +28,16 @@ from tokenbudget.core.errors import SecretsError
 from tokenbudget.core.services import ProvidersService
 from tokenbudget.core.types import BALANCE_PROVIDERS, COUNT_PROVIDERS
 from tokenbudget.core.types import KEY_PROVIDERS as PROVIDERS
+from tokenbudget.core.types import PROVIDER_TABLE as TABLE
+from tokenbudget.gui.formatting import error_text, render
+from tokenbudget.gui.geometry import available_area
 from tokenbudget.gui.jobs import Jobs, Runner, thread_runner
+from tokenbudget.gui.palette import Tone, tint
 
 __all__ = ["BALANCE_PROVIDERS", "COUNT_PROVIDERS", "ProviderSettings", "ProvidersPage", "Tester"]
+
+#: The grid's base-URL column.
+_URL_COLUMN = 4
 
 #: ``tester(provider, base_urls) -> message``: checks the stored key against the provider
 #: (run on a worker thread: it goes over the network).
@@ -64,9 +72,9 @@ class ProvidersPage(QWidget):
         # A test goes over the network: a daemon thread each (a lane per provider).
         self._jobs = Jobs(runner or thread_runner("key-test"), owner=self)
         status = providers.keyring_status()
-        self.keyring_note = QLabel(status.message)
+        self.keyring_note = QLabel(render(status.message))
         self.keyring_note.setWordWrap(True)
-        self.keyring_note.setStyleSheet("" if status.usable else "color: #b91c1c")
+        tint(self.keyring_note, Tone.NORMAL if status.usable else Tone.ERROR)
         self.privacy_note = QLabel(
             self.tr(
                 "Counting online sends the prompt text to that provider to be counted, after "
@@ -82,16 +90,59 @@ class ProvidersPage(QWidget):
         self.delete_buttons: dict[str, QPushButton] = {}
         self.switches: dict[str, QCheckBox] = {}
         self.base_urls: dict[str, QLineEdit] = {}
-        grid = QGridLayout()
-        for row, (provider, name) in enumerate(PROVIDERS.items()):
-            self._add_row(grid, row, provider, name, values, usable=status.usable)
+        #: Every provider's name label, in the table's order (those the app sends nothing to,
+        #: too: their prices are in the catalogue).
+        self.name_labels: dict[str, QLabel] = {}
+        self.headers: list[QLabel] = []
+        grid_host = QWidget()
+        grid = QGridLayout(grid_host)
+        grid.setColumnStretch(_URL_COLUMN, 1)
+        for column, title in enumerate(
+            (self.tr("Provider"), self.tr("API key"), "", self.tr("Uses"), self.tr("Base URL"))
+        ):
+            header = QLabel(f"<b>{title}</b>" if title else "")
+            grid.addWidget(header, 0, column)
+            self.headers.append(header)
+        self._url_width = (
+            max(self.fontMetrics().horizontalAdvance(p.base_url or "") for p in TABLE)
+            + 3 * self.fontMetrics().averageCharWidth()
+        )
+        for row, provider in enumerate(TABLE, start=1):
+            if provider.id in PROVIDERS:
+                self._add_row(grid, row, provider.id, provider.name, values, usable=status.usable)
+            else:
+                self._add_price_only_row(grid, row, provider.id, provider.name)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(grid_host)
+        # As wide as the table wants (every column, the URLs whole) and tall enough for most
+        # rows, within the screen; past that it scrolls.
+        area = available_area(self)
+        bar = scroll.verticalScrollBar().sizeHint().width()
+        wanted = grid_host.sizeHint()
+        scroll.setMinimumWidth(min(wanted.width() + bar + 4, area.width() - 120))
+        scroll.setMinimumHeight(min(wanted.height() + 4, max(area.height() // 2, 200)))
         layout = QVBoxLayout(self)
         layout.addWidget(self.keyring_note)
-        layout.addLayout(grid)
+        layout.addWidget(scroll, 1)
         layout.addWidget(self.privacy_note)
         layout.addWidget(self.result)
-        layout.addStretch()
         self.refresh_keys()
+
+    def _add_price_only_row(self, grid: QGridLayout, row: int, provider: str, name: str) -> None:
+        """A provider the app only prices: no key, nothing sent, so no address."""
+        label = QLabel(f"<b>{name}</b>")
+        label.setAccessibleName(name)
+        note = QLabel(self.tr("Prices only: tokenbudget sends it nothing"))
+        tint(note, Tone.MUTED)
+        grid.addWidget(label, row, 0)
+        grid.addWidget(note, row, 1, 1, 3)
+        none = QLabel("—")
+        none.setToolTip(self.tr("No address: nothing is sent to {name}").format(name=name))
+        tint(none, Tone.MUTED)
+        grid.addWidget(none, row, _URL_COLUMN)
+        self.name_labels[provider] = label
 
     def _add_row(
         self,
@@ -119,12 +170,23 @@ class ProvidersPage(QWidget):
             switch = QCheckBox(self.tr("Show the balance"))
             switch.setChecked(bool(values.balance_check.get(provider)))
         url = QLineEdit(values.base_urls.get(provider, ""))
-        url.setPlaceholderText(self.tr("default address"))
-        url.setToolTip(self.tr("Base URL, for a proxy or a compatible service"))
+        default = next((p.base_url for p in TABLE if p.id == provider), None) or ""
+        # The default address in full as the placeholder, and room for it: never cut.
+        url.setPlaceholderText(default)
+        url.setMinimumWidth(self._url_width)
+        url.setToolTip(
+            self.tr("Base URL, for a proxy or a compatible service. Default: {url}").format(
+                url=default
+            )
+        )
+        url.setAccessibleName(self.tr("{name} base URL").format(name=name))
         buttons = QHBoxLayout()
         for button in (set_button, test_button, delete_button):
             buttons.addWidget(button)
-        grid.addWidget(QLabel(f"<b>{name}</b>"), row, 0)
+        name_label = QLabel(f"<b>{name}</b>")
+        name_label.setAccessibleName(name)
+        self.name_labels[provider] = name_label
+        grid.addWidget(name_label, row, 0)
         grid.addWidget(key_label, row, 1)
         grid.addLayout(buttons, row, 2)
         grid.addWidget(switch, row, 3)
@@ -146,7 +208,7 @@ class ProvidersPage(QWidget):
                 key = self.keys.masked_key(provider) if usable else None
             except SecretsError as exc:
                 key = None
-                self.result.setText(str(exc))
+                self.result.setText(error_text(exc))
             self.key_labels[provider].setText(key if key else self.tr("no key"))
             self.set_buttons[provider].setText(self.tr("Replace…") if key else self.tr("Set…"))
             self.test_buttons[provider].setEnabled(bool(key) and self.tester is not None)
@@ -170,7 +232,7 @@ class ProvidersPage(QWidget):
         try:
             self.keys.set_key(provider, key)
         except SecretsError as exc:
-            self.result.setText(str(exc))
+            self.result.setText(error_text(exc))
             return False
         self.result.setText(self.tr("The {name} key is stored.").format(name=PROVIDERS[provider]))
         self.refresh_keys()
@@ -190,7 +252,7 @@ class ProvidersPage(QWidget):
         try:
             deleted = self.keys.delete_key(provider)
         except SecretsError as exc:
-            self.result.setText(str(exc))
+            self.result.setText(error_text(exc))
             return False
         self.result.setText(self.tr("The {name} key is deleted.").format(name=name))
         self.refresh_keys()

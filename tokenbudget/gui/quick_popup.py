@@ -24,6 +24,7 @@ from tokenbudget.gui.dialogs import RecordDialog
 from tokenbudget.gui.editor import PromptEditor
 from tokenbudget.gui.estimate_model import MODEL_ID_ROLE, Column, EstimateModel
 from tokenbudget.gui.estimate_widgets import EstimateTable, Recorder
+from tokenbudget.gui.palette import Tone, tint
 from tokenbudget.gui.remote_counting import RemoteCounting
 
 #: The popup shows at most this many models (the favourites, else the first shown ones).
@@ -67,9 +68,9 @@ class QuickPopup(QFrame):
             self.table.setColumnHidden(column, True)
         self.recorder = Recorder(self, service, self.coordinator)
         self.summary = QLabel()  # the main plan at a glance (set by the app)
-        self.summary.setStyleSheet("color: #555")
+        tint(self.summary, Tone.MUTED)
         self.status = QLabel()
-        self.status.setStyleSheet("color: #555")
+        tint(self.status, Tone.MUTED)
         self.record_button = QPushButton(self.tr("Record…"))
         self.open_button = QPushButton(self.tr("Open in window"))
         self._build()
@@ -163,7 +164,9 @@ class QuickPopup(QFrame):
 
     def record(self) -> int | None:
         """Record the estimate (a dialog asks model, plan, output and note)."""
-        dialog = self.recorder.dialog(self.models(), self.selected_model_id())
+        dialog = self.recorder.dialog(
+            self.models(), self.selected_model_id(), self.model.cheapest_model_id()
+        )
         if dialog.exec() != RecordDialog.DialogCode.Accepted:
             return None
         return self.record_choice(dialog)

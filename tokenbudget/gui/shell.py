@@ -11,11 +11,13 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRect, Qt, QTimer
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QMainWindow, QSystemTrayIcon, QWidget
 
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.services import Service
 from tokenbudget.gui.counting import CountHub
+from tokenbudget.gui.formatting import error_text
 from tokenbudget.gui.jobs import Runner
 from tokenbudget.gui.main_window import MainWindow
 
@@ -82,6 +84,8 @@ class Shell(QObject):
         self._timer.timeout.connect(self.refresh_status)
         self._sync_roots = sync_roots
         self._started = False
+        #: Offer to add the app to the desktop's menu on its first start (the app; not tests).
+        self.offer_launcher = False
         if live_sync is None and not fill_later:
             live_sync = service.settings.get("live_sync") is not False
         self._want_sync = live_sync  # None: decided once the window has painted
@@ -170,6 +174,10 @@ class Shell(QObject):
         from tokenbudget.gui.icons import app_icon  # icons are loaded after the first paint
 
         self.window.setWindowIcon(app_icon())
+        if self.offer_launcher:
+            from tokenbudget.gui.launcher_offer import offer_launcher
+
+            offer_launcher(self.window, self.service)
         if self._tray_available and self.tray is None:
             self._make_tray().show()
         self._timer.start()
@@ -243,6 +251,7 @@ class Shell(QObject):
             self._popup = QuickPopup(self.service, delay_ms=self._delay, hub=self._hub)
             self._popup.recorded.connect(self.refresh_status)
             self._popup.open_in_window.connect(self._open_text)
+            self._popup.addActions(self.window.window_actions())  # Ctrl+B and Ctrl+H
         return self._popup
 
     def show_quick(self, anchor: QRect) -> None:
@@ -260,23 +269,25 @@ class Shell(QObject):
     def show_budgets(self) -> None:
         """Open the budgets view."""
         from tokenbudget.gui.budgets_view import BudgetsView
+        from tokenbudget.gui.view_window import budgets_actions
 
-        def make() -> QWidget:
+        def make() -> tuple[QWidget, list[QAction]]:
             view = BudgetsView(self.service)
             view.plans_changed.connect(self.refresh_status)
-            return view
+            return view, budgets_actions(view)
 
         _bring_forward(self._view("budgets", self.tr("tokenbudget: budgets"), make))
 
     def show_history(self) -> None:
         """Open the history view."""
         from tokenbudget.gui.history_view import HistoryView
+        from tokenbudget.gui.view_window import history_actions
 
-        def make() -> QWidget:
+        def make() -> tuple[QWidget, list[QAction]]:
             view = HistoryView(self.service)
             view.changed.connect(self.refresh_status)
             view.sources_requested.connect(self.show_sources)
-            return view
+            return view, history_actions(view)
 
         _bring_forward(self._view("history", self.tr("tokenbudget: history"), make))
 
@@ -284,11 +295,11 @@ class Shell(QObject):
         """Open the sources view: the coding tools, their imports and live-sync switches."""
         from tokenbudget.gui.sources_view import SourcesView
 
-        def make() -> QWidget:
+        def make() -> tuple[QWidget, list[QAction]]:
             view = SourcesView(self.service, runner=self.sources_runner)
             view.imported.connect(self._sources_imported)
             view.live_sync_changed.connect(self._live_sync_roots_changed)
-            return view
+            return view, []
 
         _bring_forward(self._view("sources", self.tr("tokenbudget: sources"), make))
 
@@ -297,20 +308,23 @@ class Shell(QObject):
         if self.live_sync is not None:
             self.live_sync.sync_all()
 
-    def _view(self, key: str, title: str, make: Callable[[], QWidget]) -> QMainWindow:
+    def _view(
+        self, key: str, title: str, make: Callable[[], tuple[QWidget, list[QAction]]]
+    ) -> QMainWindow:
         host = self._views.get(key)
         if host is None:
+            from tokenbudget.gui.geometry import WindowMemory
             from tokenbudget.gui.icons import app_icon
+            from tokenbudget.gui.view_window import ViewWindow
 
-            host = QMainWindow()
-            host.setWindowTitle(title)
+            view, actions = make()
+            memory = WindowMemory(self.service.settings.window_state_file())
+            host = ViewWindow(view, key, title, memory=memory, actions=actions)
             host.setWindowIcon(app_icon())
-            host.setCentralWidget(make())
-            host.resize(1000, 700)
+            host.go.connect(self.handle)
             self._views[key] = host
         else:
-            view = host.centralWidget()
-            refresh = getattr(view, "refresh", None)
+            refresh = getattr(host.centralWidget(), "refresh", None)
             if callable(refresh):
                 refresh()
         return host
@@ -327,7 +341,7 @@ class Shell(QObject):
         try:
             statuses = self.service.plans.status(self.now())
         except TokenbudgetError as exc:
-            self.window.statusBar().showMessage(str(exc), 10_000)
+            self.window.statusBar().showMessage(error_text(exc), 10_000)
             return
         if self.tray is not None:
             main = self.service.settings.get("main_plan")
@@ -347,7 +361,7 @@ class Shell(QObject):
             try:
                 self.service.plans.mark_alerts_sent(alerts, self.now())
             except TokenbudgetError as exc:
-                self.window.statusBar().showMessage(str(exc), 10_000)
+                self.window.statusBar().showMessage(error_text(exc), 10_000)
 
     def _usage_imported(self, records: int) -> None:
         """Live sync wrote entries: bring the tray, alerts and the open views up to date.
@@ -384,7 +398,7 @@ class Shell(QObject):
         try:
             self.service.settings.save()
         except TokenbudgetError as exc:
-            self.window.statusBar().showMessage(str(exc), 10_000)
+            self.window.statusBar().showMessage(error_text(exc), 10_000)
 
 
 def _bring_forward(window: QWidget) -> None:

@@ -21,14 +21,14 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 
+from tokenbudget.core.messages import QT_TRANSLATE_NOOP
 from tokenbudget.core.types import Money, SourceInfo, home_short, to_us
+from tokenbudget.gui import palette
 from tokenbudget.gui.formatting import format_int, format_money, money_places
 
 Index = QModelIndex | QPersistentModelIndex
-_GREY = QBrush(QColor(128, 128, 128))
-_AMBER = QBrush(QColor(183, 110, 0))
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _CENTRE = int(Qt.AlignmentFlag.AlignCenter)
 #: The raw value of a cell (numbers for the numeric columns).
@@ -53,20 +53,15 @@ def _tr(text: str, disambiguation: str | None = None, n: int = -1) -> str:
     return QCoreApplication.translate("SourcesModel", text, disambiguation, n)
 
 
-def counted(n: int, one: str, many: str) -> str:
-    """``one`` for 1, else ``many`` with ``%Ln`` (English has no plural forms without a .qm)."""
-    return _tr(one) if n == 1 else _tr(many, "", n)
-
-
 HEADERS = {
-    Column.TOOL: "Tool",
-    Column.WHERE: "Where",
-    Column.LAST_IMPORT: "Last import",
-    Column.ENTRIES: "Entries",
-    Column.TOKENS: "Tokens",
-    Column.COST: "Cost",
-    Column.NOTE: "Note",
-    Column.LIVE_SYNC: "Live sync",
+    Column.TOOL: QT_TRANSLATE_NOOP("SourcesModel", "Tool"),
+    Column.WHERE: QT_TRANSLATE_NOOP("SourcesModel", "Where"),
+    Column.LAST_IMPORT: QT_TRANSLATE_NOOP("SourcesModel", "Last import"),
+    Column.ENTRIES: QT_TRANSLATE_NOOP("SourcesModel", "Entries"),
+    Column.TOKENS: QT_TRANSLATE_NOOP("SourcesModel", "Tokens"),
+    Column.COST: QT_TRANSLATE_NOOP("SourcesModel", "Cost"),
+    Column.NOTE: QT_TRANSLATE_NOOP("SourcesModel", "Note"),
+    Column.LIVE_SYNC: QT_TRANSLATE_NOOP("SourcesModel", "Live sync"),
 }
 _NUMERIC = frozenset({Column.ENTRIES, Column.TOKENS, Column.COST})
 
@@ -111,7 +106,7 @@ def note_parts(info: SourceInfo, locale: QLocale) -> list[str]:
     if info.per_session:
         parts.append(_tr("totals per session"))
     if info.problem_count:
-        parts.append(counted(info.problem_count, "1 line skipped", "%Ln lines skipped"))
+        parts.append(_tr("%Ln lines skipped", "", info.problem_count))
     return parts
 
 
@@ -205,9 +200,9 @@ class SourcesModel(QAbstractTableModel):
             return _RIGHT if column in _NUMERIC else _CENTRE if column == Column.LIVE_SYNC else None
         if role == Qt.ItemDataRole.ForegroundRole:
             if not info.is_found and column in (Column.TOOL, Column.WHERE, Column.LAST_IMPORT):
-                return _GREY
+                return QBrush(palette.current().muted)  # the theme's, read on light and dark
             if column == Column.NOTE and info.problem_count:
-                return _AMBER
+                return QBrush(palette.current().warning)
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(info, column)

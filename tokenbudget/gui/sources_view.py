@@ -36,12 +36,11 @@ from PySide6.QtWidgets import (
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.services import Service
 from tokenbudget.core.types import ImportReport, SourceInfo, home_short, problem_text
-from tokenbudget.gui.formatting import format_int
+from tokenbudget.gui.formatting import error_text, format_int
 from tokenbudget.gui.jobs import Jobs, Runner, SerialRunner, Task
-from tokenbudget.gui.sources_model import Column, SourcesModel, counted, where_text
+from tokenbudget.gui.palette import Tone, tint
+from tokenbudget.gui.sources_model import Column, SourcesModel, where_text
 from tokenbudget.gui.worker_service import WorkerService
-
-_ERROR_STYLE = "color: #c62828;"
 
 #: What ``run_all`` returns: (tool, its report or None when not found).
 Results = list[tuple[str, ImportReport | None]]
@@ -147,6 +146,7 @@ class SourcesView(QWidget):
 
     def _table(self) -> QTableView:
         self.table = QTableView()
+        self.table.setAccessibleName(self.tr("Coding tools and their usage logs"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -308,7 +308,7 @@ class SourcesView(QWidget):
         try:
             self._service.imports.set_live_sync(name, on)
         except TokenbudgetError as exc:
-            self.show_status(self.tr("Not saved: {why}").format(why=exc), True)
+            self.show_status(self.tr("Not saved: {why}").format(why=error_text(exc)), True)
             return
         self.live_sync_changed.emit()
         self.refresh()
@@ -379,14 +379,14 @@ class SourcesView(QWidget):
         reports = [r for _name, r in results if r is not None]
         records = sum(r.records for r in reports)
         skipped = sum(len(r.problems) for r in reports)
-        entries = counted(records, "1 entry", "%Ln entries")
+        entries = self.tr("%Ln entries", "", records)
         if len(reports) == 1 and len(results) == 1:
             tools = self._label(reports[0].importer)
         else:
-            tools = counted(len(reports), "1 tool", "%Ln tools")
+            tools = self.tr("%Ln tools", "", len(reports))
         text = self.tr("Imported {entries} from {tools}").format(entries=entries, tools=tools)
         if skipped:
-            text += " · " + counted(skipped, "1 line skipped", "%Ln lines skipped")
+            text += " · " + self.tr("%Ln lines skipped", "", skipped)
         self._stop()
         self.show_status(text)
         self.refresh()
@@ -416,7 +416,7 @@ class SourcesView(QWidget):
 
     def show_status(self, text: str, error: bool = False) -> None:
         """Show ``text`` under the header (in red for an error)."""
-        self.status.setStyleSheet(_ERROR_STYLE if error else "")
+        tint(self.status, Tone.ERROR if error else Tone.NORMAL)
         self.status.setText(text)
 
     # -- closing -------------------------------------------------------------------------

@@ -25,6 +25,9 @@ from PySide6.QtWidgets import (
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.services import LimitsService
 from tokenbudget.core.types import StatusLinePlan
+from tokenbudget.gui.a11y import link_labels
+from tokenbudget.gui.formatting import error_text
+from tokenbudget.gui.palette import Tone, tint
 
 
 def _now() -> datetime:
@@ -70,7 +73,7 @@ class StatusLineDialog(QDialog):
         self.command.setStyleSheet("font-family: monospace")
         self.state = QLabel()
         self.error = QLabel()
-        self.error.setStyleSheet("color: #b00020")
+        tint(self.error, Tone.ERROR)
         for label in (self.about, self.change, self.previous, self.command, self.error):
             label.setWordWrap(True)
         self.install_button = QPushButton(self.tr("Install"))
@@ -86,6 +89,7 @@ class StatusLineDialog(QDialog):
             layout.addWidget(widget)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        link_labels(self)
         self.refresh()
 
     def refresh(self) -> StatusLinePlan | None:
@@ -93,7 +97,7 @@ class StatusLineDialog(QDialog):
         try:
             plan = self._limits.statusline_plan(self._file)
         except TokenbudgetError as exc:
-            self._show_error(str(exc))
+            self._show_error(error_text(exc))
             self.install_button.setEnabled(False)
             self.uninstall_button.setEnabled(False)
             return None
@@ -129,7 +133,7 @@ class StatusLineDialog(QDialog):
         try:
             self._limits.install_statusline(self._now(), self._file)
         except TokenbudgetError as exc:
-            self._show_error(str(exc))
+            self._show_error(error_text(exc))
             return
         self.error.clear()
         self.refresh()
@@ -139,7 +143,7 @@ class StatusLineDialog(QDialog):
         try:
             self._limits.uninstall_statusline(self._now(), self._file)
         except TokenbudgetError as exc:
-            self._show_error(str(exc))
+            self._show_error(error_text(exc))
             return
         self.error.clear()
         self.refresh()

@@ -19,7 +19,7 @@ import html
 from bisect import bisect_right
 from collections.abc import Callable
 
-from PySide6.QtCore import QLocale, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QLocale, QPoint, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from tokenbudget.core.services import CountingService
 from tokenbudget.core.types import Span, Token, Tokenization, printable, split_for_display
 from tokenbudget.gui.formatting import format_int
+from tokenbudget.gui.geometry import fit_to_screen
 from tokenbudget.gui.jobs import Jobs, Runner, serial_runner
 from tokenbudget.gui.token_text import EMPTY_PROPERTY, ORIGINAL_PROPERTY, PALETTE, TokenText
 
@@ -349,4 +350,4 @@ class TokenViewDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
         layout.addWidget(buttons)
-        self.resize(860, 560)
+        fit_to_screen(self, QSize(860, 560))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QLocale, QObject, QRect, Signal
+from PySide6.QtCore import QCoreApplication, QLocale, QObject, QRect, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
@@ -28,7 +28,7 @@ from tokenbudget.core.types import (
     headline,
     main_status,
 )
-from tokenbudget.gui.formatting import format_money
+from tokenbudget.gui.formatting import format_datetime, format_money, format_percent, render
 from tokenbudget.gui.icons import app_icon, state_icon
 
 __all__ = ["Tray", "alert_text", "app_icon", "state_icon"]
@@ -124,7 +124,7 @@ class Tray(QObject):
         lines.extend(f"{h.plan.name} · {self.headline_text(h)}" for h in at_risk)
         rest = len(others) - len(at_risk)
         if rest > 0:
-            lines.append(self.tr("and {n} more plans").format(n=rest))
+            lines.append(self.tr("and %n more plans", "", rest))
         return "\n".join(lines)
 
     def headline_text(self, top: Headline) -> str:
@@ -134,8 +134,8 @@ class Tray(QObject):
         if plan.kind is PlanKind.SUBSCRIPTION:
             if top.cap is None or top.basis_points is None:
                 return self.tr("{fee} a month, no caps set").format(fee=limit)
-            text = self.tr("{cap} {share} %").format(
-                cap=self.cap_name(top), share=top.basis_points // 100
+            text = self.tr("{cap} {share}").format(
+                cap=self.cap_name(top), share=format_percent(QLocale(), top.basis_points // 100)
             )
             if top.official:
                 text += " " + self.tr("(official)")
@@ -152,8 +152,8 @@ class Tray(QObject):
             )
         if not plan.amount_micros or top.basis_points is None:
             return self.tr("{spent} this period").format(spent=spent)
-        return self.tr("{spent} of {cap} this period ({share} %)").format(
-            spent=spent, cap=limit, share=top.basis_points // 100
+        return self.tr("{spent} of {cap} this period ({share})").format(
+            spent=spent, cap=limit, share=format_percent(QLocale(), top.basis_points // 100)
         )
 
     def cap_name(self, top: Headline) -> str:
@@ -183,15 +183,18 @@ class Tray(QObject):
 
 def alert_text(context: QObject, alert: Alert) -> tuple[str, str]:
     """Title and body of an alert's notification."""
-    title = context.tr("{plan}: {share} % of {cap}").format(
-        plan=alert.plan_name, share=alert.basis_points // 100, cap=alert.cap
+    share = format_percent(QLocale(), alert.basis_points // 100)
+    title = QCoreApplication.translate("Alerts", "{plan}: {share} of {cap}").format(
+        plan=alert.plan_name, share=share, cap=render(alert.cap)
     )
     if alert.basis_points >= 10_000:
-        body = context.tr("The cap is reached.")
+        body = QCoreApplication.translate("Alerts", "The cap is reached.")
     else:
-        body = context.tr("Past the {threshold} % threshold.").format(threshold=alert.threshold)
+        body = QCoreApplication.translate("Alerts", "Past the {threshold} threshold.").format(
+            threshold=format_percent(QLocale(), alert.threshold)
+        )
     if alert.resets_at is not None:
-        body += " " + context.tr("Resets {when}.").format(
-            when=alert.resets_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        body += " " + QCoreApplication.translate("Alerts", "Resets {when}.").format(
+            when=format_datetime(QLocale(), alert.resets_at)
         )
     return title, body

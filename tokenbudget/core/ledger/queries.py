@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from tokenbudget.core import message_texts as texts
 from tokenbudget.core.entries import Entry, TokenCounts
 from tokenbudget.core.errors import LedgerInputError
 from tokenbudget.core.history_filter import HistoryFilter, Totals
@@ -21,6 +22,7 @@ from tokenbudget.core.ledger.connection import translated
 from tokenbudget.core.ledger.filters import FilterSql
 from tokenbudget.core.ledger.rows import entry_from_row, plan_from_row, to_us
 from tokenbudget.core.ledger.schema import ENTRY_READ, ENTRY_SELECT, SUMMED
+from tokenbudget.core.messages import message
 from tokenbudget.core.plans import Plan
 
 #: The filter that keeps every entry (the default).
@@ -63,7 +65,7 @@ class LedgerReads:
         """
         rows = self._rows("SELECT * FROM plans WHERE id = ?", (plan_id,))
         if not rows:
-            raise LedgerInputError(f"no plan with id {plan_id}")
+            raise LedgerInputError(message(texts.NO_PLAN_WITH_ID, id=str(plan_id)))
         return plan_from_row(rows[0])
 
     def plans(self, *, active_only: bool = False) -> list[Plan]:
@@ -96,7 +98,7 @@ class LedgerReads:
         """
         rows = self._rows(f"{ENTRY_SELECT} WHERE id = ?", (entry_id,))
         if not rows:
-            raise LedgerInputError(f"no entry with id {entry_id}")
+            raise LedgerInputError(message(texts.NO_ENTRY_WITH_ID, id=str(entry_id)))
         return entry_from_row(rows[0])
 
     def history(

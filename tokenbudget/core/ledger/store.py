@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from tokenbudget.core import message_texts as texts
 from tokenbudget.core.entries import Entry, NewEntry
 from tokenbudget.core.errors import (
     LedgerCorruptError,
@@ -48,6 +49,7 @@ from tokenbudget.core.ledger.schema import ENTRY_COLUMNS, UPSERT
 from tokenbudget.core.ledger.sync_side import LedgerSync
 from tokenbudget.core.ledger.sync_store import edit_fields, note_edit, set_context
 from tokenbudget.core.ledger.text import fts5_available, text_index_current
+from tokenbudget.core.messages import message
 from tokenbudget.core.official_limits import LimitSnapshot
 from tokenbudget.core.plans import Plan
 
@@ -155,7 +157,7 @@ class Ledger(LedgerReports):
             with self._write() as db:
                 cursor = db.execute(f"INSERT INTO plans ({columns}) VALUES ({marks})", values)
         except sqlite3.IntegrityError:
-            raise LedgerInputError(f"a plan named '{plan.name}' already exists") from None
+            raise LedgerInputError(message(texts.PLAN_NAME_TAKEN, name=plan.name)) from None
         return self.plan(int(cursor.lastrowid or 0))
 
     def update_plan(self, plan: Plan) -> Plan:
@@ -171,9 +173,9 @@ class Ledger(LedgerReports):
             with self._write() as db:
                 cursor = db.execute(f"UPDATE plans SET {assignments} WHERE id = :id", values)
         except sqlite3.IntegrityError:
-            raise LedgerInputError(f"a plan named '{plan.name}' already exists") from None
+            raise LedgerInputError(message(texts.PLAN_NAME_TAKEN, name=plan.name)) from None
         if cursor.rowcount == 0:
-            raise LedgerInputError(f"no plan with id {plan.id}")
+            raise LedgerInputError(message(texts.NO_PLAN_WITH_ID, id=str(plan.id)))
         return self.plan(plan.id)
 
     def remove_plan(self, plan_id: int) -> None:
@@ -185,7 +187,7 @@ class Ledger(LedgerReports):
         with self._write() as db:
             cursor = db.execute("DELETE FROM plans WHERE id = ?", (plan_id,))
         if cursor.rowcount == 0:
-            raise LedgerInputError(f"no plan with id {plan_id}")
+            raise LedgerInputError(message(texts.NO_PLAN_WITH_ID, id=str(plan_id)))
 
     # -- entries -------------------------------------------------------------------------
 
@@ -316,7 +318,7 @@ class Ledger(LedgerReports):
             )
             raise LedgerInputError(f"entry {entry.id} cannot be changed so: {why}") from None
         if cursor.rowcount == 0:
-            raise LedgerInputError(f"no entry with id {entry.id}")
+            raise LedgerInputError(message(texts.NO_ENTRY_WITH_ID, id=str(entry.id)))
         return self.entry(entry.id)
 
     def delete_entries(self, entry_ids: Sequence[int]) -> list[Entry]:

@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
+from tokenbudget.core import message_texts as texts
+from tokenbudget.core.messages import message
 from tokenbudget.core.official_limits import SOURCE_CODEX, LimitSnapshot
 from tokenbudget.core.plans.model import (
     CapStatus,
@@ -111,7 +113,7 @@ def rated_caps(status: PlanStatus) -> tuple[CapStatus, ...]:
     )
     theirs = tuple(
         CapStatus(
-            label=f"{w.snapshot.window} official",
+            label=message(texts.CAP_OFFICIAL, window=w.snapshot.window),
             used=w.basis_points,
             limit=_FULL,
             basis_points=w.basis_points,

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
+from tokenbudget.core import message_texts as texts
+from tokenbudget.core.messages import message
 from tokenbudget.core.plans.model import (
     FAR_FUTURE,
     CapStatus,
@@ -172,7 +174,7 @@ def _caps(
     if plan.kind == PlanKind.BUDGET:
         return (
             _cap(
-                "budget",
+                message(texts.CAP_BUDGET),
                 counted,
                 _cost,
                 plan.amount_micros,
@@ -185,7 +187,7 @@ def _caps(
     if plan.kind == PlanKind.PREPAID:
         return (
             _cap(
-                "balance",
+                message(texts.CAP_BALANCE),
                 counted,
                 _cost,
                 plan.amount_micros,
@@ -200,7 +202,7 @@ def _caps(
         limit = plan.monthly_token_cap
         caps.append(
             _cap(
-                "monthly tokens",
+                message(texts.CAP_MONTHLY_TOKENS),
                 counted,
                 _tokens,
                 limit,
@@ -233,7 +235,12 @@ def _caps(
             resets_at = None if oldest is None else (oldest + length).astimezone(UTC)
             caps.append(
                 _cap(
-                    f"{label} {kind.value}",
+                    message(
+                        texts.CAP_WINDOW_TOKENS
+                        if kind is Measure.TOKENS
+                        else texts.CAP_WINDOW_REQUESTS,
+                        window=label,
+                    ),
                     inside,
                     count,
                     limit_or_none,

@@ -31,7 +31,12 @@ if TYPE_CHECKING:
 
     # Where the app's own files are: the GUI needs them before a Service exists (its icons,
     # the single-instance socket's name).
-    from tokenbudget.core.paths import data_dir, icons_dir
+    from tokenbudget.core.launcher import (
+        install_launcher,
+        launcher_installed,
+        uninstall_launcher,
+    )
+    from tokenbudget.core.paths import data_dir, i18n_dir, icons_dir
     from tokenbudget.core.secrets import SecretStore
     from tokenbudget.core.services._parts import Parts
     from tokenbudget.core.services.counting import (
@@ -73,7 +78,12 @@ _WHERE = {
     "TextCounts": "tokenbudget.core.services.counting",
     "data_dir": "tokenbudget.core.paths",
     "exact_method": "tokenbudget.core.services.counting",
+    "i18n_dir": "tokenbudget.core.paths",
     "icons_dir": "tokenbudget.core.paths",
+    # The desktop menu entry (``tokenbudget --install-desktop``, the first-start offer).
+    "install_launcher": "tokenbudget.core.launcher",
+    "launcher_installed": "tokenbudget.core.launcher",
+    "uninstall_launcher": "tokenbudget.core.launcher",
 }
 
 
@@ -106,7 +116,11 @@ __all__ = [
     "TextCounts",
     "data_dir",
     "exact_method",
+    "i18n_dir",
     "icons_dir",
+    "install_launcher",
+    "launcher_installed",
+    "uninstall_launcher",
 ]
 
 

@@ -8,7 +8,9 @@ changing the shown models re-prices cached counts (``TextCounts``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -16,9 +18,8 @@ from tokenbudget.core import estimate
 from tokenbudget.core.catalog import Catalog, ModelInfo
 from tokenbudget.core.costing import Usage, request_cost
 from tokenbudget.core.count_report import CountReport, ModelEstimate
-from tokenbudget.core.errors import UnknownProviderError, UserInputError
+from tokenbudget.core.errors import UserInputError
 from tokenbudget.core.money import Money, check_currency
-from tokenbudget.core.providers import resolve_provider
 from tokenbudget.core.services.count_texts import Counts, TextCounts, exact_method
 from tokenbudget.core.tokenizers import TokenizerRegistry, VocabularySpec
 
@@ -124,6 +125,7 @@ class CountingService:
         output_tokens: int = 0,
         cached_tokens: int = 0,
         currency: str | None = None,
+        off_peak: bool | None = None,
     ) -> ModelEstimate:
         """Price one model for an already-counted text."""
         counting = model.counting
@@ -137,6 +139,7 @@ class CountingService:
             output_tokens=output_tokens,
             cached_tokens=cached_tokens,
             currency=currency,
+            off_peak=off_peak,
         )
 
     def counting_method(self, model: ModelInfo) -> str:
@@ -154,28 +157,42 @@ class CountingService:
         output_tokens: int = 0,
         cached_tokens: int = 0,
         currency: str | None = None,
+        off_peak: bool | None = None,
     ) -> ModelEstimate:
         """Price ``tokens`` prompt tokens (and expected output) for ``model``, no counting.
 
         The window re-prices its cached counts with this when the shown models, the expected
-        output or the currency change.
+        output or the currency change. ``off_peak`` applies a model's off-peak rates (None:
+        as the ``off_peak_prices`` setting says); when not applied, the off-peak total is
+        given beside the price.
         """
-        input_cost = output_cost = None
+        from tokenbudget.core.settings import OFF_PEAK_PRICES
+
+        input_cost = output_cost = off_peak_total = None
         pricing = model.pricing
         band = None
+        settings = self._parts.settings
+        applied = False
         if pricing is not None:
             usage = Usage(tokens, output_tokens, min(cached_tokens, tokens))
-            cost = request_cost(pricing, usage)
+            wanted = settings.value(OFF_PEAK_PRICES) if off_peak is None else off_peak
+            applied = wanted and pricing.off_peak is not None
+            cost = request_cost(pricing, usage, off_peak=applied)
             band = cost.band
             input_cost = Money(cost.input, cost.currency)
             output_cost = Money(cost.output, cost.currency)
-            target = currency or self._parts.settings.display_currency
-            rates = self._parts.settings.exchange_rates()
+            if pricing.off_peak is not None and not applied:
+                cheap = request_cost(pricing, usage, off_peak=True)
+                off_peak_total = Money(cheap.input + cheap.output, cheap.currency)
+            target = currency or settings.display_currency
+            rates = settings.exchange_rates()
             # A currency asked for explicitly must be honoured (or fail with how to set the
             # rate); the display-currency setting falls back to the price's own currency.
             if target != cost.currency and (currency or rates.can_convert(cost.currency, target)):
                 input_cost = rates.convert(input_cost, target)
                 output_cost = rates.convert(output_cost, target)
+                if off_peak_total is not None:
+                    off_peak_total = rates.convert(off_peak_total, target)
         return ModelEstimate(
             model=model.id,
             provider=model.provider_name,
@@ -189,6 +206,8 @@ class CountingService:
             price_band=band,
             price_source=pricing.source if pricing else None,
             price_checked=pricing.checked if pricing else None,
+            off_peak=applied,
+            off_peak_total=off_peak_total,
         )
 
     def count(
@@ -200,6 +219,7 @@ class CountingService:
         output_tokens: int = 0,
         cached_tokens: int = 0,
         currency: str | None = None,
+        off_peak: bool | None = None,
     ) -> CountReport:
         """Count ``text`` for models and/or bare tokenizers and price each model.
 
@@ -212,7 +232,9 @@ class CountingService:
         chosen = self._chosen(models, tokenizers, output_tokens, cached_tokens, currency)
         counts = TextCounts(text, self._registry)
         extra = {"output_tokens": output_tokens, "cached_tokens": cached_tokens}
-        return self._report(counts, len(text), chosen, tokenizers, **extra, currency=currency)
+        return self._report(
+            counts, len(text), chosen, tokenizers, **extra, currency=currency, off_peak=off_peak
+        )
 
     def count_stream(
         self,
@@ -223,6 +245,7 @@ class CountingService:
         output_tokens: int = 0,
         cached_tokens: int = 0,
         currency: str | None = None,
+        off_peak: bool | None = None,
         lean: bool = False,
     ) -> CountReport:
         """``count`` of a text given in blocks (a file, a pipe), holding a chunk at a time.
@@ -243,7 +266,9 @@ class CountingService:
         estimators = [m.counting.estimator for m in chosen if m.counting.estimator is not None]
         counts = count_blocks(blocks, self._registry, [*tokenizers, *exact], estimators, lean=lean)
         extra = {"output_tokens": output_tokens, "cached_tokens": cached_tokens}
-        return self._report(counts, counts.chars, chosen, tokenizers, **extra, currency=currency)
+        return self._report(
+            counts, counts.chars, chosen, tokenizers, **extra, currency=currency, off_peak=off_peak
+        )
 
     def _chosen(
         self,
@@ -272,6 +297,7 @@ class CountingService:
         output_tokens: int,
         cached_tokens: int,
         currency: str | None,
+        off_peak: bool | None = None,
     ) -> CountReport:
         if currency is not None:
             currency = check_currency(currency)
@@ -282,6 +308,7 @@ class CountingService:
                 output_tokens=output_tokens,
                 cached_tokens=cached_tokens,
                 currency=currency,
+                off_peak=off_peak,
             )
             for m in chosen
         ]
@@ -301,20 +328,47 @@ class CountingService:
             )
         return CountReport(chars, output_tokens, cached_tokens, tuple(results))
 
+    def default_output_tokens(self) -> int:
+        """The expected output a count adds when none is given: the window's setting."""
+        return int(self._parts.settings.get("output_tokens") or 0)
+
+    def by_cost(self, report: CountReport) -> CountReport:
+        """``report`` with its model rows cheapest first (total cost), then the others.
+
+        Costs in other currencies are compared through the exchange rates; a priced row that
+        cannot be converted comes after those that can (by its own amount), unpriced models
+        next, raw tokenizer rows last, each group in its original order where costs tie.
+        """
+        rates = self._parts.settings.exchange_rates()
+
+        def key(indexed: tuple[int, ModelEstimate]) -> tuple[int, str, Decimal, int]:
+            index, row = indexed
+            total = row.total_cost
+            if row.model is None:
+                return 3, "", Decimal(0), index
+            if total is None:
+                return 2, "", Decimal(0), index
+            if total.currency == "USD" or rates.can_convert(total.currency, "USD"):
+                return 0, "", rates.convert(total, "USD").amount, index
+            return 1, total.currency, total.amount, index
+
+        ordered = [row for _, row in sorted(enumerate(report.results), key=key)]
+        return replace(report, results=tuple(ordered))
+
     def models(self, provider: str | None = None) -> list[ModelInfo]:
         """The catalogue, optionally for one provider (key or display name, any case)."""
         every = self._catalog.all()
         if provider is None:
             return every
-        try:  # an alias ("qwen", "claude") names the provider's id
-            wanted = resolve_provider(provider).id
-        except UnknownProviderError:
-            wanted = provider.lower()
-        chosen = [m for m in every if wanted in (m.provider.lower(), m.provider_name.lower())]
-        if not chosen:
-            names = ", ".join(self._catalog.providers())
-            raise UserInputError(f"unknown provider '{provider}' (known: {names})")
-        return chosen
+        from tokenbudget.core import providers
+        from tokenbudget.core.model_names import match_name
+
+        # An alias ("qwen", "claude") names the provider's id; a custom model's provider (in
+        # prices.json) is known by its own name.
+        spellings = {p.lower(): p for p in self._catalog.providers()}
+        spellings.update(providers.spellings())
+        wanted = match_name(provider, spellings, "provider")
+        return [m for m in every if m.provider == wanted]
 
     # -- cli: reading a prompt ----------------------------------------------------------------
 

@@ -200,6 +200,91 @@ class EntriesService:
         """Distinct values of ``provider``, ``model`` or ``source`` (for filter pickers)."""
         return self._parts.ledger.distinct(column)
 
+    def model_spellings(self) -> dict[str, str]:
+        """Names a user may type for a model, in lower case, mapped to the name stored.
+
+        The catalogue's ids and aliases, and every model the ledger holds (imported models
+        the catalogue lacks).
+        """
+        spellings = {m.lower(): m for m in self._parts.ledger.distinct("model")}
+        spellings.update(self._parts.catalog.spellings())
+        return spellings
+
+    def provider_spellings(self) -> dict[str, str]:
+        """Names a user may type for a provider, in lower case, mapped to the name stored.
+
+        The provider table's ids, names and aliases, the catalogue's custom providers,
+        ``custom`` and every provider the ledger holds.
+        """
+        from tokenbudget.core import providers
+
+        spellings = {p.lower(): p for p in self._parts.ledger.distinct("provider")}
+        spellings.update({p.lower(): p for p in self._parts.catalog.providers()})
+        spellings.setdefault("custom", "custom")
+        spellings.update(providers.spellings())
+        return spellings
+
+    def provider_id(self, name: str) -> str:
+        """The provider to record spend under for ``name`` (``log --provider``).
+
+        A known spelling gives the stored id (``OpenAI`` -> ``openai``); a new name that is
+        like none of them (a local model's ``local``) is taken as it is typed.
+
+        Raises:
+            UnknownProviderError: a name close to a known one but not it (``opnai``).
+        """
+        from tokenbudget.core.model_names import closest, match_name
+
+        spellings = self.provider_spellings()
+        wanted = " ".join(name.split())
+        if wanted.lower() in spellings or closest(wanted, spellings, cutoff=0.75):
+            return match_name(wanted, spellings, "provider")
+        if not wanted:
+            raise UserInputError("--provider needs a name")
+        return wanted
+
+    def check_model_patterns(self, patterns: Iterable[str]) -> None:
+        """Refuse a plan's model pattern that matches no model the catalogue or ledger knows.
+
+        Raises:
+            UnknownModelError: naming the pattern, with the closest names.
+        """
+        from fnmatch import fnmatchcase
+
+        from tokenbudget.core.errors import UnknownModelError
+        from tokenbudget.core.model_names import closest
+
+        spellings = self.model_spellings()
+        for pattern in patterns:
+            wanted = pattern.lower()
+            if not any(fnmatchcase(name, wanted) for name in spellings):
+                close = closest(wanted.replace("*", "").replace("?", ""), spellings, n=6)
+                suggestions = list(dict.fromkeys(spellings[c] for c in close))[:3]
+                raise UnknownModelError("model pattern", pattern, suggestions)
+
+    def check_filter(self, flt: HistoryFilter) -> HistoryFilter:
+        """``flt`` with each model and provider as stored; a name nothing knows is an error.
+
+        ``GPT-5.5`` or an alias becomes the catalogue's id, ``OpenAI`` or ``gpt`` the
+        provider's id, so a filter never silently matches nothing because of a spelling.
+
+        Raises:
+            UnknownModelError: a model neither the catalogue nor the ledger knows (with the
+                closest names).
+            UnknownProviderError: likewise for a provider.
+        """
+        from tokenbudget.core.model_names import match_name
+
+        models = flt.models
+        if models:
+            spellings = self.model_spellings()
+            models = tuple(match_name(m, spellings) for m in models)
+        providers = flt.providers
+        if providers:
+            known = self.provider_spellings()
+            providers = tuple(match_name(p, known, "provider") for p in providers)
+        return replace(flt, models=models, providers=providers)
+
     # -- projects and reports ------------------------------------------------------------
 
     def projects(self) -> list[str]:

@@ -67,7 +67,8 @@ class ImportsService:
             if rescan:
                 ledger.fill_projects(records)
 
-        result = importer.scan(roots, {} if rescan else ledger.import_state(name), sink=sink)
+        state = {} if rescan else ledger.import_state(name)
+        result = importer.scan(roots, state, sink=sink)
         stored = handed + store_import(ledger, catalog, name, result, now=now)
         if rescan:
             # A record that does not replace the stored entry (a tie under the duplicate
@@ -80,6 +81,8 @@ class ImportsService:
             result.bytes_read,
             stored.unpriced,
             (*result.problems, *stored.problems),
+            roots=tuple(roots),
+            seen_before=_read_before(state) or _holds_entries(ledger.source_totals().get(name)),
         )
         ledger.record_run(
             ImportRun(
@@ -235,3 +238,13 @@ class ImportsService:
             if not path.exists():
                 raise UserInputError(f"{path}: no such file or folder")
         return self.run(importer, paths, now=now, rescan=rescan)
+
+
+def _read_before(state: Mapping[str, object]) -> bool:
+    """Whether an importer's stored state remembers any file it read."""
+    return any(isinstance(v, Mapping | list) and bool(v) for v in state.values())
+
+
+def _holds_entries(totals: object) -> bool:
+    """Whether a source's totals (``SourceTotals`` or None) count any entry."""
+    return bool(getattr(totals, "entries", 0))

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from tokenbudget.core.money import ExchangeRate, ExchangeRates
+    from tokenbudget.core.rates_update import RatesReport
     from tokenbudget.core.services._parts import Parts
     from tokenbudget.core.settings import Setting
 
@@ -45,12 +46,56 @@ class SettingsService:
         return self._parts.settings.display_currency
 
     def exchange_rates(self) -> ExchangeRates:
-        """The exchange rates the user has set, each with its date."""
+        """The rates in use: the user's own (in ``.rates``) over the ECB reference rates."""
         return self._parts.settings.exchange_rates()
 
     def set_exchange_rate(self, rate: ExchangeRate) -> None:
         """Set one exchange rate (validated)."""
         self._parts.settings.set_exchange_rate(rate)
+
+    def set_display_currency(self, code: str) -> str:
+        """Show amounts in ``code`` from now on (kept in memory until ``save``).
+
+        Returns:
+            The code, upper-cased.
+
+        Raises:
+            UserInputError: for an unknown currency, or one with no rate to convert with.
+        """
+        from tokenbudget.core.errors import UserInputError
+        from tokenbudget.core.money import check_currency
+
+        currency = check_currency(code)
+        if not self.exchange_rates().can_convert("USD", currency):
+            raise UserInputError(
+                f"no exchange rate for {currency}, so costs cannot be shown in it; set one "
+                f"first with 'tokenbudget rates set {currency} RATE' (units per 1 USD)"
+            )
+        self._parts.settings.set("display_currency", currency)
+        return currency
+
+    def reference_rates(self) -> list[ExchangeRate]:
+        """The latest ECB reference rate of each currency (bundled or refreshed)."""
+        from tokenbudget.core import rates
+
+        reference = rates.reference()
+        found = (reference.rate(code) for code in reference.currencies())
+        return [r for r in found if r is not None]
+
+    def update_rates(self, source: str | None, *, allow_older: bool = False) -> RatesReport:
+        """Refresh the reference rates from the ECB's file (or a local copy of it).
+
+        Raises:
+            RatesUpdateError: when it cannot fetch or check, or the file is older.
+            InputFileError: when a local file is missing or unreadable.
+        """
+        from tokenbudget.core import rates
+        from tokenbudget.core.rates_update import update_rates
+
+        current, _ = rates.reference().table()
+        report = update_rates(source, rates.rates_dir(), current, allow_older=allow_older)
+        rates.forget()
+        return report
 
     @property
     def warning(self) -> str | None:

@@ -1,0 +1,180 @@
+"""The catalogue of the core's messages: English templates, marked for translation.
+
+Each constant is a template for ``core.messages.message(TEMPLATE, **fields)``. The marker
+``QT_TRANSLATE_NOOP("CoreMessages", ...)`` lets ``pyside6-lupdate`` extract them (it reads
+calls by name, and needs the context written out); the GUI translates a message through its
+template. Fields are named so a translator can move them: ``{what}``, ``{value}``, ...
+"""
+
+from __future__ import annotations
+
+from tokenbudget.core.messages import QT_TRANSLATE_NOOP
+
+# -- what a field is (used as {what} in the checks below) -----------------------------------
+AMOUNT = QT_TRANSLATE_NOOP("CoreMessages", "amount")
+LOW_BALANCE = QT_TRANSLATE_NOOP("CoreMessages", "low balance")
+MONTHLY_TOKEN_CAP = QT_TRANSLATE_NOOP("CoreMessages", "monthly token cap")
+RESET_DAY = QT_TRANSLATE_NOOP("CoreMessages", "reset day")
+THRESHOLD = QT_TRANSLATE_NOOP("CoreMessages", "threshold")
+START = QT_TRANSLATE_NOOP("CoreMessages", "start")
+FIVE_HOUR_TOKEN_CAP = QT_TRANSLATE_NOOP("CoreMessages", "5-hour token cap")
+FIVE_HOUR_REQUEST_CAP = QT_TRANSLATE_NOOP("CoreMessages", "5-hour request cap")
+WEEKLY_TOKEN_CAP = QT_TRANSLATE_NOOP("CoreMessages", "weekly token cap")
+WEEKLY_REQUEST_CAP = QT_TRANSLATE_NOOP("CoreMessages", "weekly request cap")
+WINDOW_CAP = QT_TRANSLATE_NOOP("CoreMessages", "{key} cap of the {window} window")
+
+# -- numbers, amounts and moments ----------------------------------------------------------
+NOT_A_NUMBER = QT_TRANSLATE_NOOP("CoreMessages", "{what} '{text}' is not a number")
+NOT_FINITE = QT_TRANSLATE_NOOP("CoreMessages", "{what} '{text}' is not a finite number")
+NOT_WHOLE = QT_TRANSLATE_NOOP("CoreMessages", "{what} must be a whole number")
+NOT_ABOVE_ZERO = QT_TRANSLATE_NOOP("CoreMessages", "{what} must be greater than 0")
+NOT_ZERO_OR_MORE = QT_TRANSLATE_NOOP("CoreMessages", "{what} must be 0 or more")
+AT_MOST = QT_TRANSLATE_NOOP("CoreMessages", "{what} must be at most {high}")
+MOMENT_OUT_OF_RANGE = QT_TRANSLATE_NOOP(
+    "CoreMessages", "{what} must be between {first} and {last}, not {value}"
+)
+
+# -- plans -----------------------------------------------------------------------------------
+UNKNOWN_FIELD = QT_TRANSLATE_NOOP("CoreMessages", "unknown field")
+PLAN_NEEDS_NAME = QT_TRANSLATE_NOOP("CoreMessages", "a plan needs a name")
+NAME_TOO_LONG = QT_TRANSLATE_NOOP("CoreMessages", "keep the name under 80 characters")
+PLAN_NAME_TAKEN = QT_TRANSLATE_NOOP("CoreMessages", "a plan named '{name}' already exists")
+KIND_CHOICES = QT_TRANSLATE_NOOP("CoreMessages", "kind is budget, subscription or prepaid")
+UNKNOWN_CURRENCY = QT_TRANSLATE_NOOP("CoreMessages", "unknown currency '{text}' (known: {known})")
+RESET_DAY_RANGE = QT_TRANSLATE_NOOP("CoreMessages", "reset day is a day of the month, 1 to 31")
+UNKNOWN_TIME_ZONE = QT_TRANSLATE_NOOP(
+    "CoreMessages", "unknown time zone '{text}' (use a name like Asia/Shanghai)"
+)
+NO_THRESHOLD = QT_TRANSLATE_NOOP("CoreMessages", "give at least one threshold, e.g. 50,80,100")
+THRESHOLDS_ARE_PERCENT = QT_TRANSLATE_NOOP("CoreMessages", "thresholds are percentages (e.g. 80)")
+ACTIVE_YES_NO = QT_TRANSLATE_NOOP("CoreMessages", "active is yes or no")
+START_FORMAT = QT_TRANSLATE_NOOP(
+    "CoreMessages", "start is a date or time like 2026-11-01 or 2026-11-01T09:00"
+)
+SET_BUDGET = QT_TRANSLATE_NOOP("CoreMessages", "set the monthly budget")
+SET_FEE = QT_TRANSLATE_NOOP("CoreMessages", "set the monthly fee")
+SET_TOPPED_UP = QT_TRANSLATE_NOOP("CoreMessages", "set the balance you topped up")
+CAPS_FOR_SUBSCRIPTIONS = QT_TRANSLATE_NOOP(
+    "CoreMessages", "token and request caps belong to subscriptions"
+)
+LOW_BALANCE_FOR_PREPAID = QT_TRANSLATE_NOOP(
+    "CoreMessages", "a low-balance warning belongs to prepaid plans"
+)
+WINDOW_SYNTAX = QT_TRANSLATE_NOOP(
+    "CoreMessages", "'{part}' is not like 5h:tokens=N,requests=M or 7d:requests=M"
+)
+WINDOW_TOO_SHORT = QT_TRANSLATE_NOOP("CoreMessages", "a window must be at least 1 hour long")
+WINDOW_TOO_LONG = QT_TRANSLATE_NOOP("CoreMessages", "a window is at most {days} days long")
+WINDOW_CAPS_WHAT = QT_TRANSLATE_NOOP(
+    "CoreMessages", "'{key}' in '{part}': a window caps tokens or requests"
+)
+WINDOW_CAPS_NOTHING = QT_TRANSLATE_NOOP(
+    "CoreMessages", "'{part}' caps nothing: add tokens=N or requests=M"
+)
+FIXED_WINDOWS_OWN_FIELDS = QT_TRANSLATE_NOOP(
+    "CoreMessages", "set the 5-hour and weekly windows in their own fields"
+)
+
+# -- caps (an alert's "{plan}: {share} % of {cap}") -------------------------------------------
+CAP_BUDGET = QT_TRANSLATE_NOOP("CoreMessages", "budget")
+CAP_BALANCE = QT_TRANSLATE_NOOP("CoreMessages", "balance")
+CAP_MONTHLY_TOKENS = QT_TRANSLATE_NOOP("CoreMessages", "monthly tokens")
+CAP_WINDOW_TOKENS = QT_TRANSLATE_NOOP("CoreMessages", "{window} tokens")
+CAP_WINDOW_REQUESTS = QT_TRANSLATE_NOOP("CoreMessages", "{window} requests")
+CAP_OFFICIAL = QT_TRANSLATE_NOOP("CoreMessages", "{window} official")
+
+# -- text files --------------------------------------------------------------------------------
+NOT_TEXT_BINARY = QT_TRANSLATE_NOOP(
+    "CoreMessages", "{name} looks like a binary file (NUL byte at offset {offset}); not counted"
+)
+NOT_UTF8 = QT_TRANSLATE_NOOP(
+    "CoreMessages", "{name} is not valid UTF-8 text (bad byte at offset {offset}); not counted"
+)
+TOO_LARGE = QT_TRANSLATE_NOOP(
+    "CoreMessages",
+    "{name} is larger than {size} MiB; not counted (no model takes a prompt that long)",
+)
+NO_SUCH_FILE = QT_TRANSLATE_NOOP("CoreMessages", "{path}: no such file")
+IS_A_DIRECTORY = QT_TRANSLATE_NOOP("CoreMessages", "{path} is a directory, not a file")
+CANNOT_READ = QT_TRANSLATE_NOOP("CoreMessages", "{path} cannot be read: {why}")
+
+# -- keys and the keyring ------------------------------------------------------------------------
+KEY_EMPTY = QT_TRANSLATE_NOOP("CoreMessages", "the key is empty")
+KEY_HAS_SPACES = QT_TRANSLATE_NOOP(
+    "CoreMessages", "a key has no spaces, line breaks or control characters"
+)
+KEYS_IN_MEMORY = QT_TRANSLATE_NOOP("CoreMessages", "Keys are kept in memory for this session only.")
+KEYS_IN_KEYRING = QT_TRANSLATE_NOOP("CoreMessages", "Keys are kept in the system keyring ({name}).")
+NO_KEYRING = QT_TRANSLATE_NOOP(
+    "CoreMessages",
+    "This system has no usable keyring, so no API key can be kept. To keep API keys, run a "
+    "Secret Service: on Debian or Ubuntu install gnome-keyring (or KeePassXC with its Secret "
+    "Service integration) and unlock it in your desktop session.",
+)
+PLAINTEXT_KEYRING_ONLY = QT_TRANSLATE_NOOP(
+    "CoreMessages",
+    "The only keyring here keeps keys in a plain file (keyrings.alt), so tokenbudget does not "
+    "use it. To keep API keys, run a Secret Service: on Debian or Ubuntu install gnome-keyring "
+    "(or KeePassXC with its Secret Service integration) and unlock it in your desktop session.",
+)
+WITH_DETAIL = QT_TRANSLATE_NOOP("CoreMessages", "{text} ({detail})")
+
+# -- the ledger ------------------------------------------------------------------------------------
+NO_PLAN_WITH_ID = QT_TRANSLATE_NOOP("CoreMessages", "no plan with id {id}")
+NO_ENTRY_WITH_ID = QT_TRANSLATE_NOOP("CoreMessages", "no entry with id {id}")
+
+# -- count endpoints and balances (why there is no count or balance) -------------------------------
+REDIRECTED = QT_TRANSLATE_NOOP(
+    "CoreMessages",
+    "the provider redirected to another address; not followed so your key stays with it",
+)
+INVALID_KEY_401 = QT_TRANSLATE_NOOP("CoreMessages", "invalid key (401)")
+KEY_NOT_ALLOWED_403 = QT_TRANSLATE_NOOP("CoreMessages", "key not allowed to count (403)")
+RATE_LIMITED_429 = QT_TRANSLATE_NOOP("CoreMessages", "rate limited (429)")
+RATE_LIMITED_429_RETRY = QT_TRANSLATE_NOOP(
+    "CoreMessages", "rate limited (429, retry after {seconds} s)"
+)
+RATE_LIMITED_ASKING_AGAIN = QT_TRANSLATE_NOOP(
+    "CoreMessages", "rate limited (429); asking again in {seconds} s"
+)
+PROVIDER_ERROR = QT_TRANSLATE_NOOP("CoreMessages", "provider error ({code})")
+REQUEST_REFUSED = QT_TRANSLATE_NOOP("CoreMessages", "request refused ({code})")
+KEY_NOT_SENT = QT_TRANSLATE_NOOP("CoreMessages", "key not sent: {problem}")
+TIMED_OUT = QT_TRANSLATE_NOOP("CoreMessages", "timed out after {seconds} s")
+OFFLINE = QT_TRANSLATE_NOOP("CoreMessages", "offline or unreachable ({why})")
+CONNECTION_FAILED = QT_TRANSLATE_NOOP("CoreMessages", "connection failed ({why})")
+MALFORMED_TOO_LONG = QT_TRANSLATE_NOOP("CoreMessages", "malformed response (too long)")
+MALFORMED_NOT_JSON = QT_TRANSLATE_NOOP("CoreMessages", "malformed response (not JSON)")
+MALFORMED_NO_COUNT = QT_TRANSLATE_NOOP("CoreMessages", "malformed response (no token count)")
+NO_ANSWER_IN_TIME = QT_TRANSLATE_NOOP("CoreMessages", "no answer in time")
+UNEXPECTED_ANSWER = QT_TRANSLATE_NOOP("CoreMessages", "unexpected answer ({detail})")
+CANNOT_REACH = QT_TRANSLATE_NOOP("CoreMessages", "cannot reach the provider")
+API_KEY_REFUSED = QT_TRANSLATE_NOOP("CoreMessages", "API key refused")
+RATE_LIMITED_LATER = QT_TRANSLATE_NOOP("CoreMessages", "rate limited; try again later")
+PAYMENT_REQUIRED = QT_TRANSLATE_NOOP("CoreMessages", "payment required")
+PROVIDER_ERROR_HTTP = QT_TRANSLATE_NOOP("CoreMessages", "provider error (HTTP {code})")
+REQUEST_REFUSED_HTTP = QT_TRANSLATE_NOOP("CoreMessages", "request refused (HTTP {code})")
+
+# -- the settings file ---------------------------------------------------------------------------
+SETTINGS_UNREADABLE = QT_TRANSLATE_NOOP(
+    "CoreMessages", "settings file {path} is unreadable ({why}); using defaults"
+)
+SETTINGS_NOT_OBJECT = QT_TRANSLATE_NOOP(
+    "CoreMessages", "settings file {path} is not a JSON object; using defaults"
+)
+SETTINGS_INVALID = QT_TRANSLATE_NOOP(
+    "CoreMessages", "settings file {path}: ignored invalid {keys}; using defaults there"
+)
+
+# -- unknown names ("did you mean") --------------------------------------------------------------
+KIND_MODEL = QT_TRANSLATE_NOOP("CoreMessages", "model")
+KIND_TOKENIZER = QT_TRANSLATE_NOOP("CoreMessages", "tokenizer")
+KIND_ESTIMATOR = QT_TRANSLATE_NOOP("CoreMessages", "estimator")
+UNKNOWN_NAME = QT_TRANSLATE_NOOP("CoreMessages", "unknown {kind} '{name}'")
+UNKNOWN_NAME_HINT = QT_TRANSLATE_NOOP(
+    "CoreMessages", "unknown {kind} '{name}'; did you mean {suggestions}?"
+)
+UNKNOWN_PROVIDER = QT_TRANSLATE_NOOP("CoreMessages", "unknown provider '{name}'")
+UNKNOWN_PROVIDER_HINT = QT_TRANSLATE_NOOP(
+    "CoreMessages", "unknown provider '{name}'; did you mean {suggestions}?"
+)
