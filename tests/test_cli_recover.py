@@ -33,8 +33,8 @@ def run(*argv: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def damaged(damage_entries_page: Callable[[Path], int]) -> dict[int, str]:
-    """A damaged ledger where the command line looks for it; returns note by entry id."""
+def damaged(damage_entries_page: Callable[[Path], int]) -> dict[str, str]:
+    """A damaged ledger where the command line looks for it; returns note by entry uid."""
     path = paths.ledger_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     with Ledger.open(path) as ledger:
@@ -59,13 +59,13 @@ def damaged(damage_entries_page: Callable[[Path], int]) -> dict[int, str]:
             ],
             want_ids=False,
         )
-        written = {e.id: e.note or "" for e in ledger.iter_entries()}
+        written = {e.uid or "": e.note or "" for e in ledger.iter_entries()}
     damage_entries_page(path)
     return written
 
 
 def test_recover_rebuilds_a_damaged_ledger_and_history_works_again(
-    damaged: dict[int, str],
+    damaged: dict[str, str],
 ) -> None:
     code, _, err = run("history", "--csv")
     assert code == 1
@@ -95,7 +95,7 @@ def test_recover_rebuilds_a_damaged_ledger_and_history_works_again(
     assert code == 0 and [p["name"] for p in json.loads(out)] == ["Team"]
 
 
-def test_recover_reports_as_json(damaged: dict[int, str]) -> None:
+def test_recover_reports_as_json(damaged: dict[str, str]) -> None:
     code, out, err = run("ledger", "recover", "--json")
     assert code == 0, err
     report = json.loads(out)
@@ -107,7 +107,7 @@ def test_recover_reports_as_json(damaged: dict[int, str]) -> None:
     assert report["damaged_stretches_skipped"] >= 1
 
 
-def test_recover_closes_the_services_own_connection_first(damaged: dict[int, str]) -> None:
+def test_recover_closes_the_services_own_connection_first(damaged: dict[str, str]) -> None:
     service = Service()
     assert service.entries.count() == COUNT  # the ledger is open (the rollup still reads)
     report = service.entries.recover_ledger(now=datetime(2026, 12, 3, 9, tzinfo=UTC))

@@ -152,7 +152,7 @@ def test_history_project_filters_by_path_or_short_name() -> None:
 
 def test_an_unknown_grouping_is_one_line_and_exit_2() -> None:
     assert refused("report", "--by", "week") == (
-        "tokenbudget: --by takes project, model, provider, day, not 'week'\n"
+        "tokenbudget: --by takes project, model, provider, device, day, not 'week'\n"
     )
 
 

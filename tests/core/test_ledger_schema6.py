@@ -39,7 +39,7 @@ def test_a_schema5_ledger_gains_the_runs_table_and_keeps_its_entries(tmp_path: P
     db.commit()
     db.close()
     with Ledger.open(path) as ledger:
-        assert ledger.schema_version == SCHEMA_VERSION == 6
+        assert ledger.schema_version == SCHEMA_VERSION >= 6
         assert ledger.count() == 1
         assert ledger.import_runs() == {}
 

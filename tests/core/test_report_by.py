@@ -244,7 +244,7 @@ def test_a_report_follows_the_whole_filter(ledger: Ledger) -> None:
 def test_an_unknown_grouping_is_one_clear_line(ledger: Ledger) -> None:
     with pytest.raises(
         UserInputError,
-        match=r"^a report cannot be grouped by 'week' \(choose project, model, provider, day\)$",
+        match=r"^a report cannot be grouped by 'week' \(choose project, model, provider, device, day\)$",
     ):
         spend_report(ledger, "week", HistoryFilter(), tz=UTC, rates=RATES, currency="USD")
 

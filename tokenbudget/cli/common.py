@@ -98,13 +98,33 @@ def open_service(args: argparse.Namespace) -> Service:
     service = Service()
     service.recover_ledger = not getattr(args, "no_recover", False)
     recovered_from = service.entries.open_ledger()
+    err: TextIO = getattr(args, "err", None) or sys.stderr
     if recovered_from is not None:
-        err: TextIO = getattr(args, "err", None) or sys.stderr
         err.write(
             f"tokenbudget: the ledger was unreadable; it was moved to {recovered_from} "
             "and a new one started\n"
         )
+    if getattr(args, "command", None) in SYNC_FIRST:
+        _sync_devices(service, err)
     return service
+
+
+#: Commands that read totals: with a sync folder set, they take in the other devices' spend
+#: first (at most every ``SYNC_BEFORE_READING_S`` seconds within one process).
+SYNC_FIRST = frozenset({"status", "history", "report", "log"})
+
+
+def _sync_devices(service: Service, err: TextIO) -> None:
+    """Sync with the other devices; a folder that cannot be used is a warning, not a failure."""
+    from tokenbudget.core.errors import TokenbudgetError
+
+    try:
+        report = service.devices.sync_if_due()
+    except (TokenbudgetError, OSError) as exc:
+        err.write(f"tokenbudget: could not sync with your other devices: {exc}\n")
+        return
+    for problem in report.problems if report else ():
+        err.write(f"tokenbudget: could not sync with your other devices: {problem}\n")
 
 
 def width(text: str) -> int:

@@ -96,14 +96,15 @@ def _filter(service: Service, args: argparse.Namespace) -> HistoryFilter:
             plan_id=service.plans.find(args.plan).id if getattr(args, "plan", None) else None,
             text=getattr(args, "search", None),
             projects=tuple(service.entries.find_project(p) for p in getattr(args, "project", ())),
+            devices=tuple(service.devices.find(d) for d in getattr(args, "device", ())),
         )
     )
 
 
 def entry_json(e: Entry) -> dict[str, Any]:
-    """An entry as JSON."""
+    """An entry as JSON; ``id`` names it the same on every device that shares a sync folder."""
     return {
-        "id": e.id,
+        "id": e.uid or str(e.id),
         "time": e.at.isoformat(),
         "provider": e.provider,
         "model": e.model,

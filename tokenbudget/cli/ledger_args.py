@@ -106,7 +106,7 @@ def _add_entry_commands(sub: Any) -> None:
 
     report = sub.add_parser(
         "report",
-        help="spend grouped by project, model, provider or day",
+        help="spend grouped by project, model, provider, device or day",
         description="Spend of the matching entries grouped by project, model, provider or "
         "local day: entries, requests, tokens and cost per currency, the largest cost first "
         "(by date for days), and a total. Costs stay in their own currencies; the exchange "
@@ -118,7 +118,7 @@ def _add_entry_commands(sub: Any) -> None:
     report.add_argument(
         "--by",
         default="project",
-        metavar="project|model|provider|day",
+        metavar="project|model|provider|device|day",
         help="what to group by (default: project; entries without one are '(no project)')",
     )
     _add_filters(report)
@@ -193,6 +193,12 @@ def _add_filters(command: argparse.ArgumentParser) -> None:
     command.add_argument("--source", action="append", default=[], help="repeatable")
     command.add_argument("--project", action="append", default=[], help=_PROJECT_HELP)
     command.add_argument("--plan", help="only entries that count toward this plan")
+    command.add_argument(
+        "--device",
+        action="append",
+        default=[],
+        help="entries recorded on this device (a name or id from 'tokenbudget devices')",
+    )
     command.add_argument("--search", help="text in notes and prompt previews")
 
 

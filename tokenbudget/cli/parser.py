@@ -12,6 +12,7 @@ from typing import Any
 
 from tokenbudget import __version__
 from tokenbudget.cli.common import CliParser, bounded_int
+from tokenbudget.cli.devices import add_devices
 from tokenbudget.cli.keys import add_commands as add_keys
 from tokenbudget.cli.ledger_args import add_commands as add_ledger_commands
 from tokenbudget.cli.statusline import add_arguments as add_statusline_arguments
@@ -88,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_ledger_commands(sub, CliParser)
     add_keys(sub)
+    add_devices(sub, CliParser)
 
     limits = sub.add_parser("limits", help="official plan limits the coding tools wrote down")
     limits.add_argument("--json", action="store_true", help="print JSON")

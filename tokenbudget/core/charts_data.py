@@ -244,6 +244,7 @@ def spend_report(
     tz: tzinfo | None,
     rates: ExchangeRates,
     currency: str,
+    device_names: Mapping[str, str] | None = None,
 ) -> Report:
     """``flt``'s spend grouped by ``by`` (see ``Report`` for the order of its rows).
 
@@ -254,6 +255,7 @@ def spend_report(
         tz: The time zone of the days (None: the system's).
         rates: The user's exchange rates (for the order only).
         currency: The display currency (for the order only).
+        device_names: Devices' names by id (``THIS_DEVICE`` for this one), for ``device``.
 
     Raises:
         UserInputError: for another ``by``.
@@ -274,6 +276,9 @@ def spend_report(
             groups[None if sums.key is None else str(sums.key)].append(sums)
     names = [project_name(k) for k in groups if k is not None] if by == "project" else []
     rows = [ReportRow(key, _label(by, key, names), _totals(parts)) for key, parts in groups.items()]
+    if by == "device":
+        shown = device_names or {}
+        rows = [replace(r, label=shown.get(r.key or "", r.key or "")) for r in rows]
     if by == "day":
         rows.sort(key=lambda r: r.key or "")
     else:

@@ -193,9 +193,18 @@ class NewEntry:
 
 @dataclass(frozen=True)
 class Entry(NewEntry):
-    """A recorded entry."""
+    """A recorded entry.
+
+    Attributes:
+        id: Its row in this device's ledger.
+        uid: Its name on every device that shares a sync folder: ``src:<source>:<ref>`` for an
+            imported row, ``u:<random>`` for one recorded here or on another device.
+        device: The device that recorded or imported it, when that is another device.
+    """
 
     id: int = field(default=0, kw_only=True)
+    uid: str | None = field(default=None, kw_only=True, compare=False)
+    device: str | None = field(default=None, kw_only=True, compare=False)
 
 
 def utc(at: datetime) -> datetime:

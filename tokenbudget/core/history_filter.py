@@ -22,7 +22,8 @@ class HistoryFilter:
     """What the history view and ``tokenbudget history`` filter on (all optional).
 
     ``projects`` are project paths as stored (``projects.project_of``); an entry without a
-    project matches no project filter.
+    project matches no project filter. ``devices`` are the ids of the devices that recorded
+    the entries (``THIS_DEVICE`` for this one), when a sync folder is shared.
     """
 
     since: datetime | None = None
@@ -33,6 +34,11 @@ class HistoryFilter:
     plan_id: int | None = None
     text: str | None = None
     projects: tuple[str, ...] = ()
+    devices: tuple[str, ...] = ()
+
+
+#: ``HistoryFilter.devices``' name for this device (its entries have no ``device``).
+THIS_DEVICE: Final = ""
 
 
 @dataclass(frozen=True)
@@ -47,7 +53,7 @@ class Totals:
 
 
 #: What a spend report groups by (``tokenbudget report --by``).
-REPORT_KEYS: Final = ("project", "model", "provider", "day")
+REPORT_KEYS: Final = ("project", "model", "provider", "device", "day")
 #: The label of the group of entries that have no project.
 NO_PROJECT: Final = "(no project)"
 
@@ -57,10 +63,11 @@ class ReportRow:
     """One group of a spend report.
 
     Attributes:
-        key: The project path, model id, provider key or local date (ISO 8601); None for
-            the entries without a project.
+        key: The project path, model id, provider key, device id (``THIS_DEVICE`` for this
+            one) or local date (ISO 8601); None for the entries without a project.
         label: What to show for it: a project's short name (its path when another project
-            in the report has the same short name), ``NO_PROJECT``, or ``key``.
+            in the report has the same short name), ``NO_PROJECT``, a device's name, or
+            ``key``.
         totals: The group's sums.
     """
 

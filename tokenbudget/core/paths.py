@@ -81,6 +81,11 @@ def price_overrides_file() -> Path:
     return config_dir() / "prices.json"
 
 
+def device_file() -> Path:
+    """This device's id and name for sharing through a sync folder (``core.sync.device``)."""
+    return config_dir() / "device.json"
+
+
 def ledger_file() -> Path:
     """The SQLite ledger of plans and spend."""
     return data_dir() / "ledger.sqlite3"

@@ -181,6 +181,9 @@ ALERTS_PAUSED: Final = Setting("alerts_paused", False, _bool, "no budget notific
 TRAY_HINT_SHOWN: Final = Setting(
     "tray_hint_shown", False, _bool, "the 'still running in the tray' hint was shown"
 )
+SYNC_PROMPT_TEXT: Final = Setting(
+    "sync_prompt_text", False, _bool, "share recorded prompt text with your other devices"
+)
 LAUNCHER_OFFERED: Final = Setting(
     "launcher_offered", False, _bool, "the offer to add tokenbudget to the desktop menu was made"
 )
@@ -213,6 +216,7 @@ TABLE: Final[tuple[Setting[Any], ...]] = (
     ALLOW_PLAINTEXT_KEYRING,
     ALERTS_PAUSED,
     TRAY_HINT_SHOWN,
+    SYNC_PROMPT_TEXT,
     LAUNCHER_OFFERED,
     MAIN_PLAN,
     LANGUAGE,

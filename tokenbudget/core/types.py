@@ -34,6 +34,9 @@ if TYPE_CHECKING:
     from tokenbudget.core.claude_settings import StatusLinePlan
     from tokenbudget.core.count_report import CountReport, ModelEstimate
 
+    # -- devices sharing a sync folder -------------------------------------------------------------
+    from tokenbudget.core.devices import DeviceInfo, DeviceSyncReport
+
     # -- entries and history ----------------------------------------------------------------------
     from tokenbudget.core.entries import (
         SOURCE_ESTIMATE,
@@ -158,6 +161,8 @@ _WHERE: dict[str, tuple[str, str]] = {
     "CountReport": ("tokenbudget.core.count_report", "CountReport"),
     "cheapest_model": ("tokenbudget.core.cheapest", "cheapest_model"),
     "ModelEstimate": ("tokenbudget.core.count_report", "ModelEstimate"),
+    "DeviceInfo": ("tokenbudget.core.devices", "DeviceInfo"),
+    "DeviceSyncReport": ("tokenbudget.core.devices", "DeviceSyncReport"),
     "Entry": ("tokenbudget.core.entries", "Entry"),
     "LimitSnapshot": ("tokenbudget.core.official_limits", "LimitSnapshot"),
     "LimitWindow": ("tokenbudget.core.statusline_state", "LimitWindow"),
@@ -284,6 +289,8 @@ __all__ = [
     "Choices",
     "CountReport",
     "Countdown",
+    "DeviceInfo",
+    "DeviceSyncReport",
     "Entry",
     "ExchangeRate",
     "ExchangeRates",

@@ -65,6 +65,7 @@ class FilterSql:
             ("model", flt.models),
             ("source", flt.sources),
             ("project", () if rollup else flt.projects),
+            ("COALESCE(device, '')", () if rollup else flt.devices),
         ):
             if values:
                 clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
@@ -96,8 +97,8 @@ class FilterSql:
 
     @property
     def rolls_up(self) -> bool:
-        """Whether ``daily_rollup`` can answer the filter (no text search, no project)."""
-        return not self.flt.text and not self.flt.projects
+        """Whether ``daily_rollup`` can answer the filter (no text search, project or device)."""
+        return not self.flt.text and not self.flt.projects and not self.flt.devices
 
     def rollup(self) -> Sql | None:
         """The condition on ``daily_rollup`` without the period; None when it cannot answer."""

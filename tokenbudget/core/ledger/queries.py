@@ -21,7 +21,7 @@ from tokenbudget.core.history_filter import HistoryFilter, Totals
 from tokenbudget.core.ledger.connection import translated
 from tokenbudget.core.ledger.filters import FilterSql
 from tokenbudget.core.ledger.rows import entry_from_row, plan_from_row, to_us
-from tokenbudget.core.ledger.schema import ENTRY_COLUMNS, ENTRY_SELECT, SUMMED
+from tokenbudget.core.ledger.schema import ENTRY_READ, ENTRY_SELECT, SUMMED
 from tokenbudget.core.messages import message
 from tokenbudget.core.plans import Plan
 
@@ -120,7 +120,7 @@ class LedgerReads:
             where += (" AND " if where else " WHERE ") + "(at_us, id) < (?, ?)"
             params.extend(before)
         rows = self._rows(
-            f"SELECT id, {ENTRY_COLUMNS} FROM entries{where} ORDER BY at_us DESC, id DESC LIMIT ?",
+            f"SELECT id, {ENTRY_READ} FROM entries{where} ORDER BY at_us DESC, id DESC LIMIT ?",
             (*params, limit),
         )
         return [entry_from_row(r) for r in rows]
@@ -171,7 +171,7 @@ class LedgerReads:
         """Every matching entry, oldest first, streamed (for export)."""
         where, params = self._compile(flt).where()
         for row in self._stream(
-            f"SELECT id, {ENTRY_COLUMNS} FROM entries{where} ORDER BY at_us, id", params
+            f"SELECT id, {ENTRY_READ} FROM entries{where} ORDER BY at_us, id", params
         ):
             yield entry_from_row(row)
 

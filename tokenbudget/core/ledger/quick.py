@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 #: The schema this module reads (``schema.SCHEMA_VERSION``; a test keeps them equal).
-SCHEMA = 6
+SCHEMA = 7
 #: How long a write waits for another writer (the importer's transactions are short; the
 #: status line leaves its snapshots pending rather than wait longer).
 _BUSY_MS = 1000

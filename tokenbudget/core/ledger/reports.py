@@ -37,7 +37,12 @@ _ROLLUP_GROUP_SUMS = (
     "SUM(cost_micros)"
 )
 #: What ``group_sums`` can group by, as SQL on ``entries``.
-_GROUP_COLUMNS = {"project": "project", "model": "model", "provider": "provider"}
+_GROUP_COLUMNS = {
+    "project": "project",
+    "model": "model",
+    "provider": "provider",
+    "device": "COALESCE(device, '')",
+}
 #: The day number of ``at_us`` shifted by an offset, rounded down (also before 1970).
 _LOCAL_DAY = (
     f"CASE WHEN at_us + {{offset}} >= 0 THEN (at_us + {{offset}}) / {DAY_US} "

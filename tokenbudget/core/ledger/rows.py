@@ -97,6 +97,8 @@ def entry_from_row(row: sqlite3.Row) -> Entry:
         requests=row["requests"],
         project=row["project"],
         precedence=row["precedence"],
+        uid=row["uid"],
+        device=row["device"],
     )
 
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import sqlite3
 
 from tokenbudget.core.entries import upsert_replaces_sql
+from tokenbudget.core.ledger.sync_schema import MIGRATION_7
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 DAY_US = 86_400_000_000
 
 _ROLLUP_VALUES = (
@@ -256,6 +257,8 @@ MIGRATIONS: tuple[str, ...] = (
         problems TEXT NOT NULL
     );
     """,
+    # 6 -> 7: what sharing with other devices needs (``sync_schema``).
+    MIGRATION_7,
 )
 
 ENTRY_COLUMNS = (
@@ -263,8 +266,10 @@ ENTRY_COLUMNS = (
     "cache_write_1h_tokens, output_tokens, cost_micros, currency, source, source_ref, note, "
     "plan_id, requests, prompt_text, project, precedence"
 )
+#: The columns ``entry_from_row`` reads after ``id``: the stored ones and the sync names.
+ENTRY_READ = f"{ENTRY_COLUMNS}, uid, device"
 #: Every column ``entry_from_row`` reads; add ``WHERE``/``ORDER BY`` to it.
-ENTRY_SELECT = f"SELECT id, {ENTRY_COLUMNS} FROM entries"
+ENTRY_SELECT = f"SELECT id, {ENTRY_READ} FROM entries"
 TOKEN_COLUMNS = (
     "input_tokens",
     "cache_read_tokens",

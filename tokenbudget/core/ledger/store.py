@@ -46,6 +46,8 @@ from tokenbudget.core.ledger.runs import (
     store_run,
 )
 from tokenbudget.core.ledger.schema import ENTRY_COLUMNS, UPSERT
+from tokenbudget.core.ledger.sync_side import LedgerSync
+from tokenbudget.core.ledger.sync_store import edit_fields, note_edit, set_context
 from tokenbudget.core.ledger.text import fts5_available, text_index_current
 from tokenbudget.core.messages import message
 from tokenbudget.core.official_limits import LimitSnapshot
@@ -134,6 +136,10 @@ class Ledger(LedgerReports):
             except BaseException:
                 rollback(self._db)
                 raise
+
+    def sync_side(self) -> LedgerSync:
+        """This ledger's sync operations (``core.devices`` uses them)."""
+        return LedgerSync(self._db, self._write)
 
     # -- plans ---------------------------------------------------------------------------
 
@@ -284,16 +290,26 @@ class Ledger(LedgerReports):
     def update_entry(self, entry: Entry) -> Entry:
         """Replace a stored entry's fields (by id).
 
+        While a sync folder is set, the fields that changed are noted for the other devices
+        (``sync_store.note_edit``): only they travel, so an edit made elsewhere to another
+        field of the same entry is kept too.
+
         Raises:
             LedgerInputError: for an unknown id, or a source reference another entry has.
         """
         assignments = ", ".join(f"{c.strip()} = ?" for c in ENTRY_COLUMNS.split(","))
         try:
             with self._write() as db:
+                before = edit_fields(db, entry.id)
+                set_context(db, "edit")
                 cursor = db.execute(
                     f"UPDATE entries SET {assignments} WHERE id = ?",
                     (*entry_params(entry), entry.id),
                 )
+                set_context(db, None)
+                after = edit_fields(db, entry.id)
+                if before is not None and after is not None:
+                    note_edit(db, entry.id, {k: v for k, v in after.items() if before[k] != v})
         except sqlite3.IntegrityError as exc:
             why = (
                 f"plan {entry.plan_id} does not exist"
@@ -324,17 +340,22 @@ class Ledger(LedgerReports):
         """
         try:
             with self._write() as db:
+                set_context(db, "restore")
                 plans = {r[0] for r in db.execute("SELECT id FROM plans")}
                 db.executemany(
-                    f"INSERT INTO entries (id, {ENTRY_COLUMNS}) VALUES ({', '.join('?' * 19)})",
+                    f"INSERT INTO entries (id, {ENTRY_COLUMNS}, uid, device) "
+                    f"VALUES ({', '.join('?' * 21)})",
                     [
                         (
                             e.id,
                             *entry_params(e if e.plan_id in plans else replace(e, plan_id=None)),
+                            e.uid,
+                            e.device,
                         )
                         for e in entries
                     ],
                 )
+                set_context(db, None)
         except sqlite3.IntegrityError:
             raise LedgerInputError(
                 "the entries cannot be put back: an entry recorded since has the id or "

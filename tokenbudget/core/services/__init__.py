@@ -12,6 +12,7 @@ per domain; each holds no state of its own beyond the shared, private parts
     service.prices      the price snapshot and its updates
     service.settings    the user's preferences
     service.providers   API keys and what they turn on
+    service.devices     spend and plans shared with the user's other devices
 
 The user interfaces import only this package and frozen data types; the parts (ledger,
 catalogue, vocabularies, key store) are never handed out.
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
         TextCounts,
         exact_method,
     )
+    from tokenbudget.core.services.devices import DevicesService
     from tokenbudget.core.services.entries import EntriesService, HistoryJobs
     from tokenbudget.core.services.imports import ImportsService
     from tokenbudget.core.services.limits import LimitsService
@@ -61,6 +63,7 @@ if TYPE_CHECKING:
 _WHERE = {
     "CountReport": "tokenbudget.core.services.counting",
     "CountingService": "tokenbudget.core.services.counting",
+    "DevicesService": "tokenbudget.core.services.devices",
     "Counts": "tokenbudget.core.services.counting",
     "EntriesService": "tokenbudget.core.services.entries",
     "HistoryJobs": "tokenbudget.core.services.entries",
@@ -98,6 +101,7 @@ __all__ = [
     "CountReport",
     "CountingService",
     "Counts",
+    "DevicesService",
     "EntriesService",
     "HistoryJobs",
     "ImportReport",
@@ -214,6 +218,13 @@ class Service:
         from tokenbudget.core.services.providers import ProvidersService
 
         return ProvidersService(self._parts)
+
+    @cached_property
+    def devices(self) -> DevicesService:
+        """Spend and plans shared with the user's other devices."""
+        from tokenbudget.core.services.devices import DevicesService
+
+        return DevicesService(self._parts)
 
     @property
     def recover_ledger(self) -> bool:

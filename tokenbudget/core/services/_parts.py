@@ -105,6 +105,21 @@ class Parts:
         """Where the ledger lives (for messages, and for jobs that open their own connection)."""
         return str(paths.ledger_file())
 
+    def device_names(self) -> tuple[dict[str, str], str | None]:
+        """Devices' names by id for reports, and this device's id when it has one.
+
+        This device's name is under ``THIS_DEVICE`` (its own entries have no ``device``).
+        """
+        from tokenbudget.core.history_filter import THIS_DEVICE
+        from tokenbudget.core.sync import device
+
+        side = self.ledger.sync_side()
+        me = side.meta("device")
+        names = {s.device: s.name or s.device for s in side.devices() if s.device != me}
+        identity = device.read(paths.device_file())
+        names[THIS_DEVICE] = identity.name if identity else device.default_name()
+        return names, identity.id if identity else None
+
     def sibling(self) -> Parts:
         """Parts for another thread.
 

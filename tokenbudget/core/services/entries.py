@@ -336,18 +336,28 @@ class EntriesService:
         Raises:
             UserInputError: for another ``by``.
         """
+        from dataclasses import replace
+
         from tokenbudget.core.charts_data import spend_report
+        from tokenbudget.core.history_filter import THIS_DEVICE
         from tokenbudget.core.ledger import HistoryFilter
 
         settings = self._parts.settings
-        return spend_report(
+        names, me = self._parts.device_names() if by == "device" else ({}, None)
+        report = spend_report(
             self._parts.ledger,
             by,
             flt or HistoryFilter(),
             tz=tz,
             rates=settings.exchange_rates(),
             currency=settings.display_currency,
+            device_names=names,
         )
+        if me is None:
+            return report
+        # This device's group is keyed by its id, as the other devices key it.
+        rows = tuple(replace(r, key=me) if r.key == THIS_DEVICE else r for r in report.rows)
+        return replace(report, rows=rows)
 
     def update(self, entry: Entry) -> Entry:
         """Replace a stored entry's fields (by id)."""

@@ -1,0 +1,271 @@
+"""Every device, one total: the sync engine between the local ledger and a synced folder.
+
+``DeviceSync`` writes this device's changes to its own journal in the folder and takes in
+what the other devices wrote there (``core.sync`` has the file format and the merge rules;
+``core.ledger.sync_side`` the ledger's side). The local ledger stays the source of truth for
+this device: losing the folder loses nothing here, and pointing at a new folder writes this
+device's whole history into it again.
+
+A sync reads only what is new: each journal file's read position is kept, and a file whose
+size and modification time have not changed is not opened.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tokenbudget.core.errors import UserInputError
+from tokenbudget.core.ledger import Ledger
+from tokenbudget.core.ledger.sync_records import FileRead
+from tokenbudget.core.sync import device as identity_file
+from tokenbudget.core.sync.device import DeviceIdentity
+from tokenbudget.core.sync.journal import (
+    ROOT,
+    FileKind,
+    JournalWriter,
+    Record,
+    classify,
+    device_dirs,
+    read_from,
+)
+
+
+@dataclass
+class DeviceSyncReport:
+    """What one sync did (for a status line, ``devices sync`` and the Devices page).
+
+    Attributes:
+        folder: The sync folder.
+        device: This device's id.
+        written: Records this device appended to its journal.
+        files_read: Journal files opened (unchanged ones are not).
+        new_records: Records of other devices taken in for the first time.
+        entries_changed: Entries whose state was settled again.
+        skipped_lines: Lines that were not sound records (damaged, or another device's).
+        pending_bytes: Bytes of records still arriving (half-synced files).
+        clashes: Records numbered like one held, with other content.
+        renewed_from: The id this device had, if it found a clone of itself and took a new one.
+        problems: Files that could not be read or written, with why.
+    """
+
+    folder: Path
+    device: str
+    written: int = 0
+    files_read: int = 0
+    new_records: int = 0
+    entries_changed: int = 0
+    skipped_lines: int = 0
+    pending_bytes: int = 0
+    clashes: int = 0
+    renewed_from: str | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    """One device that has written to the folder."""
+
+    id: str
+    name: str
+    this_device: bool
+    last_write: datetime
+    records: int
+    entries: int
+
+
+class DeviceSync:
+    """The sync engine for one ledger (see the module docstring)."""
+
+    def __init__(
+        self,
+        ledger: Ledger,
+        identity_path: Path,
+        *,
+        share_prompts: bool = False,
+        fingerprint: str | None = None,
+    ) -> None:
+        self._ledger = ledger
+        self._side = ledger.sync_side()
+        self._identity_path = identity_path
+        self._fingerprint = fingerprint
+        self.share_prompts = share_prompts
+        self.identity, self.identity_outcome = identity_file.load_or_create(
+            identity_path, fingerprint
+        )
+        self._adopt(self.identity)
+
+    def _adopt(self, identity: DeviceIdentity) -> None:
+        """Make the ledger number records for ``identity`` (from 1, if it is new to it)."""
+        if self._side.meta("device") != identity.id:
+            self._side.set_meta(device=identity.id, number="0", written="0")
+
+    # -- the folder -------------------------------------------------------------------------
+
+    def folder(self) -> Path | None:
+        """The sync folder, if one is set."""
+        value = self._side.meta("folder")
+        return Path(value) if value else None
+
+    def use(self, folder: Path, name: str | None = None) -> DeviceSyncReport:
+        """Share through ``folder`` from now on, and sync once.
+
+        The first time, everything in the ledger is exported; pointing at another folder
+        writes this device's whole history there again.
+
+        Raises:
+            UserInputError: if ``folder`` is not a folder that can be written.
+        """
+        folder = folder.expanduser().resolve()
+        if not folder.is_dir():
+            raise UserInputError(f"{folder} is not a folder")
+        if not os.access(folder, os.W_OK):
+            raise UserInputError(f"{folder} cannot be written")
+        if name is not None:
+            self.rename(name)
+        device = self.identity.id
+        first = self._side.meta("folder") is None and not self._side.all_own(device)
+        if self.folder() != folder:
+            self._side.set_meta(folder=str(folder), written="0")  # write all of it there
+            self._side.forget_cursors()
+        if first:
+            self._side.export_all(device, self.identity.name, prompts=self.share_prompts)
+        else:
+            self._side.describe(device, self.identity.name)
+        return self.sync()
+
+    def stop(self) -> None:
+        """Stop sharing (what the folder holds stays there; nothing local changes)."""
+        self._side.set_meta(folder=None)
+
+    def rename(self, name: str) -> None:
+        """Give this device a new name (shown on every device)."""
+        clean = identity_file.clean_name(name)
+        if not clean:
+            raise UserInputError("a device name cannot be empty")
+        self.identity = DeviceIdentity(
+            self.identity.id, clean, self.identity.fingerprint, self.identity.cloned_from
+        )
+        identity_file.write(self._identity_path, self.identity)
+        if self.folder() is not None:
+            self._side.describe(self.identity.id, clean)
+
+    # -- syncing ----------------------------------------------------------------------------
+
+    def sync(self) -> DeviceSyncReport:
+        """Write this device's new records, then take in the other devices' new ones.
+
+        Raises:
+            UserInputError: if no folder is set.
+        """
+        folder = self.folder()
+        if folder is None:
+            raise UserInputError("no sync folder is set; choose one with 'devices use FOLDER'")
+        report = DeviceSyncReport(folder, self.identity.id)
+        with _exclusive(self._ledger.path.with_suffix(".sync.lock")):
+            self._side.take_changes(self.identity.id, prompts=self.share_prompts)
+            if not folder.is_dir():
+                # An unplugged drive, a folder moved away: local changes wait in the ledger.
+                report.problems.append(f"{folder}: the folder is missing")
+                return report
+            self._write_out(folder, report)
+            foreign_own = 0
+            # One file at a time, each in its own transaction: a first read of years of other
+            # devices' history holds one journal segment in memory, never all of them.
+            for records, read in self._read_in(folder, report):
+                taken = self._side.take_in(records, self.identity.id, prompts=self.share_prompts)
+                report.new_records += taken.new_records
+                report.entries_changed += taken.entries_changed
+                report.clashes += taken.clashes
+                foreign_own += taken.foreign_own
+                self._side.save_cursors([read])
+            if foreign_own:
+                report.renewed_from = self.identity.id
+                self.identity = identity_file.renew(self._identity_path, self.identity)
+                self._adopt(self.identity)
+                self._side.export_all(
+                    self.identity.id, self.identity.name, prompts=self.share_prompts
+                )
+            self._write_out(folder, report)  # what take_in noted, and a renewed id's first record
+        return report
+
+    def _write_out(self, folder: Path, report: DeviceSyncReport) -> None:
+        device = self.identity.id
+        pending = self._side.unwritten(device)
+        if not pending:
+            return
+        try:
+            JournalWriter(folder, device).append(pending)
+        except OSError as exc:
+            report.problems.append(f"{folder / ROOT / device}: {exc.strerror or exc}")
+            return
+        self._side.set_meta(written=str(pending[-1].number))
+        report.written += len(pending)
+
+    def _read_in(
+        self, folder: Path, report: DeviceSyncReport
+    ) -> Iterator[tuple[list[Record], FileRead]]:
+        """The new records of each journal file that changed, file by file."""
+        for device, directory in device_dirs(folder):
+            for path in sorted(directory.iterdir()):
+                if classify(path.name) is FileKind.SKIP:
+                    continue
+                try:
+                    stat = path.stat()
+                    cursor = self._side.cursor(str(path), stat.st_size, stat.st_mtime_ns)
+                    if cursor is None:
+                        continue
+                    chunk = read_from(path, device, cursor)
+                except OSError as exc:
+                    report.problems.append(f"{path}: {exc.strerror or exc}")
+                    continue
+                report.files_read += 1
+                report.skipped_lines += chunk.skipped
+                report.pending_bytes += chunk.pending
+                yield (
+                    chunk.records,
+                    FileRead(str(path), device, chunk.cursor, stat.st_size, stat.st_mtime_ns),
+                )
+
+    # -- what is known ------------------------------------------------------------------------
+
+    def devices(self) -> list[DeviceInfo]:
+        """Every device that has written to the folder (this one first)."""
+        me = self.identity.id
+        entries = self._side.entries_by_device(me)
+        found = []
+        for summary in self._side.devices():
+            mine = summary.device == me
+            found.append(
+                DeviceInfo(
+                    id=summary.device,
+                    name=self.identity.name if mine else summary.name or summary.device,
+                    this_device=mine,
+                    last_write=datetime.fromtimestamp(summary.last_stamp.wall_ms / 1000, UTC),
+                    records=summary.records,
+                    entries=entries.get(summary.device, 0),
+                )
+            )
+        found.sort(key=lambda d: (not d.this_device, d.name.casefold(), d.id))
+        return found
+
+
+@contextmanager
+def _exclusive(lock_path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``lock_path`` (one sync at a time on this machine)."""
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a+b") as handle:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows: the ledger's transactions suffice
+            yield
+            return
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

@@ -1,0 +1,131 @@
+"""The devices service: spend and plans shared with the user's other devices.
+
+Through a folder that a sync engine the user already runs keeps in step (``core.devices``).
+Nothing is shared until a folder is chosen; prompt text only with ``sync_prompt_text`` on.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tokenbudget.core import paths
+from tokenbudget.core.settings import SYNC_PROMPT_TEXT
+
+if TYPE_CHECKING:
+    from tokenbudget.core.devices import DeviceInfo, DeviceSync, DeviceSyncReport
+    from tokenbudget.core.services._parts import Parts
+
+#: Reading totals syncs first when the last sync is older than this (seconds).
+SYNC_BEFORE_READING_S = 30.0
+
+
+class DevicesService:
+    """This device, the others that share its folder, and syncing with them."""
+
+    def __init__(self, parts: Parts) -> None:
+        self._parts = parts
+        self._engine: DeviceSync | None = None
+        self._last_sync = 0.0
+
+    def _sync(self) -> DeviceSync:
+        if self._engine is None:
+            from tokenbudget.core.devices import DeviceSync
+
+            self._engine = DeviceSync(
+                self._parts.ledger,
+                paths.device_file(),
+                share_prompts=bool(self._parts.settings.value(SYNC_PROMPT_TEXT)),
+            )
+        return self._engine
+
+    @property
+    def this_id(self) -> str:
+        """This device's id."""
+        return self._sync().identity.id
+
+    @property
+    def this_name(self) -> str:
+        """This device's name."""
+        return self._sync().identity.name
+
+    def folder(self) -> Path | None:
+        """The sync folder, or None while nothing is shared."""
+        return self._sync().folder()
+
+    def use(self, folder: Path, name: str | None = None) -> DeviceSyncReport:
+        """Share through ``folder`` (and sync once).
+
+        Raises:
+            UserInputError: for a path that is no writable folder, or an empty name.
+        """
+        report = self._sync().use(folder, name)
+        self._last_sync = time.monotonic()
+        return report
+
+    def stop(self) -> None:
+        """Stop sharing; nothing local changes."""
+        self._sync().stop()
+
+    def rename(self, name: str) -> None:
+        """Name this device (every device shows the name).
+
+        Raises:
+            UserInputError: for an empty name.
+        """
+        self._sync().rename(name)
+
+    def sync(self) -> DeviceSyncReport:
+        """Write this device's changes and take in the other devices' (now).
+
+        Raises:
+            UserInputError: if no folder is set.
+        """
+        self._sync().share_prompts = bool(self._parts.settings.value(SYNC_PROMPT_TEXT))
+        report = self._sync().sync()
+        self._last_sync = time.monotonic()
+        return report
+
+    def sync_if_due(self) -> DeviceSyncReport | None:
+        """Sync before totals are read, unless no folder is set or it synced just now."""
+        if self._last_sync and time.monotonic() - self._last_sync < SYNC_BEFORE_READING_S:
+            return None
+        if self.folder() is None:
+            return None
+        return self.sync()
+
+    def devices(self) -> list[DeviceInfo]:
+        """Every device that has written to the folder, this one first."""
+        return self._sync().devices()
+
+    def names(self) -> dict[str, str]:
+        """Each known device's name by id; this device's under ``THIS_DEVICE``."""
+        from tokenbudget.core.history_filter import THIS_DEVICE
+
+        names = {d.id: d.name for d in self.devices() if not d.this_device}
+        names[THIS_DEVICE] = self.this_name
+        return names
+
+    def find(self, name_or_id: str) -> str:
+        """The id of a device by name or id (``THIS_DEVICE`` for this one), for filters.
+
+        Raises:
+            UserInputError: for a device that has not written to the folder.
+        """
+        import difflib
+
+        from tokenbudget.core.errors import UserInputError
+
+        wanted = name_or_id.strip().casefold()
+        names = self.names()
+        for device_id, name in names.items():
+            if wanted in (device_id, name.casefold()) or (
+                device_id and device_id.startswith(wanted) and len(wanted) >= 4
+            ):
+                return device_id
+        if wanted == self.this_id:
+            return next(iter(k for k in names if not k), "")
+        close = difflib.get_close_matches(name_or_id, list(names.values()), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise UserInputError(f"no device named '{name_or_id[:60]}'{hint}")
