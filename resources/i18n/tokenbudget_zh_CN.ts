@@ -1110,6 +1110,142 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
         <source>unknown provider &apos;{name}&apos;; did you mean {suggestions}?</source>
         <translation>未知服务商“{name}”；你是不是要找 {suggestions}？</translation>
     </message>
+    <message>
+        <source>{count} more problems not listed</source>
+        <translation>另有 {count} 个问题未列出</translation>
+    </message>
+    <message>
+        <source>unreadable; every file is read again</source>
+        <translation>无法读取；将重新读取所有文件</translation>
+    </message>
+    <message>
+        <source>unreadable; everything is read again</source>
+        <translation>无法读取；将全部重新读取</translation>
+    </message>
+    <message>
+        <source>cannot read: {why}</source>
+        <translation>无法读取：{why}</translation>
+    </message>
+    <message>
+        <source>not a JSON object (truncated or damaged line)</source>
+        <translation>不是 JSON 对象（行被截断或已损坏）</translation>
+    </message>
+    <message>
+        <source>cannot be read ({kind})</source>
+        <translation>无法读取（{kind}）</translation>
+    </message>
+    <message>
+        <source>line too long to read; skipped</source>
+        <translation>行太长，无法读取；已跳过</translation>
+    </message>
+    <message>
+        <source>not valid JSON: the text ends early (truncated?)</source>
+        <translation>不是有效的 JSON：文本提前结束（被截断？）</translation>
+    </message>
+    <message>
+        <source>not valid JSON: {reason} (column {column})</source>
+        <translation>不是有效的 JSON：{reason}（第 {column} 列）</translation>
+    </message>
+    <message>
+        <source>not valid JSON: nested too deeply</source>
+        <translation>不是有效的 JSON：嵌套层级过深</translation>
+    </message>
+    <message>
+        <source>not valid UTF-8</source>
+        <translation>不是有效的 UTF-8</translation>
+    </message>
+    <message>
+        <source>not UTF-8 text</source>
+        <translation>不是 UTF-8 文本</translation>
+    </message>
+    <message>
+        <source>the compressed file ends inside a line (truncated?)</source>
+        <translation>压缩文件在一行中间结束（被截断？）</translation>
+    </message>
+    <message>
+        <source>{what} too large to read; skipped</source>
+        <translation>{what}太大，无法读取；已跳过</translation>
+    </message>
+    <message>
+        <source>settings file</source>
+        <translation>设置文件</translation>
+    </message>
+    <message>
+        <source>chat file</source>
+        <translation>聊天文件</translation>
+    </message>
+    <message>
+        <source>not a Gemini CLI chat (no list of messages)</source>
+        <translation>不是 Gemini CLI 聊天记录（没有消息列表）</translation>
+    </message>
+    <message>
+        <source>session {session}: {problem}</source>
+        <translation>会话 {session}：{problem}</translation>
+    </message>
+    <message>
+        <source>session {session}: {field}: {problem}</source>
+        <translation>会话 {session}：{field}：{problem}</translation>
+    </message>
+    <message>
+        <source>message {message}: {problem}</source>
+        <translation>消息 {message}：{problem}</translation>
+    </message>
+    <message>
+        <source>part {part}: {problem}</source>
+        <translation>片段 {part}：{problem}</translation>
+    </message>
+    <message>
+        <source>unreadable CSV: {why}</source>
+        <translation>无法读取的 CSV：{why}</translation>
+    </message>
+    <message>
+        <source>not a tokenbudget export (no column {columns}); use a mapping</source>
+        <translation>不是 tokenbudget 导出文件（没有 {columns} 列）；请使用列映射</translation>
+    </message>
+    <message>
+        <source>no column {columns} in the header</source>
+        <translation>表头中没有 {columns} 列</translation>
+    </message>
+    <message>
+        <source>record {ref} could not be stored: {why}</source>
+        <translation>记录 {ref} 无法保存：{why}</translation>
+    </message>
+    <message>
+        <source>&apos;{key}&apos; is not a whole number: {value}</source>
+        <translation>“{key}”不是整数：{value}</translation>
+    </message>
+    <message>
+        <source>&apos;{key}&apos; is negative: {value}</source>
+        <translation>“{key}”为负数：{value}</translation>
+    </message>
+    <message>
+        <source>&apos;{key}&apos; is too large: {value} (the most is {most})</source>
+        <translation>“{key}”过大：{value}（最大为 {most}）</translation>
+    </message>
+    <message>
+        <source>{what} is not valid text: {value}</source>
+        <translation>{what}不是有效的文本：{value}</translation>
+    </message>
+    <message>
+        <source>cost &apos;{amount}&apos; is not a finite number</source>
+        <translation>费用“{amount}”不是有限数</translation>
+    </message>
+    <message>
+        <source>cost &apos;{amount}&apos; is negative</source>
+        <translation>费用“{amount}”为负数</translation>
+    </message>
+    <message>
+        <source>cost &apos;{amount}&apos; is too large (the most is {most})</source>
+        <translation>费用“{amount}”过大（最大为 {most}）</translation>
+    </message>
+    <message>
+        <source>{what} {value} is too large</source>
+        <translation>{what} {value} 过大</translation>
+    </message>
+    <message>
+        <source>requests {value} is out of range</source>
+        <translation>请求数 {value} 超出范围</translation>
+    </message>
 </context>
 <context>
     <name>EditsMixin</name>

@@ -178,3 +178,51 @@ UNKNOWN_PROVIDER = QT_TRANSLATE_NOOP("CoreMessages", "unknown provider '{name}'"
 UNKNOWN_PROVIDER_HINT = QT_TRANSLATE_NOOP(
     "CoreMessages", "unknown provider '{name}'; did you mean {suggestions}?"
 )
+
+# -- import problems (the Sources window's "file:line: reason") ----------------------------------
+MORE_PROBLEMS = QT_TRANSLATE_NOOP("CoreMessages", "{count} more problems not listed")
+STATE_UNREADABLE_FILES = QT_TRANSLATE_NOOP("CoreMessages", "unreadable; every file is read again")
+STATE_UNREADABLE_ALL = QT_TRANSLATE_NOOP("CoreMessages", "unreadable; everything is read again")
+CANNOT_READ_FILE = QT_TRANSLATE_NOOP("CoreMessages", "cannot read: {why}")
+NOT_A_JSON_OBJECT = QT_TRANSLATE_NOOP(
+    "CoreMessages", "not a JSON object (truncated or damaged line)"
+)
+CANNOT_BE_READ_TYPE = QT_TRANSLATE_NOOP("CoreMessages", "cannot be read ({kind})")
+LINE_TOO_LONG = QT_TRANSLATE_NOOP("CoreMessages", "line too long to read; skipped")
+JSON_ENDS_EARLY = QT_TRANSLATE_NOOP(
+    "CoreMessages", "not valid JSON: the text ends early (truncated?)"
+)
+JSON_INVALID_AT = QT_TRANSLATE_NOOP("CoreMessages", "not valid JSON: {reason} (column {column})")
+JSON_TOO_DEEP = QT_TRANSLATE_NOOP("CoreMessages", "not valid JSON: nested too deeply")
+NOT_VALID_UTF8 = QT_TRANSLATE_NOOP("CoreMessages", "not valid UTF-8")
+NOT_UTF8_TEXT = QT_TRANSLATE_NOOP("CoreMessages", "not UTF-8 text")
+COMPRESSED_ENDS_IN_LINE = QT_TRANSLATE_NOOP(
+    "CoreMessages", "the compressed file ends inside a line (truncated?)"
+)
+FILE_TOO_LARGE_SKIPPED = QT_TRANSLATE_NOOP("CoreMessages", "{what} too large to read; skipped")
+WHAT_SETTINGS_FILE = QT_TRANSLATE_NOOP("CoreMessages", "settings file")
+WHAT_CHAT_FILE = QT_TRANSLATE_NOOP("CoreMessages", "chat file")
+NOT_A_GEMINI_CHAT = QT_TRANSLATE_NOOP("CoreMessages", "not a Gemini CLI chat (no list of messages)")
+IN_SESSION = QT_TRANSLATE_NOOP("CoreMessages", "session {session}: {problem}")
+IN_SESSION_FIELD = QT_TRANSLATE_NOOP("CoreMessages", "session {session}: {field}: {problem}")
+IN_MESSAGE = QT_TRANSLATE_NOOP("CoreMessages", "message {message}: {problem}")
+IN_PART = QT_TRANSLATE_NOOP("CoreMessages", "part {part}: {problem}")
+UNREADABLE_CSV = QT_TRANSLATE_NOOP("CoreMessages", "unreadable CSV: {why}")
+NOT_AN_EXPORT = QT_TRANSLATE_NOOP(
+    "CoreMessages", "not a tokenbudget export (no column {columns}); use a mapping"
+)
+NO_COLUMNS_IN_HEADER = QT_TRANSLATE_NOOP("CoreMessages", "no column {columns} in the header")
+RECORD_NOT_STORED = QT_TRANSLATE_NOOP("CoreMessages", "record {ref} could not be stored: {why}")
+VALUE_NOT_WHOLE = QT_TRANSLATE_NOOP("CoreMessages", "'{key}' is not a whole number: {value}")
+VALUE_NEGATIVE = QT_TRANSLATE_NOOP("CoreMessages", "'{key}' is negative: {value}")
+VALUE_TOO_LARGE = QT_TRANSLATE_NOOP(
+    "CoreMessages", "'{key}' is too large: {value} (the most is {most})"
+)
+NOT_VALID_TEXT = QT_TRANSLATE_NOOP("CoreMessages", "{what} is not valid text: {value}")
+COST_NOT_FINITE = QT_TRANSLATE_NOOP("CoreMessages", "cost '{amount}' is not a finite number")
+COST_NEGATIVE = QT_TRANSLATE_NOOP("CoreMessages", "cost '{amount}' is negative")
+COST_TOO_LARGE = QT_TRANSLATE_NOOP(
+    "CoreMessages", "cost '{amount}' is too large (the most is {most})"
+)
+TOKENS_TOO_LARGE = QT_TRANSLATE_NOOP("CoreMessages", "{what} {value} is too large")
+REQUESTS_OUT_OF_RANGE = QT_TRANSLATE_NOOP("CoreMessages", "requests {value} is out of range")

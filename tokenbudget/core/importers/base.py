@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Protocol
 
+from tokenbudget.core import message_texts as mt
 from tokenbudget.core.entries import NewEntry
+from tokenbudget.core.messages import message as msg
 from tokenbudget.core.official_limits import LimitSnapshot
 
 MAX_PROBLEMS_PER_FILE: Final = 50
@@ -133,4 +135,4 @@ class ProblemLog:
         """Add the line that says how many problems were not listed."""
         hidden = self.count - MAX_PROBLEMS_PER_FILE
         if hidden > 0:
-            self._into.append(Problem(self.path, None, f"{hidden} more problems not listed"))
+            self._into.append(Problem(self.path, None, msg(mt.MORE_PROBLEMS, count=hidden)))

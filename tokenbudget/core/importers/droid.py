@@ -34,12 +34,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, Final
 
+from tokenbudget.core import message_texts as mt
 from tokenbudget.core.entries import NewEntry, TokenCounts
 from tokenbudget.core.importers.base import SOURCE_DROID, ImportResult, ProblemLog
 from tokenbudget.core.importers.named_provider import provider_for
 from tokenbudget.core.importers.scan import Found, Sink, discover, expand, scan_files
 from tokenbudget.core.importers.streaming import FileCursor, describe, parse_json
 from tokenbudget.core.importers.values import checked_text, count, usage_entry
+from tokenbudget.core.messages import message as msg
 
 SUFFIX: Final = ".settings.json"
 UNKNOWN_MODEL: Final = "unknown"
@@ -74,7 +76,7 @@ class DroidImporter:
         ) -> tuple[int, int, dict[str, Any]]:
             data = fh.read(MAX_SETTINGS + 1)
             if len(data) > MAX_SETTINGS:
-                log.add(None, "settings file too large to read; skipped")
+                log.add(None, msg(mt.FILE_TOO_LARGE_SKIPPED, what=msg(mt.WHAT_SETTINGS_FILE)))
                 return len(data), 0, {}
             try:
                 record = settings_record(path, parse_json(data), path.stat().st_mtime)
