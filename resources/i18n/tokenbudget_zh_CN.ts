@@ -1246,6 +1246,22 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
         <source>requests {value} is out of range</source>
         <translation>请求数 {value} 超出范围</translation>
     </message>
+    <message>
+        <source>could not write the autostart entry {path}: {why}</source>
+        <translation>无法写入开机启动项 {path}：{why}</translation>
+    </message>
+    <message>
+        <source>could not remove the autostart entry {path}: {why}</source>
+        <translation>无法删除开机启动项 {path}：{why}</translation>
+    </message>
+    <message>
+        <source>could not install the menu entry: {why}</source>
+        <translation>无法添加菜单项：{why}</translation>
+    </message>
+    <message>
+        <source>could not remove {path}: {why}</source>
+        <translation>无法删除 {path}：{why}</translation>
+    </message>
 </context>
 <context>
     <name>EditsMixin</name>

@@ -15,8 +15,9 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.sources_support import fake_home
+from tokenbudget.core.errors import AutostartError, LauncherError
 from tokenbudget.core.messages import Message
-from tokenbudget.core.services import Service
+from tokenbudget.core.services import Service, install_launcher
 from tokenbudget.core.types import home_short, problem_text
 from tokenbudget.gui import translation
 from tokenbudget.gui.jobs import inline_runner
@@ -75,3 +76,43 @@ def test_import_problems_are_shown_in_chinese_and_stay_english_for_the_cli(
             assert line.startswith(f"{where}: ")
             assert has_chinese(line), line
             assert not has_chinese(problem_text(problem))  # the command line's English
+
+
+def test_a_failed_start_at_login_is_reported_in_chinese(
+    qtbot: QtBot, isolated_home: Path, chinese: None
+) -> None:
+    from dataclasses import replace
+
+    from tokenbudget.core import autostart
+    from tokenbudget.gui.main_window import MainWindow
+
+    blocked = isolated_home / "autostart"
+    blocked.write_text("a file where the folder should be")
+    with pytest.raises(AutostartError) as raised:
+        autostart.enable()
+    assert str(raised.value).startswith("could not write the autostart entry ")  # the CLI's
+    window = MainWindow(Service(), delay_ms=0)
+    qtbot.addWidget(window)
+    window.apply_settings(replace(window.settings_values(), start_at_login=True))
+    shown = window.statusBar().currentMessage()
+    assert has_chinese(shown) and str(blocked) in shown, shown
+    assert not autostart.is_enabled()
+
+
+def test_a_failed_menu_entry_is_reported_in_chinese(
+    qtbot: QtBot, isolated_home: Path, chinese: None
+) -> None:
+    from tokenbudget.gui.launcher_offer import offer_launcher
+    from tokenbudget.gui.main_window import MainWindow
+
+    (isolated_home / "share").write_text("a file where the folder should be")
+    window = MainWindow(Service(), delay_ms=0)
+    qtbot.addWidget(window)
+    offer = offer_launcher(window, window.service)
+    assert offer is not None
+    with qtbot.waitSignal(offer.finished) as signal:
+        offer.install_button.click()
+    assert signal.args == ["failed"]
+    assert has_chinese(offer.text.text()), offer.text.text()
+    with pytest.raises(LauncherError, match=r"^could not install the menu entry: "):
+        install_launcher()

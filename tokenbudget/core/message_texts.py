@@ -226,3 +226,15 @@ COST_TOO_LARGE = QT_TRANSLATE_NOOP(
 )
 TOKENS_TOO_LARGE = QT_TRANSLATE_NOOP("CoreMessages", "{what} {value} is too large")
 REQUESTS_OUT_OF_RANGE = QT_TRANSLATE_NOOP("CoreMessages", "requests {value} is out of range")
+
+# -- start at login and the app menu entry ---------------------------------------------------------
+AUTOSTART_WRITE_FAILED = QT_TRANSLATE_NOOP(
+    "CoreMessages", "could not write the autostart entry {path}: {why}"
+)
+AUTOSTART_REMOVE_FAILED = QT_TRANSLATE_NOOP(
+    "CoreMessages", "could not remove the autostart entry {path}: {why}"
+)
+LAUNCHER_INSTALL_FAILED = QT_TRANSLATE_NOOP(
+    "CoreMessages", "could not install the menu entry: {why}"
+)
+LAUNCHER_REMOVE_FAILED = QT_TRANSLATE_NOOP("CoreMessages", "could not remove {path}: {why}")
