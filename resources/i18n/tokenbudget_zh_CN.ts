@@ -1262,6 +1262,126 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
         <source>could not remove {path}: {why}</source>
         <translation>无法删除 {path}：{why}</translation>
     </message>
+    <message>
+        <source>open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>read</source>
+        <translation>读取</translation>
+    </message>
+    <message>
+        <source>search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <source>upgrade</source>
+        <translation>升级</translation>
+    </message>
+    <message>
+        <source>move aside</source>
+        <translation>移走</translation>
+    </message>
+    <message>
+        <source>rebuild</source>
+        <translation>重建</translation>
+    </message>
+    <message>
+        <source>create the folder of</source>
+        <translation>创建文件夹</translation>
+    </message>
+    <message>
+        <source>write to</source>
+        <translation>写入</translation>
+    </message>
+    <message>
+        <source>cannot {doing} the ledger {path}: its folder cannot be written ({detail})</source>
+        <translation>无法{doing}账本 {path}：其所在文件夹不可写（{detail}）</translation>
+    </message>
+    <message>
+        <source>cannot {doing} the ledger {path}: {detail}</source>
+        <translation>无法{doing}账本 {path}：{detail}</translation>
+    </message>
+    <message>
+        <source>the ledger {path} is busy: another program kept it locked for more than {seconds} s; try again when it is done ({detail})</source>
+        <translation>账本 {path} 正忙：另一个程序锁定它已超过 {seconds} 秒；请在其完成后重试（{detail}）</translation>
+    </message>
+    <message>
+        <source>cannot {doing} the ledger {path}: the file or its folder is read-only ({detail})</source>
+        <translation>无法{doing}账本 {path}：文件或其所在文件夹为只读（{detail}）</translation>
+    </message>
+    <message>
+        <source>cannot {doing} the ledger {path}: the file or its folder cannot be opened for writing ({detail})</source>
+        <translation>无法{doing}账本 {path}：无法以写入方式打开文件或其所在文件夹（{detail}）</translation>
+    </message>
+    <message>
+        <source>the disk is full: cannot {doing} the ledger {path} ({detail})</source>
+        <translation>磁盘已满：无法{doing}账本 {path}（{detail}）</translation>
+    </message>
+    <message>
+        <source>a disk error stopped tokenbudget from {doing}: {path} ({detail})</source>
+        <translation>磁盘错误导致 tokenbudget 无法{doing}：{path}（{detail}）</translation>
+    </message>
+    <message>
+        <source>the ledger {path} is not a usable database ({detail})</source>
+        <translation>账本 {path} 不是可用的数据库（{detail}）</translation>
+    </message>
+    <message>
+        <source>the ledger {path} is damaged ({detail}); {hint}</source>
+        <translation>账本 {path} 已损坏（{detail}）；{hint}</translation>
+    </message>
+    <message>
+        <source>run `tokenbudget ledger recover` to move it aside and rebuild it from what can still be read</source>
+        <translation>请运行 `tokenbudget ledger recover`，将其移走并用仍可读取的内容重建</translation>
+    </message>
+    <message>
+        <source>the ledger {path} was written by a newer tokenbudget (schema {version}); update tokenbudget to open it</source>
+        <translation>账本 {path} 由更新版本的 tokenbudget 写入（架构 {version}）；请更新 tokenbudget 后再打开</translation>
+    </message>
+    <message>
+        <source>the ledger {path} cannot use WAL journaling (got {mode})</source>
+        <translation>账本 {path} 无法使用 WAL 日志模式（得到 {mode}）</translation>
+    </message>
+    <message>
+        <source>{source}: {reason}</source>
+        <translation>{source}：{reason}</translation>
+    </message>
+    <message>
+        <source>{source}: import failed ({kind}: {reason})</source>
+        <translation>{source}：导入失败（{kind}：{reason}）</translation>
+    </message>
+    <message>
+        <source>price manifest</source>
+        <translation>价格清单</translation>
+    </message>
+    <message>
+        <source>price snapshot</source>
+        <translation>价格快照</translation>
+    </message>
+    <message>
+        <source>list prices</source>
+        <translation>标价</translation>
+    </message>
+    <message>
+        <source>price overrides</source>
+        <translation>价格覆盖文件</translation>
+    </message>
+    <message>
+        <source>{what} {path} cannot be read: {why}</source>
+        <translation>无法读取{what} {path}：{why}</translation>
+    </message>
+    <message>
+        <source>{what} {path} is not valid JSON: {why}</source>
+        <translation>{what} {path} 不是有效的 JSON：{why}</translation>
+    </message>
+    <message>
+        <source>{reason}; started without that file</source>
+        <translation>{reason}；已在不使用该文件的情况下启动</translation>
+    </message>
+    <message>
+        <source>{path}: {reason}; started without that file</source>
+        <translation>{path}：{reason}；已在不使用该文件的情况下启动</translation>
+    </message>
 </context>
 <context>
     <name>EditsMixin</name>

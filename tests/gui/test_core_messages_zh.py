@@ -6,6 +6,7 @@ the English (what the command line prints) is checked to be unchanged next to it
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -15,12 +16,15 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.sources_support import fake_home
-from tokenbudget.core.errors import AutostartError, LauncherError
+from tokenbudget.core.errors import AutostartError, LauncherError, LedgerBusyError, LedgerError
+from tokenbudget.core.ledger.connection import RECOVER_HINT, classify
+from tokenbudget.core.live_sync import WatchRoot, sync_with
 from tokenbudget.core.messages import Message
 from tokenbudget.core.services import Service, install_launcher
 from tokenbudget.core.types import home_short, problem_text
 from tokenbudget.gui import translation
-from tokenbudget.gui.jobs import inline_runner
+from tokenbudget.gui.formatting import render
+from tokenbudget.gui.jobs import Jobs, inline_runner
 from tokenbudget.gui.sources_view import SourcesView
 
 
@@ -116,3 +120,73 @@ def test_a_failed_menu_entry_is_reported_in_chinese(
     assert has_chinese(offer.text.text()), offer.text.text()
     with pytest.raises(LauncherError, match=r"^could not install the menu entry: "):
         install_launcher()
+
+
+def _busy_error() -> LedgerError:
+    locked = sqlite3.OperationalError("database is locked")
+    locked.sqlite_errorcode = sqlite3.SQLITE_BUSY  # type: ignore[attr-defined]
+    return classify(locked, Path("/data/ledger.sqlite3"), "write to")
+
+
+def test_ledger_errors_reach_the_window_in_chinese(chinese: None) -> None:
+    busy = _busy_error()
+    assert isinstance(busy, LedgerBusyError)
+    assert str(busy) == (  # the command line's English, as before
+        "the ledger /data/ledger.sqlite3 is busy: another program kept it locked for more "
+        "than 10 s; try again when it is done (database is locked)"
+    )
+    readonly = classify(PermissionError(13, "Permission denied"), Path("/l.sqlite3"), "open")
+    assert str(readonly).startswith("cannot open the ledger /l.sqlite3: its folder cannot be")
+    damaged = sqlite3.DatabaseError("database disk image is malformed")
+    damaged.sqlite_errorcode = sqlite3.SQLITE_CORRUPT  # type: ignore[attr-defined]
+    hinted = classify(damaged, Path("/l.sqlite3"), "read")
+    assert str(hinted).endswith(RECOVER_HINT)
+    # Every view reports a failed job through Jobs, which renders the error.
+    reported: list[str] = []
+    jobs = Jobs(runner=inline_runner)
+    for number, error in enumerate((busy, readonly, hinted)):
+
+        def fail(error: LedgerError = error) -> None:
+            raise error
+
+        jobs.submit(f"ledger-{number}", fail, lambda _result: None, reported.append)
+    assert len(reported) == 3
+    for text in reported:
+        assert has_chinese(text) and ("/l.sqlite3" in text or "/data/" in text), text
+    assert "打开" in reported[1] and "tokenbudget ledger recover" in reported[2]
+
+
+def test_live_sync_errors_are_shown_in_chinese(
+    qtbot: QtBot, tmp_path: Path, service: Service, chinese: None
+) -> None:
+    from tokenbudget.gui.shell import Shell
+
+    def run(_importer: object, _targets: object) -> object:
+        raise _busy_error()
+
+    codex = tmp_path / ".codex"
+    codex.mkdir()
+    report = sync_with(run, [codex], [WatchRoot("codex", codex)])
+    (error,) = report.errors
+    assert error.startswith("codex: the ledger /data/ledger.sqlite3 is busy")  # English
+    shell = Shell(service, tray_available=False, delay_ms=0, live_sync=False)
+    qtbot.addWidget(shell.window)
+    shell._sync_reported(report)
+    shown = shell.window.statusBar().currentMessage()
+    assert has_chinese(shown) and "codex" in shown and "正忙" in shown, shown
+
+
+def test_a_broken_prices_json_is_reported_in_chinese(isolated_home: Path, chinese: None) -> None:
+    from tokenbudget.core import paths
+
+    path = paths.price_overrides_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("{not json", encoding="utf-8")
+    service = Service()
+    service.recover_prices = True  # as the window does
+    assert [m.id for m in service.counting.known_models(["gpt-5.5"])] == ["gpt-5.5"]
+    (warning,) = service.warnings()
+    assert "is not valid JSON" in warning and "started without that file" in warning  # the CLI's
+    shown = render(warning)
+    assert has_chinese(shown) and str(path) in shown and "已在不使用该文件的情况下启动" in shown
+    service.close()

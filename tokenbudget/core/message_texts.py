@@ -238,3 +238,71 @@ LAUNCHER_INSTALL_FAILED = QT_TRANSLATE_NOOP(
     "CoreMessages", "could not install the menu entry: {why}"
 )
 LAUNCHER_REMOVE_FAILED = QT_TRANSLATE_NOOP("CoreMessages", "could not remove {path}: {why}")
+
+# -- the ledger's errors (what was being done, then what went wrong) ----------------------------
+DOING_OPEN = QT_TRANSLATE_NOOP("CoreMessages", "open")
+DOING_READ = QT_TRANSLATE_NOOP("CoreMessages", "read")
+DOING_SEARCH = QT_TRANSLATE_NOOP("CoreMessages", "search")
+DOING_UPGRADE = QT_TRANSLATE_NOOP("CoreMessages", "upgrade")
+DOING_MOVE_ASIDE = QT_TRANSLATE_NOOP("CoreMessages", "move aside")
+DOING_REBUILD = QT_TRANSLATE_NOOP("CoreMessages", "rebuild")
+DOING_CREATE_FOLDER = QT_TRANSLATE_NOOP("CoreMessages", "create the folder of")
+DOING_WRITE = QT_TRANSLATE_NOOP("CoreMessages", "write to")
+LEDGER_FOLDER_NOT_WRITABLE = QT_TRANSLATE_NOOP(
+    "CoreMessages", "cannot {doing} the ledger {path}: its folder cannot be written ({detail})"
+)
+LEDGER_CANNOT = QT_TRANSLATE_NOOP("CoreMessages", "cannot {doing} the ledger {path}: {detail}")
+LEDGER_BUSY = QT_TRANSLATE_NOOP(
+    "CoreMessages",
+    "the ledger {path} is busy: another program kept it locked for more than {seconds} s; "
+    "try again when it is done ({detail})",
+)
+LEDGER_READ_ONLY = QT_TRANSLATE_NOOP(
+    "CoreMessages",
+    "cannot {doing} the ledger {path}: the file or its folder is read-only ({detail})",
+)
+LEDGER_CANNOT_OPEN_FOR_WRITING = QT_TRANSLATE_NOOP(
+    "CoreMessages",
+    "cannot {doing} the ledger {path}: the file or its folder cannot be opened for writing "
+    "({detail})",
+)
+LEDGER_DISK_FULL = QT_TRANSLATE_NOOP(
+    "CoreMessages", "the disk is full: cannot {doing} the ledger {path} ({detail})"
+)
+LEDGER_DISK_ERROR = QT_TRANSLATE_NOOP(
+    "CoreMessages", "a disk error stopped tokenbudget from {doing}: {path} ({detail})"
+)
+LEDGER_NOT_A_DATABASE = QT_TRANSLATE_NOOP(
+    "CoreMessages", "the ledger {path} is not a usable database ({detail})"
+)
+LEDGER_DAMAGED = QT_TRANSLATE_NOOP(
+    "CoreMessages", "the ledger {path} is damaged ({detail}); {hint}"
+)
+RECOVER_HINT = QT_TRANSLATE_NOOP(
+    "CoreMessages",
+    "run `tokenbudget ledger recover` to move it aside and rebuild it from what can still be read",
+)
+LEDGER_NEWER = QT_TRANSLATE_NOOP(
+    "CoreMessages",
+    "the ledger {path} was written by a newer tokenbudget (schema {version}); "
+    "update tokenbudget to open it",
+)
+LEDGER_NO_WAL = QT_TRANSLATE_NOOP(
+    "CoreMessages", "the ledger {path} cannot use WAL journaling (got {mode})"
+)
+
+# -- live sync ------------------------------------------------------------------------------------
+SYNC_FAILED = QT_TRANSLATE_NOOP("CoreMessages", "{source}: {reason}")
+SYNC_CRASHED = QT_TRANSLATE_NOOP("CoreMessages", "{source}: import failed ({kind}: {reason})")
+
+# -- the user's price files (a broken one is left out at start-up) -------------------------------
+WHAT_PRICE_MANIFEST = QT_TRANSLATE_NOOP("CoreMessages", "price manifest")
+WHAT_PRICE_SNAPSHOT = QT_TRANSLATE_NOOP("CoreMessages", "price snapshot")
+WHAT_LIST_PRICES = QT_TRANSLATE_NOOP("CoreMessages", "list prices")
+WHAT_PRICE_OVERRIDES = QT_TRANSLATE_NOOP("CoreMessages", "price overrides")
+PRICE_FILE_UNREADABLE = QT_TRANSLATE_NOOP("CoreMessages", "{what} {path} cannot be read: {why}")
+PRICE_FILE_NOT_JSON = QT_TRANSLATE_NOOP("CoreMessages", "{what} {path} is not valid JSON: {why}")
+STARTED_WITHOUT_FILE = QT_TRANSLATE_NOOP("CoreMessages", "{reason}; started without that file")
+STARTED_WITHOUT_PATH = QT_TRANSLATE_NOOP(
+    "CoreMessages", "{path}: {reason}; started without that file"
+)
