@@ -1382,6 +1382,42 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
         <source>{path}: {reason}; started without that file</source>
         <translation>{path}：{reason}；已在不使用该文件的情况下启动</translation>
     </message>
+    <message>
+        <source>settings file {path} is malformed; fix or remove it before changing settings</source>
+        <translation>设置文件 {path} 格式错误；请先修复或删除它，再更改设置</translation>
+    </message>
+    <message>
+        <source>could not read the {provider} key: {kind}</source>
+        <translation>无法读取 {provider} 的密钥：{kind}</translation>
+    </message>
+    <message>
+        <source>the keyring did not store the {provider} key: {kind}</source>
+        <translation>密钥环未能保存 {provider} 的密钥：{kind}</translation>
+    </message>
+    <message>
+        <source>the keyring did not delete the {provider} key: {kind}</source>
+        <translation>密钥环未能删除 {provider} 的密钥：{kind}</translation>
+    </message>
+    <message>
+        <source>{what} missing</source>
+        <translation>缺少 {what}</translation>
+    </message>
+    <message>
+        <source>{what} is not a number</source>
+        <translation>{what} 不是数字</translation>
+    </message>
+    <message>
+        <source>no {what}</source>
+        <translation>没有 {what}</translation>
+    </message>
+    <message>
+        <source>this key has no credit limit</source>
+        <translation>此密钥没有额度上限</translation>
+    </message>
+    <message>
+        <source>{provider} does not publish a balance</source>
+        <translation>{provider} 不提供余额查询</translation>
+    </message>
 </context>
 <context>
     <name>EditsMixin</name>

@@ -23,7 +23,7 @@ from tokenbudget.core.messages import Message
 from tokenbudget.core.services import Service, install_launcher
 from tokenbudget.core.types import home_short, problem_text
 from tokenbudget.gui import translation
-from tokenbudget.gui.formatting import render
+from tokenbudget.gui.formatting import error_text, render
 from tokenbudget.gui.jobs import Jobs, inline_runner
 from tokenbudget.gui.sources_view import SourcesView
 
@@ -190,3 +190,59 @@ def test_a_broken_prices_json_is_reported_in_chinese(isolated_home: Path, chines
     shown = render(warning)
     assert has_chinese(shown) and str(path) in shown and "已在不使用该文件的情况下启动" in shown
     service.close()
+
+
+def test_settings_keyring_and_balance_errors_in_chinese(tmp_path: Path, chinese: None) -> None:
+    from tokenbudget.core import balances
+    from tokenbudget.core.errors import BalanceError, SettingsError
+    from tokenbudget.core.settings import Settings
+
+    path = tmp_path / "settings.json"
+    settings = Settings.load_or_defaults(path)
+    path.write_text("{broken", encoding="utf-8")
+    with pytest.raises(SettingsError) as refused:
+        settings.save()
+    assert str(refused.value) == (
+        f"settings file {path} is malformed; fix or remove it before changing settings"
+    )
+    assert has_chinese(error_text(refused.value)) and str(path) in error_text(refused.value)
+    answers: list[tuple[object, str]] = [
+        ({}, "unexpected answer (no balance_infos)"),
+        ({"balance_infos": [{"currency": "CNY"}]}, "unexpected answer (total_balance missing)"),
+        (
+            {"balance_infos": [{"currency": "CNY", "total_balance": "x"}]},
+            "unexpected answer (total_balance is not a number)",
+        ),
+    ]
+    for answer, english in answers:
+        with pytest.raises(BalanceError) as bad:
+            balances._deepseek(answer, "https://api.deepseek.com")
+        assert str(bad.value) == english
+        shown = error_text(bad.value)
+        assert has_chinese(shown) and "(" not in shown, shown  # the Chinese brackets
+    with pytest.raises(BalanceError) as none:
+        balances._openrouter({"data": {"limit": None}}, "https://openrouter.ai")
+    assert str(none.value) == "this key has no credit limit"
+    assert has_chinese(error_text(none.value))
+
+
+def test_keyring_failures_in_chinese(chinese: None) -> None:
+    from tokenbudget.core.errors import SecretsError
+    from tokenbudget.core.secrets import KeyringStore
+
+    class Refusing:
+        """A keyring backend that refuses (a locked keyring, a dismissed prompt)."""
+
+        priority = 1
+
+        def get_password(self, service: str, name: str) -> str | None:
+            raise RuntimeError("locked")
+
+        def set_password(self, service: str, name: str, value: str) -> None:
+            raise RuntimeError("dismissed")
+
+    store = KeyringStore(Refusing())
+    with pytest.raises(SecretsError) as refused:
+        store.set("deepseek", "sk-123")
+    assert str(refused.value) == "the keyring did not store the deepseek key: RuntimeError"
+    assert has_chinese(error_text(refused.value)) and "deepseek" in error_text(refused.value)

@@ -306,3 +306,21 @@ STARTED_WITHOUT_FILE = QT_TRANSLATE_NOOP("CoreMessages", "{reason}; started with
 STARTED_WITHOUT_PATH = QT_TRANSLATE_NOOP(
     "CoreMessages", "{path}: {reason}; started without that file"
 )
+
+# -- saving settings, the keyring, balances ------------------------------------------------------
+SETTINGS_MALFORMED_NOT_SAVED = QT_TRANSLATE_NOOP(
+    "CoreMessages",
+    "settings file {path} is malformed; fix or remove it before changing settings",
+)
+KEY_NOT_READ = QT_TRANSLATE_NOOP("CoreMessages", "could not read the {provider} key: {kind}")
+KEY_NOT_STORED = QT_TRANSLATE_NOOP(
+    "CoreMessages", "the keyring did not store the {provider} key: {kind}"
+)
+KEY_NOT_DELETED = QT_TRANSLATE_NOOP(
+    "CoreMessages", "the keyring did not delete the {provider} key: {kind}"
+)
+FIELD_MISSING = QT_TRANSLATE_NOOP("CoreMessages", "{what} missing")
+FIELD_NOT_A_NUMBER = QT_TRANSLATE_NOOP("CoreMessages", "{what} is not a number")
+NO_FIELD = QT_TRANSLATE_NOOP("CoreMessages", "no {what}")
+NO_CREDIT_LIMIT = QT_TRANSLATE_NOOP("CoreMessages", "this key has no credit limit")
+NO_PUBLISHED_BALANCE = QT_TRANSLATE_NOOP("CoreMessages", "{provider} does not publish a balance")
