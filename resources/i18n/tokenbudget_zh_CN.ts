@@ -1418,6 +1418,26 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
         <source>{provider} does not publish a balance</source>
         <translation>{provider} 不提供余额查询</translation>
     </message>
+    <message>
+        <source>cannot read {path}: {why}</source>
+        <translation>无法读取 {path}：{why}</translation>
+    </message>
+    <message>
+        <source>cannot write {path}: {why}</source>
+        <translation>无法写入 {path}：{why}</translation>
+    </message>
+    <message>
+        <source>{path} is larger than 10 MB; not a settings file, left as is</source>
+        <translation>{path} 大于 10 MB；不是设置文件，保持原样</translation>
+    </message>
+    <message>
+        <source>{path} is not valid JSON ({why}); fix it first, tokenbudget does not overwrite it</source>
+        <translation>{path} 不是有效的 JSON（{why}）；请先修复它，tokenbudget 不会覆盖它</translation>
+    </message>
+    <message>
+        <source>{path} does not hold a JSON object; tokenbudget leaves it as is</source>
+        <translation>{path} 不是 JSON 对象；tokenbudget 保持其原样</translation>
+    </message>
 </context>
 <context>
     <name>EditsMixin</name>

@@ -246,3 +246,21 @@ def test_keyring_failures_in_chinese(chinese: None) -> None:
         store.set("deepseek", "sk-123")
     assert str(refused.value) == "the keyring did not store the deepseek key: RuntimeError"
     assert has_chinese(error_text(refused.value)) and "deepseek" in error_text(refused.value)
+
+
+def test_a_broken_claude_settings_file_is_reported_in_chinese(
+    qtbot: QtBot, service: Service, tmp_path: Path, chinese: None
+) -> None:
+    from tokenbudget.core.claude_settings import read_settings
+    from tokenbudget.core.errors import UserInputError
+    from tokenbudget.gui.statusline_dialog import StatusLineDialog
+
+    settings = tmp_path / "settings.json"
+    settings.write_text("{broken", encoding="utf-8")
+    with pytest.raises(UserInputError, match=r"is not valid JSON .*; fix it first"):
+        read_settings(settings)
+    dialog = StatusLineDialog(service.limits, settings_file=settings)
+    qtbot.addWidget(dialog)
+    shown = dialog.error.text()
+    assert has_chinese(shown) and str(settings) in shown, shown
+    assert settings.read_text(encoding="utf-8") == "{broken"

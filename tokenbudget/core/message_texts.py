@@ -324,3 +324,17 @@ FIELD_NOT_A_NUMBER = QT_TRANSLATE_NOOP("CoreMessages", "{what} is not a number")
 NO_FIELD = QT_TRANSLATE_NOOP("CoreMessages", "no {what}")
 NO_CREDIT_LIMIT = QT_TRANSLATE_NOOP("CoreMessages", "this key has no credit limit")
 NO_PUBLISHED_BALANCE = QT_TRANSLATE_NOOP("CoreMessages", "{provider} does not publish a balance")
+
+# -- files the window writes or edits (Claude Code's settings, a CSV export) ---------------------
+CANNOT_READ_PATH = QT_TRANSLATE_NOOP("CoreMessages", "cannot read {path}: {why}")
+CANNOT_WRITE_PATH = QT_TRANSLATE_NOOP("CoreMessages", "cannot write {path}: {why}")
+CLAUDE_SETTINGS_TOO_LARGE = QT_TRANSLATE_NOOP(
+    "CoreMessages", "{path} is larger than 10 MB; not a settings file, left as is"
+)
+CLAUDE_SETTINGS_NOT_JSON = QT_TRANSLATE_NOOP(
+    "CoreMessages",
+    "{path} is not valid JSON ({why}); fix it first, tokenbudget does not overwrite it",
+)
+CLAUDE_SETTINGS_NOT_OBJECT = QT_TRANSLATE_NOOP(
+    "CoreMessages", "{path} does not hold a JSON object; tokenbudget leaves it as is"
+)
