@@ -1438,6 +1438,30 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
         <source>{path} does not hold a JSON object; tokenbudget leaves it as is</source>
         <translation>{path} 不是 JSON 对象；tokenbudget 保持其原样</translation>
     </message>
+    <message>
+        <source>read without its -wal file (no -shm): the newest changes are not seen</source>
+        <translation>读取时未使用其 -wal 文件（没有 -shm）：看不到最新的更改</translation>
+    </message>
+    <message>
+        <source>the database changed while it was read; try again</source>
+        <translation>读取期间数据库发生了变化；请重试</translation>
+    </message>
+    <message>
+        <source>not an SQLite database</source>
+        <translation>不是 SQLite 数据库</translation>
+    </message>
+    <message>
+        <source>the database is locked by its tool (waited {seconds} s); try again later</source>
+        <translation>数据库被其所属工具锁定（已等待 {seconds} 秒）；请稍后重试</translation>
+    </message>
+    <message>
+        <source>the database is damaged: {detail}</source>
+        <translation>数据库已损坏：{detail}</translation>
+    </message>
+    <message>
+        <source>cannot read the database: {detail}</source>
+        <translation>无法读取数据库：{detail}</translation>
+    </message>
 </context>
 <context>
     <name>EditsMixin</name>

@@ -264,3 +264,21 @@ def test_a_broken_claude_settings_file_is_reported_in_chinese(
     shown = dialog.error.text()
     assert has_chinese(shown) and str(settings) in shown, shown
     assert settings.read_text(encoding="utf-8") == "{broken"
+
+
+@pytest.mark.parametrize(
+    ("content", "english", "chinese_text"),
+    [
+        (b"not a database at all, just text" * 10, "not an SQLite database", "不是 SQLite 数据库"),
+        (b"SQLite format 3\x00" + b"\xff" * 4000, "the database is damaged: ", "数据库已损坏"),
+    ],
+)
+def test_a_broken_tool_database_is_a_problem_in_chinese(
+    tmp_path: Path, content: bytes, english: str, chinese_text: str, chinese: None
+) -> None:
+    from tokenbudget.core.importers.opencode import OpenCodeImporter
+
+    (tmp_path / "opencode.db").write_bytes(content)
+    (problem,) = OpenCodeImporter().scan([tmp_path], {}).problems
+    assert problem.message.startswith(english)  # the command line's
+    assert render(problem.message).startswith(chinese_text), render(problem.message)

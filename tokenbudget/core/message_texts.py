@@ -338,3 +338,17 @@ CLAUDE_SETTINGS_NOT_JSON = QT_TRANSLATE_NOOP(
 CLAUDE_SETTINGS_NOT_OBJECT = QT_TRANSLATE_NOOP(
     "CoreMessages", "{path} does not hold a JSON object; tokenbudget leaves it as is"
 )
+
+# -- other tools' databases (Goose, OpenCode), as import problems ----------------------------------
+DB_READ_WITHOUT_WAL = QT_TRANSLATE_NOOP(
+    "CoreMessages", "read without its -wal file (no -shm): the newest changes are not seen"
+)
+DB_CHANGED_WHILE_READ = QT_TRANSLATE_NOOP(
+    "CoreMessages", "the database changed while it was read; try again"
+)
+DB_NOT_SQLITE = QT_TRANSLATE_NOOP("CoreMessages", "not an SQLite database")
+DB_LOCKED = QT_TRANSLATE_NOOP(
+    "CoreMessages", "the database is locked by its tool (waited {seconds} s); try again later"
+)
+DB_DAMAGED = QT_TRANSLATE_NOOP("CoreMessages", "the database is damaged: {detail}")
+DB_UNREADABLE = QT_TRANSLATE_NOOP("CoreMessages", "cannot read the database: {detail}")
