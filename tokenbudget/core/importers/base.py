@@ -49,7 +49,9 @@ class Problem:
     Attributes:
         path: The file.
         line: 1-based line number, or None for the whole file.
-        message: One user-facing line.
+        message: One user-facing line: a core ``Message`` (the GUI shows it translated; its
+            ``str`` is the English the command line prints), or plain text read back from a
+            ledger row stored before problems had templates.
     """
 
     path: str
