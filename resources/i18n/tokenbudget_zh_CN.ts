@@ -1462,6 +1462,106 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
         <source>cannot read the database: {detail}</source>
         <translation>无法读取数据库：{detail}</translation>
     </message>
+    <message>
+        <source>not a JSON object</source>
+        <translation>不是 JSON 对象</translation>
+    </message>
+    <message>
+        <source>status update without a valid timestamp</source>
+        <translation>状态更新没有有效的时间戳</translation>
+    </message>
+    <message>
+        <source>usage record without a valid time</source>
+        <translation>用量记录没有有效的时间</translation>
+    </message>
+    <message>
+        <source>not zstd-compressed data (damaged?)</source>
+        <translation>不是 zstd 压缩数据（已损坏？）</translation>
+    </message>
+    <message>
+        <source>cannot read zstd files: zstandard is not installed</source>
+        <translation>无法读取 zstd 文件：未安装 zstandard</translation>
+    </message>
+    <message>
+        <source>the compressed file ends early (truncated?)</source>
+        <translation>压缩文件提前结束（被截断？）</translation>
+    </message>
+    <message>
+        <source>not a Droid settings object</source>
+        <translation>不是 Droid 设置对象</translation>
+    </message>
+    <message>
+        <source>&apos;tokenUsage&apos; is not an object</source>
+        <translation>“tokenUsage”不是对象</translation>
+    </message>
+    <message>
+        <source>assistant row without a model</source>
+        <translation>助手记录没有模型</translation>
+    </message>
+    <message>
+        <source>assistant row without a valid timestamp</source>
+        <translation>助手记录没有有效的时间戳</translation>
+    </message>
+    <message>
+        <source>assistant row without a message id or uuid</source>
+        <translation>助手记录没有消息 ID 或 UUID</translation>
+    </message>
+    <message>
+        <source>a session without an id</source>
+        <translation>会话没有 ID</translation>
+    </message>
+    <message>
+        <source>no valid updated_at</source>
+        <translation>没有有效的 updated_at</translation>
+    </message>
+    <message>
+        <source>session.shutdown without a valid timestamp</source>
+        <translation>session.shutdown 没有有效的时间戳</translation>
+    </message>
+    <message>
+        <source>gemini message without an id</source>
+        <translation>Gemini 消息没有 ID</translation>
+    </message>
+    <message>
+        <source>gemini message without a valid timestamp</source>
+        <translation>Gemini 消息没有有效的时间戳</translation>
+    </message>
+    <message>
+        <source>assistant record without a valid timestamp</source>
+        <translation>助手记录没有有效的时间戳</translation>
+    </message>
+    <message>
+        <source>step-finish part without tokens</source>
+        <translation>step-finish 片段没有 Token 数</translation>
+    </message>
+    <message>
+        <source>step-finish part without a valid time</source>
+        <translation>step-finish 片段没有有效的时间</translation>
+    </message>
+    <message>
+        <source>token count without a valid timestamp</source>
+        <translation>Token 计数没有有效的时间戳</translation>
+    </message>
+    <message>
+        <source>token count without total_token_usage</source>
+        <translation>Token 计数没有 total_token_usage</translation>
+    </message>
+    <message>
+        <source>token usage record without a valid timestamp</source>
+        <translation>Token 用量记录没有有效的时间戳</translation>
+    </message>
+    <message>
+        <source>token usage record without usage</source>
+        <translation>Token 用量记录没有 usage</translation>
+    </message>
+    <message>
+        <source>a part without an id</source>
+        <translation>片段没有 ID</translation>
+    </message>
+    <message>
+        <source>damaged compressed data ({why})</source>
+        <translation>压缩数据已损坏（{why}）</translation>
+    </message>
 </context>
 <context>
     <name>EditsMixin</name>

@@ -282,3 +282,29 @@ def test_a_broken_tool_database_is_a_problem_in_chinese(
     (problem,) = OpenCodeImporter().scan([tmp_path], {}).problems
     assert problem.message.startswith(english)  # the command line's
     assert render(problem.message).startswith(chinese_text), render(problem.message)
+
+
+def test_a_log_row_missing_what_it_needs_is_a_problem_in_chinese(
+    tmp_path: Path, chinese: None
+) -> None:
+    import json
+
+    from tokenbudget.core.importers import get_importer
+
+    usage = {"input_tokens": 10, "output_tokens": 5}
+    rows = [
+        {"type": "assistant", "message": {"model": "claude-sonnet-4-5", "usage": usage}},
+        {"type": "assistant", "timestamp": "2026-11-02T09:00:00Z", "message": {"usage": usage}},
+    ]
+    log = tmp_path / "session.jsonl"
+    log.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    problems = get_importer("claude-code").scan([tmp_path], {}).problems
+    english = [str(p.message) for p in problems]
+    assert english == [
+        "assistant row without a valid timestamp",
+        "assistant row without a model",
+    ]
+    assert [render(p.message) for p in problems] == [
+        "助手记录没有有效的时间戳",
+        "助手记录没有模型",
+    ]

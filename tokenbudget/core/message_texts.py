@@ -352,3 +352,38 @@ DB_LOCKED = QT_TRANSLATE_NOOP(
 )
 DB_DAMAGED = QT_TRANSLATE_NOOP("CoreMessages", "the database is damaged: {detail}")
 DB_UNREADABLE = QT_TRANSLATE_NOOP("CoreMessages", "cannot read the database: {detail}")
+
+# -- what a log line or row lacks (import problems) ----------------------------------------------
+ROW_NOT_OBJECT = QT_TRANSLATE_NOOP("CoreMessages", "not a JSON object")
+ROW_STATUS_NO_TIME = QT_TRANSLATE_NOOP("CoreMessages", "status update without a valid timestamp")
+ROW_USAGE_NO_TIME = QT_TRANSLATE_NOOP("CoreMessages", "usage record without a valid time")
+NOT_ZSTD = QT_TRANSLATE_NOOP("CoreMessages", "not zstd-compressed data (damaged?)")
+NO_ZSTANDARD = QT_TRANSLATE_NOOP(
+    "CoreMessages", "cannot read zstd files: zstandard is not installed"
+)
+COMPRESSED_ENDS_EARLY = QT_TRANSLATE_NOOP(
+    "CoreMessages", "the compressed file ends early (truncated?)"
+)
+NOT_DROID_SETTINGS = QT_TRANSLATE_NOOP("CoreMessages", "not a Droid settings object")
+TOKEN_USAGE_NOT_OBJECT = QT_TRANSLATE_NOOP("CoreMessages", "'tokenUsage' is not an object")
+ASSISTANT_NO_MODEL = QT_TRANSLATE_NOOP("CoreMessages", "assistant row without a model")
+ASSISTANT_NO_TIME = QT_TRANSLATE_NOOP("CoreMessages", "assistant row without a valid timestamp")
+ASSISTANT_NO_ID = QT_TRANSLATE_NOOP("CoreMessages", "assistant row without a message id or uuid")
+SESSION_NO_ID = QT_TRANSLATE_NOOP("CoreMessages", "a session without an id")
+NO_UPDATED_AT = QT_TRANSLATE_NOOP("CoreMessages", "no valid updated_at")
+SHUTDOWN_NO_TIME = QT_TRANSLATE_NOOP("CoreMessages", "session.shutdown without a valid timestamp")
+GEMINI_NO_ID = QT_TRANSLATE_NOOP("CoreMessages", "gemini message without an id")
+GEMINI_NO_TIME = QT_TRANSLATE_NOOP("CoreMessages", "gemini message without a valid timestamp")
+ASSISTANT_RECORD_NO_TIME = QT_TRANSLATE_NOOP(
+    "CoreMessages", "assistant record without a valid timestamp"
+)
+STEP_NO_TOKENS = QT_TRANSLATE_NOOP("CoreMessages", "step-finish part without tokens")
+STEP_NO_TIME = QT_TRANSLATE_NOOP("CoreMessages", "step-finish part without a valid time")
+TOKEN_COUNT_NO_TIME = QT_TRANSLATE_NOOP("CoreMessages", "token count without a valid timestamp")
+TOKEN_COUNT_NO_TOTAL = QT_TRANSLATE_NOOP("CoreMessages", "token count without total_token_usage")
+TOKEN_USAGE_NO_TIME = QT_TRANSLATE_NOOP(
+    "CoreMessages", "token usage record without a valid timestamp"
+)
+TOKEN_USAGE_NO_USAGE = QT_TRANSLATE_NOOP("CoreMessages", "token usage record without usage")
+PART_NO_ID = QT_TRANSLATE_NOOP("CoreMessages", "a part without an id")
+DAMAGED_COMPRESSED = QT_TRANSLATE_NOOP("CoreMessages", "damaged compressed data ({why})")

@@ -99,12 +99,12 @@ def settings_record(path: Path, document: object, mtime: float) -> NewEntry | No
         ValueError: for usage or a model that cannot be read or stored.
     """
     if not isinstance(document, dict):
-        raise ValueError("not a Droid settings object")
+        raise ValueError(msg(mt.NOT_DROID_SETTINGS))
     usage = document.get("tokenUsage")
     if usage is None:
         return None
     if not isinstance(usage, dict):
-        raise ValueError("'tokenUsage' is not an object")
+        raise ValueError(msg(mt.TOKEN_USAGE_NOT_OBJECT))
     tokens = TokenCounts(
         input_tokens=count(usage, "inputTokens"),
         cache_read_tokens=count(usage, "cacheReadTokens"),

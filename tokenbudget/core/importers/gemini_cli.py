@@ -159,7 +159,7 @@ def _read_jsonl(
     def take(row: Any) -> None:
         nonlocal session, named, where
         if not isinstance(row, dict):
-            raise ValueError("not a JSON object")
+            raise ValueError(msg(mt.ROW_NOT_OBJECT))
         if "$set" in row or "$rewindTo" in row:
             return  # checkpoint copies never count; rewound calls were billed
         if _is_metadata(row):
@@ -237,10 +237,10 @@ def usage_of(message: object, session: str, where: str | None = None) -> NewEntr
         return None
     message_id = message.get("id")
     if not isinstance(message_id, str) or not message_id:
-        raise ValueError("gemini message without an id")
+        raise ValueError(msg(mt.GEMINI_NO_ID))
     at = parse_time(message.get("timestamp"))
     if at is None:
-        raise ValueError("gemini message without a valid timestamp")
+        raise ValueError(msg(mt.GEMINI_NO_TIME))
     model = message.get("model")
     model = model if isinstance(model, str) and model.strip() else UNKNOWN_MODEL
     prompt = count(tokens, "input")

@@ -237,7 +237,7 @@ def session_record(row: Sequence[Any], model: str, requests: int) -> NewEntry | 
     """
     sid = text(row[0])
     if not sid:
-        raise ValueError("a session without an id")
+        raise ValueError(msg(mt.SESSION_NO_ID))
     totals = dict(zip(("input", "output", "total", "read", "write"), row[5:10], strict=True))
     if totals["input"] is None and totals["output"] is None and totals["total"] is None:
         return None  # no running total was ever kept for it
@@ -256,7 +256,7 @@ def session_record(row: Sequence[Any], model: str, requests: int) -> NewEntry | 
         return None
     at = parse_time(text(row[1]) if isinstance(row[1], bytes) else row[1])
     if at is None:
-        raise ValueError("no valid updated_at")
+        raise ValueError(msg(mt.NO_UPDATED_AT))
     record = usage_entry(
         at=at,
         provider=provider_for(model, text(row[3])),

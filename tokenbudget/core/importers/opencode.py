@@ -281,7 +281,7 @@ def _take(row: tuple[Any, ...], message: Message | None, found: Found, log: Prob
     pid = _safe_text(row[0])
     try:
         if not pid:
-            raise ValueError("a part without an id")
+            raise ValueError(msg(mt.PART_NO_ID))
         part = parse_json(row[5])
         record = step_record(pid, part, message, row[3])
     except ValueError as err:

@@ -58,11 +58,11 @@ def decompressed(raw: BinaryIO) -> Decompressed:
     magic = raw.read(4)
     raw.seek(start)
     if magic and magic != ZSTD_MAGIC and not _skippable(magic):
-        raise ValueError("not zstd-compressed data (damaged?)")
+        raise ValueError(msg(mt.NOT_ZSTD))
     try:
         import zstandard
     except ImportError:
-        raise ValueError("cannot read zstd files: zstandard is not installed") from None
+        raise ValueError(msg(mt.NO_ZSTANDARD)) from None
     frames = _Frames(raw, zstandard.ZstdDecompressor(), zstandard.ZstdError)
     return Decompressed(io.BufferedReader(frames, CHUNK))
 
@@ -99,7 +99,7 @@ class _Frames(io.RawIOBase):
         chunk = self._raw.read(_COMPRESSED_CHUNK)
         if not chunk:
             if self._frame is not None and not self._frame.eof:
-                raise ValueError("the compressed file ends early (truncated?)")
+                raise ValueError(msg(mt.COMPRESSED_ENDS_EARLY))
             return False
         parts: list[bytes] = []
         while chunk:
@@ -108,7 +108,7 @@ class _Frames(io.RawIOBase):
             try:
                 parts.append(self._frame.decompress(chunk))
             except self._error as err:
-                raise ValueError(f"damaged compressed data ({err})") from None
+                raise ValueError(msg(mt.DAMAGED_COMPRESSED, why=str(err))) from None
             chunk = self._frame.unused_data if self._frame.eof else b""
         self._pending = b"".join(parts)
         self._at = 0
