@@ -1110,6 +1110,458 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
         <source>unknown provider &apos;{name}&apos;; did you mean {suggestions}?</source>
         <translation>未知服务商“{name}”；你是不是要找 {suggestions}？</translation>
     </message>
+    <message>
+        <source>{count} more problems not listed</source>
+        <translation>另有 {count} 个问题未列出</translation>
+    </message>
+    <message>
+        <source>unreadable; every file is read again</source>
+        <translation>无法读取；将重新读取所有文件</translation>
+    </message>
+    <message>
+        <source>unreadable; everything is read again</source>
+        <translation>无法读取；将全部重新读取</translation>
+    </message>
+    <message>
+        <source>cannot read: {why}</source>
+        <translation>无法读取：{why}</translation>
+    </message>
+    <message>
+        <source>not a JSON object (truncated or damaged line)</source>
+        <translation>不是 JSON 对象（行被截断或已损坏）</translation>
+    </message>
+    <message>
+        <source>cannot be read ({kind})</source>
+        <translation>无法读取（{kind}）</translation>
+    </message>
+    <message>
+        <source>line too long to read; skipped</source>
+        <translation>行太长，无法读取；已跳过</translation>
+    </message>
+    <message>
+        <source>not valid JSON: the text ends early (truncated?)</source>
+        <translation>不是有效的 JSON：文本提前结束（被截断？）</translation>
+    </message>
+    <message>
+        <source>not valid JSON: {reason} (column {column})</source>
+        <translation>不是有效的 JSON：{reason}（第 {column} 列）</translation>
+    </message>
+    <message>
+        <source>not valid JSON: nested too deeply</source>
+        <translation>不是有效的 JSON：嵌套层级过深</translation>
+    </message>
+    <message>
+        <source>not valid UTF-8</source>
+        <translation>不是有效的 UTF-8</translation>
+    </message>
+    <message>
+        <source>not UTF-8 text</source>
+        <translation>不是 UTF-8 文本</translation>
+    </message>
+    <message>
+        <source>the compressed file ends inside a line (truncated?)</source>
+        <translation>压缩文件在一行中间结束（被截断？）</translation>
+    </message>
+    <message>
+        <source>{what} too large to read; skipped</source>
+        <translation>{what}太大，无法读取；已跳过</translation>
+    </message>
+    <message>
+        <source>settings file</source>
+        <translation>设置文件</translation>
+    </message>
+    <message>
+        <source>chat file</source>
+        <translation>聊天文件</translation>
+    </message>
+    <message>
+        <source>not a Gemini CLI chat (no list of messages)</source>
+        <translation>不是 Gemini CLI 聊天记录（没有消息列表）</translation>
+    </message>
+    <message>
+        <source>session {session}: {problem}</source>
+        <translation>会话 {session}：{problem}</translation>
+    </message>
+    <message>
+        <source>session {session}: {field}: {problem}</source>
+        <translation>会话 {session}：{field}：{problem}</translation>
+    </message>
+    <message>
+        <source>message {message}: {problem}</source>
+        <translation>消息 {message}：{problem}</translation>
+    </message>
+    <message>
+        <source>part {part}: {problem}</source>
+        <translation>片段 {part}：{problem}</translation>
+    </message>
+    <message>
+        <source>unreadable CSV: {why}</source>
+        <translation>无法读取的 CSV：{why}</translation>
+    </message>
+    <message>
+        <source>not a tokenbudget export (no column {columns}); use a mapping</source>
+        <translation>不是 tokenbudget 导出文件（没有 {columns} 列）；请使用列映射</translation>
+    </message>
+    <message>
+        <source>no column {columns} in the header</source>
+        <translation>表头中没有 {columns} 列</translation>
+    </message>
+    <message>
+        <source>record {ref} could not be stored: {why}</source>
+        <translation>记录 {ref} 无法保存：{why}</translation>
+    </message>
+    <message>
+        <source>&apos;{key}&apos; is not a whole number: {value}</source>
+        <translation>“{key}”不是整数：{value}</translation>
+    </message>
+    <message>
+        <source>&apos;{key}&apos; is negative: {value}</source>
+        <translation>“{key}”为负数：{value}</translation>
+    </message>
+    <message>
+        <source>&apos;{key}&apos; is too large: {value} (the most is {most})</source>
+        <translation>“{key}”过大：{value}（最大为 {most}）</translation>
+    </message>
+    <message>
+        <source>{what} is not valid text: {value}</source>
+        <translation>{what}不是有效的文本：{value}</translation>
+    </message>
+    <message>
+        <source>cost &apos;{amount}&apos; is not a finite number</source>
+        <translation>费用“{amount}”不是有限数</translation>
+    </message>
+    <message>
+        <source>cost &apos;{amount}&apos; is negative</source>
+        <translation>费用“{amount}”为负数</translation>
+    </message>
+    <message>
+        <source>cost &apos;{amount}&apos; is too large (the most is {most})</source>
+        <translation>费用“{amount}”过大（最大为 {most}）</translation>
+    </message>
+    <message>
+        <source>{what} {value} is too large</source>
+        <translation>{what} {value} 过大</translation>
+    </message>
+    <message>
+        <source>requests {value} is out of range</source>
+        <translation>请求数 {value} 超出范围</translation>
+    </message>
+    <message>
+        <source>could not write the autostart entry {path}: {why}</source>
+        <translation>无法写入开机启动项 {path}：{why}</translation>
+    </message>
+    <message>
+        <source>could not remove the autostart entry {path}: {why}</source>
+        <translation>无法删除开机启动项 {path}：{why}</translation>
+    </message>
+    <message>
+        <source>could not install the menu entry: {why}</source>
+        <translation>无法添加菜单项：{why}</translation>
+    </message>
+    <message>
+        <source>could not remove {path}: {why}</source>
+        <translation>无法删除 {path}：{why}</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>read</source>
+        <translation>读取</translation>
+    </message>
+    <message>
+        <source>search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <source>upgrade</source>
+        <translation>升级</translation>
+    </message>
+    <message>
+        <source>move aside</source>
+        <translation>移走</translation>
+    </message>
+    <message>
+        <source>rebuild</source>
+        <translation>重建</translation>
+    </message>
+    <message>
+        <source>create the folder of</source>
+        <translation>创建文件夹</translation>
+    </message>
+    <message>
+        <source>write to</source>
+        <translation>写入</translation>
+    </message>
+    <message>
+        <source>cannot {doing} the ledger {path}: its folder cannot be written ({detail})</source>
+        <translation>无法{doing}账本 {path}：其所在文件夹不可写（{detail}）</translation>
+    </message>
+    <message>
+        <source>cannot {doing} the ledger {path}: {detail}</source>
+        <translation>无法{doing}账本 {path}：{detail}</translation>
+    </message>
+    <message>
+        <source>the ledger {path} is busy: another program kept it locked for more than {seconds} s; try again when it is done ({detail})</source>
+        <translation>账本 {path} 正忙：另一个程序锁定它已超过 {seconds} 秒；请在其完成后重试（{detail}）</translation>
+    </message>
+    <message>
+        <source>cannot {doing} the ledger {path}: the file or its folder is read-only ({detail})</source>
+        <translation>无法{doing}账本 {path}：文件或其所在文件夹为只读（{detail}）</translation>
+    </message>
+    <message>
+        <source>cannot {doing} the ledger {path}: the file or its folder cannot be opened for writing ({detail})</source>
+        <translation>无法{doing}账本 {path}：无法以写入方式打开文件或其所在文件夹（{detail}）</translation>
+    </message>
+    <message>
+        <source>the disk is full: cannot {doing} the ledger {path} ({detail})</source>
+        <translation>磁盘已满：无法{doing}账本 {path}（{detail}）</translation>
+    </message>
+    <message>
+        <source>a disk error stopped tokenbudget from {doing}: {path} ({detail})</source>
+        <translation>磁盘错误导致 tokenbudget 无法{doing}：{path}（{detail}）</translation>
+    </message>
+    <message>
+        <source>the ledger {path} is not a usable database ({detail})</source>
+        <translation>账本 {path} 不是可用的数据库（{detail}）</translation>
+    </message>
+    <message>
+        <source>the ledger {path} is damaged ({detail}); {hint}</source>
+        <translation>账本 {path} 已损坏（{detail}）；{hint}</translation>
+    </message>
+    <message>
+        <source>run `tokenbudget ledger recover` to move it aside and rebuild it from what can still be read</source>
+        <translation>请运行 `tokenbudget ledger recover`，将其移走并用仍可读取的内容重建</translation>
+    </message>
+    <message>
+        <source>the ledger {path} was written by a newer tokenbudget (schema {version}); update tokenbudget to open it</source>
+        <translation>账本 {path} 由更新版本的 tokenbudget 写入（架构 {version}）；请更新 tokenbudget 后再打开</translation>
+    </message>
+    <message>
+        <source>the ledger {path} cannot use WAL journaling (got {mode})</source>
+        <translation>账本 {path} 无法使用 WAL 日志模式（得到 {mode}）</translation>
+    </message>
+    <message>
+        <source>{source}: {reason}</source>
+        <translation>{source}：{reason}</translation>
+    </message>
+    <message>
+        <source>{source}: import failed ({kind}: {reason})</source>
+        <translation>{source}：导入失败（{kind}：{reason}）</translation>
+    </message>
+    <message>
+        <source>price manifest</source>
+        <translation>价格清单</translation>
+    </message>
+    <message>
+        <source>price snapshot</source>
+        <translation>价格快照</translation>
+    </message>
+    <message>
+        <source>list prices</source>
+        <translation>标价</translation>
+    </message>
+    <message>
+        <source>price overrides</source>
+        <translation>价格覆盖文件</translation>
+    </message>
+    <message>
+        <source>{what} {path} cannot be read: {why}</source>
+        <translation>无法读取{what} {path}：{why}</translation>
+    </message>
+    <message>
+        <source>{what} {path} is not valid JSON: {why}</source>
+        <translation>{what} {path} 不是有效的 JSON：{why}</translation>
+    </message>
+    <message>
+        <source>{reason}; started without that file</source>
+        <translation>{reason}；已在不使用该文件的情况下启动</translation>
+    </message>
+    <message>
+        <source>{path}: {reason}; started without that file</source>
+        <translation>{path}：{reason}；已在不使用该文件的情况下启动</translation>
+    </message>
+    <message>
+        <source>settings file {path} is malformed; fix or remove it before changing settings</source>
+        <translation>设置文件 {path} 格式错误；请先修复或删除它，再更改设置</translation>
+    </message>
+    <message>
+        <source>could not read the {provider} key: {kind}</source>
+        <translation>无法读取 {provider} 的密钥：{kind}</translation>
+    </message>
+    <message>
+        <source>the keyring did not store the {provider} key: {kind}</source>
+        <translation>密钥环未能保存 {provider} 的密钥：{kind}</translation>
+    </message>
+    <message>
+        <source>the keyring did not delete the {provider} key: {kind}</source>
+        <translation>密钥环未能删除 {provider} 的密钥：{kind}</translation>
+    </message>
+    <message>
+        <source>{what} missing</source>
+        <translation>缺少 {what}</translation>
+    </message>
+    <message>
+        <source>{what} is not a number</source>
+        <translation>{what} 不是数字</translation>
+    </message>
+    <message>
+        <source>no {what}</source>
+        <translation>没有 {what}</translation>
+    </message>
+    <message>
+        <source>this key has no credit limit</source>
+        <translation>此密钥没有额度上限</translation>
+    </message>
+    <message>
+        <source>{provider} does not publish a balance</source>
+        <translation>{provider} 不提供余额查询</translation>
+    </message>
+    <message>
+        <source>cannot read {path}: {why}</source>
+        <translation>无法读取 {path}：{why}</translation>
+    </message>
+    <message>
+        <source>cannot write {path}: {why}</source>
+        <translation>无法写入 {path}：{why}</translation>
+    </message>
+    <message>
+        <source>{path} is larger than 10 MB; not a settings file, left as is</source>
+        <translation>{path} 大于 10 MB；不是设置文件，保持原样</translation>
+    </message>
+    <message>
+        <source>{path} is not valid JSON ({why}); fix it first, tokenbudget does not overwrite it</source>
+        <translation>{path} 不是有效的 JSON（{why}）；请先修复它，tokenbudget 不会覆盖它</translation>
+    </message>
+    <message>
+        <source>{path} does not hold a JSON object; tokenbudget leaves it as is</source>
+        <translation>{path} 不是 JSON 对象；tokenbudget 保持其原样</translation>
+    </message>
+    <message>
+        <source>read without its -wal file (no -shm): the newest changes are not seen</source>
+        <translation>读取时未使用其 -wal 文件（没有 -shm）：看不到最新的更改</translation>
+    </message>
+    <message>
+        <source>the database changed while it was read; try again</source>
+        <translation>读取期间数据库发生了变化；请重试</translation>
+    </message>
+    <message>
+        <source>not an SQLite database</source>
+        <translation>不是 SQLite 数据库</translation>
+    </message>
+    <message>
+        <source>the database is locked by its tool (waited {seconds} s); try again later</source>
+        <translation>数据库被其所属工具锁定（已等待 {seconds} 秒）；请稍后重试</translation>
+    </message>
+    <message>
+        <source>the database is damaged: {detail}</source>
+        <translation>数据库已损坏：{detail}</translation>
+    </message>
+    <message>
+        <source>cannot read the database: {detail}</source>
+        <translation>无法读取数据库：{detail}</translation>
+    </message>
+    <message>
+        <source>not a JSON object</source>
+        <translation>不是 JSON 对象</translation>
+    </message>
+    <message>
+        <source>status update without a valid timestamp</source>
+        <translation>状态更新没有有效的时间戳</translation>
+    </message>
+    <message>
+        <source>usage record without a valid time</source>
+        <translation>用量记录没有有效的时间</translation>
+    </message>
+    <message>
+        <source>not zstd-compressed data (damaged?)</source>
+        <translation>不是 zstd 压缩数据（已损坏？）</translation>
+    </message>
+    <message>
+        <source>cannot read zstd files: zstandard is not installed</source>
+        <translation>无法读取 zstd 文件：未安装 zstandard</translation>
+    </message>
+    <message>
+        <source>the compressed file ends early (truncated?)</source>
+        <translation>压缩文件提前结束（被截断？）</translation>
+    </message>
+    <message>
+        <source>not a Droid settings object</source>
+        <translation>不是 Droid 设置对象</translation>
+    </message>
+    <message>
+        <source>&apos;tokenUsage&apos; is not an object</source>
+        <translation>“tokenUsage”不是对象</translation>
+    </message>
+    <message>
+        <source>assistant row without a model</source>
+        <translation>助手记录没有模型</translation>
+    </message>
+    <message>
+        <source>assistant row without a valid timestamp</source>
+        <translation>助手记录没有有效的时间戳</translation>
+    </message>
+    <message>
+        <source>assistant row without a message id or uuid</source>
+        <translation>助手记录没有消息 ID 或 UUID</translation>
+    </message>
+    <message>
+        <source>a session without an id</source>
+        <translation>会话没有 ID</translation>
+    </message>
+    <message>
+        <source>no valid updated_at</source>
+        <translation>没有有效的 updated_at</translation>
+    </message>
+    <message>
+        <source>session.shutdown without a valid timestamp</source>
+        <translation>session.shutdown 没有有效的时间戳</translation>
+    </message>
+    <message>
+        <source>gemini message without an id</source>
+        <translation>Gemini 消息没有 ID</translation>
+    </message>
+    <message>
+        <source>gemini message without a valid timestamp</source>
+        <translation>Gemini 消息没有有效的时间戳</translation>
+    </message>
+    <message>
+        <source>assistant record without a valid timestamp</source>
+        <translation>助手记录没有有效的时间戳</translation>
+    </message>
+    <message>
+        <source>step-finish part without tokens</source>
+        <translation>step-finish 片段没有 Token 数</translation>
+    </message>
+    <message>
+        <source>step-finish part without a valid time</source>
+        <translation>step-finish 片段没有有效的时间</translation>
+    </message>
+    <message>
+        <source>token count without a valid timestamp</source>
+        <translation>Token 计数没有有效的时间戳</translation>
+    </message>
+    <message>
+        <source>token count without total_token_usage</source>
+        <translation>Token 计数没有 total_token_usage</translation>
+    </message>
+    <message>
+        <source>token usage record without a valid timestamp</source>
+        <translation>Token 用量记录没有有效的时间戳</translation>
+    </message>
+    <message>
+        <source>token usage record without usage</source>
+        <translation>Token 用量记录没有 usage</translation>
+    </message>
+    <message>
+        <source>a part without an id</source>
+        <translation>片段没有 ID</translation>
+    </message>
+    <message>
+        <source>damaged compressed data ({why})</source>
+        <translation>压缩数据已损坏（{why}）</translation>
+    </message>
 </context>
 <context>
     <name>EditsMixin</name>

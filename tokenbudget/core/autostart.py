@@ -11,8 +11,10 @@ import shutil
 import sys
 from pathlib import Path
 
+from tokenbudget.core import message_texts as mt
 from tokenbudget.core import paths
 from tokenbudget.core.errors import AutostartError
+from tokenbudget.core.messages import message as msg
 
 _ENTRY = """[Desktop Entry]
 Type=Application
@@ -66,7 +68,7 @@ def enable(argv: list[str] | None = None) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(_ENTRY.format(exec=exec_line(argv or launch_command())), "utf-8")
     except OSError as exc:
-        raise AutostartError(f"could not write the autostart entry {path}: {exc}") from exc
+        raise AutostartError(msg(mt.AUTOSTART_WRITE_FAILED, path=str(path), why=str(exc))) from exc
     return path
 
 
@@ -80,7 +82,7 @@ def disable() -> None:
     try:
         path.unlink(missing_ok=True)
     except OSError as exc:
-        raise AutostartError(f"could not remove the autostart entry {path}: {exc}") from exc
+        raise AutostartError(msg(mt.AUTOSTART_REMOVE_FAILED, path=str(path), why=str(exc))) from exc
 
 
 def command_of(path: Path) -> list[str]:

@@ -90,31 +90,36 @@ def base_url(settings_value: object, provider: str) -> str:
 
 def _amount(value: object, what: str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
-        raise BalanceError(f"unexpected answer ({what} missing)")
+        raise BalanceError(_unexpected(texts.FIELD_MISSING, what))
     try:
         amount = Decimal(value)
     except InvalidOperation:
-        raise BalanceError(f"unexpected answer ({what} is not a number)") from None
+        raise BalanceError(_unexpected(texts.FIELD_NOT_A_NUMBER, what)) from None
     if not amount.is_finite():
-        raise BalanceError(f"unexpected answer ({what} is not a number)")
+        raise BalanceError(_unexpected(texts.FIELD_NOT_A_NUMBER, what))
     return amount
+
+
+def _unexpected(template: str, what: str) -> str:
+    """``unexpected answer (...)``, the detail a message too (``what`` is a JSON key)."""
+    return message(texts.UNEXPECTED_ANSWER, detail=message(template, what=what))
 
 
 def _deepseek(data: Any, base: str) -> tuple[str, Decimal]:
     infos = data.get("balance_infos") if isinstance(data, dict) else None
     if not isinstance(infos, list) or not infos or not isinstance(infos[0], dict):
-        raise BalanceError("unexpected answer (no balance_infos)")
+        raise BalanceError(_unexpected(texts.NO_FIELD, "balance_infos"))
     first = infos[0]
     currency = first.get("currency")
     if not isinstance(currency, str) or len(currency) != 3:
-        raise BalanceError("unexpected answer (no currency)")
+        raise BalanceError(_unexpected(texts.NO_FIELD, "currency"))
     return currency.upper(), _amount(first.get("total_balance"), "total_balance")
 
 
 def _moonshot(data: Any, base: str) -> tuple[str, Decimal]:
     inner = data.get("data") if isinstance(data, dict) else None
     if not isinstance(inner, dict):
-        raise BalanceError("unexpected answer (no data)")
+        raise BalanceError(_unexpected(texts.NO_FIELD, "data"))
     host = (urlsplit(base).hostname or "").lower()
     pairs = providers.BY_ID["moonshot"].currency_hosts
     currency = next((c for suffix, c in pairs if host.endswith(suffix)), "CNY")
@@ -124,9 +129,9 @@ def _moonshot(data: Any, base: str) -> tuple[str, Decimal]:
 def _openrouter(data: Any, base: str) -> tuple[str, Decimal]:
     inner = data.get("data") if isinstance(data, dict) else None
     if not isinstance(inner, dict):
-        raise BalanceError("unexpected answer (no data)")
+        raise BalanceError(_unexpected(texts.NO_FIELD, "data"))
     if inner.get("limit") is None:
-        raise BalanceError("this key has no credit limit")
+        raise BalanceError(message(texts.NO_CREDIT_LIMIT))
     return "USD", _amount(inner.get("limit_remaining"), "limit_remaining")
 
 
@@ -147,7 +152,7 @@ def fetch_balance(
             server error, timeout, unreachable, or an answer that cannot be read.
     """
     if provider not in _CLIENTS:
-        raise BalanceError(f"{provider} does not publish a balance")
+        raise BalanceError(message(texts.NO_PUBLISHED_BALANCE, provider=provider))
     path, parse = _CLIENTS[provider]
     request = urllib.request.Request(
         base.rstrip("/") + path,

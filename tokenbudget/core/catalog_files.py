@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from tokenbudget.core import message_texts as mt
 from tokenbudget.core.catalog import (
     Catalog,
     ModelInfo,
@@ -26,6 +27,8 @@ from tokenbudget.core.catalog import (
 )
 from tokenbudget.core.errors import CatalogError
 from tokenbudget.core.litellm_format import TEXT_MODES
+from tokenbudget.core.messages import Message, text_of
+from tokenbudget.core.messages import message as msg
 
 
 @dataclass(frozen=True)
@@ -37,13 +40,29 @@ class SnapshotSource:
     retrieved: date | None
 
 
+#: What each of the price files is called in a message (translatable).
+_WHAT = {
+    "price manifest": mt.WHAT_PRICE_MANIFEST,
+    "price snapshot": mt.WHAT_PRICE_SNAPSHOT,
+    "list prices": mt.WHAT_LIST_PRICES,
+    "price overrides": mt.WHAT_PRICE_OVERRIDES,
+}
+
+
 def _load_json(path: Path, what: str) -> Any:
+    named = msg(_WHAT[what]) if what in _WHAT else what
     try:
         return json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
     except OSError as exc:
-        raise CatalogError(f"{what} {path} cannot be read: {exc.strerror or exc}") from exc
+        why = str(exc.strerror or exc)
+        raise CatalogError(
+            msg(mt.PRICE_FILE_UNREADABLE, what=named, path=str(path), why=why)
+        ) from exc
     except ValueError as exc:
-        raise CatalogError(f"{what} {path} is not valid JSON: {exc}") from exc
+        why = str(exc)
+        raise CatalogError(
+            msg(mt.PRICE_FILE_NOT_JSON, what=named, path=str(path), why=why)
+        ) from exc
 
 
 def snapshot_in_use(bundled_dir: Path, updated_dir: Path | None) -> SnapshotSource:
@@ -179,9 +198,10 @@ def load_catalog_or_bundled(
             continue
         if first is None:
             return catalog, None
-        reason = " ".join(str(first).split())
+        text = text_of(first)
+        reason = text if isinstance(text, Message) and "\n" not in text else " ".join(text.split())
         if str(left_out) not in reason:
-            reason = f"{left_out}: {reason}"
-        return catalog, f"{reason}; started without that file"
+            return catalog, msg(mt.STARTED_WITHOUT_PATH, path=str(left_out), reason=reason)
+        return catalog, msg(mt.STARTED_WITHOUT_FILE, reason=reason)
     assert first is not None
     raise first

@@ -28,7 +28,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from tokenbudget.core import message_texts as mt
 from tokenbudget.core.errors import UserInputError
+from tokenbudget.core.messages import message as msg
 
 #: The key of Claude Code's settings that names the status-line command.
 STATUS_KEY = "statusLine"
@@ -121,19 +123,20 @@ def read_settings(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except OSError as exc:
-        raise UserInputError(f"cannot read {path}: {exc.strerror or exc}") from None
+        why = str(exc.strerror or exc)
+        raise UserInputError(msg(mt.CANNOT_READ_PATH, path=str(path), why=why)) from None
     if len(raw) > _MAX_BYTES:
-        raise UserInputError(f"{path} is larger than 10 MB; not a settings file, left as is")
+        raise UserInputError(msg(mt.CLAUDE_SETTINGS_TOO_LARGE, path=str(path)))
     if not raw.strip():
         return {}
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise UserInputError(
-            f"{path} is not valid JSON ({exc}); fix it first, tokenbudget does not overwrite it"
+            msg(mt.CLAUDE_SETTINGS_NOT_JSON, path=str(path), why=str(exc))
         ) from None
     if not isinstance(data, dict):
-        raise UserInputError(f"{path} does not hold a JSON object; tokenbudget leaves it as is")
+        raise UserInputError(msg(mt.CLAUDE_SETTINGS_NOT_OBJECT, path=str(path)))
     return data
 
 
@@ -225,7 +228,8 @@ def _write_settings(path: Path, data: Mapping[str, Any], now: datetime) -> None:
             shutil.copy2(path, backup)
         _atomic_write(path, text)
     except OSError as exc:
-        raise UserInputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        why = str(exc.strerror or exc)
+        raise UserInputError(msg(mt.CANNOT_WRITE_PATH, path=str(path), why=why)) from None
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -267,4 +271,5 @@ def _write_record(record_file: Path, settings: Path, record: dict[str, Any] | No
         record_file.parent.mkdir(parents=True, exist_ok=True)
         _atomic_write(record_file, json.dumps(records, indent=2, ensure_ascii=False) + "\n")
     except OSError as exc:
-        raise UserInputError(f"cannot write {record_file}: {exc.strerror or exc}") from None
+        why = str(exc.strerror or exc)
+        raise UserInputError(msg(mt.CANNOT_WRITE_PATH, path=str(record_file), why=why)) from None

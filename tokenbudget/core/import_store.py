@@ -22,8 +22,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
+from tokenbudget.core import message_texts as mt
 from tokenbudget.core.entries import NewEntry
 from tokenbudget.core.importers.base import ImportResult, Problem
+from tokenbudget.core.messages import message as msg
 from tokenbudget.core.recording import find_model, price_model
 
 if TYPE_CHECKING:
@@ -180,4 +182,4 @@ def _store_halves(ledger: Ledger, importer: str, records: Sequence[NewEntry]) ->
 def _refused(importer: str, record: NewEntry, exc: BaseException) -> Problem:
     why = " ".join(str(exc).split())[:120] or type(exc).__name__
     ref = (record.source_ref or "")[:80].encode("utf-8", "backslashreplace").decode()
-    return Problem(f"({importer})", None, f"record {ref} could not be stored: {why}")
+    return Problem(f"({importer})", None, msg(mt.RECORD_NOT_STORED, ref=ref, why=why))

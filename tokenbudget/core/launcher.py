@@ -15,9 +15,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from tokenbudget.core import message_texts as mt
 from tokenbudget.core import paths
 from tokenbudget.core.autostart import exec_line, launch_command
 from tokenbudget.core.errors import LauncherError
+from tokenbudget.core.messages import message as msg
 
 #: The entry's file name: the app's desktop file name (``QGuiApplication.desktopFileName``).
 DESKTOP_FILE = "tokenbudget.desktop"
@@ -101,7 +103,7 @@ def install_launcher(argv: list[str] | None = None) -> LauncherFiles:
         # The entry last: a menu that shows it finds its icon.
         _write(files.desktop, desktop_entry(argv).encode("utf-8"))
     except OSError as exc:
-        raise LauncherError(f"could not install the menu entry: {exc}") from exc
+        raise LauncherError(msg(mt.LAUNCHER_INSTALL_FAILED, why=str(exc))) from exc
     return files
 
 
@@ -118,5 +120,7 @@ def uninstall_launcher() -> list[Path]:
                 path.unlink()
                 removed.append(path)
         except OSError as exc:
-            raise LauncherError(f"could not remove {path}: {exc}") from exc
+            raise LauncherError(
+                msg(mt.LAUNCHER_REMOVE_FAILED, path=str(path), why=str(exc))
+            ) from exc
     return removed

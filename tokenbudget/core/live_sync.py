@@ -22,9 +22,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, Protocol
 
+from tokenbudget.core import message_texts as mt
 from tokenbudget.core.errors import TokenbudgetError, UserInputError
 from tokenbudget.core.importers import IMPORTERS, get_importer
 from tokenbudget.core.importers.base import Problem
+from tokenbudget.core.messages import Message, text_of
+from tokenbudget.core.messages import message as msg
 from tokenbudget.core.paths import can_look_at
 
 if TYPE_CHECKING:
@@ -206,14 +209,23 @@ def sync_with(run: RunImport, changed: Iterable[Path], roots: Sequence[WatchRoot
         try:
             report = run(get_importer(name), targets)
         except (TokenbudgetError, OSError) as exc:  # the ledger's errors are LedgerErrors
-            errors.append(f"{name}: {_one_line(str(exc))}")
+            errors.append(msg(mt.SYNC_FAILED, source=name, reason=_reason(exc)))
             continue
         except Exception as exc:  # one importer's bug must not stop the others
-            errors.append(f"{name}: import failed ({type(exc).__name__}: {_one_line(str(exc))})")
+            kind = type(exc).__name__
+            errors.append(msg(mt.SYNC_CRASHED, source=name, kind=kind, reason=_one_line(str(exc))))
             continue
         records += report.records
         problems.extend(report.problems)
     return SyncReport(records, tuple(problems), tuple(errors))
+
+
+def _reason(exc: BaseException) -> str:
+    """An error's message on one line: its ``Message`` when it has one (translatable)."""
+    text = text_of(exc)
+    if isinstance(text, Message) and "\n" not in text and len(text) <= 200:
+        return text
+    return _one_line(str(text))
 
 
 def _one_line(text: str, limit: int = 200) -> str:

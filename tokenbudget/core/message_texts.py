@@ -178,3 +178,212 @@ UNKNOWN_PROVIDER = QT_TRANSLATE_NOOP("CoreMessages", "unknown provider '{name}'"
 UNKNOWN_PROVIDER_HINT = QT_TRANSLATE_NOOP(
     "CoreMessages", "unknown provider '{name}'; did you mean {suggestions}?"
 )
+
+# -- import problems (the Sources window's "file:line: reason") ----------------------------------
+MORE_PROBLEMS = QT_TRANSLATE_NOOP("CoreMessages", "{count} more problems not listed")
+STATE_UNREADABLE_FILES = QT_TRANSLATE_NOOP("CoreMessages", "unreadable; every file is read again")
+STATE_UNREADABLE_ALL = QT_TRANSLATE_NOOP("CoreMessages", "unreadable; everything is read again")
+CANNOT_READ_FILE = QT_TRANSLATE_NOOP("CoreMessages", "cannot read: {why}")
+NOT_A_JSON_OBJECT = QT_TRANSLATE_NOOP(
+    "CoreMessages", "not a JSON object (truncated or damaged line)"
+)
+CANNOT_BE_READ_TYPE = QT_TRANSLATE_NOOP("CoreMessages", "cannot be read ({kind})")
+LINE_TOO_LONG = QT_TRANSLATE_NOOP("CoreMessages", "line too long to read; skipped")
+JSON_ENDS_EARLY = QT_TRANSLATE_NOOP(
+    "CoreMessages", "not valid JSON: the text ends early (truncated?)"
+)
+JSON_INVALID_AT = QT_TRANSLATE_NOOP("CoreMessages", "not valid JSON: {reason} (column {column})")
+JSON_TOO_DEEP = QT_TRANSLATE_NOOP("CoreMessages", "not valid JSON: nested too deeply")
+NOT_VALID_UTF8 = QT_TRANSLATE_NOOP("CoreMessages", "not valid UTF-8")
+NOT_UTF8_TEXT = QT_TRANSLATE_NOOP("CoreMessages", "not UTF-8 text")
+COMPRESSED_ENDS_IN_LINE = QT_TRANSLATE_NOOP(
+    "CoreMessages", "the compressed file ends inside a line (truncated?)"
+)
+FILE_TOO_LARGE_SKIPPED = QT_TRANSLATE_NOOP("CoreMessages", "{what} too large to read; skipped")
+WHAT_SETTINGS_FILE = QT_TRANSLATE_NOOP("CoreMessages", "settings file")
+WHAT_CHAT_FILE = QT_TRANSLATE_NOOP("CoreMessages", "chat file")
+NOT_A_GEMINI_CHAT = QT_TRANSLATE_NOOP("CoreMessages", "not a Gemini CLI chat (no list of messages)")
+IN_SESSION = QT_TRANSLATE_NOOP("CoreMessages", "session {session}: {problem}")
+IN_SESSION_FIELD = QT_TRANSLATE_NOOP("CoreMessages", "session {session}: {field}: {problem}")
+IN_MESSAGE = QT_TRANSLATE_NOOP("CoreMessages", "message {message}: {problem}")
+IN_PART = QT_TRANSLATE_NOOP("CoreMessages", "part {part}: {problem}")
+UNREADABLE_CSV = QT_TRANSLATE_NOOP("CoreMessages", "unreadable CSV: {why}")
+NOT_AN_EXPORT = QT_TRANSLATE_NOOP(
+    "CoreMessages", "not a tokenbudget export (no column {columns}); use a mapping"
+)
+NO_COLUMNS_IN_HEADER = QT_TRANSLATE_NOOP("CoreMessages", "no column {columns} in the header")
+RECORD_NOT_STORED = QT_TRANSLATE_NOOP("CoreMessages", "record {ref} could not be stored: {why}")
+VALUE_NOT_WHOLE = QT_TRANSLATE_NOOP("CoreMessages", "'{key}' is not a whole number: {value}")
+VALUE_NEGATIVE = QT_TRANSLATE_NOOP("CoreMessages", "'{key}' is negative: {value}")
+VALUE_TOO_LARGE = QT_TRANSLATE_NOOP(
+    "CoreMessages", "'{key}' is too large: {value} (the most is {most})"
+)
+NOT_VALID_TEXT = QT_TRANSLATE_NOOP("CoreMessages", "{what} is not valid text: {value}")
+COST_NOT_FINITE = QT_TRANSLATE_NOOP("CoreMessages", "cost '{amount}' is not a finite number")
+COST_NEGATIVE = QT_TRANSLATE_NOOP("CoreMessages", "cost '{amount}' is negative")
+COST_TOO_LARGE = QT_TRANSLATE_NOOP(
+    "CoreMessages", "cost '{amount}' is too large (the most is {most})"
+)
+TOKENS_TOO_LARGE = QT_TRANSLATE_NOOP("CoreMessages", "{what} {value} is too large")
+REQUESTS_OUT_OF_RANGE = QT_TRANSLATE_NOOP("CoreMessages", "requests {value} is out of range")
+
+# -- start at login and the app menu entry ---------------------------------------------------------
+AUTOSTART_WRITE_FAILED = QT_TRANSLATE_NOOP(
+    "CoreMessages", "could not write the autostart entry {path}: {why}"
+)
+AUTOSTART_REMOVE_FAILED = QT_TRANSLATE_NOOP(
+    "CoreMessages", "could not remove the autostart entry {path}: {why}"
+)
+LAUNCHER_INSTALL_FAILED = QT_TRANSLATE_NOOP(
+    "CoreMessages", "could not install the menu entry: {why}"
+)
+LAUNCHER_REMOVE_FAILED = QT_TRANSLATE_NOOP("CoreMessages", "could not remove {path}: {why}")
+
+# -- the ledger's errors (what was being done, then what went wrong) ----------------------------
+DOING_OPEN = QT_TRANSLATE_NOOP("CoreMessages", "open")
+DOING_READ = QT_TRANSLATE_NOOP("CoreMessages", "read")
+DOING_SEARCH = QT_TRANSLATE_NOOP("CoreMessages", "search")
+DOING_UPGRADE = QT_TRANSLATE_NOOP("CoreMessages", "upgrade")
+DOING_MOVE_ASIDE = QT_TRANSLATE_NOOP("CoreMessages", "move aside")
+DOING_REBUILD = QT_TRANSLATE_NOOP("CoreMessages", "rebuild")
+DOING_CREATE_FOLDER = QT_TRANSLATE_NOOP("CoreMessages", "create the folder of")
+DOING_WRITE = QT_TRANSLATE_NOOP("CoreMessages", "write to")
+LEDGER_FOLDER_NOT_WRITABLE = QT_TRANSLATE_NOOP(
+    "CoreMessages", "cannot {doing} the ledger {path}: its folder cannot be written ({detail})"
+)
+LEDGER_CANNOT = QT_TRANSLATE_NOOP("CoreMessages", "cannot {doing} the ledger {path}: {detail}")
+LEDGER_BUSY = QT_TRANSLATE_NOOP(
+    "CoreMessages",
+    "the ledger {path} is busy: another program kept it locked for more than {seconds} s; "
+    "try again when it is done ({detail})",
+)
+LEDGER_READ_ONLY = QT_TRANSLATE_NOOP(
+    "CoreMessages",
+    "cannot {doing} the ledger {path}: the file or its folder is read-only ({detail})",
+)
+LEDGER_CANNOT_OPEN_FOR_WRITING = QT_TRANSLATE_NOOP(
+    "CoreMessages",
+    "cannot {doing} the ledger {path}: the file or its folder cannot be opened for writing "
+    "({detail})",
+)
+LEDGER_DISK_FULL = QT_TRANSLATE_NOOP(
+    "CoreMessages", "the disk is full: cannot {doing} the ledger {path} ({detail})"
+)
+LEDGER_DISK_ERROR = QT_TRANSLATE_NOOP(
+    "CoreMessages", "a disk error stopped tokenbudget from {doing}: {path} ({detail})"
+)
+LEDGER_NOT_A_DATABASE = QT_TRANSLATE_NOOP(
+    "CoreMessages", "the ledger {path} is not a usable database ({detail})"
+)
+LEDGER_DAMAGED = QT_TRANSLATE_NOOP(
+    "CoreMessages", "the ledger {path} is damaged ({detail}); {hint}"
+)
+RECOVER_HINT = QT_TRANSLATE_NOOP(
+    "CoreMessages",
+    "run `tokenbudget ledger recover` to move it aside and rebuild it from what can still be read",
+)
+LEDGER_NEWER = QT_TRANSLATE_NOOP(
+    "CoreMessages",
+    "the ledger {path} was written by a newer tokenbudget (schema {version}); "
+    "update tokenbudget to open it",
+)
+LEDGER_NO_WAL = QT_TRANSLATE_NOOP(
+    "CoreMessages", "the ledger {path} cannot use WAL journaling (got {mode})"
+)
+
+# -- live sync ------------------------------------------------------------------------------------
+SYNC_FAILED = QT_TRANSLATE_NOOP("CoreMessages", "{source}: {reason}")
+SYNC_CRASHED = QT_TRANSLATE_NOOP("CoreMessages", "{source}: import failed ({kind}: {reason})")
+
+# -- the user's price files (a broken one is left out at start-up) -------------------------------
+WHAT_PRICE_MANIFEST = QT_TRANSLATE_NOOP("CoreMessages", "price manifest")
+WHAT_PRICE_SNAPSHOT = QT_TRANSLATE_NOOP("CoreMessages", "price snapshot")
+WHAT_LIST_PRICES = QT_TRANSLATE_NOOP("CoreMessages", "list prices")
+WHAT_PRICE_OVERRIDES = QT_TRANSLATE_NOOP("CoreMessages", "price overrides")
+PRICE_FILE_UNREADABLE = QT_TRANSLATE_NOOP("CoreMessages", "{what} {path} cannot be read: {why}")
+PRICE_FILE_NOT_JSON = QT_TRANSLATE_NOOP("CoreMessages", "{what} {path} is not valid JSON: {why}")
+STARTED_WITHOUT_FILE = QT_TRANSLATE_NOOP("CoreMessages", "{reason}; started without that file")
+STARTED_WITHOUT_PATH = QT_TRANSLATE_NOOP(
+    "CoreMessages", "{path}: {reason}; started without that file"
+)
+
+# -- saving settings, the keyring, balances ------------------------------------------------------
+SETTINGS_MALFORMED_NOT_SAVED = QT_TRANSLATE_NOOP(
+    "CoreMessages",
+    "settings file {path} is malformed; fix or remove it before changing settings",
+)
+KEY_NOT_READ = QT_TRANSLATE_NOOP("CoreMessages", "could not read the {provider} key: {kind}")
+KEY_NOT_STORED = QT_TRANSLATE_NOOP(
+    "CoreMessages", "the keyring did not store the {provider} key: {kind}"
+)
+KEY_NOT_DELETED = QT_TRANSLATE_NOOP(
+    "CoreMessages", "the keyring did not delete the {provider} key: {kind}"
+)
+FIELD_MISSING = QT_TRANSLATE_NOOP("CoreMessages", "{what} missing")
+FIELD_NOT_A_NUMBER = QT_TRANSLATE_NOOP("CoreMessages", "{what} is not a number")
+NO_FIELD = QT_TRANSLATE_NOOP("CoreMessages", "no {what}")
+NO_CREDIT_LIMIT = QT_TRANSLATE_NOOP("CoreMessages", "this key has no credit limit")
+NO_PUBLISHED_BALANCE = QT_TRANSLATE_NOOP("CoreMessages", "{provider} does not publish a balance")
+
+# -- files the window writes or edits (Claude Code's settings, a CSV export) ---------------------
+CANNOT_READ_PATH = QT_TRANSLATE_NOOP("CoreMessages", "cannot read {path}: {why}")
+CANNOT_WRITE_PATH = QT_TRANSLATE_NOOP("CoreMessages", "cannot write {path}: {why}")
+CLAUDE_SETTINGS_TOO_LARGE = QT_TRANSLATE_NOOP(
+    "CoreMessages", "{path} is larger than 10 MB; not a settings file, left as is"
+)
+CLAUDE_SETTINGS_NOT_JSON = QT_TRANSLATE_NOOP(
+    "CoreMessages",
+    "{path} is not valid JSON ({why}); fix it first, tokenbudget does not overwrite it",
+)
+CLAUDE_SETTINGS_NOT_OBJECT = QT_TRANSLATE_NOOP(
+    "CoreMessages", "{path} does not hold a JSON object; tokenbudget leaves it as is"
+)
+
+# -- other tools' databases (Goose, OpenCode), as import problems ----------------------------------
+DB_READ_WITHOUT_WAL = QT_TRANSLATE_NOOP(
+    "CoreMessages", "read without its -wal file (no -shm): the newest changes are not seen"
+)
+DB_CHANGED_WHILE_READ = QT_TRANSLATE_NOOP(
+    "CoreMessages", "the database changed while it was read; try again"
+)
+DB_NOT_SQLITE = QT_TRANSLATE_NOOP("CoreMessages", "not an SQLite database")
+DB_LOCKED = QT_TRANSLATE_NOOP(
+    "CoreMessages", "the database is locked by its tool (waited {seconds} s); try again later"
+)
+DB_DAMAGED = QT_TRANSLATE_NOOP("CoreMessages", "the database is damaged: {detail}")
+DB_UNREADABLE = QT_TRANSLATE_NOOP("CoreMessages", "cannot read the database: {detail}")
+
+# -- what a log line or row lacks (import problems) ----------------------------------------------
+ROW_NOT_OBJECT = QT_TRANSLATE_NOOP("CoreMessages", "not a JSON object")
+ROW_STATUS_NO_TIME = QT_TRANSLATE_NOOP("CoreMessages", "status update without a valid timestamp")
+ROW_USAGE_NO_TIME = QT_TRANSLATE_NOOP("CoreMessages", "usage record without a valid time")
+NOT_ZSTD = QT_TRANSLATE_NOOP("CoreMessages", "not zstd-compressed data (damaged?)")
+NO_ZSTANDARD = QT_TRANSLATE_NOOP(
+    "CoreMessages", "cannot read zstd files: zstandard is not installed"
+)
+COMPRESSED_ENDS_EARLY = QT_TRANSLATE_NOOP(
+    "CoreMessages", "the compressed file ends early (truncated?)"
+)
+NOT_DROID_SETTINGS = QT_TRANSLATE_NOOP("CoreMessages", "not a Droid settings object")
+TOKEN_USAGE_NOT_OBJECT = QT_TRANSLATE_NOOP("CoreMessages", "'tokenUsage' is not an object")
+ASSISTANT_NO_MODEL = QT_TRANSLATE_NOOP("CoreMessages", "assistant row without a model")
+ASSISTANT_NO_TIME = QT_TRANSLATE_NOOP("CoreMessages", "assistant row without a valid timestamp")
+ASSISTANT_NO_ID = QT_TRANSLATE_NOOP("CoreMessages", "assistant row without a message id or uuid")
+SESSION_NO_ID = QT_TRANSLATE_NOOP("CoreMessages", "a session without an id")
+NO_UPDATED_AT = QT_TRANSLATE_NOOP("CoreMessages", "no valid updated_at")
+SHUTDOWN_NO_TIME = QT_TRANSLATE_NOOP("CoreMessages", "session.shutdown without a valid timestamp")
+GEMINI_NO_ID = QT_TRANSLATE_NOOP("CoreMessages", "gemini message without an id")
+GEMINI_NO_TIME = QT_TRANSLATE_NOOP("CoreMessages", "gemini message without a valid timestamp")
+ASSISTANT_RECORD_NO_TIME = QT_TRANSLATE_NOOP(
+    "CoreMessages", "assistant record without a valid timestamp"
+)
+STEP_NO_TOKENS = QT_TRANSLATE_NOOP("CoreMessages", "step-finish part without tokens")
+STEP_NO_TIME = QT_TRANSLATE_NOOP("CoreMessages", "step-finish part without a valid time")
+TOKEN_COUNT_NO_TIME = QT_TRANSLATE_NOOP("CoreMessages", "token count without a valid timestamp")
+TOKEN_COUNT_NO_TOTAL = QT_TRANSLATE_NOOP("CoreMessages", "token count without total_token_usage")
+TOKEN_USAGE_NO_TIME = QT_TRANSLATE_NOOP(
+    "CoreMessages", "token usage record without a valid timestamp"
+)
+TOKEN_USAGE_NO_USAGE = QT_TRANSLATE_NOOP("CoreMessages", "token usage record without usage")
+PART_NO_ID = QT_TRANSLATE_NOOP("CoreMessages", "a part without an id")
+DAMAGED_COMPRESSED = QT_TRANSLATE_NOOP("CoreMessages", "damaged compressed data ({why})")

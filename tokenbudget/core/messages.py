@@ -83,3 +83,43 @@ def text_of(error: BaseException) -> str:
     if error.args and isinstance(error.args[0], Message) and len(error.args) == 1:
         return error.args[0]
     return str(error)
+
+
+def message_json(text: str) -> dict[str, Any] | None:
+    """A ``Message`` as JSON (``{"t": template, "p": fields}``) for storage, else None.
+
+    Fields that are text, whole numbers or messages are kept as they are; any other value
+    (money, a date) is stored as its English text. Plain text has no JSON form: it is stored
+    as it is and shown as it is.
+    """
+    if not isinstance(text, Message) or text.context != CONTEXT:
+        return None
+    params: dict[str, Any] = {}
+    for key, value in text.params.items():
+        nested = message_json(value) if isinstance(value, str) else None
+        if nested is not None:
+            params[key] = nested
+        elif isinstance(value, int | str) and not isinstance(value, bool):
+            params[key] = value if isinstance(value, int) else str(value)
+        else:
+            params[key] = english(value)
+    return {"t": text.template, "p": params}
+
+
+def message_from_json(data: object) -> Message | None:
+    """The ``Message`` ``message_json`` stored, or None for anything it did not write."""
+    if not isinstance(data, dict) or not isinstance(data.get("t"), str):
+        return None
+    raw = data.get("p")
+    if not isinstance(raw, dict):
+        return None
+    params: dict[str, Any] = {}
+    for key, stored in raw.items():
+        value = message_from_json(stored) if isinstance(stored, dict) else stored
+        if not isinstance(key, str) or not isinstance(value, int | str) or isinstance(value, bool):
+            return None
+        params[key] = value
+    try:
+        return Message(data["t"], params)
+    except (KeyError, IndexError, ValueError, AttributeError):
+        return None

@@ -181,7 +181,8 @@ class KeyringStore:
         try:
             value = self._keyring().get_password(SERVICE, provider)
         except Exception as exc:
-            raise SecretsError(f"could not read the {provider} key: {type(exc).__name__}") from None
+            kind = type(exc).__name__
+            raise SecretsError(message(texts.KEY_NOT_READ, provider=provider, kind=kind)) from None
         return value if isinstance(value, str) and value else None
 
     def set(self, provider: str, key: str) -> None:
@@ -197,8 +198,9 @@ class KeyringStore:
         try:
             backend.set_password(SERVICE, provider, key)
         except Exception as exc:
+            kind = type(exc).__name__
             raise SecretsError(
-                f"the keyring did not store the {provider} key: {type(exc).__name__}"
+                message(texts.KEY_NOT_STORED, provider=provider, kind=kind)
             ) from None
 
     def delete(self, provider: str) -> bool:
@@ -210,7 +212,8 @@ class KeyringStore:
         try:
             backend.delete_password(SERVICE, provider)
         except Exception as exc:
+            kind = type(exc).__name__
             raise SecretsError(
-                f"the keyring did not delete the {provider} key: {type(exc).__name__}"
+                message(texts.KEY_NOT_DELETED, provider=provider, kind=kind)
             ) from None
         return True

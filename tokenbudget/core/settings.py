@@ -338,8 +338,7 @@ class Settings:
                 json.loads(self.path.read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 raise SettingsError(
-                    f"settings file {self.path} is malformed; "
-                    "fix or remove it before changing settings"
+                    message(texts.SETTINGS_MALFORMED_NOT_SAVED, path=str(self.path))
                 ) from None
         import tempfile  # here: the status line loads settings on every run, never saves
 

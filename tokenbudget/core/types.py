@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from tokenbudget.core.history_jobs import ChartData, Choices, Snapshot
     from tokenbudget.core.history_query import PageCache, Period, RowMap, period_bounds
     from tokenbudget.core.import_report import ImportReport
+    from tokenbudget.core.importers.base import Problem
     from tokenbudget.core.ledger import to_us
     from tokenbudget.core.live_sync import SyncReport, WatchRoot, root_of
     from tokenbudget.core.memory import release_freed_memory
@@ -199,6 +200,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "WatchRoot": ("tokenbudget.core.live_sync", "WatchRoot"),
     "root_of": ("tokenbudget.core.live_sync", "root_of"),
     "SourceInfo": ("tokenbudget.core.sources", "SourceInfo"),
+    "Problem": ("tokenbudget.core.importers.base", "Problem"),
     "TOOL_LABELS": ("tokenbudget.core.sources", "LABELS"),
     "problem_text": ("tokenbudget.core.sources", "problem_text"),
     "home_short": ("tokenbudget.core.sources", "home_short"),
@@ -312,6 +314,7 @@ __all__ = [
     "PlanCard",
     "PlanKind",
     "PlanStatus",
+    "Problem",
     "RemoteConfig",
     "RemoteResult",
     "Report",

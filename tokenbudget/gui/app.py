@@ -115,8 +115,10 @@ def run(argv: Sequence[str], *, message: str = "activate", in_tray: bool = False
         window.first_painted.connect(
             lambda _at: QTimer.singleShot(0, behind), Qt.ConnectionType.SingleShotConnection
         )
-    if service.settings.warning:
-        window.statusBar().showMessage(render(service.settings.warning), 10000)
+    # A broken settings or prices file (the window has loaded the prices by now).
+    warnings = service.warnings()
+    if warnings:
+        window.statusBar().showMessage("; ".join(render(w) for w in warnings), 10000)
     code = app.exec()
     shell.close()
     uninstall_translators(app, translators)

@@ -37,6 +37,7 @@ from tokenbudget.core.types import (
     to_us,
 )
 from tokenbudget.gui.a11y import link_labels
+from tokenbudget.gui.formatting import error_text
 from tokenbudget.gui.palette import Tone, tint
 
 #: The token fields, in the order of the form.
@@ -215,7 +216,7 @@ class EntryDialog(QDialog):
                     plan_id=self.plan.currentData(),
                 )
             except (TokenbudgetError, ValueError) as exc:  # a backstop: the checks above
-                self.errors["cost"].setText(str(exc))
+                self.errors["cost"].setText(error_text(exc))
                 self.errors["cost"].setVisible(True)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(self._edited is not None)
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.services import Service
+from tokenbudget.gui.formatting import error_text
 from tokenbudget.gui.palette import Tone, tint
 
 SETTING = "launcher_offered"
@@ -74,7 +75,7 @@ class LauncherOffer(QFrame):
         try:
             files = install_launcher()
         except TokenbudgetError as exc:
-            self.text.setText(str(exc))
+            self.text.setText(error_text(exc))
             tint(self.text, Tone.ERROR)
             self._remember()
             self.finished.emit("failed")

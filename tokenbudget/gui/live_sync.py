@@ -182,7 +182,7 @@ class LiveSync(QObject):
         service = self._worker.get()
 
         def failed(why: str) -> None:
-            self._deliver(SyncReport(errors=(f"live sync failed: {why}",)))
+            self._deliver(SyncReport(errors=(why,)))  # already in the interface's language
 
         self._jobs.submit(
             "sync",

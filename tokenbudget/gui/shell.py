@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QSystemTrayIcon, QWidge
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.services import Service
 from tokenbudget.gui.counting import CountHub
-from tokenbudget.gui.formatting import error_text
+from tokenbudget.gui.formatting import error_text, render
 from tokenbudget.gui.jobs import Runner
 from tokenbudget.gui.main_window import MainWindow
 
@@ -384,7 +384,9 @@ class Shell(QObject):
     def _sync_reported(self, report: SyncReport) -> None:
         if report.errors:
             self.window.statusBar().showMessage(
-                self.tr("Live usage sync failed: {reason}").format(reason="; ".join(report.errors)),
+                self.tr("Live usage sync failed: {reason}").format(
+                    reason="; ".join(render(error) for error in report.errors)
+                ),
                 10_000,
             )
 

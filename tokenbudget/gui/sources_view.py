@@ -35,8 +35,8 @@ from PySide6.QtWidgets import (
 
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.services import Service
-from tokenbudget.core.types import ImportReport, SourceInfo, home_short, problem_text
-from tokenbudget.gui.formatting import error_text, format_int
+from tokenbudget.core.types import ImportReport, Problem, SourceInfo, home_short
+from tokenbudget.gui.formatting import error_text, format_int, render
 from tokenbudget.gui.jobs import Jobs, Runner, SerialRunner, Task
 from tokenbudget.gui.palette import Tone, tint
 from tokenbudget.gui.sources_model import Column, SourcesModel, where_text
@@ -281,9 +281,14 @@ class SourcesView(QWidget):
         self.tool_import.setText(self.tr("Import {tool}").format(tool=info.label))
         self.problems_title.setText(self._problems_title(info))
         # file:line: message, the home folder as ~ (the full path is in the tool's tooltip).
-        self.problems.setPlainText("\n".join(home_short(problem_text(p)) for p in info.problems))
+        self.problems.setPlainText("\n".join(self._problem_line(p) for p in info.problems))
         self.problems.setVisible(bool(info.problems))
         self._enable()
+
+    def _problem_line(self, problem: Problem) -> str:
+        """``file:line: reason``, the reason in the interface's language (numbers localised)."""
+        where = problem.path if problem.line is None else f"{problem.path}:{problem.line}"
+        return home_short(f"{where}: {render(problem.message, self.model.locale)}")
 
     def _problems_title(self, info: SourceInfo) -> str:
         if info.last_import is None:

@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Protocol
 
+from tokenbudget.core import message_texts as mt
 from tokenbudget.core.entries import NewEntry
+from tokenbudget.core.messages import message as msg
 from tokenbudget.core.official_limits import LimitSnapshot
 
 MAX_PROBLEMS_PER_FILE: Final = 50
@@ -47,7 +49,9 @@ class Problem:
     Attributes:
         path: The file.
         line: 1-based line number, or None for the whole file.
-        message: One user-facing line.
+        message: One user-facing line: a core ``Message`` (the GUI shows it translated; its
+            ``str`` is the English the command line prints), or plain text read back from a
+            ledger row stored before problems had templates.
     """
 
     path: str
@@ -133,4 +137,4 @@ class ProblemLog:
         """Add the line that says how many problems were not listed."""
         hidden = self.count - MAX_PROBLEMS_PER_FILE
         if hidden > 0:
-            self._into.append(Problem(self.path, None, f"{hidden} more problems not listed"))
+            self._into.append(Problem(self.path, None, msg(mt.MORE_PROBLEMS, count=hidden)))

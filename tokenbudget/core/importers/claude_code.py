@@ -48,6 +48,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from tokenbudget.core import message_texts as mt
 from tokenbudget.core.entries import (
     PRECEDENCE_COPY,
     PRECEDENCE_ORIGINAL,
@@ -65,6 +66,7 @@ from tokenbudget.core.importers.values import (
     parse_time,
     project_value,
 )
+from tokenbudget.core.messages import message as msg
 
 SYNTHETIC_MODEL = "<synthetic>"
 
@@ -196,10 +198,10 @@ def _usage_of(row: object, key: str | None, tokens: TokenCounts | None) -> NewEn
     if model == SYNTHETIC_MODEL:
         return None
     if not isinstance(model, str) or not model.strip():
-        raise ValueError("assistant row without a model")
+        raise ValueError(msg(mt.ASSISTANT_NO_MODEL))
     at = parse_time(row.get("timestamp"))
     if at is None:
-        raise ValueError("assistant row without a valid timestamp")
+        raise ValueError(msg(mt.ASSISTANT_NO_TIME))
     ref = checked_text(_key(row, message) if key is None else key, "reference")
     tokens = _tokens(usage) if tokens is None else tokens
     # Positional, in ``NewEntry``'s field order (cheaper than keywords, once per response);
@@ -239,4 +241,4 @@ def _key(row: dict[str, Any], message: dict[str, Any]) -> str:
     uuid = row.get("uuid")
     if isinstance(uuid, str) and uuid:
         return f"row:{uuid}"
-    raise ValueError("assistant row without a message id or uuid")
+    raise ValueError(msg(mt.ASSISTANT_NO_ID))

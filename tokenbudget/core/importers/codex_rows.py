@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Final
 
+from tokenbudget.core import message_texts as mt
 from tokenbudget.core.entries import PRECEDENCE_COPY, PRECEDENCE_ORIGINAL, NewEntry, TokenCounts
 from tokenbudget.core.importers.base import SOURCE_CODEX
 from tokenbudget.core.importers.codex_state import FileState
@@ -22,6 +23,7 @@ from tokenbudget.core.importers.values import (
     usage_entry,
     uuid7_millis,
 )
+from tokenbudget.core.messages import message as msg
 
 UNKNOWN_MODEL: Final = "unknown"
 """Model of usage logged before anything names one."""
@@ -201,7 +203,7 @@ class RolloutReader:
         at = parse_time(row_time)
         if at is None:
             if isinstance(info, dict):
-                raise ValueError("token count without a valid timestamp")
+                raise ValueError(msg(mt.TOKEN_COUNT_NO_TIME))
             return
         ms = millis(at)
         copied = self._copied(ms)
@@ -211,7 +213,7 @@ class RolloutReader:
             return
         usage = info.get("total_token_usage")
         if not isinstance(usage, dict):
-            raise ValueError("token count without total_token_usage")
+            raise ValueError(msg(mt.TOKEN_COUNT_NO_TOTAL))
         inp = count(usage, "input_tokens")
         out = count(usage, "output_tokens")
         total = [
@@ -251,10 +253,10 @@ class RolloutReader:
         state.records = True
         at = parse_time(row_time)
         if at is None:
-            raise ValueError("token usage record without a valid timestamp")
+            raise ValueError(msg(mt.TOKEN_USAGE_NO_TIME))
         usage = payload.get("usage")
         if not isinstance(usage, dict):
-            raise ValueError("token usage record without usage")
+            raise ValueError(msg(mt.TOKEN_USAGE_NO_USAGE))
         inp = count(usage, "input_tokens")
         cached = min(count(usage, "cached_input_tokens"), inp)
         out = count(usage, "output_tokens")

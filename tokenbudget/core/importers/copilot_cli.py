@@ -39,6 +39,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO, Final
 
+from tokenbudget.core import message_texts as mt
 from tokenbudget.core.entries import NewEntry, TokenCounts
 from tokenbudget.core.importers.base import SOURCE_COPILOT_CLI, ImportResult, ProblemLog
 from tokenbudget.core.importers.scan import Found, Sink, discover, expand, scan_files
@@ -52,6 +53,7 @@ from tokenbudget.core.importers.values import (
     shown,
     usage_entry,
 )
+from tokenbudget.core.messages import message as msg
 
 UNKNOWN_MODEL: Final = "unknown"
 SHUTDOWN: Final = "session.shutdown"
@@ -126,7 +128,7 @@ def _read_events(
     def take(row: Any) -> None:
         nonlocal model, folder
         if not isinstance(row, dict):
-            raise ValueError("not a JSON object")
+            raise ValueError(msg(mt.ROW_NOT_OBJECT))
         data = row.get("data")
         if not isinstance(data, dict):
             return
@@ -175,7 +177,7 @@ def shutdown_entries(
         return [], []
     at = parse_time(event.get("timestamp"))
     if at is None:
-        raise ValueError("session.shutdown without a valid timestamp")
+        raise ValueError(msg(mt.SHUTDOWN_NO_TIME))
     event_id = event.get("id")
     ref = event_id if isinstance(event_id, str) and event_id else at.isoformat()
     ref = f"{session}:{checked_text(ref, 'event id')}"

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, Final, TextIO
 
+from tokenbudget.core import message_texts as mt
 from tokenbudget.core.entries import TOKEN_FIELDS, NewEntry, TokenCounts
 from tokenbudget.core.errors import UserInputError
 from tokenbudget.core.importers.base import SOURCE_CSV, ImportResult, Problem, ProblemLog
@@ -40,6 +41,8 @@ from tokenbudget.core.importers.values import (
     parse_time,
     usage_entry,
 )
+from tokenbudget.core.messages import message as msg
+from tokenbudget.core.messages import text_of
 from tokenbudget.core.money import check_currency, parse_decimal, to_micros
 
 _REQUIRED: Final = ("time_utc", "provider", "model", "input_tokens", "output_tokens")
@@ -143,7 +146,7 @@ class CsvImporter:
                         text, self.mapping, self.default_provider, self.default_model, log
                     )
             except UnicodeDecodeError:
-                log.add(None, "not UTF-8 text")
+                log.add(None, msg(mt.NOT_UTF8_TEXT))
                 records = []
             finally:
                 text.detach()
@@ -172,7 +175,7 @@ def _rows(file: TextIO, log: ProblemLog) -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as err:
-            log.add(start, f"unreadable CSV: {err}")
+            log.add(start, msg(mt.UNREADABLE_CSV, why=str(err)))
             if reader.line_num < start:
                 return  # nothing was consumed: going on would not get further
             start = reader.line_num + 1
@@ -201,7 +204,7 @@ def _read_export(file: TextIO, log: ProblemLog) -> list[NewEntry]:
     rows, columns = table
     missing = [name for name in _REQUIRED if name not in columns]
     if missing:
-        log.add(1, f"not a tokenbudget export (no column {', '.join(missing)}); use a mapping")
+        log.add(1, msg(mt.NOT_AN_EXPORT, columns=", ".join(missing)))
         return []
     refs = _RefMaker()
     records = []
@@ -209,7 +212,7 @@ def _read_export(file: TextIO, log: ProblemLog) -> list[NewEntry]:
         try:
             records.append(_export_row(row, columns, refs))
         except (ValueError, UserInputError) as err:
-            log.add(line, str(err))
+            log.add(line, text_of(err))
     return records
 
 
@@ -262,7 +265,7 @@ def _read_generic(
     rows, columns = table
     missing = [theirs for theirs in mapping.values() if theirs not in columns]
     if missing:
-        log.add(1, f"no column {', '.join(repr(m) for m in missing)} in the header")
+        log.add(1, msg(mt.NO_COLUMNS_IN_HEADER, columns=", ".join(repr(m) for m in missing)))
         return []
     refs = _RefMaker()
     records = []
@@ -297,7 +300,7 @@ def _read_generic(
                 )
             )
         except (ValueError, UserInputError) as err:
-            log.add(line, str(err))
+            log.add(line, text_of(err))
     return records
 
 

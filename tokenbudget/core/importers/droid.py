@@ -34,12 +34,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, Final
 
+from tokenbudget.core import message_texts as mt
 from tokenbudget.core.entries import NewEntry, TokenCounts
 from tokenbudget.core.importers.base import SOURCE_DROID, ImportResult, ProblemLog
 from tokenbudget.core.importers.named_provider import provider_for
 from tokenbudget.core.importers.scan import Found, Sink, discover, expand, scan_files
 from tokenbudget.core.importers.streaming import FileCursor, describe, parse_json
 from tokenbudget.core.importers.values import checked_text, count, usage_entry
+from tokenbudget.core.messages import message as msg
 
 SUFFIX: Final = ".settings.json"
 UNKNOWN_MODEL: Final = "unknown"
@@ -74,7 +76,7 @@ class DroidImporter:
         ) -> tuple[int, int, dict[str, Any]]:
             data = fh.read(MAX_SETTINGS + 1)
             if len(data) > MAX_SETTINGS:
-                log.add(None, "settings file too large to read; skipped")
+                log.add(None, msg(mt.FILE_TOO_LARGE_SKIPPED, what=msg(mt.WHAT_SETTINGS_FILE)))
                 return len(data), 0, {}
             try:
                 record = settings_record(path, parse_json(data), path.stat().st_mtime)
@@ -97,12 +99,12 @@ def settings_record(path: Path, document: object, mtime: float) -> NewEntry | No
         ValueError: for usage or a model that cannot be read or stored.
     """
     if not isinstance(document, dict):
-        raise ValueError("not a Droid settings object")
+        raise ValueError(msg(mt.NOT_DROID_SETTINGS))
     usage = document.get("tokenUsage")
     if usage is None:
         return None
     if not isinstance(usage, dict):
-        raise ValueError("'tokenUsage' is not an object")
+        raise ValueError(msg(mt.TOKEN_USAGE_NOT_OBJECT))
     tokens = TokenCounts(
         input_tokens=count(usage, "inputTokens"),
         cache_read_tokens=count(usage, "cacheReadTokens"),

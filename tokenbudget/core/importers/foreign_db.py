@@ -40,7 +40,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
+from tokenbudget.core import message_texts as mt
 from tokenbudget.core.errors import ForeignDatabaseError
+from tokenbudget.core.messages import message as msg
 
 BUSY_TIMEOUT: Final = 2.0
 """Seconds to wait for a writer's exclusive lock before giving up on the database."""
@@ -81,7 +83,7 @@ def text(value: object) -> str | None:
         try:
             return value.decode("utf-8")
         except UnicodeDecodeError:
-            raise ValueError("not valid UTF-8") from None
+            raise ValueError(msg(mt.NOT_VALID_UTF8)) from None
     return value if isinstance(value, str) else None
 
 
@@ -174,11 +176,11 @@ def read_database(path: Path, read: Callable[[ForeignDb], T]) -> tuple[T, str | 
         if _stat(path) == before and wal_file.exists() == has_wal:
             note = None
             if has_wal:
-                note = "read without its -wal file (no -shm): the newest changes are not seen"
+                note = msg(mt.DB_READ_WITHOUT_WAL)
             return result, note
         # The tool opened the database meanwhile: read again, now as one more reader.
         if not (wal_file.exists() and shm_file.exists()):
-            raise ForeignDatabaseError("the database changed while it was read; try again")
+            raise ForeignDatabaseError(msg(mt.DB_CHANGED_WHILE_READ))
     return _with_connection(path, read, immutable=False), None
 
 
@@ -211,11 +213,12 @@ def _is_wal(path: Path) -> bool:
         with path.open("rb") as fh:
             header = fh.read(_HEADER)
     except OSError as err:
-        raise ForeignDatabaseError(f"cannot read: {err.strerror or err}") from None
+        why = str(err.strerror or err)
+        raise ForeignDatabaseError(msg(mt.CANNOT_READ_FILE, why=why)) from None
     if not header:
         return False  # an empty file is an empty database to SQLite
     if not header.startswith(_MAGIC) or len(header) < _HEADER:
-        raise ForeignDatabaseError("not an SQLite database")
+        raise ForeignDatabaseError(msg(mt.DB_NOT_SQLITE))
     return header[18] == 2 or header[19] == 2
 
 
@@ -241,10 +244,10 @@ def _explain(err: sqlite3.Error) -> str:
     message = str(err) or type(err).__name__
     lowered = message.lower()
     if "locked" in lowered or "busy" in lowered:
-        return f"the database is locked by its tool (waited {BUSY_TIMEOUT:g} s); try again later"
+        return msg(mt.DB_LOCKED, seconds=f"{BUSY_TIMEOUT:g}")
     if "malformed" in lowered or "not a database" in lowered or "corrupt" in lowered:
-        return f"the database is damaged: {message}"
-    return f"cannot read the database: {message}"
+        return msg(mt.DB_DAMAGED, detail=message)
+    return msg(mt.DB_UNREADABLE, detail=message)
 
 
 def state_entry(state: Mapping[str, Any], key: str) -> dict[str, Any] | None:

@@ -43,6 +43,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO, Final
 
+from tokenbudget.core import message_texts as mt
 from tokenbudget.core.entries import NewEntry, TokenCounts
 from tokenbudget.core.importers.base import SOURCE_GEMINI_CLI, ImportResult, ProblemLog
 from tokenbudget.core.importers.gemini_projects import GeminiProjects
@@ -61,6 +62,8 @@ from tokenbudget.core.importers.values import (
     project_value,
     usage_entry,
 )
+from tokenbudget.core.messages import message as msg
+from tokenbudget.core.messages import text_of
 
 UNKNOWN_MODEL: Final = "unknown"
 MAX_DOCUMENT: Final = 512 * 1024 * 1024
@@ -156,7 +159,7 @@ def _read_jsonl(
     def take(row: Any) -> None:
         nonlocal session, named, where
         if not isinstance(row, dict):
-            raise ValueError("not a JSON object")
+            raise ValueError(msg(mt.ROW_NOT_OBJECT))
         if "$set" in row or "$rewindTo" in row:
             return  # checkpoint copies never count; rewound calls were billed
         if _is_metadata(row):
@@ -180,7 +183,7 @@ def _read_document(
 ) -> tuple[int, int, dict[str, Any]]:
     data = fh.read(MAX_DOCUMENT + 1)
     if len(data) > MAX_DOCUMENT:
-        log.add(None, "chat file too large to read; skipped")
+        log.add(None, msg(mt.FILE_TOO_LARGE_SKIPPED, what=msg(mt.WHAT_CHAT_FILE)))
         return len(data), 0, {}
     try:
         document = parse_json(data)
@@ -193,13 +196,13 @@ def _read_document(
     else:
         messages, session, named = document, None, None
     if not isinstance(messages, list):
-        log.add(None, "not a Gemini CLI chat (no list of messages)")
+        log.add(None, msg(mt.NOT_A_GEMINI_CHAT))
         return len(data), 0, {}
     if isinstance(session, str) and session:
         try:
             checked_text(session, "session id")
         except ValueError as err:
-            log.add(None, str(err))
+            log.add(None, text_of(err))
             session = None
     session = session if isinstance(session, str) and session else path.stem
     where = project_value(projects.of_file(path) or named)
@@ -215,7 +218,7 @@ def _take_messages(
         try:
             record = usage_of(message, session, where)
         except ValueError as err:
-            log.add(None, f"message {number}: {err}")
+            log.add(None, msg(mt.IN_MESSAGE, message=str(number), problem=text_of(err)))
             continue
         if record is not None:
             found.add(record)
@@ -234,10 +237,10 @@ def usage_of(message: object, session: str, where: str | None = None) -> NewEntr
         return None
     message_id = message.get("id")
     if not isinstance(message_id, str) or not message_id:
-        raise ValueError("gemini message without an id")
+        raise ValueError(msg(mt.GEMINI_NO_ID))
     at = parse_time(message.get("timestamp"))
     if at is None:
-        raise ValueError("gemini message without a valid timestamp")
+        raise ValueError(msg(mt.GEMINI_NO_TIME))
     model = message.get("model")
     model = model if isinstance(model, str) and model.strip() else UNKNOWN_MODEL
     prompt = count(tokens, "input")

@@ -44,6 +44,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Final
 
+from tokenbudget.core import message_texts as mt
 from tokenbudget.core.entries import NewEntry, TokenCounts
 from tokenbudget.core.errors import ForeignDatabaseError
 from tokenbudget.core.importers.base import SOURCE_GOOSE, ImportResult, Problem, ProblemLog
@@ -64,6 +65,8 @@ from tokenbudget.core.importers.values import (
     project_value,
     usage_entry,
 )
+from tokenbudget.core.messages import message as msg
+from tokenbudget.core.messages import text_of
 
 DB_NAME: Final = "sessions.db"
 UNKNOWN_MODEL: Final = "unknown"
@@ -131,7 +134,7 @@ class GooseImporter:
             try:
                 _, note = read_database(path, read)
             except ForeignDatabaseError as err:
-                log.add(None, str(err))
+                log.add(None, text_of(err))
                 log.close()
                 if key in old:
                     new[key] = old[key]
@@ -151,7 +154,7 @@ def _old_state(state: Mapping[str, Any], problems: list[Problem]) -> dict[str, A
         return {}
     databases = state.get("databases")
     if state.get("version") != STATE_VERSION or not isinstance(databases, dict):
-        problems.append(Problem("(import state)", None, "unreadable; everything is read again"))
+        problems.append(Problem("(import state)", None, msg(mt.STATE_UNREADABLE_ALL)))
         return {}
     return dict(databases)
 
@@ -184,13 +187,21 @@ def _read(db: ForeignDb, found: Found, log: ProblemLog) -> None:
         try:
             model = model_of(row[4])
         except ValueError as err:  # the session still counts, as an unknown model
-            log.add(None, f"session {_shown(sid)}: model_config_json: {describe(err)}")
+            log.add(
+                None,
+                msg(
+                    mt.IN_SESSION_FIELD,
+                    session=_shown(sid),
+                    field="model_config_json",
+                    problem=describe(err),
+                ),
+            )
             model = UNKNOWN_MODEL
         try:
             count_ = requests.get(sid, 0) if isinstance(sid, bytes) else 0
             record = session_record(row, model, count_)
         except ValueError as err:
-            log.add(None, f"session {_shown(sid)}: {describe(err)}")
+            log.add(None, msg(mt.IN_SESSION, session=_shown(sid), problem=describe(err)))
             continue
         if record is not None:
             found.add(record)
@@ -226,7 +237,7 @@ def session_record(row: Sequence[Any], model: str, requests: int) -> NewEntry | 
     """
     sid = text(row[0])
     if not sid:
-        raise ValueError("a session without an id")
+        raise ValueError(msg(mt.SESSION_NO_ID))
     totals = dict(zip(("input", "output", "total", "read", "write"), row[5:10], strict=True))
     if totals["input"] is None and totals["output"] is None and totals["total"] is None:
         return None  # no running total was ever kept for it
@@ -245,7 +256,7 @@ def session_record(row: Sequence[Any], model: str, requests: int) -> NewEntry | 
         return None
     at = parse_time(text(row[1]) if isinstance(row[1], bytes) else row[1])
     if at is None:
-        raise ValueError("no valid updated_at")
+        raise ValueError(msg(mt.NO_UPDATED_AT))
     record = usage_entry(
         at=at,
         provider=provider_for(model, text(row[3])),

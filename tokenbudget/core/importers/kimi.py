@@ -46,6 +46,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO, Final
 
+from tokenbudget.core import message_texts as mt
 from tokenbudget.core.entries import PRECEDENCE_COPY, NewEntry, TokenCounts
 from tokenbudget.core.importers.base import SOURCE_KIMI_CLI, ImportResult, ProblemLog
 from tokenbudget.core.importers.scan import Found, Sink, discover, expand, scan_files
@@ -57,6 +58,7 @@ from tokenbudget.core.importers.values import (
     parse_time,
     usage_entry,
 )
+from tokenbudget.core.messages import message as msg
 
 DEFAULT_MODEL: Final = "kimi-for-coding"
 PROVIDER: Final = "moonshot"
@@ -105,7 +107,7 @@ class KimiImporter:
             def take(row: Any) -> None:
                 nonlocal copies, model
                 if not isinstance(row, dict):
-                    raise ValueError("not a JSON object")
+                    raise ValueError(msg(mt.ROW_NOT_OBJECT))
                 if row.get("type") == "usage.record":
                     record = code_usage_of(row, copy=copies > 0)
                     copies = max(0, copies - 1)
@@ -246,7 +248,7 @@ def cli_usage_of(row: Mapping[str, Any], model: str) -> NewEntry | None:
         ref = ""
     at = parse_time(row.get("timestamp"))
     if at is None:
-        raise ValueError("status update without a valid timestamp")
+        raise ValueError(msg(mt.ROW_STATUS_NO_TIME))
     ref = ref or f"cli:{row.get('timestamp')!r}:{_label(tokens)}"
     record = usage_entry(
         at=at,
@@ -271,7 +273,7 @@ def code_usage_of(row: Mapping[str, Any], *, copy: bool = False) -> NewEntry | N
         return None
     at = parse_time(row.get("time"))
     if at is None:
-        raise ValueError("usage record without a valid time")
+        raise ValueError(msg(mt.ROW_USAGE_NO_TIME))
     model = row.get("model")
     model = checked_text(model.strip(), "model") if isinstance(model, str) else ""
     model = model or DEFAULT_MODEL

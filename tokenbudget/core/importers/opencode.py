@@ -50,6 +50,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
+from tokenbudget.core import message_texts as mt
 from tokenbudget.core.errors import ForeignDatabaseError
 from tokenbudget.core.importers.base import SOURCE_OPENCODE, ImportResult, Problem, ProblemLog
 from tokenbudget.core.importers.foreign_db import (
@@ -63,6 +64,8 @@ from tokenbudget.core.importers.opencode_legacy import LegacyStorage
 from tokenbudget.core.importers.opencode_rows import Message, message_of, step_record
 from tokenbudget.core.importers.scan import STATE_VERSION, Found, Sink, expand
 from tokenbudget.core.importers.streaming import describe, parse_json
+from tokenbudget.core.messages import message as msg
+from tokenbudget.core.messages import text_of
 
 MARGIN_MS: Final = 3_600_000
 """How far before the newest part seen a resumed read starts (clock steps, slow commits)."""
@@ -103,7 +106,7 @@ class OpenCodeImporter:
         problems: list[Problem] = []
         old_dbs, old_legacy, usable = _states(state)
         if not usable:
-            problems.append(Problem("(import state)", None, "unreadable; everything is read again"))
+            problems.append(Problem("(import state)", None, msg(mt.STATE_UNREADABLE_ALL)))
         databases, storages = _targets(roots)
         new_dbs = {k: v for k, v in old_dbs.items() if not _under(k, roots)}
         new_legacy = {k: v for k, v in old_legacy.items() if not _under(k, roots)}
@@ -201,7 +204,7 @@ def _scan_database(
     try:
         newest, note = read_database(path, lambda db: _read(db, since, found, log))
     except ForeignDatabaseError as err:
-        log.add(None, str(err))
+        log.add(None, text_of(err))
         log.close()
         return before, 0
     if note is not None:
@@ -231,7 +234,7 @@ def _read(db: ForeignDb, since: int, found: Found, log: ProblemLog) -> int:
             tried.add(mid or "")
             info = message_of(parse_json(row[3]), directories.get(sid or ""))
         except ValueError as err:
-            log.add(None, f"message {mid or '?'}: {describe(err)}")
+            log.add(None, msg(mt.IN_MESSAGE, message=mid or "?", problem=describe(err)))
             return
         if mid and info is not None:
             messages[mid] = info
@@ -278,11 +281,11 @@ def _take(row: tuple[Any, ...], message: Message | None, found: Found, log: Prob
     pid = _safe_text(row[0])
     try:
         if not pid:
-            raise ValueError("a part without an id")
+            raise ValueError(msg(mt.PART_NO_ID))
         part = parse_json(row[5])
         record = step_record(pid, part, message, row[3])
     except ValueError as err:
-        log.add(None, f"part {pid or '?'}: {describe(err)}")
+        log.add(None, msg(mt.IN_PART, part=pid or "?", problem=describe(err)))
         return
     if record is not None:
         found.add(record)

@@ -17,10 +17,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+from tokenbudget.core import message_texts as mt
 from tokenbudget.core.importers.base import Problem, ProblemLog
 from tokenbudget.core.importers.opencode_rows import Message, message_of, step_record
 from tokenbudget.core.importers.scan import Found
 from tokenbudget.core.importers.streaming import describe, parse_json
+from tokenbudget.core.messages import message as msg
 
 
 class LegacyStorage:
@@ -43,7 +45,9 @@ class LegacyStorage:
         try:
             folders = sorted(p for p in parts.iterdir() if p.is_dir()) if parts.is_dir() else []
         except OSError as err:
-            self._problems.append(Problem(str(parts), None, f"cannot read: {err.strerror}"))
+            self._problems.append(
+                Problem(str(parts), None, msg(mt.CANNOT_READ_FILE, why=str(err.strerror)))
+            )
             return {k: v for k, v in before.items() if isinstance(v, int)}
         for folder in folders:
             try:
@@ -62,13 +66,17 @@ class LegacyStorage:
         try:
             files = sorted(folder.glob("*.json"))
         except OSError as err:
-            self._problems.append(Problem(str(folder), None, f"cannot read: {err.strerror}"))
+            self._problems.append(
+                Problem(str(folder), None, msg(mt.CANNOT_READ_FILE, why=str(err.strerror)))
+            )
             return False
         for file in files:
             try:
                 raw = file.read_bytes()
             except OSError as err:
-                self._problems.append(Problem(str(file), None, f"cannot read: {err.strerror}"))
+                self._problems.append(
+                    Problem(str(file), None, msg(mt.CANNOT_READ_FILE, why=str(err.strerror)))
+                )
                 continue
             self.files_read += 1
             self.bytes_read += len(raw)

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, Final, NamedTuple
 
+from tokenbudget.core import message_texts as mt
 from tokenbudget.core.entries import NewEntry, TokenCounts
 from tokenbudget.core.importers.base import SOURCE_OPENCODE
 from tokenbudget.core.importers.named_provider import provider_for
@@ -21,6 +22,7 @@ from tokenbudget.core.importers.values import (
     project_value,
     usage_entry,
 )
+from tokenbudget.core.messages import message as msg
 
 UNKNOWN_MODEL: Final = "unknown"
 
@@ -93,7 +95,7 @@ def step_record(
         return None
     tokens = part.get("tokens")
     if not isinstance(tokens, dict):
-        raise ValueError("step-finish part without tokens")
+        raise ValueError(msg(mt.STEP_NO_TOKENS))
     cache = tokens.get("cache")
     cache = cache if isinstance(cache, dict) else {}
     counts = TokenCounts(
@@ -108,7 +110,7 @@ def step_record(
         message = Message(UNKNOWN_MODEL, "unknown", None, None)
     at = parse_time(message.at) or parse_time(row_time)
     if at is None:
-        raise ValueError("step-finish part without a valid time")
+        raise ValueError(msg(mt.STEP_NO_TIME))
     record = usage_entry(
         at=at,
         provider=message.provider,

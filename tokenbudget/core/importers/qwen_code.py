@@ -36,6 +36,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO, Final
 
+from tokenbudget.core import message_texts as mt
 from tokenbudget.core.entries import PRECEDENCE_COPY, NewEntry, TokenCounts
 from tokenbudget.core.importers.base import SOURCE_QWEN_CODE, ImportResult, ProblemLog
 from tokenbudget.core.importers.scan import Found, Sink, discover, scan_files
@@ -48,6 +49,7 @@ from tokenbudget.core.importers.values import (
     project_value,
     usage_entry,
 )
+from tokenbudget.core.messages import message as msg
 
 UNKNOWN_MODEL: Final = "unknown"
 PROVIDER: Final = "dashscope"
@@ -134,7 +136,7 @@ def usage_of(row: object, stem: str, folder: str | None = None) -> NewEntry | No
         ValueError: for an assistant record with usage that cannot be read.
     """
     if not isinstance(row, dict):
-        raise ValueError("not a JSON object")
+        raise ValueError(msg(mt.ROW_NOT_OBJECT))
     if row.get("type") != "assistant":
         return None
     usage = row.get("usageMetadata")
@@ -142,7 +144,7 @@ def usage_of(row: object, stem: str, folder: str | None = None) -> NewEntry | No
         return None
     at = parse_time(row.get("timestamp"))
     if at is None:
-        raise ValueError("assistant record without a valid timestamp")
+        raise ValueError(msg(mt.ASSISTANT_RECORD_NO_TIME))
     model = row.get("model")
     model = checked_text(model, "model") if isinstance(model, str) and model.strip() else None
     model = model or UNKNOWN_MODEL

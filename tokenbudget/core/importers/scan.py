@@ -31,6 +31,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, Final, cast
 
+from tokenbudget.core import message_texts as mt
 from tokenbudget.core.entries import NewEntry, replaces
 from tokenbudget.core.importers.base import ImportResult, Problem, ProblemLog
 from tokenbudget.core.importers.streaming import (
@@ -39,6 +40,8 @@ from tokenbudget.core.importers.streaming import (
     decompressed,
     is_compressed,
 )
+from tokenbudget.core.messages import message as msg
+from tokenbudget.core.messages import text_of
 from tokenbudget.core.paths import can_look_at
 
 STATE_VERSION: Final = 1
@@ -172,7 +175,7 @@ def scan_files(
     previous, usable = file_states(state)
     problems: list[Problem] = []
     if not usable:
-        problems.append(Problem("(import state)", None, "unreadable; every file is read again"))
+        problems.append(Problem("(import state)", None, msg(mt.STATE_UNREADABLE_FILES)))
     files: dict[str, dict[str, Any]] = {
         key: value for key, value in previous.items() if not _is_under(key, roots)
     }
@@ -201,7 +204,9 @@ def scan_files(
                     head_len = min(offset, _HEAD_BYTES)
                 head = head_hash(fh, head_len)
         except OSError as err:
-            problems.append(Problem(str(path), None, f"cannot read: {err.strerror or err}"))
+            problems.append(
+                Problem(str(path), None, msg(mt.CANNOT_READ_FILE, why=err.strerror or str(err)))
+            )
             if before is not None:
                 files[key] = before
             continue
@@ -230,9 +235,9 @@ def _read_compressed(
         stream = decompressed(fh)
         offset, line, extra = read(path, cast(BinaryIO, stream), FileCursor(), log)
         if stream.consumed > offset:
-            log.add(line + 1, "the compressed file ends inside a line (truncated?)")
+            log.add(line + 1, msg(mt.COMPRESSED_ENDS_IN_LINE))
     except ValueError as err:
-        log.add(None, str(err))
+        log.add(None, text_of(err))
         return 0, 0, {}
     return offset, line, extra
 

@@ -16,7 +16,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Final
 
+from tokenbudget.core import message_texts as mt
 from tokenbudget.core.importers.base import ProblemLog
+from tokenbudget.core.messages import message as msg
+from tokenbudget.core.messages import text_of
 
 HUGE_LINE: Final = 4 * 1024 * 1024
 """Lines longer than this are judged by their first ``PROBE`` bytes before being read whole."""
@@ -55,11 +58,11 @@ def decompressed(raw: BinaryIO) -> Decompressed:
     magic = raw.read(4)
     raw.seek(start)
     if magic and magic != ZSTD_MAGIC and not _skippable(magic):
-        raise ValueError("not zstd-compressed data (damaged?)")
+        raise ValueError(msg(mt.NOT_ZSTD))
     try:
         import zstandard
     except ImportError:
-        raise ValueError("cannot read zstd files: zstandard is not installed") from None
+        raise ValueError(msg(mt.NO_ZSTANDARD)) from None
     frames = _Frames(raw, zstandard.ZstdDecompressor(), zstandard.ZstdError)
     return Decompressed(io.BufferedReader(frames, CHUNK))
 
@@ -96,7 +99,7 @@ class _Frames(io.RawIOBase):
         chunk = self._raw.read(_COMPRESSED_CHUNK)
         if not chunk:
             if self._frame is not None and not self._frame.eof:
-                raise ValueError("the compressed file ends early (truncated?)")
+                raise ValueError(msg(mt.COMPRESSED_ENDS_EARLY))
             return False
         parts: list[bytes] = []
         while chunk:
@@ -105,7 +108,7 @@ class _Frames(io.RawIOBase):
             try:
                 parts.append(self._frame.decompress(chunk))
             except self._error as err:
-                raise ValueError(f"damaged compressed data ({err})") from None
+                raise ValueError(msg(mt.DAMAGED_COMPRESSED, why=str(err))) from None
             chunk = self._frame.unused_data if self._frame.eof else b""
         self._pending = b"".join(parts)
         self._at = 0
@@ -155,11 +158,11 @@ def describe(err: ValueError) -> str:
     """A one-line problem message for a parse error."""
     if isinstance(err, json.JSONDecodeError):
         if err.pos >= len(err.doc.rstrip()):
-            return "not valid JSON: the text ends early (truncated?)"
-        return f"not valid JSON: {err.msg} (column {err.colno})"
+            return msg(mt.JSON_ENDS_EARLY)
+        return msg(mt.JSON_INVALID_AT, reason=err.msg, column=str(err.colno))
     if isinstance(err, UnicodeDecodeError):
-        return "not valid UTF-8"
-    return str(err)
+        return msg(mt.NOT_VALID_UTF8)
+    return text_of(err)
 
 
 def parse_json(data: bytes | str) -> Any:
@@ -172,7 +175,7 @@ def parse_json(data: bytes | str) -> Any:
     try:
         return json.loads(data)
     except RecursionError:
-        raise ValueError("not valid JSON: nested too deeply") from None
+        raise ValueError(msg(mt.JSON_TOO_DEEP)) from None
 
 
 def looks_like_object(line: bytes) -> bool:
@@ -210,7 +213,7 @@ def read_json_lines(
     for raw in stream:
         if not wanted(raw):
             if not looks_like_object(raw) and raw.strip():
-                log.add(stream.line, "not a JSON object (truncated or damaged line)")
+                log.add(stream.line, msg(mt.NOT_A_JSON_OBJECT))
             continue
         try:
             # Bound to a name, the parsed row lives until the next one replaces it: freed at
@@ -222,9 +225,9 @@ def read_json_lines(
             log.add(stream.line, describe(err))
         except (TypeError, ArithmeticError) as err:
             # A value no check foresaw: still this line's problem, never the whole file's.
-            log.add(stream.line, f"cannot be read ({type(err).__name__})")
+            log.add(stream.line, msg(mt.CANNOT_BE_READ_TYPE, kind=type(err).__name__))
     for line in stream.oversized:
-        log.add(line, "line too long to read; skipped")
+        log.add(line, msg(mt.LINE_TOO_LONG))
     return stream.offset, stream.line
 
 

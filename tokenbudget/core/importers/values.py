@@ -21,7 +21,9 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Final
 
+from tokenbudget.core import message_texts as mt
 from tokenbudget.core.entries import TOKEN_FIELDS, NewEntry, TokenCounts
+from tokenbudget.core.messages import message as msg
 from tokenbudget.core.model_names import provider_of
 from tokenbudget.core.projects import project_of
 
@@ -99,11 +101,11 @@ def count(data: Mapping[str, Any], key: str) -> int:
     if isinstance(value, float) and value.is_integer() and value >= 0:
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"'{key}' is not a whole number: {shown(value)}")
+        raise ValueError(msg(mt.VALUE_NOT_WHOLE, key=key, value=shown(value)))
     if value < 0:
-        raise ValueError(f"'{key}' is negative: {shown(value)}")
+        raise ValueError(msg(mt.VALUE_NEGATIVE, key=key, value=shown(value)))
     if value > MAX_COUNT:
-        raise ValueError(f"'{key}' is too large: {shown(value)} (the most is {MAX_COUNT:,})")
+        raise ValueError(msg(mt.VALUE_TOO_LARGE, key=key, value=shown(value), most=MAX_COUNT))
     return value
 
 
@@ -118,7 +120,7 @@ def checked_text(value: str, what: str) -> str:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise ValueError(f"{what} is not valid text: {shown(value)}") from None
+        raise ValueError(msg(mt.NOT_VALID_TEXT, what=what, value=shown(value))) from None
     return value
 
 
@@ -129,11 +131,11 @@ def checked_cost(amount: Decimal) -> Decimal:
         ValueError: for a negative, too large or not finite amount.
     """
     if not amount.is_finite():
-        raise ValueError(f"cost '{amount}' is not a finite number")
+        raise ValueError(msg(mt.COST_NOT_FINITE, amount=str(amount)))
     if amount < 0:
-        raise ValueError(f"cost '{amount}' is negative")
+        raise ValueError(msg(mt.COST_NEGATIVE, amount=str(amount)))
     if amount > MAX_COST:
-        raise ValueError(f"cost '{amount}' is too large (the most is {MAX_COST:,})")
+        raise ValueError(msg(mt.COST_TOO_LARGE, amount=str(amount), most=MAX_COST))
     return amount
 
 
@@ -199,9 +201,15 @@ def usage_entry(
     ):
         for name in TOKEN_FIELDS:
             if getattr(tokens, name) > MAX_COUNT:
-                raise ValueError(f"{name.replace('_', ' ')} {getattr(tokens, name)} is too large")
+                raise ValueError(
+                    msg(
+                        mt.TOKENS_TOO_LARGE,
+                        what=name.replace("_", " "),
+                        value=str(getattr(tokens, name)),
+                    )
+                )
     if not 0 <= requests <= MAX_COUNT:
-        raise ValueError(f"requests {requests} is out of range")
+        raise ValueError(msg(mt.REQUESTS_OUT_OF_RANGE, value=str(requests)))
     # Positional (in ``NewEntry``'s field order): measurably cheaper than keywords per record.
     return NewEntry(
         at, provider, model, tokens, cost_micros, currency, source, source_ref, note, None, None,

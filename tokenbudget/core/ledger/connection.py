@@ -21,6 +21,7 @@ from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tokenbudget.core import message_texts as mt
 from tokenbudget.core.errors import (
     LedgerBusyError,
     LedgerCorruptError,
@@ -31,13 +32,23 @@ from tokenbudget.core.errors import (
 )
 from tokenbudget.core.ledger.schema import MIGRATIONS, SCHEMA_VERSION, statements
 from tokenbudget.core.ledger.text import ensure_text_index
+from tokenbudget.core.messages import message as msg
 
 #: How long to wait for another program that holds the ledger locked, in seconds.
 BUSY_TIMEOUT_S = 10.0
 #: What to tell the user whose ledger is damaged (the CLI's recovery command).
-RECOVER_HINT = (
-    "run `tokenbudget ledger recover` to move it aside and rebuild it from what can still be read"
-)
+RECOVER_HINT = mt.RECOVER_HINT
+#: What each ``doing`` is called in a message (translatable).
+_DOING = {
+    "open": msg(mt.DOING_OPEN),
+    "read": msg(mt.DOING_READ),
+    "search": msg(mt.DOING_SEARCH),
+    "upgrade": msg(mt.DOING_UPGRADE),
+    "move aside": msg(mt.DOING_MOVE_ASIDE),
+    "rebuild": msg(mt.DOING_REBUILD),
+    "create the folder of": msg(mt.DOING_CREATE_FOLDER),
+    "write to": msg(mt.DOING_WRITE),
+}
 
 _BUSY = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 _READ_ONLY = {sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_AUTH}
@@ -52,42 +63,37 @@ def _code(exc: sqlite3.Error) -> int:
 def classify(exc: BaseException, path: Path, doing: str) -> LedgerError:
     """The ``LedgerError`` that says on one line what ``exc`` means for the ledger at ``path``.
 
+    Its message is a core ``Message`` (the GUI shows it translated; ``str()`` is English).
+
     Args:
         exc: An ``sqlite3.Error`` or ``OSError``.
         path: The ledger file.
         doing: What was being done, for the message ("open", "write to", ...).
     """
     detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    fields = {"doing": _DOING.get(doing, doing), "path": str(path), "detail": detail}
     if isinstance(exc, OSError):
         if isinstance(exc, PermissionError):
-            return LedgerReadOnlyError(
-                f"cannot {doing} the ledger {path}: its folder cannot be written ({detail})"
-            )
-        return LedgerDiskError(f"cannot {doing} the ledger {path}: {detail}")
+            return LedgerReadOnlyError(msg(mt.LEDGER_FOLDER_NOT_WRITABLE, **fields))
+        return LedgerDiskError(msg(mt.LEDGER_CANNOT, **fields))
     code = _code(exc) if isinstance(exc, sqlite3.Error) else -1
     if code in _BUSY:
-        return LedgerBusyError(
-            f"the ledger {path} is busy: another program kept it locked for more than "
-            f"{BUSY_TIMEOUT_S:g} s; try again when it is done ({detail})"
-        )
+        seconds = f"{BUSY_TIMEOUT_S:g}"
+        return LedgerBusyError(msg(mt.LEDGER_BUSY, path=str(path), seconds=seconds, detail=detail))
     if code in _READ_ONLY:
-        return LedgerReadOnlyError(
-            f"cannot {doing} the ledger {path}: the file or its folder is read-only ({detail})"
-        )
+        return LedgerReadOnlyError(msg(mt.LEDGER_READ_ONLY, **fields))
     if code == sqlite3.SQLITE_CANTOPEN:
-        return LedgerReadOnlyError(
-            f"cannot {doing} the ledger {path}: the file or its folder cannot be opened for "
-            f"writing ({detail})"
-        )
+        return LedgerReadOnlyError(msg(mt.LEDGER_CANNOT_OPEN_FOR_WRITING, **fields))
     if code == sqlite3.SQLITE_FULL:
-        return LedgerDiskError(f"the disk is full: cannot {doing} the ledger {path} ({detail})")
+        return LedgerDiskError(msg(mt.LEDGER_DISK_FULL, **fields))
     if code == sqlite3.SQLITE_IOERR:
-        return LedgerDiskError(f"a disk error stopped tokenbudget from {doing}: {path} ({detail})")
+        return LedgerDiskError(msg(mt.LEDGER_DISK_ERROR, **fields))
     if code == sqlite3.SQLITE_NOTADB:
-        return LedgerCorruptError(f"the ledger {path} is not a usable database ({detail})")
+        return LedgerCorruptError(msg(mt.LEDGER_NOT_A_DATABASE, path=str(path), detail=detail))
     if code == sqlite3.SQLITE_CORRUPT:
-        return LedgerDamagedError(f"the ledger {path} is damaged ({detail}); {RECOVER_HINT}")
-    return LedgerError(f"cannot {doing} the ledger {path}: {detail}")
+        hint = msg(mt.RECOVER_HINT)
+        return LedgerDamagedError(msg(mt.LEDGER_DAMAGED, path=str(path), detail=detail, hint=hint))
+    return LedgerError(msg(mt.LEDGER_CANNOT, **fields))
 
 
 @contextmanager
@@ -148,10 +154,7 @@ def connect(path: Path) -> sqlite3.Connection:
 
 def _refuse_newer(version: int, path: Path) -> None:
     if version > SCHEMA_VERSION:  # checked before anything could change the file
-        raise LedgerError(
-            f"the ledger {path} was written by a newer tokenbudget (schema {version}); "
-            "update tokenbudget to open it"
-        )
+        raise LedgerError(msg(mt.LEDGER_NEWER, path=str(path), version=str(version)))
 
 
 def _use_wal(db: sqlite3.Connection, path: Path) -> None:
@@ -166,7 +169,7 @@ def _use_wal(db: sqlite3.Connection, path: Path) -> None:
                 raise
             time.sleep(0.02)
     if mode.lower() != "wal":
-        raise LedgerError(f"the ledger {path} cannot use WAL journaling (got {mode})")
+        raise LedgerError(msg(mt.LEDGER_NO_WAL, path=str(path), mode=mode))
 
 
 def migrate(db: sqlite3.Connection, path: Path) -> None:

@@ -16,6 +16,7 @@ from typing import Final
 
 from tokenbudget.core.importers.base import Problem
 from tokenbudget.core.ledger.rows import from_us, to_us
+from tokenbudget.core.messages import message_from_json, message_json
 from tokenbudget.core.money import from_micros
 
 #: Problems kept per run (the count of all of them is kept too).
@@ -64,7 +65,7 @@ class SourceTotals:
 
 def store_run(db: sqlite3.Connection, run: ImportRun) -> None:
     """Replace ``run.importer``'s last run (in the caller's transaction)."""
-    problems = [[p.path, p.line, p.message] for p in run.problems[:MAX_STORED_PROBLEMS]]
+    problems = [_stored(p) for p in run.problems[:MAX_STORED_PROBLEMS]]
     db.execute(
         "INSERT INTO import_runs (importer, at_us, files_read, records, problem_count, problems) "
         "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (importer) DO UPDATE SET at_us = excluded.at_us, "
@@ -91,6 +92,19 @@ def read_runs(db: sqlite3.Connection) -> dict[str, ImportRun]:
     return runs
 
 
+def _stored(problem: Problem) -> list[object]:
+    """``[path, line, English text]``, plus the message's template and fields when it has them.
+
+    The English text stays third: the command line and ``--json`` print it, and it is what
+    shows when the template cannot be rebuilt.
+    """
+    stored: list[object] = [problem.path, problem.line, problem.message]
+    as_json = message_json(problem.message)
+    if as_json is not None:
+        stored.append(as_json)
+    return stored
+
+
 def _problems(raw: object) -> tuple[Problem, ...]:
     try:
         items = json.loads(str(raw))
@@ -98,10 +112,14 @@ def _problems(raw: object) -> tuple[Problem, ...]:
         return ()
     found = []
     for item in items if isinstance(items, list) else ():
-        if isinstance(item, list) and len(item) == 3:
-            path, line, message = item
+        if isinstance(item, list) and len(item) in (3, 4):
+            path, line, message = item[:3]
             if isinstance(path, str) and isinstance(message, str):
-                found.append(Problem(path, line if isinstance(line, int) else None, message))
+                # A row stored before messages had ids is plain English, shown as it is.
+                kept = message_from_json(item[3]) if len(item) == 4 else None
+                found.append(
+                    Problem(path, line if isinstance(line, int) else None, kept or message)
+                )
     return tuple(found)
 
 

@@ -8,8 +8,10 @@ from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from tokenbudget.core import message_texts as mt
 from tokenbudget.core.entries import SOURCE_ESTIMATE, Entry, NewEntry, TokenCounts
 from tokenbudget.core.errors import UserInputError
+from tokenbudget.core.messages import message as msg
 from tokenbudget.core.money import ExchangeRates, Money, to_micros
 
 if TYPE_CHECKING:
@@ -439,7 +441,8 @@ class EntriesService:
         try:
             return write_csv_file(self.iter_entries(flt), path)
         except OSError as exc:
-            raise UserInputError(f"cannot write {path}: {exc.strerror or exc}") from None
+            why = str(exc.strerror or exc)
+            raise UserInputError(msg(mt.CANNOT_WRITE_PATH, path=str(path), why=why)) from None
 
     def recover_ledger(self, *, now: datetime) -> RecoveryReport:
         """Move a damaged ledger aside and rebuild it from what SQLite can still read.
