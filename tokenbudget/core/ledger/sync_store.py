@@ -14,24 +14,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+from tokenbudget.core.ledger.schema import ENTRY_COLUMNS
+
 #: The columns of an entry that travel in its records (``prompt_text`` only when shared).
-ENTRY_FIELDS: Final = (
-    "at_us",
-    "provider",
-    "model",
-    "input_tokens",
-    "cache_read_tokens",
-    "cache_write_5m_tokens",
-    "cache_write_1h_tokens",
-    "output_tokens",
-    "cost_micros",
-    "currency",
-    "source",
-    "source_ref",
-    "note",
-    "requests",
-    "project",
-    "precedence",
+ENTRY_FIELDS: Final = tuple(
+    name
+    for name in (c.strip() for c in ENTRY_COLUMNS.split(","))
+    if name not in ("plan_id", "prompt_text")  # the plan travels by uid, as ``plan``
 )
 PLAN_FIELDS: Final = (
     "name",
