@@ -103,8 +103,10 @@ def records_for_keys(
     db.executemany("INSERT OR IGNORE INTO temp.wanted VALUES (?)", ((k,) for k in keys))
     found: dict[str, list[Record]] = {}
     for row in db.execute(
-        "SELECT r.device, r.number, r.stamp, r.type, r.key, r.line FROM sync_records r "
-        "JOIN temp.wanted w ON w.key = r.key"
+        # CROSS JOIN keeps the wanted keys as the outer loop: each looks up its records through
+        # the key index, instead of a scan of every record held (a large folder).
+        "SELECT r.device, r.number, r.stamp, r.type, r.key, r.line FROM temp.wanted w "
+        "CROSS JOIN sync_records r ON r.key = w.key"
     ):
         held = known.get((row[0], row[1]))
         if held is None or held.raw is None or held.raw.decode() != row[5]:
