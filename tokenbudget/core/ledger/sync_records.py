@@ -13,6 +13,7 @@ from typing import Any
 
 from tokenbudget.core.sync.clock import Stamp
 from tokenbudget.core.sync.journal import Cursor, Record, parse_trusted
+from tokenbudget.core.sync.merge import supersedes
 
 # -- records --------------------------------------------------------------------------
 
@@ -27,11 +28,6 @@ def _record(row: Sequence[Any]) -> Record:
     if record is None:  # pragma: no cover - only checked lines are stored
         raise ValueError(f"a stored sync record of {row[0]} is malformed")
     return record
-
-
-def _greater(one: Record, other: Record) -> bool:
-    """The order two different records under one identity are settled by (``merge.dedupe``)."""
-    return (one.stamp, one.line()) > (other.stamp, other.line())
 
 
 _TEMP_RECORDS = (
@@ -57,7 +53,7 @@ def store_records(db: sqlite3.Connection, records: Iterable[Record]) -> tuple[se
             batch[identity] = record
         elif held != record:
             clashes += 1
-            if _greater(record, held):
+            if supersedes(record, held):
                 batch[identity] = record
     db.execute(_TEMP_RECORDS)
     db.execute("DELETE FROM temp.incoming")
@@ -77,7 +73,7 @@ def store_records(db: sqlite3.Connection, records: Iterable[Record]) -> tuple[se
     for row in differing:
         clashes += 1
         record, other = _record(row[:6]), _record(row[6:])
-        if _greater(record, other):
+        if supersedes(record, other):
             db.execute(
                 "UPDATE sync_records SET stamp = ?, type = ?, key = ?, line = ? "
                 "WHERE device = ? AND number = ?",

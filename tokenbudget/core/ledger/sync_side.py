@@ -8,6 +8,7 @@ change they record, so a crash never numbers a record twice.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -24,6 +25,12 @@ from tokenbudget.core.sync.merge import EventType, resolve_entry, resolve_limit,
 
 #: A transaction on the ledger's connection (``Ledger._write``).
 Transaction = Callable[[], AbstractContextManager[sqlite3.Connection]]
+
+
+def _clock(db: sqlite3.Connection, device: str) -> Clock:
+    """This device's clock, from the last stamp it issued or observed."""
+    last = store.meta(db, "clock")
+    return Clock(device, Stamp.parse(last) if last else None)
 
 
 def _now_ms() -> int:
@@ -75,8 +82,7 @@ class LedgerSync:
     ) -> list[Record]:
         """Number and stamp ``(type, key, body)`` items as this device's next records."""
         number = int(store.meta(db, "number") or 0)
-        clock_text = store.meta(db, "clock")
-        clock = Clock(device, Stamp.parse(clock_text) if clock_text else None)
+        clock = _clock(db, device)
         records = []
         for kind, key, body in items:
             number += 1
@@ -98,8 +104,6 @@ class LedgerSync:
     def _items_of(
         self, db: sqlite3.Connection, change: store.Change, prompts: bool
     ) -> Iterator[tuple[str, str, dict[str, Any]]]:
-        import json
-
         if change.kind == "entry":
             if change.op == "delete":
                 if change.uid:
@@ -181,8 +185,7 @@ class LedgerSync:
             foreign_own = held.held_differently(db, [r for r in records if r.device == device])
             theirs = [r for r in records if r.device != device]
             touched, new, clashes = held.store_records(db, theirs)
-            clock_text = store.meta(db, "clock")
-            clock = Clock(device, Stamp.parse(clock_text) if clock_text else None)
+            clock = _clock(db, device)
             now = self.now_ms()
             for record in theirs:
                 clock.observe(record.stamp, now)

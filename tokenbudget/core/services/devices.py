@@ -113,19 +113,19 @@ class DevicesService:
         Raises:
             UserInputError: for a device that has not written to the folder.
         """
-        import difflib
-
         from tokenbudget.core.errors import UserInputError
+        from tokenbudget.core.history_filter import THIS_DEVICE
+        from tokenbudget.core.model_names import closest
 
         wanted = name_or_id.strip().casefold()
         names = self.names()
+        ids = {**{d: d for d in names if d}, self.this_id: THIS_DEVICE}
         for device_id, name in names.items():
-            if wanted in (device_id, name.casefold()) or (
-                device_id and device_id.startswith(wanted) and len(wanted) >= 4
-            ):
+            if wanted == name.casefold():
                 return device_id
-        if wanted == self.this_id:
-            return next(iter(k for k in names if not k), "")
-        close = difflib.get_close_matches(name_or_id, list(names.values()), n=1)
+        for spelled, device_id in ids.items():
+            if wanted == spelled or (len(wanted) >= 4 and spelled.startswith(wanted)):
+                return device_id
+        close = closest(name_or_id, names.values(), n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
         raise UserInputError(f"no device named '{name_or_id[:60]}'{hint}")

@@ -20,7 +20,7 @@ recorded on a device):
 
 Plans (key: the plan's uid): ``plan`` records carry a whole plan, the latest stamp wins, and
 ``plan-delete`` removes it for good. Official limit snapshots (key: source, limit and window):
-the newest observation wins. Device descriptions (``device``): the latest stamp wins.
+the newest observation wins. A device's name is read from its latest ``device`` record.
 """
 
 from __future__ import annotations
@@ -73,10 +73,13 @@ def record_identity(record: Record) -> tuple[str, int]:
     return record.device, record.number
 
 
-def _content_rank(record: Record) -> tuple[Stamp, str]:
-    # Two different records under one identity (a cloned device, a damaged copy that still
-    # passed its check): the later stamp, then the greater line, is kept everywhere.
-    return record.stamp, record.line().decode()
+def supersedes(record: Record, held: Record) -> bool:
+    """Whether ``record`` wins over ``held``, another record under the same identity.
+
+    Two different records under one identity (a cloned device, a damaged copy that still passed
+    its check): the later stamp, then the greater line, is kept on every device.
+    """
+    return (record.stamp, record.line()) > (held.stamp, held.line())
 
 
 def dedupe(records: Iterable[Record]) -> tuple[dict[tuple[str, int], Record], int]:
@@ -90,7 +93,7 @@ def dedupe(records: Iterable[Record]) -> tuple[dict[tuple[str, int], Record], in
             kept[identity] = record
         elif held != record:
             clashes += 1
-            if _content_rank(record) > _content_rank(held):
+            if supersedes(record, held):
                 kept[identity] = record
     return kept, clashes
 
@@ -192,10 +195,4 @@ def resolve_limit(key: str, records: Iterable[Record]) -> LatestState:
         return (observed if isinstance(observed, int) else 0), record.stamp
 
     best = max(records, key=rank, default=None)
-    return LatestState(key, best, False, best.stamp if best else None)
-
-
-def resolve_device(key: str, records: Iterable[Record]) -> LatestState:
-    """A device's latest description of itself (name, first and last write)."""
-    best = max(records, key=lambda r: r.stamp, default=None)
     return LatestState(key, best, False, best.stamp if best else None)
