@@ -26,6 +26,7 @@ from tokenbudget.core.sync import device as identity_file
 from tokenbudget.core.sync.device import DeviceIdentity
 from tokenbudget.core.sync.journal import (
     ROOT,
+    Cursor,
     FileKind,
     JournalWriter,
     Record,
@@ -99,6 +100,18 @@ class DeviceSync:
         )
         self._adopt(self.identity)
 
+    def _current(self) -> DeviceIdentity:
+        """This device's identity as saved now (another process may have renamed it)."""
+        saved = identity_file.read(self._identity_path)
+        if (
+            saved is not None
+            and saved != self.identity
+            and saved.fingerprint == self.identity.fingerprint
+        ):
+            self.identity = saved
+            self._adopt(saved)
+        return self.identity
+
     def _adopt(self, identity: DeviceIdentity) -> None:
         """Make the ledger number records for ``identity`` (from 1, if it is new to it)."""
         if self._side.meta("device") != identity.id:
@@ -127,16 +140,53 @@ class DeviceSync:
             raise UserInputError(f"{folder} cannot be written")
         if name is not None:
             self.rename(name)
-        device = self.identity.id
+        device = self._current().id
         first = self._side.meta("folder") is None and not self._side.all_own(device)
         if self.folder() != folder:
             self._side.set_meta(folder=str(folder), written="0")  # write all of it there
             self._side.forget_cursors()
-        if first:
-            self._side.export_all(device, self.identity.name, prompts=self.share_prompts)
+        renewed = self._claim(folder)
+        if first or renewed:
+            self._export_all()
         else:
             self._side.describe(device, self.identity.name)
-        return self.sync()
+        report = self.sync()
+        report.renewed_from = report.renewed_from or renewed
+        return report
+
+    def _export_all(self) -> None:
+        self._side.export_all(self.identity.id, self.identity.name, prompts=self.share_prompts)
+
+    def _claim(self, folder: Path) -> str | None:
+        """Whether the journal under this device's id in ``folder`` is this ledger's own.
+
+        Asked before this ledger first writes into ``folder``. It is when every record there
+        is one this ledger holds as it is (the folder was used before): writing goes on after
+        them. It is not when this ledger does not hold them: it was rebuilt
+        (``Ledger.recover``), restored from a backup, or copied with the config folder.
+        Appending would number records again under numbers the folder already has, so this
+        device takes a new id first.
+
+        Returns:
+            The id given up, if a new one was taken.
+        """
+        if int(self._side.meta("written") or 0):
+            return None
+        device = self.identity.id
+        found: list[Record] = []
+        for segment in JournalWriter(folder, device).segments():
+            try:
+                found += read_from(segment, device, Cursor()).records
+            except OSError:
+                continue  # unreadable now: the read below reports it
+        if not found:
+            return None
+        if not self._side.holds_differently(found):
+            self._side.set_meta(written=str(max(r.number for r in found)))
+            return None
+        self.identity = identity_file.renew(self._identity_path, self.identity)
+        self._adopt(self.identity)
+        return device
 
     def stop(self) -> None:
         """Stop sharing (what the folder holds stays there; nothing local changes)."""
@@ -147,9 +197,8 @@ class DeviceSync:
         clean = identity_file.clean_name(name)
         if not clean:
             raise UserInputError("a device name cannot be empty")
-        self.identity = DeviceIdentity(
-            self.identity.id, clean, self.identity.fingerprint, self.identity.cloned_from
-        )
+        held = self._current()
+        self.identity = DeviceIdentity(held.id, clean, held.fingerprint, held.cloned_from)
         identity_file.write(self._identity_path, self.identity)
         if self.folder() is not None:
             self._side.describe(self.identity.id, clean)
@@ -165,13 +214,20 @@ class DeviceSync:
         folder = self.folder()
         if folder is None:
             raise UserInputError("no sync folder is set; choose one with 'devices use FOLDER'")
+        self._current()
         report = DeviceSyncReport(folder, self.identity.id)
         with _exclusive(self._ledger.path.with_suffix(".sync.lock")):
-            self._side.take_changes(self.identity.id, prompts=self.share_prompts)
             if not folder.is_dir():
                 # An unplugged drive, a folder moved away: local changes wait in the ledger.
+                self._side.take_changes(self.identity.id, prompts=self.share_prompts)
                 report.problems.append(f"{folder}: the folder is missing")
                 return report
+            report.renewed_from = self._claim(folder)
+            if report.renewed_from:
+                self._export_all()  # what was noted under the old id is in it
+                report.device = self.identity.id
+            else:
+                self._side.take_changes(self.identity.id, prompts=self.share_prompts)
             self._write_out(folder, report)
             foreign_own = 0
             # One file at a time, each in its own transaction: a first read of years of other
@@ -187,9 +243,8 @@ class DeviceSync:
                 report.renewed_from = self.identity.id
                 self.identity = identity_file.renew(self._identity_path, self.identity)
                 self._adopt(self.identity)
-                self._side.export_all(
-                    self.identity.id, self.identity.name, prompts=self.share_prompts
-                )
+                self._export_all()
+                report.device = self.identity.id
             self._write_out(folder, report)  # what take_in noted, and a renewed id's first record
         return report
 
@@ -235,7 +290,7 @@ class DeviceSync:
 
     def devices(self) -> list[DeviceInfo]:
         """Every device that has written to the folder (this one first)."""
-        me = self.identity.id
+        me = self._current().id
         entries = self._side.entries_by_device(me)
         found = []
         for summary in self._side.devices():

@@ -181,32 +181,97 @@ def test_losing_the_folder_loses_nothing_and_a_new_folder_gets_everything(
     assert a.view() == b.view() and len(b.view()) == 2
 
 
-def test_a_cloned_device_takes_a_new_id_when_it_finds_itself(tmp_path: Path) -> None:
+def _open_copy(root: Path, folder: Path, fingerprint: str) -> Device:
+    device = Device.__new__(Device)
+    device.ledger = Ledger.open(root / "ledger.sqlite3")
+    device.sync = DeviceSync(device.ledger, root / "device.json", fingerprint=fingerprint)
+    device.folder, device.name = folder, root.name
+    return device
+
+
+def test_a_copied_config_takes_a_new_id_before_it_writes(tmp_path: Path) -> None:
     folder = tmp_path / "Sync"
     folder.mkdir()
     a = Device(tmp_path / "a", "same", folder)
     a.ledger.add_entries([entry(None, note="one")])
     a.sync.use(folder)
+    journal = sorted((folder / ROOT / a.sync.identity.id).iterdir())
+    before = [p.read_bytes() for p in journal]
     # A virtual machine cloned with its config: same id, same fingerprint, its own ledger.
     clone_root = tmp_path / "clone"
     clone_root.mkdir()
     (clone_root / "device.json").write_bytes((tmp_path / "a" / "device.json").read_bytes())
-    clone = Device.__new__(Device)
-    clone.ledger = Ledger.open(clone_root / "ledger.sqlite3")
-    clone.sync = DeviceSync(clone.ledger, clone_root / "device.json", fingerprint="fp-same")
-    clone.folder, clone.name = folder, "clone"
+    clone = _open_copy(clone_root, folder, "fp-same")
     assert clone.sync.identity.id == a.sync.identity.id
     clone.ledger.add_entries([entry(None, note="two")])
-    clone.sync.use(folder)  # writes records under a's id that a never wrote
+    report = clone.sync.use(folder)
+    # The journal under a's id holds records this ledger never wrote: a new id, at once.
+    assert report.renewed_from == a.sync.identity.id != clone.sync.identity.id
+    assert [p.read_bytes() for p in journal] == before  # a's journal was not written to
+    assert a.sync.sync().renewed_from is None
+    third = Device(tmp_path / "third", "third", folder)
+    third.sync.use(folder)
+    sync_all(a, clone, third)
+    assert {e.note for e in third.ledger.history(limit=10)} == {"one", "two"}
+    assert a.view() == clone.view() == third.view()
+    assert {d.id for d in third.sync.devices()} == {
+        a.sync.identity.id,
+        clone.sync.identity.id,
+        third.sync.identity.id,
+    }
+
+
+def test_a_whole_home_cloned_finds_itself_in_the_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "Sync"
+    folder.mkdir()
+    a = Device(tmp_path / "a", "same", folder)
+    a.ledger.add_entries([entry(None, note="one")])
+    a.sync.use(folder)
+    a.ledger.close()
+    clone_root = tmp_path / "clone"
+    clone_root.mkdir()
+    for name in ("ledger.sqlite3", "device.json"):
+        (clone_root / name).write_bytes((tmp_path / "a" / name).read_bytes())
+    a = _open_copy(tmp_path / "a", folder, "fp-same")
+    clone = _open_copy(clone_root, folder, "fp-same")
+    # Both go on writing under the one id, numbering on from the same place.
+    clone.ledger.add_entries([entry(None, note="two")])
+    clone.sync.sync()
+    a.ledger.add_entries([entry(None, note="three")])
     report = a.sync.sync()
     assert report.renewed_from is not None and a.sync.identity.id != report.renewed_from
     sync_all(a, clone)
     assert clone.sync.identity.id not in (a.sync.identity.id, report.renewed_from)
     third = Device(tmp_path / "third", "third", folder)
     third.sync.use(folder)
-    assert {e.note for e in third.ledger.history(limit=10)} == {"one", "two"}
-    devices = {d.id for d in third.sync.devices()}
-    assert {a.sync.identity.id, clone.sync.identity.id} <= devices
+    sync_all(a, clone, third)
+    assert {e.note for e in third.ledger.history(limit=10)} == {"one", "two", "three"}
+    assert a.view() == clone.view() == third.view()
+
+
+def test_a_rebuilt_ledger_takes_a_new_id_and_nothing_is_counted_twice(
+    trio: tuple[Device, Device, Device],
+) -> None:
+    a, b, _ = trio
+    a.ledger.add_entries([entry("m1"), entry(None, note="typed")])
+    b.ledger.add_entries([entry("m2", source="codex")])
+    a.sync.use(a.folder)
+    b.sync.use(b.folder)
+    sync_all(a, b)
+    assert len(a.view()) == 3
+    old_id = a.sync.identity.id
+    path = a.ledger.path
+    a.ledger.close()
+    Ledger.recover(path)  # damaged: rebuilt from its tables, its sync state gone
+    a = _open_copy(path.parent, a.folder, "fp-laptop")
+    assert a.sync.identity.id == old_id and a.sync.folder() is None
+    a.ledger.add_entries([entry(None, note="after")])
+    report = a.sync.use(a.folder)
+    assert report.renewed_from == old_id != a.sync.identity.id
+    sync_all(a, b)
+    assert a.view() == b.view()
+    assert sorted(str(row[6]) for row in b.view()) == ["None", "None", "after", "typed"]
+    assert b.sync.sync().clashes == 0
 
 
 def test_clock_skew_neither_reorders_edits_nor_moves_an_entry_to_another_month(
@@ -296,3 +361,22 @@ def test_the_newest_official_limit_snapshot_wins_on_every_device(
     sync_all(a, b)
     assert [s.used_percent for s in a.ledger.official_limits()] == [Decimal("55")]
     assert [s.used_percent for s in b.ledger.official_limits()] == [Decimal("55")]
+
+
+def test_a_name_given_by_another_process_is_the_one_synced(
+    trio: tuple[Device, Device, Device],
+) -> None:
+    a, b, _ = trio
+    a.sync.use(a.folder)
+    b.sync.use(b.folder)
+    # The command line renames this device while the window's engine is open.
+    other = DeviceSync(
+        Ledger.open(a.ledger.path), a.ledger.path.parent / "device.json", fingerprint="fp-laptop"
+    )
+    other.rename("Work laptop")
+    assert a.sync.devices()[0].name == "Work laptop"
+    a.sync.rename("Laptop at home")  # the window renames it again: the id stays
+    assert a.sync.identity.id == other.identity.id
+    sync_all(a, b)
+    names = {d.id: d.name for d in b.sync.devices()}
+    assert names[a.sync.identity.id] == "Laptop at home"

@@ -168,6 +168,10 @@ class LedgerSync:
         written = int(self.meta("written") or 0)
         return held.own_records(self._db, device, written)
 
+    def holds_differently(self, records: Sequence[Record]) -> int:
+        """How many of ``records`` this ledger does not hold as they are (0: all of them)."""
+        return held.held_differently(self._db, records)
+
     def all_own(self, device: str) -> list[Record]:
         """Every record this device wrote (to write them again into a new folder)."""
         return held.own_records(self._db, device, 0)
