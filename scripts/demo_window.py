@@ -30,7 +30,9 @@ def open_settings(window: MainWindow, page: str) -> None:
     from tokenbudget.gui.dialogs import SettingsDialog
 
     providers = window.service.providers
-    dialog = SettingsDialog(window.settings_values(), parent=window, providers=providers)
+    dialog = SettingsDialog(
+        window.settings_values(), parent=window, providers=providers, devices=window.device_sync
+    )
     dialog.tabs.setCurrentIndex(1 if page == "providers" else 0)
     dialog.show()
 

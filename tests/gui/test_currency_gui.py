@@ -162,7 +162,7 @@ def service() -> Service:
 
 def test_settings_refuses_a_currency_with_no_rate(qtbot: QtBot, service: Service) -> None:
     values = SettingsValues("USD", (), "preview", 0, reference=tuple(ECB.in_use()))
-    dialog = SettingsDialog(values, providers=service.providers)
+    dialog = SettingsDialog(values, providers=service.providers, devices=service)
     qtbot.addWidget(dialog)
     dialog.currency.setCurrentText("TWD")
     dialog._accept()
@@ -190,7 +190,7 @@ def test_off_peak_note_in_the_tooltip_and_the_setting(qtbot: QtBot, service: Ser
     assert "Off-peak price applied" in tip and "ECB reference rate" in tip
 
     values = SettingsValues("USD", (), "preview", 0, reference=tuple(ECB.in_use()))
-    dialog = SettingsDialog(values, providers=service.providers)
+    dialog = SettingsDialog(values, providers=service.providers, devices=service)
     qtbot.addWidget(dialog)
     assert not dialog.off_peak.isChecked()
     dialog.off_peak.setChecked(True)

@@ -215,15 +215,12 @@ def test_an_alert_in_chinese(language: object) -> None:
 def test_the_language_choice_is_stored_and_says_when_it_applies(
     qtbot: QtBot, service: Service
 ) -> None:
-    from tokenbudget.core.secrets import MemoryStore
     from tokenbudget.gui.dialogs import SettingsDialog
 
     window = MainWindow(service, delay_ms=0)
     qtbot.addWidget(window)
     assert window.settings_values().language == "system"  # the default follows the system
-    dialog = SettingsDialog(
-        window.settings_values(), providers=Service(secrets=MemoryStore()).providers
-    )
+    dialog = SettingsDialog(window.settings_values(), providers=service.providers, devices=service)
     qtbot.addWidget(dialog)
     dialog.show()
     names = [dialog.language.itemText(i) for i in range(dialog.language.count())]

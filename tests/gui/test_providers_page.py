@@ -51,7 +51,7 @@ def test_without_a_keyring_the_page_says_so_and_offers_nothing(qtbot: QtBot) -> 
     assert not page.set_key("openai", KEY)
 
 
-def test_switches_and_addresses_round_trip_and_are_checked(qtbot: QtBot) -> None:
+def test_switches_and_addresses_round_trip_and_are_checked(qtbot: QtBot, service: Service) -> None:
     values = ProviderSettings(
         remote_count={"anthropic": True},
         balance_check={"deepseek": True},
@@ -61,7 +61,8 @@ def test_switches_and_addresses_round_trip_and_are_checked(qtbot: QtBot) -> None
 
     dialog = SettingsDialog(
         SettingsValues("USD", (), "preview", 0, providers=values),
-        providers=Service(secrets=MemoryStore()).providers,
+        providers=service.providers,
+        devices=service,
     )
     qtbot.addWidget(dialog)
     page = dialog.providers
@@ -91,7 +92,9 @@ def test_a_key_set_in_the_app_is_in_no_file_the_app_writes(
     qtbot.addWidget(window)
     window.set_shown_models([service.counting.model("claude-sonnet-4-6")], save=False)
     with running() as server:
-        dialog = SettingsDialog(window.settings_values(), providers=service.providers)
+        dialog = SettingsDialog(
+            window.settings_values(), providers=service.providers, devices=service
+        )
         qtbot.addWidget(dialog)
         dialog.providers.set_key("anthropic", KEY)
         dialog.providers.switches["anthropic"].setChecked(True)

@@ -107,7 +107,7 @@ def _dialogs(window: MainWindow) -> Iterator[QWidget]:
 
     service = window.service
     yield window._record_dialog()
-    yield SettingsDialog(window.settings_values(), providers=service.providers)
+    yield SettingsDialog(window.settings_values(), providers=service.providers, devices=service)
     yield PlanDialog(now=NOW)
     yield StatusLineDialog(service.limits)
     entry = Entry(

@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tokenbudget.core import message_texts as mt
 from tokenbudget.core.errors import UserInputError
 from tokenbudget.core.ledger import Ledger
 from tokenbudget.core.ledger.sync_records import FileRead
+from tokenbudget.core.messages import message as msg
 from tokenbudget.core.sync import device as identity_file
 from tokenbudget.core.sync.device import DeviceIdentity
 from tokenbudget.core.sync.journal import (
@@ -135,9 +137,9 @@ class DeviceSync:
         """
         folder = folder.expanduser().resolve()
         if not folder.is_dir():
-            raise UserInputError(f"{folder} is not a folder")
+            raise UserInputError(msg(mt.DEVICE_NOT_A_FOLDER, path=str(folder)))
         if not os.access(folder, os.W_OK):
-            raise UserInputError(f"{folder} cannot be written")
+            raise UserInputError(msg(mt.DEVICE_FOLDER_READ_ONLY, path=str(folder)))
         if name is not None:
             self.rename(name)
         device = self._current().id
@@ -196,7 +198,7 @@ class DeviceSync:
         """Give this device a new name (shown on every device)."""
         clean = identity_file.clean_name(name)
         if not clean:
-            raise UserInputError("a device name cannot be empty")
+            raise UserInputError(msg(mt.DEVICE_NAME_EMPTY))
         held = self._current()
         self.identity = DeviceIdentity(held.id, clean, held.fingerprint, held.cloned_from)
         identity_file.write(self._identity_path, self.identity)
@@ -213,14 +215,14 @@ class DeviceSync:
         """
         folder = self.folder()
         if folder is None:
-            raise UserInputError("no sync folder is set; choose one with 'devices use FOLDER'")
+            raise UserInputError(msg(mt.DEVICE_NO_FOLDER))
         self._current()
         report = DeviceSyncReport(folder, self.identity.id)
         with _exclusive(self._ledger.path.with_suffix(".sync.lock")):
             if not folder.is_dir():
                 # An unplugged drive, a folder moved away: local changes wait in the ledger.
                 self._side.take_changes(self.identity.id, prompts=self.share_prompts)
-                report.problems.append(f"{folder}: the folder is missing")
+                report.problems.append(msg(mt.DEVICE_FOLDER_MISSING, path=str(folder)))
                 return report
             report.renewed_from = self._claim(folder)
             if report.renewed_from:
@@ -256,7 +258,9 @@ class DeviceSync:
         try:
             JournalWriter(folder, device).append(pending)
         except OSError as exc:
-            report.problems.append(f"{folder / ROOT / device}: {exc.strerror or exc}")
+            report.problems.append(
+                msg(mt.DEVICE_FILE_PROBLEM, path=str(folder / ROOT / device), why=_why(exc))
+            )
             return
         self._side.set_meta(written=str(pending[-1].number))
         report.written += len(pending)
@@ -276,7 +280,9 @@ class DeviceSync:
                         continue
                     chunk = read_from(path, device, cursor)
                 except OSError as exc:
-                    report.problems.append(f"{path}: {exc.strerror or exc}")
+                    report.problems.append(
+                        msg(mt.DEVICE_FILE_PROBLEM, path=str(path), why=_why(exc))
+                    )
                     continue
                 report.files_read += 1
                 report.skipped_lines += chunk.skipped
@@ -307,6 +313,10 @@ class DeviceSync:
             )
         found.sort(key=lambda d: (not d.this_device, d.name.casefold(), d.id))
         return found
+
+
+def _why(error: OSError) -> str:
+    return error.strerror or str(error)
 
 
 @contextmanager

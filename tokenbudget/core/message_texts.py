@@ -387,3 +387,19 @@ TOKEN_USAGE_NO_TIME = QT_TRANSLATE_NOOP(
 TOKEN_USAGE_NO_USAGE = QT_TRANSLATE_NOOP("CoreMessages", "token usage record without usage")
 PART_NO_ID = QT_TRANSLATE_NOOP("CoreMessages", "a part without an id")
 DAMAGED_COMPRESSED = QT_TRANSLATE_NOOP("CoreMessages", "damaged compressed data ({why})")
+
+# -- devices sharing a sync folder ----------------------------------------------------------------
+DEVICE_NOT_A_FOLDER = QT_TRANSLATE_NOOP("CoreMessages", "{path} is not a folder")
+DEVICE_FOLDER_READ_ONLY = QT_TRANSLATE_NOOP("CoreMessages", "{path} cannot be written")
+DEVICE_NAME_EMPTY = QT_TRANSLATE_NOOP("CoreMessages", "a device name cannot be empty")
+DEVICE_NO_FOLDER = QT_TRANSLATE_NOOP(
+    "CoreMessages", "no sync folder is set; choose one with 'devices use FOLDER'"
+)
+DEVICE_FOLDER_MISSING = QT_TRANSLATE_NOOP(
+    "CoreMessages", "{path}: the folder is missing (changes wait here until it is back)"
+)
+DEVICE_FILE_PROBLEM = QT_TRANSLATE_NOOP("CoreMessages", "{path}: {why}")
+DEVICE_UNKNOWN = QT_TRANSLATE_NOOP("CoreMessages", "no device named '{name}'")
+DEVICE_UNKNOWN_CLOSE = QT_TRANSLATE_NOOP(
+    "CoreMessages", "no device named '{name}'; did you mean '{close}'?"
+)

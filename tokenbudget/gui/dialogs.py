@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from tokenbudget.core.errors import UserInputError
 from tokenbudget.core.messages import QT_TRANSLATE_NOOP
-from tokenbudget.core.services import ProvidersService
+from tokenbudget.core.services import ProvidersService, Service
 from tokenbudget.core.types import (
     CURRENCIES,
     ExchangeRate,
@@ -35,7 +35,10 @@ from tokenbudget.core.types import (
 )
 from tokenbudget.core.types import KEY_PROVIDERS as PROVIDERS
 from tokenbudget.gui.a11y import link_labels
+from tokenbudget.gui.device_sync import DeviceSyncer
+from tokenbudget.gui.devices_page import DevicesPage
 from tokenbudget.gui.formatting import error_text, format_money
+from tokenbudget.gui.jobs import inline_runner
 from tokenbudget.gui.palette import Tone, tint
 from tokenbudget.gui.providers_page import ProviderSettings, ProvidersPage, Tester
 from tokenbudget.gui.rates_editor import RatesEditor
@@ -161,10 +164,12 @@ class SettingsValues:
     #: Price models that have off-peak rates (DeepSeek) at them.
     off_peak: bool = False
     language: str = "system"
+    #: Whether recorded prompt text goes to the user's other devices (Settings → Devices).
+    sync_prompt_text: bool = False
 
 
 class SettingsDialog(QDialog):
-    """Display currency and exchange rates, prompt-text privacy, the font size, and providers.
+    """Currency and rates, prompt-text privacy, font size, providers, and devices.
 
     API keys are set and deleted at once through ``providers`` (``service.providers``): they
     live only in the keyring, never in the values this dialog returns.
@@ -183,10 +188,16 @@ class SettingsDialog(QDialog):
         *,
         providers: ProvidersService,
         tester: Tester | None = None,
+        devices: DeviceSyncer | Service,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
+        if not isinstance(devices, DeviceSyncer):
+            # The dialog alone (tests, demos): the Devices page's work runs on this thread.
+            devices = DeviceSyncer(devices, runner=inline_runner, parent=self)
+            self.finished.connect(devices.close)
         self.providers = ProvidersPage(providers, values.providers, tester=tester)
+        self.devices = DevicesPage(devices, share_prompts=values.sync_prompt_text)
         self.error = QLabel()
         tint(self.error, Tone.ERROR)
         self.error.setWordWrap(True)
@@ -198,6 +209,7 @@ class SettingsDialog(QDialog):
         self.tabs = QTabWidget()
         self.tabs.addTab(self._general_page(values), self.tr("General"))
         self.tabs.addTab(self.providers, self.tr("Providers"))
+        self.tabs.addTab(self.devices, self.tr("Devices"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(self.error)
@@ -324,6 +336,7 @@ class SettingsDialog(QDialog):
                 reference=self._values.reference,
                 off_peak=self.off_peak.isChecked(),
                 language=str(self.language.currentData()),
+                sync_prompt_text=self.devices.values(),
             )
         except UserInputError as exc:
             self.error.setText(error_text(exc))

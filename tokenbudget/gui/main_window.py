@@ -40,7 +40,9 @@ from tokenbudget.gui.translation import button_text
 
 if TYPE_CHECKING:  # the dialogs are imported when first opened, not before the first paint
     from tokenbudget.core.types import ModelInfo
+    from tokenbudget.gui.device_sync import DeviceSyncer
     from tokenbudget.gui.dialogs import RecordDialog, SettingsValues
+    from tokenbudget.gui.jobs import Runner
 
 
 class _FirstPaint(QObject):
@@ -91,11 +93,18 @@ class MainWindow(QMainWindow):
         delay_ms: int = 150,
         hub: CountHub | None = None,
         fill_later: bool = False,
+        device_runner: Runner | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        """The window; with ``fill_later`` its models (the catalogue) come after its first paint."""
+        """The window; with ``fill_later`` its models (the catalogue) come after its first paint.
+
+        ``device_runner`` is where syncing with the user's other devices runs (None: its own
+        thread; tests pass ``inline_runner``).
+        """
         super().__init__(parent)
         self.service = service
+        self._device_runner = device_runner
+        self._device_sync: DeviceSyncer | None = None
         self.setWindowTitle(self.tr("tokenbudget: what will this prompt cost?"))
         # Counts in the counting process (its chunk cache re-counts only what a key changed).
         self.coordinator = CountCoordinator(service, delay_ms=delay_ms, hub=hub, parent=self)
@@ -438,6 +447,15 @@ class MainWindow(QMainWindow):
         """The actions that work from every window: budgets (Ctrl+B) and history (Ctrl+H)."""
         return [self.budgets_action, self.history_action]
 
+    @property
+    def device_sync(self) -> DeviceSyncer:
+        """Syncing with the user's other devices (made on first use, after the first paint)."""
+        if self._device_sync is None:
+            from tokenbudget.gui.device_sync import DeviceSyncer
+
+            self._device_sync = DeviceSyncer(self.service, runner=self._device_runner, parent=self)
+        return self._device_sync
+
     def settings_values(self) -> SettingsValues:
         """The settings the dialog edits, as stored."""
         from tokenbudget.gui.dialogs import SettingsValues
@@ -459,6 +477,7 @@ class MainWindow(QMainWindow):
                 base_urls=dict(settings.get("base_urls") or {}),
             ),
             language=str(settings.get("language") or "system"),
+            sync_prompt_text=settings.get("sync_prompt_text") is True,
         )
 
     def edit_settings(self) -> None:
@@ -467,7 +486,11 @@ class MainWindow(QMainWindow):
 
         providers = self.service.providers
         dialog = SettingsDialog(
-            self.settings_values(), parent=self, providers=providers, tester=providers.check_key
+            self.settings_values(),
+            parent=self,
+            providers=providers,
+            tester=providers.check_key,
+            devices=self.device_sync,
         )
         if dialog.exec() == SettingsDialog.DialogCode.Accepted:
             self.apply_settings(dialog.values())
@@ -493,6 +516,7 @@ class MainWindow(QMainWindow):
         settings.set("base_urls", values.providers.base_urls)
         settings.set("live_sync", values.live_sync)
         settings.set("language", values.language)
+        settings.set("sync_prompt_text", values.sync_prompt_text)
         self._save_settings()
         self._apply_font_size(values.font_size)
         self.coordinator.set_currency(None)

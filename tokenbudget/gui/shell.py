@@ -22,7 +22,7 @@ from tokenbudget.gui.jobs import Runner
 from tokenbudget.gui.main_window import MainWindow
 
 if TYPE_CHECKING:  # live sync's importers are not needed before the first paint
-    from tokenbudget.core.types import SyncReport, WatchRoot
+    from tokenbudget.core.types import DeviceSyncReport, SyncReport, WatchRoot
     from tokenbudget.gui.live_sync import LiveSync
     from tokenbudget.gui.quick_popup import QuickPopup
     from tokenbudget.gui.tray import Tray
@@ -57,6 +57,7 @@ class Shell(QObject):
         live_sync: bool | None = None,
         sync_roots: Callable[[], list[WatchRoot]] | None = None,
         fill_later: bool = False,
+        device_runner: Runner | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -64,7 +65,14 @@ class Shell(QObject):
         self.now = now
         self._hub = hub
         self._delay = delay_ms
-        self.window = MainWindow(service, delay_ms=delay_ms, hub=hub, fill_later=fill_later)
+        self.window = MainWindow(
+            service,
+            delay_ms=delay_ms,
+            hub=hub,
+            fill_later=fill_later,
+            device_runner=device_runner,
+        )
+        self._sync_problem = ""
         self._popup: QuickPopup | None = None
         self._views: dict[str, QMainWindow] = {}
         #: Where the sources view runs its reads and imports (None: its own thread; tests).
@@ -76,6 +84,7 @@ class Shell(QObject):
         if tray_available and not fill_later:
             self._make_tray()
         self.window.recorded.connect(self.refresh_status)
+        self.window.recorded.connect(self._changed_here)
         self.window.budgets_requested.connect(self.show_budgets)
         self.window.history_requested.connect(self.show_history)
         self.window.sources_requested.connect(self.show_sources)
@@ -186,6 +195,10 @@ class Shell(QObject):
             self._make_live_sync()
         if self.live_sync is not None:
             self.live_sync.start()
+        devices = self.window.device_sync
+        devices.synced.connect(self._devices_synced)
+        devices.failed.connect(self._devices_failed)
+        devices.start()
 
     def quit(self) -> None:
         """End the app."""
@@ -195,6 +208,7 @@ class Shell(QObject):
     def close(self) -> None:
         """Release what the shell holds (the app is quitting)."""
         self._timer.stop()
+        self.window.device_sync.close()
         if self.live_sync is not None:
             self.live_sync.stop()
         if self.tray is not None:
@@ -250,6 +264,7 @@ class Shell(QObject):
 
             self._popup = QuickPopup(self.service, delay_ms=self._delay, hub=self._hub)
             self._popup.recorded.connect(self.refresh_status)
+            self._popup.recorded.connect(self._changed_here)
             self._popup.open_in_window.connect(self._open_text)
             self._popup.addActions(self.window.window_actions())  # Ctrl+B and Ctrl+H
         return self._popup
@@ -274,6 +289,7 @@ class Shell(QObject):
         def make() -> tuple[QWidget, list[QAction]]:
             view = BudgetsView(self.service)
             view.plans_changed.connect(self.refresh_status)
+            view.plans_changed.connect(self._changed_here)
             return view, budgets_actions(view)
 
         _bring_forward(self._view("budgets", self.tr("tokenbudget: budgets"), make))
@@ -286,6 +302,7 @@ class Shell(QObject):
         def make() -> tuple[QWidget, list[QAction]]:
             view = HistoryView(self.service)
             view.changed.connect(self.refresh_status)
+            view.changed.connect(self._changed_here)
             view.sources_requested.connect(self.show_sources)
             return view, history_actions(view)
 
@@ -369,10 +386,38 @@ class Shell(QObject):
         History reloads on its worker and keeps its selection and scroll place.
         """
         self._refresh_views("budgets", "history", "sources")
+        self._changed_here()
 
     def _sources_imported(self, records: int) -> None:
         """The sources view imported (it shows its own records again)."""
         self._refresh_views("budgets", "history")
+        self._changed_here()
+
+    def _changed_here(self, *_args: object) -> None:
+        """Entries or plans changed here: the other devices get them a few seconds later."""
+        self.window.device_sync.request()
+
+    def _devices_synced(self, report: DeviceSyncReport) -> None:
+        """A sync with the other devices ran: their entries count now; its problems are said."""
+        from tokenbudget.gui.device_sync import changed_anything
+
+        if changed_anything(report):
+            self._refresh_views("budgets", "history")
+        problem = "; ".join(render(p) for p in report.problems)
+        if problem and problem != self._sync_problem:
+            self.window.statusBar().showMessage(
+                self.tr("Syncing with your other devices: {problem}").format(problem=problem),
+                15_000,
+            )
+        self._sync_problem = problem
+
+    def _devices_failed(self, message: str) -> None:
+        if message != self._sync_problem:
+            self.window.statusBar().showMessage(
+                self.tr("Syncing with your other devices failed: {reason}").format(reason=message),
+                15_000,
+            )
+        self._sync_problem = message
 
     def _refresh_views(self, *keys: str) -> None:
         self.refresh_status()

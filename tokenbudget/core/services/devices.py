@@ -51,8 +51,12 @@ class DevicesService:
         return self._sync().identity.name
 
     def folder(self) -> Path | None:
-        """The sync folder, or None while nothing is shared."""
-        return self._sync().folder()
+        """The sync folder, or None while nothing is shared.
+
+        Read from the ledger alone: asking never makes this device an identity.
+        """
+        value = self._parts.ledger.sync_side().meta("folder")
+        return Path(value) if value else None
 
     def use(self, folder: Path, name: str | None = None) -> DeviceSyncReport:
         """Share through ``folder`` (and sync once).
@@ -113,8 +117,10 @@ class DevicesService:
         Raises:
             UserInputError: for a device that has not written to the folder.
         """
+        from tokenbudget.core import message_texts as mt
         from tokenbudget.core.errors import UserInputError
         from tokenbudget.core.history_filter import THIS_DEVICE
+        from tokenbudget.core.messages import message as msg
         from tokenbudget.core.model_names import closest
 
         wanted = name_or_id.strip().casefold()
@@ -127,5 +133,6 @@ class DevicesService:
             if wanted == spelled or (len(wanted) >= 4 and spelled.startswith(wanted)):
                 return device_id
         close = closest(name_or_id, names.values(), n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        raise UserInputError(f"no device named '{name_or_id[:60]}'{hint}")
+        if close:
+            raise UserInputError(msg(mt.DEVICE_UNKNOWN_CLOSE, name=name_or_id[:60], close=close[0]))
+        raise UserInputError(msg(mt.DEVICE_UNKNOWN, name=name_or_id[:60]))
