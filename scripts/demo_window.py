@@ -24,6 +24,46 @@ from tokenbudget.gui.dark_theme import apply_demo_arguments, demo_arguments, use
 from tokenbudget.gui.main_window import MainWindow
 from tokenbudget.gui.translation import add_language_option, apply_language
 
+PAGES = ("general", "providers", "devices")
+
+
+def share_with_sample_devices(service: Service, home: Path) -> None:
+    """Two other devices with a month of entries in ``home/Sync``, and this one sharing it."""
+    from datetime import UTC, datetime, timedelta
+
+    from tokenbudget.core.devices import DeviceSync
+    from tokenbudget.core.entries import NewEntry, TokenCounts
+    from tokenbudget.core.ledger import Ledger
+
+    folder = home / "Sync"
+    folder.mkdir(parents=True, exist_ok=True)
+    start = datetime.now(UTC) - timedelta(days=30)
+
+    def entries(name: str, count: int, offset: int) -> list[NewEntry]:
+        return [
+            NewEntry(
+                at=start + timedelta(hours=15 * i + 7 * offset),
+                provider="anthropic",
+                model="claude-sonnet-4-6",
+                tokens=TokenCounts(input_tokens=2_000 + 90 * i, output_tokens=700),
+                cost_micros=16_500 + 270 * i,
+                currency="USD",
+                source="manual",
+                note=f"{name}: task {i + 1}",
+            )
+            for i in range(count)
+        ]
+
+    for number, (name, count) in enumerate((("Desktop", 46), ("Work laptop", 18))):
+        root = home / "other-devices" / name
+        root.mkdir(parents=True, exist_ok=True)
+        with Ledger.open(root / "ledger.sqlite3") as ledger:
+            other = DeviceSync(ledger, root / "device.json", fingerprint=f"demo-{number}")
+            ledger.add_entries(entries(name, count, number))
+            other.use(folder, name)
+    service.entries.record_many(entries("MacBook Pro", 31, 2))
+    service.devices.use(folder, "MacBook Pro")
+
 
 def open_settings(window: MainWindow, page: str) -> None:
     """Open the settings dialog (not modal: the screenshot is taken while it shows)."""
@@ -33,8 +73,10 @@ def open_settings(window: MainWindow, page: str) -> None:
     dialog = SettingsDialog(
         window.settings_values(), parent=window, providers=providers, devices=window.device_sync
     )
-    dialog.tabs.setCurrentIndex(1 if page == "providers" else 0)
+    dialog.tabs.setCurrentIndex(PAGES.index(page))
     dialog.show()
+    if page == "devices":  # as a user would, once it shows, to show what a sync says
+        QTimer.singleShot(1000, dialog.devices.sync_now.click)
 
 
 def main() -> int:
@@ -45,7 +87,7 @@ def main() -> int:
     parser.add_argument("--select", default="gpt-5.5")
     parser.add_argument(
         "--settings",
-        choices=("general", "providers"),
+        choices=PAGES,
         help="also open the settings dialog on this page",
     )
     demo_arguments(parser)
@@ -55,7 +97,12 @@ def main() -> int:
     apply_language(app, args.lang)
     if args.dark:
         use_dark(app, args.dark)  # before the window: its colours come from the palette
-    window = MainWindow(Service())
+    service = Service()
+    if args.settings == "devices":
+        from tokenbudget.core import paths
+
+        share_with_sample_devices(service, paths.data_dir())
+    window = MainWindow(service)
     window.output_tokens.setValue(args.output)
     if args.prompt is not None:
         window.editor.setPlainText(args.prompt.read_text(encoding="utf-8"))

@@ -108,7 +108,7 @@ def test_choosing_a_folder_shares_at_once_and_lists_every_device(
     assert page.folder.text() == str(folder.resolve())
     assert rows(page)[0][0] == "Laptop (this device)" and rows(page)[0][2] == "1"
     assert rows(page)[1][0] == "Desktop" and rows(page)[1][2] == "1"
-    assert "1 other device" in page.status.text()
+    assert "1 other device share" in page.status.text()
     assert page.sync_now.isEnabled() and page.stop.isEnabled()
     assert notes(service) == {"from here", "from the desktop"}  # one total
     # And the desktop gets this device's entry, under this device's name.

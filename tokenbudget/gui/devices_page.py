@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import QLocale, Qt, QTime
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -129,6 +129,7 @@ class DevicesPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setHeaderLabels([self.tr("Device"), self.tr("Last write"), self.tr("Entries")])
         header = self.table.header()
+        header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
@@ -242,9 +243,13 @@ class DevicesPage(QWidget):
 
     def _show_report(self, report: DeviceSyncReport) -> None:
         others = max(0, len(self.state.devices) - 1) if self.state else 0
+        at = QLocale().toString(QTime.currentTime(), QLocale.FormatType.ShortFormat)
         parts = [
-            self.tr("Synced: %n other device(s).", "", others),
-            self.tr("%n new record(s) taken in.", "", report.new_records),
+            self.tr("Synced at {time}.").format(time=at),
+            self.tr("%n other device(s) share this folder.", "", others),
+            self.tr("%n new record(s) taken in.", "", report.new_records)
+            if report.new_records
+            else self.tr("Nothing new from them."),
         ]
         if report.written:
             parts.append(self.tr("%n record(s) written.", "", report.written))

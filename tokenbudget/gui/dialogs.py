@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import QLocale, QSize, Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QRadioButton,
+    QScrollArea,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -38,6 +39,7 @@ from tokenbudget.gui.a11y import link_labels
 from tokenbudget.gui.device_sync import DeviceSyncer
 from tokenbudget.gui.devices_page import DevicesPage
 from tokenbudget.gui.formatting import error_text, format_money
+from tokenbudget.gui.geometry import fit_to_screen
 from tokenbudget.gui.jobs import inline_runner
 from tokenbudget.gui.palette import Tone, tint
 from tokenbudget.gui.providers_page import ProviderSettings, ProvidersPage, Tester
@@ -148,6 +150,14 @@ class RecordDialog(QDialog):
         )
 
 
+def _scrolling(page: QWidget) -> QScrollArea:
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    scroll.setWidget(page)
+    return scroll
+
+
 @dataclass(frozen=True)
 class SettingsValues:
     """Everything the settings dialog edits."""
@@ -207,7 +217,9 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._general_page(values), self.tr("General"))
+        general = self._general_page(values)
+        scroll = _scrolling(general)
+        self.tabs.addTab(scroll, self.tr("General"))
         self.tabs.addTab(self.providers, self.tr("Providers"))
         self.tabs.addTab(self.devices, self.tr("Devices"))
         layout = QVBoxLayout(self)
@@ -216,6 +228,10 @@ class SettingsDialog(QDialog):
         layout.addWidget(buttons)
         link_labels(self)
         self._values = values
+        # The General page scrolls: on a small screen the dialog fits and its buttons show.
+        wanted = self.sizeHint()
+        wanted += QSize(0, general.sizeHint().height() - scroll.sizeHint().height())
+        fit_to_screen(self, wanted)
 
     def _general_page(self, values: SettingsValues) -> QWidget:
         self.currency = QComboBox()
