@@ -264,9 +264,9 @@ def test_a_rebuilt_ledger_takes_a_new_id_and_nothing_is_counted_twice(
     a.ledger.close()
     Ledger.recover(path)  # damaged: rebuilt from its tables, its sync state gone
     a = _open_copy(path.parent, a.folder, "fp-laptop")
-    assert a.sync.identity.id == old_id and a.sync.folder() is None
+    assert a.sync.identity.id == old_id and a.sync.folder() == a.folder.resolve()
     a.ledger.add_entries([entry(None, note="after")])
-    report = a.sync.use(a.folder)
+    report = a.sync.sync()  # it still shares through the folder it had
     assert report.renewed_from == old_id != a.sync.identity.id
     sync_all(a, b)
     assert a.view() == b.view()

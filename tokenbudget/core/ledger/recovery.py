@@ -177,11 +177,27 @@ def _copy(
                 salvaged[table] = max(0, cursor.rowcount)
                 if table == "plans":
                     plan_ids = {int(r[0]) for r in new.execute("SELECT id FROM plans")}
+            folder = _sync_folder(old)
+            if folder:  # after the copies: they are no changes for the other devices
+                new.execute("INSERT INTO sync_meta (key, value) VALUES ('folder', ?)", (folder,))
             new.execute("COMMIT")
         except BaseException:
             rollback(new)
             raise
     return salvaged, skipped
+
+
+def _sync_folder(old: sqlite3.Connection) -> str | None:
+    """The sync folder the damaged ledger shared through, if it can be read.
+
+    Only the folder: the rebuilt ledger has none of the records it wrote there, so its first
+    sync finds the journal under its id not its own and takes a new id (``core.devices``).
+    """
+    try:
+        row = old.execute("SELECT value FROM sync_meta WHERE key = 'folder'").fetchone()
+    except sqlite3.DatabaseError:
+        return None
+    return str(row[0]) if row and row[0] else None
 
 
 def _fixed(
