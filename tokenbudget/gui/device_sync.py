@@ -30,6 +30,8 @@ T = TypeVar("T")
 SYNC_INTERVAL_MS = 60_000
 #: How long after a change made here the app writes it out (ms): a burst of imports is one sync.
 AFTER_CHANGE_MS = 3_000
+#: How long quitting waits for a sync under way (seconds).
+QUIT_WAIT_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -150,12 +152,18 @@ class DeviceSyncer(QObject):
         self.synced.emit(report)
 
     def close(self) -> None:
-        """Stop syncing and close the worker's service (after the sync under way)."""
+        """Stop syncing and close the worker's service.
+
+        Quitting waits a few seconds at most for a sync under way (a first read of years of
+        history takes minutes). One cut short loses nothing: each journal file is taken in
+        by a transaction of its own, and a file whose read position was not saved is read
+        again and its records found already held.
+        """
         self._started = False
         self._every.stop()
         self._soon.stop()
         self._jobs.close()
-        self._worker.close()
+        self._worker.close(timeout=QUIT_WAIT_S)
 
 
 def sync_now(worker: Service) -> DeviceSyncReport:

@@ -32,11 +32,15 @@ class WorkerService:
             self._worker = worker
         return self._worker
 
-    def close(self) -> None:
-        """Close the worker's service on its thread (after the job under way), then stop it."""
+    def close(self, timeout: float | None = None) -> None:
+        """Close the worker's service on its thread (after the job under way), then stop it.
+
+        With ``timeout``, wait no longer than that (seconds) for the job under way: the app
+        quits anyway and the daemon thread ends with it, its open transaction never committed.
+        """
         worker, self._worker = self._worker, None
         if self._thread is not None:
             self._thread(lambda: worker.close() if worker is not None else None)
-            self._thread.stop(wait=True)
+            self._thread.stop(wait=True, timeout=timeout)
         elif worker is not None:
             worker.close()
