@@ -12,7 +12,7 @@ Rows keep the ledger's order (newest first); ``SORT_ROLE`` gives raw values, not
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC
 from enum import IntEnum
 from typing import Any
@@ -33,6 +33,7 @@ from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.messages import QT_TRANSLATE_NOOP
 from tokenbudget.core.types import (
     PROVIDER_NAMES,
+    THIS_DEVICE,
     Entry,
     ExchangeRates,
     Money,
@@ -75,7 +76,8 @@ class Column(IntEnum):
     SOURCE = 8
     PLAN = 9
     PROJECT = 10
-    NOTE = 11
+    DEVICE = 11
+    NOTE = 12
 
 
 NUMERIC = frozenset(
@@ -102,6 +104,7 @@ HEADERS = {
     Column.SOURCE: QT_TRANSLATE_NOOP("HistoryModel", "Source"),
     Column.PLAN: QT_TRANSLATE_NOOP("HistoryModel", "Plan"),
     Column.PROJECT: QT_TRANSLATE_NOOP("HistoryModel", "Project"),
+    Column.DEVICE: QT_TRANSLATE_NOOP("HistoryModel", "Device"),
     Column.NOTE: QT_TRANSLATE_NOOP("HistoryModel", "Note or prompt"),
 }
 
@@ -137,6 +140,7 @@ class HistoryModel(QAbstractTableModel):
         self._rates = ExchangeRates()
         self._currency = "USD"
         self._plans: tuple[Plan, ...] = ()
+        self._devices: dict[str, str] = {}
         self.locale = QLocale()
 
     # -- updates -------------------------------------------------------------------------
@@ -155,6 +159,20 @@ class HistoryModel(QAbstractTableModel):
         self._plans = tuple(plans)
         self._texts.clear()
         self._changed_all()
+
+    def set_devices(self, devices: Mapping[str, str]) -> None:
+        """The devices' names by id (this device's under ``THIS_DEVICE``), for the Device column."""
+        if dict(devices) == self._devices:
+            return
+        self._devices = dict(devices)
+        self._texts.clear()
+        self._changed_all()
+
+    def device_name(self, entry: Entry) -> str:
+        """The name of the device that recorded ``entry`` (an unknown one's id)."""
+        if entry.device is None:
+            return self._devices.get(THIS_DEVICE) or _tr("This device")
+        return self._devices.get(entry.device) or entry.device
 
     def reread(self) -> None:
         """Read the rows again (same map: after an edit that keeps the rows in place)."""
@@ -253,7 +271,7 @@ class HistoryModel(QAbstractTableModel):
         if role == ENTRY_ID_ROLE:
             return entry.id
         if role == SORT_ROLE:
-            if column == Column.PLAN:  # the plans it counts toward, as shown
+            if column in (Column.PLAN, Column.DEVICE):  # sorted as shown
                 return self._row_texts(entry)[column].casefold()
             return _sort_key(entry, Column(column))
         return self._tooltip(entry, Column(column))
@@ -280,6 +298,7 @@ class HistoryModel(QAbstractTableModel):
                 source_label(entry.source),
                 ", ".join(p.name for p in self.plans_of(entry)),
                 project_name(entry.project) if entry.project else "",
+                self.device_name(entry),
                 _one_line(entry.note if entry.note is not None else entry.prompt_text or ""),
             )
             self._texts[entry.id] = texts
@@ -342,6 +361,12 @@ class HistoryModel(QAbstractTableModel):
             return _tr("No active plan covers this provider and model.")
         if column == Column.PROJECT:
             return entry.project
+        if column == Column.DEVICE:
+            if entry.device is None:
+                return _tr("Recorded or imported on this device")
+            return _tr("Recorded or imported on {name} (device {id})").format(
+                name=self.device_name(entry), id=entry.device
+            )
         if column == Column.NOTE:
             parts = []
             if entry.note:
