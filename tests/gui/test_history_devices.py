@@ -206,6 +206,7 @@ def test_the_charts_follow_the_device_filter(qtbot: QtBot, service: Service) -> 
         choose_device(view, "MacBook (this device)")
     assert today_in_usd() == pytest.approx(10.20)
     assert view.chart.monthly.heights()["OpenAI"][-1] == pytest.approx(10.20)
+    assert "project and device filters" in view.chart.note.text()
 
 
 def test_one_device_alone_has_no_picker_and_no_column(qtbot: QtBot) -> None:

@@ -74,9 +74,9 @@ class Column(IntEnum):
     OUTPUT = 6
     COST = 7
     SOURCE = 8
-    PLAN = 9
-    PROJECT = 10
-    DEVICE = 11
+    DEVICE = 9
+    PLAN = 10
+    PROJECT = 11
     NOTE = 12
 
 
@@ -102,9 +102,9 @@ HEADERS = {
     Column.OUTPUT: QT_TRANSLATE_NOOP("HistoryModel", "Output"),
     Column.COST: QT_TRANSLATE_NOOP("HistoryModel", "Cost"),
     Column.SOURCE: QT_TRANSLATE_NOOP("HistoryModel", "Source"),
+    Column.DEVICE: QT_TRANSLATE_NOOP("HistoryModel", "Device"),
     Column.PLAN: QT_TRANSLATE_NOOP("HistoryModel", "Plan"),
     Column.PROJECT: QT_TRANSLATE_NOOP("HistoryModel", "Project"),
-    Column.DEVICE: QT_TRANSLATE_NOOP("HistoryModel", "Device"),
     Column.NOTE: QT_TRANSLATE_NOOP("HistoryModel", "Note or prompt"),
 }
 
@@ -171,6 +171,7 @@ class HistoryModel(QAbstractTableModel):
     def device_name(self, entry: Entry) -> str:
         """The name of the device that recorded ``entry`` (an unknown one's id)."""
         if entry.device is None:
+            #: An entry's device when this device's name is not known.
             return self._devices.get(THIS_DEVICE) or _tr("This device")
         return self._devices.get(entry.device) or entry.device
 
@@ -296,9 +297,9 @@ class HistoryModel(QAbstractTableModel):
                 format_int(loc, tokens.output_tokens),
                 self._cost_text(entry),
                 source_label(entry.source),
+                self.device_name(entry),
                 ", ".join(p.name for p in self.plans_of(entry)),
                 project_name(entry.project) if entry.project else "",
-                self.device_name(entry),
                 _one_line(entry.note if entry.note is not None else entry.prompt_text or ""),
             )
             self._texts[entry.id] = texts
