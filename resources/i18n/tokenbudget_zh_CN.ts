@@ -22,7 +22,6 @@
     </message>
     <message>
         <source>unpriced</source>
-        <extracomment>Reads rows ``start`` to ``start + count`` of a row map (``EntriesService.page``).</extracomment>
         <translation>未定价</translation>
     </message>
     <message>
@@ -102,6 +101,11 @@
         <translation>已为 {model} 记录 {amount}（{tokens} Token）</translation>
     </message>
     <message>
+        <source>This device</source>
+        <extracomment>Reads rows ``start`` to ``start + count`` of a row map (``EntriesService.page``). An entry&apos;s device when this device&apos;s name is not known.</extracomment>
+        <translation>本设备</translation>
+    </message>
+    <message>
         <source>Recorded as {own}.</source>
         <translation>记录为 {own}。</translation>
     </message>
@@ -124,6 +128,14 @@
     <message>
         <source>No active plan covers this provider and model.</source>
         <translation>没有有效套餐覆盖此服务商和模型。</translation>
+    </message>
+    <message>
+        <source>Recorded or imported on this device</source>
+        <translation>在本设备上记录或导入</translation>
+    </message>
+    <message>
+        <source>Recorded or imported on {name} (device {id})</source>
+        <translation>在 {name} 上记录或导入（设备 {id}）</translation>
     </message>
     <message>
         <source>Note: {note}</source>
@@ -722,6 +734,10 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
     <message>
         <source>{mark}: converted with your exchange rates or the ECB&apos;s of the day.</source>
         <translation>{mark}：按你的汇率或当日欧洲央行汇率折算。</translation>
+    </message>
+    <message>
+        <source>The charts follow the provider, model, plan, source, project and device filters.</source>
+        <translation>图表跟随服务商、模型、套餐、来源、项目和设备筛选条件。</translation>
     </message>
     <message>
         <source>The charts follow the provider, model, plan, source and project filters.</source>
@@ -1860,6 +1876,14 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
         <translation>项目：工具运行所在的仓库或文件夹</translation>
     </message>
     <message>
+        <source>Device: the computer that recorded or imported the entry</source>
+        <translation>设备：记录或导入该条目的电脑</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
         <source>Search notes and prompts</source>
         <translation>搜索备注和提示词</translation>
     </message>
@@ -1882,6 +1906,18 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
     <message>
         <source>All projects</source>
         <translation>所有项目</translation>
+    </message>
+    <message>
+        <source>All devices</source>
+        <translation>所有设备</translation>
+    </message>
+    <message>
+        <source>This device</source>
+        <translation>本设备</translation>
+    </message>
+    <message>
+        <source>{name} (this device)</source>
+        <translation>{name}（本设备）</translation>
     </message>
 </context>
 <context>
@@ -1930,6 +1966,10 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
     <message>
         <source>Project</source>
         <translation>项目</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
     </message>
     <message>
         <source>Note or prompt</source>

@@ -688,10 +688,17 @@ def test_a_long_export_reports_its_progress(
     release = threading.Event()
     real = history_jobs.export_csv_file
 
-    def slow(path: Path, flt: HistoryFilter, target: Path, progress: Callable[[int], None]) -> int:
+    def slow(
+        path: Path,
+        flt: HistoryFilter,
+        target: Path,
+        progress: Callable[[int], None],
+        *,
+        device_file: Path | None = None,
+    ) -> int:
         progress(60)  # a long export, part way
         release.wait(10)
-        return real(path, flt, target, progress)
+        return real(path, flt, target, progress, device_file=device_file)
 
     monkeypatch.setattr(history_jobs, "export_csv_file", slow)
     threads: list[threading.Thread] = []

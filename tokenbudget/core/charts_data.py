@@ -99,8 +99,8 @@ def period_sums(ledger: Ledger, flt: HistoryFilter, boundaries: list[int]) -> li
 
     Args:
         ledger: The ledger.
-        flt: Providers, models, sources, projects and plan to keep; its period and text
-            are ignored.
+        flt: Providers, models, sources, projects, devices and plan to keep; its period and
+            text are ignored.
         boundaries: Increasing UTC microseconds, all after the first day of 1970.
     """
     flt = replace(flt, since=None, until=None, text=None)
@@ -108,8 +108,9 @@ def period_sums(ledger: Ledger, flt: HistoryFilter, boundaries: list[int]) -> li
     if not periods:
         return []
     low, high = boundaries[0], boundaries[-1]
-    if flt.projects:
-        # The rollup knows no projects: a project's entries are read through its index.
+    if flt.projects or flt.devices:
+        # The rollup knows no projects or devices: their entries are read (a project's
+        # through its index).
         for sums in ledger.provider_period_sums(flt, low, high, 0, boundaries[1:-1]):
             _add(periods[sums.key], sums.provider, sums.currency, sums.cost_micros, sums.entries)
         return periods

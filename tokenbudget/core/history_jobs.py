@@ -14,6 +14,7 @@ from datetime import date, tzinfo
 from pathlib import Path
 
 from tokenbudget.core.charts_data import SpendSeries, daily_spend, monthly_spend, spend_report
+from tokenbudget.core.device_names import device_choices, device_names
 from tokenbudget.core.entries import Entry
 from tokenbudget.core.history_filter import Report
 from tokenbudget.core.history_query import RowMap, build_row_map
@@ -23,13 +24,19 @@ from tokenbudget.core.money import ExchangeRates
 
 @dataclass(frozen=True)
 class Choices:
-    """What the filter pickers offer (``projects``: every project path an entry names)."""
+    """What the filter pickers offer.
+
+    ``projects``: every project path an entry names. ``devices``: ``(id, name)`` of this
+    device (``THIS_DEVICE``) and then every other device that shares the sync folder, by
+    name; empty while no other device is known (``device_names.device_choices``).
+    """
 
     providers: tuple[str, ...]
     models: tuple[str, ...]
     sources: tuple[str, ...]
     plans: tuple[tuple[int, str], ...]
     projects: tuple[str, ...] = ()
+    devices: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -49,15 +56,23 @@ class ChartData:
     monthly: SpendSeries
 
 
-def load_snapshot(path: Path, flt: HistoryFilter) -> Snapshot:
-    """Read ``flt``'s row map, totals and the pickers' choices (on a worker thread)."""
+def load_snapshot(path: Path, flt: HistoryFilter, device_file: Path | None = None) -> Snapshot:
+    """Read ``flt``'s row map, totals and the pickers' choices (on a worker thread).
+
+    ``device_file`` is this device's identity (``paths.device_file()``), for its name among
+    the devices; without it the devices are not read.
+    """
     with Ledger.open(path, recover=False) as ledger:
+        devices: tuple[tuple[str, str], ...] = ()
+        if device_file is not None:
+            devices = device_choices(device_names(ledger.sync_side(), device_file)[0])
         choices = Choices(
             tuple(ledger.distinct("provider")),
             tuple(ledger.distinct("model")),
             tuple(ledger.distinct("source")),
             tuple((p.id, p.name) for p in ledger.plans()),
             tuple(ledger.projects()),
+            devices,
         )
         return Snapshot(build_row_map(ledger, flt), ledger.totals(flt), choices)
 
@@ -98,13 +113,16 @@ def export_csv_file(
     flt: HistoryFilter,
     target: Path,
     progress: Callable[[int], None] | None = None,
+    *,
+    device_file: Path | None = None,
 ) -> int:
     """Write ``flt``'s entries to ``target`` as our CSV export; returns how many.
 
     Written to ``target.part`` first and renamed, so a failed export leaves no half file; a
     target that is a folder, a device or a pipe is refused (``csv_export.check_target``).
     ``progress`` is called with the rows written so far, every thousand rows (from the
-    worker thread: it must not touch Qt).
+    worker thread: it must not touch Qt). ``device_file`` is this device's identity, for
+    its name in the device column (without it, this device's entries have none).
     """
     from tokenbudget.core.importers.csv_export import write_csv_file
 
@@ -115,4 +133,5 @@ def export_csv_file(
             yield entry
 
     with Ledger.open(path, recover=False) as ledger:
-        return write_csv_file(counted(ledger.iter_entries(flt)), target)
+        names = device_names(ledger.sync_side(), device_file)[0] if device_file else None
+        return write_csv_file(counted(ledger.iter_entries(flt)), target, names)

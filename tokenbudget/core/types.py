@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from tokenbudget.core.history_filter import (
         NO_PROJECT,
         REPORT_KEYS,
+        THIS_DEVICE,
         HistoryFilter,
         Report,
         ReportRow,
@@ -174,6 +175,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "ESTIMATORS": ("tokenbudget.core.estimate", "ESTIMATORS"),
     "get_estimator": ("tokenbudget.core.estimate", "get_estimator"),
     "HistoryFilter": ("tokenbudget.core.history_filter", "HistoryFilter"),
+    "THIS_DEVICE": ("tokenbudget.core.history_filter", "THIS_DEVICE"),
     "Totals": ("tokenbudget.core.history_filter", "Totals"),
     "NO_PROJECT": ("tokenbudget.core.history_filter", "NO_PROJECT"),
     "REPORT_KEYS": ("tokenbudget.core.history_filter", "REPORT_KEYS"),
@@ -281,6 +283,7 @@ __all__ = [
     "SOURCE_ESTIMATE",
     "SOURCE_MANUAL",
     "SYMBOLS",
+    "THIS_DEVICE",
     "TOOL_LABELS",
     "WINDOW_FIELDS",
     "Alert",

@@ -1,7 +1,7 @@
 """The history view's charts: built once the view is shown, their sums as jobs.
 
-The charts follow the provider, model, plan, source and project filters but not the period or the
-search, so a search never sums again. Their sums are a job of the view's ``Jobs`` (lane
+The charts follow the provider, model, plan, source, project and device filters but not the period
+or the search, so a search never sums again. Their sums are a job of the view's ``Jobs`` (lane
 ``"charts"``); the charts module is imported as a job too (lane ``"import"``), so that a view
 opens without it.
 """
@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, SignalInstance
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QVBoxLayout, QWidget
 
 from tokenbudget.core.services import HistoryJobs, Service
 from tokenbudget.core.types import ChartData, HistoryFilter, Money, SpendSeries
@@ -45,6 +45,7 @@ class ChartsMixin:
     _charts_filter: HistoryFilter | None
     _chart_box: QWidget
     _chart_layout: QVBoxLayout
+    device: QComboBox
 
     def today(self) -> date:  # pragma: no cover
         """Provided by the view."""
@@ -135,9 +136,17 @@ class ChartsMixin:
                     "{mark}: converted with your exchange rates or the ECB's of the day."
                 ).format(mark=CONVERTED_MARK)
             )
-        notes.append(
-            self._tr_charts(
-                "The charts follow the provider, model, plan, source and project filters."
+        if self.device.count() > 1:  # other devices are known: the device picker is offered
+            notes.append(
+                self._tr_charts(
+                    "The charts follow the provider, model, plan, source, project and device "
+                    "filters."
+                )
             )
-        )
+        else:
+            notes.append(
+                self._tr_charts(
+                    "The charts follow the provider, model, plan, source and project filters."
+                )
+            )
         return " ".join(notes)

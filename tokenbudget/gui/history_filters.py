@@ -1,4 +1,4 @@
-"""The history view's filter bar: period, provider, model, plan, source, project and a search.
+"""The history view's filter bar: period, provider, model, plan, source, project, device, search.
 
 The bar only collects input: ``current_filter`` turns it into a ``HistoryFilter`` and
 ``changed`` says when to apply it (at once for the pickers, after a quiet ``delay_ms`` for the
@@ -13,7 +13,14 @@ from datetime import date, datetime, tzinfo
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLineEdit, QWidget
 
-from tokenbudget.core.types import Choices, HistoryFilter, Period, period_bounds, project_name
+from tokenbudget.core.types import (
+    THIS_DEVICE,
+    Choices,
+    HistoryFilter,
+    Period,
+    period_bounds,
+    project_name,
+)
 from tokenbudget.gui.history_model import provider_name, source_label
 
 
@@ -84,6 +91,9 @@ class HistoryFilterBar(QWidget):
         self.source = QComboBox()
         self.project = QComboBox()
         self.project.setToolTip(self.tr("Project: the repository or folder the tools ran in"))
+        self.device = QComboBox()
+        self.device.setToolTip(self.tr("Device: the computer that recorded or imported the entry"))
+        self.device.setAccessibleName(self.tr("Device"))
         for box in self._boxes():
             # As wide as their longest choice when there is room; on a small screen they
             # give way (down to a few characters, the whole text in their list) so the
@@ -110,7 +120,7 @@ class HistoryFilterBar(QWidget):
         bar.addWidget(self.search, 1)
 
     def _boxes(self) -> tuple[QComboBox, ...]:
-        return (self.provider, self.model_box, self.plan, self.source, self.project)
+        return (self.provider, self.model_box, self.plan, self.source, self.project, self.device)
 
     def fill_choices(self, choices: Choices) -> None:
         """Offer ``choices`` in the pickers, keeping what is chosen."""
@@ -129,6 +139,7 @@ class HistoryFilterBar(QWidget):
                 [(source_label(s), s) for s in choices.sources],
             ),
             (self.project, self.tr("All projects"), project_labels(choices.projects)),
+            (self.device, self.tr("All devices"), self._device_labels(choices.devices)),
         ):
             chosen = box.currentData()
             box.blockSignals(True)
@@ -137,13 +148,32 @@ class HistoryFilterBar(QWidget):
             for text, value in items:
                 box.addItem(text, value)
             if chosen is not None and box.findData(chosen) < 0 and box is not self.plan:
-                box.addItem(str(chosen), chosen)  # still chosen, though no entry has it now
+                # still chosen, though no entry (or no known device) has it now
+                box.addItem(
+                    self.tr("This device") if chosen == THIS_DEVICE else str(chosen), chosen
+                )
             if box is self.project:  # the full path of each, on hover
                 for index in range(1, box.count()):
                     box.setItemData(index, box.itemData(index), Qt.ItemDataRole.ToolTipRole)
             box.setCurrentIndex(max(0, box.findData(chosen)))
             box.blockSignals(False)
         self.project.setVisible(bool(choices.projects) or self.project.currentData() is not None)
+        # Only where another device shares the sync folder: one device has nothing to tell apart.
+        self.device.setVisible(bool(choices.devices) or self.device.currentData() is not None)
+
+    def _device_labels(self, devices: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+        """``(label, id)`` of each device; this one's name says it is this one."""
+        return [
+            (self.tr("{name} (this device)").format(name=name) if d == THIS_DEVICE else name, d)
+            for d, name in devices
+        ]
+
+    def choose_device(self, device: str | None) -> None:
+        """Filter on ``device`` (an id; ``THIS_DEVICE``; None: all); ``changed`` follows."""
+        index = self.device.findData(device)
+        if index < 0 and device is not None:
+            return  # not a device this ledger knows
+        self.device.setCurrentIndex(max(0, index))
 
     def choose_project(self, project: str | None) -> None:
         """Filter on ``project`` (None: every project); ``changed`` follows."""
@@ -213,6 +243,7 @@ class HistoryFilterBar(QWidget):
         model = self.model_box.currentData()
         source = self.source.currentData()
         project = self.project.currentData()
+        device = self.device.currentData()
         return HistoryFilter(
             since=since,
             until=until,
@@ -222,4 +253,5 @@ class HistoryFilterBar(QWidget):
             plan_id=self.plan.currentData(),
             text=self.search.text().strip() or None,
             projects=(project,) if project else (),
+            devices=(device,) if device is not None else (),
         )

@@ -12,7 +12,7 @@ Rows keep the ledger's order (newest first); ``SORT_ROLE`` gives raw values, not
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC
 from enum import IntEnum
 from typing import Any
@@ -33,6 +33,7 @@ from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.messages import QT_TRANSLATE_NOOP
 from tokenbudget.core.types import (
     PROVIDER_NAMES,
+    THIS_DEVICE,
     Entry,
     ExchangeRates,
     Money,
@@ -73,9 +74,10 @@ class Column(IntEnum):
     OUTPUT = 6
     COST = 7
     SOURCE = 8
-    PLAN = 9
-    PROJECT = 10
-    NOTE = 11
+    DEVICE = 9
+    PLAN = 10
+    PROJECT = 11
+    NOTE = 12
 
 
 NUMERIC = frozenset(
@@ -100,6 +102,7 @@ HEADERS = {
     Column.OUTPUT: QT_TRANSLATE_NOOP("HistoryModel", "Output"),
     Column.COST: QT_TRANSLATE_NOOP("HistoryModel", "Cost"),
     Column.SOURCE: QT_TRANSLATE_NOOP("HistoryModel", "Source"),
+    Column.DEVICE: QT_TRANSLATE_NOOP("HistoryModel", "Device"),
     Column.PLAN: QT_TRANSLATE_NOOP("HistoryModel", "Plan"),
     Column.PROJECT: QT_TRANSLATE_NOOP("HistoryModel", "Project"),
     Column.NOTE: QT_TRANSLATE_NOOP("HistoryModel", "Note or prompt"),
@@ -137,6 +140,7 @@ class HistoryModel(QAbstractTableModel):
         self._rates = ExchangeRates()
         self._currency = "USD"
         self._plans: tuple[Plan, ...] = ()
+        self._devices: dict[str, str] = {}
         self.locale = QLocale()
 
     # -- updates -------------------------------------------------------------------------
@@ -155,6 +159,21 @@ class HistoryModel(QAbstractTableModel):
         self._plans = tuple(plans)
         self._texts.clear()
         self._changed_all()
+
+    def set_devices(self, devices: Mapping[str, str]) -> None:
+        """The devices' names by id (this device's under ``THIS_DEVICE``), for the Device column."""
+        if dict(devices) == self._devices:
+            return
+        self._devices = dict(devices)
+        self._texts.clear()
+        self._changed_all()
+
+    def device_name(self, entry: Entry) -> str:
+        """The name of the device that recorded ``entry`` (an unknown one's id)."""
+        if entry.device is None:
+            #: An entry's device when this device's name is not known.
+            return self._devices.get(THIS_DEVICE) or _tr("This device")
+        return self._devices.get(entry.device) or entry.device
 
     def reread(self) -> None:
         """Read the rows again (same map: after an edit that keeps the rows in place)."""
@@ -253,7 +272,7 @@ class HistoryModel(QAbstractTableModel):
         if role == ENTRY_ID_ROLE:
             return entry.id
         if role == SORT_ROLE:
-            if column == Column.PLAN:  # the plans it counts toward, as shown
+            if column in (Column.PLAN, Column.DEVICE):  # sorted as shown
                 return self._row_texts(entry)[column].casefold()
             return _sort_key(entry, Column(column))
         return self._tooltip(entry, Column(column))
@@ -278,6 +297,7 @@ class HistoryModel(QAbstractTableModel):
                 format_int(loc, tokens.output_tokens),
                 self._cost_text(entry),
                 source_label(entry.source),
+                self.device_name(entry),
                 ", ".join(p.name for p in self.plans_of(entry)),
                 project_name(entry.project) if entry.project else "",
                 _one_line(entry.note if entry.note is not None else entry.prompt_text or ""),
@@ -342,6 +362,12 @@ class HistoryModel(QAbstractTableModel):
             return _tr("No active plan covers this provider and model.")
         if column == Column.PROJECT:
             return entry.project
+        if column == Column.DEVICE:
+            if entry.device is None:
+                return _tr("Recorded or imported on this device")
+            return _tr("Recorded or imported on {name} (device {id})").format(
+                name=self.device_name(entry), id=entry.device
+            )
         if column == Column.NOTE:
             parts = []
             if entry.note:

@@ -54,6 +54,7 @@ def history_table(model: HistoryModel) -> QTableView:
         Column.SOURCE: "claude-code",
         Column.PLAN: "Claude Max",
         Column.PROJECT: "tokenbudget",
+        Column.DEVICE: "Work laptop",
     }
     for column, sample in widths.items():
         header = model.headerData(column, Qt.Orientation.Horizontal) or ""

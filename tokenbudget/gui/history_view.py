@@ -145,7 +145,7 @@ class HistoryView(EditsMixin, ExportMixin, ChartsMixin, ProjectsMixin, QWidget):
         self.period, self.first_day, self.last_day = bar.period, bar.first_day, bar.last_day
         self.provider, self.model_box = bar.provider, bar.model_box
         self.plan, self.source, self.search = bar.plan, bar.source, bar.search
-        self.project = bar.project
+        self.project, self.device = bar.project, bar.device
         self.breakdown = ProjectBreakdown()
         self.breakdown.chosen.connect(self.filter_bar.choose_project)
         self._build_table()
@@ -157,6 +157,7 @@ class HistoryView(EditsMixin, ExportMixin, ChartsMixin, ProjectsMixin, QWidget):
 
     def _build_table(self) -> None:
         self.table = history_table(self.model)
+        self.table.setColumnHidden(Column.DEVICE, True)  # until another device is known
         self.table.doubleClicked.connect(lambda _: self.edit_selected())
 
     def _build_actions(self) -> None:
@@ -384,6 +385,7 @@ class HistoryView(EditsMixin, ExportMixin, ChartsMixin, ProjectsMixin, QWidget):
         self._shown_filter = flt
         if snap.choices != self.filter_bar.choices:
             self.filter_bar.fill_choices(snap.choices)
+            self._show_devices(snap.choices.devices)
         self._show_totals(snap.totals)
         ledger_empty = not snap.choices.sources  # every entry has a source
         self.pages.setCurrentWidget(self.empty if ledger_empty else self.splitter)
@@ -398,6 +400,11 @@ class HistoryView(EditsMixin, ExportMixin, ChartsMixin, ProjectsMixin, QWidget):
         self._selection_changed()
         fit_numeric_columns(self.table)
         self.loaded.emit()
+
+    def _show_devices(self, devices: tuple[tuple[str, str], ...]) -> None:
+        """Name the devices in the Device column, shown only when another device is known."""
+        self.model.set_devices(dict(devices))
+        self.table.setColumnHidden(Column.DEVICE, not devices)
 
     def _select_ids(self, ids: set[int]) -> None:
         """Select the rows of ``ids`` among those on screen (after a reload)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -53,6 +54,7 @@ ENTRIES = [
         source="codex",
         source_ref="0199a958-24a6-752e-b651-3270269e0d37:8400",
         id=19,
+        device="5f0c2a9e71b4d836",
     ),
     Entry(
         at=datetime(2025, 10, 5, 12, 0, 0, 123456, tzinfo=UTC),
@@ -78,10 +80,35 @@ def same(record: NewEntry, entry: Entry) -> bool:
     )
 
 
+#: The devices' names by id, this one's under ``THIS_DEVICE`` ("").
+DEVICE_NAMES = {"": "MacBook", "5f0c2a9e71b4d836": "Work laptop"}
+
+
 def test_export_matches_the_golden_file() -> None:
     out = io.StringIO(newline="")
-    assert write_csv(ENTRIES, out) == 4
+    assert write_csv(ENTRIES, out, DEVICE_NAMES) == 4
     assert out.getvalue().encode() == (CSV / "export.csv").read_bytes()
+
+
+def test_export_names_each_entrys_device_last() -> None:
+    out = io.StringIO(newline="")
+    write_csv(ENTRIES, out, DEVICE_NAMES)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
+    assert EXPORT_COLUMNS[-1] == "device"
+    assert [r["device"] for r in rows] == ["MacBook", "MacBook", "Work laptop", "MacBook"]
+    unnamed = io.StringIO(newline="")
+    write_csv(ENTRIES, unnamed)  # no names: the other device's id, nothing for this one
+    rows = list(csv.DictReader(io.StringIO(unnamed.getvalue(), newline="")))
+    assert [r["device"] for r in rows] == ["", "", "5f0c2a9e71b4d836", ""]
+
+
+def test_an_export_from_before_the_device_column_reads_as_the_same_entries() -> None:
+    """The device is informational: a row's derived reference does not change with it."""
+    with (CSV / "export-before-devices.csv").open(newline="", encoding="utf-8") as fh:
+        older, problems = read_csv(fh)
+    assert problems == []
+    with (CSV / "export.csv").open(newline="", encoding="utf-8") as fh:
+        assert read_csv(fh)[0] == older
 
 
 def test_export_reads_back_as_the_same_entries() -> None:

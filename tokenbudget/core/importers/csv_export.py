@@ -1,21 +1,24 @@
 """CSV: our own export of ledger entries.
 
 The columns are ``EXPORT_COLUMNS``: one row per ledger entry, times in UTC (ISO 8601 with
-``Z``), the cost as an exact decimal with six places (empty when unpriced). ``csvfiles`` reads
-it back exactly.
+``Z``), the cost as an exact decimal with six places (empty when unpriced), and last the name
+of the device that recorded it (this device's for its own; the id of a device whose name is
+not known). ``csvfiles`` reads it back exactly (by column name: the device is informational,
+like the id, and an export made before it was added still reads).
 """
 
 from __future__ import annotations
 
 import csv
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final, Protocol, TextIO
 
 from tokenbudget.core.entries import TOKEN_FIELDS, TokenCounts
 from tokenbudget.core.errors import UserInputError
+from tokenbudget.core.history_filter import THIS_DEVICE
 from tokenbudget.core.money import from_micros
 
 EXPORT_COLUMNS: Final = (
@@ -30,6 +33,7 @@ EXPORT_COLUMNS: Final = (
     "source",
     "source_ref",
     "note",
+    "device",
 )
 
 
@@ -58,6 +62,8 @@ class ExportableEntry(Protocol):
     def source_ref(self) -> str | None: ...  # noqa: D102
     @property
     def note(self) -> str | None: ...  # noqa: D102
+    @property
+    def device(self) -> str | None: ...  # noqa: D102
 
 
 def format_time(at: datetime) -> str:
@@ -65,15 +71,23 @@ def format_time(at: datetime) -> str:
     return at.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def write_csv(entries: Iterable[ExportableEntry], file: TextIO) -> int:
+def write_csv(
+    entries: Iterable[ExportableEntry],
+    file: TextIO,
+    device_names: Mapping[str, str] | None = None,
+) -> int:
     """Write ``entries`` in our export format; return how many rows were written.
 
     Open ``file`` with ``newline=""`` (the csv module writes CRLF line ends itself) and UTF-8.
+    ``device_names`` names the devices by id, this one under ``THIS_DEVICE``
+    (``device_names.device_names``); without it this device's entries have an empty device.
     """
+    names = device_names or {}
     writer = csv.writer(file)
     writer.writerow(EXPORT_COLUMNS)
     rows = 0
     for entry in entries:
+        device = entry.device or THIS_DEVICE
         tokens = entry.tokens
         cost = "" if entry.cost_micros is None else f"{from_micros(entry.cost_micros):.6f}"
         writer.writerow(
@@ -93,6 +107,7 @@ def write_csv(entries: Iterable[ExportableEntry], file: TextIO) -> int:
                 entry.source,
                 entry.source_ref or "",
                 entry.note or "",
+                names.get(device, device),
             ]
         )
         rows += 1
@@ -131,7 +146,11 @@ def check_target(path: Path) -> None:
     )
 
 
-def write_csv_file(entries: Iterable[ExportableEntry], target: Path) -> int:
+def write_csv_file(
+    entries: Iterable[ExportableEntry],
+    target: Path,
+    device_names: Mapping[str, str] | None = None,
+) -> int:
     """Write ``entries`` to the CSV file ``target``, replaced whole or not at all.
 
     The target is checked first (``check_target``); a temporary ``<name>.part`` is written and
@@ -141,7 +160,7 @@ def write_csv_file(entries: Iterable[ExportableEntry], target: Path) -> int:
     part = target.with_name(target.name + ".part")
     try:
         with part.open("w", encoding="utf-8", newline="") as handle:
-            count = write_csv(entries, handle)
+            count = write_csv(entries, handle, device_names)
         part.replace(target)
     except BaseException:
         part.unlink(missing_ok=True)

@@ -46,6 +46,9 @@ from tokenbudget.core.messages import text_of
 from tokenbudget.core.money import check_currency, parse_decimal, to_micros
 
 _REQUIRED: Final = ("time_utc", "provider", "model", "input_tokens", "output_tokens")
+#: The columns a row's derived reference is made of: its content, not the ``id`` or the
+#: ``device`` (informational, and added later: older exports must keep their references).
+_REF_COLUMNS: Final = tuple(c for c in EXPORT_COLUMNS[1:] if c != "device")
 GENERIC_FIELDS: Final = (
     "time",
     "provider",
@@ -230,7 +233,7 @@ def _export_row(row: list[str], columns: dict[str, int], refs: _RefMaker) -> New
     cost_micros = to_micros(checked_cost(parse_decimal(cost, "cost"))) if cost else None
     if (cost_micros is None) != (not currency):
         raise ValueError("cost and currency go together")
-    values = [cell(name) for name in EXPORT_COLUMNS[1:]]
+    values = [cell(name) for name in _REF_COLUMNS]
     source = cell("source") or SOURCE_CSV
     return usage_entry(
         at=at,

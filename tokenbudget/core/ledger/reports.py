@@ -178,7 +178,7 @@ class LedgerReports(LedgerReads):
         compiled = self._compile(flt)
         rollup = compiled.rollup()
         if rollup is None:
-            raise ValueError("a text search or a project cannot be summed from the rollup")
+            raise ValueError("a search, a project or a device cannot be summed from the rollup")
         return compiled, rollup[0], rollup[1]
 
     def rollup_provider_days(

@@ -161,6 +161,33 @@ def device_summaries(db: sqlite3.Connection) -> list[DeviceSummary]:
     return [DeviceSummary(d, n, Stamp.parse(s), names.get(d)) for d, n, s in rows]
 
 
+#: Each device that has written records, one index seek per device (not a scan of them all:
+#: a ledger can hold millions), and the name its latest ``device`` record gives (a device
+#: record's key is the device's id, so ``sync_records_key`` finds them).
+_DEVICE_NAMES = """
+WITH RECURSIVE held(device) AS (
+    SELECT MIN(device) FROM sync_records
+    UNION ALL
+    SELECT (SELECT MIN(device) FROM sync_records WHERE device > held.device)
+    FROM held WHERE held.device IS NOT NULL
+)
+SELECT held.device, (
+    SELECT json_extract(r.line, '$.b.name') FROM sync_records r
+    WHERE r.key = held.device AND r.type = 'device' AND r.device = held.device
+    ORDER BY r.stamp DESC LIMIT 1
+) FROM held WHERE held.device IS NOT NULL
+"""
+
+
+def device_names(db: sqlite3.Connection) -> dict[str, str | None]:
+    """Every device that has written records, and its latest name (None: it gave none).
+
+    What ``device_summaries`` says of names, without counting records: cheap enough for
+    every read of the history view.
+    """
+    return {str(d): None if n is None else str(n) for d, n in db.execute(_DEVICE_NAMES)}
+
+
 def entries_by_device(db: sqlite3.Connection, this_device: str) -> dict[str, int]:
     """How many entries each device recorded or imported (this one's are ``device`` NULL)."""
     rows = db.execute(

@@ -250,6 +250,13 @@ class LedgerSync:
         """Every device that has written records."""
         return held.device_summaries(self._db)
 
+    def device_names(self) -> dict[str, str | None]:
+        """Every device that has written records, by id, with its latest name (if any).
+
+        Cheap (no count of records): for the history view's device picker.
+        """
+        return held.device_names(self._db)
+
     def entries_by_device(self, device: str) -> dict[str, int]:
         """Entries per device (this one's under ``device``)."""
         return held.entries_by_device(self._db, device)

@@ -110,15 +110,9 @@ class Parts:
 
         This device's name is under ``THIS_DEVICE`` (its own entries have no ``device``).
         """
-        from tokenbudget.core.history_filter import THIS_DEVICE
-        from tokenbudget.core.sync import device
+        from tokenbudget.core.device_names import device_names
 
-        side = self.ledger.sync_side()
-        me = side.meta("device")
-        names = {s.device: s.name or s.device for s in side.devices() if s.device != me}
-        identity = device.read(paths.device_file())
-        names[THIS_DEVICE] = identity.name if identity else device.default_name()
-        return names, identity.id if identity else None
+        return device_names(self.ledger.sync_side(), paths.device_file())
 
     def sibling(self) -> Parts:
         """Parts for another thread.

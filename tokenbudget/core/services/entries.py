@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from tokenbudget.core import message_texts as mt
+from tokenbudget.core import paths
 from tokenbudget.core.entries import SOURCE_ESTIMATE, Entry, NewEntry, TokenCounts
 from tokenbudget.core.errors import UserInputError
 from tokenbudget.core.messages import message as msg
@@ -34,12 +35,14 @@ class HistoryJobs:
     """
 
     ledger_file: Path
+    #: This device's identity (``paths.device_file()``): its name among the devices.
+    device_file: Path | None = None
 
     def snapshot(self, flt: HistoryFilter) -> Snapshot:
         """``flt``'s row map, totals and the pickers' choices."""
         from tokenbudget.core import history_jobs
 
-        return history_jobs.load_snapshot(self.ledger_file, flt)
+        return history_jobs.load_snapshot(self.ledger_file, flt, self.device_file)
 
     def charts(
         self,
@@ -83,7 +86,9 @@ class HistoryJobs:
         """
         from tokenbudget.core import history_jobs
 
-        return history_jobs.export_csv_file(self.ledger_file, flt, target, progress)
+        return history_jobs.export_csv_file(
+            self.ledger_file, flt, target, progress, device_file=self.device_file
+        )
 
 
 class EntriesService:
@@ -384,7 +389,7 @@ class EntriesService:
         Raises:
             TokenbudgetError: when the ledger cannot be opened.
         """
-        return HistoryJobs(self._parts.ledger.path)
+        return HistoryJobs(self._parts.ledger.path, paths.device_file())
 
     def page(self, row_map: RowMap, start: int, count: int) -> list[Entry | None]:
         """Rows ``start`` to ``start + count`` of ``row_map`` (None: an entry gone since)."""
@@ -425,7 +430,7 @@ class EntriesService:
         """Write the matching entries, oldest first, as our CSV export; returns how many."""
         from tokenbudget.core.importers.csv_export import write_csv
 
-        return write_csv(self.iter_entries(flt), out)
+        return write_csv(self.iter_entries(flt), out, self._parts.device_names()[0])
 
     def export_csv(self, path: Path, flt: HistoryFilter | None = None) -> int:
         """Write the matching entries to the CSV file ``path``, replaced whole or not at all.
@@ -439,7 +444,7 @@ class EntriesService:
         from tokenbudget.core.importers.csv_export import write_csv_file
 
         try:
-            return write_csv_file(self.iter_entries(flt), path)
+            return write_csv_file(self.iter_entries(flt), path, self._parts.device_names()[0])
         except OSError as exc:
             why = str(exc.strerror or exc)
             raise UserInputError(msg(mt.CANNOT_WRITE_PATH, path=str(path), why=why)) from None
