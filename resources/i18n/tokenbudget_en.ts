@@ -74,6 +74,30 @@
     </message>
 </context>
 <context>
+    <name>DevicesPage</name>
+    <message numerus="yes">
+        <source>%n other devices share this folder.</source>
+        <translation>
+            <numerusform>%n other device shares this folder.</numerusform>
+            <numerusform>%n other devices share this folder.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n new records taken in.</source>
+        <translation>
+            <numerusform>%n new record taken in.</numerusform>
+            <numerusform>%n new records taken in.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n records written.</source>
+        <translation>
+            <numerusform>%n record written.</numerusform>
+            <numerusform>%n records written.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>EditsMixin</name>
     <message numerus="yes">
         <source>Delete %n entries</source>

@@ -1578,6 +1578,164 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
         <source>damaged compressed data ({why})</source>
         <translation>压缩数据已损坏（{why}）</translation>
     </message>
+    <message>
+        <source>{path} is not a folder</source>
+        <translation>{path} 不是文件夹</translation>
+    </message>
+    <message>
+        <source>{path} cannot be written</source>
+        <translation>{path} 无法写入</translation>
+    </message>
+    <message>
+        <source>a device name cannot be empty</source>
+        <translation>设备名称不能为空</translation>
+    </message>
+    <message>
+        <source>no sync folder is set; choose one with &apos;devices use FOLDER&apos;</source>
+        <translation>尚未设置同步文件夹；请用 &apos;devices use FOLDER&apos; 选择一个</translation>
+    </message>
+    <message>
+        <source>{path}: the folder is missing (changes wait here until it is back)</source>
+        <translation>{path}：文件夹不存在（更改会留在本机，等它恢复后再写入）</translation>
+    </message>
+    <message>
+        <source>{path}: {why}</source>
+        <translation>{path}：{why}</translation>
+    </message>
+    <message>
+        <source>no device named &apos;{name}&apos;</source>
+        <translation>没有名为 &apos;{name}&apos; 的设备</translation>
+    </message>
+    <message>
+        <source>no device named &apos;{name}&apos;; did you mean &apos;{close}&apos;?</source>
+        <translation>没有名为 &apos;{name}&apos; 的设备；你是指 &apos;{close}&apos; 吗？</translation>
+    </message>
+</context>
+<context>
+    <name>DevicesPage</name>
+    <message>
+        <source>Count the spend of all your computers in one total. Choose a folder that Syncthing, Dropbox, OneDrive, iCloud Drive or Nextcloud already keeps in step on each of them: every device writes its own files there and reads the others&apos;. Nothing goes to a server of ours.</source>
+        <extracomment>Picks a folder (tests replace it): ``(parent, title, start) -&gt; path or &quot;&quot;``. What a button does, on the worker: a sync&apos;s report, or None.</extracomment>
+        <translation>把你所有电脑的支出合计为一个总数。选择一个已由 Syncthing、Dropbox、OneDrive、iCloud Drive 或 Nextcloud 在各台电脑间保持同步的文件夹：每台设备只在其中写入自己的文件，并读取其他设备的文件。不会发送到我们的任何服务器。</translation>
+    </message>
+    <message>
+        <source>What your other devices call this one</source>
+        <translation>你的其他设备如何称呼这台设备</translation>
+    </message>
+    <message>
+        <source>This &amp;device</source>
+        <translation>本设备(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Sync folder</source>
+        <translation>同步文件夹</translation>
+    </message>
+    <message>
+        <source>Prompt text</source>
+        <translation>提示词文本</translation>
+    </message>
+    <message>
+        <source>&amp;Sync now</source>
+        <translation>立即同步(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Not shared</source>
+        <translation>未共享</translation>
+    </message>
+    <message>
+        <source>&amp;Choose folder…</source>
+        <translation>选择文件夹(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>S&amp;top sharing</source>
+        <translation>停止共享(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Share recorded prompt text with my other devices</source>
+        <translation>与我的其他设备共享记录的提示词文本</translation>
+    </message>
+    <message>
+        <source>Off: the prompt previews stay on the device that recorded them; the other devices get the entries without them.</source>
+        <translation>关闭时：提示词预览只保留在记录它的设备上；其他设备收到的条目不含预览。</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Last write</source>
+        <translation>最后写入</translation>
+    </message>
+    <message>
+        <source>Entries</source>
+        <translation>条目</translation>
+    </message>
+    <message>
+        <source>Choose the folder to share through</source>
+        <translation>选择用于共享的文件夹</translation>
+    </message>
+    <message>
+        <source>Writing this device&apos;s history to the folder and reading the others&apos;…</source>
+        <translation>正在把本设备的历史写入文件夹，并读取其他设备的历史…</translation>
+    </message>
+    <message>
+        <source>Syncing…</source>
+        <translation>正在同步…</translation>
+    </message>
+    <message>
+        <source>&amp;Change folder…</source>
+        <translation>更换文件夹(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>{name} (this device)</source>
+        <translation>{name}（本设备）</translation>
+    </message>
+    <message>
+        <source>Device id {id}</source>
+        <translation>设备 ID {id}</translation>
+    </message>
+    <message>
+        <source>Only this device is counted. Choose a folder to share with others.</source>
+        <translation>目前只统计本设备。选择一个文件夹即可与其他设备共享。</translation>
+    </message>
+    <message>
+        <source>Shared. The app syncs every minute while it runs.</source>
+        <translation>已共享。应用运行时每分钟同步一次。</translation>
+    </message>
+    <message>
+        <source>Synced at {time}.</source>
+        <translation>已于 {time} 同步。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n other devices share this folder.</source>
+        <translation>
+            <numerusform>另有 %n 台设备共享此文件夹。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n new records taken in.</source>
+        <translation>
+            <numerusform>收到 %n 条新记录。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n records written.</source>
+        <translation>
+            <numerusform>写入了 %n 条记录。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing new from them.</source>
+        <translation>它们没有新内容。</translation>
+    </message>
+    <message>
+        <source>Some files are still arriving; the rest is read when it arrives.</source>
+        <translation>部分文件仍在传输中；其余内容到达后再读取。</translation>
+    </message>
+    <message>
+        <source>This device found a copy of itself writing under its id and took a new one.</source>
+        <translation>本设备发现有副本在用它的 ID 写入，已改用新的 ID。</translation>
+    </message>
 </context>
 <context>
     <name>EditsMixin</name>
@@ -2788,7 +2946,7 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
     <name>SettingsDialog</name>
     <message>
         <source>Keep no prompt text</source>
-        <extracomment>The ECB reference rates in use (shown read-only beside the user&apos;s own). Price models that have off-peak rates (DeepSeek) at them.</extracomment>
+        <extracomment>The ECB reference rates in use (shown read-only beside the user&apos;s own). Price models that have off-peak rates (DeepSeek) at them. Whether recorded prompt text goes to the user&apos;s other devices (Settings → Devices).</extracomment>
         <translation>不保留提示词文本</translation>
     </message>
     <message>
@@ -2810,6 +2968,10 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
     <message>
         <source>Providers</source>
         <translation>服务商</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>设备</translation>
     </message>
     <message>
         <source>Leave a rate empty to use the ECB reference rate: of the entry&apos;s own day for History, the latest for estimates. Your own rate always wins.</source>
@@ -2910,6 +3072,14 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
     <message>
         <source>tokenbudget: sources</source>
         <translation>tokenbudget：来源</translation>
+    </message>
+    <message>
+        <source>Syncing with your other devices: {problem}</source>
+        <translation>与其他设备同步：{problem}</translation>
+    </message>
+    <message>
+        <source>Syncing with your other devices failed: {reason}</source>
+        <translation>与其他设备同步失败：{reason}</translation>
     </message>
     <message>
         <source>Live usage sync failed: {reason}</source>

@@ -6,12 +6,13 @@ tokenbudget would be); this device is the window's service. Work runs inline.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt, QTranslator
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tokenbudget.core.devices import DeviceSync
@@ -19,7 +20,7 @@ from tokenbudget.core.entries import NewEntry, TokenCounts
 from tokenbudget.core.ledger import Ledger
 from tokenbudget.core.services import Service
 from tokenbudget.core.types import HistoryFilter
-from tokenbudget.gui import device_sync
+from tokenbudget.gui import device_sync, translation
 from tokenbudget.gui.device_sync import DeviceSyncer
 from tokenbudget.gui.devices_page import DevicesPage
 from tokenbudget.gui.jobs import inline_runner
@@ -58,6 +59,22 @@ class Other:
 
 
 @pytest.fixture
+def language(qapp: QApplication) -> Iterator[Callable[[str], None]]:
+    """Install the interface language a test names (English plurals come from a catalogue)."""
+    default = QLocale()
+    installed: list[QTranslator] = []
+
+    def use(code: str) -> None:
+        translation.uninstall(qapp, installed)
+        installed[:] = translation.install(qapp, code)
+
+    use("en")
+    yield use
+    translation.uninstall(qapp, installed)
+    QLocale.setDefault(default)
+
+
+@pytest.fixture
 def folder(tmp_path: Path) -> Path:
     made = tmp_path / "Sync"
     made.mkdir()
@@ -89,8 +106,13 @@ def rows(page: DevicesPage) -> list[list[str]]:
     ]
 
 
+@pytest.mark.usefixtures("language")
 def test_choosing_a_folder_shares_at_once_and_lists_every_device(
-    qtbot: QtBot, service: Service, syncer: DeviceSyncer, folder: Path, other: Other
+    qtbot: QtBot,
+    service: Service,
+    syncer: DeviceSyncer,
+    folder: Path,
+    other: Other,
 ) -> None:
     other.record("from the desktop")
     service.entries.record(entry("from here"))
@@ -108,7 +130,7 @@ def test_choosing_a_folder_shares_at_once_and_lists_every_device(
     assert page.folder.text() == str(folder.resolve())
     assert rows(page)[0][0] == "Laptop (this device)" and rows(page)[0][2] == "1"
     assert rows(page)[1][0] == "Desktop" and rows(page)[1][2] == "1"
-    assert "1 other device share" in page.status.text()
+    assert "1 other device shares this folder." in page.status.text()
     assert page.sync_now.isEnabled() and page.stop.isEnabled()
     assert notes(service) == {"from here", "from the desktop"}  # one total
     # And the desktop gets this device's entry, under this device's name.
@@ -118,8 +140,13 @@ def test_choosing_a_folder_shares_at_once_and_lists_every_device(
     assert {e.note for e in other.ledger.history(limit=10)} == {"from here", "from the desktop"}
 
 
+@pytest.mark.usefixtures("language")
 def test_sync_now_takes_in_what_the_other_device_wrote_since(
-    qtbot: QtBot, service: Service, syncer: DeviceSyncer, folder: Path, other: Other
+    qtbot: QtBot,
+    service: Service,
+    syncer: DeviceSyncer,
+    folder: Path,
+    other: Other,
 ) -> None:
     other.record("first")
     service.devices.use(folder)
@@ -130,7 +157,10 @@ def test_sync_now_takes_in_what_the_other_device_wrote_since(
         qtbot.mouseClick(page.sync_now, Qt.MouseButton.LeftButton)
     assert notes(service) == {"first", "second"}
     assert rows(page)[1][2] == "2"
-    assert "1 new record taken in" in page.status.text()
+    assert "1 new record taken in." in page.status.text()
+    with qtbot.waitSignal(syncer.synced):
+        qtbot.mouseClick(page.sync_now, Qt.MouseButton.LeftButton)
+    assert "Nothing new from them." in page.status.text()
 
 
 def test_renaming_and_stopping_are_done_at_once(
@@ -258,3 +288,27 @@ def test_nothing_runs_while_no_folder_is_set(
         assert not (tmp_path / "device.json").exists()
     finally:
         syncer.close()
+
+
+def test_the_page_and_its_errors_read_in_chinese(
+    qtbot: QtBot,
+    syncer: DeviceSyncer,
+    folder: Path,
+    other: Other,
+    language: Callable[[str], None],
+) -> None:
+    language("zh_CN")
+    other.record("x")
+    page = DevicesPage(syncer, share_prompts=False)
+    qtbot.addWidget(page)
+    assert page.folder.text() == "未共享"
+    assert page.table.headerItem().text(0) == "设备"
+    not_a_folder = folder.parent / "notes.txt"
+    not_a_folder.write_text("x")
+    page.picker = lambda _parent, _title, _start: str(not_a_folder)
+    qtbot.mouseClick(page.choose, Qt.MouseButton.LeftButton)
+    assert page.status.text() == f"{not_a_folder} 不是文件夹"
+    page.picker = lambda _parent, _title, _start: str(folder)
+    qtbot.mouseClick(page.choose, Qt.MouseButton.LeftButton)
+    assert "另有 1 台设备共享此文件夹。" in page.status.text()
+    assert "（本设备）" in rows(page)[0][0]

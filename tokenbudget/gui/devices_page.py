@@ -75,7 +75,7 @@ class DevicesPage(QWidget):
         intro.setWordWrap(True)
         self.name = QLineEdit()
         self.name.setMaxLength(64)
-        self.name.setPlaceholderText(self.tr("How your other devices call this one"))
+        self.name.setPlaceholderText(self.tr("What your other devices call this one"))
         self.name.editingFinished.connect(self._rename)
         form = QFormLayout()
         form.addRow(self.tr("This &device"), self.name)
@@ -246,15 +246,17 @@ class DevicesPage(QWidget):
         at = QLocale().toString(QTime.currentTime(), QLocale.FormatType.ShortFormat)
         parts = [
             self.tr("Synced at {time}.").format(time=at),
-            self.tr("%n other device(s) share this folder.", "", others),
-            self.tr("%n new record(s) taken in.", "", report.new_records)
+            self.tr("%n other devices share this folder.", "", others),
+            self.tr("%n new records taken in.", "", report.new_records)
             if report.new_records
             else self.tr("Nothing new from them."),
         ]
         if report.written:
-            parts.append(self.tr("%n record(s) written.", "", report.written))
+            parts.append(self.tr("%n records written.", "", report.written))
         if report.pending_bytes:
-            parts.append(self.tr("Some files are still arriving; the rest is read when it has."))
+            parts.append(
+                self.tr("Some files are still arriving; the rest is read when it arrives.")
+            )
         if report.renewed_from:
             parts.append(
                 self.tr(
