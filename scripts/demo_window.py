@@ -27,15 +27,17 @@ from tokenbudget.gui.translation import add_language_option, apply_language
 PAGES = ("general", "providers", "devices")
 
 
-def share_with_sample_devices(service: Service, home: Path) -> None:
-    """Two other devices with a month of entries in ``home/Sync``, and this one sharing it."""
+def share_with_sample_devices(service: Service, home: Path, folder: Path) -> None:
+    """Two other devices with a month of entries sharing ``folder``, and this one too.
+
+    The other devices' ledgers are kept under ``home``.
+    """
     from datetime import UTC, datetime, timedelta
 
     from tokenbudget.core.devices import DeviceSync
     from tokenbudget.core.entries import NewEntry, TokenCounts
     from tokenbudget.core.ledger import Ledger
 
-    folder = home / "Sync"
     folder.mkdir(parents=True, exist_ok=True)
     start = datetime.now(UTC) - timedelta(days=30)
 
@@ -90,6 +92,9 @@ def main() -> int:
         choices=PAGES,
         help="also open the settings dialog on this page",
     )
+    parser.add_argument(
+        "--sync-folder", type=Path, help="with --settings devices: the folder they share"
+    )
     demo_arguments(parser)
     add_language_option(parser)
     args = parser.parse_args()
@@ -101,7 +106,8 @@ def main() -> int:
     if args.settings == "devices":
         from tokenbudget.core import paths
 
-        share_with_sample_devices(service, paths.data_dir())
+        data = paths.data_dir()
+        share_with_sample_devices(service, data, args.sync_folder or data / "Sync")
     window = MainWindow(service)
     window.output_tokens.setValue(args.output)
     if args.prompt is not None:

@@ -127,7 +127,8 @@ def test_choosing_a_folder_shares_at_once_and_lists_every_device(
     with qtbot.waitSignal(syncer.synced) as signal:
         qtbot.mouseClick(page.choose, Qt.MouseButton.LeftButton)
     assert signal.args[0].new_records > 0
-    assert page.folder.text() == str(folder.resolve())
+    assert page.folder.toolTip() == str(folder.resolve())
+    assert page.folder.text() == str(folder.resolve())  # not under the home folder
     assert rows(page)[0][0] == "Laptop (this device)" and rows(page)[0][2] == "1"
     assert rows(page)[1][0] == "Desktop" and rows(page)[1][2] == "1"
     assert "1 other device shares this folder." in page.status.text()
@@ -310,5 +311,24 @@ def test_the_page_and_its_errors_read_in_chinese(
     assert page.status.text() == f"{not_a_folder} 不是文件夹"
     page.picker = lambda _parent, _title, _start: str(folder)
     qtbot.mouseClick(page.choose, Qt.MouseButton.LeftButton)
-    assert "另有 1 台设备共享此文件夹。" in page.status.text()
+    assert "同步。另有 1 台设备共享此文件夹。" in page.status.text()  # no space after 。
     assert "（本设备）" in rows(page)[0][0]
+
+
+def test_a_folder_under_home_is_shown_as_people_write_it(
+    monkeypatch: pytest.MonkeyPatch, folder: Path
+) -> None:
+    from tokenbudget.gui.devices_page import _shown
+
+    monkeypatch.setenv("HOME", str(folder.parent))
+    assert _shown(folder / "tokenbudget") == "~/Sync/tokenbudget"
+    assert _shown(Path("/mnt/usb/Sync")) == "/mnt/usb/Sync"
+
+
+def test_sentences_are_joined_as_each_language_writes_them() -> None:
+    from tokenbudget.gui.formatting import sentences
+
+    english = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+    chinese = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+    assert sentences(["Synced.", "Nothing new. ", ""], english) == "Synced. Nothing new."
+    assert sentences(["已同步。", "没有新内容。"], chinese) == "已同步。没有新内容。"

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from tokenbudget.gui.device_sync import DevicesState, DeviceSyncer, read_state, run_on
-from tokenbudget.gui.formatting import format_datetime, format_int, render
+from tokenbudget.gui.formatting import format_datetime, format_int, render, sentences
 from tokenbudget.gui.palette import Tone, tint
 
 if TYPE_CHECKING:
@@ -212,7 +212,8 @@ class DevicesPage(QWidget):
         if not self.name.hasFocus():
             self.name.setText(state.name)
         shared = state.folder is not None
-        self.folder.setText(str(state.folder) if shared else self.tr("Not shared"))
+        self.folder.setText(_shown(state.folder) if state.folder else self.tr("Not shared"))
+        self.folder.setToolTip(str(state.folder) if state.folder else "")
         self.folder.setEnabled(shared)
         self.choose.setText(self.tr("&Change folder…") if shared else self.tr("&Choose folder…"))
         self.table.clear()
@@ -265,7 +266,7 @@ class DevicesPage(QWidget):
             )
         problems = [render(p) for p in report.problems]
         tint(self.status, Tone.ERROR if problems else Tone.NORMAL)
-        self.status.setText(" ".join(parts + problems))
+        self.status.setText(sentences(parts + problems))
 
     def _set_busy(self, busy: bool, text: str = "") -> None:
         for widget in (self.choose, self.sync_now, self.name):
@@ -280,6 +281,14 @@ class DevicesPage(QWidget):
     def values(self) -> bool:
         """Whether prompt text is shared (saved with the dialog)."""
         return self.share_prompts.isChecked()
+
+
+def _shown(folder: Path) -> str:
+    """``folder`` as people write it: ``~/Sync`` under the home folder."""
+    try:
+        return str(Path("~") / folder.relative_to(Path.home()))
+    except ValueError:
+        return str(folder)
 
 
 def _when(locale: QLocale, at: datetime) -> str:

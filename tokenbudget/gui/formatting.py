@@ -137,6 +137,22 @@ def _param(value: object, locale: QLocale) -> str:
     return str(value)
 
 
+#: Languages whose sentences follow each other with no space (their full stop is wide).
+_NO_SPACE_BETWEEN_SENTENCES = frozenset(
+    {QLocale.Language.Chinese, QLocale.Language.Japanese, QLocale.Language.Korean}
+)
+
+
+def sentences(parts: Iterable[str], locale: QLocale | None = None) -> str:
+    """Sentences one after another as the interface's language writes them.
+
+    ``"Synced. Nothing new."``, but ``"已同步。没有新内容。"``: no space after a wide full stop.
+    """
+    language = (locale or QLocale()).language()
+    glue = "" if language in _NO_SPACE_BETWEEN_SENTENCES else " "
+    return glue.join(part.strip() for part in parts if part.strip())
+
+
 def render(text: str, locale: QLocale | None = None) -> str:
     """A core message in the interface's language; any other text as it is.
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QVBoxLayout, QWidget
 
 from tokenbudget.core.services import HistoryJobs, Service
 from tokenbudget.core.types import ChartData, HistoryFilter, Money, SpendSeries
-from tokenbudget.gui.formatting import format_money
+from tokenbudget.gui.formatting import format_money, sentences
 from tokenbudget.gui.history_model import HistoryModel
 from tokenbudget.gui.jobs import Jobs
 
@@ -149,4 +149,4 @@ class ChartsMixin:
                     "The charts follow the provider, model, plan, source and project filters."
                 )
             )
-        return " ".join(notes)
+        return sentences(notes)
