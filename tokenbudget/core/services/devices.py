@@ -105,11 +105,8 @@ class DevicesService:
 
     def names(self) -> dict[str, str]:
         """Each known device's name by id; this device's under ``THIS_DEVICE``."""
-        from tokenbudget.core.history_filter import THIS_DEVICE
-
-        names = {d.id: d.name for d in self.devices() if not d.this_device}
-        names[THIS_DEVICE] = self.this_name
-        return names
+        self._sync()  # this device has its identity before its name is read
+        return self._parts.device_names()[0]
 
     def find(self, name_or_id: str) -> str:
         """The id of a device by name or id (``THIS_DEVICE`` for this one), for filters.
