@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.gui.jobs import Jobs, Runner, SerialRunner, serial_runner
 from tokenbudget.gui.worker_service import WorkerService
 
@@ -65,7 +66,8 @@ class DeviceSyncer(QObject):
         runner: Where the work runs (None: the ``tokenbudget-devices`` thread; tests pass
             ``inline_runner``).
         interval_ms: How often to sync while the app runs.
-        after_change_ms: How long after a change made here to sync.
+        after_change_ms: How long after a change made here to sync (None:
+            ``AFTER_CHANGE_MS``).
 
     Signals:
         synced(object): A sync ran (its ``DeviceSyncReport``), in the background or asked for.
@@ -81,7 +83,7 @@ class DeviceSyncer(QObject):
         *,
         runner: Runner | None = None,
         interval_ms: int = SYNC_INTERVAL_MS,
-        after_change_ms: int = AFTER_CHANGE_MS,
+        after_change_ms: int | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -98,7 +100,8 @@ class DeviceSyncer(QObject):
         self._every.timeout.connect(lambda: self.request(0))
         self._soon = QTimer(self)
         self._soon.setSingleShot(True)
-        self._soon.setInterval(after_change_ms)
+        self._after_change = AFTER_CHANGE_MS if after_change_ms is None else after_change_ms
+        self._soon.setInterval(self._after_change)
         self._soon.timeout.connect(self._sync_in_background)
         #: The last sync's report (None until one ran).
         self.last: DeviceSyncReport | None = None
@@ -128,13 +131,13 @@ class DeviceSyncer(QObject):
         elif self._soon.isActive():
             return  # a burst of changes: one sync, after the first
         else:
-            self._soon.setInterval(AFTER_CHANGE_MS)
+            self._soon.setInterval(self._after_change)
         self._soon.start()
 
     def _sync_in_background(self) -> None:
         try:
             shared = self._service.devices.folder() is not None
-        except Exception:  # the ledger is unreadable: the window already says so
+        except TokenbudgetError:  # the ledger is unreadable: the window already says so
             return
         if not shared:
             return
