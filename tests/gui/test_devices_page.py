@@ -332,3 +332,18 @@ def test_sentences_are_joined_as_each_language_writes_them() -> None:
     chinese = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
     assert sentences(["Synced.", "Nothing new. ", ""], english) == "Synced. Nothing new."
     assert sentences(["已同步。", "没有新内容。"], chinese) == "已同步。没有新内容。"
+
+
+@pytest.mark.usefixtures("language")
+def test_the_page_opens_on_the_last_background_sync(
+    qtbot: QtBot, service: Service, syncer: DeviceSyncer, folder: Path, other: Other
+) -> None:
+    other.record("x")
+    service.devices.use(folder)
+    with qtbot.waitSignal(syncer.synced):
+        syncer.start()
+    qtbot.wait(1100)  # the page must say when the sync ran, not when it opened
+    page = DevicesPage(syncer, share_prompts=False)
+    qtbot.addWidget(page)
+    at = QLocale().toString(syncer.last_at, QLocale.FormatType.ShortFormat)
+    assert page.status.text().startswith(f"Synced at {at}. 1 other device shares this folder.")

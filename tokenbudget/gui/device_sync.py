@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTime, QTimer, Signal
 
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.gui.jobs import Jobs, Runner, SerialRunner, serial_runner
@@ -103,8 +103,9 @@ class DeviceSyncer(QObject):
         self._after_change = AFTER_CHANGE_MS if after_change_ms is None else after_change_ms
         self._soon.setInterval(self._after_change)
         self._soon.timeout.connect(self._sync_in_background)
-        #: The last sync's report (None until one ran).
+        #: The last sync's report (None until one ran), and when it came back.
         self.last: DeviceSyncReport | None = None
+        self.last_at = QTime()
 
     def worker(self) -> Service:
         """The worker's service: only for work that ``runner`` runs."""
@@ -152,6 +153,7 @@ class DeviceSyncer(QObject):
     def report(self, report: DeviceSyncReport) -> None:
         """A sync ran (here or on the Devices page): say so."""
         self.last = report
+        self.last_at = QTime.currentTime()
         self.synced.emit(report)
 
     def close(self) -> None:

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLocale, Qt, QTime
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -35,6 +35,8 @@ from tokenbudget.gui.formatting import format_datetime, format_int, render, sent
 from tokenbudget.gui.palette import Tone, tint
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QTime
+
     from tokenbudget.core.services import Service
     from tokenbudget.core.types import DeviceSyncReport
 
@@ -191,9 +193,8 @@ class DevicesPage(QWidget):
         self._set_busy(False)
         if report is not None:
             self.syncer.report(report)  # the window and the tray take the new totals in
-            self._show_report(report)
-        elif self.syncer.last is not None and state.folder is not None:
-            self._show_report(self.syncer.last)
+        if self.syncer.last is not None and state.folder is not None:
+            self._show_report(self.syncer.last, self.syncer.last_at)
         else:
             self._show_idle(state)
 
@@ -242,9 +243,9 @@ class DevicesPage(QWidget):
         else:
             self.status.setText(self.tr("Shared. The app syncs every minute while it runs."))
 
-    def _show_report(self, report: DeviceSyncReport) -> None:
+    def _show_report(self, report: DeviceSyncReport, when: QTime) -> None:
         others = max(0, len(self.state.devices) - 1) if self.state else 0
-        at = QLocale().toString(QTime.currentTime(), QLocale.FormatType.ShortFormat)
+        at = QLocale().toString(when, QLocale.FormatType.ShortFormat)
         parts = [
             self.tr("Synced at {time}.").format(time=at),
             self.tr("%n other devices share this folder.", "", others),
