@@ -56,6 +56,9 @@ def test_two_devices_share_spend_plans_and_edits(
     assert names["Desktop"]["entries"] == 1 and names["Laptop"]["entries"] == 1
     laptop_view = json.loads(ok("history", "--json"))
     status_laptop = json.loads(ok("status", "--json"))
+    by_note = {e["note"]: e["device"] for e in laptop_view}
+    ids = {d["name"]: d["id"] for d in listing["devices"]}
+    assert by_note == {"from the laptop": ids["Laptop"], "desktop": ids["Desktop"]}
 
     as_device(monkeypatch, desktop)
     ok("devices", "sync")
@@ -123,3 +126,20 @@ def test_history_filters_and_report_groups_by_device(
     assert len(mine) == 2 and len(theirs) == 1
     code, _, err = run("history", "--device", "Laptpo")
     assert code == 2 and "did you mean 'Laptop'" in err
+
+
+def test_history_json_names_no_device_until_this_one_shares(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tokenbudget.core import paths
+
+    as_device(monkeypatch, tmp_path / "home")
+    ok("log", "-m", "gpt-5.5", "-i", "10", "-o", "2", "--json")
+    (entry,) = json.loads(ok("history", "--json"))
+    assert entry["device"] is None
+    assert not paths.device_file().exists()  # reading made no identity
+    folder = tmp_path / "Sync"
+    folder.mkdir()
+    ok("devices", "use", str(folder))
+    (entry,) = json.loads(ok("history", "--json"))
+    assert entry["device"] == json.loads(ok("devices", "--json"))["devices"][0]["id"]

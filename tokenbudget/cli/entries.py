@@ -75,7 +75,7 @@ def run_log(args: argparse.Namespace, out: TextIO) -> int:
         cost=cost,
     )
     if args.json:
-        write_json(entry_json(entry), out)
+        write_json(entry_json(entry, service.devices.known_id()), out)
         return EXIT_OK
     out.write(
         f"Logged entry {entry.id}: {entry.model}, {entry.tokens.total_tokens:,} tokens, "
@@ -101,10 +101,15 @@ def _filter(service: Service, args: argparse.Namespace) -> HistoryFilter:
     )
 
 
-def entry_json(e: Entry) -> dict[str, Any]:
-    """An entry as JSON; ``id`` names it the same on every device that shares a sync folder."""
+def entry_json(e: Entry, this_device: str | None = None) -> dict[str, Any]:
+    """An entry as JSON; ``id`` names it the same on every device that shares a sync folder.
+
+    ``device`` is the id of the device that recorded or imported it (``this_device`` for this
+    one's own entries; null while this device has no id, having never shared).
+    """
     return {
         "id": e.uid or str(e.id),
+        "device": e.device or this_device,
         "time": e.at.isoformat(),
         "provider": e.provider,
         "model": e.model,
@@ -131,7 +136,8 @@ def run_history(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_OK
     entries = service.entries.history(flt, limit=args.limit or 50)
     if args.json:
-        write_json([entry_json(e) for e in entries], out)
+        me = service.devices.known_id()
+        write_json([entry_json(e, me) for e in entries], out)
         return EXIT_OK
     totals = service.entries.totals(flt)
     rows = [

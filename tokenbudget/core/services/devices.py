@@ -45,6 +45,10 @@ class DevicesService:
         """This device's id."""
         return self._sync().identity.id
 
+    def known_id(self) -> str | None:
+        """This device's id if it has one (asking never makes one, unlike ``this_id``)."""
+        return self._parts.device_names()[1]
+
     @property
     def this_name(self) -> str:
         """This device's name."""
