@@ -100,6 +100,12 @@ class HistoryFilterBar(QWidget):
             # search field keeps a usable width.
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             box.setMinimumWidth(box.fontMetrics().averageCharWidth() * 9)
+        # "Laptop (this device)" would make it the widest picker: past "All devices" its
+        # text is cut, the whole of it in its list and tooltip.
+        self.device.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.device.setMinimumContentsLength(max(len(self.tr("All devices")), 12))
         self.fill_choices(Choices((), (), (), (), ()))
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Search notes and prompts"))
