@@ -995,6 +995,26 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
         <translation>没有 ID 为 {id} 的条目</translation>
     </message>
     <message>
+        <source>entry {id} cannot be changed so: plan {plan} does not exist</source>
+        <translation>条目 {id} 无法这样修改：套餐 {plan} 不存在</translation>
+    </message>
+    <message>
+        <source>entry {id} cannot be changed so: another entry has its source reference</source>
+        <translation>条目 {id} 无法这样修改：另一个条目已使用它的来源引用</translation>
+    </message>
+    <message>
+        <source>no plan named &apos;{name}&apos; (plans: {names})</source>
+        <translation>没有名为 &apos;{name}&apos; 的套餐（现有套餐：{names}）</translation>
+    </message>
+    <message>
+        <source>none yet</source>
+        <translation>暂无</translation>
+    </message>
+    <message>
+        <source>{variable} is {path}, which is a file, not a folder</source>
+        <translation>{variable} 为 {path}，它是文件而不是文件夹</translation>
+    </message>
+    <message>
         <source>the provider redirected to another address; not followed so your key stays with it</source>
         <translation>服务商重定向到了另一个地址；未跟随，以免密钥外泄</translation>
     </message>
@@ -1609,6 +1629,50 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
     <message>
         <source>no device named &apos;{name}&apos;; did you mean &apos;{close}&apos;?</source>
         <translation>没有名为 &apos;{name}&apos; 的设备；你是指 &apos;{close}&apos; 吗？</translation>
+    </message>
+    <message>
+        <source>unknown CSV field {fields} (known: {known})</source>
+        <translation>未知的 CSV 字段 {fields}（可用：{known}）</translation>
+    </message>
+    <message>
+        <source>the CSV mapping needs a column for &apos;time&apos;</source>
+        <translation>CSV 映射需要一列 &apos;time&apos;</translation>
+    </message>
+    <message>
+        <source>time_utc &apos;{value}&apos; is not an ISO 8601 time</source>
+        <translation>time_utc &apos;{value}&apos; 不是 ISO 8601 时间</translation>
+    </message>
+    <message>
+        <source>provider and model are required</source>
+        <translation>必须提供服务商和模型</translation>
+    </message>
+    <message>
+        <source>time &apos;{value}&apos; is neither ISO 8601 nor unix seconds</source>
+        <translation>time &apos;{value}&apos; 既不是 ISO 8601 时间，也不是 Unix 秒数</translation>
+    </message>
+    <message>
+        <source>no model (and no default model)</source>
+        <translation>没有模型（也没有默认模型）</translation>
+    </message>
+    <message>
+        <source>no provider for model &apos;{model}&apos; (and no default provider)</source>
+        <translation>模型 &apos;{model}&apos; 没有服务商（也没有默认服务商）</translation>
+    </message>
+    <message>
+        <source>{name} &apos;{value}&apos; is not a whole number</source>
+        <translation>{name} &apos;{value}&apos; 不是整数</translation>
+    </message>
+    <message>
+        <source>{name} &apos;{value}&apos; is negative</source>
+        <translation>{name} &apos;{value}&apos; 是负数</translation>
+    </message>
+    <message>
+        <source>{name} &apos;{value}&apos; is too large (the most is {most})</source>
+        <translation>{name} &apos;{value}&apos; 过大（最大为 {most}）</translation>
+    </message>
+    <message>
+        <source>model {model}: {problem}</source>
+        <translation>模型 {model}：{problem}</translation>
     </message>
 </context>
 <context>

@@ -308,3 +308,39 @@ def test_a_log_row_missing_what_it_needs_is_a_problem_in_chinese(
         "助手记录没有有效的时间戳",
         "助手记录没有模型",
     ]
+
+
+def test_csv_rows_a_missing_plan_and_a_home_that_is_a_file_in_chinese(
+    tmp_path: Path, chinese: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tokenbudget.core import paths
+    from tokenbudget.core.errors import UserInputError
+    from tokenbudget.core.importers import get_importer
+    from tokenbudget.core.ledger import Ledger
+
+    export = tmp_path / "spend.csv"
+    export.write_text(
+        "time_utc,provider,model,input_tokens,output_tokens\n"
+        "yesterday,openai,gpt-5.5,10,1\n"
+        "2026-11-02T09:00:00Z,openai,gpt-5.5,-3,1\n",
+        encoding="utf-8",
+    )
+    problems = get_importer("csv").scan([export], {}).problems
+    assert [str(p.message) for p in problems] == [
+        "time_utc 'yesterday' is not an ISO 8601 time",
+        "input_tokens '-3' is negative",
+    ]
+    assert [render(p.message) for p in problems] == [
+        "time_utc 'yesterday' 不是 ISO 8601 时间",
+        "input_tokens '-3' 是负数",
+    ]
+    with Ledger.open(tmp_path / "ledger.sqlite3") as ledger, pytest.raises(LedgerError) as missing:
+        ledger.find_plan("Claude Max")
+    assert str(missing.value) == "no plan named 'Claude Max' (plans: none yet)"
+    assert error_text(missing.value) == "没有名为 'Claude Max' 的套餐（现有套餐：暂无）"
+    a_file = tmp_path / "home.txt"
+    a_file.write_text("x")
+    monkeypatch.setenv("TOKENBUDGET_HOME", str(a_file))
+    with pytest.raises(UserInputError) as home:
+        paths.config_dir()
+    assert error_text(home.value) == f"TOKENBUDGET_HOME 为 {a_file}，它是文件而不是文件夹"

@@ -122,6 +122,17 @@ WITH_DETAIL = QT_TRANSLATE_NOOP("CoreMessages", "{text} ({detail})")
 # -- the ledger ------------------------------------------------------------------------------------
 NO_PLAN_WITH_ID = QT_TRANSLATE_NOOP("CoreMessages", "no plan with id {id}")
 NO_ENTRY_WITH_ID = QT_TRANSLATE_NOOP("CoreMessages", "no entry with id {id}")
+ENTRY_PLAN_GONE = QT_TRANSLATE_NOOP(
+    "CoreMessages", "entry {id} cannot be changed so: plan {plan} does not exist"
+)
+ENTRY_REF_TAKEN = QT_TRANSLATE_NOOP(
+    "CoreMessages", "entry {id} cannot be changed so: another entry has its source reference"
+)
+NO_PLAN_NAMED = QT_TRANSLATE_NOOP("CoreMessages", "no plan named '{name}' (plans: {names})")
+NO_PLANS_YET = QT_TRANSLATE_NOOP("CoreMessages", "none yet")
+HOME_IS_A_FILE = QT_TRANSLATE_NOOP(
+    "CoreMessages", "{variable} is {path}, which is a file, not a folder"
+)
 
 # -- count endpoints and balances (why there is no count or balance) -------------------------------
 REDIRECTED = QT_TRANSLATE_NOOP(
@@ -403,3 +414,22 @@ DEVICE_UNKNOWN = QT_TRANSLATE_NOOP("CoreMessages", "no device named '{name}'")
 DEVICE_UNKNOWN_CLOSE = QT_TRANSLATE_NOOP(
     "CoreMessages", "no device named '{name}'; did you mean '{close}'?"
 )
+
+# -- CSV rows (a row that cannot be read is skipped with why) -------------------------------------
+CSV_UNKNOWN_FIELD = QT_TRANSLATE_NOOP("CoreMessages", "unknown CSV field {fields} (known: {known})")
+CSV_NEEDS_TIME = QT_TRANSLATE_NOOP("CoreMessages", "the CSV mapping needs a column for 'time'")
+CSV_BAD_TIME_UTC = QT_TRANSLATE_NOOP("CoreMessages", "time_utc '{value}' is not an ISO 8601 time")
+CSV_NEEDS_PROVIDER_MODEL = QT_TRANSLATE_NOOP("CoreMessages", "provider and model are required")
+CSV_BAD_TIME = QT_TRANSLATE_NOOP(
+    "CoreMessages", "time '{value}' is neither ISO 8601 nor unix seconds"
+)
+CSV_NO_MODEL = QT_TRANSLATE_NOOP("CoreMessages", "no model (and no default model)")
+CSV_NO_PROVIDER = QT_TRANSLATE_NOOP(
+    "CoreMessages", "no provider for model '{model}' (and no default provider)"
+)
+COUNT_NOT_WHOLE = QT_TRANSLATE_NOOP("CoreMessages", "{name} '{value}' is not a whole number")
+COUNT_NEGATIVE = QT_TRANSLATE_NOOP("CoreMessages", "{name} '{value}' is negative")
+COUNT_TOO_LARGE = QT_TRANSLATE_NOOP(
+    "CoreMessages", "{name} '{value}' is too large (the most is {most})"
+)
+COPILOT_MODEL_PROBLEM = QT_TRANSLATE_NOOP("CoreMessages", "model {model}: {problem}")

@@ -40,9 +40,11 @@ def _override_root() -> Path | None:
         return None
     path = Path(root).expanduser()
     if path.exists() and not path.is_dir():
+        from tokenbudget.core import message_texts as texts
         from tokenbudget.core.errors import UserInputError
+        from tokenbudget.core.messages import message
 
-        raise UserInputError(f"{HOME_ENV} is {root}, which is a file, not a folder")
+        raise UserInputError(message(texts.HOME_IS_A_FILE, variable=HOME_ENV, path=root))
     return path
 
 

@@ -54,6 +54,7 @@ from tokenbudget.core.importers.values import (
     usage_entry,
 )
 from tokenbudget.core.messages import message as msg
+from tokenbudget.core.messages import text_of
 
 UNKNOWN_MODEL: Final = "unknown"
 SHUTDOWN: Final = "session.shutdown"
@@ -183,7 +184,8 @@ def shutdown_entries(
     ref = f"{session}:{checked_text(ref, 'event id')}"
     metrics = data.get("modelMetrics")
     if isinstance(metrics, dict):
-        records, errors = [], []
+        records: list[NewEntry] = []
+        errors: list[str] = []
         for name in sorted(metrics):
             usage = metrics[name].get("usage") if isinstance(metrics[name], dict) else None
             if not isinstance(usage, dict) or not name.strip():
@@ -199,7 +201,9 @@ def shutdown_entries(
                 calls = count(requests, "count") if isinstance(requests, dict) else 0
                 records.append(_entry(at, name.strip(), tokens, f"{ref}:{name.strip()}", calls))
             except ValueError as err:
-                errors.append(f"model {shown(name)}: {err}")
+                errors.append(
+                    msg(mt.COPILOT_MODEL_PROBLEM, model=shown(name), problem=text_of(err))
+                )
         return records, errors
     details = data.get("tokenDetails")
     if not isinstance(details, dict):

@@ -99,9 +99,9 @@ def check_mapping(mapping: Mapping[str, str]) -> None:
     unknown = sorted(set(mapping) - set(GENERIC_FIELDS))
     if unknown:
         known = ", ".join(GENERIC_FIELDS)
-        raise UserInputError(f"unknown CSV field {', '.join(unknown)} (known: {known})")
+        raise UserInputError(msg(mt.CSV_UNKNOWN_FIELD, fields=", ".join(unknown), known=known))
     if not mapping.get("time"):
-        raise UserInputError("the CSV mapping needs a column for 'time'")
+        raise UserInputError(msg(mt.CSV_NEEDS_TIME))
 
 
 class CsvImporter:
@@ -226,9 +226,9 @@ def _export_row(row: list[str], columns: dict[str, int], refs: _RefMaker) -> New
 
     at = parse_time(cell("time_utc"))
     if at is None:
-        raise ValueError(f"time_utc '{cell('time_utc')}' is not an ISO 8601 time")
+        raise ValueError(msg(mt.CSV_BAD_TIME_UTC, value=cell("time_utc")))
     if not cell("provider") or not cell("model"):
-        raise ValueError("provider and model are required")
+        raise ValueError(msg(mt.CSV_NEEDS_PROVIDER_MODEL))
     cost, currency = cell("cost"), cell("currency")
     cost_micros = to_micros(checked_cost(parse_decimal(cost, "cost"))) if cost else None
     if (cost_micros is None) != (not currency):
@@ -282,13 +282,13 @@ def _read_generic(
         try:
             at = parse_time(cell("time"))
             if at is None:
-                raise ValueError(f"time '{cell('time')}' is neither ISO 8601 nor unix seconds")
+                raise ValueError(msg(mt.CSV_BAD_TIME, value=cell("time")))
             model = cell("model") or default_model
             if not model:
-                raise ValueError("no model (and no default model)")
+                raise ValueError(msg(mt.CSV_NO_MODEL))
             provider = cell("provider") or default_provider or guess_provider(model)
             if not provider:
-                raise ValueError(f"no provider for model '{model}' (and no default provider)")
+                raise ValueError(msg(mt.CSV_NO_PROVIDER, model=model))
             values = [cell(field) for field in GENERIC_FIELDS]
             records.append(
                 usage_entry(
@@ -326,14 +326,14 @@ def _whole(text: str, name: str, default: int = 0) -> int:
         try:
             number = float(cleaned)
         except ValueError:
-            raise ValueError(f"{name} '{shown}' is not a whole number") from None
+            raise ValueError(msg(mt.COUNT_NOT_WHOLE, name=name, value=shown)) from None
         if not number.is_integer():
-            raise ValueError(f"{name} '{shown}' is not a whole number") from None
+            raise ValueError(msg(mt.COUNT_NOT_WHOLE, name=name, value=shown)) from None
         value = int(number)
     if value < 0:
-        raise ValueError(f"{name} '{shown}' is negative")
+        raise ValueError(msg(mt.COUNT_NEGATIVE, name=name, value=shown))
     if value > MAX_COUNT:
-        raise ValueError(f"{name} '{shown}' is too large (the most is {MAX_COUNT:,})")
+        raise ValueError(msg(mt.COUNT_TOO_LARGE, name=name, value=shown, most=MAX_COUNT))
     return value
 
 

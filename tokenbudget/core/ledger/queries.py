@@ -84,8 +84,8 @@ class LedgerReads:
             return self.plan(int(name_or_id))
         rows = self._rows("SELECT * FROM plans WHERE name = ? COLLATE NOCASE", (name_or_id,))
         if not rows:
-            names = ", ".join(p.name for p in self.plans()) or "none yet"
-            raise LedgerInputError(f"no plan named '{name_or_id}' (plans: {names})")
+            names = ", ".join(p.name for p in self.plans()) or message(texts.NO_PLANS_YET)
+            raise LedgerInputError(message(texts.NO_PLAN_NAMED, name=name_or_id, names=names))
         return plan_from_row(rows[0])
 
     # -- entries -------------------------------------------------------------------------

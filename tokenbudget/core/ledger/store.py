@@ -311,12 +311,11 @@ class Ledger(LedgerReports):
                 if before is not None and after is not None:
                     note_edit(db, entry.id, {k: v for k, v in after.items() if before[k] != v})
         except sqlite3.IntegrityError as exc:
-            why = (
-                f"plan {entry.plan_id} does not exist"
-                if "FOREIGN KEY" in str(exc)
-                else "another entry has its source reference"
-            )
-            raise LedgerInputError(f"entry {entry.id} cannot be changed so: {why}") from None
+            if "FOREIGN KEY" in str(exc):
+                why = message(texts.ENTRY_PLAN_GONE, id=str(entry.id), plan=str(entry.plan_id))
+            else:
+                why = message(texts.ENTRY_REF_TAKEN, id=str(entry.id))
+            raise LedgerInputError(why) from None
         if cursor.rowcount == 0:
             raise LedgerInputError(message(texts.NO_ENTRY_WITH_ID, id=str(entry.id)))
         return self.entry(entry.id)
