@@ -187,6 +187,14 @@ def test_history_numbers_are_not_cut(qtbot: QtBot) -> None:
             needed = metrics.horizontalAdvance(str(text)) + margin
             assert needed <= table.columnWidth(column), (HistoryColumn(column), text)
     assert seen >= 9
+    # The cost comes right after the model, and on this screen it is in view unscrolled.
+    header = table.horizontalHeader()
+    assert header.visualIndex(HistoryColumn.COST) == header.visualIndex(HistoryColumn.MODEL) + 1
+    right = header.sectionViewportPosition(HistoryColumn.COST) + header.sectionSize(
+        HistoryColumn.COST
+    )
+    assert table.horizontalScrollBar().value() == 0
+    assert right <= table.viewport().width()
 
 
 # -- keyboard ------------------------------------------------------------------------------

@@ -60,6 +60,9 @@ def history_table(model: HistoryModel) -> QTableView:
         header = model.headerData(column, Qt.Orientation.Horizontal) or ""
         text = max(sample, str(header), key=metrics.horizontalAdvance)
         columns.resizeSection(column, metrics.horizontalAdvance(text) + 16)
+    # The cost beside the model, before the token counts: what a row cost is what History is
+    # read for, and on a small screen (800x600) it is then in view without scrolling.
+    columns.moveSection(columns.visualIndex(Column.COST), columns.visualIndex(Column.INPUT))
     # ``sizeHintForColumn`` reads at most this many rows (the shown ones first).
     rows.setResizeContentsPrecision(300)
     table.setAccessibleName(QCoreApplication.translate("HistoryTable", "Spend entries"))
