@@ -205,7 +205,14 @@ def syncthing_pair(root: Path) -> Iterator[Pair]:
                 env={"STNOUPGRADE": "1", "HOME": str(instance.home), "PATH": "/usr/bin:/bin"},
             )
         _wait_connected(a, b)
-        yield Pair(a, b)
+        try:
+            yield Pair(a, b)
+        except BaseException:
+            # A failure in CI is read from its output: say what the engines were doing.
+            for instance in (a, b):
+                tail = (instance.home / "run.log").read_text(errors="replace")[-3000:]
+                print(f"\n== {instance.home.name} log (last 3,000 characters)\n{tail}")
+            raise
     finally:
         for instance in (a, b):
             if instance.process is not None:
