@@ -1679,7 +1679,7 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
     <name>DevicesPage</name>
     <message>
         <source>Count the spend of all your computers in one total. Choose a folder that Syncthing, Dropbox, OneDrive, iCloud Drive or Nextcloud already keeps in step on each of them: every device writes its own files there and reads the others&apos;. Nothing goes to a server of ours.</source>
-        <extracomment>Picks a folder (tests replace it): ``(parent, title, start) -&gt; path or &quot;&quot;``. What a button does, on the worker: a sync&apos;s report, or None.</extracomment>
+        <extracomment>Picks a folder (tests replace it): ``(parent, title, start) -&gt; path or &quot;&quot;``. What a button does, on the worker, given where to report progress: a sync&apos;s report, or None. Below this many bytes to take in, a sync is quick: no progress bar flashes up.</extracomment>
         <translation>把你所有电脑的支出合计为一个总数。选择一个已由 Syncthing、Dropbox、OneDrive、iCloud Drive 或 Nextcloud 在各台电脑间保持同步的文件夹：每台设备只在其中写入自己的文件，并读取其他设备的文件。不会发送到我们的任何服务器。</translation>
     </message>
     <message>
@@ -1701,6 +1701,10 @@ No spend is deleted: every entry stays in the ledger and in the history.</source
     <message>
         <source>&amp;Sync now</source>
         <translation>立即同步(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Reading the other devices&apos; history</source>
+        <translation>正在读取其他设备的历史</translation>
     </message>
     <message>
         <source>Not shared</source>

@@ -349,3 +349,27 @@ def test_the_page_opens_on_the_last_background_sync(
     qtbot.addWidget(page)
     at = QLocale().toString(QTime(9, 41), QLocale.FormatType.ShortFormat)
     assert page.status.text().startswith(f"Synced at {at}. 1 other device shares this folder.")
+
+
+def test_a_long_first_read_shows_its_progress_and_the_bar_goes_when_done(
+    qtbot: QtBot,
+    syncer: DeviceSyncer,
+    folder: Path,
+    other: Other,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tokenbudget.gui import devices_page
+
+    monkeypatch.setattr(devices_page, "SHOW_PROGRESS_FROM", 1)  # the fixture's history is small
+    other.ledger.add_entries([entry(f"n{i}") for i in range(200)])
+    other.record("last")
+    page = DevicesPage(syncer, share_prompts=False)
+    qtbot.addWidget(page)
+    page.show()
+    shown: list[tuple[bool, int]] = []
+    page.bar.valueChanged.connect(lambda value: shown.append((page.bar.isVisible(), value)))
+    page.picker = lambda _parent, _title, _start: str(folder)
+    with qtbot.waitSignal(syncer.synced):
+        qtbot.mouseClick(page.choose, Qt.MouseButton.LeftButton)
+    assert (True, 1000) in shown  # it reached the end while shown
+    assert not page.bar.isVisible()  # and went once the read was done

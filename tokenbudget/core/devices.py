@@ -13,7 +13,7 @@ size and modification time have not changed is not opened.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -36,6 +36,11 @@ from tokenbudget.core.sync.journal import (
     device_dirs,
     read_from,
 )
+
+#: ``progress(done, total)``: bytes of new journal lines taken in so far, of all there are to
+#: take in this sync (the other devices', and this one's own, read to check they are its own);
+#: called after each journal file, on the thread that syncs.
+Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -126,7 +131,9 @@ class DeviceSync:
         value = self._side.meta("folder")
         return Path(value) if value else None
 
-    def use(self, folder: Path, name: str | None = None) -> DeviceSyncReport:
+    def use(
+        self, folder: Path, name: str | None = None, progress: Progress | None = None
+    ) -> DeviceSyncReport:
         """Share through ``folder`` from now on, and sync once.
 
         The first time, everything in the ledger is exported; pointing at another folder
@@ -152,7 +159,7 @@ class DeviceSync:
             self._export_all()
         else:
             self._side.describe(device, self.identity.name)
-        report = self.sync()
+        report = self.sync(progress)
         report.renewed_from = report.renewed_from or renewed
         return report
 
@@ -207,7 +214,7 @@ class DeviceSync:
 
     # -- syncing ----------------------------------------------------------------------------
 
-    def sync(self) -> DeviceSyncReport:
+    def sync(self, progress: Progress | None = None) -> DeviceSyncReport:
         """Write this device's new records, then take in the other devices' new ones.
 
         Raises:
@@ -234,7 +241,7 @@ class DeviceSync:
             foreign_own = 0
             # One file at a time, each in its own transaction: a first read of years of other
             # devices' history holds one journal segment in memory, never all of them.
-            for records, read in self._read_in(folder, report):
+            for records, read in self._read_in(folder, report, progress):
                 taken = self._side.take_in(records, self.identity.id, prompts=self.share_prompts)
                 report.new_records += taken.new_records
                 report.entries_changed += taken.entries_changed
@@ -266,31 +273,46 @@ class DeviceSync:
         report.written += len(pending)
 
     def _read_in(
-        self, folder: Path, report: DeviceSyncReport
+        self, folder: Path, report: DeviceSyncReport, progress: Progress | None
     ) -> Iterator[tuple[list[Record], FileRead]]:
-        """The new records of each journal file that changed, file by file."""
+        """The new records of each journal file that changed, file by file.
+
+        The changed files are found first (a stat each), so ``progress`` can say how many of
+        their new bytes are taken in; it is called after each file's transaction.
+        """
+        changed: list[tuple[str, Path, os.stat_result, Cursor]] = []
         for device, directory in device_dirs(folder):
             for path in sorted(directory.iterdir()):
                 if classify(path.name) is FileKind.SKIP:
                     continue
                 try:
                     stat = path.stat()
-                    cursor = self._side.cursor(str(path), stat.st_size, stat.st_mtime_ns)
-                    if cursor is None:
-                        continue
-                    chunk = read_from(path, device, cursor)
                 except OSError as exc:
                     report.problems.append(
                         msg(mt.DEVICE_FILE_PROBLEM, path=str(path), why=_why(exc))
                     )
                     continue
-                report.files_read += 1
-                report.skipped_lines += chunk.skipped
-                report.pending_bytes += chunk.pending
-                yield (
-                    chunk.records,
-                    FileRead(str(path), device, chunk.cursor, stat.st_size, stat.st_mtime_ns),
-                )
+                cursor = self._side.cursor(str(path), stat.st_size, stat.st_mtime_ns)
+                if cursor is not None:
+                    changed.append((device, path, stat, cursor))
+        total = sum(max(0, stat.st_size - cursor.offset) for _, _, stat, cursor in changed)
+        done = 0
+        for device, path, stat, cursor in changed:
+            try:
+                chunk = read_from(path, device, cursor)
+            except OSError as exc:
+                report.problems.append(msg(mt.DEVICE_FILE_PROBLEM, path=str(path), why=_why(exc)))
+                continue
+            report.files_read += 1
+            report.skipped_lines += chunk.skipped
+            report.pending_bytes += chunk.pending
+            yield (
+                chunk.records,
+                FileRead(str(path), device, chunk.cursor, stat.st_size, stat.st_mtime_ns),
+            )
+            done += max(0, stat.st_size - cursor.offset)
+            if progress is not None:
+                progress(min(done, total), total)
 
     # -- what is known ------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -30,8 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tokenbudget.gui.device_sync import DevicesState, DeviceSyncer, read_state, run_on
+from tokenbudget.gui.device_sync import DevicesState, DeviceSyncer, read_state
 from tokenbudget.gui.formatting import format_datetime, format_int, render, sentences
+from tokenbudget.gui.jobs import Task
 from tokenbudget.gui.palette import Tone, tint
 
 if TYPE_CHECKING:
@@ -42,8 +44,10 @@ if TYPE_CHECKING:
 
 #: Picks a folder (tests replace it): ``(parent, title, start) -> path or ""``.
 FolderPicker = Callable[[QWidget, str, str], str]
-#: What a button does, on the worker: a sync's report, or None.
-Action = Callable[["Service"], "DeviceSyncReport | None"]
+#: What a button does, on the worker, given where to report progress: a sync's report, or None.
+Action = Callable[["Service", Callable[[int, int], None]], "DeviceSyncReport | None"]
+#: Below this many bytes to take in, a sync is quick: no progress bar flashes up.
+SHOW_PROGRESS_FROM = 2_000_000
 
 
 def pick_folder(parent: QWidget, title: str, start: str) -> str:
@@ -88,8 +92,13 @@ class DevicesPage(QWidget):
         self.status.setWordWrap(True)
         self.sync_now = QPushButton(self.tr("&Sync now"))
         self.sync_now.clicked.connect(self._sync)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 1000)
+        self.bar.setVisible(False)
+        self.bar.setAccessibleName(self.tr("Reading the other devices' history"))
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.bar)
         bottom.addWidget(self.sync_now, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
@@ -142,13 +151,17 @@ class DevicesPage(QWidget):
 
     def _submit(self, action: Action | None, *, busy_text: str = "") -> None:
         """Run ``action(worker)`` (None: nothing), then read the state; show both."""
+        syncer = self.syncer
 
-        def work(worker: Service) -> tuple[DeviceSyncReport | None, DevicesState]:
-            report = action(worker) if action is not None else None
+        def work(task: Task[tuple[int, int]]) -> tuple[DeviceSyncReport | None, DevicesState]:
+            worker = syncer.worker()
+            report = (
+                action(worker, lambda done, total: task.report((done, total))) if action else None
+            )
             return report, read_state(worker)
 
         self._set_busy(True, busy_text)
-        self._jobs.submit("devices", run_on(self.syncer, work), self._done, self._failed)
+        self._jobs.submit_task("devices", work, self._done, self._failed, progress=self._progress)
 
     def _choose(self) -> None:
         start = str(self.state.folder) if self.state and self.state.folder else str(Path.home())
@@ -157,14 +170,14 @@ class DevicesPage(QWidget):
             return
         name = self.name.text()
         self._submit(
-            lambda w: w.devices.use(Path(chosen), name or None),
+            lambda w, progress: w.devices.use(Path(chosen), name or None, progress),
             busy_text=self.tr(
                 "Writing this device's history to the folder and reading the others'…"
             ),
         )
 
     def _stop(self) -> None:
-        def stop(worker: Service) -> None:
+        def stop(worker: Service, _: Callable[[int, int], None]) -> None:
             worker.devices.stop()
 
         self._submit(stop)
@@ -176,14 +189,16 @@ class DevicesPage(QWidget):
                 self.name.setText(self.state.name)
             return
 
-        def rename(worker: Service) -> DeviceSyncReport | None:
+        def rename(
+            worker: Service, _progress: Callable[[int, int], None]
+        ) -> DeviceSyncReport | None:
             worker.devices.rename(name)  # the other devices get the new name at once
             return worker.devices.sync() if worker.devices.folder() is not None else None
 
         self._submit(rename)
 
     def _sync(self) -> None:
-        self._submit(lambda w: w.devices.sync(), busy_text=self.tr("Syncing…"))
+        self._submit(lambda w, progress: w.devices.sync(progress), busy_text=self.tr("Syncing…"))
 
     # -- results ----------------------------------------------------------------------------
 
@@ -197,6 +212,14 @@ class DevicesPage(QWidget):
             self._show_report(self.syncer.last, self.syncer.last_at)
         else:
             self._show_idle(state)
+
+    def _progress(self, value: tuple[int, int]) -> None:
+        """Bytes of the other devices' history taken in so far, of all there are."""
+        done, total = value
+        if total < SHOW_PROGRESS_FROM:
+            return
+        self.bar.setVisible(True)
+        self.bar.setValue(round(1000 * done / total))
 
     def _failed(self, message: str) -> None:
         self._set_busy(False)
@@ -270,6 +293,9 @@ class DevicesPage(QWidget):
         self.status.setText(sentences(parts + problems))
 
     def _set_busy(self, busy: bool, text: str = "") -> None:
+        if not busy:
+            self.bar.setVisible(False)
+            self.bar.setValue(0)
         for widget in (self.choose, self.sync_now, self.name):
             widget.setEnabled(not busy)
         shared = self.state is not None and self.state.folder is not None

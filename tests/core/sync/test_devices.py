@@ -380,3 +380,24 @@ def test_a_name_given_by_another_process_is_the_one_synced(
     sync_all(a, b)
     names = {d.id: d.name for d in b.sync.devices()}
     assert names[a.sync.identity.id] == "Laptop at home"
+
+
+def test_a_sync_says_how_much_of_the_new_history_it_has_taken_in(
+    trio: tuple[Device, Device, Device],
+) -> None:
+    a, b, c = trio
+    a.ledger.add_entries([entry(f"a{i}") for i in range(50)])
+    b.ledger.add_entries([entry(f"b{i}") for i in range(30)])
+    a.sync.use(a.folder)
+    b.sync.use(b.folder)
+    seen: list[tuple[int, int]] = []
+    c.sync.use(c.folder, progress=lambda done, total: seen.append((done, total)))
+    journals = list(c.folder.rglob("journal-*.jsonl"))  # its own too: read to check it is
+    total = sum(p.stat().st_size for p in journals)
+    assert [t for _, t in seen] == [total] * len(seen) and len(seen) == len(journals)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen) and seen[-1][0] == total
+    a.ledger.add_entries([entry("one more")])
+    a.sync.sync()
+    seen.clear()
+    c.sync.sync(progress=lambda done, total: seen.append((done, total)))
+    assert len(seen) == 1 and 0 < seen[0][1] < total / 10  # only the new bytes

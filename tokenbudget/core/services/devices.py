@@ -14,7 +14,7 @@ from tokenbudget.core import paths
 from tokenbudget.core.settings import SYNC_PROMPT_TEXT
 
 if TYPE_CHECKING:
-    from tokenbudget.core.devices import DeviceInfo, DeviceSync, DeviceSyncReport
+    from tokenbudget.core.devices import DeviceInfo, DeviceSync, DeviceSyncReport, Progress
     from tokenbudget.core.services._parts import Parts
 
 #: Reading totals syncs first when the last sync is older than this (seconds).
@@ -62,13 +62,15 @@ class DevicesService:
         value = self._parts.ledger.sync_side().meta("folder")
         return Path(value) if value else None
 
-    def use(self, folder: Path, name: str | None = None) -> DeviceSyncReport:
+    def use(
+        self, folder: Path, name: str | None = None, progress: Progress | None = None
+    ) -> DeviceSyncReport:
         """Share through ``folder`` (and sync once).
 
         Raises:
             UserInputError: for a path that is no writable folder, or an empty name.
         """
-        report = self._sync().use(folder, name)
+        report = self._sync().use(folder, name, progress)
         self._last_sync = time.monotonic()
         return report
 
@@ -84,14 +86,14 @@ class DevicesService:
         """
         self._sync().rename(name)
 
-    def sync(self) -> DeviceSyncReport:
+    def sync(self, progress: Progress | None = None) -> DeviceSyncReport:
         """Write this device's changes and take in the other devices' (now).
 
         Raises:
             UserInputError: if no folder is set.
         """
         self._sync().share_prompts = bool(self._parts.settings.value(SYNC_PROMPT_TEXT))
-        report = self._sync().sync()
+        report = self._sync().sync(progress)
         self._last_sync = time.monotonic()
         return report
 
