@@ -100,11 +100,8 @@ class DeviceSync:
         self._ledger = ledger
         self._side = ledger.sync_side()
         self._identity_path = identity_path
-        self._fingerprint = fingerprint
         self.share_prompts = share_prompts
-        self.identity, self.identity_outcome = identity_file.load_or_create(
-            identity_path, fingerprint
-        )
+        self.identity, _ = identity_file.load_or_create(identity_path, fingerprint)
         self._adopt(self.identity)
 
     def _current(self) -> DeviceIdentity:
@@ -150,7 +147,7 @@ class DeviceSync:
         if name is not None:
             self.rename(name)
         device = self._current().id
-        first = self._side.meta("folder") is None and not self._side.all_own(device)
+        first = self._side.meta("folder") is None and not self._side.holds_own(device)
         if self.folder() != folder:
             self._side.set_meta(folder=str(folder), written="0")  # write all of it there
             self._side.forget_cursors()
@@ -193,9 +190,17 @@ class DeviceSync:
         if not self._side.holds_differently(found):
             self._side.set_meta(written=str(max(r.number for r in found)))
             return None
+        return self._renew()
+
+    def _renew(self) -> str:
+        """Take a new id (another machine writes under this one); returns the old one.
+
+        The caller exports this device's history under the new id.
+        """
+        old = self.identity.id
         self.identity = identity_file.renew(self._identity_path, self.identity)
         self._adopt(self.identity)
-        return device
+        return old
 
     def stop(self) -> None:
         """Stop sharing (what the folder holds stays there; nothing local changes)."""
@@ -249,9 +254,7 @@ class DeviceSync:
                 foreign_own += taken.foreign_own
                 self._side.save_cursors([read])
             if foreign_own:
-                report.renewed_from = self.identity.id
-                self.identity = identity_file.renew(self._identity_path, self.identity)
-                self._adopt(self.identity)
+                report.renewed_from = self._renew()
                 self._export_all()
                 report.device = self.identity.id
             self._write_out(folder, report)  # what take_in noted, and a renewed id's first record

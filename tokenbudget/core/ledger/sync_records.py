@@ -126,6 +126,12 @@ def held_differently(db: sqlite3.Connection, records: Iterable[Record]) -> int:
     return count
 
 
+def holds_records_of(db: sqlite3.Connection, device: str) -> bool:
+    """Whether any record of ``device`` is held."""
+    found = db.execute("SELECT 1 FROM sync_records WHERE device = ? LIMIT 1", (device,))
+    return found.fetchone() is not None
+
+
 def own_records(db: sqlite3.Connection, device: str, after: int) -> list[Record]:
     """This device's records numbered after ``after``, in order (to write to the journal)."""
     rows = db.execute(
@@ -151,13 +157,7 @@ def device_summaries(db: sqlite3.Connection) -> list[DeviceSummary]:
     rows = db.execute(
         "SELECT device, COUNT(*), MAX(stamp) FROM sync_records GROUP BY device ORDER BY device"
     ).fetchall()
-    names = dict(
-        db.execute(
-            "SELECT r.device, json_extract(r.line, '$.b.name') FROM sync_records r "
-            "WHERE r.type = 'device' AND r.stamp = (SELECT MAX(stamp) FROM sync_records s "
-            "WHERE s.device = r.device AND s.type = 'device')"
-        ).fetchall()
-    )
+    names = device_names(db)
     return [DeviceSummary(d, n, Stamp.parse(s), names.get(d)) for d, n, s in rows]
 
 

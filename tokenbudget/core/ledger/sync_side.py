@@ -172,9 +172,9 @@ class LedgerSync:
         """How many of ``records`` this ledger does not hold as they are (0: all of them)."""
         return held.held_differently(self._db, records)
 
-    def all_own(self, device: str) -> list[Record]:
-        """Every record this device wrote (to write them again into a new folder)."""
-        return held.own_records(self._db, device, 0)
+    def holds_own(self, device: str) -> bool:
+        """Whether this ledger has issued any record as ``device``."""
+        return held.holds_records_of(self._db, device)
 
     # -- other devices' records ----------------------------------------------------------
 
