@@ -10,10 +10,9 @@ what the other devices wrote. Nothing runs while no folder is set.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTime, QTimer, Signal
 
@@ -24,8 +23,6 @@ from tokenbudget.gui.worker_service import WorkerService
 if TYPE_CHECKING:
     from tokenbudget.core.services import Service
     from tokenbudget.core.types import DeviceInfo, DeviceSyncReport
-
-T = TypeVar("T")
 
 #: How often the app takes in what the other devices wrote (ms).
 SYNC_INTERVAL_MS = 60_000
@@ -43,7 +40,6 @@ class DevicesState:
     device_id: str
     name: str
     devices: tuple[DeviceInfo, ...]
-    share_prompts: bool
 
 
 def read_state(worker: Service) -> DevicesState:
@@ -54,7 +50,6 @@ def read_state(worker: Service) -> DevicesState:
         device_id=devices.this_id,
         name=devices.this_name,
         devices=tuple(devices.devices()),
-        share_prompts=worker.settings.get("sync_prompt_text") is True,
     )
 
 
@@ -144,11 +139,14 @@ class DeviceSyncer(QObject):
             return
         self._jobs.submit(
             "sync",
-            run_on(self, sync_now),
+            self._sync_on_worker,
             self.report,
             self.failed.emit,
             skip_stale=True,
         )
+
+    def _sync_on_worker(self) -> DeviceSyncReport:
+        return self.worker().devices.sync()
 
     def report(self, report: DeviceSyncReport) -> None:
         """A sync ran (here or on the Devices page): say so."""
@@ -171,16 +169,6 @@ class DeviceSyncer(QObject):
         self._worker.close(timeout=QUIT_WAIT_S)
 
 
-def sync_now(worker: Service) -> DeviceSyncReport:
-    """Sync (on the worker)."""
-    return worker.devices.sync()
-
-
 def changed_anything(report: DeviceSyncReport) -> bool:
     """Whether a sync changed what this device's totals are made of."""
     return bool(report.new_records or report.entries_changed or report.renewed_from)
-
-
-def run_on(syncer: DeviceSyncer, work: Callable[[Service], T]) -> Callable[[], T]:
-    """``work`` bound to the syncer's worker service (to submit to its runner)."""
-    return lambda: work(syncer.worker())

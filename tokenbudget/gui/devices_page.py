@@ -9,7 +9,6 @@ setting, saved with the dialog.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -247,7 +246,11 @@ class DevicesPage(QWidget):
             if device.this_device:
                 name = self.tr("{name} (this device)").format(name=name)
             item = QTreeWidgetItem(
-                [name, _when(locale, device.last_write), format_int(locale, device.entries)]
+                [
+                    name,
+                    format_datetime(locale, device.last_write),
+                    format_int(locale, device.entries),
+                ]
             )
             item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             item.setToolTip(0, self.tr("Device id {id}").format(id=device.id))
@@ -296,7 +299,7 @@ class DevicesPage(QWidget):
         if not busy:
             self.bar.setVisible(False)
             self.bar.setValue(0)
-        for widget in (self.choose, self.sync_now, self.name):
+        for widget in (self.choose, self.name):
             widget.setEnabled(not busy)
         shared = self.state is not None and self.state.folder is not None
         self.stop.setEnabled(not busy and shared)
@@ -316,7 +319,3 @@ def _shown(folder: Path) -> str:
         return str(Path("~") / folder.relative_to(Path.home()))
     except ValueError:
         return str(folder)
-
-
-def _when(locale: QLocale, at: datetime) -> str:
-    return format_datetime(locale, at)
