@@ -125,8 +125,7 @@ class DeviceSync:
 
     def folder(self) -> Path | None:
         """The sync folder, if one is set."""
-        value = self._side.meta("folder")
-        return Path(value) if value else None
+        return self._side.folder()
 
     def use(
         self, folder: Path, name: str | None = None, progress: Progress | None = None

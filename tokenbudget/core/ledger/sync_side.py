@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from tokenbudget.core.ledger import sync_apply as apply
@@ -68,6 +69,11 @@ class LedgerSync:
     def meta(self, key: str) -> str | None:
         """A value this ledger keeps for sync (``folder``, ``device``, ``written`` ...)."""
         return store.meta(self._db, key)
+
+    def folder(self) -> Path | None:
+        """The sync folder this ledger shares through, if one is set."""
+        value = self.meta("folder")
+        return Path(value) if value else None
 
     def set_meta(self, **values: str | None) -> None:
         """Set values of ``meta`` in one transaction (None removes one)."""

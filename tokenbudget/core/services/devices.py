@@ -47,7 +47,10 @@ class DevicesService:
 
     def known_id(self) -> str | None:
         """This device's id if it has one (asking never makes one, unlike ``this_id``)."""
-        return self._parts.device_names()[1]
+        from tokenbudget.core.sync import device
+
+        identity = device.read(paths.device_file())
+        return identity.id if identity else None
 
     @property
     def this_name(self) -> str:
@@ -59,8 +62,7 @@ class DevicesService:
 
         Read from the ledger alone: asking never makes this device an identity.
         """
-        value = self._parts.ledger.sync_side().meta("folder")
-        return Path(value) if value else None
+        return self._parts.ledger.sync_side().folder()
 
     def use(
         self, folder: Path, name: str | None = None, progress: Progress | None = None
