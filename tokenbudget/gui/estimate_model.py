@@ -394,9 +394,3 @@ def currency_ranks(rows: list[Row]) -> dict[str, int]:
             counts[currency] = counts.get(currency, 0) + 1
     ordered = sorted(counts, key=lambda c: (-counts[c], c))
     return {currency: rank for rank, currency in enumerate(ordered)}
-
-
-def rows_currency(rows: list[Row]) -> str | None:
-    """The currency most rows' totals are in (the cheapest is compared within it)."""
-    ranks = currency_ranks(rows)
-    return min(ranks, key=lambda c: ranks[c]) if ranks else None
