@@ -412,15 +412,10 @@ class Catalog:
         """
         key = self._lookup.get(name.lower())
         if key is None:
-            raise UnknownModelError("model", name, self.suggest(name))
+            from tokenbudget.core.model_names import suggestions
+
+            raise UnknownModelError("model", name, suggestions(name, self._lookup))
         return self._models[key]
-
-    def suggest(self, name: str, n: int = 3) -> list[str]:
-        """The ids closest to ``name`` (by id or alias; ``model_names.closest``)."""
-        from tokenbudget.core.model_names import closest
-
-        ids = [self._lookup[c.lower()] for c in closest(name, self._lookup, n=2 * n)]
-        return list(dict.fromkeys(ids))[:n]
 
     def spellings(self) -> dict[str, str]:
         """Every id and alias in lower case, mapped to its model's id."""

@@ -40,17 +40,9 @@ class SnapshotSource:
     retrieved: date | None
 
 
-#: What each of the price files is called in a message (translatable).
-_WHAT = {
-    "price manifest": mt.WHAT_PRICE_MANIFEST,
-    "price snapshot": mt.WHAT_PRICE_SNAPSHOT,
-    "list prices": mt.WHAT_LIST_PRICES,
-    "price overrides": mt.WHAT_PRICE_OVERRIDES,
-}
-
-
 def _load_json(path: Path, what: str) -> Any:
-    named = msg(_WHAT[what]) if what in _WHAT else what
+    """``path`` parsed; ``what`` is the file's name in a message (an ``mt.WHAT_*`` template)."""
+    named = msg(what)
     try:
         return json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
     except OSError as exc:
@@ -83,7 +75,7 @@ def snapshot_in_use(bundled_dir: Path, updated_dir: Path | None) -> SnapshotSour
                 str(meta.get("source", "prices update")),
                 parse_date(retrieved, "snapshot meta") if retrieved else None,
             )
-    manifest = _load_json(bundled_dir / "manifest.json", "price manifest")
+    manifest = _load_json(bundled_dir / "manifest.json", mt.WHAT_PRICE_MANIFEST)
     snap = manifest["snapshot"]
     return SnapshotSource(
         bundled_dir / snap["file"], str(snap["source"]), parse_date(snap["retrieved"], "manifest")
@@ -104,7 +96,7 @@ def load_catalog(
     """
     tokenizer_ids = list(tokenizer_ids)
     snap = snapshot_in_use(bundled_dir, updated_dir)
-    raw = _load_json(snap.path, "price snapshot")
+    raw = _load_json(snap.path, mt.WHAT_PRICE_SNAPSHOT)
     if not isinstance(raw, dict):
         raise CatalogError(f"price snapshot {snap.path} is not a JSON object")
     models: dict[str, ModelInfo] = {}
@@ -121,14 +113,14 @@ def load_catalog(
 
     cny_path = bundled_dir / "list_prices_cny.json"
     if cny_path.is_file():
-        for model_id, entry in _load_json(cny_path, "list prices").items():
+        for model_id, entry in _load_json(cny_path, mt.WHAT_LIST_PRICES).items():
             if model_id in models and isinstance(entry, dict):
                 pricing = cny_pricing(entry, f"list price '{model_id}'")
                 pricing = scaled_off_peak(models[model_id].pricing, pricing)
                 models[model_id] = replace(models[model_id], pricing=pricing)
 
     if overrides_file is not None and overrides_file.is_file():
-        overrides = _load_json(overrides_file, "price overrides")
+        overrides = _load_json(overrides_file, mt.WHAT_PRICE_OVERRIDES)
         if not isinstance(overrides, dict):
             raise CatalogError(f"price overrides {overrides_file} must be a JSON object")
         for model_id, entry in overrides.items():

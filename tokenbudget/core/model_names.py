@@ -175,8 +175,12 @@ def match_name(name: str, spellings: Mapping[str, str], kind: str = "model") -> 
     found = spellings.get(" ".join(name.split()).lower())
     if found is not None:
         return found
-    close = closest(name, spellings, n=6)
-    suggestions = list(dict.fromkeys(spellings[c] for c in close))[:3]
     if kind == "provider":
-        raise UnknownProviderError(name.strip(), suggestions)
-    raise UnknownModelError(kind, name.strip(), suggestions)
+        raise UnknownProviderError(name.strip(), suggestions(name, spellings))
+    raise UnknownModelError(kind, name.strip(), suggestions(name, spellings))
+
+
+def suggestions(name: str, spellings: Mapping[str, str], n: int = 3) -> list[str]:
+    """The ``n`` canonical names closest to ``name`` (``spellings``: lower case -> canonical)."""
+    close = closest(name, spellings, n=2 * n)
+    return list(dict.fromkeys(spellings[c] for c in close))[:n]

@@ -84,6 +84,12 @@ def apply_demo_arguments(app: QApplication, args: Any, window: QWidget | None = 
     """Apply ``--dark`` to ``app`` and ``--size`` to ``window`` (see ``demo_arguments``)."""
     if args.dark:
         use_dark(app, args.dark)
-    if window is not None and args.size:
-        width, height = (int(v) for v in str(args.size).lower().split("x"))
+    if window is not None:
+        resize_to(window, args.size)
+
+
+def resize_to(window: QWidget, size: str | None) -> None:
+    """Resize ``window`` to ``size`` (``--size``'s ``WxH``); None or empty leaves it."""
+    if size:
+        width, height = (int(v) for v in str(size).lower().split("x"))
         window.resize(width, height)

@@ -128,6 +128,8 @@ class EstimateModel(QAbstractTableModel):
         self.locale = QLocale()
         #: Each row's shown texts, made when first asked for after the row changed.
         self._cells: dict[int, tuple[str, ...]] = {}
+        #: Each money column's decimals (``_places``), worked out once per ``set_rows``.
+        self._column_places: dict[int, int] = {}
         self._brushes: tuple[int, QBrush, QBrush, QBrush] | None = None
         palette.watcher().changed.connect(self._theme_changed)
 
@@ -158,6 +160,7 @@ class EstimateModel(QAbstractTableModel):
         cheapest = self._cheapest
         self._cheapest = self._find_cheapest(rows)
         self._currencies = currency_ranks(rows)
+        self._column_places.clear()
         if same_models:
             # Only the rows that changed: each repainted cell calls back into Python.
             old, self._rows = self._rows, rows
@@ -299,12 +302,17 @@ class EstimateModel(QAbstractTableModel):
 
     def _places(self, column: int) -> int:
         """One number of decimals for a money column, so its amounts align."""
-        costs = (r.estimate for r in self._rows if r.estimate is not None)
-        if column == Column.INPUT:
-            return column_places(e.input_cost for e in costs)
-        if column == Column.OUTPUT:
-            return column_places(e.output_cost for e in costs)
-        return column_places(e.total_cost for e in costs)
+        places = self._column_places.get(column)
+        if places is None:  # not once per cell: each would walk every row
+            costs = (r.estimate for r in self._rows if r.estimate is not None)
+            if column == Column.INPUT:
+                places = column_places(e.input_cost for e in costs)
+            elif column == Column.OUTPUT:
+                places = column_places(e.output_cost for e in costs)
+            else:
+                places = column_places(e.total_cost for e in costs)
+            self._column_places[column] = places
+        return places
 
     def _sort_key(self, row: Row, column: Column) -> Any:
         est = row.estimate
@@ -394,9 +402,3 @@ def currency_ranks(rows: list[Row]) -> dict[str, int]:
             counts[currency] = counts.get(currency, 0) + 1
     ordered = sorted(counts, key=lambda c: (-counts[c], c))
     return {currency: rank for rank, currency in enumerate(ordered)}
-
-
-def rows_currency(rows: list[Row]) -> str | None:
-    """The currency most rows' totals are in (the cheapest is compared within it)."""
-    ranks = currency_ranks(rows)
-    return min(ranks, key=lambda c: ranks[c]) if ranks else None

@@ -10,10 +10,10 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 
 from tokenbudget.core.errors import TokenbudgetError
 from tokenbudget.core.services import Service
-from tokenbudget.core.types import Money, from_micros
+from tokenbudget.core.types import Money
 from tokenbudget.gui.counting import CountCoordinator
 from tokenbudget.gui.estimate_model import SORT_ROLE, Column, EstimateModel
-from tokenbudget.gui.formatting import error_text, format_int, format_money
+from tokenbudget.gui.formatting import error_text, format_int, format_money_micros
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QStyledItemDelegate
@@ -161,7 +161,7 @@ class Recorder:
             return entry, tr("Recorded {model}: {tokens} tokens (no price known)").format(
                 model=entry.model, tokens=tokens
             )
-        amount = format_money(QLocale(), Money(from_micros(entry.cost_micros), entry.currency))
+        amount = format_money_micros(entry.cost_micros, entry.currency)
         return entry, tr("Recorded {amount} for {model} ({tokens} tokens)").format(
             amount=amount, model=entry.model, tokens=tokens
         )

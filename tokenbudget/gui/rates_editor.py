@@ -17,7 +17,7 @@ from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QDateEdit, QGridLayout, QLabel, QLineEdit, QWidget
 
 from tokenbudget.core.types import CURRENCIES, ExchangeRate
-from tokenbudget.gui.formatting import format_decimal
+from tokenbudget.gui.formatting import format_date, format_decimal
 
 #: Up to 9 whole digits and 10 decimals, with a point or a comma (the user's decimal point).
 _NUMBER = QRegularExpression(r"^\s*\d{0,9}([.,]\d{0,10})?\s*$")
@@ -86,12 +86,10 @@ class RatesEditor(QWidget):
     def _reference_text(self, locale: QLocale, rate: ExchangeRate | None) -> str:
         if rate is None:
             return self.tr("none: set your own to show costs in it")
-        day = locale.toString(
-            QDate(rate.as_of.year, rate.as_of.month, rate.as_of.day),
-            QLocale.FormatType.ShortFormat,
-        )
         return self.tr("{rate} ({source}, {date})").format(
-            rate=format_decimal(locale, rate.per_usd, 4), source=rate.source, date=day
+            rate=format_decimal(locale, rate.per_usd, 4),
+            source=rate.source,
+            date=format_date(locale, rate.as_of),
         )
 
     def _edited(self, code: str, text: str) -> None:

@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from tokenbudget.core.services import Service
+from tokenbudget.gui.dark_theme import resize_to
 from tokenbudget.gui.geometry import WindowMemory, fit_to_screen
 
 #: The views' size when the screen has room for it.
@@ -128,7 +129,7 @@ def _hosted(
     view: QWidget, key: str, title: str, actions: list[QAction], size: str | None
 ) -> ViewWindow:
     host = ViewWindow(view, key, title, actions=actions)
-    _size(host, size)
+    resize_to(host, size)
     return host
 
 
@@ -146,9 +147,3 @@ def history_actions(view: QWidget) -> list[QAction]:
     names = ("add_action", "edit_action", "delete_action", "export_action")
     found = [getattr(view, name) for name in names if hasattr(view, name)]
     return [a for a in found if isinstance(a, QAction)]
-
-
-def _size(host: QWidget, size: str | None) -> None:
-    if size:
-        width, height = (int(v) for v in size.lower().split("x"))
-        host.resize(width, height)
