@@ -264,3 +264,24 @@ def test_a_retired_model_shown_in_the_window_is_marked_and_never_cheapest(
         ]
     )
     assert cheapest(em) == ["new-model"]
+
+
+def test_a_row_needing_more_decimals_rewrites_the_whole_column(qtbot: QtBot) -> None:
+    em = EstimateModel()
+    fits, small = model("fits"), model("small", 100)  # "small": the prompt overflows its window
+    usd = lambda amount: Money(D(amount), "USD")  # noqa: E731
+    em.set_rows(
+        [Row(fits, estimate(fits, 500, usd("2.50"))), Row(small, estimate(small, 500, usd("4")))]
+    )
+    assert [em.index(r, Column.TOTAL).data() for r in range(2)] == ["$2.50", "$4.00"]
+    marked = cheapest(em)
+    # Only the second row's numbers change (no row's mark changes), but the column now
+    # needs six decimals: the first row is written again too, so the column stays aligned.
+    em.set_rows(
+        [
+            Row(fits, estimate(fits, 500, usd("2.50"))),
+            Row(small, estimate(small, 500, usd("0.000125"))),
+        ]
+    )
+    assert cheapest(em) == marked
+    assert [em.index(r, Column.TOTAL).data() for r in range(2)] == ["$2.500000", "$0.000125"]

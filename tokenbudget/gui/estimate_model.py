@@ -160,6 +160,7 @@ class EstimateModel(QAbstractTableModel):
         cheapest = self._cheapest
         self._cheapest = self._find_cheapest(rows)
         self._currencies = currency_ranks(rows)
+        places = self._money_places()
         self._column_places.clear()
         if same_models:
             # Only the rows that changed: each repainted cell calls back into Python.
@@ -170,6 +171,10 @@ class EstimateModel(QAbstractTableModel):
                 for i, (a, b) in enumerate(zip(old, rows, strict=True))
                 if a != b or (cheapest != self._cheapest and b.model.id in marked)
             ]
+            if changed and self._money_places() != places:
+                # A changed row needs more (or fewer) decimals: every amount is written again,
+                # so the columns stay aligned.
+                changed = list(range(len(rows)))
             for i in changed:
                 self._cells.pop(i, None)
             if changed:  # one signal: each makes the sorting proxy sort again
@@ -299,6 +304,9 @@ class EstimateModel(QAbstractTableModel):
         if money is None:
             return _tr("unpriced") if column == Column.TOTAL else ""
         return format_money(self.locale, money, self._places(column))
+
+    def _money_places(self) -> tuple[int, ...]:
+        return tuple(self._places(c) for c in (Column.INPUT, Column.OUTPUT, Column.TOTAL))
 
     def _places(self, column: int) -> int:
         """One number of decimals for a money column, so its amounts align."""
