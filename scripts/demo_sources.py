@@ -59,6 +59,7 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication, QMainWindow
 
     from tokenbudget.core.services import Service
+    from tokenbudget.gui.dark_theme import resize_to
     from tokenbudget.gui.geometry import fit_to_screen
     from tokenbudget.gui.sources_view import SourcesView
     from tokenbudget.gui.translation import apply_language
@@ -77,8 +78,7 @@ def main() -> int:
     view = SourcesView(service)
     host.setCentralWidget(view)
     if args.size:
-        width, height = (int(v) for v in args.size.split("x"))
-        host.resize(width, height)
+        resize_to(host, args.size)
     else:
         fit_to_screen(host, QSize(1000, 700))
     host.show()

@@ -259,15 +259,14 @@ class EntriesService:
         from fnmatch import fnmatchcase
 
         from tokenbudget.core.errors import UnknownModelError
-        from tokenbudget.core.model_names import closest
+        from tokenbudget.core.model_names import suggestions
 
         spellings = self.model_spellings()
         for pattern in patterns:
             wanted = pattern.lower()
             if not any(fnmatchcase(name, wanted) for name in spellings):
-                close = closest(wanted.replace("*", "").replace("?", ""), spellings, n=6)
-                suggestions = list(dict.fromkeys(spellings[c] for c in close))[:3]
-                raise UnknownModelError("model pattern", pattern, suggestions)
+                plain = wanted.replace("*", "").replace("?", "")
+                raise UnknownModelError("model pattern", pattern, suggestions(plain, spellings))
 
     def check_filter(self, flt: HistoryFilter) -> HistoryFilter:
         """``flt`` with each model and provider as stored; a name nothing knows is an error.
